@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+// Shop: a terminal storefront. No third-party Swift packages: system C libraries only.
+import PackageDescription
+
+let package = Package(
+    name: "Shop",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "shop", targets: ["shop"]),
+        .executable(name: "shop-server", targets: ["shop-server"]),
+        .library(name: "ShopEngine", targets: ["ShopEngine"]),
+        .library(name: "ShopServer", targets: ["ShopServer"]),
+        .library(name: "ShopTUI", targets: ["ShopTUI"]),
+    ],
+    targets: [
+        // System libraries: a module map and a shim header each.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
+        // Header-only declarations Glibc's Swift module lacks (epoll, accept4).
+        .systemLibrary(name: "CPosix", path: "Sources/CPosix"),
+
+        .target(name: "ShopEngine", dependencies: ["CSQLite", "COpenSSL"]),
+        .target(name: "ShopServer", dependencies: ["ShopEngine", "CPosix"]),
+        .target(name: "ShopTUI", dependencies: ["ShopEngine", "CNCurses"]),
+
+        .executableTarget(name: "shop", dependencies: ["ShopTUI", "ShopEngine"]),
+        .executableTarget(name: "shop-server", dependencies: ["ShopServer", "ShopEngine"]),
+
+        .testTarget(name: "ShopEngineTests", dependencies: ["ShopEngine", "shop-server"]),
+        .testTarget(name: "ShopServerTests", dependencies: ["ShopServer", "ShopEngine", "shop-server"]),
+        .testTarget(name: "ShopTUITests", dependencies: ["ShopTUI", "ShopEngine", "shop"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+import ShopTUI
+print("shop \(ShopTUIVersion.string) — usage: shop [--demo] [--db PATH]")

@@ -1,0 +1,3 @@
+import Testing
+@testable import ShopEngine
+@Test func moduleLoads() { #expect(true) }

@@ -1,0 +1,3 @@
+import Testing
+@testable import ShopServer
+@Test func moduleLoads() { #expect(true) }

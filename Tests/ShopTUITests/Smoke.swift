@@ -1,0 +1,3 @@
+import Testing
+@testable import ShopTUI
+@Test func moduleLoads() { #expect(true) }
