@@ -26,8 +26,10 @@ let package = Package(
 
         .executableTarget(name: "shop", dependencies: ["ShopTUI", "ShopEngine"]),
         .executableTarget(name: "shop-server", dependencies: ["ShopServer", "ShopEngine"]),
+        // Load generator for the multi-process tests and the benchmarks.
+        .executableTarget(name: "shop-load", dependencies: ["ShopEngine"]),
 
-        .testTarget(name: "ShopEngineTests", dependencies: ["ShopEngine", "shop-server"]),
+        .testTarget(name: "ShopEngineTests", dependencies: ["ShopEngine", "shop-server", "shop-load"]),
         .testTarget(name: "ShopServerTests", dependencies: ["ShopServer", "ShopEngine", "shop-server"]),
         .testTarget(name: "ShopTUITests", dependencies: ["ShopTUI", "ShopEngine", "shop"]),
     ],

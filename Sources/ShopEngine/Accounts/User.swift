@@ -1,0 +1,78 @@
+/// A person's account as shown to them (and to admins). Secrets are never part of it.
+public struct User: Codable, Sendable, Equatable {
+    public let id: Int64
+    public var phone: String?
+    public var username: String?
+    public var email: String?
+    public var firstName: String
+    public var lastName: String
+    public var address: String
+    public var postalCode: String
+    public var role: Role
+    public var active: Bool
+    public var authStatus: String
+    public var hasPassword: Bool
+    public var hasPhoto: Bool
+    public var createdAt: Int64
+    /// True only in the response that created the account.
+    public var isNew: Bool = false
+
+    public var displayName: String {
+        let full = [firstName, lastName].filter { !$0.isEmpty }.joined(separator: " ")
+        return full.isEmpty ? (username ?? phone ?? email ?? "#\(id)") : full
+    }
+
+    static let columns = "u.id, u.phone, u.username, u.email, u.first_name, u.last_name, u.address, u.postal_code, u.role, u.active, u.auth_status, u.password_hash IS NOT NULL, EXISTS(SELECT 1 FROM user_photos p WHERE p.user_id = u.id), u.created_at"
+
+    init(row: Row) {
+        id = row.int64(0)
+        phone = row.optionalString(1)
+        username = row.optionalString(2)
+        email = row.optionalString(3)
+        firstName = row.string(4)
+        lastName = row.string(5)
+        address = row.string(6)
+        postalCode = row.string(7)
+        role = Role(rawValue: row.string(8)) ?? .customer
+        active = row.bool(9)
+        authStatus = row.string(10)
+        hasPassword = row.bool(11)
+        hasPhoto = row.bool(12)
+        createdAt = row.int64(13)
+    }
+
+    static func load(_ db: Connection, id: Int64) throws -> User? {
+        try db.first("SELECT \(columns) FROM users u WHERE u.id = ?", id) { User(row: $0) }
+    }
+}
+
+/// What a successful sign-in returns: the token pair, the user, and the caller for in-process use.
+public struct SignIn: Sendable {
+    public let access: String
+    public let refresh: String
+    public let user: User
+    public let caller: Caller
+}
+
+/// An image stored with its type (PNG or JPEG, checked by magic bytes).
+public struct Photo: Sendable, Equatable {
+    public let contentType: String
+    public let bytes: [UInt8]
+
+    public static let maxBytes = 2 * 1024 * 1024
+
+    /// Checks size and magic bytes; the declared type must match the content.
+    public static func validated(_ bytes: [UInt8], declaredType: String?) throws -> Photo {
+        guard !bytes.isEmpty else { throw ShopError.invalid("empty_image", "The image is empty") }
+        guard bytes.count <= maxBytes else { throw ShopError(.payloadTooLarge, "image_too_large", "Images may be at most 2 MiB") }
+        let type: String
+        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { type = "image/png" }
+        else if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { type = "image/jpeg" }
+        else { throw ShopError(.unsupportedMediaType, "unsupported_image", "Only PNG and JPEG images are accepted") }
+        if let declared = declaredType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased(),
+           declared != type {
+            throw ShopError(.unsupportedMediaType, "image_type_mismatch", "The image is \(type) but was sent as \(declared)")
+        }
+        return Photo(contentType: type, bytes: bytes)
+    }
+}

@@ -1,0 +1,121 @@
+/// Users and roles (admins), the demo outbox, and local administration from the command line.
+public struct AdminService: Sendable {
+    let context: EngineContext
+    init(_ context: EngineContext) { self.context = context }
+
+    public struct UserPage: Codable, Sendable {
+        public let items: [User]
+        public let nextCursor: String?
+    }
+
+    /// Users, newest first; `query` matches phone, username, email or name.
+    public func listUsers(query: String? = nil, limit: Int = 50, cursor: String? = nil, caller: Caller) throws -> UserPage {
+        try context.store.read { db in
+            _ = try context.requireAdmin(caller, db)
+            return try Self.page(db, query: query, limit: limit, cursor: cursor)
+        }
+    }
+
+    static func page(_ db: Connection, query: String?, limit: Int, cursor: String?) throws -> UserPage {
+        let limit = try Pagination.limit(limit)
+        let before = try cursor.map { try Pagination.decodeID($0) } ?? Int64.max
+        let pattern = query.map { "%" + $0.replacingOccurrences(of: "%", with: "") + "%" }
+        let users = try db.query("""
+            SELECT \(User.columns) FROM users u WHERE u.id < ?
+            AND (? IS NULL OR u.phone LIKE ? OR u.username LIKE ? OR u.email LIKE ? OR (u.first_name || ' ' || u.last_name) LIKE ?)
+            ORDER BY u.id DESC LIMIT ?
+            """, arguments: [before, pattern, pattern, pattern, pattern, pattern, limit + 1]) { User(row: $0) }
+        let more = users.count > limit
+        let items = Array(users.prefix(limit))
+        return UserPage(items: items, nextCursor: more ? items.last.map { Pagination.encodeID($0.id) } : nil)
+    }
+
+    public struct UserChanges: Codable, Sendable {
+        public var role: Role?
+        public var active: Bool?
+        public init(role: Role? = nil, active: Bool? = nil) { self.role = role; self.active = active }
+    }
+
+    /// Changes a user's role or active flag. Admins cannot demote or deactivate themselves
+    /// (so a shop never loses its last admin by accident). Deactivating ends the user's sessions.
+    public func updateUser(id: Int64, _ changes: UserChanges, caller: Caller) throws -> User {
+        try context.store.write { db in
+            let me = try context.requireAdmin(caller, db)
+            guard try User.load(db, id: id) != nil else { throw ShopError.notFound("User") }
+            if id == me && (changes.role.map { $0 != .admin } ?? false || changes.active == false) {
+                throw ShopError(.conflict, "cannot_change_self", "You cannot demote or deactivate your own account")
+            }
+            if let role = changes.role { try db.run("UPDATE users SET role = ?, updated_at = ? WHERE id = ?", role.rawValue, context.now, id) }
+            if let active = changes.active {
+                try db.run("UPDATE users SET active = ?, updated_at = ? WHERE id = ?", active, context.now, id)
+                if !active { try TokenService.revokeAll(db, userID: id, now: context.now, reason: "deactivated") }
+            }
+            return try User.load(db, id: id)!
+        }
+    }
+
+    public struct OutboxMessage: Codable, Sendable, Equatable {
+        public let id: Int64
+        public let channel: String
+        public let to: String
+        public let text: String
+        public let createdAt: Int64
+    }
+
+    /// Messages kept instead of sent (demo mode); staff and admins may read them.
+    public func outbox(limit: Int = 50, caller: Caller) throws -> [OutboxMessage] {
+        guard context.configuration.messages == .outbox else {
+            throw ShopError(.notFound, "not_found", "The outbox exists only in demo mode")
+        }
+        return try context.store.read { db in
+            _ = try context.requireStaff(caller, db)
+            return try Self.outboxMessages(db, limit: limit)
+        }
+    }
+
+    static func outboxMessages(_ db: Connection, limit: Int) throws -> [OutboxMessage] {
+        try db.query("SELECT id, channel, recipient, body, created_at FROM outbox ORDER BY id DESC LIMIT ?", min(max(limit, 1), 200)) {
+            OutboxMessage(id: $0.int64(0), channel: $0.string(1), to: $0.string(2), text: $0.string(3), createdAt: $0.int64(4))
+        }
+    }
+
+    // MARK: - Local administration (command line; whoever can open the database file is trusted)
+
+    /// Creates the account for `phone` with `role`, or changes its role. Returns the user and
+    /// whether it was created.
+    public func localSetRole(phone rawPhone: String, role: Role) throws -> (user: User, created: Bool) {
+        let phone = try Phone.normalize(rawPhone, defaultCountry: context.configuration.defaultCountry)
+        return try context.store.write { db in
+            let now = context.now
+            if let id = try db.scalarInt("SELECT id FROM users WHERE phone = ?", phone) {
+                try db.run("UPDATE users SET role = ?, active = 1, updated_at = ? WHERE id = ?", role.rawValue, now, id)
+                return (try User.load(db, id: id)!, false)
+            }
+            try db.run("INSERT INTO users(phone, role, auth_status, created_at, updated_at) VALUES (?, ?, 'VERIFIED', ?, ?)", phone, role.rawValue, now, now)
+            return (try User.load(db, id: db.lastInsertRowID)!, true)
+        }
+    }
+
+    public func localListUsers() throws -> [User] {
+        try context.store.read { db in try db.query("SELECT \(User.columns) FROM users u ORDER BY u.id") { User(row: $0) } }
+    }
+
+    /// The newest demo messages for a front end that shows codes on screen (demo mode only).
+    public func localOutbox(limit: Int = 10) throws -> [OutboxMessage] {
+        try context.store.read { db in try Self.outboxMessages(db, limit: limit) }
+    }
+}
+
+extension AdminService {
+    /// Signs in the account of `phone` without a code. Local administration only: tools that
+    /// already hold the database file (load generators, the demo) — never reachable from a client.
+    public func localSignIn(phone rawPhone: String, clientAddress: String = "local") throws -> SignIn {
+        let phone = try Phone.normalize(rawPhone, defaultCountry: context.configuration.defaultCountry)
+        return try context.store.write { db in
+            guard let id = try db.scalarInt("SELECT id FROM users WHERE phone = ? AND active = 1", phone), let user = try User.load(db, id: id) else {
+                throw ShopError.notFound("Account")
+            }
+            return try TokenService(context: context).startSession(db, user: user, clientAddress: clientAddress)
+        }
+    }
+}

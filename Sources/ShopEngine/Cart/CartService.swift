@@ -1,0 +1,151 @@
+/// A signed-in customer's cart, kept in the database (it survives a dropped SSH session).
+public struct CartService: Sendable {
+    let context: EngineContext
+    init(_ context: EngineContext) { self.context = context }
+
+    public static let maxQuantity: Int64 = 999
+
+    public struct Line: Codable, Sendable, Equatable {
+        public let id: Int64
+        public let productId: Int64
+        public let variantId: Int64?
+        public let name: String
+        public let variantName: String?
+        public let sku: String
+        public let quantity: Int64
+        public let unitPrice: Int64
+        public let lineTotal: Int64
+        /// Units in stock now. A line is never changed silently: when stock ran short it is flagged.
+        public let available: Int64
+        /// nil when the line can be bought as is; else `out_of_stock`, `short_stock` or `unavailable`.
+        public let problem: String?
+    }
+
+    public struct Cart: Codable, Sendable, Equatable {
+        public let items: [Line]
+        public let total: Int64
+        public let currency: String
+        public let itemCount: Int64
+        public var canCheckout: Bool { !items.isEmpty && items.allSatisfy { $0.problem == nil } }
+    }
+
+    public func cart(caller: Caller) throws -> Cart {
+        try context.store.read { db in
+            let user = try context.requireUser(caller, db)
+            return try load(db, userID: user.id)
+        }
+    }
+
+    /// Adds `quantity` of a product (or variant); the same item again adds to its line.
+    public func add(productID: Int64, variantID: Int64? = nil, quantity: Int64, caller: Caller) throws -> Cart {
+        try Self.checkQuantity(quantity)
+        return try context.store.write { db in
+            let user = try context.requireUser(caller, db)
+            let stock = try Self.purchasable(db, productID: productID, variantID: variantID)
+            let existing = try db.first("SELECT id, quantity FROM cart_items WHERE user_id = ? AND product_id = ? AND variant_id IS ?", user.id, productID, variantID) { ($0.int64(0), $0.int64(1)) }
+            let newQuantity = (existing?.1 ?? 0) + quantity
+            guard newQuantity <= Self.maxQuantity else {
+                throw ShopError.invalid("invalid_quantity", "At most \(Self.maxQuantity) of one item per order", field: "quantity")
+            }
+            try Self.checkStock(stock, wanted: newQuantity)
+            if let existing {
+                try db.run("UPDATE cart_items SET quantity = ? WHERE id = ?", newQuantity, existing.0)
+            } else {
+                try db.run("INSERT INTO cart_items(user_id, product_id, variant_id, quantity, added_at) VALUES (?, ?, ?, ?, ?)", user.id, productID, variantID, quantity, context.now)
+            }
+            return try load(db, userID: user.id)
+        }
+    }
+
+    /// Changes a line's quantity and/or variant. Choosing a variant already in the cart merges the lines.
+    public func update(lineID: Int64, quantity: Int64? = nil, variantID: Int64? = nil, caller: Caller) throws -> Cart {
+        if let quantity { try Self.checkQuantity(quantity) }
+        return try context.store.write { db in
+            let user = try context.requireUser(caller, db)
+            guard let line = try db.first("SELECT product_id, variant_id, quantity FROM cart_items WHERE id = ? AND user_id = ?", lineID, user.id,
+                                          map: { (product: $0.int64(0), variant: $0.optionalInt64(1), quantity: $0.int64(2)) }) else {
+                throw ShopError.notFound("Cart line")
+            }
+            let targetVariant = variantID ?? line.variant
+            var targetQuantity = quantity ?? line.quantity
+            let stock = try Self.purchasable(db, productID: line.product, variantID: targetVariant)
+            if targetVariant != line.variant,
+               let twin = try db.first("SELECT id, quantity FROM cart_items WHERE user_id = ? AND product_id = ? AND variant_id IS ?", user.id, line.product, targetVariant, map: { ($0.int64(0), $0.int64(1)) }) {
+                targetQuantity += twin.1
+                try db.run("DELETE FROM cart_items WHERE id = ?", twin.0)
+            }
+            guard targetQuantity <= Self.maxQuantity else { throw ShopError.invalid("invalid_quantity", "At most \(Self.maxQuantity) of one item per order", field: "quantity") }
+            try Self.checkStock(stock, wanted: targetQuantity)
+            try db.run("UPDATE cart_items SET variant_id = ?, quantity = ? WHERE id = ?", targetVariant, targetQuantity, lineID)
+            return try load(db, userID: user.id)
+        }
+    }
+
+    public func remove(lineID: Int64, caller: Caller) throws -> Cart {
+        try context.store.write { db in
+            let user = try context.requireUser(caller, db)
+            guard try db.run("DELETE FROM cart_items WHERE id = ? AND user_id = ?", lineID, user.id) == 1 else { throw ShopError.notFound("Cart line") }
+            return try load(db, userID: user.id)
+        }
+    }
+
+    public func clear(caller: Caller) throws {
+        try context.store.write { db in
+            let user = try context.requireUser(caller, db)
+            try db.run("DELETE FROM cart_items WHERE user_id = ?", user.id)
+        }
+    }
+
+    // MARK: - Helpers
+
+    func load(_ db: Connection, userID: Int64) throws -> Cart {
+        let lines = try db.query("""
+            SELECT c.id, c.product_id, c.variant_id, p.name, v.name, p.sku, c.quantity,
+                   coalesce(v.price, p.price), coalesce(v.stock, p.stock),
+                   p.active = 1 AND p.archived_at IS NULL
+                     AND (c.variant_id IS NOT NULL OR NOT EXISTS(SELECT 1 FROM product_variants x WHERE x.product_id = p.id))
+            FROM cart_items c JOIN products p ON p.id = c.product_id
+            LEFT JOIN product_variants v ON v.id = c.variant_id
+            WHERE c.user_id = ? ORDER BY c.id
+            """, userID) { row -> Line in
+            let quantity = row.int64(6), price = row.int64(7), stock = row.int64(8)
+            let problem: String? = !row.bool(9) ? "unavailable" : stock == 0 ? "out_of_stock" : stock < quantity ? "short_stock" : nil
+            return Line(id: row.int64(0), productId: row.int64(1), variantId: row.optionalInt64(2),
+                        name: row.optionalString(4).map { "\(row.string(3)) (\($0))" } ?? row.string(3),
+                        variantName: row.optionalString(4), sku: row.string(5), quantity: quantity, unitPrice: price,
+                        lineTotal: price * quantity, available: stock, problem: problem)
+        }
+        return Cart(items: lines, total: lines.reduce(0) { $0 + $1.lineTotal }, currency: context.currency.code,
+                    itemCount: lines.reduce(0) { $0 + $1.quantity })
+    }
+
+    static func checkQuantity(_ quantity: Int64) throws {
+        guard (1...maxQuantity).contains(quantity) else {
+            throw ShopError.invalid("invalid_quantity", "Quantity must be between 1 and \(maxQuantity)", field: "quantity")
+        }
+    }
+
+    static func checkStock(_ stock: (name: String, stock: Int64), wanted: Int64) throws {
+        guard wanted <= stock.stock else {
+            throw ShopError(.conflict, "out_of_stock", stock.stock == 0 ? "\(stock.name) is out of stock" : "Only \(stock.stock) left of \(stock.name)", field: "quantity")
+        }
+    }
+
+    /// The product (or variant) if it can be bought: for sale, variant of this product, variant
+    /// chosen when the product has variants. Returns its display name and stock.
+    static func purchasable(_ db: Connection, productID: Int64, variantID: Int64?) throws -> (name: String, stock: Int64) {
+        guard let product = try db.first("SELECT name, stock, active = 1 AND archived_at IS NULL, EXISTS(SELECT 1 FROM product_variants WHERE product_id = ?1) FROM products WHERE id = ?1", productID,
+                                         map: { (name: $0.string(0), stock: $0.int64(1), forSale: $0.bool(2), hasVariants: $0.bool(3)) }),
+              product.forSale else { throw ShopError.notFound("Product") }
+        if let variantID {
+            guard let variant = try db.first("SELECT name, stock FROM product_variants WHERE id = ? AND product_id = ?", variantID, productID, map: { ($0.string(0), $0.int64(1)) }) else {
+                throw ShopError(.notFound, "not_found", "That variant does not belong to this product", field: "variant_id")
+            }
+            return ("\(product.name) (\(variant.0))", variant.1)
+        }
+        guard !product.hasVariants else {
+            throw ShopError.invalid("variant_required", "Choose a variant of \(product.name)", field: "variant_id")
+        }
+        return (product.name, product.stock)
+    }
+}

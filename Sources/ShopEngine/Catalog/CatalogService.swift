@@ -1,0 +1,347 @@
+/// The catalog: browsing and search for everyone; create, edit, archive, photos and stock for staff.
+public struct CatalogService: Sendable {
+    let context: EngineContext
+    init(_ context: EngineContext) { self.context = context }
+
+    static let maxPrice: Int64 = 1_000_000_000_000 // keeps quantity × price far from overflow
+    static let maxStock: Int64 = 1_000_000_000
+
+    // MARK: - Browsing
+
+    public func list(_ query: ProductQuery, caller: Caller) throws -> ProductPage {
+        let limit = try Pagination.limit(query.limit)
+        let cursor = try query.cursor.map { try Pagination.decode($0) }
+        if let min = query.minPrice, let max = query.maxPrice, min > max {
+            throw ShopError.invalid("invalid_price_range", "min_price is above max_price", field: "min_price")
+        }
+        return try context.store.read { db in
+            if query.includeInactive { _ = try context.requireStaff(caller, db) }
+            var conditions: [String] = []
+            var arguments: [SQLBindable?] = []
+            if !query.includeInactive { conditions.append("p.active = 1 AND p.archived_at IS NULL") }
+            if let text = query.text, let match = Self.matchExpression(text) {
+                conditions.append("p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)")
+                arguments.append(match)
+            }
+            if let category = query.category, !category.isEmpty { conditions.append("p.category = ?"); arguments.append(category) }
+            if let min = query.minPrice { conditions.append("p.price >= ?"); arguments.append(min) }
+            if let max = query.maxPrice { conditions.append("p.price <= ?"); arguments.append(max) }
+            if query.inStockOnly { conditions.append("p.stock > 0") }
+            let order: String
+            switch query.sort {
+            case .name:
+                order = "p.sort_name, p.id"
+                if let cursor { conditions.append("(p.sort_name, p.id) > (?, ?)"); arguments += [cursor.text ?? "", cursor.id] }
+            case .price:
+                order = "p.price, p.id"
+                if let cursor { conditions.append("(p.price, p.id) > (?, ?)"); arguments += [cursor.number ?? 0, cursor.id] }
+            case .priceDesc:
+                order = "p.price DESC, p.id DESC"
+                if let cursor { conditions.append("(p.price, p.id) < (?, ?)"); arguments += [cursor.number ?? 0, cursor.id] }
+            case .newest:
+                order = "p.id DESC"
+                if let cursor { conditions.append("p.id < ?"); arguments.append(cursor.id) }
+            }
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            arguments.append(limit + 1)
+            let rows = try db.query("SELECT p.id, p.sort_name, p.price FROM products p \(whereClause) ORDER BY \(order) LIMIT ?", arguments: arguments) {
+                PageCursor(id: $0.int64(0), text: $0.string(1), number: $0.int64(2))
+            }
+            let page = Array(rows.prefix(limit))
+            var next: String?
+            if rows.count > limit, let last = page.last {
+                switch query.sort {
+                case .name: next = Pagination.encode(PageCursor(id: last.id, text: last.text))
+                case .price, .priceDesc: next = Pagination.encode(PageCursor(id: last.id, number: last.number))
+                case .newest: next = Pagination.encodeID(last.id)
+                }
+            }
+            return ProductPage(items: try Product.load(db, ids: page.map(\.id), currency: context.currency.code), nextCursor: next)
+        }
+    }
+
+    /// One product; inactive or archived ones only for staff.
+    public func product(id: Int64, caller: Caller) throws -> Product {
+        try context.store.read { db in
+            guard let product = try Product.load(db, id: id, currency: context.currency.code) else { throw ShopError.notFound("Product") }
+            if !product.isForSale {
+                guard (try? context.requireStaff(caller, db)) != nil else { throw ShopError.notFound("Product") }
+            }
+            return product
+        }
+    }
+
+    /// The product with this barcode or SKU (the counter's scanner types either).
+    public func product(code: String, caller: Caller) throws -> Product {
+        let code = Text.foldDigits(code).trimmingCharacters(in: .whitespaces)
+        return try context.store.read { db in
+            guard let id = try db.scalarInt("SELECT id FROM products WHERE barcode = ? UNION ALL SELECT id FROM products WHERE sku = ? LIMIT 1", code, code),
+                  let product = try Product.load(db, id: id, currency: context.currency.code),
+                  product.isForSale || caller.isStaff else { throw ShopError(.notFound, "not_found", "No product with barcode or SKU \"\(code)\"") }
+            return product
+        }
+    }
+
+    public func categories(caller: Caller) throws -> [Category] {
+        try context.store.read { db in
+            try db.query("SELECT category, count(*) FROM products WHERE active = 1 AND archived_at IS NULL AND category <> '' GROUP BY category ORDER BY category") {
+                Category(name: $0.string(0), productCount: $0.int(1))
+            }
+        }
+    }
+
+    public func photo(productID: Int64, caller: Caller) throws -> Photo {
+        let photo = try context.store.read { db in
+            try db.first("SELECT ph.content_type, ph.bytes FROM product_photos ph JOIN products p ON p.id = ph.product_id WHERE ph.product_id = ? AND (p.active = 1 AND p.archived_at IS NULL OR ?)",
+                         productID, caller.isStaff) { Photo(contentType: $0.string(0), bytes: $0.blob(1)) }
+        }
+        guard let photo else { throw ShopError.notFound("Photo") }
+        return photo
+    }
+
+    /// An FTS5 expression: every word must match as a prefix (search as you type).
+    static func matchExpression(_ text: String) -> String? {
+        let words = Text.searchFold(text).split { !($0.isLetter || $0.isNumber) }.prefix(8)
+        guard !words.isEmpty else { return nil }
+        return words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"*" }.joined(separator: " ")
+    }
+
+    // MARK: - Staff: create, edit, archive
+
+    public func create(_ draft: ProductDraft, caller: Caller) throws -> Product {
+        let sku = try Self.validSKU(draft.sku)
+        let barcode = try Self.validBarcode(draft.barcode)
+        let name = try Validate.text(draft.name, field: "name", label: "Name", required: true, max: 200)
+        let description = try Validate.text(draft.description, field: "description", label: "Description", max: 5000, multiline: true)
+        let category = try Validate.text(draft.category, field: "category", label: "Category", max: 100)
+        let variants = try Self.validVariants(draft.variants ?? [], creating: true)
+        if variants.isEmpty && draft.price == nil { throw ShopError.invalid("missing_price", "Price is required", field: "price") }
+        let price = try Self.validPrice(draft.price ?? 0)
+        let stock = try Self.validStock(draft.stock ?? 0)
+        let now = context.now
+        return try context.store.write { db in
+            let staff = try context.requireStaff(caller, db)
+            try Self.checkUnique(db, sku: sku, barcode: barcode, except: nil)
+            try db.run("""
+                INSERT INTO products(sku, barcode, name, sort_name, description, category, price, stock, active, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [sku, barcode, name, Text.searchFold(name), description, category, price, variants.isEmpty ? stock : 0, draft.active ?? true, now, now])
+            let id = db.lastInsertRowID
+            if variants.isEmpty, stock > 0 {
+                try Ledger.record(db, productID: id, variantID: nil, delta: stock, reason: "initial stock", orderID: nil, userID: staff, now: now)
+            }
+            for (position, variant) in variants.enumerated() {
+                try db.run("INSERT INTO product_variants(product_id, name, price, stock, position) VALUES (?, ?, ?, ?, ?)",
+                           id, variant.name, variant.price, variant.stock ?? 0, position)
+                if let stock = variant.stock, stock > 0 {
+                    try Ledger.record(db, productID: id, variantID: db.lastInsertRowID, delta: stock, reason: "initial stock", orderID: nil, userID: staff, now: now)
+                }
+            }
+            try Self.refreshAggregates(db, productID: id)
+            try Self.index(db, productID: id)
+            return try Product.load(db, id: id, currency: context.currency.code)!
+        }
+    }
+
+    public func update(id: Int64, _ changes: ProductChanges, caller: Caller) throws -> Product {
+        let sku = try changes.sku.map { try Self.validSKU($0) }
+        let barcode = try changes.barcode.map { try Self.validBarcode($0) }
+        let name = try changes.name.map { try Validate.text($0, field: "name", label: "Name", required: true, max: 200) }
+        let description = try changes.description.map { try Validate.text($0, field: "description", label: "Description", max: 5000, multiline: true) }
+        let category = try changes.category.map { try Validate.text($0, field: "category", label: "Category", max: 100) }
+        let price = try changes.price.map { try Self.validPrice($0) }
+        let variants = try changes.variants.map { try Self.validVariants($0, creating: false) }
+        let now = context.now
+        return try context.store.write { db in
+            let staff = try context.requireStaff(caller, db)
+            guard try db.scalarInt("SELECT 1 FROM products WHERE id = ?", id) != nil else { throw ShopError.notFound("Product") }
+            try Self.checkUnique(db, sku: sku, barcode: barcode ?? nil, except: id)
+            if let sku { try db.run("UPDATE products SET sku = ? WHERE id = ?", sku, id) }
+            if let barcode { try db.run("UPDATE products SET barcode = ? WHERE id = ?", barcode, id) }
+            if let name { try db.run("UPDATE products SET name = ?, sort_name = ? WHERE id = ?", name, Text.searchFold(name), id) }
+            if let description { try db.run("UPDATE products SET description = ? WHERE id = ?", description, id) }
+            if let category { try db.run("UPDATE products SET category = ? WHERE id = ?", category, id) }
+            if let price { try db.run("UPDATE products SET price = ? WHERE id = ?", price, id) }
+            if let active = changes.active { try db.run("UPDATE products SET active = ?, archived_at = CASE WHEN ? THEN NULL ELSE archived_at END WHERE id = ?", active, active, id) }
+            if let variants { try Self.replaceVariants(db, productID: id, with: variants, staff: staff, now: now) }
+            try db.run("UPDATE products SET updated_at = ? WHERE id = ?", now, id)
+            try Self.refreshAggregates(db, productID: id)
+            try Self.index(db, productID: id)
+            return try Product.load(db, id: id, currency: context.currency.code)!
+        }
+    }
+
+    public enum Removal: String, Codable, Sendable { case deleted, archived }
+
+    /// Deletes a product, or archives it when orders reference it (their history must stay whole).
+    public func delete(id: Int64, caller: Caller) throws -> Removal {
+        try context.store.write { db in
+            _ = try context.requireStaff(caller, db)
+            guard try db.scalarInt("SELECT 1 FROM products WHERE id = ?", id) != nil else { throw ShopError.notFound("Product") }
+            if try db.scalarInt("SELECT 1 FROM order_items WHERE product_id = ? LIMIT 1", id) != nil {
+                try db.run("UPDATE products SET active = 0, archived_at = ?, updated_at = ? WHERE id = ?", context.now, context.now, id)
+                try db.run("DELETE FROM cart_items WHERE product_id = ?", id)
+                return .archived
+            }
+            try db.run("DELETE FROM stock_ledger WHERE product_id = ?", id)
+            try db.run("DELETE FROM products_fts WHERE rowid = ?", id)
+            try db.run("DELETE FROM products WHERE id = ?", id)
+            return .deleted
+        }
+    }
+
+    public func setPhoto(productID: Int64, bytes: [UInt8], contentType: String?, caller: Caller) throws {
+        let photo = try Photo.validated(bytes, declaredType: contentType)
+        try context.store.write { db in
+            _ = try context.requireStaff(caller, db)
+            guard try db.scalarInt("SELECT 1 FROM products WHERE id = ?", productID) != nil else { throw ShopError.notFound("Product") }
+            try db.run("INSERT INTO product_photos(product_id, content_type, bytes, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(product_id) DO UPDATE SET content_type = excluded.content_type, bytes = excluded.bytes, updated_at = excluded.updated_at",
+                       productID, photo.contentType, photo.bytes, context.now)
+        }
+    }
+
+    // MARK: - Staff: stock
+
+    /// Adds (or with a negative delta removes) stock, with a reason written to the ledger.
+    public func adjustStock(productID: Int64, variantID: Int64? = nil, delta: Int64, reason: String, caller: Caller) throws -> Product {
+        guard delta != 0, abs(delta) <= Self.maxStock else { throw ShopError.invalid("invalid_delta", "The change must be a non-zero whole number", field: "delta") }
+        let reason = try Validate.text(reason, field: "reason", label: "Reason", required: true, max: 200)
+        return try context.store.write { db in
+            let staff = try context.requireStaff(caller, db)
+            guard let product = try Product.load(db, id: productID, currency: context.currency.code) else { throw ShopError.notFound("Product") }
+            if let variantID {
+                guard product.variants.contains(where: { $0.id == variantID }) else { throw ShopError.notFound("Variant") }
+            } else if !product.variants.isEmpty {
+                throw ShopError.invalid("variant_required", "This product has variants: choose which one's stock to change", field: "variant_id")
+            }
+            let changed = try Ledger.move(db, productID: productID, variantID: variantID, delta: delta)
+            guard changed else {
+                throw ShopError(.conflict, "insufficient_stock", "Stock cannot go below zero (\(product.variants.first { $0.id == variantID }?.stock ?? product.stock) in stock)")
+            }
+            try Ledger.record(db, productID: productID, variantID: variantID, delta: delta, reason: reason, orderID: nil, userID: staff, now: context.now)
+            try db.run("UPDATE products SET updated_at = ? WHERE id = ?", context.now, productID)
+            return try Product.load(db, id: productID, currency: context.currency.code)!
+        }
+    }
+
+    public func stockHistory(productID: Int64, limit: Int = 50, caller: Caller) throws -> [StockMovement] {
+        try context.store.read { db in
+            _ = try context.requireStaff(caller, db)
+            return try db.query("SELECT id, product_id, variant_id, delta, reason, order_id, created_at FROM stock_ledger WHERE product_id = ? ORDER BY id DESC LIMIT ?", productID, try Pagination.limit(limit)) {
+                StockMovement(id: $0.int64(0), productId: $0.int64(1), variantId: $0.optionalInt64(2), delta: $0.int64(3), reason: $0.string(4), orderId: $0.optionalInt64(5), createdAt: $0.int64(6))
+            }
+        }
+    }
+
+    /// Products at or below `threshold` units, for the staff dashboard.
+    public func lowStock(threshold: Int64 = 5, limit: Int = 50, caller: Caller) throws -> [Product] {
+        try context.store.read { db in
+            _ = try context.requireStaff(caller, db)
+            let ids = try db.query("SELECT id FROM products WHERE active = 1 AND archived_at IS NULL AND stock <= ? ORDER BY stock, sort_name LIMIT ?", threshold, limit) { $0.int64(0) }
+            return try Product.load(db, ids: ids, currency: context.currency.code)
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func validSKU(_ raw: String) throws -> String {
+        let sku = raw.trimmingCharacters(in: .whitespaces)
+        guard (1...64).contains(sku.count), sku.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 }) else {
+            throw ShopError.invalid("invalid_sku", "SKU must be 1–64 visible ASCII characters", field: "sku")
+        }
+        return sku
+    }
+
+    /// nil input: no barcode given; "" clears it.
+    static func validBarcode(_ raw: String?) throws -> String?? {
+        guard let raw else { return .none }
+        let code = Text.foldDigits(raw).trimmingCharacters(in: .whitespaces)
+        if code.isEmpty { return .some(nil) }
+        guard (4...64).contains(code.count), code.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 }) else {
+            throw ShopError.invalid("invalid_barcode", "Barcode must be 4–64 digits or letters", field: "barcode")
+        }
+        return .some(code)
+    }
+
+    static func validPrice(_ price: Int64) throws -> Int64 {
+        guard price >= 0, price <= maxPrice else { throw ShopError.invalid("invalid_price", "Price must be zero or more (in minor units) and at most \(maxPrice)", field: "price") }
+        return price
+    }
+
+    static func validStock(_ stock: Int64) throws -> Int64 {
+        guard stock >= 0, stock <= maxStock else { throw ShopError.invalid("invalid_stock", "Stock must be zero or more", field: "stock") }
+        return stock
+    }
+
+    static func validVariants(_ drafts: [VariantDraft], creating: Bool) throws -> [VariantDraft] {
+        guard drafts.count <= 50 else { throw ShopError.invalid("too_many_variants", "At most 50 variants", field: "variants") }
+        var names = Set<String>()
+        return try drafts.map { draft in
+            var variant = draft
+            variant.name = try Validate.text(draft.name, field: "variants", label: "Variant name", required: true, max: 100)
+            guard names.insert(variant.name.lowercased()).inserted else { throw ShopError.invalid("duplicate_variant", "Two variants are named \"\(variant.name)\"", field: "variants") }
+            variant.price = try validPrice(draft.price)
+            variant.stock = try draft.stock.map { try validStock($0) }
+            if creating && draft.id != nil { throw ShopError.invalid("invalid_variants", "New products cannot name variant ids", field: "variants") }
+            return variant
+        }
+    }
+
+    static func checkUnique(_ db: Connection, sku: String?, barcode: String??, except id: Int64?) throws {
+        if let sku, try db.scalarInt("SELECT 1 FROM products WHERE sku = ? AND id IS NOT ?", sku, id) != nil {
+            throw ShopError(.conflict, "sku_taken", "Another product has SKU \(sku)", field: "sku")
+        }
+        if case .some(.some(let barcode)) = barcode, try db.scalarInt("SELECT 1 FROM products WHERE barcode = ? AND id IS NOT ?", barcode, id) != nil {
+            throw ShopError(.conflict, "barcode_taken", "Another product has barcode \(barcode)", field: "barcode")
+        }
+    }
+
+    /// Edits the variant set: named ids are updated, new names inserted, missing ones removed
+    /// (refused when orders reference them). Stock of existing variants changes only via the ledger.
+    static func replaceVariants(_ db: Connection, productID: Int64, with drafts: [VariantDraft], staff: Int64, now: Int64) throws {
+        let existing = Set(try db.query("SELECT id FROM product_variants WHERE product_id = ?", productID) { $0.int64(0) })
+        let kept = Set(drafts.compactMap(\.id))
+        guard kept.isSubset(of: existing) else { throw ShopError.invalid("unknown_variant", "A variant id does not belong to this product", field: "variants") }
+        for removed in existing.subtracting(kept) {
+            if try db.scalarInt("SELECT 1 FROM order_items WHERE variant_id = ? LIMIT 1", removed) != nil {
+                throw ShopError(.conflict, "variant_in_use", "A variant with orders cannot be removed; set its stock to 0 instead", field: "variants")
+            }
+            try db.run("DELETE FROM stock_ledger WHERE variant_id = ?", removed)
+            try db.run("DELETE FROM product_variants WHERE id = ?", removed)
+        }
+        // Park names first so renames that swap names do not trip the unique constraint.
+        try db.run("UPDATE product_variants SET name = '~' || id WHERE product_id = ?", productID)
+        for (position, draft) in drafts.enumerated() {
+            if let id = draft.id {
+                try db.run("UPDATE product_variants SET name = ?, price = ?, position = ? WHERE id = ?", draft.name, draft.price, position, id)
+            } else {
+                try db.run("INSERT INTO product_variants(product_id, name, price, stock, position) VALUES (?, ?, ?, ?, ?)", productID, draft.name, draft.price, draft.stock ?? 0, position)
+                if let stock = draft.stock, stock > 0 {
+                    try Ledger.record(db, productID: productID, variantID: db.lastInsertRowID, delta: stock, reason: "initial stock", orderID: nil, userID: staff, now: now)
+                }
+            }
+        }
+    }
+
+    /// With variants, the product row carries their lowest price and total stock (for filters and sorting).
+    static func refreshAggregates(_ db: Connection, productID: Int64) throws {
+        try db.run("""
+            UPDATE products SET
+              price = coalesce((SELECT min(price) FROM product_variants WHERE product_id = ?1), price),
+              stock = coalesce((SELECT sum(stock) FROM product_variants WHERE product_id = ?1), stock)
+            WHERE id = ?1
+            """, productID)
+    }
+
+    static func index(_ db: Connection, productID: Int64) throws {
+        try db.run("DELETE FROM products_fts WHERE rowid = ?", productID)
+        try db.run("""
+            INSERT INTO products_fts(rowid, search)
+            SELECT id, name || ' ' || description || ' ' || sku || ' ' || category || ' ' || ifnull(barcode, '') FROM products WHERE id = ?
+            """, productID)
+        // Fold in SQL's stead: FTS sees the same folding as queries.
+        if let text = try db.scalarString("SELECT search FROM products_fts WHERE rowid = ?", productID) {
+            try db.run("UPDATE products_fts SET search = ? WHERE rowid = ?", Text.searchFold(text), productID)
+        }
+    }
+}

@@ -1,0 +1,144 @@
+public enum OrderStatus: String, Codable, Sendable, CaseIterable {
+    case pending, paid, sent, delivered, cancelled
+}
+
+public enum PaymentMethod: String, Codable, Sendable, CaseIterable {
+    case cash, card, transfer, cashOnDelivery = "cash_on_delivery"
+
+    public var label: String {
+        switch self {
+        case .cash: "Cash"
+        case .card: "Card"
+        case .transfer: "Bank transfer"
+        case .cashOnDelivery: "Cash on delivery"
+        }
+    }
+}
+
+/// An order with its lines (names and prices as they were when it was placed).
+public struct Order: Codable, Sendable, Equatable {
+    public let id: Int64
+    public let number: String
+    public var status: OrderStatus
+    public let channel: String
+    public let userId: Int64?
+    public var items: [Item]
+    public let subtotal: Int64
+    public let discount: Int64
+    public let total: Int64
+    /// Sum of completed payments.
+    public var paid: Int64
+    public let currency: String
+    public let couponCode: String?
+    public let firstName: String
+    public let lastName: String
+    public let phone: String
+    public let email: String
+    public let address: String
+    public let postalCode: String
+    public let deliveryDate: String
+    public let note: String
+    public let paymentMethod: PaymentMethod
+    public let createdAt: Int64
+    public var updatedAt: Int64
+
+    public struct Item: Codable, Sendable, Equatable {
+        public let productId: Int64
+        public let variantId: Int64?
+        public let sku: String
+        public let name: String
+        public let quantity: Int64
+        public let unitPrice: Int64
+        public var lineTotal: Int64 { quantity * unitPrice }
+    }
+
+    public var balance: Int64 { max(0, total - paid) }
+    public var canBeCancelled: Bool { status == .pending || status == .paid }
+
+    static let columns = """
+        o.id, o.number, o.status, o.channel, o.user_id, o.subtotal, o.discount, o.total,
+        (SELECT ifnull(sum(amount), 0) FROM payments WHERE order_id = o.id AND status = 'completed'),
+        o.currency, o.coupon_code, o.first_name, o.last_name, o.phone, o.email, o.address, o.postal_code,
+        o.delivery_date, o.note, o.payment_method, o.created_at, o.updated_at
+        """
+
+    init(row: Row) {
+        id = row.int64(0); number = row.string(1); status = OrderStatus(rawValue: row.string(2)) ?? .pending
+        channel = row.string(3); userId = row.optionalInt64(4); subtotal = row.int64(5); discount = row.int64(6)
+        total = row.int64(7); paid = row.int64(8); currency = row.string(9); couponCode = row.optionalString(10)
+        firstName = row.string(11); lastName = row.string(12); phone = row.string(13); email = row.string(14)
+        address = row.string(15); postalCode = row.string(16); deliveryDate = row.string(17); note = row.string(18)
+        paymentMethod = PaymentMethod(rawValue: row.string(19)) ?? .cash; createdAt = row.int64(20); updatedAt = row.int64(21)
+        items = []
+    }
+
+    static func load(_ db: Connection, ids: [Int64]) throws -> [Order] {
+        guard !ids.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        var byID: [Int64: Order] = [:]
+        try db.forEach("SELECT \(columns) FROM orders o WHERE o.id IN (\(marks))", arguments: ids) {
+            let order = Order(row: $0)
+            byID[order.id] = order
+        }
+        try db.forEach("SELECT order_id, product_id, variant_id, sku, name, quantity, unit_price FROM order_items WHERE order_id IN (\(marks)) ORDER BY id", arguments: ids) {
+            byID[$0.int64(0)]?.items.append(Item(productId: $0.int64(1), variantId: $0.optionalInt64(2), sku: $0.string(3), name: $0.string(4), quantity: $0.int64(5), unitPrice: $0.int64(6)))
+        }
+        return ids.compactMap { byID[$0] }
+    }
+
+    static func load(_ db: Connection, id: Int64) throws -> Order? { try load(db, ids: [id]).first }
+}
+
+public struct OrderPage: Codable, Sendable {
+    public let items: [Order]
+    public let nextCursor: String?
+}
+
+/// Contact and delivery details of an order.
+public struct Contact: Codable, Sendable, Equatable {
+    public var firstName: String
+    public var lastName: String
+    public var phone: String
+    public var email: String
+    public var address: String
+    public var postalCode: String
+    public var deliveryDate: String
+    public var note: String
+
+    public init(firstName: String = "", lastName: String = "", phone: String = "", email: String = "",
+                address: String = "", postalCode: String = "", deliveryDate: String = "", note: String = "") {
+        self.firstName = firstName; self.lastName = lastName; self.phone = phone; self.email = email
+        self.address = address; self.postalCode = postalCode; self.deliveryDate = deliveryDate; self.note = note
+    }
+
+    /// A complete contact for tests, load generators and demos.
+    public static let sample = Contact(firstName: "Sam", lastName: "Sample", phone: "+15551230000", email: "sam@example.com",
+                                       address: "1 Main Street", postalCode: "12345")
+}
+
+/// A request to place an order: explicit items, or the caller's cart when `items` is nil.
+public struct OrderRequest: Sendable {
+    public struct Item: Codable, Sendable, Equatable {
+        public var productId: Int64
+        public var variantId: Int64?
+        public var quantity: Int64
+        public init(productID: Int64, variantID: Int64? = nil, quantity: Int64) {
+            self.productId = productID; self.variantId = variantID; self.quantity = quantity
+        }
+    }
+
+    public var items: [Item]?
+    public var contact: Contact
+    public var paymentMethod: PaymentMethod
+    public var coupon: String?
+    public var idempotencyKey: String?
+    /// Staff at the counter: a sale for a walk-in (nil) or for the customer with this id.
+    public var counterSale: Bool
+    public var customerID: Int64?
+
+    public init(items: [Item]? = nil, contact: Contact, paymentMethod: PaymentMethod = .cash, coupon: String? = nil,
+                idempotencyKey: String? = nil, counterSale: Bool = false, customerID: Int64? = nil) {
+        self.items = items; self.contact = contact; self.paymentMethod = paymentMethod; self.coupon = coupon
+        self.idempotencyKey = idempotencyKey; self.counterSale = counterSale; self.customerID = customerID
+    }
+}

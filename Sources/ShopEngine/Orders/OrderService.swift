@@ -1,0 +1,281 @@
+import Foundation
+
+/// Checkout and orders. Checkout is one immediate transaction: prices and stock re-read,
+/// guarded stock decrements, order and lines written, ledger rows, cart emptied.
+public struct OrderService: Sendable {
+    let context: EngineContext
+    init(_ context: EngineContext) { self.context = context }
+
+    // MARK: - Checkout
+
+    public func create(_ request: OrderRequest, caller: Caller) throws -> Order {
+        let contact = try validContact(request.contact, counter: request.counterSale)
+        let key = try request.idempotencyKey.map { try Self.validIdempotencyKey($0) }
+        let explicitItems = try request.items.map { try Self.mergedItems($0) }
+        let coupon = request.coupon.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        let fingerprint = Self.fingerprint(request, contact: contact)
+        let now = context.now
+        return try context.store.write { db in
+            let me = try context.requireUser(caller, db)
+            let isStaff = me.role == .staff || me.role == .admin
+            if request.counterSale && !isStaff { throw ShopError.forbidden }
+            let owner: Int64? = request.counterSale ? request.customerID : me.id
+            if request.counterSale, let owner, try db.scalarInt("SELECT 1 FROM users WHERE id = ?", owner) == nil { throw ShopError.notFound("Customer") }
+            let scope = "user:\(me.id)"
+            if let key, let existing = try db.first("SELECT id, request_hash FROM orders WHERE idempotency_scope = ? AND idempotency_key = ?", scope, key, map: { ($0.int64(0), $0.string(1)) }) {
+                guard existing.1 == fingerprint else {
+                    throw ShopError(.conflict, "idempotency_key_reused", "This Idempotency-Key was used for a different order")
+                }
+                return try Order.load(db, id: existing.0)!
+            }
+            let fromCart = explicitItems == nil
+            let items = try explicitItems ?? db.query("SELECT product_id, variant_id, quantity FROM cart_items WHERE user_id = ? ORDER BY id", me.id) {
+                OrderRequest.Item(productID: $0.int64(0), variantID: $0.optionalInt64(1), quantity: $0.int64(2))
+            }
+            guard !items.isEmpty else { throw ShopError.invalid("empty_cart", fromCart ? "Your cart is empty" : "The order has no items", field: "items") }
+
+            // Lines at today's prices; stock taken with guarded updates (never below zero).
+            var lines: [(item: OrderRequest.Item, sku: String, name: String, price: Int64)] = []
+            for item in items {
+                let (name, _) = try CartService.purchasable(db, productID: item.productId, variantID: item.variantId)
+                guard let row = try db.first("SELECT p.sku, coalesce(v.price, p.price), coalesce(v.stock, p.stock) FROM products p LEFT JOIN product_variants v ON v.id = ? WHERE p.id = ?",
+                                             item.variantId, item.productId, map: { (sku: $0.string(0), price: $0.int64(1), stock: $0.int64(2)) }) else { throw ShopError.notFound("Product") }
+                guard try Ledger.move(db, productID: item.productId, variantID: item.variantId, delta: -item.quantity) else {
+                    throw ShopError(.conflict, "out_of_stock", row.stock == 0 ? "\(name) is out of stock" : "Only \(row.stock) left of \(name)", field: "items")
+                }
+                lines.append((item, row.sku, name, row.price))
+            }
+            let subtotal = lines.reduce(Int64(0)) { $0 + $1.price * $1.item.quantity }
+            let (couponID, discount) = try applyCoupon(db, code: coupon, subtotal: subtotal, now: now)
+            let id = (try db.scalarInt("SELECT ifnull(max(id), 0) + 1 FROM orders") ?? 1)
+            let number = String(format: "S-%06lld", id)
+            try db.run("""
+                INSERT INTO orders(id, number, user_id, status, channel, subtotal, discount, total, currency, coupon_id, coupon_code,
+                  first_name, last_name, phone, email, address, postal_code, delivery_date, note, payment_method, created_by,
+                  idempotency_scope, idempotency_key, request_hash, created_at, updated_at)
+                VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, number, owner, request.counterSale ? "counter" : "online", subtotal, discount, subtotal - discount,
+                                 context.currency.code, couponID, couponID == nil ? nil : coupon, contact.firstName, contact.lastName,
+                                 contact.phone, contact.email, contact.address, contact.postalCode, contact.deliveryDate, contact.note,
+                                 request.paymentMethod.rawValue, me.id, key == nil ? nil : scope, key, fingerprint, now, now])
+            for line in lines {
+                try db.run("INSERT INTO order_items(order_id, product_id, variant_id, sku, name, quantity, unit_price) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [id, line.item.productId, line.item.variantId, line.sku, line.name, line.item.quantity, line.price])
+                try Ledger.record(db, productID: line.item.productId, variantID: line.item.variantId, delta: -line.item.quantity,
+                                  reason: "sale", orderID: id, userID: me.id, now: now)
+            }
+            try db.run("INSERT INTO order_status_history(order_id, status, user_id, at) VALUES (?, 'pending', ?, ?)", id, me.id, now)
+            if fromCart { try db.run("DELETE FROM cart_items WHERE user_id = ?", me.id) }
+            return try Order.load(db, id: id)!
+        }
+    }
+
+    // MARK: - Reading
+
+    /// One order. Customers see only their own: anyone else's id answers "not found".
+    public func order(id: Int64, caller: Caller) throws -> Order {
+        try context.store.read { db in try visibleOrder(db, id: id, caller: caller) }
+    }
+
+    /// Orders newest first. Customers get their own; staff get all (optionally one customer's).
+    public func list(status: OrderStatus? = nil, customerID: Int64? = nil, limit: Int = 20, cursor: String? = nil, caller: Caller) throws -> OrderPage {
+        let limit = try Pagination.limit(limit)
+        let before = try cursor.map { try Pagination.decodeID($0) } ?? Int64.max
+        return try context.store.read { db in
+            let me = try context.requireUser(caller, db)
+            let isStaff = me.role == .staff || me.role == .admin
+            let owner: Int64? = isStaff ? customerID : me.id
+            let ids = try db.query("""
+                SELECT id FROM orders WHERE id < ? AND (? IS NULL OR user_id = ?) AND (? IS NULL OR status = ?)
+                ORDER BY id DESC LIMIT ?
+                """, arguments: [before, owner, owner, status?.rawValue, status?.rawValue, limit + 1]) { $0.int64(0) }
+            let page = Array(ids.prefix(limit))
+            return OrderPage(items: try Order.load(db, ids: page), nextCursor: ids.count > limit ? page.last.map(Pagination.encodeID) : nil)
+        }
+    }
+
+    public struct StatusChange: Codable, Sendable, Equatable {
+        public let status: OrderStatus
+        public let at: Int64
+        public let userId: Int64?
+    }
+
+    public func history(orderID: Int64, caller: Caller) throws -> [StatusChange] {
+        try context.store.read { db in
+            _ = try visibleOrder(db, id: orderID, caller: caller)
+            return try db.query("SELECT status, at, user_id FROM order_status_history WHERE order_id = ? ORDER BY id", orderID) {
+                StatusChange(status: OrderStatus(rawValue: $0.string(0)) ?? .pending, at: $0.int64(1), userId: $0.optionalInt64(2))
+            }
+        }
+    }
+
+    // MARK: - Status
+
+    /// Staff move an order forward: paid → sent → delivered (cash on delivery: pending → sent).
+    /// Nothing moves backwards; "paid" comes from payments and "cancelled" from `cancel`.
+    public func updateStatus(id: Int64, to status: OrderStatus, caller: Caller) throws -> Order {
+        try context.store.write { db in
+            let staff = try context.requireStaff(caller, db)
+            guard let order = try Order.load(db, id: id) else { throw ShopError.notFound("Order") }
+            let allowed: Bool
+            switch (order.status, status) {
+            case (.paid, .sent), (.sent, .delivered): allowed = true
+            case (.pending, .sent): allowed = order.paymentMethod == .cashOnDelivery
+            default: allowed = false
+            }
+            guard allowed else { throw Self.invalidTransition(from: order.status, to: status, order: order) }
+            try setStatus(db, orderID: id, status: status, userID: staff)
+            return try Order.load(db, id: id)!
+        }
+    }
+
+    /// Cancels a pending or paid order and puts its stock back (through the ledger).
+    public func cancel(id: Int64, caller: Caller) throws -> Order {
+        try context.store.write { db in
+            let me = try context.requireUser(caller, db)
+            let order = try visibleOrder(db, id: id, caller: caller)
+            guard order.canBeCancelled else { throw Self.invalidTransition(from: order.status, to: .cancelled, order: order) }
+            let sold = try db.query("SELECT product_id, variant_id, -sum(delta) FROM stock_ledger WHERE order_id = ? GROUP BY product_id, variant_id", id) {
+                (product: $0.int64(0), variant: $0.optionalInt64(1), quantity: $0.int64(2))
+            }
+            for line in sold where line.quantity > 0 {
+                _ = try Ledger.move(db, productID: line.product, variantID: line.variant, delta: line.quantity)
+                try Ledger.record(db, productID: line.product, variantID: line.variant, delta: line.quantity, reason: "order cancelled", orderID: id, userID: me.id, now: context.now)
+            }
+            try db.run("UPDATE coupons SET used_count = used_count - 1 WHERE id = (SELECT coupon_id FROM orders WHERE id = ?) AND used_count > 0", id)
+            try db.run("UPDATE payments SET status = 'failed', updated_at = ? WHERE order_id = ? AND status = 'pending'", context.now, id)
+            try setStatus(db, orderID: id, status: .cancelled, userID: me.id)
+            return try Order.load(db, id: id)!
+        }
+    }
+
+    // MARK: - Coupons (staff)
+
+    public struct Coupon: Codable, Sendable, Equatable {
+        public enum Kind: String, Codable, Sendable { case percent, fixed }
+        public let id: Int64
+        public let code: String
+        public let kind: Kind
+        public let value: Int64
+        public let validFrom: Int64?
+        public let validUntil: Int64?
+        public let maxUses: Int64?
+        public let usedCount: Int64
+        public let active: Bool
+    }
+
+    public func createCoupon(code: String, kind: Coupon.Kind, value: Int64, validFrom: Int64? = nil, validUntil: Int64? = nil, maxUses: Int64? = nil, caller: Caller) throws -> Coupon {
+        let code = code.trimmingCharacters(in: .whitespaces).uppercased()
+        guard (3...32).contains(code.count), code.unicodeScalars.allSatisfy({ CharacterSetASCII.alnum($0) || $0 == "-" || $0 == "_" }) else {
+            throw ShopError.invalid("invalid_coupon_code", "Coupon codes are 3–32 letters, digits, dashes or underscores", field: "code")
+        }
+        guard value > 0, kind == .fixed || value <= 100 else { throw ShopError.invalid("invalid_coupon_value", "A percent coupon is 1–100; a fixed one more than 0", field: "value") }
+        if let from = validFrom, let until = validUntil, from >= until { throw ShopError.invalid("invalid_coupon_dates", "valid_until must be after valid_from", field: "valid_until") }
+        if let maxUses, maxUses < 1 { throw ShopError.invalid("invalid_coupon_uses", "max_uses must be at least 1", field: "max_uses") }
+        return try context.store.write { db in
+            _ = try context.requireStaff(caller, db)
+            if try db.scalarInt("SELECT 1 FROM coupons WHERE code = ?", code) != nil { throw ShopError(.conflict, "coupon_exists", "A coupon with this code exists", field: "code") }
+            try db.run("INSERT INTO coupons(code, kind, value, valid_from, valid_until, max_uses, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [code, kind.rawValue, value, validFrom, validUntil, maxUses, context.now])
+            return Coupon(id: db.lastInsertRowID, code: code, kind: kind, value: value, validFrom: validFrom, validUntil: validUntil, maxUses: maxUses, usedCount: 0, active: true)
+        }
+    }
+
+    // MARK: - Helpers
+
+    func visibleOrder(_ db: Connection, id: Int64, caller: Caller) throws -> Order {
+        let me = try context.requireUser(caller, db)
+        guard let order = try Order.load(db, id: id), me.role != .customer || order.userId == me.id else { throw ShopError.notFound("Order") }
+        return order
+    }
+
+    func setStatus(_ db: Connection, orderID: Int64, status: OrderStatus, userID: Int64?) throws {
+        try db.run("UPDATE orders SET status = ?, updated_at = ? WHERE id = ?", status.rawValue, context.now, orderID)
+        try db.run("INSERT INTO order_status_history(order_id, status, user_id, at) VALUES (?, ?, ?, ?)", orderID, status.rawValue, userID, context.now)
+    }
+
+    static func invalidTransition(from: OrderStatus, to: OrderStatus, order: Order) -> ShopError {
+        ShopError(.conflict, "invalid_transition", "Order \(order.number) is \(from.rawValue) and cannot become \(to.rawValue)")
+    }
+
+    private func applyCoupon(_ db: Connection, code: String?, subtotal: Int64, now: Int64) throws -> (Int64?, Int64) {
+        guard let code else { return (nil, 0) }
+        guard let coupon = try db.first("SELECT id, kind, value, valid_from, valid_until, max_uses, used_count, active FROM coupons WHERE code = ?", code,
+                                        map: { (id: $0.int64(0), kind: $0.string(1), value: $0.int64(2), from: $0.optionalInt64(3), until: $0.optionalInt64(4), max: $0.optionalInt64(5), used: $0.int64(6), active: $0.bool(7)) }),
+              coupon.active else { throw ShopError.invalid("invalid_coupon", "There is no coupon \(code)", field: "coupon") }
+        if let from = coupon.from, now < from { throw ShopError.invalid("coupon_not_yet_valid", "Coupon \(code) is not valid yet", field: "coupon") }
+        if let until = coupon.until, now >= until { throw ShopError.invalid("coupon_expired", "Coupon \(code) has expired", field: "coupon") }
+        guard try db.run("UPDATE coupons SET used_count = used_count + 1 WHERE id = ? AND (max_uses IS NULL OR used_count < max_uses)", coupon.id) == 1 else {
+            throw ShopError.invalid("coupon_used_up", "Coupon \(code) has been used up", field: "coupon")
+        }
+        let discount = coupon.kind == "percent" ? subtotal * coupon.value / 100 : min(coupon.value, subtotal)
+        return (coupon.id, discount)
+    }
+
+    private func validContact(_ contact: Contact, counter: Bool) throws -> Contact {
+        var c = contact
+        c.firstName = try Validate.text(contact.firstName, field: "first_name", label: "First name", required: !counter, max: 100)
+        c.lastName = try Validate.text(contact.lastName, field: "last_name", label: "Last name", required: !counter, max: 100)
+        let phone = contact.phone.trimmingCharacters(in: .whitespaces)
+        if phone.isEmpty {
+            if !counter { throw ShopError.invalid("missing_phone", "Phone is required", field: "phone") }
+            c.phone = ""
+        } else {
+            c.phone = try Phone.normalize(phone, defaultCountry: context.configuration.defaultCountry)
+        }
+        c.email = contact.email.trimmingCharacters(in: .whitespaces).isEmpty ? "" : try Validate.email(contact.email)
+        c.address = try Validate.text(contact.address, field: "address", label: "Address", required: !counter, max: 500, multiline: true)
+        c.postalCode = try Validate.postalCode(contact.postalCode)
+        c.note = try Validate.text(contact.note, field: "note", label: "Note", max: 500, multiline: true)
+        c.deliveryDate = try validDeliveryDate(contact.deliveryDate)
+        return c
+    }
+
+    /// `YYYY-MM-DD`, today or later (UTC), within a year; empty means "as soon as possible".
+    private func validDeliveryDate(_ raw: String) throws -> String {
+        let text = Text.foldDigits(raw).trimmingCharacters(in: .whitespaces)
+        if text.isEmpty { return "" }
+        let invalid = ShopError.invalid("invalid_delivery_date", "Delivery date must be a date like 2026-12-24, today or later", field: "delivery_date")
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { throw invalid }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let date = calendar.date(from: DateComponents(year: y, month: m, day: d)),
+              calendar.component(.day, from: date) == d, calendar.component(.month, from: date) == m else { throw invalid }
+        let today = calendar.startOfDay(for: Date(timeIntervalSince1970: TimeInterval(context.now)))
+        guard date >= today, date.timeIntervalSince(today) <= 366 * 86_400 else { throw invalid }
+        return text
+    }
+
+    static func validIdempotencyKey(_ key: String) throws -> String {
+        guard (1...128).contains(key.count), key.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 }) else {
+            throw ShopError.invalid("invalid_idempotency_key", "Idempotency-Key must be 1–128 visible ASCII characters")
+        }
+        return key
+    }
+
+    /// Explicit items with duplicates merged; each quantity 1…999.
+    static func mergedItems(_ items: [OrderRequest.Item]) throws -> [OrderRequest.Item] {
+        guard items.count <= 200 else { throw ShopError.invalid("too_many_items", "At most 200 lines per order", field: "items") }
+        var merged: [OrderRequest.Item] = []
+        for item in items {
+            try CartService.checkQuantity(item.quantity)
+            if let i = merged.firstIndex(where: { $0.productId == item.productId && $0.variantId == item.variantId }) {
+                merged[i].quantity += item.quantity
+                try CartService.checkQuantity(merged[i].quantity)
+            } else {
+                merged.append(item)
+            }
+        }
+        return merged
+    }
+
+    static func fingerprint(_ request: OrderRequest, contact: Contact) -> String {
+        let items = (request.items ?? []).map { "\($0.productId):\($0.variantId ?? 0):\($0.quantity)" }.joined(separator: ",")
+        let text = [items, request.items == nil ? "cart" : "items", contact.firstName, contact.lastName, contact.phone, contact.email,
+                    contact.address, contact.postalCode, contact.deliveryDate, contact.note, request.paymentMethod.rawValue,
+                    request.coupon ?? "", String(request.customerID ?? 0)].joined(separator: "\u{1F}")
+        return Crypto.hex(Crypto.sha256(Array(text.utf8)))
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+
+/// How to open a shop. Front ends fill it from flags and environment.
+public struct ShopConfiguration: Sendable {
+    public var databasePath: String
+    /// The key file; nil means `SHOP_SECRET_FILE` or `<database>.key`.
+    public var secretFile: String?
+    /// Prefix for local phone forms (`0914…`), e.g. `+98`.
+    public var defaultCountry: String?
+    /// When set, becomes the store's currency (kept in the database for every process).
+    public var currency: Currency?
+    public var messages: MessageSink
+    /// Sign-in requests per minute per client address.
+    public var signinLimitPerMinute: Int
+    public var clock: any ShopClock
+    /// PBKDF2 rounds for new password hashes. Production keeps OWASP's minimum.
+    public var passwordIterations: Int
+
+    public init(databasePath: String, secretFile: String? = nil, defaultCountry: String? = nil,
+                currency: Currency? = nil, messages: MessageSink = .stdout, signinLimitPerMinute: Int = 30,
+                clock: any ShopClock = SystemClock(), passwordIterations: Int = PasswordHasher.owaspIterations) {
+        self.databasePath = databasePath
+        self.secretFile = secretFile
+        self.defaultCountry = defaultCountry
+        self.currency = currency
+        self.messages = messages
+        self.signinLimitPerMinute = signinLimitPerMinute
+        self.clock = clock
+        self.passwordIterations = passwordIterations
+    }
+}
+
+/// The engine: one façade with an area per concern. Every call takes the acting `Caller` and
+/// returns domain values or throws `ShopError`.
+///
+/// ```swift
+/// let shop = try Shop(ShopConfiguration(databasePath: "shop.sqlite"))
+/// let request = try shop.accounts.requestCode(phone: "+15551234567", caller: .guest())
+/// ```
+public final class Shop: Sendable {
+    public let store: Store
+    let context: EngineContext
+
+    public var accounts: AccountService { AccountService(context) }
+    public var catalog: CatalogService { CatalogService(context) }
+    public var carts: CartService { CartService(context) }
+    public var orders: OrderService { OrderService(context) }
+    public var payments: PaymentService { PaymentService(context) }
+    public var admin: AdminService { AdminService(context) }
+    public var configuration: ShopConfiguration { context.configuration }
+    public var currency: Currency { context.currency }
+
+    public init(_ configuration: ShopConfiguration) throws {
+        if let country = configuration.defaultCountry, !Phone.validateCountryPrefix(country) {
+            throw ShopError.invalid("invalid_default_country", "--default-country must look like +98 (a plus and 1–3 digits), got \"\(country)\"")
+        }
+        let store = try Store(path: configuration.databasePath)
+        let keyPath = configuration.secretFile ?? SecretKey.defaultPath(forDatabase: configuration.databasePath)
+        let key = try SecretKey.loadOrCreate(at: keyPath)
+        let currency: Currency = try store.write { db in
+            if let wanted = configuration.currency {
+                try db.run("INSERT INTO settings(key, value) VALUES ('currency', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", wanted.spec)
+                return wanted
+            }
+            if let stored = try db.scalarString("SELECT value FROM settings WHERE key = 'currency'"),
+               let parsed = try? Currency.parse(stored) { return parsed }
+            return .usd
+        }
+        self.store = store
+        self.context = EngineContext(configuration: configuration, store: store, key: key, currency: currency)
+    }
+}
+
+/// What every service shares: the store, the clock, keys and settings.
+final class EngineContext: Sendable {
+    let configuration: ShopConfiguration
+    let store: Store
+    let clock: any ShopClock
+    let jwt: JWT
+    let codeKey: [UInt8]
+    let currency: Currency
+    let sender: MessageSender
+    let limiter: RateLimiter
+    let hasher: PasswordHasher
+
+    init(configuration: ShopConfiguration, store: Store, key: SecretKey, currency: Currency) {
+        self.configuration = configuration
+        self.store = store
+        self.clock = configuration.clock
+        self.jwt = JWT(key: key.derive("jwt-hs256"))
+        self.codeKey = key.derive("one-time-codes")
+        self.currency = currency
+        self.sender = MessageSender(sink: configuration.messages, store: store, clock: configuration.clock)
+        self.limiter = RateLimiter(store: store, clock: configuration.clock)
+        self.hasher = PasswordHasher(iterations: configuration.passwordIterations)
+    }
+
+    var now: Int64 { clock.now() }
+
+    /// A keyed hash of a one-time code, bound to what it unlocks.
+    func codeHash(_ code: String, for subject: String) -> [UInt8] {
+        Crypto.hmacSHA256(key: codeKey, "\(subject)|\(code)")
+    }
+
+    // MARK: - Authorization
+
+    /// The signed-in user's id and current role; re-read on every call so a demotion or a
+    /// deactivation takes effect at once, in every process.
+    func requireUser(_ caller: Caller, _ db: Connection) throws -> (id: Int64, role: Role) {
+        guard let id = caller.userID else { throw ShopError.signInRequired }
+        guard let row = try db.first("SELECT role, active FROM users WHERE id = ?", id, map: { (Role(rawValue: $0.string(0)), $0.bool(1)) }),
+              let role = row.0, row.1 else {
+            throw ShopError(.unauthorized, "account_disabled", "This account is not active")
+        }
+        return (id, role)
+    }
+
+    func requireStaff(_ caller: Caller, _ db: Connection) throws -> Int64 {
+        let user = try requireUser(caller, db)
+        guard user.role == .staff || user.role == .admin else { throw ShopError.forbidden }
+        return user.id
+    }
+
+    func requireAdmin(_ caller: Caller, _ db: Connection) throws -> Int64 {
+        let user = try requireUser(caller, db)
+        guard user.role == .admin else { throw ShopError.forbidden }
+        return user.id
+    }
+
+    /// Sign-in routes are limited per client address, in every process at once.
+    func limitSignIn(_ caller: Caller) throws {
+        try limiter.hit("signin:\(caller.clientAddress)", limit: configuration.signinLimitPerMinute, window: 60,
+                        message: "Too many sign-in attempts from your address; wait a minute")
+    }
+}

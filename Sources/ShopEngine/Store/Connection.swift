@@ -1,0 +1,164 @@
+import CSQLite
+import Foundation
+
+/// One SQLite connection. Not thread-safe: the `Store` hands it to one thread at a time.
+///
+/// Opening turns on extended result codes, foreign keys, a busy timeout, `synchronous=FULL`,
+/// and checks that WAL really took.
+public final class Connection {
+    let handle: OpaquePointer
+    public let path: String
+    private var statements: [String: Statement] = [:]
+
+    /// How long a writer waits for another process's lock before giving up.
+    public static let busyTimeoutMilliseconds: Int32 = 10_000
+
+    public init(path: String) throws {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close_v2(db)
+            throw SQLiteError(code: rc, message: "\(message) (\(path))", sql: nil)
+        }
+        self.handle = db
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, Self.busyTimeoutMilliseconds)
+        try execute("PRAGMA foreign_keys = ON")
+        try enableWAL()
+        try execute("PRAGMA synchronous = FULL")
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Switching a new file to WAL needs a brief exclusive lock; when several processes open
+    /// the same new file at once, one may see BUSY here even with a busy timeout, so retry.
+    private func enableWAL() throws {
+        var mode = ""
+        for attempt in 0..<200 {
+            do {
+                mode = try scalarString("PRAGMA journal_mode = WAL") ?? ""
+                if mode == "wal" { return }
+            } catch let error as SQLiteError where error.isBusy {
+                usleep(useconds_t(5_000 + attempt * 1_000))
+                continue
+            }
+            break
+        }
+        throw SQLiteError(code: SQLITE_ERROR, message: "WAL mode did not take (journal_mode=\(mode))", sql: nil)
+    }
+
+    func error(_ rc: Int32, sql: String?) -> SQLiteError {
+        SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+
+    private func prepared(_ sql: String) throws -> Statement {
+        if let cached = statements[sql] { return cached }
+        let statement = try Statement(self, sql)
+        statements[sql] = statement
+        return statement
+    }
+
+    // MARK: - Running SQL
+
+    /// Runs one or more statements without parameters (schema, pragmas).
+    public func execute(_ sql: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &message)
+        if rc != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? "error \(rc)"
+            sqlite3_free(message)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: text, sql: sql)
+        }
+    }
+
+    /// Runs one statement with parameters; returns the number of rows changed.
+    @discardableResult
+    public func run(_ sql: String, _ arguments: SQLBindable?...) throws -> Int {
+        try run(sql, arguments: arguments)
+    }
+
+    @discardableResult
+    public func run(_ sql: String, arguments: [SQLBindable?]) throws -> Int {
+        let statement = try prepared(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        while try statement.step() {}
+        return Int(sqlite3_changes(handle))
+    }
+
+    /// Calls `body` for each result row.
+    public func forEach(_ sql: String, _ arguments: SQLBindable?..., body: (Row) throws -> Void) throws {
+        try forEach(sql, arguments: arguments, body: body)
+    }
+
+    public func forEach(_ sql: String, arguments: [SQLBindable?], body: (Row) throws -> Void) throws {
+        let statement = try prepared(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        while try statement.step() { try body(statement.row) }
+    }
+
+    /// Maps every result row.
+    public func query<T>(_ sql: String, _ arguments: SQLBindable?..., map: (Row) throws -> T) throws -> [T] {
+        try query(sql, arguments: arguments, map: map)
+    }
+
+    public func query<T>(_ sql: String, arguments: [SQLBindable?], map: (Row) throws -> T) throws -> [T] {
+        var result: [T] = []
+        try forEach(sql, arguments: arguments) { result.append(try map($0)) }
+        return result
+    }
+
+    /// Maps the first result row, if any.
+    public func first<T>(_ sql: String, _ arguments: SQLBindable?..., map: (Row) throws -> T) throws -> T? {
+        try first(sql, arguments: arguments, map: map)
+    }
+
+    public func first<T>(_ sql: String, arguments: [SQLBindable?], map: (Row) throws -> T) throws -> T? {
+        let statement = try prepared(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        return try statement.step() ? try map(statement.row) : nil
+    }
+
+    public func scalarInt(_ sql: String, _ arguments: SQLBindable?...) throws -> Int64? {
+        try first(sql, arguments: arguments) { $0.isNull(0) ? nil : $0.int64(0) } ?? nil
+    }
+
+    public func scalarString(_ sql: String, _ arguments: SQLBindable?...) throws -> String? {
+        try first(sql, arguments: arguments) { $0.optionalString(0) } ?? nil
+    }
+
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    // MARK: - Transactions
+
+    /// A write transaction: `BEGIN IMMEDIATE` takes the write lock up front (waiting through the
+    /// busy timeout), so a read-then-write never fails with BUSY_SNAPSHOT. Rolls back on throw.
+    @discardableResult
+    public func writeTransaction<T>(_ body: (Connection) throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let value = try body(self)
+            try execute("COMMIT")
+            return value
+        } catch {
+            if isInTransaction { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// A read transaction: a consistent snapshot across several statements.
+    public func readTransaction<T>(_ body: (Connection) throws -> T) throws -> T {
+        try execute("BEGIN DEFERRED")
+        defer { if isInTransaction { try? execute("COMMIT") } }
+        return try body(self)
+    }
+}

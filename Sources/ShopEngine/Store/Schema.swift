@@ -1,0 +1,250 @@
+/// The numbered schema migrations. Append only: never edit a migration that has shipped.
+public enum Schema {
+    public static let migrations: [Migration] = [
+        Migration(1, "accounts", sql: accounts),
+        Migration(2, "commerce", sql: commerce),
+    ]
+
+    static let accounts = """
+    CREATE TABLE settings(
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE users(
+        id INTEGER PRIMARY KEY,
+        phone TEXT UNIQUE,
+        username TEXT UNIQUE COLLATE NOCASE,
+        email TEXT UNIQUE COLLATE NOCASE,
+        password_hash TEXT,
+        first_name TEXT NOT NULL DEFAULT '',
+        last_name TEXT NOT NULL DEFAULT '',
+        address TEXT NOT NULL DEFAULT '',
+        postal_code TEXT NOT NULL DEFAULT '',
+        role TEXT NOT NULL DEFAULT 'customer' CHECK (role IN ('customer', 'staff', 'admin')),
+        active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        auth_status TEXT NOT NULL DEFAULT 'NEW' CHECK (auth_status IN ('NEW', 'VERIFIED')),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    ) STRICT;
+
+    CREATE TABLE user_photos(
+        user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        content_type TEXT NOT NULL,
+        bytes BLOB NOT NULL,
+        updated_at INTEGER NOT NULL
+    ) STRICT;
+
+    -- Phone sign-in codes: only a keyed hash of the code is kept.
+    CREATE TABLE otp_requests(
+        id TEXT PRIMARY KEY,
+        phone TEXT NOT NULL,
+        code_hash BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        consumed_at INTEGER
+    ) STRICT;
+    CREATE INDEX otp_requests_by_phone ON otp_requests(phone, created_at);
+
+    -- Email verification and password reset codes of password accounts.
+    CREATE TABLE account_codes(
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        purpose TEXT NOT NULL CHECK (purpose IN ('verify_email', 'reset_password')),
+        code_hash BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        consumed_at INTEGER
+    ) STRICT;
+    CREATE INDEX account_codes_by_user ON account_codes(user_id, purpose, created_at);
+
+    -- Every sign-in starts a token family; refresh tokens rotate within it.
+    CREATE TABLE token_families(
+        id TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER,
+        revoked_reason TEXT
+    ) STRICT;
+    CREATE INDEX token_families_by_user ON token_families(user_id);
+
+    CREATE TABLE refresh_tokens(
+        jti TEXT PRIMARY KEY,
+        family_id TEXT NOT NULL REFERENCES token_families(id) ON DELETE CASCADE,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+    ) STRICT;
+
+    -- Sliding-window rate limits shared by every process (per client address, per phone).
+    CREATE TABLE rate_events(
+        bucket TEXT NOT NULL,
+        at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX rate_events_by_bucket ON rate_events(bucket, at);
+
+    -- Messages kept in demo mode instead of being sent.
+    CREATE TABLE outbox(
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    ) STRICT;
+    """
+
+    static let commerce = """
+    CREATE TABLE products(
+        id INTEGER PRIMARY KEY,
+        sku TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        barcode TEXT UNIQUE,
+        name TEXT NOT NULL,
+        sort_name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        category TEXT NOT NULL DEFAULT '',
+        price INTEGER NOT NULL CHECK (price >= 0),
+        stock INTEGER NOT NULL DEFAULT 0 CHECK (stock >= 0),
+        active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        archived_at INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX products_by_name ON products(sort_name, id);
+    CREATE INDEX products_by_price ON products(price, id);
+    CREATE INDEX products_by_category ON products(category, sort_name, id);
+
+    CREATE TABLE product_variants(
+        id INTEGER PRIMARY KEY,
+        product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        price INTEGER NOT NULL CHECK (price >= 0),
+        stock INTEGER NOT NULL DEFAULT 0 CHECK (stock >= 0),
+        position INTEGER NOT NULL DEFAULT 0,
+        UNIQUE(product_id, name)
+    ) STRICT;
+    CREATE INDEX product_variants_by_product ON product_variants(product_id, position);
+
+    CREATE TABLE product_photos(
+        product_id INTEGER PRIMARY KEY REFERENCES products(id) ON DELETE CASCADE,
+        content_type TEXT NOT NULL,
+        bytes BLOB NOT NULL,
+        updated_at INTEGER NOT NULL
+    ) STRICT;
+
+    -- Search text is folded by the engine (Persian/Arabic letters and digits unified).
+    CREATE VIRTUAL TABLE products_fts USING fts5(
+        search, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+    );
+
+    -- Every stock change, with its reason: adjustments, sales, cancellations.
+    CREATE TABLE stock_ledger(
+        id INTEGER PRIMARY KEY,
+        product_id INTEGER NOT NULL REFERENCES products(id),
+        variant_id INTEGER REFERENCES product_variants(id),
+        delta INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        order_id INTEGER REFERENCES orders(id),
+        user_id INTEGER REFERENCES users(id),
+        created_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX stock_ledger_by_product ON stock_ledger(product_id, id);
+    CREATE INDEX stock_ledger_by_order ON stock_ledger(order_id);
+
+    CREATE TABLE cart_items(
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+        variant_id INTEGER REFERENCES product_variants(id) ON DELETE CASCADE,
+        quantity INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 999),
+        added_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE UNIQUE INDEX cart_items_line ON cart_items(user_id, product_id, ifnull(variant_id, 0));
+
+    CREATE TABLE coupons(
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        kind TEXT NOT NULL CHECK (kind IN ('percent', 'fixed')),
+        value INTEGER NOT NULL CHECK (value > 0),
+        valid_from INTEGER,
+        valid_until INTEGER,
+        max_uses INTEGER,
+        used_count INTEGER NOT NULL DEFAULT 0 CHECK (used_count >= 0),
+        active INTEGER NOT NULL DEFAULT 1,
+        created_at INTEGER NOT NULL,
+        CHECK (kind <> 'percent' OR value <= 100)
+    ) STRICT;
+
+    CREATE TABLE orders(
+        id INTEGER PRIMARY KEY,
+        number TEXT NOT NULL UNIQUE,
+        user_id INTEGER REFERENCES users(id),
+        status TEXT NOT NULL CHECK (status IN ('pending', 'paid', 'sent', 'delivered', 'cancelled')),
+        channel TEXT NOT NULL DEFAULT 'online' CHECK (channel IN ('online', 'counter')),
+        subtotal INTEGER NOT NULL CHECK (subtotal >= 0),
+        discount INTEGER NOT NULL DEFAULT 0 CHECK (discount >= 0),
+        total INTEGER NOT NULL CHECK (total >= 0),
+        currency TEXT NOT NULL,
+        coupon_id INTEGER REFERENCES coupons(id),
+        coupon_code TEXT,
+        first_name TEXT NOT NULL DEFAULT '',
+        last_name TEXT NOT NULL DEFAULT '',
+        phone TEXT NOT NULL DEFAULT '',
+        email TEXT NOT NULL DEFAULT '',
+        address TEXT NOT NULL DEFAULT '',
+        postal_code TEXT NOT NULL DEFAULT '',
+        delivery_date TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        payment_method TEXT NOT NULL CHECK (payment_method IN ('cash', 'card', 'transfer', 'cash_on_delivery')),
+        created_by INTEGER REFERENCES users(id),
+        idempotency_scope TEXT,
+        idempotency_key TEXT,
+        request_hash TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        UNIQUE(idempotency_scope, idempotency_key)
+    ) STRICT;
+    CREATE INDEX orders_by_user ON orders(user_id, id);
+    CREATE INDEX orders_by_status ON orders(status, id);
+    CREATE INDEX orders_by_created ON orders(created_at);
+
+    CREATE TABLE order_items(
+        id INTEGER PRIMARY KEY,
+        order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+        product_id INTEGER NOT NULL REFERENCES products(id),
+        variant_id INTEGER REFERENCES product_variants(id),
+        sku TEXT NOT NULL,
+        name TEXT NOT NULL,
+        quantity INTEGER NOT NULL CHECK (quantity > 0),
+        unit_price INTEGER NOT NULL CHECK (unit_price >= 0)
+    ) STRICT;
+    CREATE INDEX order_items_by_order ON order_items(order_id);
+    CREATE INDEX order_items_by_product ON order_items(product_id);
+
+    CREATE TABLE order_status_history(
+        id INTEGER PRIMARY KEY,
+        order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+        status TEXT NOT NULL,
+        user_id INTEGER REFERENCES users(id),
+        at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX order_status_history_by_order ON order_status_history(order_id);
+
+    CREATE TABLE payments(
+        id INTEGER PRIMARY KEY,
+        order_id INTEGER NOT NULL REFERENCES orders(id),
+        amount INTEGER NOT NULL CHECK (amount > 0),
+        method TEXT NOT NULL CHECK (method IN ('cash', 'card', 'transfer', 'cash_on_delivery')),
+        status TEXT NOT NULL CHECK (status IN ('pending', 'completed', 'failed', 'refunded')),
+        tendered INTEGER,
+        created_by INTEGER REFERENCES users(id),
+        idempotency_scope TEXT,
+        idempotency_key TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        UNIQUE(idempotency_scope, idempotency_key)
+    ) STRICT;
+    CREATE INDEX payments_by_order ON payments(order_id);
+    CREATE INDEX payments_by_created ON payments(created_at);
+    """
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Synchronization
+
+/// The database every process shares: a small pool of connections to one SQLite file.
+///
+/// ```swift
+/// let store = try Store(path: "shop.sqlite")
+/// let count = try store.read { try $0.scalarInt("SELECT count(*) FROM users") }
+/// try store.write { try $0.run("UPDATE users SET active = 0 WHERE id = ?", id) }
+/// ```
+public final class Store: Sendable {
+    public let path: String
+    private let idle: Mutex<[Connection]> = Mutex([])
+    private let maxIdle: Int
+
+    /// Opens (creating if needed) the file and runs pending migrations.
+    public init(path: String, migrations: [Migration] = Schema.migrations, maxIdleConnections: Int = 16) throws {
+        self.path = path
+        self.maxIdle = maxIdleConnections
+        let connection = try Connection(path: path)
+        try Migrator(migrations: migrations).migrate(connection)
+        checkIn(connection)
+    }
+
+    private func checkOut() throws -> Connection {
+        if let connection = idle.withLock({ $0.popLast() }) { return connection }
+        return try Connection(path: path)
+    }
+
+    private func checkIn(_ connection: Connection) {
+        guard !connection.isInTransaction else { return } // never reuse a connection in a bad state
+        idle.withLock { pool in
+            if pool.count < maxIdle { pool.append(connection) }
+        }
+    }
+
+    private func withConnection<T>(_ body: (Connection) throws -> T) throws -> T {
+        let connection = try checkOut()
+        defer { checkIn(connection) }
+        return try body(connection)
+    }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction; rolls back when it throws.
+    @discardableResult
+    public func write<T>(_ body: (Connection) throws -> T) throws -> T {
+        try withConnection { try $0.writeTransaction(body) }
+    }
+
+    /// Runs `body` in a read transaction (one consistent snapshot).
+    public func read<T>(_ body: (Connection) throws -> T) throws -> T {
+        try withConnection { try $0.readTransaction(body) }
+    }
+
+    /// Closes idle connections (e.g. before exit, so the WAL is checkpointed).
+    public func close() {
+        idle.withLock { $0.removeAll() }
+    }
+}
+
+extension Connection: @unchecked Sendable {} // handed to one thread at a time by Store's pool

@@ -1,0 +1,69 @@
+/// Phone numbers in E.164: `+` and 8–15 digits.
+///
+/// ```swift
+/// try Phone.normalize("0914 188 3291", defaultCountry: "+98")  // "+989141883291"
+/// ```
+public enum Phone {
+    public static func normalize(_ raw: String, defaultCountry: String?) throws -> String {
+        var text = Text.foldDigits(raw).trimmingCharacters(in: .whitespacesAndNewlines)
+        let invalid = ShopError.invalid("invalid_phone", "Enter a phone number like +15551234567\(defaultCountry != nil ? " or 0…" : "")", field: "phone")
+        guard !text.isEmpty, text.count <= 32 else { throw invalid }
+        text.removeAll { " -().\u{00A0}".contains($0) }
+        var digits: Substring
+        if text.hasPrefix("+") {
+            digits = text.dropFirst()
+        } else if text.hasPrefix("00") {
+            digits = text.dropFirst(2)
+        } else if let country = defaultCountry {
+            let national = text.hasPrefix("0") ? text.dropFirst() : Substring(text)
+            digits = Substring(country.dropFirst() + national)
+        } else {
+            throw ShopError.invalid("invalid_phone", "Include the country code, e.g. +15551234567", field: "phone")
+        }
+        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }), (8...15).contains(digits.count), digits.first != "0" else {
+            throw invalid
+        }
+        return "+" + digits
+    }
+
+    /// Validates a configured country prefix such as `+98`.
+    public static func validateCountryPrefix(_ prefix: String) -> Bool {
+        prefix.hasPrefix("+") && (2...4).contains(prefix.count) && prefix.dropFirst().allSatisfy { $0.isASCII && $0.isNumber } && prefix.dropFirst().first != "0"
+    }
+}
+
+import Foundation
+
+/// Text helpers shared by validation and search.
+public enum Text {
+    /// Persian (۰–۹) and Arabic-Indic (٠–٩) digits become ASCII digits.
+    public static func foldDigits(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.map { scalar in
+            switch scalar.value {
+            case 0x06F0...0x06F9: Unicode.Scalar(scalar.value - 0x06F0 + 0x30)!
+            case 0x0660...0x0669: Unicode.Scalar(scalar.value - 0x0660 + 0x30)!
+            default: scalar
+            }
+        }))
+    }
+
+    /// Folding for search and sorting: lowercase, digits unified, Arabic Yeh/Kaf as Persian ones.
+    public static func searchFold(_ s: String) -> String {
+        let folded = foldDigits(s).lowercased()
+        return String(String.UnicodeScalarView(folded.unicodeScalars.map { scalar in
+            switch scalar.value {
+            case 0x064A, 0x0649: "\u{06CC}" // Arabic Yeh / Alef Maksura → Persian Yeh
+            case 0x0643: "\u{06A9}"         // Arabic Kaf → Persian Keheh
+            case 0x200C: " "                // ZWNJ separates word parts
+            default: scalar
+            }
+        }))
+    }
+
+    /// Trims and rejects control characters; nil when the value has any.
+    static func clean(_ s: String) -> String? {
+        let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        let hasControl = trimmed.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" }
+        return hasControl ? nil : trimmed
+    }
+}

@@ -1,0 +1,61 @@
+/// The one error type the engine throws: a stable machine code, a human message, and a kind
+/// that maps to an HTTP status.
+///
+/// ```swift
+/// throw ShopError(.conflict, "out_of_stock", "Only 2 left of Chocolate cake")
+/// ```
+public struct ShopError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        case invalid, unauthorized, forbidden, notFound, conflict, gone, tooManyRequests
+        case payloadTooLarge, unsupportedMediaType, unavailable, `internal`
+
+        public var httpStatus: Int {
+            switch self {
+            case .invalid: 400
+            case .unauthorized: 401
+            case .forbidden: 403
+            case .notFound: 404
+            case .conflict: 409
+            case .gone: 410
+            case .payloadTooLarge: 413
+            case .unsupportedMediaType: 415
+            case .tooManyRequests: 429
+            case .unavailable: 503
+            case .internal: 500
+            }
+        }
+    }
+
+    public let kind: Kind
+    public let code: String
+    public let message: String
+    /// Seconds to wait before trying again (with `.tooManyRequests`).
+    public let retryAfter: Int?
+    /// The input field the error is about, when there is one (forms show it beside the field).
+    public let field: String?
+
+    public init(_ kind: Kind, _ code: String, _ message: String, retryAfter: Int? = nil, field: String? = nil) {
+        self.kind = kind
+        self.code = code
+        self.message = message
+        self.retryAfter = retryAfter
+        self.field = field
+    }
+
+    public var httpStatus: Int { kind.httpStatus }
+    public var description: String { "\(code): \(message)" }
+
+    // MARK: - Common errors
+
+    static func invalid(_ code: String, _ message: String, field: String? = nil) -> ShopError {
+        ShopError(.invalid, code, message, field: field)
+    }
+    static func notFound(_ what: String) -> ShopError {
+        ShopError(.notFound, "not_found", "\(what) not found")
+    }
+    static let signInRequired = ShopError(.unauthorized, "sign_in_required", "Please sign in first")
+    static let forbidden = ShopError(.forbidden, "forbidden", "You are not allowed to do this")
+    static func tooMany(_ message: String, retryAfter: Int) -> ShopError {
+        ShopError(.tooManyRequests, "too_many_requests", message, retryAfter: max(1, retryAfter))
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import ShopEngine
+
+@Suite("Password accounts")
+struct PasswordAccountTests {
+    func form(_ username: String = "nima", email: String = "nima@example.com", password: String = "s3cret-pass", confirm: String? = nil, phone: String? = nil) -> AccountService.Registration {
+        .init(username: username, email: email, password: password, passwordConfirm: confirm ?? password, firstName: "Nima", lastName: "Javan", phone: phone, address: "Tabriz")
+    }
+
+    @Test("registering creates a NEW account, sends an email code, and verification makes it VERIFIED")
+    func registerAndVerify() throws {
+        let t = try TestShop()
+        let signIn = try t.shop.accounts.register(form(), caller: t.guest)
+        #expect(signIn.user.authStatus == "NEW")
+        #expect(signIn.user.isNew)
+        let code = try #require(t.lastCode(to: "nima@example.com"))
+        expectError("invalid_code") { try t.shop.accounts.verifyEmail(code: code == "000000" ? "111111" : "000000", caller: signIn.caller) }
+        let user = try t.shop.accounts.verifyEmail(code: code, caller: signIn.caller)
+        #expect(user.authStatus == "VERIFIED")
+        expectError("invalid_code") { try t.shop.accounts.verifyEmail(code: code, caller: signIn.caller) }
+    }
+
+    @Test("resending the email code has a cooldown")
+    func resendCooldown() throws {
+        let t = try TestShop()
+        let signIn = try t.shop.accounts.register(form(), caller: t.guest)
+        expectError("too_many_requests") { try t.shop.accounts.resendEmailCode(caller: signIn.caller) }
+        t.clock.advance(60)
+        try t.shop.accounts.resendEmailCode(caller: signIn.caller)
+        #expect(t.messages().filter { $0.to == "nima@example.com" }.count == 2)
+    }
+
+    @Test("weak, mismatched and malformed registrations are refused, naming the field")
+    func badRegistrations() throws {
+        let t = try TestShop()
+        let cases: [(AccountService.Registration, String)] = [
+            (form(password: "short"), "weak_password"),
+            (form(password: String(repeating: "x", count: 129)), "weak_password"),
+            (form(confirm: "s3cret-pasS"), "password_mismatch"),
+            (form("a"), "invalid_username"),
+            (form("has space"), "invalid_username"),
+            (form(email: "not-an-email"), "invalid_email"),
+            (form(phone: "12"), "invalid_phone"),
+        ]
+        for (bad, code) in cases {
+            expectError(code) { try t.shop.accounts.register(bad, caller: t.guest) }
+        }
+        #expect(try t.shop.admin.localListUsers().isEmpty)
+    }
+
+    @Test("a taken username, email or phone answers a conflict")
+    func duplicates() throws {
+        let t = try TestShop()
+        _ = try t.shop.accounts.register(form(phone: "+15550001111"), caller: t.guest)
+        expectError("username_taken") { try t.shop.accounts.register(form("NIMA", email: "other@example.com"), caller: t.guest) }
+        expectError("email_taken") { try t.shop.accounts.register(form("other", email: "Nima@Example.com"), caller: t.guest) }
+        expectError("phone_taken") { try t.shop.accounts.register(form("other", email: "o@example.com", phone: "+15550001111"), caller: t.guest) }
+    }
+
+    @Test("login works by username, email or phone and fails with one generic message")
+    func login() throws {
+        let t = try TestShop()
+        _ = try t.shop.accounts.register(form(phone: "09141883291"), caller: t.guest)
+        for login in ["nima", "NIMA@example.com", "+989141883291", "09141883291"] {
+            #expect(try t.shop.accounts.login(login, password: "s3cret-pass", caller: t.guest).user.username == "nima")
+        }
+        var messages = Set<String>()
+        for (login, password) in [("nima", "wrong-pass"), ("nobody", "s3cret-pass"), ("", "x")] {
+            do { _ = try t.shop.accounts.login(login, password: password, caller: t.guest); Issue.record("login should fail") }
+            catch let error as ShopError { #expect(error.code == "invalid_credentials"); messages.insert(error.message) }
+        }
+        #expect(messages.count == 1, "unknown accounts and wrong passwords look the same")
+    }
+
+    @Test("forgot password answers the same for unknown logins and a reset code sets a new password")
+    func forgotAndReset() throws {
+        let t = try TestShop()
+        let original = try t.shop.accounts.register(form(), caller: t.guest)
+        try t.shop.accounts.forgotPassword(login: "nobody@example.com", caller: t.guest)
+        try t.shop.accounts.forgotPassword(login: "nima", caller: t.guest)
+        let code = try #require(t.messages().last?.text.split(whereSeparator: { !$0.isNumber }).first { $0.count == 6 }.map(String.init))
+        expectError("password_mismatch") { try t.shop.accounts.resetPassword(login: "nima", code: code, password: "new-password", confirmation: "other-pass", caller: t.guest) }
+        expectError("invalid_code") { try t.shop.accounts.resetPassword(login: "nobody", code: code, password: "new-password", confirmation: "new-password", caller: t.guest) }
+        try t.shop.accounts.resetPassword(login: "nima", code: code, password: "new-password", confirmation: "new-password", caller: t.guest)
+        expectError("invalid_credentials") { try t.shop.accounts.login("nima", password: "s3cret-pass", caller: t.guest) }
+        _ = try t.shop.accounts.login("nima", password: "new-password", caller: t.guest)
+        expectError("invalid_code") { try t.shop.accounts.resetPassword(login: "nima", code: code, password: "third-pass", confirmation: "third-pass", caller: t.guest) }
+        #expect(throws: ShopError.self) { try t.shop.accounts.refresh(original.refresh, caller: t.guest) }
+    }
+
+    @Test("a reset code allows only 5 wrong tries")
+    func resetTries() throws {
+        let t = try TestShop()
+        _ = try t.shop.accounts.register(form(), caller: t.guest)
+        try t.shop.accounts.forgotPassword(login: "nima", caller: t.guest)
+        let code = try #require(t.messages().last?.text.split(whereSeparator: { !$0.isNumber }).first { $0.count == 6 }.map(String.init))
+        for _ in 0..<5 {
+            expectError("invalid_code") { try t.shop.accounts.resetPassword(login: "nima", code: code == "999999" ? "000000" : "999999", password: "new-password", confirmation: "new-password", caller: t.guest) }
+        }
+        expectError("invalid_code") { try t.shop.accounts.resetPassword(login: "nima", code: code, password: "new-password", confirmation: "new-password", caller: t.guest) }
+    }
+
+    @Test("changing the password needs the old one and ends other sessions")
+    func change() throws {
+        let t = try TestShop()
+        let signIn = try t.shop.accounts.register(form(), caller: t.guest)
+        expectError("wrong_password") { try t.shop.accounts.changePassword(old: "nope-nope", new: "brand-new-1", confirmation: "brand-new-1", caller: signIn.caller) }
+        let fresh = try t.shop.accounts.changePassword(old: "s3cret-pass", new: "brand-new-1", confirmation: "brand-new-1", caller: signIn.caller)
+        #expect(throws: ShopError.self) { try t.shop.accounts.authenticate(accessToken: signIn.access, clientAddress: "x") }
+        _ = try t.shop.accounts.authenticate(accessToken: fresh.access, clientAddress: "x")
+        _ = try t.shop.accounts.login("nima", password: "brand-new-1", caller: t.guest)
+    }
+
+    @Test("the profile is the caller's own; edits are validated; photos must be real PNG or JPEG")
+    func profile() throws {
+        let t = try TestShop()
+        let me = try t.customer()
+        let updated = try t.shop.accounts.updateProfile(.init(firstName: "نیما", lastName: "جوان", address: "تبریز، خیابان امام", postalCode: "۵۱۳۶۸"), caller: me.caller)
+        #expect(updated.firstName == "نیما")
+        #expect(updated.postalCode == "51368")
+        expectError("invalid_email") { try t.shop.accounts.updateProfile(.init(email: "bad"), caller: me.caller) }
+        expectError("invalid_first_name") { try t.shop.accounts.updateProfile(.init(firstName: "a\u{0007}b"), caller: me.caller) }
+        expectError("sign_in_required") { try t.shop.accounts.profile(caller: t.guest) }
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]
+        try t.shop.accounts.setPhoto(png, contentType: "image/png", caller: me.caller)
+        #expect(try t.shop.accounts.photo(caller: me.caller).bytes == png)
+        expectError("unsupported_image") { try t.shop.accounts.setPhoto(Array("GIF89a".utf8), contentType: "image/png", caller: me.caller) }
+        expectError("image_type_mismatch") { try t.shop.accounts.setPhoto(png, contentType: "image/jpeg", caller: me.caller) }
+        expectError("image_too_large") { try t.shop.accounts.setPhoto(png + [UInt8](repeating: 0, count: 2 * 1024 * 1024), contentType: "image/png", caller: me.caller) }
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-@testable import ShopEngine
-@Test func moduleLoads() { #expect(true) }

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+@testable import ShopEngine
+
+@Suite("SQLite store")
+struct StoreTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shop-store-\(UUID().uuidString)")
+    init() throws { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
+    func path(_ name: String = "db.sqlite") -> String { directory.appendingPathComponent(name).path }
+
+    @Test("a new connection runs in WAL mode with foreign keys, FULL sync and a busy timeout")
+    func connectionSettings() throws {
+        let connection = try Connection(path: path())
+        #expect(try connection.scalarString("PRAGMA journal_mode") == "wal")
+        #expect(try connection.scalarInt("PRAGMA foreign_keys") == 1)
+        #expect(try connection.scalarInt("PRAGMA synchronous") == 2)
+        #expect(try connection.scalarInt("PRAGMA busy_timeout") == Int64(Connection.busyTimeoutMilliseconds))
+    }
+
+    @Test("a write transaction rolls back everything when its body throws")
+    func rollbackOnThrow() throws {
+        let store = try Store(path: path(), migrations: [Migration(1, "t", sql: "CREATE TABLE t(x INTEGER)")])
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try store.write { db in
+                try db.run("INSERT INTO t VALUES (1)")
+                throw Boom()
+            }
+        }
+        #expect(try store.read { try $0.scalarInt("SELECT count(*) FROM t") } == 0)
+    }
+
+    @Test("errors carry the result code, message and SQL")
+    func errorsCarryContext() throws {
+        let store = try Store(path: path(), migrations: [Migration(1, "t", sql: "CREATE TABLE t(x INTEGER UNIQUE)")])
+        try store.write { try $0.run("INSERT INTO t VALUES (1)") }
+        do {
+            try store.write { try $0.run("INSERT INTO t VALUES (?)", 1) }
+            Issue.record("expected a unique violation")
+        } catch let error as SQLiteError {
+            #expect(error.isUniqueViolation)
+            #expect(error.sql == "INSERT INTO t VALUES (?)")
+            #expect(error.message.contains("UNIQUE"))
+        }
+    }
+
+    @Test("binds and reads every value type, including blobs and NULL")
+    func valueRoundTrip() throws {
+        let store = try Store(path: path(), migrations: [Migration(1, "t", sql: "CREATE TABLE t(i INTEGER, r REAL, s TEXT, b BLOB, n TEXT)")])
+        try store.write { try $0.run("INSERT INTO t VALUES (?, ?, ?, ?, ?)", Int64.max, 2.5, "کیک 🎂", [UInt8]([0, 1, 255]), nil as String?) }
+        let row = try store.read { db in try db.first("SELECT i, r, s, b, n FROM t") { ($0.int64(0), $0.double(1), $0.string(2), $0.blob(3), $0.optionalString(4)) } }
+        #expect(row?.0 == Int64.max)
+        #expect(row?.1 == 2.5)
+        #expect(row?.2 == "کیک 🎂")
+        #expect(row?.3 == [0, 1, 255])
+        #expect(row?.4 == nil)
+    }
+
+    @Test("migrations run once on a fresh file and only the new ones on an existing file")
+    func migrations() throws {
+        let first = [Migration(1, "a", sql: "CREATE TABLE a(x INTEGER)")]
+        _ = try Store(path: path(), migrations: first)
+        let second = first + [Migration(2, "b", sql: "CREATE TABLE b(y INTEGER); INSERT INTO b VALUES (7);")]
+        let store = try Store(path: path(), migrations: second)
+        #expect(try store.read { try $0.scalarInt("PRAGMA user_version") } == 2)
+        _ = try Store(path: path(), migrations: second) // reopening runs nothing again
+        #expect(try store.read { try $0.scalarInt("SELECT count(*) FROM b") } == 1)
+    }
+
+    @Test("a file from a newer version of Shop is refused with a clear message")
+    func newerSchemaRefused() throws {
+        _ = try Store(path: path(), migrations: [Migration(1, "a", sql: "SELECT 1"), Migration(2, "b", sql: "SELECT 1")])
+        #expect(throws: SQLiteError.self) { _ = try Store(path: path(), migrations: [Migration(1, "a", sql: "SELECT 1")]) }
+    }
+
+    @Test("the full schema migrates a fresh file and an existing file at version 1")
+    func realSchema() throws {
+        _ = try Store(path: path(), migrations: Array(Schema.migrations.prefix(1)))
+        let store = try Store(path: path())
+        #expect(try store.read { try $0.scalarInt("PRAGMA user_version") } == Int64(Schema.migrations.count))
+        #expect(try store.read { try $0.scalarInt("SELECT count(*) FROM products") } == 0)
+    }
+
+    @Test("several processes opening one new file at once all migrate it safely")
+    func concurrentFirstOpen() throws {
+        let db = path("race.sqlite")
+        let results = try LoadProcess.runAll((0..<4).map { _ in ["counter", db, "1"] })
+        #expect(results.allSatisfy { $0.status == 0 })
+        let store = try Store(path: db, migrations: [Migration(1, "counter", sql: "CREATE TABLE counter(id INTEGER PRIMARY KEY, value INTEGER NOT NULL); INSERT INTO counter VALUES (1, 0);")])
+        #expect(try store.read { try $0.scalarInt("SELECT value FROM counter") } == 4)
+    }
+
+    @Test("two processes writing the same file at once never see 'database is locked'")
+    func twoWriters() throws {
+        let db = path("writers.sqlite")
+        let results = try LoadProcess.runAll([["counter", db, "400"], ["counter", db, "400"]])
+        for result in results {
+            #expect(result.status == 0)
+            #expect(result.counts["locked"] == nil, "a writer saw 'database is locked': \(result.counts)")
+            #expect(result.counts["ok"] == 400)
+        }
+        let store = try Store(path: db, migrations: [Migration(1, "counter", sql: "")])
+        #expect(try store.read { try $0.scalarInt("SELECT value FROM counter") } == 800, "no increment may be lost")
+    }
+}
+
+/// Runs the `shop-load` helper executable (built beside the test bundle) as separate processes.
+enum LoadProcess {
+    struct Result { let status: Int32; let counts: [String: Int]; let stderr: String }
+
+    static var executable: URL {
+        var dir = Bundle(for: Marker.self).bundleURL.deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("shop-load").path) {
+            dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("shop-load")
+    }
+    final class Marker {}
+
+    static func runAll(_ argumentLists: [[String]]) throws -> [Result] {
+        let processes = try argumentLists.map { arguments -> (Process, Pipe, Pipe) in
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = arguments
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            return (process, out, err)
+        }
+        return processes.map { process, out, err in
+            let output = out.fileHandleForReading.readDataToEndOfFile()
+            let errors = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            let counts = (try? JSONSerialization.jsonObject(with: output) as? [String: Int]) ?? [:]
+            return Result(status: process.terminationStatus, counts: counts, stderr: String(decoding: errors, as: UTF8.self))
+        }
+    }
+}
