@@ -50,6 +50,11 @@ public final class Shop: Sendable {
     public var configuration: ShopConfiguration { context.configuration }
     public var currency: Currency { context.currency }
 
+    /// The name on receipts and the title bar (setting `store_name`).
+    public func storeName() -> String {
+        (try? store.read { try $0.scalarString("SELECT value FROM settings WHERE key = 'store_name'") }) ?? nil ?? "Shop"
+    }
+
     public init(_ configuration: ShopConfiguration) throws {
         if let country = configuration.defaultCountry, !Phone.validateCountryPrefix(country) {
             throw ShopError.invalid("invalid_default_country", "--default-country must look like +98 (a plus and 1–3 digits), got \"\(country)\"")

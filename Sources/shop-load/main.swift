@@ -14,6 +14,8 @@ guard arguments.count >= 2 else {
     usage: shop-load counter DB N                 N increments of one counter row, each in BEGIN IMMEDIATE
            shop-load checkout DB PRODUCT QTY N    N checkouts of QTY units (a new customer per process)
            shop-load cancel DB ORDER...           cancel the given orders as staff
+           shop-load seed DB N                    add N generated products (bulk, for benchmarks)
+           shop-load browse DB N                  time N of each catalog query; prints median and p99 in ms
     """)
     exit(arguments.isEmpty ? 0 : 64)
 }
@@ -72,6 +74,15 @@ do {
                 count("locked")
             }
         }
+    case "seed":
+        guard arguments.count == 3, let n = Int(arguments[2]) else { fail("seed DB N") }
+        let shop = try Shop(ShopConfiguration(databasePath: arguments[1], messages: .outbox))
+        try CatalogSeeder.seed(shop.store, count: n)
+        counts["products"] = n
+    case "browse":
+        guard arguments.count == 3, let n = Int(arguments[2]) else { fail("browse DB N") }
+        let shop = try Shop(ShopConfiguration(databasePath: arguments[1], messages: .outbox))
+        for (name, figure) in try BrowseTimer.run(shop, iterations: n) { counts[name] = figure }
     default:
         fail("unknown command \(arguments[0])")
     }

@@ -5,6 +5,8 @@ public struct CatalogService: Sendable {
 
     static let maxPrice: Int64 = 1_000_000_000_000 // keeps quantity × price far from overflow
     static let maxStock: Int64 = 1_000_000_000
+    /// Below this many search matches, sorting the matches beats walking a sorted index.
+    static let searchDriveLimit: Int64 = 2_000
 
     // MARK: - Browsing
 
@@ -20,7 +22,10 @@ public struct CatalogService: Sendable {
             var arguments: [SQLBindable?] = []
             if !query.includeInactive { conditions.append("p.active = 1 AND p.archived_at IS NULL") }
             if let text = query.text, let match = Self.matchExpression(text) {
-                conditions.append("p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)")
+                // Few matches: start from them and sort. Many: walk the sort order's index and
+                // test membership (the unary + keeps SQLite from driving the join by the list).
+                let matches = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM products_fts WHERE products_fts MATCH ? LIMIT ?)", match, Self.searchDriveLimit) ?? 0
+                conditions.append("\(matches < Self.searchDriveLimit ? "" : "+")p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)")
                 arguments.append(match)
             }
             if let category = query.category, !category.isEmpty { conditions.append("p.category = ?"); arguments.append(category) }

@@ -3,7 +3,20 @@ public enum Schema {
     public static let migrations: [Migration] = [
         Migration(1, "accounts", sql: accounts),
         Migration(2, "commerce", sql: commerce),
+        Migration(3, "ssh keys", sql: sshKeys),
     ]
+
+    static let sshKeys = """
+    -- Public keys customers chose to remember for SSH sign-in. A key belongs to one account.
+    CREATE TABLE ssh_keys(
+        fingerprint TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        key_type TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER
+    ) STRICT;
+    CREATE INDEX ssh_keys_by_user ON ssh_keys(user_id);
+    """
 
     static let accounts = """
     CREATE TABLE settings(

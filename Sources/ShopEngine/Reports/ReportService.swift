@@ -1,0 +1,72 @@
+import Foundation
+
+/// Figures for the staff dashboard and the end-of-day cash-up.
+public struct ReportService: Sendable {
+    let context: EngineContext
+    init(_ context: EngineContext) { self.context = context }
+
+    public struct DaySummary: Codable, Sendable, Equatable {
+        /// `YYYY-MM-DD` in the shop's local time zone.
+        public let day: String
+        /// Completed payments taken that day, per method (refunded ones excluded).
+        public let byMethod: [MethodTotal]
+        public let total: Int64
+        public let refunded: Int64
+        public let ordersPlaced: Int
+        public let ordersCancelled: Int
+        public let currency: String
+    }
+
+    public struct MethodTotal: Codable, Sendable, Equatable {
+        public let method: PaymentMethod
+        public let count: Int
+        public let amount: Int64
+    }
+
+    /// Totals for one day (default today), for the dashboard and the cash-up report.
+    public func day(_ day: String? = nil, caller: Caller) throws -> DaySummary {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .current
+        let start: Date
+        if let day {
+            let parts = day.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 3, let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else {
+                throw ShopError.invalid("invalid_day", "Day must look like 2026-11-21", field: "day")
+            }
+            start = date
+        } else {
+            start = calendar.startOfDay(for: Date(timeIntervalSince1970: TimeInterval(context.now)))
+        }
+        let from = Int64(start.timeIntervalSince1970)
+        let until = Int64(calendar.date(byAdding: .day, value: 1, to: start)!.timeIntervalSince1970)
+        let label = { () -> String in
+            let c = calendar.dateComponents([.year, .month, .day], from: start)
+            return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        }()
+        return try context.store.read { db in
+            _ = try context.requireStaff(caller, db)
+            let methods = try db.query("""
+                SELECT method, count(*), sum(amount) FROM payments
+                WHERE status = 'completed' AND created_at >= ? AND created_at < ? GROUP BY method ORDER BY method
+                """, from, until) { MethodTotal(method: PaymentMethod(rawValue: $0.string(0)) ?? .cash, count: $0.int(1), amount: $0.int64(2)) }
+            let refunded = try db.scalarInt("SELECT ifnull(sum(amount), 0) FROM payments WHERE status = 'refunded' AND updated_at >= ? AND updated_at < ?", from, until) ?? 0
+            let placed = try db.scalarInt("SELECT count(*) FROM orders WHERE created_at >= ? AND created_at < ?", from, until) ?? 0
+            let cancelled = try db.scalarInt("SELECT count(*) FROM order_status_history WHERE status = 'cancelled' AND at >= ? AND at < ?", from, until) ?? 0
+            return DaySummary(day: label, byMethod: methods, total: methods.reduce(0) { $0 + $1.amount }, refunded: refunded,
+                              ordersPlaced: Int(placed), ordersCancelled: Int(cancelled), currency: context.currency.code)
+        }
+    }
+
+    /// Orders paid but not yet sent, oldest first: the packing list.
+    public func awaitingDispatch(limit: Int = 50, caller: Caller) throws -> [Order] {
+        try context.store.read { db in
+            _ = try context.requireStaff(caller, db)
+            let ids = try db.query("SELECT id FROM orders WHERE status = 'paid' OR (status = 'pending' AND payment_method = 'cash_on_delivery' AND channel = 'online') ORDER BY id LIMIT ?", try Pagination.limit(limit)) { $0.int64(0) }
+            return try Order.load(db, ids: ids)
+        }
+    }
+}
+
+extension Shop {
+    public var reports: ReportService { ReportService(context) }
+}

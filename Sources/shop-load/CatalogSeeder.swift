@@ -1,0 +1,72 @@
+import Foundation
+import ShopEngine
+
+/// Bulk-generated products for benchmarks: names from a small vocabulary (English and Persian),
+/// several categories, prices and stock spread out. Inserted in batches of 10,000 per transaction.
+enum CatalogSeeder {
+    static let adjectives = ["Fresh", "Golden", "Dark", "Spicy", "Sweet", "Crispy", "Royal", "Tiny", "Giant", "Smoked", "شکلاتی", "تازه"]
+    static let nouns = ["cake", "bread", "tea", "coffee", "cookie", "cheese", "honey", "juice", "rice", "saffron", "نان", "کیک"]
+    static let categories = ["Bakery", "Drinks", "Dairy", "Pantry", "Sweets", "Spices", "نانوایی", "Snacks"]
+
+    static func seed(_ store: Store, count: Int) throws {
+        let now = Int64(Date().timeIntervalSince1970)
+        var done = 0
+        let start = (try store.read { try $0.scalarInt("SELECT ifnull(max(id), 0) FROM products") } ?? 0) + 1
+        while done < count {
+            let batch = min(10_000, count - done)
+            try store.write { db in
+                for i in 0..<batch {
+                    let id = start + Int64(done + i)
+                    let name = "\(adjectives[Int(id) % adjectives.count]) \(nouns[Int(id / 7) % nouns.count]) \(id)"
+                    let category = categories[Int(id / 3) % categories.count]
+                    try db.run("""
+                        INSERT INTO products(id, sku, name, sort_name, description, category, price, stock, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [id, "SKU-\(id)", name, Text.searchFold(name), "Generated product number \(id)", category,
+                                         Int64(100 + (id * 7919) % 100_000), Int64((id * 31) % 50), now, now])
+                    try db.run("INSERT INTO products_fts(rowid, search) VALUES (?, ?)", id, Text.searchFold("\(name) Generated product number \(id) SKU-\(id) \(category)"))
+                }
+            }
+            done += batch
+        }
+    }
+}
+
+/// Times catalog queries as a customer would make them.
+enum BrowseTimer {
+    static func run(_ shop: Shop, iterations: Int) throws -> [(String, Int)] {
+        let guest = Caller.guest()
+        var results: [(String, Int)] = []
+        func time(_ name: String, _ body: () throws -> Void) rethrows {
+            var samples: [Double] = []
+            for _ in 0..<iterations {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                try body()
+                samples.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1_000)
+            }
+            samples.sort()
+            results.append(("\(name)_median_us", Int(samples[samples.count / 2])))
+            results.append(("\(name)_p99_us", Int(samples[min(samples.count - 1, samples.count * 99 / 100)])))
+        }
+        try time("first_page_by_name") { _ = try shop.catalog.list(ProductQuery(limit: 20), caller: guest) }
+        var cursor: String? = nil
+        try time("next_page_by_name") {
+            let page = try shop.catalog.list(ProductQuery(limit: 20, cursor: cursor), caller: guest)
+            cursor = page.nextCursor
+        }
+        var priceCursor: String? = nil
+        try time("next_page_by_price") {
+            let page = try shop.catalog.list(ProductQuery(sort: .price, limit: 20, cursor: priceCursor), caller: guest)
+            priceCursor = page.nextCursor
+        }
+        try time("newest_page") { _ = try shop.catalog.list(ProductQuery(sort: .newest, limit: 20), caller: guest) }
+        try time("category_in_stock") { _ = try shop.catalog.list(ProductQuery(category: "Dairy", inStockOnly: true, limit: 20), caller: guest) }
+        try time("search_rare_word") { _ = try shop.catalog.list(ProductQuery(text: "4242", limit: 20), caller: guest) }
+        try time("search_with_word_in_every_product") { _ = try shop.catalog.list(ProductQuery(text: "number 4242", limit: 20), caller: guest) }
+        try time("search_common_prefix") { _ = try shop.catalog.list(ProductQuery(text: "spic", limit: 20), caller: guest) }
+        try time("search_common_word") { _ = try shop.catalog.list(ProductQuery(text: "cake", limit: 20), caller: guest) }
+        try time("search_persian") { _ = try shop.catalog.list(ProductQuery(text: "کیک", limit: 20), caller: guest) }
+        try time("product_detail") { _ = try shop.catalog.product(id: 777, caller: guest) }
+        return results
+    }
+}

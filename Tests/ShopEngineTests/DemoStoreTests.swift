@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+@testable import ShopEngine
+
+@Suite("Demo store")
+struct DemoStoreTests {
+    @Test("the demo fills an empty store with ~40 products, staff, customers and orders in every status")
+    func seed() throws {
+        let t = try TestShop(currency: try DemoStore.currency())
+        try DemoStore.seed(t.shop)
+        let staff = try t.shop.admin.localSignIn(phone: "+15550100900").caller
+        var products: [Product] = []
+        var cursor: String?
+        repeat {
+            let page = try t.shop.catalog.list(ProductQuery(limit: 100, cursor: cursor), caller: .guest())
+            products += page.items
+            cursor = page.nextCursor
+        } while cursor != nil
+        #expect(products.count >= 35)
+        #expect(products.contains { $0.name == "نان سنگک" })
+        #expect(products.contains { !$0.variants.isEmpty })
+        #expect(products.contains { $0.stock <= 2 })
+        #expect(try t.shop.catalog.categories(caller: .guest()).count >= 5)
+        let statuses = Set(try t.shop.orders.list(limit: 100, caller: staff).items.map(\.status))
+        #expect(statuses == Set(OrderStatus.allCases))
+        #expect(t.shop.storeName().contains("Demo"))
+        expectError("not_empty") { try DemoStore.seed(t.shop) }
+        #expect(try DemoStore.people().contains { $0.role == .admin })
+    }
+}
