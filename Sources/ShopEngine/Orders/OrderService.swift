@@ -9,6 +9,12 @@ public struct OrderService: Sendable {
     // MARK: - Checkout
 
     public func create(_ request: OrderRequest, caller: Caller) throws -> Order {
+        try place(request, caller: caller).order
+    }
+
+    /// Like `create`, also telling whether the order already existed under the request's
+    /// idempotency key (a retried request: nothing new was charged or taken from stock).
+    public func place(_ request: OrderRequest, caller: Caller) throws -> (order: Order, replayed: Bool) {
         let contact = try validContact(request.contact, counter: request.counterSale)
         let key = try request.idempotencyKey.map { try Self.validIdempotencyKey($0) }
         let explicitItems = try request.items.map { try Self.mergedItems($0) }
@@ -26,7 +32,7 @@ public struct OrderService: Sendable {
                 guard existing.1 == fingerprint else {
                     throw ShopError(.conflict, "idempotency_key_reused", "This Idempotency-Key was used for a different order")
                 }
-                return try Order.load(db, id: existing.0)!
+                return (try Order.load(db, id: existing.0)!, true)
             }
             let fromCart = explicitItems == nil
             let items = try explicitItems ?? db.query("SELECT product_id, variant_id, quantity FROM cart_items WHERE user_id = ? ORDER BY id", me.id) {
@@ -66,7 +72,7 @@ public struct OrderService: Sendable {
             }
             try db.run("INSERT INTO order_status_history(order_id, status, user_id, at) VALUES (?, 'pending', ?, ?)", id, me.id, now)
             if fromCart { try db.run("DELETE FROM cart_items WHERE user_id = ?", me.id) }
-            return try Order.load(db, id: id)!
+            return (try Order.load(db, id: id)!, false)
         }
     }
 
@@ -178,6 +184,16 @@ public struct OrderService: Sendable {
             try db.run("INSERT INTO coupons(code, kind, value, valid_from, valid_until, max_uses, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        arguments: [code, kind.rawValue, value, validFrom, validUntil, maxUses, context.now])
             return Coupon(id: db.lastInsertRowID, code: code, kind: kind, value: value, validFrom: validFrom, validUntil: validUntil, maxUses: maxUses, usedCount: 0, active: true)
+        }
+    }
+
+    public func coupons(caller: Caller) throws -> [Coupon] {
+        try context.store.read { db in
+            _ = try context.requireStaff(caller, db)
+            return try db.query("SELECT id, code, kind, value, valid_from, valid_until, max_uses, used_count, active FROM coupons ORDER BY code") {
+                Coupon(id: $0.int64(0), code: $0.string(1), kind: Coupon.Kind(rawValue: $0.string(2)) ?? .fixed, value: $0.int64(3), validFrom: $0.optionalInt64(4),
+                       validUntil: $0.optionalInt64(5), maxUses: $0.optionalInt64(6), usedCount: $0.int64(7), active: $0.bool(8))
+            }
         }
     }
 
