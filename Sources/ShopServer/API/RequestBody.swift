@@ -1,0 +1,74 @@
+import Foundation
+import ShopEngine
+
+/// A request's JSON object body, read strictly: wrong types and malformed JSON are clear 400s,
+/// another content type is a 415.
+struct RequestBody {
+    private let object: [String: Any]
+
+    init(_ request: APIRequest, optional: Bool = false) throws {
+        let type = request.header("content-type")?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        if request.body.isEmpty && optional { object = [:]; return }
+        guard type == "application/json" else {
+            throw ShopError(.unsupportedMediaType, "unsupported_media_type", "Send the body as application/json")
+        }
+        guard !request.body.isEmpty else { throw ShopError.invalidBody("A JSON object body is required") }
+        guard let parsed = try? JSONSerialization.jsonObject(with: Data(request.body), options: [.fragmentsAllowed]) else {
+            throw ShopError.invalidBody("The body is not valid JSON")
+        }
+        guard let dictionary = parsed as? [String: Any] else { throw ShopError.invalidBody("The body must be a JSON object") }
+        object = dictionary
+    }
+
+    init(object: [String: Any]) { self.object = object }
+
+    func has(_ key: String) -> Bool { object[key] != nil }
+
+    func string(_ key: String) throws -> String {
+        guard let value = try optionalString(key) else { throw ShopError.missing(key) }
+        return value
+    }
+
+    func optionalString(_ key: String) throws -> String? {
+        guard let value = object[key], !(value is NSNull) else { return nil }
+        guard let string = value as? String else { throw ShopError.wrongType(key, "a string") }
+        guard string.utf8.count <= 100_000 else { throw ShopError.wrongType(key, "at most 100000 bytes") }
+        return string
+    }
+
+    func int(_ key: String) throws -> Int64 {
+        guard let value = try optionalInt(key) else { throw ShopError.missing(key) }
+        return value
+    }
+
+    func optionalInt(_ key: String) throws -> Int64? {
+        guard let value = object[key], !(value is NSNull) else { return nil }
+        guard let number = value as? NSNumber, !Self.isBool(number), "ilqsIQLS".contains(String(cString: number.objCType)) else {
+            throw ShopError.wrongType(key, "a whole number")
+        }
+        return number.int64Value
+    }
+
+    func optionalBool(_ key: String) throws -> Bool? {
+        guard let value = object[key], !(value is NSNull) else { return nil }
+        guard let number = value as? NSNumber, Self.isBool(number) else { throw ShopError.wrongType(key, "true or false") }
+        return number.boolValue
+    }
+
+    func optionalObjects(_ key: String) throws -> [RequestBody]? {
+        guard let value = object[key], !(value is NSNull) else { return nil }
+        guard let array = value as? [Any] else { throw ShopError.wrongType(key, "a list") }
+        return try array.map {
+            guard let item = $0 as? [String: Any] else { throw ShopError.wrongType(key, "a list of objects") }
+            return RequestBody(object: item)
+        }
+    }
+
+    private static func isBool(_ number: NSNumber) -> Bool { String(cString: number.objCType) == "c" }
+}
+
+extension ShopError {
+    static func invalidBody(_ message: String) -> ShopError { ShopError(.invalid, "invalid_body", message) }
+    static func missing(_ key: String) -> ShopError { ShopError(.invalid, "missing_\(key)", "\(key) is required", field: key) }
+    static func wrongType(_ key: String, _ what: String) -> ShopError { ShopError(.invalid, "invalid_\(key)", "\(key) must be \(what)", field: key) }
+}

@@ -1,0 +1,350 @@
+import Foundation
+import ShopEngine
+
+/// The REST API under `/api/v1`: every route of the contract, each a thin translation between
+/// JSON and one engine call. Authorization lives in the engine; this layer only finds the caller.
+public struct ShopAPI: Sendable {
+    typealias Handler = @Sendable (APIRequest) throws -> APIResponse
+    struct Route: Sendable {
+        public let method: String
+        public let pattern: String
+        let handler: Handler
+    }
+
+    let shop: Shop
+    private(set) var routes: [Route] = []
+
+    public init(shop: Shop) {
+        self.shop = shop
+        addAuthRoutes()
+        addProfileRoutes()
+        addCatalogRoutes()
+        addCartRoutes()
+        addOrderRoutes()
+        addAdminRoutes()
+    }
+
+    mutating func add(_ method: String, _ path: String, _ handler: @escaping Handler) {
+        routes.append(Route(method: method, pattern: path.hasPrefix("/api/") ? path : "/api/v1" + path, handler: handler))
+    }
+
+    // MARK: - Callers
+
+    /// The signed-in caller from `Authorization: Bearer …`; 401 without one.
+    func caller(_ request: APIRequest) throws -> Caller {
+        guard let header = request.header("authorization") else {
+            throw ShopError(.unauthorized, "sign_in_required", "Send Authorization: Bearer <access token>")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw ShopError(.unauthorized, "invalid_token", "Authorization must be: Bearer <access token>")
+        }
+        return try shop.accounts.authenticate(accessToken: String(parts[1]).trimmingCharacters(in: .whitespaces), clientAddress: request.remoteAddress)
+    }
+
+    /// The caller when a token is sent, a guest otherwise (browsing).
+    func optionalCaller(_ request: APIRequest) throws -> Caller {
+        request.header("authorization") == nil ? .guest(address: request.remoteAddress) : try caller(request)
+    }
+
+    func guest(_ request: APIRequest) -> Caller { .guest(address: request.remoteAddress) }
+
+    /// Runs a handler: engine errors become their status and JSON body; anything else a logged 500.
+    static func run(_ handler: Handler, _ request: APIRequest, log: (String) -> Void) -> APIResponse {
+        do {
+            return try handler(request)
+        } catch let error as ShopError where error.kind != .internal {
+            return .error(error)
+        } catch {
+            log("internal error on \(request.method) \(request.path): \(error)")
+            return .error(ShopError(.internal, "internal_error", "Something went wrong on our side; please try again"))
+        }
+    }
+}
+
+// MARK: - Auth
+
+extension ShopAPI {
+    mutating func addAuthRoutes() {
+        let shop = self.shop
+        add("POST", "/auth/otp/request") { [self] r in
+            let body = try RequestBody(r)
+            let sent = try shop.accounts.requestCode(phone: try body.string("phone"), caller: guest(r))
+            return .json(202, .object([("request_id", .string(sent.requestId)), ("expires_in", .int(sent.expiresIn)),
+                                       ("retry_after", .int(sent.retryAfter)), ("phone", .string(sent.phone))]))
+        }
+        add("POST", "/auth/otp/verify") { [self] r in
+            let body = try RequestBody(r)
+            return .json(200, Present.tokens(try shop.accounts.verifyCode(requestID: try body.string("request_id"), code: try body.string("code"), caller: guest(r))))
+        }
+        add("POST", "/auth/register") { [self] r in
+            let b = try RequestBody(r)
+            let form = AccountService.Registration(username: try b.string("username"), email: try b.string("email"), password: try b.string("password"),
+                                                   passwordConfirm: try b.string("password_confirm"), firstName: try b.string("first_name"),
+                                                   lastName: try b.string("last_name"), phone: try b.optionalString("phone"), address: try b.optionalString("address"))
+            return .json(201, Present.tokens(try shop.accounts.register(form, caller: guest(r))))
+        }
+        add("POST", "/auth/email/verify") { [self] r in
+            let body = try RequestBody(r)
+            return .json(200, Present.user(try shop.accounts.verifyEmail(code: try body.string("code"), caller: try caller(r))))
+        }
+        add("POST", "/auth/email/resend") { [self] r in
+            try shop.accounts.resendEmailCode(caller: try caller(r))
+            return .json(202, .object([("status", .string("sent"))]))
+        }
+        add("POST", "/auth/login") { [self] r in
+            let body = try RequestBody(r)
+            return .json(200, Present.tokens(try shop.accounts.login(try body.string("login"), password: try body.string("password"), caller: guest(r))))
+        }
+        add("POST", "/auth/token/refresh") { [self] r in
+            let body = try RequestBody(r)
+            return .json(200, Present.tokens(try shop.accounts.refresh(try body.string("refresh"), caller: guest(r))))
+        }
+        add("POST", "/auth/logout") { [self] r in
+            let me = try caller(r)
+            let body = try RequestBody(r)
+            try shop.accounts.logout(refreshToken: try body.string("refresh"), caller: me)
+            return .noContent
+        }
+        add("POST", "/auth/password/forgot") { [self] r in
+            let body = try RequestBody(r)
+            try shop.accounts.forgotPassword(login: try body.string("login"), caller: guest(r))
+            return .json(202, .object([("status", .string("sent"))]))
+        }
+        add("POST", "/auth/password/reset") { [self] r in
+            let b = try RequestBody(r)
+            try shop.accounts.resetPassword(login: try b.string("login"), code: try b.string("code"), password: try b.string("password"),
+                                            confirmation: try b.string("password_confirm"), caller: guest(r))
+            return .noContent
+        }
+        add("POST", "/auth/password/change") { [self] r in
+            let me = try caller(r)
+            let b = try RequestBody(r)
+            return .json(200, Present.tokens(try shop.accounts.changePassword(old: try b.optionalString("old_password") ?? "", new: try b.string("password"),
+                                                                              confirmation: try b.string("password_confirm"), caller: me)))
+        }
+    }
+}
+
+// MARK: - Profile
+
+extension ShopAPI {
+    mutating func addProfileRoutes() {
+        let shop = self.shop
+        add("GET", "/me") { [self] r in .json(200, Present.user(try shop.accounts.profile(caller: try caller(r)))) }
+        add("PATCH", "/me") { [self] r in
+            let me = try caller(r)
+            let b = try RequestBody(r)
+            let changes = AccountService.ProfileChanges(firstName: try b.optionalString("first_name"), lastName: try b.optionalString("last_name"),
+                                                        email: try b.optionalString("email"), phone: try b.optionalString("phone"),
+                                                        address: try b.optionalString("address"), postalCode: try b.optionalString("postal_code"))
+            return .json(200, Present.user(try shop.accounts.updateProfile(changes, caller: me)))
+        }
+        add("PUT", "/me/photo") { [self] r in
+            try shop.accounts.setPhoto(r.body, contentType: r.header("content-type"), caller: try caller(r))
+            return .noContent
+        }
+        add("GET", "/me/photo") { [self] r in .image(try shop.accounts.photo(caller: try caller(r))) }
+    }
+}
+
+// MARK: - Catalog
+
+extension ShopAPI {
+    mutating func addCatalogRoutes() {
+        let shop = self.shop
+        add("GET", "/products") { [self] r in
+            let sortName = r.query["sort"] ?? "name"
+            guard let sort = ProductQuery.Sort(rawValue: sortName) else {
+                throw ShopError(.invalid, "invalid_sort", "sort must be one of name, price, price_desc, newest", field: "sort")
+            }
+            let query = ProductQuery(text: r.query["q"], category: r.query["category"], minPrice: try r.queryInt("min_price"), maxPrice: try r.queryInt("max_price"),
+                                     inStockOnly: try r.queryBool("in_stock"), sort: sort, limit: try r.limit(), cursor: r.query["cursor"],
+                                     includeInactive: try r.queryBool("include_inactive"))
+            let page = try shop.catalog.list(query, caller: try optionalCaller(r))
+            return .json(200, Present.list(page.items.map(Present.product), next: page.nextCursor))
+        }
+        add("GET", "/products/{id}") { [self] r in .json(200, Present.product(try shop.catalog.product(id: try r.id(), caller: try optionalCaller(r)))) }
+        add("GET", "/categories") { [self] r in
+            .json(200, Present.list(try shop.catalog.categories(caller: guest(r)).map { .object([("name", .string($0.name)), ("product_count", .int($0.productCount))]) }))
+        }
+        add("POST", "/products") { [self] r in
+            let me = try caller(r)
+            let b = try RequestBody(r)
+            let draft = ProductDraft(sku: try b.string("sku"), barcode: try b.optionalString("barcode"), name: try b.string("name"),
+                                     description: try b.optionalString("description"), category: try b.optionalString("category"),
+                                     price: try b.optionalInt("price"), stock: try b.optionalInt("stock"), active: try b.optionalBool("active"),
+                                     variants: try Self.variants(b))
+            return .json(201, Present.product(try shop.catalog.create(draft, caller: me)))
+        }
+        add("PATCH", "/products/{id}") { [self] r in
+            let me = try caller(r)
+            let b = try RequestBody(r)
+            let changes = ProductChanges(sku: try b.optionalString("sku"), barcode: b.has("barcode") ? (try b.optionalString("barcode") ?? "") : nil,
+                                         name: try b.optionalString("name"), description: try b.optionalString("description"),
+                                         category: try b.optionalString("category"), price: try b.optionalInt("price"),
+                                         active: try b.optionalBool("active"), variants: try Self.variants(b))
+            if b.has("stock") { throw ShopError(.invalid, "invalid_stock", "Change stock with POST /products/{id}/stock and a reason", field: "stock") }
+            return .json(200, Present.product(try shop.catalog.update(id: try r.id(), changes, caller: me)))
+        }
+        add("DELETE", "/products/{id}") { [self] r in
+            let result = try shop.catalog.delete(id: try r.id(), caller: try caller(r))
+            return .json(200, .object([("result", .string(result.rawValue))]))
+        }
+        add("PUT", "/products/{id}/photo") { [self] r in
+            try shop.catalog.setPhoto(productID: try r.id(), bytes: r.body, contentType: r.header("content-type"), caller: try caller(r))
+            return .noContent
+        }
+        add("GET", "/products/{id}/photo") { [self] r in .image(try shop.catalog.photo(productID: try r.id(), caller: try optionalCaller(r))) }
+        add("POST", "/products/{id}/stock") { [self] r in
+            let me = try caller(r)
+            let b = try RequestBody(r)
+            return .json(200, Present.product(try shop.catalog.adjustStock(productID: try r.id(), variantID: try b.optionalInt("variant_id"),
+                                                                           delta: try b.int("delta"), reason: try b.string("reason"), caller: me)))
+        }
+        add("GET", "/products/{id}/stock") { [self] r in
+            .json(200, Present.list(try shop.catalog.stockHistory(productID: try r.id(), limit: try r.limit(default: 50), caller: try caller(r)).map(Present.movement)))
+        }
+    }
+
+    static func variants(_ body: RequestBody) throws -> [VariantDraft]? {
+        try body.optionalObjects("variants")?.map {
+            VariantDraft(id: try $0.optionalInt("id"), name: try $0.string("name"), price: try $0.int("price"), stock: try $0.optionalInt("stock"))
+        }
+    }
+}
+
+// MARK: - Cart
+
+extension ShopAPI {
+    mutating func addCartRoutes() {
+        let shop = self.shop
+        add("GET", "/cart") { [self] r in .json(200, Present.cart(try shop.carts.cart(caller: try caller(r)))) }
+        add("POST", "/cart/items") { [self] r in
+            let me = try caller(r)
+            let b = try RequestBody(r)
+            return .json(201, Present.cart(try shop.carts.add(productID: try b.int("product_id"), variantID: try b.optionalInt("variant_id"),
+                                                              quantity: try b.int("quantity"), caller: me)))
+        }
+        add("PATCH", "/cart/items/{id}") { [self] r in
+            let me = try caller(r)
+            let b = try RequestBody(r)
+            return .json(200, Present.cart(try shop.carts.update(lineID: try r.id(), quantity: try b.optionalInt("quantity"),
+                                                                 variantID: try b.optionalInt("variant_id"), caller: me)))
+        }
+        add("DELETE", "/cart/items/{id}") { [self] r in .json(200, Present.cart(try shop.carts.remove(lineID: try r.id(), caller: try caller(r)))) }
+        add("DELETE", "/cart") { [self] r in
+            try shop.carts.clear(caller: try caller(r))
+            return .noContent
+        }
+    }
+}
+
+// MARK: - Orders and payments
+
+extension ShopAPI {
+    mutating func addOrderRoutes() {
+        let shop = self.shop
+        add("POST", "/orders") { [self] r in
+            let me = try caller(r)
+            let b = try RequestBody(r)
+            let methodName = try b.string("payment_method")
+            guard let method = PaymentMethod(rawValue: methodName) else {
+                throw ShopError(.invalid, "invalid_payment_method", "payment_method must be cash, card, transfer or cash_on_delivery", field: "payment_method")
+            }
+            let items = try b.optionalObjects("items")?.map {
+                OrderRequest.Item(productID: try $0.int("product_id"), variantID: try $0.optionalInt("variant_id"), quantity: try $0.int("quantity"))
+            }
+            let contact = Contact(firstName: try b.optionalString("first_name") ?? "", lastName: try b.optionalString("last_name") ?? "",
+                                  phone: try b.optionalString("phone") ?? "", email: try b.optionalString("email") ?? "",
+                                  address: try b.optionalString("address") ?? "", postalCode: try b.optionalString("postal_code") ?? "",
+                                  deliveryDate: try b.optionalString("delivery_date") ?? "", note: try b.optionalString("note") ?? "")
+            let placed = try shop.orders.place(OrderRequest(items: items, contact: contact, paymentMethod: method, coupon: try b.optionalString("coupon"),
+                                                            idempotencyKey: r.header("idempotency-key")), caller: me)
+            return .json(placed.replayed ? 200 : 201, Present.order(placed.order))
+        }
+        add("GET", "/orders") { [self] r in
+            var status: OrderStatus?
+            if let name = r.query["status"], !name.isEmpty {
+                guard let parsed = OrderStatus(rawValue: name) else {
+                    throw ShopError(.invalid, "invalid_status", "status must be pending, paid, sent, delivered or cancelled", field: "status")
+                }
+                status = parsed
+            }
+            let page = try shop.orders.list(status: status, customerID: try r.queryInt("customer_id"), limit: try r.limit(), cursor: r.query["cursor"], caller: try caller(r))
+            return .json(200, Present.list(page.items.map(Present.order), next: page.nextCursor))
+        }
+        add("GET", "/orders/{id}") { [self] r in .json(200, Present.order(try shop.orders.order(id: try r.id(), caller: try caller(r)))) }
+        add("POST", "/orders/{id}/cancel") { [self] r in .json(200, Present.order(try shop.orders.cancel(id: try r.id(), caller: try caller(r)))) }
+        add("PATCH", "/orders/{id}") { [self] r in
+            let me = try caller(r)
+            let b = try RequestBody(r)
+            guard let status = OrderStatus(rawValue: try b.string("status")) else {
+                throw ShopError(.invalid, "invalid_status", "status must be sent or delivered", field: "status")
+            }
+            return .json(200, Present.order(try shop.orders.updateStatus(id: try r.id(), to: status, caller: me)))
+        }
+        add("POST", "/orders/{id}/payments") { [self] r in
+            let me = try caller(r)
+            let b = try RequestBody(r)
+            guard let method = PaymentMethod(rawValue: try b.string("method")) else {
+                throw ShopError(.invalid, "invalid_method", "method must be cash, card, transfer or cash_on_delivery", field: "method")
+            }
+            let status = try b.optionalString("status")
+            guard status == nil || status == "pending" || status == "completed" else {
+                throw ShopError(.invalid, "invalid_status", "status may be pending or completed", field: "status")
+            }
+            let payment = try shop.payments.create(orderID: try r.id(), amount: try b.int("amount"), method: method, tendered: try b.optionalInt("tendered"),
+                                                   completed: status == "completed", idempotencyKey: r.header("idempotency-key"), caller: me)
+            return .json(201, Present.payment(payment))
+        }
+        add("GET", "/orders/{id}/payments") { [self] r in
+            let page = try shop.payments.list(orderID: try r.id(), limit: try r.limit(default: 50), cursor: r.query["cursor"], caller: try caller(r))
+            return .json(200, Present.list(page.items.map(Present.payment), next: page.nextCursor))
+        }
+        add("PATCH", "/payments/{id}") { [self] r in
+            let me = try caller(r)
+            let b = try RequestBody(r)
+            guard let status = PaymentService.Status(rawValue: try b.string("status")) else {
+                throw ShopError(.invalid, "invalid_status", "status must be completed, failed or refunded", field: "status")
+            }
+            return .json(200, Present.payment(try shop.payments.updateStatus(paymentID: try r.id(), to: status, caller: me)))
+        }
+        add("GET", "/coupons") { [self] r in .json(200, Present.list(try shop.orders.coupons(caller: try caller(r)).map(Present.coupon))) }
+        add("POST", "/coupons") { [self] r in
+            let me = try caller(r)
+            let b = try RequestBody(r)
+            guard let kind = OrderService.Coupon.Kind(rawValue: try b.string("kind")) else {
+                throw ShopError(.invalid, "invalid_kind", "kind must be percent or fixed", field: "kind")
+            }
+            return .json(201, Present.coupon(try shop.orders.createCoupon(code: try b.string("code"), kind: kind, value: try b.int("value"),
+                                                                          validFrom: try b.optionalInt("valid_from"), validUntil: try b.optionalInt("valid_until"),
+                                                                          maxUses: try b.optionalInt("max_uses"), caller: me)))
+        }
+    }
+}
+
+// MARK: - Admin
+
+extension ShopAPI {
+    mutating func addAdminRoutes() {
+        let shop = self.shop
+        add("GET", "/admin/users") { [self] r in
+            let page = try shop.admin.listUsers(query: r.query["q"], limit: try r.limit(default: 50), cursor: r.query["cursor"], caller: try caller(r))
+            return .json(200, Present.list(page.items.map(Present.user), next: page.nextCursor))
+        }
+        add("PATCH", "/admin/users/{id}") { [self] r in
+            let me = try caller(r)
+            let b = try RequestBody(r)
+            var role: Role?
+            if let name = try b.optionalString("role") {
+                guard let parsed = Role(rawValue: name) else { throw ShopError(.invalid, "invalid_role", "role must be customer, staff or admin", field: "role") }
+                role = parsed
+            }
+            return .json(200, Present.user(try shop.admin.updateUser(id: try r.id(), .init(role: role, active: try b.optionalBool("active")), caller: me)))
+        }
+        add("GET", "/admin/outbox") { [self] r in
+            .json(200, Present.list(try shop.admin.outbox(limit: try r.limit(default: 50), caller: try caller(r)).map(Present.outbox)))
+        }
+    }
+}
