@@ -27,4 +27,27 @@ struct DemoStoreTests {
         expectError("not_empty") { try DemoStore.seed(t.shop) }
         #expect(try DemoStore.people().contains { $0.role == .admin })
     }
+
+    @Test("--demo uses a temporary file, or a named one only while it is empty")
+    func demoDatabase() throws {
+        let demo = try DemoDatabase.open(try Options.parse(["--demo"], flags: Options.engineFlags + [.init("demo", help: "")]))
+        #expect(demo.isTemporary)
+        #expect(FileManager.default.fileExists(atPath: demo.path))
+        demo.remove()
+        #expect(!FileManager.default.fileExists(atPath: demo.path))
+
+        let t = try TestShop()
+        _ = try t.customer()
+        let flags = Options.engineFlags + [.init("demo", help: "")]
+        expectError("not_empty") { try DemoDatabase.open(try Options.parse(["--demo", "--db", t.databasePath], flags: flags)) }
+        let other = t.directory.appendingPathComponent("other.sqlite").path
+        _ = FileManager.default.createFile(atPath: other, contents: Data("not a database at all".utf8))
+        expectError("not_empty") { try DemoDatabase.open(try Options.parse(["--demo", "--db", other], flags: flags)) }
+        #expect(try String(contentsOfFile: other, encoding: .utf8) == "not a database at all", "left untouched")
+        let fresh = t.directory.appendingPathComponent("fresh.sqlite").path
+        let named = try DemoDatabase.open(try Options.parse(["--demo", "--db", fresh], flags: flags))
+        #expect(!named.isTemporary)
+        named.remove()
+        #expect(FileManager.default.fileExists(atPath: fresh), "a named demo database is kept")
+    }
 }
