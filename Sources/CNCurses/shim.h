@@ -5,6 +5,7 @@
 #include <wchar.h>
 #include <stdio.h>
 #include <ncursesw/curses.h>
+#include <langinfo.h>
 
 extern int wcwidth(wchar_t c);
 
@@ -24,4 +25,12 @@ static const attr_t shop_a_reverse = A_REVERSE;
 static const attr_t shop_a_dim = A_DIM;
 static inline attr_t shop_color_pair(int n) { return COLOR_PAIR(n); }
 static inline int shop_key_f(int n) { return KEY_F(n); }
+// The codeset of the current C locale ("UTF-8", "ANSI_X3.4-1968", …).
+static inline const char *shop_codeset(void) { return nl_langinfo(CODESET); }
+// wattr_set is a macro; pairs above a short's range go through the extended-pair argument.
+static inline int shop_wattr_set(WINDOW *win, attr_t attrs, int pair) {
+    if (pair <= 32767) return wattr_set(win, attrs, (short)pair, NULL);
+    return wattr_set(win, attrs, 0, &pair);
+}
+static inline int shop_key_code_yes(void) { return KEY_CODE_YES; }
 #endif

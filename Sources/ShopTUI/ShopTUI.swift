@@ -1,4 +1,4 @@
 import ShopEngine
+
+/// The version shown by the storefront; the same as the engine's.
 public enum ShopTUIVersion { public static let string = ShopEngineVersion.string }
-import CNCurses
-func _cursesProbe() -> Int32 { shop_lines() }

@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// An in-memory terminal for tests: it keeps what was drawn in a `Buffer` and replays a script
+/// of input events.
+///
+///     let backend = TestBackend(width: 80, height: 24, script: [.key(.down), .key(.enter), .key(.char("q"))])
+///     _ = Runner(program: screen, backend: backend).run()
+///     #expect(backend.lines[0].hasPrefix("Shop"))
+public final class TestBackend: Backend {
+    /// One scripted step.
+    public enum Step: Sendable {
+        case input(InputEvent)
+        /// Returns no input for `ms` milliseconds (lets effects, ticks and idle timeouts happen).
+        case wait(ms: Int)
+
+        public static func key(_ key: Key) -> Step { .input(.key(key)) }
+        public static func type(_ text: String) -> [Step] { text.map { .input(.key(.char($0))) } }
+        public static func resize(_ width: Int, _ height: Int) -> Step { .input(.resize(width: width, height: height)) }
+    }
+
+    /// What is on the "screen".
+    public private(set) var buffer: Buffer
+    public var colorDepth: ColorDepth
+    public private(set) var cursor: (x: Int, y: Int)?
+    public private(set) var flushCount = 0
+    public private(set) var drawnCellCount = 0
+    private var script: [Step]
+    private var waitDeadline: ContinuousClock.Instant?
+    /// When the script runs out: report `.endOfInput` (true) or keep returning nil after sleeping.
+    public var endsWhenScriptIsDone: Bool
+
+    public init(width: Int, height: Int, colorDepth: ColorDepth = .indexed256, script: [Step] = [],
+                endsWhenScriptIsDone: Bool = true) {
+        self.buffer = Buffer(area: Rect(width: width, height: height))
+        self.colorDepth = colorDepth
+        self.script = script
+        self.endsWhenScriptIsDone = endsWhenScriptIsDone
+    }
+
+    /// The screen as text lines.
+    public var lines: [String] { buffer.lines }
+
+    public var size: (width: Int, height: Int) { (buffer.area.width, buffer.area.height) }
+
+    public func draw(_ changes: [CellChange]) {
+        drawnCellCount += changes.count
+        for change in changes {
+            buffer[change.x, change.y] = change.cell
+            if change.cell.width == 2 { buffer[change.x + 1, change.y] = .continuation(style: change.cell.style) }
+        }
+    }
+
+    public func clear() { buffer = Buffer(area: buffer.area) }
+    public func setCursor(_ position: (x: Int, y: Int)?) { cursor = position }
+    public func flush() { flushCount += 1 }
+
+    public func nextEvent(timeoutMs: Int) -> InputEvent? {
+        guard !script.isEmpty else {
+            if endsWhenScriptIsDone { return .endOfInput }
+            usleep(UInt32(max(1, timeoutMs)) * 1000)
+            return nil
+        }
+        switch script[0] {
+        case .wait(let ms):
+            // Sleep in slices no longer than the runner asked for, until the wait is over.
+            let deadline = waitDeadline ?? ContinuousClock.now + .milliseconds(ms)
+            let left = deadline - ContinuousClock.now
+            if left <= .zero {
+                waitDeadline = nil
+                script.removeFirst()
+                return nil
+            }
+            waitDeadline = deadline
+            let sliceMs = min(max(1, timeoutMs), Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000) + 1)
+            usleep(UInt32(sliceMs) * 1000)
+            return nil
+        case .input(let event):
+            script.removeFirst()
+            if case .resize(let w, let h) = event { buffer = Buffer(area: Rect(width: w, height: h)) }
+            return event
+        }
+    }
+}

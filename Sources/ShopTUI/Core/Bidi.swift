@@ -1,0 +1,158 @@
+/// Display reordering of right-to-left text (Persian, Arabic, Hebrew).
+///
+/// Terminals (and tmux, and ncurses) draw characters left to right in the order they arrive
+/// and only *shape* Arabic letters; the order is the application's job. This is a pragmatic
+/// subset of the Unicode Bidirectional Algorithm for one line without explicit embeddings:
+/// RTL runs are reversed together with the spaces and punctuation between RTL words, while
+/// digit sequences and Latin words inside them keep their left-to-right order. A line whose
+/// first strong character is RTL is an RTL paragraph: its runs are laid out right to left.
+///
+///     Bidi.visualOrder("سلام دنیا")          // "ایند مالس"
+///     Bidi.visualOrder("نان سنگک ۲ عدد")     // "دده ۲ کگنس نان"
+///     Bidi.visualOrder("Price: قیمت")         // "Price: تمیق"
+public enum Bidi {
+    /// The line in display order (left to right). Lines without RTL characters are returned unchanged.
+    public static func visualOrder(_ line: String) -> String {
+        guard containsRTL(line) else { return line }
+        let chars = Array(line)
+        let levels = resolveLevels(chars.map(bidiClass))
+        return String(reorder(chars, levels: levels))
+    }
+
+    /// True when the text has at least one strong right-to-left character.
+    public static func containsRTL(_ text: some StringProtocol) -> Bool {
+        text.unicodeScalars.contains { isRTL($0.value) }
+    }
+
+    /// True when the first strong character of `line` is right-to-left.
+    public static func isRTLParagraph(_ line: some StringProtocol) -> Bool {
+        for ch in line {
+            switch bidiClass(ch) {
+            case .rtl: return true
+            case .ltr: return false
+            default: continue
+            }
+        }
+        return false
+    }
+
+    // MARK: - Classification
+
+    enum BidiClass { case ltr, rtl, digit, separator, neutral }
+
+    static func isRTL(_ v: UInt32) -> Bool {
+        (0x0590...0x08FF).contains(v) && !isArabicDigit(v) && !isCombiningMark(v)
+            || (0xFB1D...0xFDFF).contains(v) || (0xFE70...0xFEFE).contains(v)
+            || (0x10800...0x10FFF).contains(v) || (0x1E800...0x1EFFF).contains(v)
+    }
+
+    static func isArabicDigit(_ v: UInt32) -> Bool { (0x0660...0x0669).contains(v) || (0x06F0...0x06F9).contains(v) }
+
+    static func isCombiningMark(_ v: UInt32) -> Bool { TextWidth.of(Unicode.Scalar(v)!) == 0 }
+
+    static func bidiClass(_ ch: Character) -> BidiClass {
+        guard let v = ch.unicodeScalars.first?.value else { return .neutral }
+        if isRTL(v) { return .rtl }
+        if (0x30...0x39).contains(v) || isArabicDigit(v) { return .digit }
+        // Number separators and terminators: part of a number when next to digits (UBA W4/W5).
+        if ".,:/٫٬%$€£+-".unicodeScalars.contains(where: { $0.value == v }) { return .separator }
+        if ch.isLetter { return .ltr }
+        return .neutral
+    }
+
+    // MARK: - Levels
+
+    static func resolveLevels(_ input: [BidiClass]) -> [Int] {
+        var classes = input
+        let n = classes.count
+        // Separators touching a digit belong to the number.
+        for i in 0..<n where classes[i] == .separator {
+            let prevDigit = i > 0 && classes[i - 1] == .digit
+            let nextDigit = i + 1 < n && classes[i + 1] == .digit
+            classes[i] = (prevDigit || nextDigit) ? .digit : .neutral
+        }
+        let base = classes.first { $0 == .ltr || $0 == .rtl } == .rtl ? 1 : 0
+        // Digits after strong L (or at the start of an LTR paragraph) are plain L (UBA W7).
+        var lastStrong: BidiClass = base == 1 ? .rtl : .ltr
+        for i in 0..<n {
+            switch classes[i] {
+            case .ltr, .rtl: lastStrong = classes[i]
+            case .digit where lastStrong == .ltr: classes[i] = .ltr
+            default: break
+            }
+        }
+        // Neutrals between two same-direction neighbours take that direction, else the base (N1/N2).
+        // Digits count as RTL for this purpose.
+        func direction(_ c: BidiClass) -> BidiClass? {
+            switch c {
+            case .ltr: .ltr
+            case .rtl, .digit: .rtl
+            default: nil
+            }
+        }
+        var i = 0
+        while i < n {
+            guard direction(classes[i]) == nil else { i += 1; continue }
+            var j = i
+            while j < n, direction(classes[j]) == nil { j += 1 }
+            let before = i > 0 ? direction(classes[i - 1])! : (base == 1 ? .rtl : .ltr)
+            let after = j < n ? direction(classes[j])! : (base == 1 ? .rtl : .ltr)
+            let resolved: BidiClass = before == after ? before : (base == 1 ? .rtl : .ltr)
+            for k in i..<j { classes[k] = resolved }
+            i = j
+        }
+        // Implicit levels (I1/I2).
+        return classes.map { c in
+            switch (c, base) {
+            case (.rtl, 0): 1
+            case (.digit, 0): 2
+            case (.ltr, 1), (.digit, 1): 2
+            case (.rtl, 1): 1
+            default: 0
+            }
+        }
+    }
+
+    // MARK: - Reordering
+
+    static func reorder(_ chars: [Character], levels: [Int]) -> [Character] {
+        var out = chars
+        var idx = Array(chars.indices)
+        let maxLevel = levels.max() ?? 0
+        let minOdd = levels.filter { $0 % 2 == 1 }.min() ?? 1
+        // L2: from the highest level down to the lowest odd one, reverse every run at that level or above.
+        var level = maxLevel
+        while level >= minOdd {
+            var i = 0
+            while i < idx.count {
+                guard levels[idx[i]] >= level else { i += 1; continue }
+                var j = i
+                while j < idx.count, levels[idx[j]] >= level { j += 1 }
+                idx[i..<j].reverse()
+                i = j
+            }
+            level -= 1
+        }
+        for (pos, source) in idx.enumerated() {
+            // L4: mirrored glyphs inside RTL runs.
+            out[pos] = levels[source] % 2 == 1 ? mirrored(chars[source]) : chars[source]
+        }
+        return out
+    }
+
+    static func mirrored(_ ch: Character) -> Character {
+        switch ch {
+        case "(": ")"
+        case ")": "("
+        case "[": "]"
+        case "]": "["
+        case "{": "}"
+        case "}": "{"
+        case "<": ">"
+        case ">": "<"
+        case "«": "»"
+        case "»": "«"
+        default: ch
+        }
+    }
+}

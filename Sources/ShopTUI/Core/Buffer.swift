@@ -1,0 +1,169 @@
+/// One changed cell, as produced by `Buffer.diff(_:)` and drawn by a backend.
+public struct CellChange: Hashable, Sendable {
+    public var x: Int
+    public var y: Int
+    public var cell: Cell
+    public init(x: Int, y: Int, cell: Cell) { self.x = x; self.y = y; self.cell = cell }
+}
+
+/// A rectangle of cells that widgets draw into; the frame the runtime diffs and hands to a backend.
+///
+///     var buffer = Buffer(area: Rect(width: 20, height: 2))
+///     let end = buffer.setString(0, 0, "Hello", style: Style().bold())   // end == 5
+///     buffer.setString(0, 1, "漢字漢字", maxWidth: 5)                    // draws 2 wide chars + nothing
+///     buffer.lines    // ["Hello               ", "漢字                "] (wide chars count 2)
+public struct Buffer: Equatable, Sendable {
+    public private(set) var area: Rect
+    /// Row-major cells of `area`.
+    public private(set) var cells: [Cell]
+
+    public init(area: Rect, filledWith cell: Cell = .blank) {
+        self.area = area
+        self.cells = Array(repeating: cell, count: area.area)
+    }
+
+    /// A buffer showing `lines` (for tests): each line written from column 0.
+    public init(lines: [String], width: Int? = nil) {
+        let w = width ?? lines.map { TextWidth.of($0) }.max() ?? 0
+        self.init(area: Rect(width: w, height: lines.count))
+        for (y, line) in lines.enumerated() { setString(0, y, line, bidi: false) }
+    }
+
+    // MARK: - Cells
+
+    func index(_ x: Int, _ y: Int) -> Int? {
+        guard area.contains(x: x, y: y) else { return nil }
+        return (y - area.y) * area.width + (x - area.x)
+    }
+
+    /// The cell at absolute (x, y); a blank outside the area.
+    public subscript(x: Int, y: Int) -> Cell {
+        get { index(x, y).map { cells[$0] } ?? .blank }
+        set { if let i = index(x, y) { cells[i] = newValue } }
+    }
+
+    /// Puts one grapheme at (x, y) and returns its width. A wide grapheme also claims (x+1, y) as
+    /// its continuation; a wide grapheme that does not fit before the area's right edge is
+    /// replaced by a space. Overwriting half of an existing wide character blanks its other half.
+    ///
+    ///     buffer.set(3, 0, "字", style: .plain)   // cells 3 and 4
+    @discardableResult
+    public mutating func set(_ x: Int, _ y: Int, _ symbol: Character, style: Style = .plain) -> Int {
+        guard let i = index(x, y) else { return 0 }
+        let w = TextWidth.of(symbol)
+        if w == 0 {
+            // A lone zero-width grapheme (control, stray combining mark) is not drawn.
+            return 0
+        }
+        let fits = w == 1 || x + 1 < area.right
+        clearWideNeighbours(x, y, width: fits ? w : 1)
+        cells[i] = Cell(fits ? String(symbol) : " ", style: style)
+        if w == 2, fits { cells[i + 1] = .continuation(style: style) }
+        return fits ? w : 1
+    }
+
+    /// Before writing `width` cells at (x, y): if that splits a wide character, blank its other half.
+    private mutating func clearWideNeighbours(_ x: Int, _ y: Int, width: Int) {
+        if let i = index(x, y), cells[i].isContinuation, let left = index(x - 1, y) {
+            cells[left] = Cell(" ", style: cells[left].style)
+        }
+        let lastX = x + width - 1
+        if let last = index(lastX, y), !cells[last].isContinuation, cells[last].width == 2,
+           let right = index(lastX + 1, y) {
+            cells[right] = Cell(" ", style: cells[right].style)
+        }
+        if width == 2, let second = index(x + 1, y), !cells[second].isContinuation, cells[second].width == 2,
+           let right = index(x + 2, y) {
+            cells[right] = Cell(" ", style: cells[right].style)
+        }
+    }
+
+    /// Writes `string` from (x, y) on one line, clipped to `maxWidth` columns and the area's right
+    /// edge, and returns the column after the last one written. Display width is measured
+    /// (wide characters take 2 columns and are never cut in half); newlines and other controls
+    /// are skipped. With `bidi` (the default) right-to-left runs are shown in visual order; the
+    /// text is clipped in logical order first, so the *start* of a long Persian line survives.
+    ///
+    ///     let end = buffer.setString(2, 0, "نان سنگک", style: .plain, maxWidth: 10)
+    @discardableResult
+    public mutating func setString(_ x: Int, _ y: Int, _ string: String, style: Style = .plain,
+                                   maxWidth: Int? = nil, bidi: Bool = true) -> Int {
+        guard y >= area.y, y < area.bottom else { return x }
+        let limit = min(area.right, maxWidth.map { x + max(0, $0) } ?? Int.max)
+        var fitted = ""
+        var width = 0
+        for ch in string {
+            let w = TextWidth.of(ch)
+            if w == 0 { continue }
+            if x + width + w > limit { break }
+            fitted.append(ch)
+            width += w
+        }
+        let visual = bidi ? Bidi.visualOrder(fitted) : fitted
+        var col = x
+        for ch in visual {
+            if col < area.x { col += TextWidth.of(ch); continue }
+            col += set(col, y, ch, style: style)
+        }
+        return col
+    }
+
+    /// Lays `style` over every cell of `rect` (keeping the symbols).
+    public mutating func setStyle(_ rect: Rect, _ style: Style) {
+        let r = rect.intersection(area)
+        for y in r.top..<r.bottom {
+            for x in r.left..<r.right {
+                let i = index(x, y)!
+                cells[i].style = cells[i].style.patched(with: style)
+            }
+        }
+    }
+
+    /// Fills `rect` with `cell` (blank by default): how overlays clear what is under them.
+    public mutating func fill(_ rect: Rect, with cell: Cell = .blank) {
+        let r = rect.intersection(area)
+        guard !r.isEmpty else { return }
+        clearWideNeighbours(r.left, r.top, width: 1)
+        for y in r.top..<r.bottom {
+            clearWideNeighbours(r.left, y, width: 1)
+            clearWideNeighbours(r.right - 1, y, width: 1)
+            for x in r.left..<r.right { cells[index(x, y)!] = cell }
+        }
+    }
+
+    /// Changes every cell in place (used to degrade colors for a terminal).
+    mutating func mapCells(_ body: (inout Cell) -> Void) {
+        for i in cells.indices { body(&cells[i]) }
+    }
+
+    // MARK: - Diff
+
+    /// The cells that differ from `previous` (continuation cells are implied by their wide
+    /// character and never listed). When the areas differ, every cell is listed.
+    ///
+    ///     let changes = frame.diff(lastFrame)    // send only these to the terminal
+    public func diff(_ previous: Buffer) -> [CellChange] {
+        var changes: [CellChange] = []
+        let sameArea = previous.area == area
+        for i in cells.indices {
+            let cell = cells[i]
+            if cell.isContinuation { continue }
+            if sameArea, previous.cells[i] == cell { continue }
+            changes.append(CellChange(x: area.x + i % max(1, area.width), y: area.y + i / max(1, area.width), cell: cell))
+        }
+        return changes
+    }
+
+    // MARK: - Reading back
+
+    /// Each row as text (continuation cells omitted, so a row's display width is the area width).
+    public var lines: [String] {
+        (0..<area.height).map { row in
+            var s = ""
+            for cell in cells[(row * area.width)..<((row + 1) * area.width)] where !cell.isContinuation {
+                s += cell.symbol
+            }
+            return s
+        }
+    }
+}

@@ -1,0 +1,27 @@
+/// Work that must not run inside `update` (engine calls, network, disk): the runner executes
+/// it off the UI thread and delivers its result back as `.message(…)`.
+///
+///     return [.run { .productsLoaded(Result { try engine.products(page: 1) }) }]
+///     // later: update(.message(.productsLoaded(…)))
+public struct Effect<Message: Sendable>: Sendable {
+    public let work: @Sendable () -> Message
+
+    public init(_ work: @escaping @Sendable () -> Message) { self.work = work }
+
+    /// An effect that runs `work` in the background.
+    public static func run(_ work: @escaping @Sendable () -> Message) -> Effect { Effect(work) }
+
+    /// An effect that delivers `message` after `seconds` (toasts that disappear, retries).
+    public static func after(seconds: Double, _ message: Message) -> Effect {
+        Effect {
+            usleep(UInt32(max(0, seconds) * 1_000_000))
+            return message
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif

@@ -1,0 +1,63 @@
+/// Rows of text in columns with a header and a selected row (selection in a `ListState`).
+///
+///     let table = Table(columns: [
+///         .init("Product", width: .fill(1)),
+///         .init("Qty", width: .length(4), alignment: .right),
+///         .init("Price", width: .length(9), alignment: .right),
+///     ], rows: [["Bread", "2", "3.00"], ["کیک شکلاتی", "1", "12.50"]])
+///     table.render(into: &buffer, area: area, state: state)
+public struct Table: Sendable {
+    public struct Column: Sendable {
+        public var title: String
+        public var width: Constraint
+        public var alignment: Alignment
+        public init(_ title: String, width: Constraint, alignment: Alignment = .left) {
+            self.title = title
+            self.width = width
+            self.alignment = alignment
+        }
+        /// A right-aligned column for numbers and prices.
+        public static func numeric(_ title: String, width: Int) -> Column { Column(title, width: .length(width), alignment: .right) }
+    }
+
+    public var columns: [Column]
+    public var rows: [[String]]
+    public var headerStyle: Style
+    public var highlightStyle: Style
+    public var columnSpacing: Int
+    public var emptyText: String
+
+    public init(columns: [Column], rows: [[String]], headerStyle: Style = Theme.header,
+                highlightStyle: Style = Theme.selection, columnSpacing: Int = 1, emptyText: String = "Nothing here yet") {
+        self.columns = columns
+        self.rows = rows
+        self.headerStyle = headerStyle
+        self.highlightStyle = highlightStyle
+        self.columnSpacing = columnSpacing
+        self.emptyText = emptyText
+    }
+
+    public func render(into buffer: inout Buffer, area: Rect, state: ListState) {
+        guard !area.isEmpty else { return }
+        let cols = Layout.horizontal(columns.map(\.width), spacing: columnSpacing).split(area)
+        for (column, rect) in zip(columns, cols) {
+            buffer.setLine(column.title, in: rect.row(0), style: headerStyle, alignment: column.alignment)
+        }
+        let body = area.splitTop(1).rest
+        guard !rows.isEmpty else {
+            buffer.setString(body.x, body.y, emptyText, style: Theme.muted, maxWidth: body.width)
+            return
+        }
+        let top = state.visibleOffset(rows: body.height, count: rows.count)
+        for r in 0..<min(body.height, rows.count - top) {
+            let index = top + r
+            let y = body.y + r
+            let isSelected = state.selected == index
+            if isSelected { buffer.setStyle(body.row(r), highlightStyle) }
+            for (c, (column, rect)) in zip(columns, cols).enumerated() where c < rows[index].count {
+                let cellRect = Rect(x: rect.x, y: y, width: rect.width, height: 1)
+                buffer.setLine(rows[index][c], in: cellRect, style: isSelected ? highlightStyle : .plain, alignment: column.alignment)
+            }
+        }
+    }
+}

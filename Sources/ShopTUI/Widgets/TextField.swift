@@ -1,0 +1,65 @@
+/// A one-line input: the text (or `•` when masked, or a dim placeholder when empty) on the first
+/// row, and the state's error message under it when the area has a second row.
+///
+///     let field = TextField(placeholder: "09xx xxx xxxx", isFocused: true)
+///     field.render(into: &buffer, area: Rect(x: 10, y: 4, width: 30, height: 2), state: phone)
+///     // in Program.cursor(in:):  field.cursorPosition(area: …, state: phone)
+public struct TextField: Sendable {
+    public var placeholder: String
+    public var isFocused: Bool
+    public var style: Style
+    public var focusedStyle: Style
+    public var placeholderStyle: Style
+    public var errorStyle: Style
+
+    public init(placeholder: String = "", isFocused: Bool = true, style: Style = Theme.input,
+                focusedStyle: Style = Theme.input.bold(), placeholderStyle: Style = Theme.muted.underline(),
+                errorStyle: Style = Theme.error) {
+        self.placeholder = placeholder
+        self.isFocused = isFocused
+        self.style = style
+        self.focusedStyle = focusedStyle
+        self.placeholderStyle = placeholderStyle
+        self.errorStyle = errorStyle
+    }
+
+    /// The characters shown (masked or not) and the index of the first one visible, scrolled so
+    /// the cursor stays inside `width` columns.
+    func visible(_ state: TextFieldState, width: Int) -> (text: String, cursorColumn: Int) {
+        let chars: [Character] = state.isMasked ? Array(repeating: "•", count: state.text.count) : Array(state.text)
+        let room = max(1, width - 1)          // keep a column for the cursor at the end
+        var start = 0
+        while TextWidth.of(String(chars[start..<state.cursor])) > room { start += 1 }
+        var shown = "", shownWidth = 0
+        for ch in chars[start...] {
+            let w = TextWidth.of(ch)
+            if shownWidth + w > width { break }
+            shown.append(ch)
+            shownWidth += w
+        }
+        return (shown, TextWidth.of(String(chars[start..<state.cursor])))
+    }
+
+    public func render(into buffer: inout Buffer, area: Rect, state: TextFieldState) {
+        guard !area.isEmpty else { return }
+        let line = area.row(0)
+        let fieldStyle = isFocused ? focusedStyle : style
+        buffer.setStyle(line, fieldStyle)
+        if state.text.isEmpty {
+            buffer.setString(line.x, line.y, placeholder, style: placeholderStyle, maxWidth: line.width)
+        } else {
+            let shown = visible(state, width: line.width).text
+            buffer.setString(line.x, line.y, shown, style: fieldStyle, maxWidth: line.width)
+        }
+        if area.height >= 2, let error = state.error {
+            buffer.setString(area.x, area.y + 1, error, style: errorStyle, maxWidth: area.width)
+        }
+    }
+
+    /// Where the terminal cursor goes when this field is focused (nil when it is not).
+    public func cursorPosition(area: Rect, state: TextFieldState) -> (x: Int, y: Int)? {
+        guard isFocused, !area.isEmpty else { return nil }
+        let column = visible(state, width: area.width).cursorColumn
+        return (area.x + min(column, area.width - 1), area.y)
+    }
+}
