@@ -1,0 +1,92 @@
+import ShopEngine
+
+/// Every effect's result comes back tagged with the screen that asked for it.
+public enum AppMessage: Sendable {
+    case screen(id: Int, payload: any Sendable)
+}
+
+/// What a screen receives.
+enum ScreenEvent {
+    case key(Key)
+    case tick
+    /// The result of an effect this screen started (`context.run`).
+    case result(any Sendable)
+    /// The screen is on top again (after a screen above it closed).
+    case appeared
+}
+
+/// One screen of the app: state + `handle` + `render`, Elm-style. Engine calls go through
+/// `context.run`; navigation and notices through `context` too, so `handle` never blocks.
+protocol Screen {
+    var title: String { get }
+    /// The screen's own keys, for the footer and the help overlay.
+    var bindings: [KeyBinding] { get }
+    /// True while a text field has focus: printable keys are typed, not taken as global keys.
+    var capturesText: Bool { get }
+    /// Called once when pushed: start loading.
+    mutating func start(_ context: inout ScreenContext)
+    /// Returns false for a key the screen leaves to the app (global keys such as Esc, q, ?).
+    @discardableResult
+    mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool
+    func render(into buffer: inout Buffer, area: Rect, session: Session)
+    func cursor(in area: Rect) -> (x: Int, y: Int)?
+}
+
+extension Screen {
+    var capturesText: Bool { false }
+    mutating func start(_ context: inout ScreenContext) {}
+    func cursor(in area: Rect) -> (x: Int, y: Int)? { nil }
+}
+
+/// What a screen may ask of the app while handling an event.
+enum Navigation {
+    case push(any Screen)
+    case pop
+    case replace(any Screen)
+    case home
+    /// A guest tried something that needs an account: sign in, then come back.
+    case signIn
+    case signedIn(SignIn)
+    case signOut
+    case quit
+}
+
+/// Passed to a screen's `start` and `handle`: the session, and collectors for effects,
+/// navigation and a notice line.
+struct ScreenContext {
+    let session: Session
+    let screenID: Int
+    var effects: [Effect<AppMessage>] = []
+    var navigation: [Navigation] = []
+    var notice: (text: String, kind: Banner.Kind)?
+
+    var shop: Shop { session.shop }
+    var caller: Caller { session.caller }
+
+    /// Runs `work` off the UI thread; its value comes back to this screen as `.result`.
+    mutating func run(_ work: @escaping @Sendable () -> any Sendable) {
+        let id = screenID
+        effects.append(.run { .screen(id: id, payload: work()) })
+    }
+
+    /// Delivers `payload` to this screen after `seconds`.
+    mutating func after(_ seconds: Double, _ payload: any Sendable) {
+        let id = screenID
+        effects.append(.after(seconds: seconds, .screen(id: id, payload: payload)))
+    }
+
+    mutating func go(_ step: Navigation) { navigation.append(step) }
+    mutating func say(_ text: String, _ kind: Banner.Kind = .info) { notice = (text, kind) }
+    mutating func fail(_ error: any Error) { notice = (Self.describe(error), .error) }
+
+    static func describe(_ error: any Error) -> String {
+        if let shopError = error as? ShopError {
+            if let wait = shopError.retryAfter, !shopError.message.contains("\(wait)") { return "\(shopError.message) (try again in \(wait) s)" }
+            return shopError.message
+        }
+        return "Something went wrong: \(error)"
+    }
+}
+
+/// An engine call's outcome, as a screen payload.
+typealias Outcome<T: Sendable> = Result<T, any Error>

@@ -1,0 +1,52 @@
+import ShopEngine
+
+/// What one terminal session shares across screens: the engine, who is signed in, and the
+/// session's settings. Lives on the UI thread; effects capture the Sendable parts they need.
+public final class Session {
+    public let shop: Shop
+    public private(set) var signIn: SignIn?
+    public let clientAddress: String
+    public let settings: SessionSettings
+
+    public init(shop: Shop, clientAddress: String = "local", settings: SessionSettings = SessionSettings()) {
+        self.shop = shop
+        self.clientAddress = clientAddress
+        self.settings = settings
+    }
+
+    public var caller: Caller { signIn?.caller ?? .guest(address: clientAddress) }
+    /// The signed-in user as last loaded (profile edits update it).
+    public private(set) var user: User?
+    public var isSignedIn: Bool { signIn != nil }
+    public var isStaff: Bool { signIn?.caller.isStaff ?? false }
+    public var isAdmin: Bool { signIn?.caller.isAdmin ?? false }
+    public var currency: Currency { shop.currency }
+
+    func signedIn(_ signIn: SignIn) { self.signIn = signIn; user = signIn.user }
+    func signedOut() { signIn = nil; user = nil }
+    func updateUser(_ user: User) { if signIn != nil { self.user = user } }
+
+    func money(_ amount: Int64) -> String { currency.format(amount, withCode: false) }
+}
+
+/// Per-session options from flags and the environment.
+public struct SessionSettings: Sendable {
+    /// Demo mode: codes are shown on screen; the sign-in screen lists demo phones.
+    public var demoPeople: [(phone: String, role: Role, name: String)]?
+    /// The client's SSH key in keyed mode (`SSH_USER_AUTH`), for remember-my-key.
+    public var sshKey: SSHPublicKey?
+    /// A shell-free command that receives receipts on stdin (`--receipt-command 'lp -d counter'`).
+    public var receiptCommand: [String]?
+    /// Folder receipts are written to (`--receipt-dir`).
+    public var receiptDirectory: String?
+
+    public init(demoPeople: [(phone: String, role: Role, name: String)]? = nil, sshKey: SSHPublicKey? = nil,
+                receiptCommand: [String]? = nil, receiptDirectory: String? = nil) {
+        self.demoPeople = demoPeople
+        self.sshKey = sshKey
+        self.receiptCommand = receiptCommand
+        self.receiptDirectory = receiptDirectory
+    }
+
+    public var isDemo: Bool { demoPeople != nil }
+}

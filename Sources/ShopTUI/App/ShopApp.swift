@@ -1,0 +1,196 @@
+import ShopEngine
+
+/// The whole TUI as one `Program`: a stack of screens under a header (store, sections, who is
+/// signed in), a notice line, and a footer and help overlay drawn from the same key bindings.
+public struct ShopApp: Program {
+    public typealias Message = AppMessage
+
+    let session: Session
+    private var stack: [(id: Int, screen: any Screen)] = []
+    private var nextID = 1
+    private var notice: (text: String, kind: Banner.Kind, ticks: Int)?
+    private var showingHelp = false
+    public private(set) var isFinished = false
+
+    enum Global: Sendable { case help, quit, back, browse, cart, orders, profile, staff }
+    static let globalKeys: KeyMap<Global> = [
+        (.back, KeyBinding(keys: [.escape], help: "back")),
+        (.help, KeyBinding(keys: [.char("?")], help: "help")),
+        (.browse, KeyBinding(keys: [.char("b")], help: "browse", showsInFooter: false)),
+        (.cart, KeyBinding(keys: [.char("c")], help: "cart", showsInFooter: false)),
+        (.orders, KeyBinding(keys: [.char("o")], help: "orders", showsInFooter: false)),
+        (.profile, KeyBinding(keys: [.char("p")], help: "profile / sign in", showsInFooter: false)),
+        (.staff, KeyBinding(keys: [.char("s")], help: "staff (counter, stock, orders)", showsInFooter: false)),
+        (.quit, KeyBinding(keys: [.char("q")], help: "quit")),
+    ]
+
+    public init(session: Session, start: StartScreen = .browse) {
+        self.session = session
+        switch start {
+        case .browse: push(BrowseScreen())
+        case .signIn: push(BrowseScreen()); push(SignInScreen())
+        }
+    }
+
+    public enum StartScreen: Sendable { case browse, signIn }
+
+    // MARK: - Update
+
+    public mutating func update(_ event: Event<AppMessage>) -> [Effect<AppMessage>] {
+        var effects: [Effect<AppMessage>] = []
+        switch event {
+        case .key(let key):
+            if showingHelp {
+                if key == .escape || key == .char("?") || key == .char("q") { showingHelp = false }
+                return []
+            }
+            notice = notice?.kind == .error ? notice : nil
+            if !dispatch(.key(key), to: stack.count - 1, effects: &effects) {
+                effects += handleGlobal(key)
+            }
+        case .tick:
+            if var n = notice {
+                n.ticks -= 1
+                notice = n.ticks <= 0 ? nil : n
+            }
+            if !stack.isEmpty { _ = dispatch(.tick, to: stack.count - 1, effects: &effects) }
+        case .message(.screen(let id, let payload)):
+            if let index = stack.firstIndex(where: { $0.id == id }) {
+                _ = dispatch(.result(payload), to: index, effects: &effects)
+            }
+        case .resize:
+            break
+        }
+        return effects
+    }
+
+    /// Gives an event to the screen at `index`, then carries out what it asked for.
+    private mutating func dispatch(_ event: ScreenEvent, to index: Int, effects: inout [Effect<AppMessage>]) -> Bool {
+        guard stack.indices.contains(index) else { return false }
+        var context = ScreenContext(session: session, screenID: stack[index].id)
+        var screen = stack[index].screen
+        let handled = screen.handle(event, &context)
+        stack[index].screen = screen
+        effects += context.effects
+        if let n = context.notice { notice = (n.text, n.kind, n.kind == .error ? 8 : 5) }
+        for step in context.navigation { effects += navigate(step) }
+        return handled
+    }
+
+    private mutating func handleGlobal(_ key: Key) -> [Effect<AppMessage>] {
+        guard let action = Self.globalKeys.action(for: key) else { return [] }
+        switch action {
+        case .help: showingHelp = true; return []
+        case .quit: isFinished = true; return []
+        case .back: return navigate(.pop)
+        case .browse: return navigate(.home)
+        case .cart: return open(CartScreen(), needsAccount: true)
+        case .orders: return open(OrdersScreen(), needsAccount: true)
+        case .profile: return session.isSignedIn ? open(ProfileScreen()) : navigate(.signIn)
+        case .staff:
+            guard session.isStaff else {
+                notice = ("Staff screens are for shop staff", .error, 5)
+                return []
+            }
+            return open(StaffMenuScreen())
+        }
+    }
+
+    /// Opens a section, replacing whatever was above the home screen.
+    private mutating func open(_ screen: any Screen, needsAccount: Bool = false) -> [Effect<AppMessage>] {
+        if needsAccount && !session.isSignedIn { return navigate(.signIn) }
+        while stack.count > 1 { stack.removeLast() }
+        return push(screen)
+    }
+
+    @discardableResult
+    private mutating func push(_ screen: any Screen) -> [Effect<AppMessage>] {
+        let id = nextID
+        nextID += 1
+        var context = ScreenContext(session: session, screenID: id)
+        var started = screen
+        started.start(&context)
+        stack.append((id, started))
+        if let n = context.notice { notice = (n.text, n.kind, 5) }
+        return context.effects
+    }
+
+    private mutating func navigate(_ step: Navigation) -> [Effect<AppMessage>] {
+        switch step {
+        case .push(let screen):
+            return push(screen)
+        case .replace(let screen):
+            if stack.count > 1 { stack.removeLast() }
+            return push(screen)
+        case .pop:
+            guard stack.count > 1 else { return [] }
+            stack.removeLast()
+            return reappear()
+        case .home:
+            guard stack.count > 1 else { return [] }
+            stack.removeSubrange(1...)
+            return reappear()
+        case .signIn:
+            if stack.last?.screen is SignInScreen { return [] }
+            return push(SignInScreen())
+        case .signedIn(let signIn):
+            session.signedIn(signIn)
+            while stack.count > 1, stack.last?.screen is SignInScreen || stack.last?.screen is RegisterScreen { stack.removeLast() }
+            notice = ("Signed in as \(signIn.user.displayName)\(signIn.caller.isStaff ? " — press s for the staff screens" : "")", .success, 5)
+            return reappear()
+        case .signOut:
+            let caller = session.caller
+            let shop = session.shop
+            session.signedOut()
+            stack.removeSubrange(1...)
+            notice = ("Signed out", .info, 4)
+            return [.run { _ = try? shop.accounts.signOut(caller: caller); return .screen(id: 0, payload: ()) }] + reappear()
+        case .quit:
+            isFinished = true
+            return []
+        }
+    }
+
+    private mutating func reappear() -> [Effect<AppMessage>] {
+        var effects: [Effect<AppMessage>] = []
+        _ = dispatch(.appeared, to: stack.count - 1, effects: &effects)
+        return effects
+    }
+
+    // MARK: - Render
+
+    public func render(into buffer: inout Buffer, area: Rect) {
+        guard let top = stack.last?.screen else { return }
+        let (header, rest) = area.splitTop(1)
+        let (noticeRow, body) = rest.splitTop(1)
+        let (content, footerRow) = body.splitBottom(1)
+        renderHeader(into: &buffer, area: header, title: top.title)
+        if let notice {
+            Banner(notice.text, kind: notice.kind).render(into: &buffer, area: noticeRow)
+        }
+        top.render(into: &buffer, area: content.inner(horizontal: 1, vertical: 0), session: session)
+        Footer(top.bindings + Self.globalKeys.bindings.filter(\.showsInFooter)).render(into: &buffer, area: footerRow)
+        if showingHelp {
+            let sections = top.bindings + Self.globalKeys.bindings.filter { $0.help != "staff (counter, stock, orders)" || session.isStaff }
+            HelpOverlay(sections, title: "Keys — \(top.title)").render(into: &buffer, area: area)
+        }
+    }
+
+    private func renderHeader(into buffer: inout Buffer, area: Rect, title: String) {
+        let bar = Style(fg: .black, bg: .indexed(109))
+        buffer.setStyle(area, bar)
+        var x = buffer.setString(area.x + 1, area.y, session.shop.storeName(), style: bar.bold(), maxWidth: 30)
+        x = buffer.setString(x, area.y, " › \(title)", style: bar, maxWidth: 28)
+        let sections = "b browse  c cart  o orders  " + (session.isSignedIn ? "p profile" : "p sign in") + (session.isStaff ? "  s staff" : "")
+        let who = session.user.map { "\($0.displayName)\($0.role == .customer ? "" : " (\($0.role.rawValue))")" } ?? "guest"
+        let right = "\(sections)  │ \(who) "
+        let width = TextWidth.of(right)
+        if area.right - width > x + 1 { buffer.setString(area.right - width, area.y, right, style: bar) }
+    }
+
+    public func cursor(in area: Rect) -> (x: Int, y: Int)? {
+        guard !showingHelp, let top = stack.last?.screen else { return nil }
+        let body = Rect(x: area.x, y: area.y + 2, width: area.width, height: max(0, area.height - 3))
+        return top.cursor(in: body.inner(horizontal: 1, vertical: 0))
+    }
+}

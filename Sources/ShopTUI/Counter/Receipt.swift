@@ -1,0 +1,114 @@
+import Foundation
+import ShopEngine
+
+/// A plain-text receipt from `assets/receipt.txt` (a built-in copy is used if it is missing):
+/// shop name, order number, date, lines, totals, payments and change.
+struct Receipt {
+    let storeName: String
+    let order: Order
+    let payments: [PaymentService.Payment]
+    let currency: Currency
+    var width = 40
+
+    static let builtInTemplate = """
+    {{store}}
+    ========================================
+    Receipt {{number}}
+    {{date}}
+    ----------------------------------------
+    {{lines}}
+    ----------------------------------------
+    {{totals}}
+    {{payments}}
+    ========================================
+    Thank you!
+    """
+
+    var text: String {
+        let template = (try? Assets.data("receipt.txt")).map { String(decoding: $0, as: UTF8.self) } ?? Self.builtInTemplate
+        let values = [
+            "store": center(storeName),
+            "number": order.number,
+            "date": OrdersScreen.date(order.createdAt),
+            "lines": order.items.map { item in
+                row("\(item.quantity) × \(item.name)", currency.format(item.lineTotal))
+            }.joined(separator: "\n"),
+            "totals": ([row("Subtotal", currency.format(order.subtotal))]
+                       + (order.discount > 0 ? [row("Discount \(order.couponCode ?? "")", "-" + currency.format(order.discount))] : [])
+                       + [row("TOTAL \(currency.code)", currency.format(order.total))]).joined(separator: "\n"),
+            "payments": payments.filter { $0.status == .completed }.map { p in
+                var text = row(p.method.label, currency.format(p.amount))
+                if let tendered = p.tendered, p.change > 0 {
+                    text += "\n" + row("  Cash given", currency.format(tendered)) + "\n" + row("  Change", currency.format(p.change))
+                }
+                return text
+            }.joined(separator: "\n"),
+        ]
+        var out = template
+        for (key, value) in values { out = out.replacingOccurrences(of: "{{\(key)}}", with: value) }
+        return out.hasSuffix("\n") ? out : out + "\n"
+    }
+
+    private func row(_ left: String, _ right: String) -> String {
+        let space = width - TextWidth.of(left) - TextWidth.of(right)
+        return space >= 1 ? left + String(repeating: " ", count: space) + right : left + " " + right
+    }
+
+    private func center(_ s: String) -> String {
+        let pad = max(0, (width - TextWidth.of(s)) / 2)
+        return String(repeating: " ", count: pad) + s
+    }
+}
+
+/// Sends a receipt where the counter wants it: a file in the receipt folder, and the printer
+/// command (run directly, never through a shell) when one is configured.
+struct ReceiptPrinter: Sendable {
+    let settings: SessionSettings
+
+    /// Writes and prints `text`; returns what happened, for the notice line.
+    func print(_ text: String, name: String = "receipt") throws -> String {
+        var done: [String] = []
+        let folder = settings.receiptDirectory ?? FileManager.default.currentDirectoryPath + "/receipts"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/\(name).txt"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        done.append("saved to \(path)")
+        if let command = settings.receiptCommand, !command.isEmpty {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = command
+            let input = Pipe()
+            process.standardInput = input
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            input.fileHandleForWriting.write(Data(text.utf8))
+            try input.fileHandleForWriting.close()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                throw ShopError(.unavailable, "printer_failed", "The printer command \(command.joined(separator: " ")) failed (status \(process.terminationStatus)); the receipt was \(done[0])")
+            }
+            done.append("sent to \(command[0])")
+        }
+        return "Receipt " + done.joined(separator: " and ")
+    }
+
+    /// Splits a command line into words, honouring single and double quotes (no shell involved).
+    static func words(_ line: String) -> [String] {
+        var words: [String] = [], current = "", quote: Character?
+        var inWord = false
+        for ch in line {
+            if let q = quote {
+                if ch == q { quote = nil } else { current.append(ch) }
+            } else if ch == "'" || ch == "\"" {
+                quote = ch; inWord = true
+            } else if ch == " " || ch == "\t" {
+                if inWord { words.append(current); current = ""; inWord = false }
+            } else {
+                current.append(ch); inWord = true
+            }
+        }
+        if inWord { words.append(current) }
+        return words
+    }
+}

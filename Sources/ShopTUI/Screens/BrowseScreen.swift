@@ -1,0 +1,165 @@
+import ShopEngine
+
+/// The catalog: search as you type, category filter, sort, in-stock toggle, and paging through
+/// any size of catalog (the next page loads as the selection nears the end).
+struct BrowseScreen: Screen {
+    var title: String { "Browse" }
+
+    private var search = TextFieldState(maxLength: 60)
+    private var searching = false
+    private var categories: [ShopEngine.Category] = []
+    private var categoryIndex: Int? = nil
+    private var sort: ProductQuery.Sort = .name
+    private var inStockOnly = false
+    private var products: [Product] = []
+    private var nextCursor: String?
+    private var list = ListState()
+    private var loading = false
+    private var version = 0
+    private var visibleRows = 15
+
+    private struct Page: Sendable { let version: Int; let append: Bool; let result: Outcome<ProductPage> }
+    private struct Categories: Sendable { let result: Outcome<[ShopEngine.Category]> }
+    private struct Debounced: Sendable { let version: Int }
+
+    enum Action: Sendable { case up, down, pageUp, pageDown, open, search, category, sort, stock }
+    static let keys: KeyMap<Action> = [
+        (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "move")),
+        (.down, KeyBinding(keys: [.down, .char("j")], help: "move down", showsInFooter: false)),
+        (.pageUp, KeyBinding(keys: [.pageUp], help: "page up", showsInFooter: false)),
+        (.pageDown, KeyBinding(keys: [.pageDown], help: "page down", showsInFooter: false)),
+        (.open, KeyBinding(keys: [.enter], help: "open")),
+        (.search, KeyBinding(keys: [.char("/")], help: "search")),
+        (.category, KeyBinding(keys: [.char("f")], help: "category")),
+        (.sort, KeyBinding(keys: [.char("t")], help: "sort")),
+        (.stock, KeyBinding(keys: [.char("i")], help: "in stock only")),
+    ]
+
+    var bindings: [KeyBinding] { searching ? [KeyBinding(keys: [.enter], label: "Enter", help: "done"), KeyBinding(keys: [.escape], help: "clear search")] : Self.keys.bindings }
+    var capturesText: Bool { searching }
+
+    mutating func start(_ context: inout ScreenContext) {
+        let shop = context.shop, caller = context.caller
+        context.run { Categories(result: Result { try shop.catalog.categories(caller: caller) }) }
+        reload(&context)
+    }
+
+    private mutating func reload(_ context: inout ScreenContext, append: Bool = false) {
+        if !append { version += 1 }
+        loading = true
+        let query = ProductQuery(text: search.text.isEmpty ? nil : search.text,
+                                 category: categoryIndex.map { categories[$0].name }, inStockOnly: inStockOnly, sort: sort,
+                                 limit: 50, cursor: append ? nextCursor : nil)
+        let shop = context.shop, caller = context.caller, version = self.version
+        context.run { Page(version: version, append: append, result: Result { try shop.catalog.list(query, caller: caller) }) }
+    }
+
+    mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
+        switch event {
+        case .result(let page as Page):
+            guard page.version == version else { return true } // an older query: ignore
+            loading = false
+            switch page.result {
+            case .success(let result):
+                products = page.append ? products + result.items : result.items
+                nextCursor = result.nextCursor
+                if !page.append { list = ListState(selected: products.isEmpty ? nil : 0) }
+            case .failure(let error): context.fail(error)
+            }
+        case .result(let loaded as Categories):
+            if case .success(let list) = loaded.result { categories = list }
+        case .result(let tick as Debounced):
+            if tick.version == version { reload(&context) }
+        case .appeared:
+            reload(&context)
+        case .key(let key):
+            if searching { return typeSearch(key, &context) }
+            guard let action = Self.keys.action(for: key) else { return false }
+            act(action, &context)
+        default: break
+        }
+        return true
+    }
+
+    private mutating func typeSearch(_ key: Key, _ context: inout ScreenContext) -> Bool {
+        switch key {
+        case .enter, .down:
+            searching = false
+        case .escape:
+            searching = false
+            if !search.isEmpty { search.setText(""); reload(&context) }
+        default:
+            let before = search.text
+            guard search.handle(key) else { return true }
+            if search.text != before {
+                version += 1
+                context.after(0.15, Debounced(version: version)) // wait for a pause in typing
+            }
+        }
+        return true
+    }
+
+    private mutating func act(_ action: Action, _ context: inout ScreenContext) {
+        switch action {
+        case .up: move(-1, &context)
+        case .down: move(1, &context)
+        case .pageUp: move(-visibleRows, &context)
+        case .pageDown: move(visibleRows, &context)
+        case .open:
+            if let i = list.selected, products.indices.contains(i) { context.go(.push(ProductScreen(productID: products[i].id, name: products[i].name))) }
+        case .search: searching = true
+        case .category:
+            guard !categories.isEmpty else { return }
+            categoryIndex = categoryIndex.map { $0 + 1 < categories.count ? $0 + 1 : nil } ?? 0
+            reload(&context)
+        case .sort:
+            let all = ProductQuery.Sort.allCases
+            sort = all[(all.firstIndex(of: sort)! + 1) % all.count]
+            reload(&context)
+        case .stock:
+            inStockOnly.toggle()
+            reload(&context)
+        }
+    }
+
+    private mutating func move(_ delta: Int, _ context: inout ScreenContext) {
+        list.moveSelection(by: delta, count: products.count, visibleRows: visibleRows)
+        if let i = list.selected, i >= products.count - 10, nextCursor != nil, !loading { reload(&context, append: true) }
+    }
+
+    static func sortLabel(_ sort: ProductQuery.Sort) -> String {
+        switch sort {
+        case .name: "name"
+        case .price: "price ↑"
+        case .priceDesc: "price ↓"
+        case .newest: "newest"
+        }
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, session: Session) {
+        let (top, rest) = area.splitTop(2)
+        let x = buffer.setString(top.x, top.y, "Search ", style: searching ? Theme.title : .plain)
+        TextField(placeholder: "type / to search", isFocused: searching).render(into: &buffer, area: Rect(x: x, y: top.y, width: min(32, top.width - 40), height: 1), state: search)
+        let filters = "Category: \(categoryIndex.map { categories[$0].name } ?? "all")   Sort: \(Self.sortLabel(sort))   In stock only: \(inStockOnly ? "yes" : "no")"
+        buffer.setString(top.x, top.y + 1, filters, style: Theme.muted, maxWidth: top.width)
+        let currency = session.currency
+        let rows = products.map { p -> [String] in
+            let price = (p.variants.isEmpty ? "" : "from ") + currency.format(p.price)
+            let stock = p.stock == 0 ? "sold out" : p.stock <= 3 ? "only \(p.stock)" : "\(p.stock)"
+            return [p.name, p.category, price, stock]
+        }
+        let table = Table(columns: [.init("Product", width: .fill(1)), .init("Category", width: .length(14)),
+                                    .numeric("Price (\(currency.code))", width: 16), .numeric("Stock", width: 9)],
+                          rows: rows, emptyText: loading ? "Loading…" : search.isEmpty ? "No products yet" : "Nothing matches “\(search.text)”")
+        table.render(into: &buffer, area: rest, state: list)
+        if nextCursor != nil || products.count > 0 {
+            let status = "\(products.count)\(nextCursor != nil ? "+" : "") products"
+            buffer.setString(rest.right - TextWidth.of(status), top.y + 1, status, style: Theme.muted)
+        }
+    }
+
+    func cursor(in area: Rect) -> (x: Int, y: Int)? {
+        guard searching else { return nil }
+        return TextField(isFocused: true).cursorPosition(area: Rect(x: area.x + 7, y: area.y, width: min(32, area.width - 40), height: 1), state: search)
+    }
+}

@@ -1,0 +1,131 @@
+import ShopEngine
+
+/// The cart editor: change quantities and variants in place, remove lines, see totals and
+/// stock warnings; Enter goes to checkout.
+struct CartScreen: Screen {
+    var title: String { "Cart" }
+    private var cart: CartService.Cart?
+    private var list = ListState()
+    private var busy = false
+    /// Variants of the products in the cart, loaded when a line's variant is changed.
+    private var variantsByProduct: [Int64: [Product.Variant]] = [:]
+
+    private struct Loaded: Sendable { let result: Outcome<CartService.Cart> }
+    private struct Variants: Sendable { let productID: Int64; let lineID: Int64; let result: Outcome<Product> }
+
+    enum Action: Sendable { case up, down, more, less, variant, remove, checkout, clear }
+    static let keys: KeyMap<Action> = [
+        (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "move")),
+        (.down, KeyBinding(keys: [.down, .char("j")], help: "move down", showsInFooter: false)),
+        (.more, KeyBinding(keys: [.char("+"), .right], label: "+/-", help: "quantity")),
+        (.less, KeyBinding(keys: [.char("-"), .left], help: "fewer", showsInFooter: false)),
+        (.variant, KeyBinding(keys: [.char("v")], help: "variant")),
+        (.remove, KeyBinding(keys: [.delete, .char("x")], label: "Del/x", help: "remove")),
+        (.clear, KeyBinding(keys: [.char("X")], help: "empty the cart", showsInFooter: false)),
+        (.checkout, KeyBinding(keys: [.enter], help: "checkout")),
+    ]
+    var bindings: [KeyBinding] { Self.keys.bindings }
+
+    mutating func start(_ context: inout ScreenContext) { load(&context) }
+
+    private mutating func load(_ context: inout ScreenContext) {
+        let shop = context.shop, caller = context.caller
+        context.run { Loaded(result: Result { try shop.carts.cart(caller: caller) }) }
+    }
+
+    private var selectedLine: CartService.Line? {
+        guard let cart, let i = list.selected, cart.items.indices.contains(i) else { return nil }
+        return cart.items[i]
+    }
+
+    mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
+        switch event {
+        case .result(let loaded as Loaded):
+            busy = false
+            switch loaded.result {
+            case .success(let c):
+                cart = c
+                if list.selected == nil || list.selected! >= c.items.count { list = ListState(selected: c.items.isEmpty ? nil : max(0, c.items.count - 1)) }
+            case .failure(let error):
+                context.fail(error)
+                load(&context)
+            }
+        case .result(let loaded as Variants):
+            if case .success(let product) = loaded.result {
+                variantsByProduct[loaded.productID] = product.variants
+                cycleVariant(lineID: loaded.lineID, &context)
+            } else if case .failure(let error) = loaded.result { context.fail(error) }
+        case .appeared: load(&context)
+        case .key(let key):
+            guard let action = Self.keys.action(for: key) else { return false }
+            guard !busy else { return true }
+            let shop = context.shop, caller = context.caller
+            switch action {
+            case .up: list.moveSelection(by: -1, count: cart?.items.count ?? 0)
+            case .down: list.moveSelection(by: 1, count: cart?.items.count ?? 0)
+            case .more, .less:
+                guard let line = selectedLine else { return true }
+                let quantity = line.quantity + (action == .more ? 1 : -1)
+                guard quantity >= 1 else { context.say("Press Del to remove the line"); return true }
+                change(&context) { try shop.carts.update(lineID: line.id, quantity: quantity, caller: caller) }
+            case .variant:
+                guard let line = selectedLine, line.variantId != nil else { context.say("This item has no variants"); return true }
+                if variantsByProduct[line.productId] != nil { cycleVariant(lineID: line.id, &context) } else {
+                    context.run { Variants(productID: line.productId, lineID: line.id, result: Result { try shop.catalog.product(id: line.productId, caller: caller) }) }
+                }
+            case .remove:
+                guard let line = selectedLine else { return true }
+                change(&context) { try shop.carts.remove(lineID: line.id, caller: caller) }
+            case .clear:
+                change(&context) { try shop.carts.clear(caller: caller); return try shop.carts.cart(caller: caller) }
+            case .checkout:
+                guard let cart, !cart.items.isEmpty else { context.say("Your cart is empty — press b to browse"); return true }
+                guard cart.canCheckout else { context.say("Some lines are short of stock: lower their quantity or remove them first", .error); return true }
+                context.go(.push(CheckoutScreen(cart: cart)))
+            }
+        default: break
+        }
+        return true
+    }
+
+    private mutating func change(_ context: inout ScreenContext, _ work: @escaping @Sendable () throws -> CartService.Cart) {
+        busy = true
+        context.run { Loaded(result: Result { try work() }) }
+    }
+
+    private mutating func cycleVariant(lineID: Int64, _ context: inout ScreenContext) {
+        guard let line = cart?.items.first(where: { $0.id == lineID }), let variants = variantsByProduct[line.productId], variants.count > 1,
+              let current = variants.firstIndex(where: { $0.id == line.variantId }) else { return }
+        let next = variants[(current + 1) % variants.count]
+        let shop = context.shop, caller = context.caller
+        change(&context) { try shop.carts.update(lineID: lineID, variantID: next.id, caller: caller) }
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, session: Session) {
+        guard let cart else { buffer.setString(area.x, area.y, "Loading…", style: Theme.muted); return }
+        let currency = session.currency
+        let (tableArea, totals) = area.splitBottom(3)
+        let rows = cart.items.map { line -> [String] in
+            let warning: String
+            switch line.problem {
+            case "out_of_stock": warning = "sold out"
+            case "short_stock": warning = "only \(line.available) left"
+            case "unavailable": warning = "no longer sold"
+            default: warning = ""
+            }
+            return [line.name, "\(line.quantity)", currency.format(line.unitPrice), currency.format(line.lineTotal), warning]
+        }
+        Table(columns: [.init("Item", width: .fill(1)), .numeric("Qty", width: 5), .numeric("Price", width: 12), .numeric("Total", width: 13), .init("Stock", width: .length(16))],
+              rows: rows, emptyText: "Your cart is empty — press b to browse the shop").render(into: &buffer, area: tableArea, state: list)
+        for (i, line) in cart.items.enumerated() where line.problem != nil {
+            let y = tableArea.y + 1 + i - list.visibleOffset(rows: tableArea.height - 1, count: cart.items.count)
+            if y > tableArea.y && y < tableArea.bottom { buffer.setStyle(Rect(x: tableArea.right - 16, y: y, width: 16, height: 1), Theme.error) }
+        }
+        let total = "Total  \(currency.format(cart.total, withCode: true))   (\(cart.itemCount) item\(cart.itemCount == 1 ? "" : "s"))"
+        buffer.setString(totals.x, totals.y + 1, total, style: Theme.title)
+        if !cart.items.isEmpty {
+            let hint = cart.canCheckout ? "Enter: checkout" : "Fix the lines marked in red before checkout"
+            buffer.setString(totals.right - TextWidth.of(hint), totals.y + 1, hint, style: cart.canCheckout ? Theme.muted : Theme.error)
+        }
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+import ShopEngine
+
+/// One order: status and its history, lines, payments, delivery details; cancel where allowed.
+/// Staff also mark it sent or delivered, record payments and print the receipt.
+struct OrderDetailScreen: Screen {
+    let orderID: Int64
+    var title: String
+    private var order: Order?
+    private var payments: [PaymentService.Payment] = []
+    private var confirmingCancel = false
+    private var busy = false
+    private var paymentForm: FormState?
+    private var paymentMethod = 0
+
+    init(orderID: Int64, number: String) {
+        self.orderID = orderID
+        self.title = "Order \(number)"
+    }
+
+    private struct Loaded: Sendable { let order: Outcome<Order>; let payments: Outcome<PaymentService.PaymentPage> }
+    private struct Changed: Sendable { let result: Outcome<Order>; let message: String }
+    private struct Paid: Sendable { let result: Outcome<PaymentService.Payment> }
+    private struct Printed: Sendable { let result: Outcome<String> }
+
+    var bindings: [KeyBinding] {
+        if confirmingCancel { return [KeyBinding(keys: [.char("y")], help: "yes, cancel it"), KeyBinding(keys: [.char("n")], help: "keep it")] }
+        if paymentForm != nil { return [KeyBinding(keys: [.tab], help: "method"), KeyBinding(keys: [.enter], help: "record"), KeyBinding(keys: [.escape], help: "close")] }
+        var keys = [KeyBinding(keys: [.char("x")], help: "cancel order")]
+        if isStaff { keys += [KeyBinding(keys: [.char("n")], help: "mark sent/delivered"), KeyBinding(keys: [.char("$")], help: "record payment"), KeyBinding(keys: [.char("r")], help: "receipt")] }
+        return keys
+    }
+    private var isStaff = false
+    var capturesText: Bool { paymentForm != nil }
+
+    mutating func start(_ context: inout ScreenContext) {
+        isStaff = context.session.isStaff
+        load(&context)
+    }
+
+    private func load(_ context: inout ScreenContext) {
+        let shop = context.shop, caller = context.caller, id = orderID
+        context.run { Loaded(order: Result { try shop.orders.order(id: id, caller: caller) }, payments: Result { try shop.payments.list(orderID: id, caller: caller) }) }
+    }
+
+    mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
+        switch event {
+        case .result(let loaded as Loaded):
+            switch loaded.order {
+            case .success(let o): order = o
+            case .failure(let error): context.fail(error)
+            }
+            if case .success(let page) = loaded.payments { payments = page.items }
+        case .result(let changed as Changed):
+            busy = false
+            switch changed.result {
+            case .success(let o): order = o; context.say(changed.message, .success)
+            case .failure(let error): context.fail(error)
+            }
+            load(&context)
+        case .result(let paid as Paid):
+            busy = false
+            switch paid.result {
+            case .success(let payment):
+                paymentForm = nil
+                context.say("Payment of \(context.session.money(payment.amount)) recorded\(payment.change > 0 ? " — change due \(context.session.money(payment.change))" : "")", .success)
+            case .failure(let error):
+                if let e = error as? ShopError, e.field == "amount" || e.field == "tendered" { paymentForm?.setError(e.message, for: e.field!) }
+                context.fail(error)
+            }
+            load(&context)
+        case .result(let printed as Printed):
+            switch printed.result {
+            case .success(let message): context.say(message, .success)
+            case .failure(let error): context.fail(error)
+            }
+        case .appeared: load(&context)
+        case .key(let key):
+            if paymentForm != nil { return paymentKey(key, &context) }
+            return orderKey(key, &context)
+        default: break
+        }
+        return true
+    }
+
+    private mutating func orderKey(_ key: Key, _ context: inout ScreenContext) -> Bool {
+        guard let order, !busy else { return key != .escape && key != .char("q") && key != .char("?") }
+        let shop = context.shop, caller = context.caller, id = orderID
+        if confirmingCancel {
+            confirmingCancel = false
+            if key == .char("y") {
+                busy = true
+                context.run { Changed(result: Result { try shop.orders.cancel(id: id, caller: caller) }, message: "Order \(order.number) cancelled; its items are back in stock") }
+            }
+            return true
+        }
+        switch key {
+        case .char("x"):
+            guard order.canBeCancelled else { context.say("A \(order.status.rawValue) order can no longer be cancelled"); return true }
+            confirmingCancel = true
+        case .char("n") where isStaff:
+            let next: OrderStatus = order.status == .sent ? .delivered : .sent
+            busy = true
+            context.run { Changed(result: Result { try shop.orders.updateStatus(id: id, to: next, caller: caller) }, message: "Marked \(next.rawValue)") }
+        case .char("$") where isStaff:
+            var form = FormState([
+                FormField("amount", label: "Amount", input: TextFieldState(maxLength: 16, filter: .decimal)),
+                FormField("tendered", label: "Cash given", placeholder: "cash only: for change", input: TextFieldState(maxLength: 16, filter: .decimal)),
+            ])
+            form["amount"].setText(context.session.currency.format(order.balance).replacingOccurrences(of: ",", with: ""))
+            paymentForm = form
+            paymentMethod = PaymentMethod.allCases.firstIndex(of: order.paymentMethod == .cashOnDelivery ? .cash : order.paymentMethod) ?? 0
+        case .char("r") where isStaff:
+            let settings = context.session.settings, name = shop.storeName()
+            let payments = self.payments, currency = context.session.currency
+            context.run { Printed(result: Result { try ReceiptPrinter(settings: settings).print(Receipt(storeName: name, order: order, payments: payments, currency: currency).text, name: order.number) }) }
+        default:
+            return false
+        }
+        return true
+    }
+
+    private mutating func paymentKey(_ key: Key, _ context: inout ScreenContext) -> Bool {
+        guard var form = paymentForm else { return false }
+        switch key {
+        case .escape: paymentForm = nil; return true
+        case .tab:
+            paymentMethod = (paymentMethod + 1) % PaymentMethod.allCases.count
+            return true
+        case .enter:
+            let currency = context.session.currency
+            guard let amount = currency.parseAmount(form["amount"].text), amount > 0 else {
+                form.setError("Enter an amount like \(currency.format(1250))", for: "amount"); paymentForm = form; return true
+            }
+            var tendered: Int64?
+            if !form["tendered"].text.isEmpty {
+                guard let given = currency.parseAmount(form["tendered"].text) else { form.setError("Enter an amount", for: "tendered"); paymentForm = form; return true }
+                tendered = given
+            }
+            busy = true
+            let shop = context.shop, caller = context.caller, id = orderID, method = PaymentMethod.allCases[paymentMethod], given = tendered
+            context.run { Paid(result: Result { try shop.payments.create(orderID: id, amount: amount, method: method, tendered: given, completed: true, caller: caller) }) }
+            return true
+        case .up, .down, .backTab:
+            _ = form.handle(key == .up ? .backTab : key == .down ? .tab : key)
+        default:
+            _ = form.handle(key)
+        }
+        paymentForm = form
+        return true
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, session: Session) {
+        guard let order else { buffer.setString(area.x, area.y, "Loading…", style: Theme.muted); return }
+        let currency = session.currency
+        var y = area.y
+        var x = buffer.setString(area.x, y, "\(order.number)  ", style: Theme.title)
+        x = buffer.setString(x, y, " \(order.status.rawValue.uppercased()) ", style: order.status == .cancelled ? Theme.errorBanner : Theme.success)
+        buffer.setString(x + 2, y, "placed \(OrdersScreen.date(order.createdAt)) · \(order.paymentMethod.label)\(order.channel == "counter" ? " · counter sale" : "")", style: Theme.muted, maxWidth: area.right - x - 2)
+        y += 2
+        let width = min(area.width, 72)
+        let (linesArea, _) = Rect(x: area.x, y: y, width: width, height: min(order.items.count + 1, 8)).splitTop(min(order.items.count + 1, 8))
+        Table(columns: [.init("Item", width: .fill(1)), .numeric("Qty", width: 5), .numeric("Price", width: 12), .numeric("Total", width: 13)],
+              rows: order.items.map { [$0.name, "\($0.quantity)", currency.format($0.unitPrice), currency.format($0.lineTotal)] })
+            .render(into: &buffer, area: linesArea, state: ListState(selected: nil))
+        y += linesArea.height + 1
+        var totals = "Subtotal \(currency.format(order.subtotal))"
+        if order.discount > 0 { totals += "  Discount −\(currency.format(order.discount)) (\(order.couponCode ?? ""))" }
+        totals += "  Total \(currency.format(order.total, withCode: true))  Paid \(currency.format(order.paid))"
+        if order.balance > 0 && order.status != .cancelled { totals += "  Due \(currency.format(order.balance))" }
+        buffer.setString(area.x, y, totals, style: Theme.title, maxWidth: area.width)
+        y += 2
+        buffer.setString(area.x, y, "Payments", style: Theme.header)
+        y += 1
+        if payments.isEmpty { buffer.setString(area.x, y, "none yet", style: Theme.muted); y += 1 }
+        for p in payments.prefix(4) {
+            buffer.setString(area.x, y, "\(p.method.label): \(currency.format(p.amount)) — \(p.status.rawValue)\(p.change > 0 ? " (tendered \(currency.format(p.tendered ?? 0)), change \(currency.format(p.change)))" : "")", maxWidth: area.width)
+            y += 1
+        }
+        y += 1
+        buffer.setString(area.x, y, "Deliver to", style: Theme.header)
+        let name = "\(order.firstName) \(order.lastName)".trimmingCharacters(in: .whitespaces)
+        buffer.setString(area.x, y + 1, [name.isEmpty ? "walk-in customer" : name, order.phone, order.email].filter { !$0.isEmpty }.joined(separator: " · "), maxWidth: area.width)
+        buffer.setString(area.x, y + 2, [order.address, order.postalCode, order.deliveryDate.isEmpty ? "" : "on \(order.deliveryDate)"].filter { !$0.isEmpty }.joined(separator: " · "), maxWidth: area.width)
+        if !order.note.isEmpty { buffer.setString(area.x, y + 3, "Note: \(order.note)", style: Theme.muted, maxWidth: area.width) }
+        if confirmingCancel {
+            Banner("Cancel order \(order.number)? Its items go back in stock. y = yes, n = no", kind: .error).render(into: &buffer, area: Rect(x: area.x, y: area.bottom - 1, width: area.width, height: 1))
+        }
+        if let form = paymentForm {
+            let box = area.centered(width: 56, height: 10)
+            buffer.fill(box)
+            Block(title: "Record a payment").render(into: &buffer, area: box)
+            let inner = Block(title: "").inner(box)
+            buffer.setString(inner.x, inner.y, "Method (Tab): \(PaymentMethod.allCases[paymentMethod].label)", style: Theme.title)
+            Form(labelWidth: 12).render(into: &buffer, area: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: 4), state: form)
+            buffer.setString(inner.x, inner.y + 7, "Due \(currency.format(order.balance)) · Enter records it", style: Theme.muted)
+        }
+    }
+
+    func cursor(in area: Rect) -> (x: Int, y: Int)? {
+        guard let form = paymentForm else { return nil }
+        let inner = Block(title: "").inner(area.centered(width: 56, height: 10))
+        return Form(labelWidth: 12).cursorPosition(area: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: 4), state: form)
+    }
+}

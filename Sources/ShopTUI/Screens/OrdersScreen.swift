@@ -1,0 +1,92 @@
+import ShopEngine
+
+/// Order history, newest first (staff see every order and can filter by status).
+struct OrdersScreen: Screen {
+    var title: String { staffView ? "Orders (all)" : "My orders" }
+    private var orders: [Order] = []
+    private var nextCursor: String?
+    private var list = ListState()
+    private var status: OrderStatus?
+    private var loading = true
+    private var staffView = false
+    private var version = 0
+
+    init(status: OrderStatus? = nil) { self.status = status }
+
+    private struct Page: Sendable { let version: Int; let append: Bool; let result: Outcome<OrderPage> }
+
+    enum Action: Sendable { case up, down, open, filter, more }
+    static let keys: KeyMap<Action> = [
+        (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "move")),
+        (.down, KeyBinding(keys: [.down, .char("j")], help: "move down", showsInFooter: false)),
+        (.open, KeyBinding(keys: [.enter], help: "open")),
+        (.filter, KeyBinding(keys: [.char("f")], help: "filter by status")),
+    ]
+    var bindings: [KeyBinding] { Self.keys.bindings }
+
+    mutating func start(_ context: inout ScreenContext) {
+        staffView = context.session.isStaff
+        load(&context)
+    }
+
+    private mutating func load(_ context: inout ScreenContext, append: Bool = false) {
+        if !append { version += 1 }
+        loading = true
+        let shop = context.shop, caller = context.caller, status = self.status, cursor = append ? nextCursor : nil, version = self.version
+        context.run { Page(version: version, append: append, result: Result { try shop.orders.list(status: status, limit: 50, cursor: cursor, caller: caller) }) }
+    }
+
+    mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
+        switch event {
+        case .result(let page as Page):
+            guard page.version == version else { return true }
+            loading = false
+            switch page.result {
+            case .success(let result):
+                orders = page.append ? orders + result.items : result.items
+                nextCursor = result.nextCursor
+                if !page.append { list = ListState(selected: orders.isEmpty ? nil : min(list.selected ?? 0, orders.count - 1)) }
+            case .failure(let error): context.fail(error)
+            }
+        case .appeared: load(&context)
+        case .key(let key):
+            guard let action = Self.keys.action(for: key) else { return false }
+            switch action {
+            case .up: list.moveSelection(by: -1, count: orders.count)
+            case .down:
+                list.moveSelection(by: 1, count: orders.count)
+                if let i = list.selected, i >= orders.count - 5, nextCursor != nil, !loading { load(&context, append: true) }
+            case .open:
+                if let i = list.selected, orders.indices.contains(i) { context.go(.push(OrderDetailScreen(orderID: orders[i].id, number: orders[i].number))) }
+            case .filter:
+                let all: [OrderStatus?] = [nil] + OrderStatus.allCases
+                status = all[((all.firstIndex(of: status) ?? 0) + 1) % all.count]
+                load(&context)
+            case .more: break
+            }
+        default: break
+        }
+        return true
+    }
+
+    static func date(_ seconds: Int64) -> String {
+        let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+        let c = Calendar.current.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, session: Session) {
+        let (top, rest) = area.splitTop(2)
+        buffer.setString(top.x, top.y, "Status: \(status?.rawValue ?? "all")", style: Theme.muted)
+        let currency = session.currency
+        let rows = orders.map { o -> [String] in
+            let who = staffView ? "\(o.firstName) \(o.lastName)".trimmingCharacters(in: .whitespaces) : "\(o.items.count) item\(o.items.count == 1 ? "" : "s")"
+            return [o.number, Self.date(o.createdAt), o.status.rawValue, who.isEmpty ? "walk-in" : who, currency.format(o.total)]
+        }
+        Table(columns: [.init("Order", width: .length(10)), .init("Placed", width: .length(17)), .init("Status", width: .length(10)),
+                        .init(staffView ? "Customer" : "Items", width: .fill(1)), .numeric("Total (\(currency.code))", width: 14)],
+              rows: rows, emptyText: loading ? "Loading…" : "No orders yet").render(into: &buffer, area: rest, state: list)
+    }
+}
+
+import Foundation

@@ -1,0 +1,139 @@
+import ShopEngine
+
+/// One product: description, price, stock, variants, and add to cart with a quantity.
+/// A guest is sent to sign in and comes back here, where the add then happens.
+struct ProductScreen: Screen {
+    let productID: Int64
+    var title: String
+    private var product: Product?
+    private var variants = ListState()
+    private var quantity: Int64 = 1
+    private var pendingAdd = false
+    private var adding = false
+
+    init(productID: Int64, name: String) {
+        self.productID = productID
+        self.title = name
+    }
+
+    private struct Loaded: Sendable { let result: Outcome<Product> }
+    private struct Added: Sendable { let result: Outcome<CartService.Cart> }
+
+    enum Action: Sendable { case up, down, more, less, add }
+    static let keys: KeyMap<Action> = [
+        (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "choose variant")),
+        (.down, KeyBinding(keys: [.down, .char("j")], help: "next variant", showsInFooter: false)),
+        (.more, KeyBinding(keys: [.char("+"), .right], label: "+/-", help: "quantity")),
+        (.less, KeyBinding(keys: [.char("-"), .left], help: "fewer", showsInFooter: false)),
+        (.add, KeyBinding(keys: [.enter, .char("a")], label: "Enter", help: "add to cart")),
+    ]
+    var bindings: [KeyBinding] { Self.keys.bindings }
+
+    mutating func start(_ context: inout ScreenContext) { load(&context) }
+
+    private func load(_ context: inout ScreenContext) {
+        let shop = context.shop, caller = context.caller, id = productID
+        context.run { Loaded(result: Result { try shop.catalog.product(id: id, caller: caller) }) }
+    }
+
+    private var selectedVariant: Product.Variant? {
+        guard let product, !product.variants.isEmpty, let i = variants.selected, product.variants.indices.contains(i) else { return nil }
+        return product.variants[i]
+    }
+
+    private var available: Int64 { selectedVariant?.stock ?? product?.stock ?? 0 }
+
+    mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
+        switch event {
+        case .result(let loaded as Loaded):
+            switch loaded.result {
+            case .success(let p):
+                product = p
+                title = p.name
+                if variants.selected == nil || !p.variants.indices.contains(variants.selected!) { variants = ListState(selected: p.variants.isEmpty ? nil : 0) }
+            case .failure(let error): context.fail(error)
+            }
+        case .result(let added as Added):
+            adding = false
+            switch added.result {
+            case .success(let cart):
+                context.say("Added \(quantity) × \(product?.name ?? "item") — cart has \(cart.itemCount) item\(cart.itemCount == 1 ? "" : "s"), \(context.session.money(cart.total)) (c: open cart)", .success)
+                quantity = 1
+            case .failure(let error): context.fail(error)
+            }
+            load(&context)
+        case .appeared:
+            if pendingAdd && context.session.isSignedIn { pendingAdd = false; add(&context) }
+        case .key(let key):
+            if case .char(let c) = key, let digit = c.wholeNumberValue {
+                quantity = min(999, quantity * 10 + Int64(digit))
+                if quantity == 0 { quantity = 1 }
+                return true
+            }
+            if key == .backspace { quantity = max(1, quantity / 10); return true }
+            guard let action = Self.keys.action(for: key) else { return false }
+            switch action {
+            case .up: variants.moveSelection(by: -1, count: product?.variants.count ?? 0)
+            case .down: variants.moveSelection(by: 1, count: product?.variants.count ?? 0)
+            case .more: quantity = min(999, quantity + 1)
+            case .less: quantity = max(1, quantity - 1)
+            case .add: add(&context)
+            }
+        default: break
+        }
+        return true
+    }
+
+    private mutating func add(_ context: inout ScreenContext) {
+        guard let product, !adding else { return }
+        guard context.session.isSignedIn else {
+            pendingAdd = true
+            context.say("Sign in to add to your cart — you will come back here")
+            context.go(.signIn)
+            return
+        }
+        adding = true
+        let shop = context.shop, caller = context.caller, variant = selectedVariant?.id, quantity = self.quantity
+        context.run { Added(result: Result { try shop.carts.add(productID: product.id, variantID: variant, quantity: quantity, caller: caller) }) }
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, session: Session) {
+        guard let product else {
+            buffer.setString(area.x, area.y, "Loading…", style: Theme.muted)
+            return
+        }
+        let currency = session.currency
+        var y = area.y
+        buffer.setString(area.x, y, product.name, style: Theme.title, maxWidth: area.width)
+        y += 1
+        buffer.setString(area.x, y, "\(product.category)  ·  SKU \(product.sku)\(product.barcode.map { "  ·  barcode \($0)" } ?? "")", style: Theme.muted, maxWidth: area.width)
+        y += 2
+        let text = Paragraph(product.description.isEmpty ? "No description." : product.description)
+        let lines = text.lines(width: area.width)
+        text.render(into: &buffer, area: Rect(x: area.x, y: y, width: area.width, height: min(lines.count, 5)))
+        y += min(lines.count, 5) + 1
+        if product.variants.isEmpty {
+            buffer.setString(area.x, y, "Price  \(currency.format(product.price, withCode: true))", style: Theme.title)
+            y += 1
+        } else {
+            buffer.setString(area.x, y, "Choose a variant:", style: Theme.title)
+            y += 1
+            let rows = product.variants.map { [$0.name, currency.format($0.price, withCode: true), $0.stock == 0 ? "sold out" : "\($0.stock) in stock"] }
+            let height = min(product.variants.count + 1, 7)
+            Table(columns: [.init("Variant", width: .length(16)), .numeric("Price", width: 16), .numeric("Stock", width: 12)], rows: rows)
+                .render(into: &buffer, area: Rect(x: area.x, y: y, width: min(area.width, 50), height: height), state: variants)
+            y += height
+        }
+        y += 1
+        let stockText = available == 0 ? "Sold out" : available <= 3 ? "Only \(available) left" : "\(available) in stock"
+        buffer.setString(area.x, y, stockText, style: available <= 3 ? Theme.error : .plain)
+        y += 2
+        var x = buffer.setString(area.x, y, "Quantity  ", style: Theme.title)
+        x = buffer.setString(x, y, " \(quantity) ", style: Theme.key)
+        let price = selectedVariant?.price ?? product.price
+        buffer.setString(x + 2, y, "= \(currency.format(price * quantity, withCode: true))   (+/- or type digits, Enter adds)", style: Theme.muted, maxWidth: area.right - x - 2)
+        if !session.isSignedIn {
+            buffer.setString(area.x, y + 2, "You are browsing as a guest: adding to the cart asks you to sign in first.", style: Theme.muted, maxWidth: area.width)
+        }
+    }
+}

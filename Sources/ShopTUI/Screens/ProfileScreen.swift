@@ -1,0 +1,160 @@
+import ShopEngine
+
+/// The customer's profile: view and edit, verify the email, password, remembered SSH keys, sign out.
+struct ProfileScreen: Screen {
+    var title: String { "Profile" }
+    private var user: User?
+    private var keys: [RememberedKey] = []
+    private var keyList = ListState()
+    private var editing: FormState?
+    private var editKind: EditKind = .profile
+    private var busy = false
+
+    enum EditKind { case profile, verifyEmail, password }
+
+    private struct Loaded: Sendable { let user: Outcome<User>; let keys: [RememberedKey] }
+    private struct Saved: Sendable { let result: Outcome<User>; let message: String }
+    private struct Done: Sendable { let error: (any Error)?; let message: String }
+
+    var bindings: [KeyBinding] {
+        if editing != nil { return [KeyBinding(keys: [.tab], label: "Tab/↑↓", help: "next field"), KeyBinding(keys: [.enter], help: "save"), KeyBinding(keys: [.escape], help: "cancel")] }
+        var keys = [KeyBinding(keys: [.char("e")], help: "edit"), KeyBinding(keys: [.char("w")], help: "password")]
+        if user?.authStatus == "NEW" && user?.email != nil { keys.append(KeyBinding(keys: [.char("v")], help: "verify email")) }
+        if !self.keys.isEmpty { keys.append(KeyBinding(keys: [.delete, .char("x")], label: "Del", help: "forget key")) }
+        keys.append(KeyBinding(keys: [.char("l")], help: "sign out"))
+        return keys
+    }
+    var capturesText: Bool { editing != nil }
+
+    mutating func start(_ context: inout ScreenContext) { load(&context) }
+
+    private func load(_ context: inout ScreenContext) {
+        let shop = context.shop, caller = context.caller
+        context.run { Loaded(user: Result { try shop.accounts.profile(caller: caller) }, keys: (try? shop.accounts.rememberedKeys(caller: caller)) ?? []) }
+    }
+
+    mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
+        let shop = context.shop, caller = context.caller
+        switch event {
+        case .result(let loaded as Loaded):
+            switch loaded.user {
+            case .success(let u): user = u; context.session.updateUser(u)
+            case .failure(let error): context.fail(error)
+            }
+            keys = loaded.keys
+            if keyList.selected == nil || keyList.selected! >= keys.count { keyList = ListState(selected: keys.isEmpty ? nil : 0) }
+        case .result(let saved as Saved):
+            busy = false
+            switch saved.result {
+            case .success(let u):
+                user = u
+                context.session.updateUser(u)
+                editing = nil
+                context.say(saved.message, .success)
+            case .failure(let error):
+                if let e = error as? ShopError, let field = e.field, editing?.fields.contains(where: { $0.id == field }) == true { editing?.setError(e.message, for: field) }
+                context.fail(error)
+            }
+        case .result(let done as Done):
+            busy = false
+            if let error = done.error { context.fail(error) } else { editing = nil; context.say(done.message, .success) }
+            load(&context)
+        case .key(let key):
+            if editing != nil { return edit(key, &context) }
+            switch key {
+            case .char("e"):
+                guard let user else { return true }
+                var form = FormState([
+                    FormField("first_name", label: "First name", input: TextFieldState(maxLength: 100)),
+                    FormField("last_name", label: "Last name", input: TextFieldState(maxLength: 100)),
+                    FormField("email", label: "Email", input: TextFieldState(maxLength: 254)),
+                    FormField("address", label: "Address", input: TextFieldState(maxLength: 500)),
+                    FormField("postal_code", label: "Postal code", input: TextFieldState(maxLength: 16)),
+                ])
+                form["first_name"].setText(user.firstName); form["last_name"].setText(user.lastName)
+                form["email"].setText(user.email ?? ""); form["address"].setText(user.address); form["postal_code"].setText(user.postalCode)
+                editing = form; editKind = .profile
+            case .char("v") where user?.authStatus == "NEW":
+                editing = FormState([FormField("code", label: "Email code", input: TextFieldState(maxLength: 6, filter: .digits))]); editKind = .verifyEmail
+            case .char("w"):
+                var fields = [FormField("password", label: "New password", input: TextFieldState(maxLength: 128, isMasked: true)),
+                              FormField("password_confirm", label: "New password again", input: TextFieldState(maxLength: 128, isMasked: true))]
+                if user?.hasPassword == true { fields.insert(FormField("old_password", label: "Current password", input: TextFieldState(maxLength: 128, isMasked: true)), at: 0) }
+                editing = FormState(fields); editKind = .password
+            case .up: keyList.moveSelection(by: -1, count: keys.count)
+            case .down: keyList.moveSelection(by: 1, count: keys.count)
+            case .delete, .char("x"):
+                guard let i = keyList.selected, keys.indices.contains(i) else { return true }
+                let fingerprint = keys[i].fingerprint
+                context.run { Done(error: Result { try shop.accounts.forgetKey(fingerprint: fingerprint, caller: caller) }.failureValue, message: "Key forgotten") }
+            case .char("l"):
+                context.go(.signOut)
+            default: return false
+            }
+        default: break
+        }
+        return true
+    }
+
+    private mutating func edit(_ key: Key, _ context: inout ScreenContext) -> Bool {
+        guard var form = editing else { return false }
+        let shop = context.shop, caller = context.caller
+        switch key {
+        case .escape: editing = nil
+        case .enter:
+            guard !busy else { return true }
+            busy = true
+            switch editKind {
+            case .profile:
+                let changes = AccountService.ProfileChanges(firstName: form["first_name"].text, lastName: form["last_name"].text, email: form["email"].text,
+                                                            address: form["address"].text, postalCode: form["postal_code"].text)
+                context.run { Saved(result: Result { try shop.accounts.updateProfile(changes, caller: caller) }, message: "Profile saved") }
+            case .verifyEmail:
+                let code = form["code"].text
+                context.run { Saved(result: Result { try shop.accounts.verifyEmail(code: code, caller: caller) }, message: "Email verified") }
+            case .password:
+                let old = form.fields.contains { $0.id == "old_password" } ? form["old_password"].text : ""
+                let new = form["password"].text, confirm = form["password_confirm"].text
+                context.run { Done(error: Result { _ = try shop.accounts.changePassword(old: old, new: new, confirmation: confirm, caller: caller) }.failureValue,
+                                   message: "Password changed; other sessions were signed out") }
+            }
+        default:
+            _ = form.handle(key)
+            form.clearErrors()
+            editing = form
+        }
+        return true
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, session: Session) {
+        guard let user else { buffer.setString(area.x, area.y, "Loading…", style: Theme.muted); return }
+        if let form = editing {
+            let heading = editKind == .profile ? "Edit your profile" : editKind == .verifyEmail ? "Enter the code we emailed to \(user.email ?? "")" : "Change your password"
+            buffer.setString(area.x + 2, area.y + 1, heading, style: Theme.title)
+            Form(labelWidth: 20).render(into: &buffer, area: Rect(x: area.x + 2, y: area.y + 3, width: min(72, area.width - 4), height: form.fields.count * 2), state: form)
+            return
+        }
+        let rows: [(String, String)] = [
+            ("Name", user.displayName), ("Phone", user.phone ?? "—"), ("Username", user.username ?? "—"),
+            ("Email", (user.email ?? "—") + (user.email != nil ? (user.authStatus == "VERIFIED" ? "  (verified)" : "  (not verified: press v)") : "")),
+            ("Address", user.address.isEmpty ? "—" : user.address), ("Postal code", user.postalCode.isEmpty ? "—" : user.postalCode),
+            ("Role", user.role.rawValue), ("Password", user.hasPassword ? "set" : "none (you sign in with phone codes)"),
+        ]
+        for (i, row) in rows.enumerated() {
+            buffer.setString(area.x + 2, area.y + 1 + i, row.0, style: Theme.muted)
+            buffer.setString(area.x + 16, area.y + 1 + i, row.1, maxWidth: area.width - 18)
+        }
+        let y = area.y + rows.count + 2
+        buffer.setString(area.x + 2, y, "Remembered SSH keys", style: Theme.header)
+        if keys.isEmpty {
+            buffer.setString(area.x + 2, y + 1, "none — when you connect over SSH with a key and sign in, you can remember it", style: Theme.muted, maxWidth: area.width - 4)
+        } else {
+            ListView(items: keys.map { ListItem("\($0.keyType)  \($0.fingerprint)") }).render(into: &buffer, area: Rect(x: area.x + 2, y: y + 1, width: area.width - 4, height: min(keys.count, 5)), state: keyList)
+        }
+    }
+
+    func cursor(in area: Rect) -> (x: Int, y: Int)? {
+        guard let form = editing else { return nil }
+        return Form(labelWidth: 20).cursorPosition(area: Rect(x: area.x + 2, y: area.y + 3, width: min(72, area.width - 4), height: form.fields.count * 2), state: form)
+    }
+}

@@ -1,0 +1,64 @@
+import ShopEngine
+
+/// Create a password account. The email gets a verification code (entered in the profile).
+struct RegisterScreen: Screen {
+    var title: String { "Create an account" }
+    private var form = FormState([
+        FormField("username", label: "Username", input: TextFieldState(maxLength: 32)),
+        FormField("email", label: "Email", input: TextFieldState(maxLength: 254)),
+        FormField("password", label: "Password", placeholder: "8 to 128 characters", input: TextFieldState(maxLength: 128, isMasked: true)),
+        FormField("password_confirm", label: "Password again", input: TextFieldState(maxLength: 128, isMasked: true)),
+        FormField("first_name", label: "First name", input: TextFieldState(maxLength: 100)),
+        FormField("last_name", label: "Last name", input: TextFieldState(maxLength: 100)),
+        FormField("phone", label: "Phone", placeholder: "optional", input: TextFieldState(maxLength: 20, filter: .phone)),
+        FormField("address", label: "Address", placeholder: "optional", input: TextFieldState(maxLength: 500)),
+    ])
+    private var busy = false
+    private struct Registered: Sendable { let result: Outcome<SignIn> }
+
+    var bindings: [KeyBinding] { [KeyBinding(keys: [.tab], label: "Tab/↑↓", help: "next field"), KeyBinding(keys: [.enter], help: "create account")] }
+    var capturesText: Bool { true }
+
+    mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
+        switch event {
+        case .result(let registered as Registered):
+            busy = false
+            switch registered.result {
+            case .success(let signIn):
+                context.say("Welcome! We sent a code to \(signIn.user.email ?? "your email") — enter it in your profile (p) to verify", .success)
+                context.go(.signedIn(signIn))
+            case .failure(let error):
+                if let e = error as? ShopError, let field = e.field, form.fields.contains(where: { $0.id == field }) {
+                    form.setError(e.message, for: field)
+                    form.focus(on: field)
+                }
+                context.fail(error)
+            }
+        case .key(.escape): return false
+        case .key(.enter):
+            guard !busy else { return true }
+            form.clearErrors()
+            let f = form
+            let registration = AccountService.Registration(username: f["username"].text, email: f["email"].text, password: f["password"].text,
+                                                           passwordConfirm: f["password_confirm"].text, firstName: f["first_name"].text,
+                                                           lastName: f["last_name"].text, phone: f["phone"].text, address: f["address"].text)
+            busy = true
+            let shop = context.shop, caller = context.caller
+            context.run { Registered(result: Result { try shop.accounts.register(registration, caller: caller) }) }
+        case .key(let key):
+            _ = form.handle(key)
+        default: break
+        }
+        return true
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, session: Session) {
+        buffer.setString(area.x + 2, area.y + 1, "Create an account with a password", style: Theme.title)
+        Form(labelWidth: 16).render(into: &buffer, area: Rect(x: area.x + 2, y: area.y + 3, width: min(70, area.width - 4), height: 16), state: form)
+        buffer.setString(area.x + 2, area.y + 20, busy ? "Creating your account…" : "Prefer no password? Esc, then sign in with a phone code.", style: Theme.muted)
+    }
+
+    func cursor(in area: Rect) -> (x: Int, y: Int)? {
+        Form(labelWidth: 16).cursorPosition(area: Rect(x: area.x + 2, y: area.y + 3, width: min(70, area.width - 4), height: 16), state: form)
+    }
+}

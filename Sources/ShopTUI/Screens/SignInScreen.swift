@@ -1,0 +1,228 @@
+import Foundation
+import ShopEngine
+
+/// Sign in by phone and one-time code (new customers get an account on the way), or by
+/// username/email/phone and password. Shows the code's countdown and when a new one may be
+/// asked for. In demo mode the code is shown on screen; over SSH with a key, offers to remember it.
+struct SignInScreen: Screen {
+    var title: String { mode == .password ? "Sign in with password" : "Sign in" }
+
+    enum Mode { case phone, code, password, rememberKey }
+    private var mode: Mode = .phone
+    private var phone = TextFieldState(maxLength: 20, filter: .phone)
+    private var code = TextFieldState(maxLength: 6, filter: .digits)
+    private var passwordForm = FormState([
+        FormField("login", label: "Username, email or phone", input: TextFieldState(maxLength: 254)),
+        FormField("password", label: "Password", input: TextFieldState(maxLength: 128, isMasked: true)),
+    ])
+    private var request: AccountService.CodeRequest?
+    private var expiresAt: Date?
+    private var resendAt: Date?
+    private var demoCode: String?
+    private var busy = false
+    private var pending: SignIn?
+    private var now = Date()
+
+    private struct CodeSent: Sendable { let result: Outcome<AccountService.CodeRequest> }
+    private struct SignedIn: Sendable { let result: Outcome<SignIn> }
+    private struct DemoCode: Sendable { let phone: String; let messages: [AdminService.OutboxMessage] }
+    private struct Remembered: Sendable { let signIn: SignIn; let error: (any Error)? }
+
+    var bindings: [KeyBinding] {
+        switch mode {
+        case .phone: [KeyBinding(keys: [.enter], help: "send code"), KeyBinding(keys: [.function(2), .ctrl("p")], label: "F2", help: "use a password"),
+                      KeyBinding(keys: [.function(3), .ctrl("r")], label: "F3", help: "create an account")]
+        case .code: [KeyBinding(keys: [.enter], help: "sign in"), KeyBinding(keys: [.char("r")], help: "new code"), KeyBinding(keys: [.escape], help: "other phone")]
+        case .password: [KeyBinding(keys: [.tab], help: "next field"), KeyBinding(keys: [.enter], help: "sign in"),
+                         KeyBinding(keys: [.function(2), .ctrl("p")], label: "F2", help: "use a phone code"), KeyBinding(keys: [.function(3), .ctrl("r")], label: "F3", help: "create an account")]
+        case .rememberKey: [KeyBinding(keys: [.char("y")], help: "remember this key"), KeyBinding(keys: [.char("n")], help: "not now")]
+        }
+    }
+    var capturesText: Bool { mode != .rememberKey }
+
+    mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
+        switch event {
+        case .tick:
+            now = Date()
+        case .result(let sent as CodeSent):
+            busy = false
+            switch sent.result {
+            case .success(let r):
+                request = r
+                expiresAt = Date().addingTimeInterval(TimeInterval(r.expiresIn))
+                resendAt = Date().addingTimeInterval(TimeInterval(r.retryAfter))
+                now = Date()
+                mode = .code
+                code.setText("")
+                demoCode = nil
+                context.say("We sent a 6-digit code to \(r.phone)", .success)
+                if context.session.settings.isDemo {
+                    let shop = context.shop, phone = r.phone
+                    context.run { DemoCode(phone: phone, messages: (try? shop.admin.localOutbox(limit: 20)) ?? []) }
+                }
+            case .failure(let error):
+                if let e = error as? ShopError, let wait = e.retryAfter, request != nil { resendAt = Date().addingTimeInterval(TimeInterval(wait)) }
+                phone.error = (error as? ShopError)?.field == "phone" ? ScreenContext.describe(error) : nil
+                context.fail(error)
+            }
+        case .result(let demo as DemoCode):
+            demoCode = demo.messages.first { $0.to == demo.phone }?.text.split(whereSeparator: { !$0.isNumber }).first { $0.count == 6 }.map(String.init)
+        case .result(let result as SignedIn):
+            busy = false
+            switch result.result {
+            case .success(let signIn): finish(signIn, &context)
+            case .failure(let error):
+                if mode == .code { code.error = ScreenContext.describe(error); code.setText("") } else { passwordForm.setError(ScreenContext.describe(error), for: "password") }
+                context.fail(error)
+            }
+        case .result(let remembered as Remembered):
+            if let error = remembered.error { context.fail(error) } else { context.say("Key remembered: next time you are signed in at once", .success) }
+            context.go(.signedIn(remembered.signIn))
+        case .key(let key):
+            return typed(key, &context)
+        default: break
+        }
+        return true
+    }
+
+    private mutating func finish(_ signIn: SignIn, _ context: inout ScreenContext) {
+        if context.session.settings.sshKey != nil {
+            pending = signIn
+            mode = .rememberKey
+        } else {
+            context.go(.signedIn(signIn))
+        }
+    }
+
+    private mutating func typed(_ key: Key, _ context: inout ScreenContext) -> Bool {
+        let shop = context.shop, caller = context.caller
+        if key == .function(2) || key == .ctrl("p"), mode != .rememberKey {
+            mode = mode == .password ? .phone : .password
+            return true
+        }
+        if key == .function(3) || key == .ctrl("r"), mode == .phone || mode == .password {
+            context.go(.replace(RegisterScreen()))
+            return true
+        }
+        switch mode {
+        case .phone:
+            if key == .escape { return false }
+            if key == .enter {
+                guard !busy, !phone.isEmpty else { phone.error = phone.isEmpty ? "Enter your phone number" : nil; return true }
+                busy = true
+                let number = phone.text
+                context.run { CodeSent(result: Result { try shop.accounts.requestCode(phone: number, caller: caller) }) }
+                return true
+            }
+            if phone.handle(key) { phone.error = nil }
+        case .code:
+            switch key {
+            case .escape: mode = .phone
+            case .char("r"):
+                if let resendAt, resendAt > Date() { context.say("You can ask for a new code in \(Int(resendAt.timeIntervalSinceNow.rounded(.up))) s"); return true }
+                busy = true
+                let number = request?.phone ?? phone.text
+                context.run { CodeSent(result: Result { try shop.accounts.requestCode(phone: number, caller: caller) }) }
+            case .enter:
+                guard !busy, let request else { return true }
+                guard code.text.count == 6 else { code.error = "The code has 6 digits"; return true }
+                busy = true
+                let digits = code.text
+                context.run { SignedIn(result: Result { try shop.accounts.verifyCode(requestID: request.requestId, code: digits, caller: caller) }) }
+            default:
+                if code.handle(key) { code.error = nil }
+                if code.text.count == 6, key != .backspace, !busy, let request {   // auto-submit the sixth digit
+                    busy = true
+                    let digits = code.text
+                    context.run { SignedIn(result: Result { try shop.accounts.verifyCode(requestID: request.requestId, code: digits, caller: caller) }) }
+                }
+            }
+        case .password:
+            if key == .escape { return false }
+            if key == .enter {
+                if passwordForm.focusedID == "login" { passwordForm.focusNext(); return true }
+                guard !busy else { return true }
+                busy = true
+                let login = passwordForm["login"].text, password = passwordForm["password"].text
+                context.run { SignedIn(result: Result { try shop.accounts.login(login, password: password, caller: caller) }) }
+                return true
+            }
+            _ = passwordForm.handle(key)
+            passwordForm.clearErrors()
+        case .rememberKey:
+            guard let signIn = pending else { return true }
+            if key == .char("y"), let sshKey = context.session.settings.sshKey {
+                context.run { Remembered(signIn: signIn, error: Result { try shop.accounts.rememberKey(sshKey, caller: signIn.caller) }.failureValue) }
+            } else if key == .char("n") || key == .escape {
+                context.go(.signedIn(signIn))
+            }
+        }
+        return true
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, session: Session) {
+        let box = Rect(x: area.x + 2, y: area.y + 1, width: min(70, area.width - 4), height: area.height - 1)
+        var y = box.y
+        switch mode {
+        case .phone, .code:
+            buffer.setString(box.x, y, "Sign in or create an account with your phone", style: Theme.title)
+            y += 1
+            buffer.setString(box.x, y, "We text you a 6-digit code. New phone numbers get a new account.", style: Theme.muted, maxWidth: box.width)
+            y += 2
+            buffer.setString(box.x, y, "Phone", style: mode == .phone ? Theme.title : .plain)
+            TextField(placeholder: "+15551234567", isFocused: mode == .phone).render(into: &buffer, area: Rect(x: box.x + 8, y: y, width: 24, height: 2), state: phone)
+            y += 3
+            if mode == .code, let expiresAt {
+                buffer.setString(box.x, y, "Code", style: Theme.title)
+                TextField(placeholder: "6 digits", isFocused: true).render(into: &buffer, area: Rect(x: box.x + 8, y: y, width: 10, height: 2), state: code)
+                let left = Int(expiresAt.timeIntervalSince(now).rounded(.down))
+                let expiry = left > 0 ? String(format: "expires in %d:%02d", left / 60, left % 60) : "expired — press r for a new code"
+                buffer.setString(box.x + 20, y, expiry, style: left > 30 ? Theme.muted : Theme.error)
+                y += 2
+                let wait = Int((resendAt?.timeIntervalSince(now) ?? 0).rounded(.up))
+                buffer.setString(box.x, y, wait > 0 ? "New code possible in \(wait) s" : "Did not get it? Press r for a new code", style: Theme.muted)
+                y += 2
+                if let demoCode {
+                    Banner("Demo mode — the code sent to \(request?.phone ?? "") is \(demoCode)", kind: .info).render(into: &buffer, area: Rect(x: box.x, y: y, width: box.width, height: 1))
+                    y += 2
+                }
+            }
+        case .password:
+            buffer.setString(box.x, y, "Sign in with your password", style: Theme.title)
+            y += 2
+            Form(labelWidth: 26).render(into: &buffer, area: Rect(x: box.x, y: y, width: box.width, height: 4), state: passwordForm)
+            y += 5
+            buffer.setString(box.x, y, "Forgot it? Sign in with a phone code (F2), then set a new one in your profile.", style: Theme.muted, maxWidth: box.width)
+            y += 2
+        case .rememberKey:
+            buffer.setString(box.x, y, "Remember this SSH key?", style: Theme.title)
+            y += 2
+            let fingerprint = session.settings.sshKey?.fingerprint ?? ""
+            Paragraph("Your SSH client signed in with the key \(fingerprint). If you remember it, connecting with this key signs you in at once next time. You can remove remembered keys in your profile.")
+                .render(into: &buffer, area: Rect(x: box.x, y: y, width: box.width, height: 4))
+            y += 5
+            buffer.setString(box.x, y, "y = remember   n = not now", style: Theme.title)
+        }
+        if let people = session.settings.demoPeople, mode != .rememberKey {
+            let top = max(y + 1, area.bottom - people.count - 2)
+            buffer.setString(box.x, top, "Demo accounts (the code appears on screen):", style: Theme.muted)
+            for (i, p) in people.enumerated() where top + 1 + i < area.bottom {
+                buffer.setString(box.x + 2, top + 1 + i, "\(p.phone)  \(p.role.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(p.name)", style: Theme.muted, maxWidth: box.width)
+            }
+        }
+    }
+
+    func cursor(in area: Rect) -> (x: Int, y: Int)? {
+        let box = Rect(x: area.x + 2, y: area.y + 1, width: min(70, area.width - 4), height: area.height - 1)
+        switch mode {
+        case .phone: return TextField(isFocused: true).cursorPosition(area: Rect(x: box.x + 8, y: box.y + 3, width: 24, height: 2), state: phone)
+        case .code: return TextField(isFocused: true).cursorPosition(area: Rect(x: box.x + 8, y: box.y + 6, width: 10, height: 2), state: code)
+        case .password: return Form(labelWidth: 26).cursorPosition(area: Rect(x: box.x, y: box.y + 2, width: box.width, height: 4), state: passwordForm)
+        case .rememberKey: return nil
+        }
+    }
+}
+
+extension Result {
+    var failureValue: Failure? { if case .failure(let e) = self { e } else { nil } }
+}

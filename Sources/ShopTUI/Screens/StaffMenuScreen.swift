@@ -1,0 +1,38 @@
+import ShopEngine
+
+/// The staff menu: the counter's screens, gated by role (the engine checks every call too).
+struct StaffMenuScreen: Screen {
+    var title: String { "Staff" }
+    private var list = ListState()
+
+    private struct Entry { let name: String; let detail: String; let adminOnly: Bool; let demoOnly: Bool; let make: () -> any Screen }
+    private var entries: [Entry] = []
+
+    var bindings: [KeyBinding] { [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move"), KeyBinding(keys: [.enter], help: "open")] }
+
+    mutating func start(_ context: inout ScreenContext) {
+        let all: [Entry] = [
+            Entry(name: "Orders", detail: "all orders: filter, mark sent/delivered, payments, cancel", adminOnly: false, demoOnly: false, make: { OrdersScreen() }),
+            Entry(name: "Orders to send", detail: "paid but not yet sent", adminOnly: false, demoOnly: false, make: { OrdersScreen(status: .paid) }),
+        ]
+        entries = all.filter { (!$0.adminOnly || context.session.isAdmin) && (!$0.demoOnly || context.session.settings.isDemo) }
+    }
+
+    mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
+        guard case .key(let key) = event else { return true }
+        switch key {
+        case .up, .char("k"): list.moveSelection(by: -1, count: entries.count)
+        case .down, .char("j"): list.moveSelection(by: 1, count: entries.count)
+        case .enter:
+            if let i = list.selected, entries.indices.contains(i) { context.go(.push(entries[i].make())) }
+        default: return false
+        }
+        return true
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, session: Session) {
+        buffer.setString(area.x + 2, area.y + 1, "Counter and back office", style: Theme.title)
+        Table(columns: [.init("Screen", width: .length(20)), .init("What it is for", width: .fill(1))], rows: entries.map { [$0.name, $0.detail] })
+            .render(into: &buffer, area: Rect(x: area.x + 2, y: area.y + 3, width: area.width - 4, height: entries.count + 1), state: list)
+    }
+}
