@@ -85,7 +85,10 @@ public final class Runner<P: Program> {
                 dirty = true
                 nextTick = max(nextTick + .seconds(options.tickInterval), now)
             }
-            if program.isFinished { return .finished }
+            if program.isFinished {
+                if dirty { draw() }   // the last state stays on screen (and in tests)
+                return .finished
+            }
             if let idle = options.idleTimeout, now - lastInput >= .seconds(idle) { return .idleTimeout }
             if dirty { draw() }
 
