@@ -24,20 +24,19 @@ public struct ShopApp: Program {
         (.quit, KeyBinding(keys: [.char("q")], help: "quit")),
     ]
 
-    public init(session: Session, start: StartScreen = .browse) {
-        self.session = session
-        switch start {
-        case .browse: push(BrowseScreen())
-        case .signIn: push(BrowseScreen()); push(SignInScreen())
-        }
-    }
+    /// Effects of the first screen, returned by the first `update` (init cannot return them).
+    private var startup: [Effect<AppMessage>] = []
 
-    public enum StartScreen: Sendable { case browse, signIn }
+    public init(session: Session, tour: Bool = false) {
+        self.session = session
+        startup = push(BrowseScreen())
+    }
 
     // MARK: - Update
 
     public mutating func update(_ event: Event<AppMessage>) -> [Effect<AppMessage>] {
-        var effects: [Effect<AppMessage>] = []
+        var effects: [Effect<AppMessage>] = startup
+        startup = []
         switch event {
         case .key(let key):
             if showingHelp {

@@ -1,0 +1,94 @@
+import Foundation
+import ShopEngine
+
+/// `shop [flags]`: the storefront in this terminal. Over SSH it identifies the client by its
+/// address and, in keyed mode, by its key; it never runs a requested command.
+public enum ShopCommand {
+    public static let flags: [Options.Flag] = Options.engineFlags + [
+        Options.Flag("demo", help: "a fresh demo store (temporary database unless --db names an empty one); codes appear on screen"),
+        Options.Flag("tour", help: "with --demo: play a walk through the main screens; any key stops it"),
+        Options.Flag("idle-timeout", env: "SHOP_IDLE_TIMEOUT", value: "SECONDS", help: "end the session after this long without a key press (default 1800; 0 = never)"),
+        Options.Flag("receipt-dir", env: "SHOP_RECEIPT_DIR", value: "DIR", help: "folder for printed receipts (default ./receipts)"),
+        Options.Flag("receipt-command", env: "SHOP_RECEIPT_COMMAND", value: "CMD", help: "printer command fed each receipt on stdin, e.g. 'lp -d counter' (run without a shell)"),
+    ]
+
+    public static let usage = """
+    usage: shop [--db PATH] [--demo] [options]
+
+    The Shop storefront in this terminal: browse, cart, checkout and orders for customers;
+    counter, stock and orders for staff. Keys: arrows or j/k, Enter, Esc back, / search,
+    ? help, q quit. Needs a terminal of at least 80×24.
+
+    """ + Options.help(flags)
+
+    public static func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
+        let options: Options
+        do {
+            options = try Options.parse(arguments, flags: flags)
+        } catch {
+            printError("shop: \(error)")
+            return 64
+        }
+        if options.has("help") { print(usage); return 0 }
+        guard options.positional.isEmpty else { printError("shop: unexpected argument \(options.positional[0]) (see --help)"); return 64 }
+        guard isatty(0) == 1, isatty(1) == 1, !(environment["TERM"] ?? "").isEmpty || environment["SSH_CONNECTION"] == nil else {
+            printError("shop needs a terminal (run it in a terminal, or connect with ssh -t)")
+            return 1
+        }
+        var idle: Double = 1800
+        if let text = options.value("idle-timeout") {
+            guard let seconds = Double(text), seconds >= 0, seconds <= 86_400 * 7 else { printError("shop: --idle-timeout must be a number of seconds, got \"\(text)\""); return 64 }
+            idle = seconds
+        }
+
+        let demo: DemoDatabase?
+        let shop: Shop
+        do {
+            demo = options.has("demo") ? try DemoDatabase.open(options) : nil
+            shop = try demo?.shop ?? Shop(try options.configuration())
+        } catch let error as ShopError {
+            printError("shop: \(error.message)")
+            return 1
+        } catch {
+            printError("shop: \(error)")
+            return 1
+        }
+        defer { demo?.remove() }
+
+        // Over SSH: the client's address for rate limits, and in keyed mode its key.
+        let clientAddress = environment["SSH_CLIENT"]?.split(separator: " ").first.map(String.init) ?? "local"
+        var settings = SessionSettings(sshKey: SSHPublicKey.fromEnvironment(environment),
+                                       receiptCommand: options.value("receipt-command").map(ReceiptPrinter.words),
+                                       receiptDirectory: options.value("receipt-dir"))
+        if demo != nil { settings.demoPeople = (try? DemoStore.people()) ?? [] }
+        let session = Session(shop: shop, clientAddress: clientAddress, settings: settings)
+        if let key = settings.sshKey, let signIn = try? shop.accounts.signIn(sshKey: key, clientAddress: clientAddress) {
+            session.signedIn(signIn)
+        }
+
+        let backend: NCursesBackend
+        do {
+            backend = try NCursesBackend()
+        } catch {
+            printError("shop: \(error)")
+            return 1
+        }
+        var runnerOptions = RunnerOptions()
+        runnerOptions.idleTimeout = idle > 0 ? idle : nil
+        let app = ShopApp(session: session, tour: options.has("tour") && demo != nil)
+        let runner = Runner(program: app, backend: backend, options: runnerOptions)
+        let reason = runner.run()
+        backend.restore()
+        shop.store.close()
+        switch reason {
+        case .idleTimeout: print("Session ended after \(Int(idle / 60)) minutes without a key press. Your cart is saved.")
+        case .signal(let signal): return 128 + signal
+        default: print("Thanks for visiting \(shop.storeName()). Your cart is saved.")
+        }
+        return 0
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}
