@@ -321,6 +321,8 @@ final class EventLoop {
     private func startLinger(_ c: Connection) {
         shutdown(c.fd, Int32(SHUT_WR))
         c.lingering = true
+        // A closing connection no longer counts against the cap (it is gone within lingerTime).
+        if c.counted { c.counted = false; activeCount -= 1 }
         setDeadline(c, .linger, draining ? EventLoop.lingerTime / 4 : EventLoop.lingerTime)
         updateInterest(c)
     }
