@@ -276,13 +276,23 @@ struct HTTPServerTests {
         let live = try LiveServer(handler: router.handler)
         defer { live.stop() }
         let client = try TestClient(port: live.port)
-        client.send("HEAD /h HTTP/1.1\r\nHost: t\r\n\r\n")
-        // Our test client would read Content-Length bytes of body: send a GET right after and
-        // check that its body follows directly.
-        client.send("GET /h HTTP/1.1\r\nHost: t\r\n\r\n")
-        let head = try #require(client.readResponse())
-        #expect(head.status == 200)
-        #expect(head.headers["content-length"] == "7")
-        #expect(head.bodyText.hasPrefix("HTTP/1.1") || head.bodyText == "HTTP/1.")
+        client.send("HEAD /h HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        let raw = String(decoding: client.readToEnd(), as: UTF8.self)
+        #expect(raw.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(raw.contains("Content-Length: 7\r\n"))
+        #expect(raw.hasSuffix("\r\n\r\n"), "no body after the head: \(raw)")
+    }
+
+    @Test("Expect: 100-continue gets an interim 100 before the body is sent")
+    func expectContinue() throws {
+        let live = try LiveServer(handler: echoHandler)
+        defer { live.stop() }
+        let client = try TestClient(port: live.port, receiveTimeout: 2)
+        client.send("POST /p HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+        #expect(client.readResponse()?.status == 100)
+        client.send("body")
+        let response = try #require(client.readResponse())
+        #expect(response.status == 200)
+        #expect(response.bodyText == "body")
     }
 }

@@ -128,6 +128,13 @@ final class TestClient {
         return nil
     }
 
+    /// Everything until the server closes the connection (or the receive timeout).
+    func readToEnd() -> [UInt8] {
+        while fill() {}
+        defer { buffer.removeAll() }
+        return buffer
+    }
+
     /// True if the server closed the connection (EOF or reset) within the receive timeout.
     func isClosedByPeer() -> Bool {
         var byte: UInt8 = 0

@@ -49,6 +49,7 @@ final class EventLoop {
     private static let lingerTime: UInt64 = 1_000_000_000
     /// While a request is with a worker, read ahead at most this much (pipelined requests).
     private static let readAheadWhileBusy = 64 * 1024
+    private static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     private let shared: ServerShared
     private let config: HTTPServerConfiguration
@@ -254,6 +255,10 @@ final class EventLoop {
                 if c.peerClosed { closeConnection(c); return }
                 if c.decoder.isReadingBody {
                     if c.deadlineKind != .body { setDeadline(c, .body, bodyTimeout) }
+                    if c.decoder.takeContinueRequest() {
+                        c.output.append(contentsOf: EventLoop.continueLine)
+                        continue // flush it, then come back here for the body
+                    }
                 } else if c.decoder.hasPartialRequest || c.served == 0 {
                     if c.deadlineKind != .header { setDeadline(c, .header, headerTimeout) }
                 } else if c.deadlineKind != .idle {

@@ -64,6 +64,7 @@ public struct HTTPRequestDecoder: Sendable {
     private var query: [String: String] = [:]
     private var version = HTTPVersion.http1_1
     private var headers = HTTPHeaders()
+    private var continuePending = false
 
     public init(limits: Limits = Limits()) {
         self.limits = limits
@@ -82,6 +83,14 @@ public struct HTTPRequestDecoder: Sendable {
     public var isReadingBody: Bool {
         if case .body = state { return true }
         return false
+    }
+
+    /// True once per request when its head carried `Expect: 100-continue` and the body is
+    /// awaited: the caller should send `HTTP/1.1 100 Continue` (curl waits 1 s for it otherwise).
+    public mutating func takeContinueRequest() -> Bool {
+        guard continuePending, isReadingBody else { return false }
+        continuePending = false
+        return true
     }
 
     /// Appends received bytes.
@@ -297,6 +306,7 @@ public struct HTTPRequestDecoder: Sendable {
         if length > limit { return fail(413, "Request body too large (limit \(limit) bytes)", "payload_too_large") }
         if length == 0 { return complete(body: []) }
         state = .body(length: length)
+        continuePending = version == .http1_1 && headers["expect"]?.lowercased() == "100-continue"
         return nil
     }
 
@@ -306,6 +316,7 @@ public struct HTTPRequestDecoder: Sendable {
         state = .requestLine
         headers = HTTPHeaders()
         query = [:]
+        continuePending = false
         compactIfEmpty()
         return .request(request)
     }
