@@ -175,6 +175,20 @@ struct HTTPServerTests {
         #expect(failures.lines.isEmpty, "\(failures.lines.prefix(5))")
     }
 
+    @Test("slow handlers on other connections do not hold up a fast request")
+    func workersRunInParallel() throws {
+        let live = try LiveServer({ $0.workerThreads = 4 }, handler: echoHandler)
+        defer { live.stop() }
+        let slow = try (0..<3).map { _ in try TestClient(port: live.port) }
+        for client in slow { client.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n") }
+        usleep(20_000)
+        let fast = try TestClient(port: live.port)
+        let start = MonotonicClock.now()
+        #expect(fast.get("/fast")?.bodyText == "GET /fast")
+        #expect(elapsed(since: start) < 0.2, "fast request waited for slow handlers")
+        for client in slow { #expect(client.readResponse()?.bodyText == "GET /slow") }
+    }
+
     @Test("graceful shutdown answers an in-flight slow request before run() returns")
     func gracefulShutdown() throws {
         let live = try LiveServer(handler: echoHandler)

@@ -12,10 +12,23 @@ final class WorkerPool: Sendable {
         var jobs: [Job] = []
         var head = 0
         var stopped = false
+        /// Workers waiting on the semaphore that no submit has claimed yet.
+        var idle = 0
+
+        mutating func pop() -> Job? {
+            guard head < jobs.count else { return nil }
+            let job = jobs[head]
+            head += 1
+            if head == jobs.count {
+                jobs.removeAll(keepingCapacity: true)
+                head = 0
+            }
+            return job
+        }
     }
 
     private let queue = Mutex(Queue())
-    private let available = DispatchSemaphore(value: 0)
+    private let wakeUp = DispatchSemaphore(value: 0)
     private let threadCount: Int
 
     init(threads: Int, name: String) {
@@ -28,34 +41,42 @@ final class WorkerPool: Sendable {
         }
     }
 
+    /// Queues a job and wakes one sleeping worker if any is registered as idle (workers drain
+    /// the queue before sleeping, so busy workers take queued jobs without a wake-up).
     func submit(_ job: @escaping Job) {
-        queue.withLock { $0.jobs.append(job) }
-        available.signal()
+        let wake = queue.withLock { q -> Bool in
+            q.jobs.append(job)
+            guard q.idle > 0 else { return false }
+            q.idle -= 1
+            return true
+        }
+        if wake { wakeUp.signal() }
     }
 
     /// Lets queued jobs finish, then ends the threads (does not wait for them).
     func stop() {
-        queue.withLock { $0.stopped = true }
-        for _ in 0..<threadCount { available.signal() }
+        let sleepers = queue.withLock { q -> Int in
+            q.stopped = true
+            defer { q.idle = 0 }
+            return q.idle
+        }
+        for _ in 0..<sleepers { wakeUp.signal() }
     }
 
     private func work() {
         while true {
-            available.wait()
-            let next: (job: Job?, stopped: Bool) = queue.withLock { q in
-                guard q.head < q.jobs.count else { return (nil, q.stopped) }
-                let job = q.jobs[q.head]
-                q.head += 1
-                if q.head == q.jobs.count {
-                    q.jobs.removeAll(keepingCapacity: true)
-                    q.head = 0
-                }
-                return (job, q.stopped)
+            let next: (job: Job?, exit: Bool) = queue.withLock { q in
+                if let job = q.pop() { return (job, false) }
+                if q.stopped { return (nil, true) }
+                q.idle += 1 // registered under the lock, so a later submit will signal us
+                return (nil, false)
             }
             if let job = next.job {
                 job()
-            } else if next.stopped {
+            } else if next.exit {
                 return
+            } else {
+                wakeUp.wait()
             }
         }
     }
