@@ -27,6 +27,7 @@ public struct Options: Sendable {
 
     public struct UsageError: Error, CustomStringConvertible, Sendable {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     public static func parse(_ arguments: [String], flags: [Flag], environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Options {

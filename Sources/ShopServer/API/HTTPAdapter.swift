@@ -1,0 +1,33 @@
+import Foundation
+import ShopEngine
+
+/// Puts the API's routes on the HTTP router, plus `/healthz` and `/openapi.json`.
+extension ShopAPI {
+    /// A router serving every API route, the health check and the OpenAPI document.
+    public func router(openAPIDocument: [UInt8]?, errorLog: @escaping @Sendable (String) -> Void = AccessLog.standardError) -> Router {
+        var router = Router(errorLog: errorLog)
+        for route in routes {
+            let handler = route.handler
+            router.add(route.method, route.pattern) { request in
+                let apiRequest = APIRequest(method: request.method, path: request.path, query: request.query,
+                                            headers: { request.headers[$0] }, body: request.body,
+                                            remoteAddress: request.remoteAddress, parameters: request.pathParameters)
+                return HTTPResponse(ShopAPI.run(handler, apiRequest, log: errorLog))
+            }
+        }
+        let health = JSON.object([("status", .string("ok"))]).bytes
+        router.add("GET", "/healthz") { _ in .json(status: 200, data: health) }
+        if let document = openAPIDocument {
+            router.add("GET", "/openapi.json") { _ in .json(status: 200, data: document) }
+        }
+        return router
+    }
+}
+
+extension HTTPResponse {
+    init(_ response: APIResponse) {
+        var headers = HTTPHeaders()
+        for (name, value) in response.headers { headers.add(name: name, value: value) }
+        self.init(status: response.status, headers: headers, body: response.body)
+    }
+}

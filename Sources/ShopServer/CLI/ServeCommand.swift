@@ -1,0 +1,70 @@
+import Foundation
+import ShopEngine
+
+/// `shop-server [flags]`: the HTTP JSON API on a database, until SIGTERM/SIGINT.
+public enum ServeCommand {
+    public static let flags: [Options.Flag] = Options.engineFlags + [
+        Options.Flag("host", env: "SHOP_HOST", value: "ADDR", help: "address to listen on (default 127.0.0.1)"),
+        Options.Flag("port", env: "SHOP_PORT", value: "N", help: "port to listen on (default 8080; 0 picks a free one)"),
+        Options.Flag("cors-origin", env: "SHOP_CORS_ORIGINS", value: "ORIGINS", help: "comma-separated browser origins allowed to call the API"),
+        Options.Flag("workers", env: "SHOP_WORKERS", value: "N", help: "threads running requests (default 4 per core)"),
+        Options.Flag("max-connections", env: "SHOP_MAX_CONNECTIONS", value: "N", help: "open connections before new ones get 503 (default 1024)"),
+        Options.Flag("demo", help: "serve a fresh demo store (a temporary database unless --db names an empty one); codes go to GET /api/v1/admin/outbox"),
+        Options.Flag("quiet", help: "no access log"),
+    ]
+
+    public static let usage = """
+    usage: shop-server [--db PATH] [--host ADDR] [--port N] [options]
+           shop-server users add --phone PHONE --role admin|staff|customer
+           shop-server users list
+
+    Serves the Shop HTTP JSON API (/api/v1, /healthz, /openapi.json) on the database,
+    shared safely with every other Shop process. Stops gracefully on SIGTERM or SIGINT.
+
+    """ + Options.help(flags)
+
+    public static func run(_ arguments: [String]) -> Int32 {
+        let log = AccessLog.standardError
+        do {
+            let options = try Options.parse(arguments, flags: flags)
+            if options.has("help") { print(usage); return 0 }
+            guard options.positional.isEmpty else { throw Options.UsageError(description: "unexpected argument \(options.positional[0]) (see --help)") }
+            let demo = options.has("demo") ? try DemoDatabase.open(options) : nil
+            defer { demo?.remove() }
+            let shop = try demo?.shop ?? Shop(try options.configuration())
+
+            var http = HTTPServerConfiguration(host: options.value("host") ?? "127.0.0.1", port: try number(options, "port", default: 8080, range: 0...65535))
+            http.corsOrigins = options.value("cors-origin").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+            if options.value("workers") != nil { http.workerThreads = try number(options, "workers", default: 8, range: 1...256) }
+            if options.value("max-connections") != nil { http.maxConnections = try number(options, "max-connections", default: 1024, range: 1...100_000) }
+            if options.has("quiet") { http.accessLog = nil }
+            let document = (try? Assets.data("openapi.json")).map { [UInt8]($0) }
+            if document == nil { log("shop-server: assets/openapi.json not found; GET /openapi.json will be 404 (set SHOP_ASSETS)") }
+            let server = HTTPServer(configuration: http, handler: ShopAPI(shop: shop).router(openAPIDocument: document).handler)
+            try server.start()
+            server.installShutdownSignals()
+            log("shop-server: listening on http://\(http.host):\(server.port) database \(shop.store.path)\(demo != nil ? " (demo)" : "")")
+            server.run()
+            shop.store.close()
+            log("shop-server: stopped")
+            return 0
+        } catch let error as Options.UsageError {
+            log("shop-server: \(error.description)")
+            return 64
+        } catch let error as ShopError {
+            log("shop-server: \(error.message)")
+            return 1
+        } catch {
+            log("shop-server: \(error)")
+            return 1
+        }
+    }
+
+    static func number(_ options: Options, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = options.value(name) else { return value }
+        guard let n = Int(text), range.contains(n) else {
+            throw Options.UsageError(description: "--\(name) must be a number from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
+        }
+        return n
+    }
+}

@@ -1,0 +1,410 @@
+import CPosix
+import Glibc
+
+// MARK: - Connection
+
+/// Per-connection state. Touched only by the event-loop thread, so it needs no lock and is
+/// deliberately not Sendable.
+final class Connection {
+    enum Deadline { case none, header, body, idle, write, linger }
+
+    let fd: Int32
+    let id: UInt64
+    let remoteAddress: String
+    var decoder: HTTPRequestDecoder
+    var output: [UInt8] = []
+    var outputOffset = 0
+    /// At most one request per connection is with a worker: responses stay in request order.
+    var inFlight = false
+    var closeAfterWrite = false
+    /// The peer sent FIN; finish what is buffered, then close.
+    var peerClosed = false
+    /// Response sent and write side shut; discarding input until EOF so the close is not an RST.
+    var lingering = false
+    var closed = false
+    /// Counts against `maxConnections` (false for connections answered with 503).
+    var counted = true
+    var served = 0
+    var deadline: UInt64 = 0
+    var deadlineKind = Deadline.none
+    var interest: UInt32 = 0
+
+    var hasOutput: Bool { outputOffset < output.count }
+
+    init(fd: Int32, id: UInt64, remoteAddress: String, limits: HTTPRequestDecoder.Limits) {
+        self.fd = fd
+        self.id = id
+        self.remoteAddress = remoteAddress
+        self.decoder = HTTPRequestDecoder(limits: limits)
+    }
+}
+
+// MARK: - EventLoop
+
+/// The single I/O thread: level-triggered epoll over the listening socket, the wake-up eventfd
+/// and all connections. Lives entirely on the thread that calls `HTTPServer.run()`.
+final class EventLoop {
+    private static let listenToken = UInt64.max
+    private static let wakeToken = UInt64.max - 1
+    private static let lingerTime: UInt64 = 1_000_000_000
+    /// While a request is with a worker, read ahead at most this much (pipelined requests).
+    private static let readAheadWhileBusy = 64 * 1024
+    private static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    private let shared: ServerShared
+    private let config: HTTPServerConfiguration
+    private let pool: WorkerPool
+    private let epollFD: Int32
+    private var listenFD: Int32
+    private let wakeFD: Int32
+    private var connections: [Int32: Connection] = [:]
+    private var nextID: UInt64 = 1
+    private var activeCount = 0
+    private var inFlight = 0
+    private var acceptPausedUntil: UInt64 = 0
+    private var draining = false
+    private var drainDeadline: UInt64 = 0
+    private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    private let tick: UInt64
+    private let headerTimeout, idleTimeout, bodyTimeout, writeTimeout: UInt64
+
+    init(shared: ServerShared, pool: WorkerPool, epollFD: Int32, listenFD: Int32) {
+        self.shared = shared
+        self.config = shared.configuration
+        self.pool = pool
+        self.epollFD = epollFD
+        self.listenFD = listenFD
+        self.wakeFD = shared.currentWakeFD
+        headerTimeout = config.headerTimeout.nanoseconds
+        idleTimeout = config.idleTimeout.nanoseconds
+        bodyTimeout = config.bodyTimeout.nanoseconds
+        writeTimeout = config.writeTimeout.nanoseconds
+        // Sweep for expired deadlines often enough for the shortest timeout (5 ms … 250 ms).
+        let shortest = min(headerTimeout, idleTimeout, bodyTimeout, writeTimeout)
+        tick = min(250_000_000, max(5_000_000, shortest / 10))
+    }
+
+    deinit { readBuffer.deallocate() }
+
+    func run() {
+        _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_ADD, listenFD, shop_epollin, EventLoop.listenToken)
+        _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_ADD, wakeFD, shop_epollin, EventLoop.wakeToken)
+        let capacity = 256
+        let eventSize = Int(shop_epoll_event_size())
+        let events = UnsafeMutableRawPointer.allocate(byteCount: eventSize * capacity, alignment: 16)
+        defer { events.deallocate() }
+        var nextSweep = MonotonicClock.now() + tick
+
+        while true {
+            if shared.draining.load(ordering: .acquiring) && !draining { beginDrain() }
+            if draining && ((connections.isEmpty && inFlight == 0) || MonotonicClock.now() >= drainDeadline) { break }
+
+            let now = MonotonicClock.now()
+            let waitMs = nextSweep > now ? Int32((nextSweep - now) / 1_000_000) + 1 : 0
+            let n = epoll_wait(epollFD, events.assumingMemoryBound(to: epoll_event.self), Int32(capacity), waitMs)
+            if n < 0 {
+                if errno == EINTR { continue }
+                config.errorLog("epoll_wait failed: errno \(errno)")
+                break
+            }
+            for i in 0..<Int(n) {
+                let event = (events + i * eventSize).assumingMemoryBound(to: epoll_event.self)
+                let token = shop_epoll_event_u64(event)
+                let flags = shop_epoll_event_events(event)
+                switch token {
+                case EventLoop.listenToken: acceptConnections()
+                case EventLoop.wakeToken: handleWake()
+                default: handleEvent(fd: Int32(truncatingIfNeeded: token), flags: flags)
+                }
+            }
+            let after = MonotonicClock.now()
+            if after >= nextSweep {
+                sweep(now: after)
+                nextSweep = after + tick
+            }
+        }
+
+        for connection in Array(connections.values) { closeConnection(connection) }
+        if listenFD >= 0 { close(listenFD); listenFD = -1 }
+    }
+
+    // MARK: Accept
+
+    private func acceptConnections() {
+        guard listenFD >= 0 else { return }
+        for _ in 0..<128 {
+            var storage = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let fd = withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    accept4(listenFD, $0, &length, shop_sock_nonblock | shop_sock_cloexec)
+                }
+            }
+            if fd < 0 {
+                switch errno {
+                case EAGAIN, EWOULDBLOCK: return
+                case EINTR, ECONNABORTED: continue
+                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                    // Out of descriptors: stop polling the listener for a moment instead of spinning.
+                    config.errorLog("accept failed (errno \(errno)); pausing accepts for 100 ms")
+                    _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_DEL, listenFD, 0, 0)
+                    acceptPausedUntil = MonotonicClock.now() + 100_000_000
+                    return
+                default:
+                    config.errorLog("accept failed: errno \(errno)")
+                    return
+                }
+            }
+            Socket.setNoDelay(fd)
+            let connection = Connection(fd: fd, id: nextID, remoteAddress: Socket.ipString(storage), limits: config.limits)
+            nextID += 1
+            connections[fd] = connection
+            connection.interest = shop_epollin | shop_epollrdhup
+            _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_ADD, fd, connection.interest, UInt64(fd))
+
+            if activeCount >= config.maxConnections {
+                connection.counted = false
+                if connections.count > config.maxConnections + 256 {
+                    closeConnection(connection) // far past the cap: not even a 503
+                    continue
+                }
+                respondInline(connection, .error(status: 503, message: "Server busy, try again later", code: "unavailable"),
+                              request: nil, close: true)
+                drive(connection)
+            } else {
+                activeCount += 1
+                setDeadline(connection, .header, headerTimeout)
+            }
+        }
+    }
+
+    // MARK: Events
+
+    private func handleEvent(fd: Int32, flags: UInt32) {
+        guard let connection = connections[fd] else { return }
+        if flags & (shop_epollerr | shop_epollhup) != 0 {
+            // Reset or fully shut down: nothing can be written any more. A running handler's
+            // result is dropped when it arrives (the connection id no longer matches).
+            closeConnection(connection)
+            return
+        }
+        if flags & (shop_epollin | shop_epollrdhup) != 0 {
+            readAvailable(connection)
+            if connection.closed { return }
+        }
+        drive(connection)
+    }
+
+    private func readAvailable(_ c: Connection) {
+        while true {
+            let n = recv(c.fd, readBuffer.baseAddress, readBuffer.count, 0)
+            if n > 0 {
+                if c.lingering { continue }
+                c.decoder.feed(UnsafeRawBufferPointer(rebasing: readBuffer[0..<n]))
+                if n < readBuffer.count || c.inFlight { return }
+                continue
+            }
+            if n == 0 {
+                if c.lingering { closeConnection(c); return }
+                c.peerClosed = true
+                return
+            }
+            switch errno {
+            case EAGAIN, EWOULDBLOCK: return
+            case EINTR: continue
+            default: closeConnection(c); return
+            }
+        }
+    }
+
+    private func handleWake() {
+        var value: eventfd_t = 0
+        _ = eventfd_read(wakeFD, &value)
+        for completion in shared.takeCompletions() {
+            inFlight -= 1
+            guard let c = connections[completion.fd], c.id == completion.connectionID, !c.closed else { continue }
+            c.inFlight = false
+            c.served += 1
+            if c.hasOutput {
+                c.output.append(contentsOf: completion.bytes)
+            } else {
+                c.output = completion.bytes
+                c.outputOffset = 0
+            }
+            if completion.close || draining { c.closeAfterWrite = true }
+            drive(c)
+        }
+    }
+
+    // MARK: Per-connection state machine
+
+    /// Writes pending output, then decodes and dispatches the next buffered request, until the
+    /// connection has to wait for the network or a worker.
+    private func drive(_ c: Connection) {
+        while !c.closed {
+            if c.lingering { updateInterest(c); return }
+            if c.hasOutput {
+                guard flush(c) else { return }
+            }
+            if c.closeAfterWrite { startLinger(c); return }
+            if c.inFlight { updateInterest(c); return }
+            if draining { closeConnection(c); return }
+
+            switch c.decoder.next() {
+            case .needMore:
+                if c.peerClosed { closeConnection(c); return }
+                if c.decoder.isReadingBody {
+                    if c.deadlineKind != .body { setDeadline(c, .body, bodyTimeout) }
+                    if c.decoder.takeContinueRequest() {
+                        c.output.append(contentsOf: EventLoop.continueLine)
+                        continue // flush it, then come back here for the body
+                    }
+                } else if c.decoder.hasPartialRequest || c.served == 0 {
+                    if c.deadlineKind != .header { setDeadline(c, .header, headerTimeout) }
+                } else if c.deadlineKind != .idle {
+                    setDeadline(c, .idle, idleTimeout)
+                }
+                updateInterest(c)
+                return
+
+            case .request(var request):
+                request.remoteAddress = c.remoteAddress
+                c.deadlineKind = .none
+                if let preflight = shared.cors.preflightResponse(for: request) {
+                    c.served += 1
+                    respondInline(c, preflight, request: request, close: !request.wantsKeepAlive)
+                    continue
+                }
+                c.inFlight = true
+                inFlight += 1
+                let shared = self.shared
+                let id = c.id, fd = c.fd, started = MonotonicClock.now(), job = request
+                pool.submit { shared.process(job, connectionID: id, fd: fd, startedAt: started) }
+
+            case .failure(let status, let message, let code):
+                c.deadlineKind = .none
+                respondInline(c, .error(status: status, message: message, code: code), request: nil, close: true)
+            }
+        }
+    }
+
+    /// Queues a response built on the loop thread (errors, 503, 408, CORS preflight).
+    private func respondInline(_ c: Connection, _ response: HTTPResponse, request: HTTPRequest?, close: Bool) {
+        let bytes = response.serialize(keepAlive: !close, keepAliveHeader: request?.version == .http1_0,
+                                       isHead: request?.method == "HEAD", date: shared.dateCache.line())
+        c.output.append(contentsOf: bytes)
+        if close { c.closeAfterWrite = true }
+        shared.log(request: request, remote: c.remoteAddress, status: response.status, bytes: bytes.count,
+                   startedAt: MonotonicClock.now())
+    }
+
+    /// Sends pending output. True when all of it is written; false when waiting for EPOLLOUT
+    /// or when the connection was closed.
+    private func flush(_ c: Connection) -> Bool {
+        while c.hasOutput {
+            let n = c.output.withUnsafeBytes { buf in
+                send(c.fd, buf.baseAddress! + c.outputOffset, buf.count - c.outputOffset, Int32(MSG_NOSIGNAL))
+            }
+            if n > 0 { c.outputOffset += n; continue }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                if c.deadlineKind != .write { setDeadline(c, .write, writeTimeout) }
+                updateInterest(c)
+                return false
+            }
+            if n < 0 && errno == EINTR { continue }
+            closeConnection(c)
+            return false
+        }
+        if c.output.capacity > 256 * 1024 { c.output = [] } else { c.output.removeAll(keepingCapacity: true) }
+        c.outputOffset = 0
+        if c.deadlineKind == .write { c.deadlineKind = .none }
+        return true
+    }
+
+    /// Half-closes after the last response and discards input until the peer closes, so the
+    /// peer reads our response instead of a reset caused by unread bytes.
+    private func startLinger(_ c: Connection) {
+        shutdown(c.fd, Int32(SHUT_WR))
+        c.lingering = true
+        // A closing connection no longer counts against the cap (it is gone within lingerTime).
+        if c.counted { c.counted = false; activeCount -= 1 }
+        setDeadline(c, .linger, draining ? EventLoop.lingerTime / 4 : EventLoop.lingerTime)
+        updateInterest(c)
+    }
+
+    private func updateInterest(_ c: Connection) {
+        guard !c.closed else { return }
+        var want: UInt32 = 0
+        if c.lingering {
+            want = shop_epollin | shop_epollrdhup
+        } else {
+            let readCap = (c.inFlight || c.hasOutput) ? EventLoop.readAheadWhileBusy : Int.max
+            if !c.peerClosed && c.decoder.bufferedByteCount < readCap { want |= shop_epollin | shop_epollrdhup }
+            if c.hasOutput { want |= shop_epollout }
+        }
+        if want != c.interest {
+            c.interest = want
+            _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_MOD, c.fd, want, UInt64(c.fd))
+        }
+    }
+
+    private func setDeadline(_ c: Connection, _ kind: Connection.Deadline, _ after: UInt64) {
+        c.deadlineKind = kind
+        c.deadline = MonotonicClock.now() + after
+    }
+
+    private func closeConnection(_ c: Connection) {
+        guard !c.closed else { return }
+        c.closed = true
+        close(c.fd) // also removes it from the epoll set
+        connections[c.fd] = nil
+        if c.counted { activeCount -= 1 }
+    }
+
+    // MARK: Timers and shutdown
+
+    private func sweep(now: UInt64) {
+        if acceptPausedUntil != 0 && now >= acceptPausedUntil && listenFD >= 0 {
+            acceptPausedUntil = 0
+            _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_ADD, listenFD, shop_epollin, EventLoop.listenToken)
+        }
+        var expired: [Connection] = []
+        for c in connections.values where c.deadlineKind != .none && c.deadline <= now { expired.append(c) }
+        for c in expired {
+            switch c.deadlineKind {
+            case .header, .body:
+                if c.inFlight || c.hasOutput || c.lingering {
+                    closeConnection(c)
+                } else if c.decoder.hasPartialRequest || c.served == 0 && c.decoder.bufferedByteCount > 0 {
+                    // A stalled partial request: tell the client why, then close.
+                    c.deadlineKind = .none
+                    respondInline(c, .error(status: 408, message: "Request timeout", code: "request_timeout"),
+                                  request: nil, close: true)
+                    drive(c)
+                } else {
+                    closeConnection(c) // connected but never sent anything
+                }
+            case .idle, .write, .linger:
+                closeConnection(c)
+            case .none:
+                break
+            }
+        }
+    }
+
+    private func beginDrain() {
+        draining = true
+        drainDeadline = MonotonicClock.now() + config.shutdownTimeout.nanoseconds
+        if listenFD >= 0 {
+            close(listenFD)
+            listenFD = -1
+        }
+        for c in Array(connections.values) {
+            if c.inFlight || c.hasOutput || c.lingering {
+                if !c.inFlight { c.closeAfterWrite = true }
+            } else {
+                closeConnection(c) // idle or mid-request: nothing owed
+            }
+        }
+    }
+}

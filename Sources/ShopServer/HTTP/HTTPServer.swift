@@ -1,0 +1,239 @@
+import CPosix
+import Dispatch
+import Foundation
+import Synchronization
+
+// MARK: - Configuration
+
+/// Settings for `HTTPServer`. Defaults follow DESIGN.md "Server limits".
+public struct HTTPServerConfiguration: Sendable {
+    /// Numeric address to bind (`127.0.0.1`, `0.0.0.0`, `::`).
+    public var host: String
+    /// 0 picks an ephemeral port; read `HTTPServer.port` after `start()`.
+    public var port: Int
+    /// Threads running handlers (default 4 × cores).
+    public var workerThreads: Int = 4 * ProcessInfo.processInfo.activeProcessorCount
+    /// Open connections past which new ones get 503 and are closed.
+    public var maxConnections: Int = 1024
+    /// From accept (or the first byte of a later request) until the header block is complete.
+    public var headerTimeout: Duration = .seconds(10)
+    /// Keep-alive connection with no request in progress.
+    public var idleTimeout: Duration = .seconds(30)
+    /// From the end of the headers until the whole body has arrived.
+    public var bodyTimeout: Duration = .seconds(30)
+    /// A response that the client does not read.
+    public var writeTimeout: Duration = .seconds(30)
+    /// How long `shutdown()` waits for in-flight requests before closing everything.
+    public var shutdownTimeout: Duration = .seconds(30)
+    /// Exact origins allowed for CORS (e.g. `https://shop.example`).
+    public var corsOrigins: [String] = []
+    public var limits = HTTPRequestDecoder.Limits()
+    /// One line per request; nil disables the access log.
+    public var accessLog: (@Sendable (String) -> Void)? = AccessLog.standardError
+    /// Server-side problems (handler errors, accept failures).
+    public var errorLog: @Sendable (String) -> Void = AccessLog.standardError
+    public var listenBacklog: Int32 = 1024
+
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}
+
+// MARK: - HTTPServer
+
+/// HTTP/1.1 server: one epoll event loop thread for all sockets, a pool of worker threads for
+/// handlers.
+///
+/// ```swift
+/// let server = HTTPServer(configuration: .init(port: 0), handler: router.handler)
+/// try server.start()                 // binds; server.port is known now
+/// server.installShutdownSignals()    // SIGTERM/SIGINT → graceful shutdown
+/// server.run()                       // blocks until shutdown() completes
+/// ```
+public final class HTTPServer: Sendable {
+    public let configuration: HTTPServerConfiguration
+    let shared: ServerShared
+
+    private struct Sockets {
+        var listenFD: Int32 = -1
+        var epollFD: Int32 = -1
+        var port = 0
+        var started = false
+        var running = false
+    }
+    private let sockets = Mutex(Sockets())
+
+    /// Kept alive while installed; guarded by the mutex (DispatchSource is not Sendable-annotated).
+    private let signalSources = Mutex<[any DispatchSourceSignal]>([])
+
+    /// `handler` runs on a worker thread; anything it returns that cannot be sent safely becomes
+    /// a logged 500.
+    public init(configuration: HTTPServerConfiguration, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
+        self.configuration = configuration
+        self.shared = ServerShared(configuration: configuration, handler: handler)
+    }
+
+    /// The bound port (after `start()`).
+    public var port: Int { sockets.withLock { $0.port } }
+
+    /// Binds and listens. Ignores SIGPIPE for the process.
+    public func start() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let (listenFD, port) = try Socket.listen(host: configuration.host, port: configuration.port,
+                                                 backlog: configuration.listenBacklog)
+        let epollFD = epoll_create1(shop_epoll_cloexec)
+        guard epollFD >= 0 else {
+            let e = errno; close(listenFD)
+            throw HTTPServerError(operation: "epoll_create1", errorNumber: e)
+        }
+        let wakeFD = eventfd(0, shop_efd_nonblock | shop_efd_cloexec)
+        guard wakeFD >= 0 else {
+            let e = errno; close(listenFD); close(epollFD)
+            throw HTTPServerError(operation: "eventfd", errorNumber: e)
+        }
+        shared.setWakeFD(wakeFD)
+        sockets.withLock {
+            $0.listenFD = listenFD
+            $0.epollFD = epollFD
+            $0.port = port
+            $0.started = true
+        }
+    }
+
+    /// Runs the event loop on the calling thread until `shutdown()` has drained the server.
+    public func run() {
+        let fds: (listen: Int32, epoll: Int32)? = sockets.withLock { s in
+            guard s.started, !s.running else { return nil }
+            s.running = true
+            return (s.listenFD, s.epollFD)
+        }
+        guard let fds else { return }
+        let pool = WorkerPool(threads: configuration.workerThreads, name: "http-worker")
+        let loop = EventLoop(shared: shared, pool: pool, epollFD: fds.epoll, listenFD: fds.listen)
+        loop.run()
+        pool.stop()
+        shared.closeWakeFD()
+        close(fds.epoll)
+        sockets.withLock { $0.started = false; $0.listenFD = -1; $0.epollFD = -1 }
+    }
+
+    /// Stops accepting, lets in-flight requests finish and be answered, closes connections, and
+    /// makes `run()` return. Safe from any thread, including signal sources; idempotent.
+    public func shutdown() {
+        shared.draining.store(true, ordering: .releasing)
+        shared.wake()
+    }
+
+    /// SIGTERM and SIGINT call `shutdown()`. The signals are ignored first so the default action
+    /// (terminate) does not run; DispatchSource still observes them.
+    public func installShutdownSignals() {
+        signalSources.withLock { sources in
+            for sig in [SIGTERM, SIGINT] {
+                signal(sig, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                source.setEventHandler { [self] in self.shutdown() }
+                source.resume()
+                sources.append(source)
+            }
+        }
+    }
+}
+
+// MARK: - Shared state (loop + workers)
+
+/// Finished work travelling from a worker back to the event loop.
+struct Completion: Sendable {
+    let connectionID: UInt64
+    let fd: Int32
+    let bytes: [UInt8]
+    let close: Bool
+}
+
+/// State used by both the loop thread and the workers. Every mutable part is a `Mutex` or
+/// `Atomic`, so the class is plainly `Sendable`.
+final class ServerShared: Sendable {
+    let configuration: HTTPServerConfiguration
+    let handler: @Sendable (HTTPRequest) -> HTTPResponse
+    let cors: CORSPolicy
+    let dateCache = DateHeaderCache()
+    let draining = Atomic<Bool>(false)
+
+    private struct Inbox {
+        var items: [Completion] = []
+        var wakePending = false
+        var wakeFD: Int32 = -1
+    }
+    private let inbox = Mutex(Inbox())
+
+    init(configuration: HTTPServerConfiguration, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
+        self.configuration = configuration
+        self.handler = handler
+        self.cors = CORSPolicy(origins: configuration.corsOrigins)
+    }
+
+    var currentWakeFD: Int32 { inbox.withLock { $0.wakeFD } }
+
+    func setWakeFD(_ fd: Int32) { inbox.withLock { $0.wakeFD = fd; $0.wakePending = false } }
+
+    /// Closing under the lock means no worker can write to a reused descriptor number.
+    func closeWakeFD() {
+        inbox.withLock { inbox in
+            if inbox.wakeFD >= 0 { close(inbox.wakeFD) }
+            inbox.wakeFD = -1
+            inbox.items.removeAll()
+        }
+    }
+
+    /// Queues a finished response and wakes the loop (one eventfd write per batch).
+    func post(_ completion: Completion) {
+        inbox.withLock { inbox in
+            guard inbox.wakeFD >= 0 else { return }
+            inbox.items.append(completion)
+            if !inbox.wakePending {
+                inbox.wakePending = true
+                _ = eventfd_write(inbox.wakeFD, 1)
+            }
+        }
+    }
+
+    func wake() {
+        inbox.withLock { inbox in
+            guard inbox.wakeFD >= 0, !inbox.wakePending else { return }
+            inbox.wakePending = true
+            _ = eventfd_write(inbox.wakeFD, 1)
+        }
+    }
+
+    /// Called by the loop after reading the eventfd.
+    func takeCompletions() -> [Completion] {
+        inbox.withLock { inbox in
+            inbox.wakePending = false
+            let items = inbox.items
+            inbox.items.removeAll(keepingCapacity: true)
+            return items
+        }
+    }
+
+    /// Runs on a worker thread: handler, safety checks, CORS, serialization, access log.
+    func process(_ request: HTTPRequest, connectionID: UInt64, fd: Int32, startedAt: UInt64) {
+        var response = handler(request)
+        if !response.isWellFormed {
+            configuration.errorLog("handler returned an invalid response (status \(response.status)) for \(request.method) \(request.rawPath)")
+            response = .error(status: 500, message: "Internal server error", code: "internal")
+        }
+        cors.decorate(&response, for: request)
+        let keepAlive = request.wantsKeepAlive && !draining.load(ordering: .acquiring)
+        let bytes = response.serialize(keepAlive: keepAlive, keepAliveHeader: request.version == .http1_0,
+                                       isHead: request.method == "HEAD", date: dateCache.line())
+        log(request: request, status: response.status, bytes: bytes.count, startedAt: startedAt)
+        post(Completion(connectionID: connectionID, fd: fd, bytes: bytes, close: !keepAlive))
+    }
+
+    func log(request: HTTPRequest?, remote: String? = nil, status: Int, bytes: Int, startedAt: UInt64) {
+        guard let sink = configuration.accessLog else { return }
+        let elapsed = MonotonicClock.now() &- startedAt
+        sink(AccessLog.line(remote: request?.remoteAddress ?? remote ?? "-", method: request?.method ?? "-",
+                            path: request?.rawPath ?? "-", status: status, bytes: bytes, durationNanos: elapsed))
+    }
+}

@@ -1,0 +1,142 @@
+import Glibc
+
+// MARK: - Router
+
+/// Maps method + path pattern to a handler. Patterns are literal segments and `{name}`
+/// parameters; a parameter matches one non-empty segment and is percent-decoded.
+///
+/// ```swift
+/// var router = Router()
+/// router.add("GET", "/api/v1/products/{id}") { request in
+///     .json(data: Array("{\"id\":\"\(request.pathParameters["id"]!)\"}".utf8))
+/// }
+/// let server = HTTPServer(configuration: .init(port: 8080), handler: router.handler)
+/// ```
+///
+/// Unknown path → 404 JSON error; known path, other method → 405 with `Allow`. `HEAD` falls back
+/// to a `GET` route (the server drops the body). A handler that throws becomes a logged 500
+/// with a generic body; the error text is never sent to the client.
+public struct Router: Sendable {
+    /// A route handler; synchronous, runs on a worker thread, may block.
+    public typealias Handler = @Sendable (HTTPRequest) throws -> HTTPResponse
+
+    private enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+    }
+
+    private struct Route: Sendable {
+        let method: String
+        let pattern: String
+        let segments: [Segment]
+        let literalCount: Int
+        let handler: Handler
+    }
+
+    private var table: [Route] = []
+    /// Where handler errors are reported (default: stderr).
+    public var errorLog: @Sendable (String) -> Void
+
+    public init(errorLog: @escaping @Sendable (String) -> Void = AccessLog.standardError) {
+        self.errorLog = errorLog
+    }
+
+    /// Registered (method, pattern) pairs in registration order, e.g. to compare with OpenAPI.
+    public var routes: [(method: String, pattern: String)] {
+        table.map { ($0.method, $0.pattern) }
+    }
+
+    /// Registers a handler. `pattern` starts with `/`; `{name}` segments capture parameters.
+    public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping Handler) {
+        // Programmer error at setup time, not a runtime condition.
+        precondition(pattern.hasPrefix("/"), "route pattern must start with /: \(pattern)")
+        let segments: [Segment] = Router.split(Substring(pattern)).map { part in
+            if part.hasPrefix("{") && part.hasSuffix("}") && part.count > 2 {
+                return .parameter(String(part.dropFirst().dropLast()))
+            }
+            return .literal(String(part))
+        }
+        let literals = segments.filter { if case .literal = $0 { true } else { false } }.count
+        table.append(Route(method: method.uppercased(), pattern: pattern, segments: segments,
+                           literalCount: literals, handler: handler))
+    }
+
+    /// A closure to give `HTTPServer`.
+    public var handler: @Sendable (HTTPRequest) -> HTTPResponse {
+        let router = self
+        return { router.handle($0) }
+    }
+
+    /// Routes a request and runs its handler; never throws.
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let rawSegments = Router.split(request.rawPath)
+        var decoded: [String] = []
+        decoded.reserveCapacity(rawSegments.count)
+        for raw in rawSegments {
+            guard let d = RequestTarget.percentDecode(raw, plusIsSpace: false) else {
+                return .error(status: 400, message: "Invalid path", code: "bad_request")
+            }
+            decoded.append(d)
+        }
+
+        var best: (route: Route, params: [String: String])?
+        var allowed: Set<String> = []
+        for route in table {
+            guard let params = Router.match(route.segments, decoded) else { continue }
+            allowed.insert(route.method)
+            let methodMatches = route.method == request.method || (request.method == "HEAD" && route.method == "GET")
+            guard methodMatches else { continue }
+            // Exact method beats HEAD→GET fallback; more literal segments beat parameters.
+            if let current = best {
+                let currentExact = current.route.method == request.method
+                let candidateExact = route.method == request.method
+                if currentExact && !candidateExact { continue }
+                if currentExact == candidateExact && route.literalCount <= current.route.literalCount { continue }
+            }
+            best = (route, params)
+        }
+
+        guard let (route, params) = best else {
+            if allowed.isEmpty {
+                return .error(status: 404, message: "Not found", code: "not_found")
+            }
+            if allowed.contains("GET") { allowed.insert("HEAD") }
+            var response = HTTPResponse.error(status: 405, message: "Method not allowed", code: "method_not_allowed")
+            response.headers["Allow"] = allowed.sorted().joined(separator: ", ")
+            return response
+        }
+        var routed = request
+        routed.pathParameters = params
+        do {
+            return try route.handler(routed)
+        } catch {
+            errorLog("handler error: \(request.method) \(request.rawPath) (\(route.pattern)): \(error)")
+            return .error(status: 500, message: "Internal server error", code: "internal")
+        }
+    }
+
+    // MARK: - Matching
+
+    private static func split(_ path: Substring) -> [Substring] {
+        // "/a/b" → ["a", "b"]; "/" → []; "/a/" → ["a", ""] so a trailing slash is a different path.
+        guard path.hasPrefix("/") else { return [path] }
+        let rest = path.dropFirst()
+        if rest.isEmpty { return [] }
+        return rest.split(separator: "/", omittingEmptySubsequences: false)
+    }
+
+    private static func match(_ segments: [Segment], _ path: [String]) -> [String: String]? {
+        guard segments.count == path.count else { return nil }
+        var params: [String: String] = [:]
+        for (segment, value) in zip(segments, path) {
+            switch segment {
+            case .literal(let literal):
+                guard literal == value else { return nil }
+            case .parameter(let name):
+                guard !value.isEmpty else { return nil }
+                params[name] = value
+            }
+        }
+        return params
+    }
+}

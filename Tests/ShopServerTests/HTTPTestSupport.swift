@@ -1,0 +1,154 @@
+import Foundation
+import Glibc
+import Synchronization
+@testable import ShopServer
+
+// MARK: - Live server fixture
+
+/// A running server on 127.0.0.1 with an ephemeral port; `stop()` shuts it down and waits
+/// for `run()` to return.
+final class LiveServer: Sendable {
+    let server: HTTPServer
+    let finished = DispatchSemaphore(value: 0)
+    let errors = LineCollector()
+    var port: Int { server.port }
+
+    init(_ configure: (inout HTTPServerConfiguration) -> Void = { _ in },
+         handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
+        var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
+        configuration.accessLog = nil
+        configuration.workerThreads = 4
+        let errors = self.errors
+        configuration.errorLog = { line in errors.append(line) }
+        configure(&configuration)
+        server = HTTPServer(configuration: configuration, handler: handler)
+        try server.start()
+        let thread = Thread { [server, finished] in
+            server.run()
+            finished.signal()
+        }
+        thread.start()
+    }
+
+    /// Returns true if `run()` returned within the timeout.
+    @discardableResult
+    func stop(timeout: Double = 5) -> Bool {
+        server.shutdown()
+        return finished.wait(timeout: .now() + timeout) == .success
+    }
+}
+
+/// Collects log lines from any thread.
+final class LineCollector: Sendable {
+    private let storage = Mutex<[String]>([])
+    func append(_ line: String) { storage.withLock { $0.append(line) } }
+    var lines: [String] { storage.withLock { $0 } }
+    var sink: @Sendable (String) -> Void { { [self] in self.append($0) } }
+}
+
+// MARK: - Raw socket client
+
+struct TestResponse {
+    var status: Int
+    var headers: [String: String] // lowercased names
+    var body: [UInt8]
+    var bodyText: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// A blocking POSIX socket client with a receive timeout; parses Content-Length responses.
+final class TestClient {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init(port: Int, receiveTimeout: Double = 5) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var tv = timeval(tv_sec: Int(receiveTimeout), tv_usec: Int((receiveTimeout - floor(receiveTimeout)) * 1_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = UInt16(port).bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        if rc != 0 { let e = errno; close(fd); throw HTTPServerError(operation: "connect", errorNumber: e) }
+    }
+
+    deinit { close(fd) }
+
+    func send(_ text: String) { send(Array(text.utf8)) }
+
+    func send(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+
+    /// Reads more bytes; false on EOF, error or timeout.
+    private func fill() -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if n <= 0 { return false }
+        buffer.append(contentsOf: chunk[0..<n])
+        return true
+    }
+
+    /// Reads one response; nil if the connection closed or timed out first.
+    func readResponse() -> TestResponse? {
+        var headerEnd: Int?
+        while headerEnd == nil {
+            if let r = findHeaderEnd() { headerEnd = r; break }
+            if !fill() { return nil }
+        }
+        let head = String(decoding: buffer[0..<headerEnd!], as: UTF8.self)
+        var lines = head.components(separatedBy: "\r\n")
+        let statusLine = lines.removeFirst().split(separator: " ")
+        guard statusLine.count >= 2, let status = Int(statusLine[1]) else { return nil }
+        var headers: [String: String] = [:]
+        for line in lines where !line.isEmpty {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let length = Int(headers["content-length"] ?? "0") ?? 0
+        let bodyStart = headerEnd! + 4
+        while buffer.count < bodyStart + length { if !fill() { return nil } }
+        let body = Array(buffer[bodyStart..<(bodyStart + length)])
+        buffer.removeSubrange(0..<(bodyStart + length))
+        return TestResponse(status: status, headers: headers, body: body)
+    }
+
+    private func findHeaderEnd() -> Int? {
+        guard buffer.count >= 4 else { return nil }
+        for i in 0...(buffer.count - 4) where buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 {
+            return i
+        }
+        return nil
+    }
+
+    /// Everything until the server closes the connection (or the receive timeout).
+    func readToEnd() -> [UInt8] {
+        while fill() {}
+        defer { buffer.removeAll() }
+        return buffer
+    }
+
+    /// True if the server closed the connection (EOF or reset) within the receive timeout.
+    func isClosedByPeer() -> Bool {
+        var byte: UInt8 = 0
+        let n = recv(fd, &byte, 1, 0)
+        if n == 0 { return true }
+        if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return false }
+        return n < 0
+    }
+
+    /// One request/response round trip.
+    func get(_ path: String, headers: String = "") -> TestResponse? {
+        send("GET \(path) HTTP/1.1\r\nHost: test\r\n\(headers)\r\n")
+        return readResponse()
+    }
+}
+
+func text(_ s: String) -> [UInt8] { Array(s.utf8) }
