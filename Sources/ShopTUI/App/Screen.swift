@@ -3,6 +3,10 @@ import ShopEngine
 /// Every effect's result comes back tagged with the screen that asked for it.
 public enum AppMessage: Sendable {
     case screen(id: Int, payload: any Sendable)
+    /// Time for the next step of the demo tour.
+    case tourStep
+    /// The demo code for the tour to type.
+    case tourCode(String?)
 }
 
 /// What a screen receives.

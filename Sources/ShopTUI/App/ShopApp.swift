@@ -15,7 +15,7 @@ public struct ShopApp: Program {
     enum Global: Sendable { case help, quit, back, browse, cart, orders, profile, staff }
     static let globalKeys: KeyMap<Global> = [
         (.back, KeyBinding(keys: [.escape], help: "back")),
-        (.help, KeyBinding(keys: [.char("?")], help: "help")),
+        (.help, KeyBinding(keys: [.char("?"), .function(1)], label: "?", help: "help (F1 while typing)")),
         (.browse, KeyBinding(keys: [.char("b")], help: "browse", showsInFooter: false)),
         (.cart, KeyBinding(keys: [.char("c")], help: "cart", showsInFooter: false)),
         (.orders, KeyBinding(keys: [.char("o")], help: "orders", showsInFooter: false)),
@@ -27,9 +27,41 @@ public struct ShopApp: Program {
     /// Effects of the first screen, returned by the first `update` (init cannot return them).
     private var startup: [Effect<AppMessage>] = []
 
+    private var tour: Tour?
+
     public init(session: Session, tour: Bool = false) {
         self.session = session
         startup = push(BrowseScreen())
+        if tour {
+            self.tour = Tour()
+            startup.append(.after(seconds: 1, .tourStep))
+        }
+    }
+
+    /// Plays the tour's next step; returns the effect that schedules the one after.
+    private mutating func advanceTour() -> [Effect<AppMessage>] {
+        guard var script = tour, let step = script.next() else { tour = nil; return [] }
+        tour = script
+        var effects: [Effect<AppMessage>] = []
+        var delay = 0.35
+        switch step {
+        case .keys(let keys): for key in keys { effects += press(key) }
+        case .type(let text):
+            for ch in text { effects += press(.char(ch)) }
+        case .demoCode:
+            let shop = session.shop
+            return [.run { .tourCode((try? shop.admin.localOutbox(limit: 5))?.first { $0.to == Tour.customerPhone }?.text.split(whereSeparator: { !$0.isNumber }).first { $0.count == 6 }.map(String.init)) }]
+        case .caption(let text): notice = ("Tour: " + text, .info, 8)
+        case .wait(let seconds): delay = seconds
+        }
+        return effects + [.after(seconds: delay, .tourStep)]
+    }
+
+    /// A key as if typed, through the same path as real keys.
+    private mutating func press(_ key: Key) -> [Effect<AppMessage>] {
+        var effects: [Effect<AppMessage>] = []
+        if !dispatch(.key(key), to: stack.count - 1, effects: &effects) { effects += handleGlobal(key) }
+        return effects
     }
 
     // MARK: - Update
@@ -38,12 +70,22 @@ public struct ShopApp: Program {
         var effects: [Effect<AppMessage>] = startup
         startup = []
         switch event {
+        case .message(.tourStep):
+            effects += advanceTour()
+        case .message(.tourCode(let code)):
+            for ch in code ?? "" { effects += press(.char(ch)) }
+            if tour != nil { effects.append(.after(seconds: 0.5, .tourStep)) }
         case .key(let key):
+            if tour != nil {
+                tour = nil   // any real key: the presenter takes over
+                notice = ("Tour stopped — the store is yours (? shows the keys)", .info, 5)
+                return effects
+            }
             if showingHelp {
-                if key == .escape || key == .char("?") || key == .char("q") { showingHelp = false }
+                if key == .escape || key == .char("?") || key == .char("q") || key == .function(1) { showingHelp = false }
                 return []
             }
-            notice = notice?.kind == .error ? notice : nil
+            if key == .function(1) { showingHelp = true; return [] }
             if !dispatch(.key(key), to: stack.count - 1, effects: &effects) {
                 effects += handleGlobal(key)
             }
@@ -168,10 +210,27 @@ public struct ShopApp: Program {
             Banner(notice.text, kind: notice.kind).render(into: &buffer, area: noticeRow)
         }
         top.render(into: &buffer, area: content.inner(horizontal: 1, vertical: 0), session: session)
-        Footer(top.bindings + Self.globalKeys.bindings.filter(\.showsInFooter)).render(into: &buffer, area: footerRow)
+        Footer(top.bindings + footerGlobals(for: top)).render(into: &buffer, area: footerRow)
         if showingHelp {
             let sections = top.bindings + Self.globalKeys.bindings.filter { $0.help != "staff (counter, stock, orders)" || session.isStaff }
             HelpOverlay(sections, title: "Keys — \(top.title)").render(into: &buffer, area: area)
+        }
+    }
+
+    /// Global keys worth showing beside the screen's own: none the screen already binds, and
+    /// while a field takes typing only Esc and F1 (letters go into the field).
+    private func footerGlobals(for screen: any Screen) -> [KeyBinding] {
+        let taken = Set(screen.bindings.flatMap(\.keys))
+        return Self.globalKeys.bindings.filter { binding in
+            guard binding.showsInFooter, !binding.keys.contains(where: taken.contains) else { return false }
+            if screen.capturesText {
+                return binding.keys.contains(.escape) || binding.keys.contains(.function(1))
+            }
+            return true
+        }.map { binding in
+            var b = binding
+            if screen.capturesText && b.keys.contains(.function(1)) { b.label = "F1"; b.help = "help" }
+            return b
         }
     }
 
