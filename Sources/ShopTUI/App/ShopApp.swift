@@ -210,7 +210,12 @@ public struct ShopApp: Program {
             Banner(notice.text, kind: notice.kind).render(into: &buffer, area: noticeRow)
         }
         top.render(into: &buffer, area: content.inner(horizontal: 1, vertical: 0), session: session)
-        Footer(top.bindings + footerGlobals(for: top)).render(into: &buffer, area: footerRow)
+        // Global keys on the right, always visible; the screen's own keys fill the rest.
+        let globals = Footer(footerGlobals(for: top))
+        let globalsWidth = min(footerRow.width, TextWidth.of(globals.text(width: footerRow.width)))
+        let (left, right) = footerRow.splitLeft(footerRow.width - globalsWidth)
+        Footer(top.bindings).render(into: &buffer, area: left)
+        globals.render(into: &buffer, area: right)
         if showingHelp {
             let sections = top.bindings + Self.globalKeys.bindings.filter { $0.help != "staff (counter, stock, orders)" || session.isStaff }
             HelpOverlay(sections, title: "Keys — \(top.title)").render(into: &buffer, area: area)

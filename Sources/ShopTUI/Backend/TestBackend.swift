@@ -16,6 +16,9 @@ public final class TestBackend: Backend {
         case input(InputEvent)
         /// Returns no input for `ms` milliseconds (lets effects, ticks and idle timeouts happen).
         case wait(ms: Int)
+        /// Returns no input until the screen shows `text` (or `timeoutMs` passes): scripts wait
+        /// for what a person would wait for, not for a guessed time.
+        case waitFor(String, timeoutMs: Int)
 
         public static func key(_ key: Key) -> Step { .input(.key(key)) }
         public static func type(_ text: String) -> [Step] { text.map { .input(.key(.char($0))) } }
@@ -65,6 +68,16 @@ public final class TestBackend: Backend {
             return nil
         }
         switch script[0] {
+        case .waitFor(let text, let timeoutMs):
+            let deadline = waitDeadline ?? ContinuousClock.now + .milliseconds(timeoutMs)
+            if lines.contains(where: { $0.contains(text) }) || ContinuousClock.now >= deadline {
+                waitDeadline = nil
+                script.removeFirst()
+                return nil
+            }
+            waitDeadline = deadline
+            usleep(UInt32(min(max(1, timeoutMs), 10)) * 1000)
+            return nil
         case .wait(let ms):
             // Sleep in slices no longer than the runner asked for, until the wait is over.
             let deadline = waitDeadline ?? ContinuousClock.now + .milliseconds(ms)

@@ -1,0 +1,194 @@
+import Foundation
+import Testing
+@testable import ShopEngine
+@testable import ShopTUI
+
+@Suite("The storefront app, driven by keys")
+struct ShopAppTests {
+    @Test("browse lists products with prices and stock; Persian names in visual order; CJK measured wide")
+    func browse() throws {
+        let h = try AppHarness()
+        let lines = h.driver(width: 80, height: 24).lines
+        #expect(lines[0].hasPrefix(" Shop › Browse"))
+        #expect(lines[0].contains("guest"))
+        let body = lines.joined(separator: "\n")
+        #expect(body.contains("Black tea"))
+        #expect(body.contains(Bidi.visualOrder("نان سنگک")), "RTL text shown reversed for display")
+        #expect(!body.contains("نان سنگک"), "never in logical order on screen")
+        let matcha = try #require(lines.first { $0.contains("抹茶ラテ") })
+        #expect(TextWidth.of(matcha) == 80, "wide characters take two columns; the row still fits the screen")
+        #expect(matcha.contains("sold out"))
+        #expect(lines[23].contains("Enter open") && lines[23].contains("? help") && lines[23].contains("q quit"), "the footer shows the keys")
+    }
+
+    @Test("the first frame through the real runner shows the catalog")
+    func runnerFirstFrame() throws {
+        let h = try AppHarness()
+        let backend = TestBackend(width: 80, height: 24, script: [.waitFor("products", timeoutMs: 10_000), .key(.char("q"))])
+        let runner = Runner(program: ShopApp(session: Session(shop: h.shop)), backend: backend)
+        #expect(runner.run() == .finished)
+        #expect(backend.lines.joined().contains("Black tea"))
+    }
+
+    @Test("searching narrows the list as you type")
+    func search() throws {
+        let h = try AppHarness()
+        var d = h.driver()
+        d.press(.char("/"))
+        d.type("choc")
+        #expect(d.text.contains("Chocolate cake"))
+        #expect(!d.text.contains("Black tea"))
+        d.press(.escape)
+        #expect(d.text.contains("Black tea"), "Esc clears the search")
+    }
+
+    @Test("a guest who adds to the cart signs in by code, comes back to the product, and it is added")
+    func guestSignsInToAdd() throws {
+        let h = try AppHarness()
+        let phone = "+15550004444"
+        var d = h.driver()
+        d.press(.char("/")); d.type("tea"); d.press(.enter, .enter)
+        #expect(d.lines[0].contains("Black tea"))
+        d.press(.enter)                                  // add as a guest
+        #expect(d.lines[0].contains("Sign in"))
+        d.type(phone); d.press(.enter)
+        #expect(d.text.contains("We sent a 6-digit code to \(phone)"))
+        #expect(d.text.contains("expires in 4:5") || d.text.contains("expires in 5:00"))
+        let code = try #require(h.code(for: phone))
+        d.type(code == "000000" ? "111111" : "000000")
+        #expect(d.text.contains("Wrong code"))
+        #expect(!d.session.isSignedIn)
+        d.type(code)
+        #expect(d.session.isSignedIn)
+        #expect(d.lines[0].contains("Black tea"), "back on the product page")
+        #expect(try h.shop.carts.cart(caller: d.session.caller).items.map(\.name) == ["Black tea"])
+    }
+
+    @Test("sign in by password from the sign-in screen")
+    func passwordSignIn() throws {
+        let h = try AppHarness()
+        _ = try h.shop.accounts.register(.init(username: "maya", email: "maya@example.com", password: "s3cret-pass", passwordConfirm: "s3cret-pass", firstName: "Maya", lastName: "Lee"), caller: .guest())
+        var d = h.driver()
+        d.press(.char("p"), .function(2))
+        d.type("maya"); d.press(.tab); d.type("wrong-pass"); d.press(.enter)
+        #expect(d.text.contains("Wrong login or password"))
+        d.press(.backTab, .tab)
+        for _ in 0..<10 { d.press(.backspace) }
+        d.type("s3cret-pass"); d.press(.enter)
+        #expect(d.session.user?.username == "maya")
+    }
+
+    @Test("the cart editor changes quantities and variants in place and removes lines")
+    func cartEditor() throws {
+        let h = try AppHarness()
+        let session = try h.customerSession()
+        _ = try h.shop.carts.add(productID: h.products["TEA"]!.id, quantity: 2, caller: session.caller)
+        _ = try h.shop.carts.add(productID: h.products["CAKE"]!.id, variantID: h.products["CAKE"]!.variants[0].id, quantity: 1, caller: session.caller)
+        var d = h.driver(session)
+        d.press(.char("c"), .up, .char("+"))
+        #expect(try h.shop.carts.cart(caller: session.caller).items.first { $0.productId == h.products["TEA"]!.id }?.quantity == 3)
+        d.press(.down, .char("v"))
+        #expect(d.text.contains("Chocolate cake (2 kg)"), "v switched the variant in place")
+        d.press(.delete)
+        #expect(try h.shop.carts.cart(caller: session.caller).items.count == 1)
+        #expect(d.text.contains("Total  13.50 USD"))
+    }
+
+    @Test("checkout places exactly one order even when Enter is pressed twice, and the cart empties")
+    func checkoutOnce() throws {
+        let h = try AppHarness()
+        let session = try h.customerSession()
+        _ = try h.shop.accounts.updateProfile(.init(firstName: "Maya", lastName: "Lee", address: "12 Elm Street"), caller: session.caller)
+        session.updateUser(try h.shop.accounts.profile(caller: session.caller))
+        _ = try h.shop.carts.add(productID: h.products["TEA"]!.id, quantity: 2, caller: session.caller)
+        var d = h.driver(session)
+        d.press(.char("c"), .enter, .enter)
+        #expect(d.text.contains("Review your order"))
+        d.press(.enter, .enter)
+        let orders = try h.shop.orders.list(caller: session.caller).items
+        #expect(orders.count == 1)
+        #expect(d.lines[0].contains("Order \(orders[0].number)"))
+        #expect(try h.shop.carts.cart(caller: session.caller).items.isEmpty)
+        #expect(try h.shop.catalog.product(id: h.products["TEA"]!.id, caller: session.caller).stock == 8)
+    }
+
+    @Test("checkout refuses missing details and says which field; the engine's field errors land on the field")
+    func checkoutValidation() throws {
+        let h = try AppHarness()
+        let session = try h.customerSession()
+        _ = try h.shop.carts.add(productID: h.products["TEA"]!.id, quantity: 1, caller: session.caller)
+        var d = h.driver(session)
+        d.press(.char("c"), .enter, .enter)
+        #expect(d.text.contains("First name is required"))
+        d.type("Maya"); d.press(.tab); d.type("Lee"); d.press(.tab, .tab, .tab); d.type("1 Main St"); d.press(.tab, .tab); d.type("2020-01-01"); d.press(.enter, .enter)
+        #expect(d.text.contains("Delivery date must be a date like"), "the engine's message, under the field")
+        #expect(try h.shop.orders.list(caller: session.caller).items.isEmpty)
+    }
+
+    @Test("order history shows the order; cancelling it from the detail puts stock back")
+    func historyAndCancel() throws {
+        let h = try AppHarness()
+        let session = try h.customerSession()
+        let order = try h.shop.orders.create(OrderRequest(items: [.init(productID: h.products["SANGAK"]!.id, quantity: 2)], contact: .sample), caller: session.caller)
+        var d = h.driver(session)
+        d.press(.char("o"))
+        #expect(d.text.contains(order.number) && d.text.contains("pending"))
+        d.press(.enter, .char("x"))
+        #expect(d.text.contains("Cancel order \(order.number)?"))
+        d.press(.char("y"))
+        #expect(d.text.contains("CANCELLED"))
+        #expect(try h.shop.catalog.product(id: h.products["SANGAK"]!.id, caller: session.caller).stock == 3)
+    }
+
+    @Test("profile edits are validated and saved; sign out returns to browsing as a guest")
+    func profile() throws {
+        let h = try AppHarness()
+        let session = try h.customerSession()
+        var d = h.driver(session)
+        d.press(.char("p"), .char("e"), .tab, .tab)
+        d.type("not-an-email"); d.press(.enter)
+        #expect(d.text.contains("Enter an email address like"))
+        for _ in 0..<12 { d.press(.backspace) }
+        d.type("maya@example.com"); d.press(.enter)
+        #expect(d.text.contains("Profile saved"))
+        #expect(try h.shop.accounts.profile(caller: session.caller).email == "maya@example.com")
+        d.press(.char("l"))
+        #expect(!session.isSignedIn)
+        #expect(d.lines[0].contains("guest"))
+    }
+
+    @Test("a customer pressing s is told the staff screens are for staff")
+    func staffGate() throws {
+        let h = try AppHarness()
+        var d = h.driver(try h.customerSession())
+        d.press(.char("s"))
+        #expect(d.lines[1].contains("Staff screens are for shop staff"))
+        #expect(d.lines[0].contains("Browse"))
+    }
+
+    @Test("? opens the help overlay with the screen's keys and the global ones; Esc closes it")
+    func help() throws {
+        let h = try AppHarness()
+        var d = h.driver()
+        d.press(.char("?"))
+        #expect(d.text.contains("Keys — Browse"))
+        #expect(d.text.contains("search") && d.text.contains("quit") && d.text.contains("cart"))
+        d.press(.escape)
+        #expect(!d.text.contains("Keys — Browse"))
+    }
+
+    @Test("below 80×24 a notice asks for a bigger terminal")
+    func tooSmall() throws {
+        let h = try AppHarness()
+        let text = h.driver(width: 60, height: 20).text
+        #expect(text.contains("60×20") && text.contains("80×24"))
+    }
+
+    @Test("engine errors appear in place, never as a crash: adding a sold-out item")
+    func soldOut() throws {
+        let h = try AppHarness()
+        var d = h.driver(try h.customerSession())
+        d.press(.char("/")); d.type("抹茶"); d.press(.enter, .enter, .enter)
+        #expect(d.text.contains("is out of stock"))
+    }
+}

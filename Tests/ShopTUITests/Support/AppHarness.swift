@@ -1,0 +1,90 @@
+import Foundation
+@testable import ShopEngine
+@testable import ShopTUI
+
+/// A store on a fresh temporary SQLite file with a few products, and a way to run the real
+/// `ShopApp` on a `TestBackend` with scripted keys (waits let engine effects land).
+final class AppHarness: @unchecked Sendable {
+    let directory: URL
+    let shop: Shop
+    let messages: String
+    private(set) var staff: SignIn!
+    var products: [String: Product] = [:]
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("shop-tui-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        messages = directory.appendingPathComponent("messages.jsonl").path
+        shop = try Shop(ShopConfiguration(databasePath: directory.appendingPathComponent("shop.sqlite").path, messages: .file(messages),
+                                          signinLimitPerMinute: 1000, passwordIterations: 1_000))
+        _ = try shop.admin.localSetRole(phone: "+15550009999", role: .staff)
+        staff = try shop.admin.localSignIn(phone: "+15550009999")
+        for (sku, name, price, stock) in [("TEA", "Black tea", 450, 10), ("SANGAK", "نان سنگک", 250, 3), ("MATCHA", "抹茶ラテ", 575, 0)] as [(String, String, Int64, Int64)] {
+            products[sku] = try shop.catalog.create(ProductDraft(sku: sku, name: name, category: "Shop", price: price, stock: stock), caller: staff.caller)
+        }
+        products["CAKE"] = try shop.catalog.create(ProductDraft(sku: "CAKE", name: "Chocolate cake", category: "Cakes",
+                                                              variants: [.init(name: "1 kg", price: 2400, stock: 2), .init(name: "2 kg", price: 4500, stock: 1)]), caller: staff.caller)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    /// The 6-digit code last sent to `phone`.
+    func code(for phone: String) -> String? {
+        guard let text = try? String(contentsOfFile: messages, encoding: .utf8) else { return nil }
+        let last = text.split(separator: "\n").last { $0.contains(phone) }
+        return last?.split(whereSeparator: { !$0.isNumber }).first { $0.count == 6 }.map(String.init)
+    }
+
+    /// A driver for the real `ShopApp` on a session (a guest unless given).
+    func driver(_ session: Session? = nil, width: Int = 100, height: Int = 30) -> AppDriver {
+        AppDriver(session: session ?? Session(shop: shop), width: width, height: height)
+    }
+
+    /// A signed-in customer session (through the engine's code flow).
+    func customerSession(_ phone: String = "+15550001111") throws -> Session {
+        let session = Session(shop: shop)
+        let request = try shop.accounts.requestCode(phone: phone, caller: .guest())
+        session.signedIn(try shop.accounts.verifyCode(requestID: request.requestId, code: code(for: phone)!, caller: .guest()))
+        return session
+    }
+}
+
+/// Drives `ShopApp` deterministically: each key goes through `update`, and every effect it
+/// starts runs to completion (its result fed back) before the next key — what the runner does,
+/// without timing. `screen` renders the current frame as text lines.
+struct AppDriver {
+    private(set) var app: ShopApp
+    let session: Session
+    let width: Int, height: Int
+
+    init(session: Session, width: Int, height: Int) {
+        self.session = session
+        self.width = width
+        self.height = height
+        app = ShopApp(session: session)
+        settle(app.update(.resize(width: width, height: height)))
+    }
+
+    mutating func press(_ keys: Key...) { for key in keys { settle(app.update(.key(key))) } }
+    mutating func type(_ text: String) { for ch in text { settle(app.update(.key(.char(ch)))) } }
+    mutating func tick() { settle(app.update(.tick)) }
+
+    private mutating func settle(_ effects: [Effect<AppMessage>]) {
+        var queue = effects
+        while !queue.isEmpty {
+            let message = queue.removeFirst().work()
+            queue += app.update(.message(message))
+        }
+    }
+
+    var lines: [String] {
+        var buffer = Buffer(area: Rect(width: width, height: height))
+        if TooSmallNotice().applies(to: buffer.area) {
+            TooSmallNotice().render(into: &buffer, area: buffer.area)
+        } else {
+            app.render(into: &buffer, area: buffer.area)
+        }
+        return buffer.lines
+    }
+    var text: String { lines.joined(separator: "\n") }
+}
