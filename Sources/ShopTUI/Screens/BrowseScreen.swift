@@ -16,6 +16,10 @@ struct BrowseScreen: Screen {
     private var list = ListState()
     private var loading = false
     private var version = 0
+    /// The query version whose results are on screen; behind `version` while a search is pending.
+    private var shownVersion = 0
+    /// Enter was pressed before the pending results arrived: open the first match when they do.
+    private var openWhenLoaded = false
     private var visibleRows = 15
 
     private struct Page: Sendable { let version: Int; let append: Bool; let result: Outcome<ProductPage> }
@@ -59,11 +63,16 @@ struct BrowseScreen: Screen {
         case .result(let page as Page):
             guard page.version == version else { return true } // an older query: ignore
             loading = false
+            shownVersion = version
             switch page.result {
             case .success(let result):
                 products = page.append ? products + result.items : result.items
                 nextCursor = result.nextCursor
                 if !page.append { list = ListState(selected: products.isEmpty ? nil : 0) }
+                if openWhenLoaded {
+                    openWhenLoaded = false
+                    act(.open, &context)
+                }
             case .failure(let error): context.fail(error)
             }
         case .result(let loaded as Categories):
@@ -85,6 +94,7 @@ struct BrowseScreen: Screen {
         switch key {
         case .enter, .down:
             searching = false
+            if shownVersion != version && !loading { reload(&context) } // don't wait for the pause
         case .escape:
             searching = false
             if !search.isEmpty { search.setText(""); reload(&context) }
@@ -106,6 +116,7 @@ struct BrowseScreen: Screen {
         case .pageUp: move(-visibleRows, &context)
         case .pageDown: move(visibleRows, &context)
         case .open:
+            if shownVersion != version { openWhenLoaded = true; return } // results still on their way
             if let i = list.selected, products.indices.contains(i) { context.go(.push(ProductScreen(productID: products[i].id, name: products[i].name))) }
         case .search: searching = true
         case .category:
