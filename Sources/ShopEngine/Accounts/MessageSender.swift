@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// A code or notice for a person, by SMS or email.
 public struct OutgoingMessage: Codable, Sendable, Equatable {
@@ -69,21 +66,27 @@ struct MessageSender: Sendable {
         guard written == data.count else { throw Self.failed }
     }
 
+    /// POSTs the message as JSON with `curl` (config on stdin: neither the gateway URL, which may
+    /// carry a key, nor the code shows in the process list). Not linking an HTTP client keeps every
+    /// TUI process — one per SSH customer — several MiB smaller.
     private func post(_ message: OutgoingMessage, to url: URL) throws {
-        var request = URLRequest(url: url, timeoutInterval: 10)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONEncoder().encode(message)
-        let status = Mutex<Int?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        let task = URLSession.shared.dataTask(with: request) { _, response, _ in
-            status.withLock { $0 = (response as? HTTPURLResponse)?.statusCode }
-            done.signal()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let body = String(decoding: try encoder.encode(message), as: UTF8.self)
+        func quoted(_ s: String) -> String {
+            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r") + "\""
         }
-        task.resume()
-        done.wait()
-        guard let code = status.withLock({ $0 }), (200..<300).contains(code) else { throw Self.failed }
+        let config = """
+        url = \(quoted(url.absoluteString))
+        request = "POST"
+        header = "Content-Type: application/json"
+        data-binary = \(quoted(body))
+        max-time = 10
+        fail
+        silent
+        """
+        guard Subprocess.run(["curl", "--config", "-", "--output", "/dev/null"], input: Data(config.utf8)) == 0 else { throw Self.failed }
     }
 }
 
-import Synchronization

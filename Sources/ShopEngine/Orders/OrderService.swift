@@ -252,15 +252,9 @@ public struct OrderService: Sendable {
         let text = Text.foldDigits(raw).trimmingCharacters(in: .whitespaces)
         if text.isEmpty { return "" }
         let invalid = ShopError.invalid("invalid_delivery_date", "Delivery date must be a date like 2026-12-24, today or later", field: "delivery_date")
-        let parts = text.split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { throw invalid }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let date = calendar.date(from: DateComponents(year: y, month: m, day: d)),
-              calendar.component(.day, from: date) == d, calendar.component(.month, from: date) == m else { throw invalid }
-        let today = calendar.startOfDay(for: Date(timeIntervalSince1970: TimeInterval(context.now)))
-        guard date >= today, date.timeIntervalSince(today) <= 366 * 86_400 else { throw invalid }
+        guard let date = CivilDate(text) else { throw invalid }
+        let today = CivilDate(utc: context.now).startUTC
+        guard date.startUTC >= today, date.startUTC - today <= 366 * 86_400 else { throw invalid }
         return text
     }
 

@@ -25,24 +25,14 @@ public struct ReportService: Sendable {
 
     /// Totals for one day (default today), for the dashboard and the cash-up report.
     public func day(_ day: String? = nil, caller: Caller) throws -> DaySummary {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .current
-        let start: Date
+        let date: CivilDate
         if let day {
-            let parts = day.split(separator: "-").compactMap { Int($0) }
-            guard parts.count == 3, let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else {
-                throw ShopError.invalid("invalid_day", "Day must look like 2026-11-21", field: "day")
-            }
-            start = date
+            guard let parsed = CivilDate(day) else { throw ShopError.invalid("invalid_day", "Day must look like 2026-11-21", field: "day") }
+            date = parsed
         } else {
-            start = calendar.startOfDay(for: Date(timeIntervalSince1970: TimeInterval(context.now)))
+            date = CivilDate(local: context.now)
         }
-        let from = Int64(start.timeIntervalSince1970)
-        let until = Int64(calendar.date(byAdding: .day, value: 1, to: start)!.timeIntervalSince1970)
-        let label = { () -> String in
-            let c = calendar.dateComponents([.year, .month, .day], from: start)
-            return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
-        }()
+        let from = date.startLocal, until = date.nextLocal.startLocal, label = date.description
         return try context.store.read { db in
             _ = try context.requireStaff(caller, db)
             let methods = try db.query("""

@@ -1,3 +1,4 @@
+import Foundation
 import ShopEngine
 
 /// What one terminal session shares across screens: the engine, who is signed in, and the
@@ -7,6 +8,9 @@ public final class Session {
     public private(set) var signIn: SignIn?
     public let clientAddress: String
     public let settings: SessionSettings
+
+    /// When the catalog first arrived on screen (wall clock), for the start-up benchmark.
+    public internal(set) var catalogShownAt: Date?
 
     public init(shop: Shop, clientAddress: String = "local", settings: SessionSettings = SessionSettings()) {
         self.shop = shop

@@ -79,6 +79,7 @@ public enum ShopCommand {
         let runner = Runner(program: app, backend: backend, options: runnerOptions)
         let reason = runner.run()
         backend.restore()
+        if let path = environment["SHOP_TUI_STATS"] { writeStats(path, runner: runner, session: session) }
         shop.store.close()
         switch reason {
         case .idleTimeout: print("Session ended after \(Int(idle / 60)) minutes without a key press. Your cart is saved.")
@@ -86,6 +87,20 @@ public enum ShopCommand {
         default: print("Thanks for visiting \(shop.storeName()). Your cart is saved.")
         }
         return 0
+    }
+
+    /// Figures for Benchmarks/tui: when the catalog was first shown, frames and their cost, peak memory.
+    static func writeStats(_ path: String, runner: Runner<ShopApp>, session: Session) {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let stats: [String: Any] = [
+            "catalog_shown_unix_ms": Int64((session.catalogShownAt?.timeIntervalSince1970 ?? 0) * 1000),
+            "first_frame_ms": (runner.firstFrameSeconds ?? 0) * 1000,
+            "frames": runner.framesDrawn,
+            "draw_ms_total": runner.drawSeconds * 1000,
+            "max_rss_kib": Int(usage.ru_maxrss),
+        ]
+        if let data = try? JSONSerialization.data(withJSONObject: stats, options: .sortedKeys) { try? data.write(to: URL(fileURLWithPath: path)) }
     }
 
     static func printError(_ message: String) {

@@ -74,19 +74,9 @@ struct ReceiptPrinter: Sendable {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         done.append("saved to \(path)")
         if let command = settings.receiptCommand, !command.isEmpty {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = command
-            let input = Pipe()
-            process.standardInput = input
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            input.fileHandleForWriting.write(Data(text.utf8))
-            try input.fileHandleForWriting.close()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw ShopError(.unavailable, "printer_failed", "The printer command \(command.joined(separator: " ")) failed (status \(process.terminationStatus)); the receipt was \(done[0])")
+            let status = Subprocess.run(command, input: Data(text.utf8))
+            guard status == 0 else {
+                throw ShopError(.unavailable, "printer_failed", "The printer command \(command.joined(separator: " ")) failed\(status.map { " (status \($0))" } ?? ""); the receipt was \(done[0])")
             }
             done.append("sent to \(command[0])")
         }

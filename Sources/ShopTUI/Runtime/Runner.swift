@@ -49,6 +49,8 @@ public final class Runner<P: Program> {
     /// Frames drawn so far, and how long the first one took (from `run()` to its flush).
     public private(set) var framesDrawn = 0
     public private(set) var firstFrameSeconds: Double?
+    /// Time spent rendering, diffing and sending frames, in total (for benchmarks).
+    public private(set) var drawSeconds: Double = 0
 
     private let inbox = EffectInbox<P.Message>()
     private let effectQueue = DispatchQueue(label: "shop.tui.effects", attributes: .concurrent)
@@ -128,6 +130,8 @@ public final class Runner<P: Program> {
     }
 
     private func draw() {
+        let started = ContinuousClock.now
+        defer { drawSeconds += seconds(ContinuousClock.now - started) }
         let area = Rect(width: size.width, height: size.height)
         var frame = Buffer(area: area)
         var cursor: (x: Int, y: Int)? = nil

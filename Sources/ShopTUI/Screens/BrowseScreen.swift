@@ -1,3 +1,4 @@
+import Foundation
 import ShopEngine
 
 /// The catalog: search as you type, category filter, sort, in-stock toggle, and paging through
@@ -69,6 +70,7 @@ struct BrowseScreen: Screen {
                 products = page.append ? products + result.items : result.items
                 nextCursor = result.nextCursor
                 if !page.append { list = ListState(selected: products.isEmpty ? nil : 0) }
+                if context.session.catalogShownAt == nil { context.session.catalogShownAt = Date() }
                 if openWhenLoaded {
                     openWhenLoaded = false
                     act(.open, &context)

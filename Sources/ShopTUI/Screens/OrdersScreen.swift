@@ -69,11 +69,7 @@ struct OrdersScreen: Screen {
         return true
     }
 
-    static func date(_ seconds: Int64) -> String {
-        let date = Date(timeIntervalSince1970: TimeInterval(seconds))
-        let c = Calendar.current.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
-    }
+    static func date(_ seconds: Int64) -> String { CivilDate.localTimestamp(seconds) }
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         let (top, rest) = area.splitTop(2)
