@@ -23,13 +23,24 @@ final class TmuxHarness {
             sh -c 'echo $$ > \(pidFile.path); exec env \(env.replacingOccurrences(of: "'", with: "")) \(Self.shopBinary.path) 2>\(statsFile.path)'; \
             echo EXIT:$?; \
             echo STTY: $(stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo|isig)$' | tr '\\n' ' '); \
-            sleep 600
+            exec sleep 120
             """
         try tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "sh", "-c", script])
+        panePID = pid_t((try tmux(["display-message", "-p", "#{pane_pid}"])).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    /// The shell in the pane; killed explicitly because it outlives `kill-server`.
+    private var panePID: pid_t?
+
     deinit {
+        // Only processes this harness started, checked by command line in case a pid was reused.
+        for (pid, name) in [(shopPID, "shop"), (panePID, "sleep")] {
+            guard let pid, let cmd = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8),
+                  cmd.contains(name) || cmd.hasPrefix("sh") else { continue }
+            kill(pid, SIGKILL)
+        }
         _ = try? tmux(["kill-server"])
+        unlink("/tmp/tmux-\(getuid())/\(socket)")   // the server leaves its socket behind when killed
         try? FileManager.default.removeItem(at: directory)
     }
 
