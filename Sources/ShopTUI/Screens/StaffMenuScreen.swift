@@ -13,6 +13,7 @@ struct StaffMenuScreen: Screen {
     mutating func start(_ context: inout ScreenContext) {
         let all: [Entry] = [
             Entry(name: "Quick sale", detail: "the counter: scan, take payment, print the receipt", adminOnly: false, demoOnly: false, make: { QuickSaleScreen() }),
+            Entry(name: "Products", detail: "catalog: search, add, edit, archive, stock ± and its ledger", adminOnly: false, demoOnly: false, make: { ProductsScreen() }),
             Entry(name: "Orders", detail: "all orders: filter, mark sent/delivered, payments, cancel", adminOnly: false, demoOnly: false, make: { OrdersScreen() }),
             Entry(name: "Orders to send", detail: "paid but not yet sent", adminOnly: false, demoOnly: false, make: { OrdersScreen(status: .paid) }),
         ]
