@@ -52,7 +52,7 @@ struct StaffBackOfficeTests {
         let lines = app.screen()
         #expect(lines.contains { $0.contains("Butter") && $0.contains("2 low") })
         #expect(lines.contains { $0.contains("Lemon tart") && $0.contains("inactive") })
-        #expect(lines.contains { $0.contains("Chocolate cake (2 sizes)") && $0.contains("6/3 low") })
+        #expect(lines.contains { $0.contains("Chocolate cake") && $0.contains("6/3 low") })
 
         app.press(.char("a"))
         app.type("PIE-APPLE"); app.press(.tab)
@@ -148,6 +148,7 @@ struct StaffBackOfficeTests {
         #expect(lines.contains { $0.contains("Cash") && $0.contains("2.75") })
         #expect(app.text.contains("Taken  11.75 USD"))
         #expect(lines.contains { $0.contains(order.number) && $0.contains("Sam Sample") })
+        #expect(!lines.contains { $0.contains(counter.number) })   // handed over at the counter
         #expect(lines.contains { $0.contains("Butter") && $0.hasSuffix(" ") })
         #expect(app.text.contains("Lemon tart"))
 

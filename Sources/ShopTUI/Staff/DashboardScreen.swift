@@ -39,7 +39,8 @@ struct DashboardScreen: Screen {
             case .success(let s): summary = s
             case .failure(let error): context.fail(error); return true
             }
-            if case .success(let orders) = loaded.awaiting { awaiting = orders }
+            // Counter sales leave with the customer: they are never on the packing list.
+            if case .success(let orders) = loaded.awaiting { awaiting = orders.filter { $0.channel != "counter" } }
             if case .success(let products) = loaded.low { low = products }
             list.select(list.selected ?? 0, count: awaiting.count)
         case .appeared: load(&context)

@@ -199,7 +199,7 @@ struct ProductsScreen: Screen {
             let stock = p.variants.isEmpty ? "\(p.stock)" : p.variants.map { "\($0.stock)" }.joined(separator: "/")
             return [p.sku, p.name + (p.variants.isEmpty ? "" : " (\(p.variants.count) sizes)"), p.category, currency.format(p.price), stock + (Self.isLow(p) ? " low" : ""), Self.status(p)]
         }
-        Table(columns: [.init("SKU", width: .length(12)), .init("Name", width: .fill(1)), .init("Category", width: .length(10)),
+        Table(columns: [.init("SKU", width: .length(14)), .init("Name", width: .fill(1)), .init("Category", width: .length(10)),
                         .numeric("Price", width: 9), .numeric("Stock", width: 10), .init("Status", width: .length(8))],
               rows: rows, emptyText: loading ? "Loading…" : search.isEmpty ? "No products yet — press a to add one" : "Nothing matches")
             .render(into: &buffer, area: rest, state: list)

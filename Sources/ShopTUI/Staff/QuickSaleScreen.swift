@@ -28,7 +28,7 @@ struct QuickSaleScreen: Screen {
 
     static let methods: [PaymentMethod] = [.cash, .card, .transfer]
 
-    private struct VariantPicker { let product: Product; let quantity: Int64; var list: ListState }
+    private struct VariantPicker { let product: Product; var quantity: Int64; var list: ListState }
     private struct CustomerFinder {
         var phone = TextFieldState(maxLength: 20, filter: .phone)
         var results: [User] = []
@@ -214,6 +214,8 @@ struct QuickSaleScreen: Screen {
         switch key {
         case .up: picker.list.moveSelection(by: -1, count: picker.product.variants.count)
         case .down: picker.list.moveSelection(by: 1, count: picker.product.variants.count)
+        case .char("+") where code.isEmpty: picker.quantity = min(999, picker.quantity + 1)
+        case .char("-") where code.isEmpty: picker.quantity = max(1, picker.quantity - 1)
         case .enter where !code.isEmpty:
             enqueue(&context)   // scanned while choosing: waits its turn
         case .enter:
@@ -477,7 +479,7 @@ struct QuickSaleScreen: Screen {
             return ListItem("\(name) \(currency.format(v.price).leftPadded(10))   \(v.stock <= 0 ? "sold out" : "\(v.stock) in stock")", style: v.stock <= 0 ? Theme.muted : .plain)
         }
         ListView(items: items).render(into: &buffer, area: Rect(x: inner.x, y: inner.y, width: inner.width, height: max(0, inner.height - 1)), state: picker.list)
-        buffer.setString(inner.x, inner.bottom - 1, "↑↓ Enter choose · Esc skip" + (picker.quantity > 1 ? " · ×\(picker.quantity)" : ""), style: Theme.muted, maxWidth: inner.width)
+        buffer.setString(inner.x, inner.bottom - 1, "↑↓ Enter choose · +/- quantity: \(picker.quantity) · Esc skip", style: Theme.muted, maxWidth: inner.width)
     }
 
     private func finderBox(_ area: Rect) -> Rect { area.centered(width: min(area.width, 60), height: min(area.height, 12)) }
