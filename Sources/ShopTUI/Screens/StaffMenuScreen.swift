@@ -12,8 +12,14 @@ struct StaffMenuScreen: Screen {
 
     mutating func start(_ context: inout ScreenContext) {
         let all: [Entry] = [
+            Entry(name: "Quick sale", detail: "the counter: scan, take payment, print the receipt", adminOnly: false, demoOnly: false, make: { QuickSaleScreen() }),
+            Entry(name: "Products", detail: "catalog: search, add, edit, archive, stock ± and its ledger", adminOnly: false, demoOnly: false, make: { ProductsScreen() }),
             Entry(name: "Orders", detail: "all orders: filter, mark sent/delivered, payments, cancel", adminOnly: false, demoOnly: false, make: { OrdersScreen() }),
             Entry(name: "Orders to send", detail: "paid but not yet sent", adminOnly: false, demoOnly: false, make: { OrdersScreen(status: .paid) }),
+            Entry(name: "Dashboard", detail: "today's takings, orders to send, low stock", adminOnly: false, demoOnly: false, make: { DashboardScreen() }),
+            Entry(name: "Cash-up", detail: "end of day: totals per payment method, printable", adminOnly: false, demoOnly: false, make: { CashUpScreen() }),
+            Entry(name: "Users", detail: "accounts: search, roles, activate/deactivate", adminOnly: true, demoOnly: false, make: { UsersScreen() }),
+            Entry(name: "Messages outbox", detail: "demo: the codes and messages kept instead of sent", adminOnly: false, demoOnly: true, make: { OutboxScreen() }),
         ]
         entries = all.filter { (!$0.adminOnly || context.session.isAdmin) && (!$0.demoOnly || context.session.settings.isDemo) }
     }

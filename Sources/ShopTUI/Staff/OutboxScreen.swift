@@ -1,0 +1,50 @@
+import ShopEngine
+
+/// Demo mode: the codes and messages the demo kept instead of sending them, newest first.
+struct OutboxScreen: Screen {
+    var title: String { "Messages outbox" }
+    private var messages: [AdminService.OutboxMessage] = []
+    private var list = ListState()
+    private var loading = true
+
+    private struct Loaded: Sendable { let result: Outcome<[AdminService.OutboxMessage]> }
+
+    var bindings: [KeyBinding] { [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move"), KeyBinding(keys: [.char("r")], help: "refresh")] }
+
+    mutating func start(_ context: inout ScreenContext) { load(&context) }
+
+    private func load(_ context: inout ScreenContext) {
+        let shop = context.shop, caller = context.caller
+        context.run { Loaded(result: Result { try shop.admin.outbox(limit: 100, caller: caller) }) }
+    }
+
+    mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
+        switch event {
+        case .result(let loaded as Loaded):
+            loading = false
+            switch loaded.result {
+            case .success(let items):
+                messages = items
+                list.select(list.selected ?? 0, count: items.count)
+            case .failure(let error): context.fail(error)
+            }
+        case .appeared: load(&context)
+        case .key(.up), .key(.char("k")): list.moveSelection(by: -1, count: messages.count)
+        case .key(.down), .key(.char("j")): list.moveSelection(by: 1, count: messages.count)
+        case .key(.char("r")): load(&context)
+        case .key: return false
+        default: break
+        }
+        return true
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, session: Session) {
+        let (tableArea, detail) = area.splitBottom(4)
+        let rows = messages.map { [OrdersScreen.date($0.createdAt), $0.channel, $0.to, $0.text.replacingOccurrences(of: "\n", with: " ")] }
+        Table(columns: [.init("When", width: .length(17)), .init("Via", width: .length(5)), .init("To", width: .length(18)), .init("Message", width: .fill(1))],
+              rows: rows, emptyText: loading ? "Loading…" : "No messages yet: sign-in codes appear here").render(into: &buffer, area: tableArea, state: list)
+        if let i = list.selected, messages.indices.contains(i) {
+            Paragraph(messages[i].text).render(into: &buffer, area: detail.inner(horizontal: 0, vertical: 0).splitTop(1).rest)
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import ShopEngine
+
+/// Adds a product, or edits one: every field, variants written as `name=price` separated by
+/// `;` (a new variant may add its starting stock: `3 kg=64.00=2`). Stock of an existing
+/// product changes only through a stock adjustment (the ledger), never here.
+struct ProductFormScreen: Screen {
+    let product: Product?
+    var title: String { product.map { "Edit \($0.name)" } ?? "New product" }
+    private var form: FormState
+    private var saving = false
+
+    init(product: Product?) {
+        self.product = product
+        var fields = [
+            FormField("sku", label: "SKU", input: TextFieldState(maxLength: 64)),
+            FormField("barcode", label: "Barcode", placeholder: "optional", input: TextFieldState(maxLength: 64)),
+            FormField("name", label: "Name", input: TextFieldState(maxLength: 200)),
+            FormField("description", label: "Description", placeholder: "optional", input: TextFieldState(maxLength: 5000)),
+            FormField("category", label: "Category", placeholder: "optional", input: TextFieldState(maxLength: 100)),
+            FormField("price", label: "Price", placeholder: "12.50 (empty with variants)", input: TextFieldState(maxLength: 16, filter: .decimal)),
+        ]
+        if product == nil { fields.append(FormField("stock", label: "Stock", placeholder: "0", input: TextFieldState(maxLength: 10, filter: .digits))) }
+        fields += [
+            FormField("active", label: "For sale", placeholder: "yes / no", input: TextFieldState(maxLength: 3)),
+            FormField("variants", label: "Variants", placeholder: "1 kg=24.00; 2 kg=45.00   (optional)", input: TextFieldState(maxLength: 2000)),
+        ]
+        form = FormState(fields)
+        form["active"].setText(product.map { $0.active ? "yes" : "no" } ?? "yes")
+    }
+
+    private struct Saved: Sendable { let result: Outcome<Product> }
+
+    var bindings: [KeyBinding] {
+        [KeyBinding(keys: [.tab], label: "Tab/↑↓", help: "next field"), KeyBinding(keys: [.enter], help: "save"), KeyBinding(keys: [.escape], help: "cancel")]
+    }
+    var capturesText: Bool { true }
+
+    mutating func start(_ context: inout ScreenContext) {
+        guard let product else { return }
+        let currency = context.session.currency
+        form["sku"].setText(product.sku)
+        form["barcode"].setText(product.barcode ?? "")
+        form["name"].setText(product.name)
+        form["description"].setText(product.description)
+        form["category"].setText(product.category)
+        if product.variants.isEmpty { form["price"].setText(Self.plain(product.price, currency)) }
+        form["variants"].setText(product.variants.map { "\($0.name)=\(Self.plain($0.price, currency))" }.joined(separator: "; "))
+    }
+
+    /// `1250` → `12.50`, without thousands separators, for editing.
+    static func plain(_ amount: Int64, _ currency: Currency) -> String {
+        currency.format(amount).replacingOccurrences(of: ",", with: "")
+    }
+
+    /// Parses `name=price[=stock]; …`, keeping the ids of variants that already exist (by name).
+    static func parseVariants(_ text: String, existing: [Product.Variant], currency: Currency) throws -> [VariantDraft] {
+        try text.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { part in
+            let pieces = part.split(separator: "=", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard (2...3).contains(pieces.count), !pieces[0].isEmpty, let price = currency.parseAmount(pieces[1]) else {
+                throw ShopError(.invalid, "invalid_variants", "Write variants as name=price; name=price (e.g. 1 kg=24.00), not \"\(part)\"", field: "variants")
+            }
+            var stock: Int64?
+            if pieces.count == 3 {
+                guard let n = Int64(pieces[2]), n >= 0 else { throw ShopError(.invalid, "invalid_variants", "Stock after the price must be a whole number: \"\(part)\"", field: "variants") }
+                stock = n
+            }
+            let id = existing.first { $0.name.lowercased() == pieces[0].lowercased() }?.id
+            return VariantDraft(id: id, name: pieces[0], price: price, stock: id == nil ? stock : nil)
+        }
+    }
+
+    mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
+        switch event {
+        case .result(let saved as Saved):
+            saving = false
+            switch saved.result {
+            case .success(let p):
+                context.say("\(p.name) saved", .success)
+                context.go(.pop)
+            case .failure(let error):
+                if let e = error as? ShopError, let field = e.field.map({ $0 == "variant_id" ? "variants" : $0 }), form.fields.contains(where: { $0.id == field }) {
+                    form.setError(e.message, for: field)
+                    form.focus(on: field)
+                }
+                context.fail(error)
+            }
+        case .key(.escape): return false
+        case .key(.enter): save(&context)
+        case .key(let key): _ = form.handle(key)
+        default: break
+        }
+        return true
+    }
+
+    private mutating func save(_ context: inout ScreenContext) {
+        guard !saving else { return }
+        form.clearErrors()
+        let currency = context.session.currency
+        let values = form
+        let text = { (id: String) in values[id].text.trimmingCharacters(in: .whitespaces) }
+        var price: Int64?
+        if !text("price").isEmpty {
+            guard let p = currency.parseAmount(text("price")) else { fail("Enter a price like \(currency.format(1250))", "price", &context); return }
+            price = p
+        }
+        let active: Bool
+        switch text("active").lowercased() {
+        case "yes", "y", "": active = true
+        case "no", "n": active = false
+        default: fail("Type yes or no", "active", &context); return
+        }
+        let variants: [VariantDraft]
+        do { variants = try Self.parseVariants(text("variants"), existing: product?.variants ?? [], currency: currency) } catch {
+            fail(ScreenContext.describe(error), "variants", &context); return
+        }
+        saving = true
+        let shop = context.shop, caller = context.caller
+        if let product {
+            let changes = ProductChanges(sku: text("sku"), barcode: text("barcode"), name: text("name"), description: form["description"].text,
+                                         category: text("category"), price: price, active: active,
+                                         variants: variants.isEmpty && product.variants.isEmpty ? nil : variants)
+            context.run { Saved(result: Result { try shop.catalog.update(id: product.id, changes, caller: caller) }) }
+        } else {
+            guard text("stock").isEmpty || Int64(text("stock")) != nil else { saving = false; fail("A whole number", "stock", &context); return }
+            let draft = ProductDraft(sku: text("sku"), barcode: text("barcode").isEmpty ? nil : text("barcode"), name: text("name"),
+                                     description: form["description"].text, category: text("category"), price: price,
+                                     stock: Int64(text("stock")), active: active, variants: variants.isEmpty ? nil : variants)
+            context.run { Saved(result: Result { try shop.catalog.create(draft, caller: caller) }) }
+        }
+    }
+
+    private mutating func fail(_ message: String, _ field: String, _ context: inout ScreenContext) {
+        form.setError(message, for: field)
+        form.focus(on: field)
+        context.say("Please fix the marked field", .error)
+    }
+
+    private func formArea(_ area: Rect) -> Rect { Rect(x: area.x, y: area.y + 2, width: min(area.width, 76), height: area.height - 2) }
+
+    func render(into buffer: inout Buffer, area: Rect, session: Session) {
+        let heading = product.map { "\($0.sku) · \(Self.statusText($0)) · \($0.stock) in stock (change it with s in the list)" } ?? "A new product: SKU and name are required"
+        buffer.setString(area.x, area.y, heading, style: Theme.title, maxWidth: area.width)
+        Form(labelWidth: 13).render(into: &buffer, area: formArea(area), state: form)
+        if saving { buffer.setString(area.x, area.bottom - 1, "Saving…", style: Theme.title) }
+    }
+
+    static func statusText(_ p: Product) -> String { ProductsScreen.status(p) }
+
+    func cursor(in area: Rect) -> (x: Int, y: Int)? { Form(labelWidth: 13).cursorPosition(area: formArea(area), state: form) }
+}

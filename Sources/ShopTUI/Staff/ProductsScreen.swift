@@ -1,0 +1,247 @@
+import ShopEngine
+
+/// The catalog for staff: every product (inactive and archived too) with its stock, low stock
+/// marked; search; add and edit; archive or delete (the engine decides which); stock changes
+/// with a reason, and each product's stock ledger.
+struct ProductsScreen: Screen {
+    var title: String { "Products" }
+    /// At or below this many units a product is marked as running low.
+    static let lowStock: Int64 = 3
+
+    private var products: [Product] = []
+    private var nextCursor: String?
+    private var list = ListState()
+    private var search = TextFieldState(maxLength: 100)
+    private var searching = false
+    private var loading = true
+    private var version = 0
+    private var adjusting: StockAdjustment?
+    private var confirmingRemoval = false
+
+    /// The stock change being entered: which variant (for products with variants), how much, why.
+    private struct StockAdjustment {
+        let product: Product
+        var variant: ListState
+        var choosingVariant: Bool
+        var form = FormState([
+            FormField("delta", label: "Change", placeholder: "+12 received, -2 broken", input: TextFieldState(maxLength: 11)),
+            FormField("reason", label: "Reason", placeholder: "delivery, breakage, count…", input: TextFieldState(maxLength: 200)),
+        ])
+        var variantID: Int64? { choosingVariant || product.variants.isEmpty ? nil : variant.selected.map { product.variants[$0].id } }
+    }
+
+    private struct Page: Sendable { let version: Int; let append: Bool; let result: Outcome<ProductPage> }
+    private struct Adjusted: Sendable { let result: Outcome<Product> }
+    private struct Removed: Sendable { let name: String; let result: Outcome<CatalogService.Removal> }
+
+    enum Action: Sendable { case up, down, search, add, edit, stock, history, remove }
+    static let keys: KeyMap<Action> = [
+        (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "move")),
+        (.down, KeyBinding(keys: [.down, .char("j")], help: "move down", showsInFooter: false)),
+        (.search, KeyBinding(keys: [.char("/")], help: "search")),
+        (.add, KeyBinding(keys: [.char("a")], help: "add")),
+        (.edit, KeyBinding(keys: [.enter, .char("e")], label: "Enter", help: "edit")),
+        (.stock, KeyBinding(keys: [.char("s"), .char("+")], help: "stock ±")),
+        (.history, KeyBinding(keys: [.char("l")], help: "ledger")),
+        (.remove, KeyBinding(keys: [.char("x"), .delete], label: "x", help: "archive/delete")),
+    ]
+
+    var bindings: [KeyBinding] {
+        if searching { return [KeyBinding(keys: [.enter], help: "done"), KeyBinding(keys: [.escape], help: "clear search")] }
+        if let adjusting {
+            return adjusting.choosingVariant
+                ? [KeyBinding(keys: [.up, .down], label: "↑↓", help: "variant"), KeyBinding(keys: [.enter], help: "choose"), KeyBinding(keys: [.escape], help: "cancel")]
+                : [KeyBinding(keys: [.tab], help: "next field"), KeyBinding(keys: [.enter], help: "save"), KeyBinding(keys: [.escape], help: "cancel")]
+        }
+        if confirmingRemoval { return [KeyBinding(keys: [.char("y")], help: "yes, remove it"), KeyBinding(keys: [.char("n")], help: "keep it")] }
+        return Self.keys.bindings
+    }
+    var capturesText: Bool { searching || (adjusting.map { !$0.choosingVariant } ?? false) }
+
+    mutating func start(_ context: inout ScreenContext) { load(&context) }
+
+    private mutating func load(_ context: inout ScreenContext, append: Bool = false) {
+        if !append { version += 1 }
+        loading = true
+        let shop = context.shop, caller = context.caller, version = self.version
+        let query = ProductQuery(text: search.text.isEmpty ? nil : search.text, sort: .name, limit: 50, cursor: append ? nextCursor : nil, includeInactive: true)
+        context.run { Page(version: version, append: append, result: Result { try shop.catalog.list(query, caller: caller) }) }
+    }
+
+    private var selected: Product? { list.selected.flatMap { products.indices.contains($0) ? products[$0] : nil } }
+
+    mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
+        switch event {
+        case .result(let page as Page):
+            guard page.version == version else { return true }
+            loading = false
+            switch page.result {
+            case .success(let result):
+                products = page.append ? products + result.items : result.items
+                nextCursor = result.nextCursor
+                if !page.append { list = ListState(selected: products.isEmpty ? nil : min(list.selected ?? 0, products.count - 1)) }
+            case .failure(let error): context.fail(error)
+            }
+        case .result(let adjusted as Adjusted):
+            switch adjusted.result {
+            case .success(let product):
+                adjusting = nil
+                context.say("Stock of \(product.name) is now \(product.stock)", .success)
+                load(&context)
+            case .failure(let error):
+                if let e = error as? ShopError, e.field == "delta" || e.field == "reason" { adjusting?.form.setError(e.message, for: e.field!) }
+                context.fail(error)
+            }
+        case .result(let removed as Removed):
+            switch removed.result {
+            case .success(.archived): context.say("\(removed.name) is archived: orders refer to it, so it is kept but no longer sold", .success)
+            case .success(.deleted): context.say("\(removed.name) deleted", .success)
+            case .failure(let error): context.fail(error)
+            }
+            load(&context)
+        case .appeared: load(&context)
+        case .key(let key):
+            if searching { return searchKey(key, &context) }
+            if adjusting != nil { adjustKey(key, &context); return true }
+            if confirmingRemoval {
+                confirmingRemoval = false
+                if key == .char("y"), let product = selected {
+                    let shop = context.shop, caller = context.caller
+                    context.run { Removed(name: product.name, result: Result { try shop.catalog.delete(id: product.id, caller: caller) }) }
+                }
+                return true
+            }
+            guard let action = Self.keys.action(for: key) else { return false }
+            switch action {
+            case .up: list.moveSelection(by: -1, count: products.count)
+            case .down:
+                list.moveSelection(by: 1, count: products.count)
+                if let i = list.selected, i >= products.count - 5, nextCursor != nil, !loading { load(&context, append: true) }
+            case .search: searching = true
+            case .add: context.go(.push(ProductFormScreen(product: nil)))
+            case .edit: if let product = selected { context.go(.push(ProductFormScreen(product: product))) }
+            case .stock:
+                guard let product = selected else { return true }
+                adjusting = StockAdjustment(product: product, variant: ListState(selected: 0), choosingVariant: !product.variants.isEmpty)
+            case .history: if let product = selected { context.go(.push(StockHistoryScreen(product: product))) }
+            case .remove: if selected != nil { confirmingRemoval = true }
+            }
+        default: break
+        }
+        return true
+    }
+
+    private mutating func searchKey(_ key: Key, _ context: inout ScreenContext) -> Bool {
+        switch key {
+        case .enter, .down: searching = false
+        case .escape:
+            searching = false
+            if !search.isEmpty { search.setText(""); load(&context) }
+        default:
+            let before = search.text
+            _ = search.handle(key)
+            if search.text != before { list = ListState(); load(&context) }
+        }
+        return true
+    }
+
+    private mutating func adjustKey(_ key: Key, _ context: inout ScreenContext) {
+        guard var adjusting else { return }
+        if key == .escape { self.adjusting = nil; return }
+        if adjusting.choosingVariant {
+            switch key {
+            case .up: adjusting.variant.moveSelection(by: -1, count: adjusting.product.variants.count)
+            case .down: adjusting.variant.moveSelection(by: 1, count: adjusting.product.variants.count)
+            case .enter: adjusting.choosingVariant = false
+            default: break
+            }
+            self.adjusting = adjusting
+            return
+        }
+        if key == .enter {
+            let text = adjusting.form["delta"].text.trimmingCharacters(in: .whitespaces)
+            let digits = text.hasPrefix("+") ? String(text.dropFirst()) : text
+            guard let delta = Int64(digits), delta != 0 else {
+                adjusting.form.setError("A whole number: +12 adds, -2 takes away", for: "delta")
+                self.adjusting = adjusting
+                return
+            }
+            guard !adjusting.form["reason"].text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                adjusting.form.setError("Say why: it goes into the stock ledger", for: "reason")
+                adjusting.form.focus(on: "reason")
+                self.adjusting = adjusting
+                return
+            }
+            let shop = context.shop, caller = context.caller, id = adjusting.product.id, variant = adjusting.variantID, reason = adjusting.form["reason"].text
+            context.run { Adjusted(result: Result { try shop.catalog.adjustStock(productID: id, variantID: variant, delta: delta, reason: reason, caller: caller) }) }
+        } else {
+            _ = adjusting.form.handle(key)
+        }
+        self.adjusting = adjusting
+    }
+
+    // MARK: - Render
+
+    static func isLow(_ product: Product) -> Bool {
+        product.isForSale && (product.variants.isEmpty ? product.stock <= lowStock : product.variants.contains { $0.stock <= lowStock })
+    }
+
+    static func status(_ product: Product) -> String { product.archived ? "archived" : product.active ? "active" : "inactive" }
+
+    func render(into buffer: inout Buffer, area: Rect, session: Session) {
+        let currency = session.currency
+        let (top, rest) = area.splitTop(2)
+        buffer.setString(top.x, top.y, "Search", style: searching ? Theme.title : Theme.muted)
+        TextField(placeholder: "/ to search name, SKU, barcode…", isFocused: searching).render(into: &buffer, area: Rect(x: top.x + 8, y: top.y, width: min(40, top.width - 8), height: 1), state: search)
+        let count = loading ? "loading…" : "\(products.count)\(nextCursor == nil ? "" : "+") products · low stock ≤ \(Self.lowStock) in red"
+        buffer.setString(top.right - TextWidth.of(count), top.y, count, style: Theme.muted)
+        let rows = products.map { p -> [String] in
+            let stock = p.variants.isEmpty ? "\(p.stock)" : p.variants.map { "\($0.stock)" }.joined(separator: "/")
+            return [p.sku, p.name + (p.variants.isEmpty ? "" : " (\(p.variants.count) sizes)"), p.category, currency.format(p.price), stock + (Self.isLow(p) ? " low" : ""), Self.status(p)]
+        }
+        Table(columns: [.init("SKU", width: .length(14)), .init("Name", width: .fill(1)), .init("Category", width: .length(10)),
+                        .numeric("Price", width: 9), .numeric("Stock", width: 10), .init("Status", width: .length(8))],
+              rows: rows, emptyText: loading ? "Loading…" : search.isEmpty ? "No products yet — press a to add one" : "Nothing matches")
+            .render(into: &buffer, area: rest, state: list)
+        let offset = list.visibleOffset(rows: rest.height - 1, count: products.count)
+        for (i, p) in products.enumerated() where Self.isLow(p) || !p.isForSale {
+            let y = rest.y + 1 + i - offset
+            guard y > rest.y, y < rest.bottom, list.selected != i else { continue }
+            if Self.isLow(p) { buffer.setStyle(Rect(x: rest.right - 19, y: y, width: 10, height: 1), Theme.error) }
+            if !p.isForSale { buffer.setStyle(Rect(x: rest.right - 8, y: y, width: 8, height: 1), Theme.muted) }
+        }
+        if confirmingRemoval, let p = selected {
+            Banner("Remove \(p.name)? Deleted if never ordered, archived otherwise. y = yes, n = no", kind: .error)
+                .render(into: &buffer, area: Rect(x: area.x, y: area.bottom - 1, width: area.width, height: 1))
+        }
+        if let adjusting { renderAdjustment(adjusting, into: &buffer, area: area) }
+    }
+
+    private func adjustBox(_ area: Rect) -> Rect { area.centered(width: min(area.width, 64), height: 12) }
+
+    private func renderAdjustment(_ a: StockAdjustment, into buffer: inout Buffer, area: Rect) {
+        let box = adjustBox(area)
+        buffer.fill(box)
+        Block(title: "Stock of \(a.product.name)").render(into: &buffer, area: box)
+        let inner = box.inner(1).inner(horizontal: 1, vertical: 0)
+        if a.choosingVariant {
+            buffer.setString(inner.x, inner.y, "Which variant?", style: Theme.title)
+            ListView(items: a.product.variants.map { "\($0.name) — \($0.stock) in stock" })
+                .render(into: &buffer, area: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: inner.height - 3), state: a.variant)
+        } else {
+            let variant = a.variantID.flatMap { id in a.product.variants.first { $0.id == id } }
+            buffer.setString(inner.x, inner.y, variant.map { "\($0.name): \($0.stock) in stock" } ?? "\(a.product.stock) in stock", style: Theme.title, maxWidth: inner.width)
+            Form(labelWidth: 9).render(into: &buffer, area: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: 4), state: a.form)
+            buffer.setString(inner.x, inner.bottom - 1, "Enter saves it to the stock ledger · Esc cancels", style: Theme.muted, maxWidth: inner.width)
+        }
+    }
+
+    func cursor(in area: Rect) -> (x: Int, y: Int)? {
+        if let adjusting, !adjusting.choosingVariant {
+            let inner = adjustBox(area).inner(1).inner(horizontal: 1, vertical: 0)
+            return Form(labelWidth: 9).cursorPosition(area: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: 4), state: adjusting.form)
+        }
+        guard searching else { return nil }
+        return TextField(isFocused: true).cursorPosition(area: Rect(x: area.x + 8, y: area.y, width: min(40, area.width - 8), height: 1), state: search)
+    }
+}

@@ -1,0 +1,104 @@
+import ShopEngine
+
+/// Admins only: people with accounts, searchable; change a role, activate or deactivate.
+/// The engine refuses everyone else, and refuses an admin demoting or deactivating themselves.
+struct UsersScreen: Screen {
+    var title: String { "Users" }
+    private var users: [User] = []
+    private var list = ListState()
+    private var search = TextFieldState(maxLength: 64)
+    private var searching = false
+    private var loading = true
+    private var version = 0
+
+    private struct Page: Sendable { let version: Int; let result: Outcome<AdminService.UserPage> }
+    private struct Changed: Sendable { let result: Outcome<User> }
+
+    var bindings: [KeyBinding] {
+        if searching { return [KeyBinding(keys: [.enter], help: "done"), KeyBinding(keys: [.escape], help: "clear")] }
+        return [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move"), KeyBinding(keys: [.char("/")], help: "search"),
+                KeyBinding(keys: [.char("r")], help: "change role"), KeyBinding(keys: [.char("a")], help: "activate/deactivate")]
+    }
+    var capturesText: Bool { searching }
+
+    mutating func start(_ context: inout ScreenContext) { load(&context) }
+
+    private mutating func load(_ context: inout ScreenContext) {
+        version += 1
+        loading = true
+        let shop = context.shop, caller = context.caller, version = self.version, query = search.isEmpty ? nil : search.text
+        context.run { Page(version: version, result: Result { try shop.admin.listUsers(query: query, limit: 100, caller: caller) }) }
+    }
+
+    private var selected: User? { list.selected.flatMap { users.indices.contains($0) ? users[$0] : nil } }
+
+    mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
+        switch event {
+        case .result(let page as Page):
+            guard page.version == version else { return true }
+            loading = false
+            switch page.result {
+            case .success(let p):
+                users = p.items
+                list.select(list.selected ?? 0, count: users.count)
+            case .failure(let error): context.fail(error)
+            }
+        case .result(let changed as Changed):
+            switch changed.result {
+            case .success(let user): context.say("\(user.displayName): \(user.role.rawValue), \(user.active ? "active" : "deactivated")", .success)
+            case .failure(let error): context.fail(error)
+            }
+            load(&context)
+        case .key(let key) where searching:
+            switch key {
+            case .enter, .down: searching = false
+            case .escape:
+                searching = false
+                if !search.isEmpty { search.setText(""); load(&context) }
+            default:
+                let before = search.text
+                _ = search.handle(key)
+                if before != search.text { load(&context) }
+            }
+        case .key(let key):
+            switch key {
+            case .up, .char("k"): list.moveSelection(by: -1, count: users.count)
+            case .down, .char("j"): list.moveSelection(by: 1, count: users.count)
+            case .char("/"): searching = true
+            case .char("r"):
+                guard let user = selected else { return true }
+                let roles = Role.allCases
+                let next = roles[((roles.firstIndex(of: user.role) ?? 0) + 1) % roles.count]
+                change(user, AdminService.UserChanges(role: next), &context)
+            case .char("a"):
+                guard let user = selected else { return true }
+                change(user, AdminService.UserChanges(active: !user.active), &context)
+            default: return false
+            }
+        default: break
+        }
+        return true
+    }
+
+    private func change(_ user: User, _ changes: AdminService.UserChanges, _ context: inout ScreenContext) {
+        let shop = context.shop, caller = context.caller
+        context.run { Changed(result: Result { try shop.admin.updateUser(id: user.id, changes, caller: caller) }) }
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, session: Session) {
+        let (top, rest) = area.splitTop(2)
+        buffer.setString(top.x, top.y, "Search", style: searching ? Theme.title : Theme.muted)
+        TextField(placeholder: "/ phone, name, username or email", isFocused: searching).render(into: &buffer, area: Rect(x: top.x + 8, y: top.y, width: min(40, top.width - 8), height: 1), state: search)
+        let rows = users.map { u -> [String] in
+            ["\(u.firstName) \(u.lastName)".trimmingCharacters(in: .whitespaces), u.phone ?? "", u.email ?? u.username ?? "", u.role.rawValue, u.active ? "active" : "off"]
+        }
+        Table(columns: [.init("Name", width: .fill(1)), .init("Phone", width: .length(16)), .init("Email / username", width: .fill(1)),
+                        .init("Role", width: .length(8)), .init("Status", width: .length(6))],
+              rows: rows, emptyText: loading ? "Loading…" : "Nobody matches").render(into: &buffer, area: rest, state: list)
+    }
+
+    func cursor(in area: Rect) -> (x: Int, y: Int)? {
+        guard searching else { return nil }
+        return TextField(isFocused: true).cursorPosition(area: Rect(x: area.x + 8, y: area.y, width: min(40, area.width - 8), height: 1), state: search)
+    }
+}

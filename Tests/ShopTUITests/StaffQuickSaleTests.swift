@@ -1,0 +1,177 @@
+import Foundation
+import Testing
+@testable import ShopTUI
+import ShopEngine
+
+@Suite("Staff: quick sale")
+struct StaffQuickSaleTests {
+    @Test("a counter sale by barcode with cash places the order, takes the stock and prints a receipt with the change")
+    func cashSaleByBarcode() throws {
+        let f = try StaffFixture()
+        let app = AppDriver(f.session(f.staff))
+        app.openStaff("Quick sale")
+        #expect(app.text.contains("Quick sale"))
+        app.scan("4006381333931")
+        app.press(.char("+"))                       // two loaves
+        #expect(app.text.contains("TOTAL  9.00 USD"))
+        app.press(.enter)                           // empty code: take payment
+        #expect(app.text.contains("Take payment"))
+        app.type("20")
+        #expect(app.text.contains("Change 11.00"))  // shown before it is taken
+        app.press(.enter)
+
+        let screen = app.text
+        #expect(screen.contains("CHANGE DUE  11.00"))
+        #expect(screen.contains("Sale S-000001 complete"))
+        let orders = try f.orders()
+        #expect(orders.count == 1)
+        #expect(orders[0].status == .paid && orders[0].channel == "counter" && orders[0].total == 900)
+        #expect(orders[0].items.map(\.quantity) == [2])
+        #expect(try f.stock(f.bread) == 8)
+
+        let receipt = try String(contentsOfFile: f.receiptDirectory + "/S-000001.txt", encoding: .utf8)
+        #expect(receipt.contains("2 × Sourdough bread"))
+        #expect(receipt.range(of: #"TOTAL USD +9\.00"#, options: .regularExpression) != nil)
+        #expect(receipt.range(of: #"Cash given +20\.00"#, options: .regularExpression) != nil)
+        #expect(receipt.range(of: #"Change +11\.00"#, options: .regularExpression) != nil)
+        #expect(screen.contains("2 × Sourdough bread"))   // the receipt is on screen too
+
+        // One key starts the next sale.
+        app.press(.enter)
+        #expect(app.text.contains("Nothing scanned yet"))
+        #expect(app.text.contains("TOTAL  0.00 USD"))
+    }
+
+    @Test("a split payment: part by card, the rest in cash, and the variant chosen from a list")
+    func splitPayment() throws {
+        let f = try StaffFixture()
+        let app = AppDriver(f.session(f.staff))
+        app.openStaff("Quick sale")
+        app.scan("CAKE-CHOC")
+        #expect(app.text.contains("Which Chocolate cake?"))
+        app.press(.down, .enter)                     // 2 kg
+        app.scan("BREAD-SD")
+        #expect(app.text.contains("Chocolate cake (2 kg)"))
+        #expect(app.text.contains("TOTAL  49.50 USD"))
+        app.press(.function(5))
+        app.press(.tab)                              // card
+        app.type("30")
+        app.press(.enter)
+        #expect(app.text.contains("Due 19.50 USD"))
+        #expect(app.text.contains("✓ Card 30.00"))
+        app.press(.backTab)                          // cash, exact: Enter on an empty amount
+        app.press(.enter)
+
+        #expect(app.text.contains("Sale S-000001 complete"))
+        let order = try #require(try f.orders().first)
+        #expect(order.status == .paid)
+        let payments = try f.shop.payments.list(orderID: order.id, caller: f.staff.caller).items
+        #expect(payments.map(\.method) == [.card, .cash])
+        #expect(payments.map(\.amount) == [3000, 1950])
+        #expect(payments.allSatisfy { $0.status == .completed })
+        #expect(try f.stock(f.cake, variant: "2 kg") == 2)
+    }
+
+    @Test("an out-of-stock scan is refused with a clear message, and a sale that runs short at checkout keeps its lines")
+    func outOfStock() throws {
+        let f = try StaffFixture()
+        let app = AppDriver(f.session(f.staff))
+        app.openStaff("Quick sale")
+        app.scan("12345670")
+        #expect(app.text.contains("✗ Lemon tart is out of stock"))
+        #expect(app.text.contains("Nothing scanned yet"))
+
+        app.scan("2*BUTTER")
+        app.press(.char("+"))                        // only 2 on the shelf
+        #expect(app.text.contains("Only 2 of Butter in stock"))
+        #expect(app.screen().contains { $0.contains("Butter") && $0.contains(" 2 ") })
+
+        // Someone else sells one meanwhile: checkout finds it short and nothing is lost.
+        _ = try f.shop.catalog.adjustStock(productID: f.butter.id, delta: -1, reason: "broken", caller: f.staff.caller)
+        app.press(.enter, .tab)
+        app.press(.enter)                            // card, the amount due
+        let screen = app.text
+        #expect(screen.contains("Not sold: Only 1 left of Butter"))
+        #expect(screen.contains("only 1 left"))
+        #expect(screen.contains("TOTAL  5.50 USD"))
+        #expect(try f.orders().isEmpty)
+        #expect(try f.stock(f.butter) == 1)
+
+        app.press(.char("-"), .enter, .enter)          // one butter, pay cash exact
+        #expect(app.text.contains("Sale S-000001 complete"))
+        #expect(try f.stock(f.butter) == 0)
+    }
+
+    @Test("codes scanned while a lookup runs are queued and added in order, and Enter then opens the payment")
+    func scansWhileLookingUp() throws {
+        let f = try StaffFixture()
+        let app = AppDriver(f.session(f.staff))
+        app.openStaff("Quick sale")
+        app.holdsEffects = true
+        app.scan("4006381333931")
+        app.scan("5000112637922")
+        app.scan("4006381333931")
+        app.press(.enter)                            // pay, before any lookup came back
+        #expect(app.pendingCount == 1)               // one lookup at a time; the rest wait
+        #expect(app.text.contains("Looking up 4006381333931… · 2 more waiting"))
+        app.settle()
+        let lines = app.screen()
+        let bread = try #require(lines.firstIndex { $0.contains("Sourdough bread") })
+        let butter = try #require(lines.firstIndex { $0.contains("Butter") })
+        #expect(bread < butter)
+        #expect(lines[bread].contains(" 2 ") && lines[butter].contains(" 1 "))
+        #expect(app.text.contains("Take payment"))
+        #expect(app.text.contains("Due 11.75 USD"))
+    }
+
+    @Test("the quick-sale screen at 80×24")
+    func snapshot() throws {
+        let f = try StaffFixture()
+        let app = AppDriver(f.session(f.staff))
+        app.openStaff("Quick sale")
+        app.scan("4006381333931")
+        app.scan("3*BUTTER")                         // refused: only 2
+        app.scan("CAKE-CHOC")
+        app.press(.enter)
+        app.type("500011")
+        expectGrid(app.screen(), [
+            " Shop › Quick sale",
+            " ✗ Only 2 of Butter in stock",
+            " Code  500011                                            Customer: walk-in (F2)",
+            " N*CODE adds N · Enter on an empty code (or F5) takes payment",
+            " Item                                  Qty      Price       Total Stock",
+            " Sourdough bread                         1       4.50        4.50 10 in stock",
+            " Chocolate cake (1 kg)                   1      24.00       24.00 6 in stock",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            " ──────────────────────────────────────────────────────────────────────────────",
+            " 2 items on 2 lines                                            TOTAL  28.50 USD",
+            "Enter add / pay  +/- qty  Del remove  F2 customer  F5 pay  Esc back  ? help",
+        ])
+    }
+
+    @Test("a cashier who lost the staff role sees the engine's refusal, and the sale stays on screen")
+    func demotedStaff() throws {
+        let f = try StaffFixture()
+        let app = AppDriver(f.session(f.staff))
+        app.openStaff("Quick sale")
+        app.scan("BREAD-SD")
+        _ = try f.shop.admin.localSetRole(phone: StaffFixture.staffPhone, role: .customer)
+        app.press(.enter, .enter)
+        #expect(app.text.contains("✗ You are not allowed to do this"))
+        #expect(app.text.contains("Sourdough bread"))
+        #expect(try f.shop.orders.list(caller: f.person("+15550100999", role: .admin).caller).items.isEmpty)
+    }
+}

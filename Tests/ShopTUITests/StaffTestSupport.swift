@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+@testable import ShopTUI
+import ShopEngine
+
+/// A shop on a fresh temporary database file (not `:memory:`) with a small catalog, a staff
+/// account, and a folder for receipts.
+final class StaffFixture {
+    let directory: URL
+    let shop: Shop
+    let staff: SignIn
+    let bread: Product
+    let butter: Product
+    let cake: Product
+    let tart: Product
+    var receiptDirectory: String { directory.appendingPathComponent("receipts").path }
+
+    static let staffPhone = "+15550100900"
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("shop-tui-staff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        shop = try Shop(ShopConfiguration(databasePath: directory.appendingPathComponent("shop.sqlite").path, messages: .outbox, passwordIterations: 1_000))
+        _ = try shop.admin.localSetRole(phone: Self.staffPhone, role: .staff)
+        staff = try shop.admin.localSignIn(phone: Self.staffPhone)
+        let caller = staff.caller
+        bread = try shop.catalog.create(ProductDraft(sku: "BREAD-SD", barcode: "4006381333931", name: "Sourdough bread", category: "Bread", price: 450, stock: 10), caller: caller)
+        butter = try shop.catalog.create(ProductDraft(sku: "BUTTER", barcode: "5000112637922", name: "Butter", category: "Dairy", price: 275, stock: 2), caller: caller)
+        cake = try shop.catalog.create(ProductDraft(sku: "CAKE-CHOC", barcode: "6260100000017", name: "Chocolate cake", category: "Cakes",
+                                                    variants: [VariantDraft(name: "1 kg", price: 2400, stock: 6), VariantDraft(name: "2 kg", price: 4500, stock: 3)]), caller: caller)
+        tart = try shop.catalog.create(ProductDraft(sku: "TART-LEM", barcode: "12345670", name: "Lemon tart", category: "Cakes", price: 300, stock: 0), caller: caller)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    /// A session signed in as `signIn` (nil: a guest), printing receipts into the fixture's folder.
+    func session(_ signIn: SignIn?, demo: Bool = false) -> Session {
+        var settings = SessionSettings(receiptDirectory: receiptDirectory)
+        if demo { settings.demoPeople = [] }
+        let session = Session(shop: shop, settings: settings)
+        if let signIn { session.signedIn(signIn) }
+        return session
+    }
+
+    /// Signs in someone with `role` (creating the account).
+    func person(_ phone: String, role: Role) throws -> SignIn {
+        _ = try shop.admin.localSetRole(phone: phone, role: role)
+        return try shop.admin.localSignIn(phone: phone)
+    }
+
+    func stock(_ product: Product, variant: String? = nil) throws -> Int64 {
+        let fresh = try shop.catalog.product(id: product.id, caller: staff.caller)
+        if let variant { return fresh.variants.first { $0.name == variant }!.stock }
+        return fresh.stock
+    }
+
+    func orders() throws -> [Order] { try shop.orders.list(caller: staff.caller).items }
+}
+
+/// Drives a `ShopApp` without a terminal: keys go to `update`; effects run at once, or wait in
+/// `pending` while `holdsEffects` is set (to press keys while lookups are still running).
+final class AppDriver {
+    private(set) var app: ShopApp
+    private var pending: [Effect<AppMessage>] = []
+    var holdsEffects = false
+
+    init(_ session: Session) {
+        app = ShopApp(session: session)
+        deliver(app.update(.resize(width: 80, height: 24)))
+    }
+
+    func press(_ keys: Key...) { for key in keys { deliver(app.update(.key(key))) } }
+    func type(_ text: String) { for ch in text { press(.char(ch)) } }
+    /// What a barcode scanner does: the digits, then Enter.
+    func scan(_ code: String) { type(code); press(.enter) }
+
+    var pendingCount: Int { pending.count }
+
+    /// Runs every waiting effect, and the effects their results start, until none is left.
+    func settle() {
+        while !pending.isEmpty {
+            let effect = pending.removeFirst()
+            pending += app.update(.message(effect.work()))
+        }
+    }
+
+    private func deliver(_ effects: [Effect<AppMessage>]) {
+        pending += effects
+        if !holdsEffects { settle() }
+    }
+
+    /// The whole terminal as text lines.
+    func screen(width: Int = 80, height: Int = 24) -> [String] {
+        var buffer = Buffer(area: Rect(width: width, height: height))
+        app.render(into: &buffer, area: buffer.area)
+        return buffer.lines
+    }
+
+    var text: String { screen().joined(separator: "\n") }
+
+    /// Opens the staff menu and the entry named `name` (with the keys a person would press).
+    func openStaff(_ name: String) {
+        press(.char("s"))
+        let lines = screen()
+        guard let header = lines.firstIndex(where: { $0.contains("What it is for") }),
+              let row = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(name + "  ") }) else {
+            Issue.record("no staff menu entry \(name):\n\(lines.joined(separator: "\n"))")
+            return
+        }
+        for _ in 0..<(row - header - 1) { press(.down) }
+        press(.enter)
+    }
+}
+
+/// Drives one `Screen` directly (no app around it): start, keys, effects run at once; the
+/// notice the screen would show is kept.
+struct ScreenDriver<S: Screen> {
+    var screen: S
+    let session: Session
+    var notice: (text: String, kind: Banner.Kind)?
+    var navigation: [Navigation] = []
+
+    init(_ screen: S, session: Session) {
+        self.screen = screen
+        self.session = session
+        var context = ScreenContext(session: session, screenID: 1)
+        self.screen.start(&context)
+        finish(context)
+    }
+
+    mutating func press(_ keys: Key...) {
+        for key in keys {
+            var context = ScreenContext(session: session, screenID: 1)
+            screen.handle(.key(key), &context)
+            finish(context)
+        }
+    }
+
+    mutating func type(_ text: String) { for ch in text { press(.char(ch)) } }
+
+    private mutating func finish(_ context: ScreenContext) {
+        if let n = context.notice { notice = n }
+        navigation += context.navigation
+        var effects = context.effects
+        while !effects.isEmpty {
+            let effect = effects.removeFirst()
+            guard case .screen(_, let payload) = effect.work() else { continue }
+            var next = ScreenContext(session: session, screenID: 1)
+            screen.handle(.result(payload), &next)
+            if let n = next.notice { notice = n }
+            navigation += next.navigation
+            effects += next.effects
+        }
+    }
+
+    func lines(width: Int = 78, height: Int = 21) -> [String] {
+        var buffer = Buffer(area: Rect(width: width, height: height))
+        screen.render(into: &buffer, area: buffer.area, session: session)
+        return buffer.lines
+    }
+
+    var text: String { lines().joined(separator: "\n") }
+}
