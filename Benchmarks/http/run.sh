@@ -1,29 +1,33 @@
 #!/usr/bin/env bash
-# HTTP core benchmark: nginx (static file) vs our server, GET /healthz, wrk -t2 -c50 -d5s.
+# HTTP API benchmark: our release shop-server on a 100,000-product database next to nginx serving
+# static files of the same size as each of our responses, in the same run.
 #
 # Usage: Benchmarks/http/run.sh
-#   SERVER_CMD  command that starts our server quietly on $PORT
-#               (default: release shop-server --port $PORT --http-only)
-#   DURATION    wrk duration (default 5s); CONNECTIONS (default 50); THREADS (default 2)
-# Needs: nginx (Debian nginx-light) and wrk: apt-get install -y nginx-light wrk
+#   PRODUCTS     products to seed (default 100000)
+#   WORKERS      space-separated --workers values to try; "default" = the server's default
+#                (default: "default 2 4")
+#   DURATION     wrk duration (default 5s); CONNECTIONS (default 50); THREADS (default 2)
+#   KEEP_WORK=1  keep the work directory (database, wrk outputs)
+# Needs: nginx (Debian nginx-light), wrk, curl, python3.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 DURATION="${DURATION:-5s}"
 CONNECTIONS="${CONNECTIONS:-50}"
 THREADS="${THREADS:-2}"
+PRODUCTS="${PRODUCTS:-100000}"
+WORKERS="${WORKERS:-default 2 4}"
 NGINX_PORT="${NGINX_PORT:-18081}"
 PORT="${PORT:-18082}"
-export PORT
+PHONE="+15550100200"
 
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 [ -x "$NGINX" ] || { echo "nginx not found (apt-get install -y nginx-light)" >&2; exit 1; }
 
-if [ -z "${SERVER_CMD:-}" ]; then
-    (cd "$ROOT" && swift build -c release --product shop-server >&2)
-    SERVER_CMD="$ROOT/.build/release/shop-server --port $PORT --http-only"
-fi
+(cd "$ROOT" && swift build -c release --product shop-server >&2 && swift build -c release --product shop-load >&2)
+SERVER="$ROOT/.build/release/shop-server"
+LOAD="$ROOT/.build/release/shop-load"
 
 WORK="$(mktemp -d)"
 NGINX_PID=""; SERVER_PID=""
@@ -35,11 +39,59 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Minimal nginx: one worker per core, static JSON file, no access log (ours is off too).
+DB="$WORK/shop.sqlite"
+MESSAGES="$WORK/messages.jsonl"
+echo "seeding $PRODUCTS products…" >&2
+"$LOAD" seed "$DB" "$PRODUCTS" >&2
+"$SERVER" users add --phone "$PHONE" --role customer --db "$DB" >&2
+
+wait_port() {
+    for _ in $(seq 1 200); do
+        curl -sf "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    echo "nothing answers on port $1" >&2; exit 1
+}
+
+start_server() { # $1 = workers ("default" or N)
+    local extra=()
+    [ "$1" != "default" ] && extra=(--workers "$1")
+    "$SERVER" --db "$DB" --port "$PORT" --quiet --messages "file:$MESSAGES" "${extra[@]}" 2>>"$WORK/server.stderr" &
+    SERVER_PID=$!
+    wait_port "$PORT"
+}
+stop_server() { kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=""; }
+
+# One server first: learn the response bodies (sizes) and get an access token by code.
+start_server default
+BASE="http://127.0.0.1:$PORT"
+PRODUCT_ID="$(curl -sf "$BASE/api/v1/products?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')"
+REQUEST_ID="$(curl -sf -H 'Content-Type: application/json' -d "{\"phone\":\"$PHONE\"}" "$BASE/api/v1/auth/otp/request" | python3 -c 'import json,sys; print(json.load(sys.stdin)["request_id"])')"
+CODE="$(python3 -c 'import json,re,sys; m=[json.loads(l) for l in open(sys.argv[1])][-1]; print(re.search(r"\d{6}", m["text"]).group(0))' "$MESSAGES")"
+ACCESS="$(curl -sf -H 'Content-Type: application/json' -d "{\"request_id\":\"$REQUEST_ID\",\"code\":\"$CODE\"}" "$BASE/api/v1/auth/otp/verify" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access"])')"
+# Access tokens live 15 minutes: enough for one run of this script.
+# Put one line in the cart so GET /cart does real work.
+curl -sf -o /dev/null -H 'Content-Type: application/json' -H "Authorization: Bearer $ACCESS" -d "{\"product_id\":$PRODUCT_ID,\"quantity\":1}" "$BASE/api/v1/cart/items"
+
+cat > "$WORK/auth.lua" <<LUA
+wrk.headers["Authorization"] = "Bearer $ACCESS"
+LUA
+
+NAMES=(healthz list detail cart)
+LABELS=("GET /healthz" "GET /api/v1/products?limit=20" "GET /api/v1/products/{id}" "GET /api/v1/cart (auth)")
+PATHS=("/healthz" "/api/v1/products?limit=20" "/api/v1/products/$PRODUCT_ID" "/api/v1/cart")
+
+# nginx: a static file per endpoint, of the same size as our body (our real body, so same bytes).
 mkdir -p "$WORK/html" "$WORK/logs"
-printf '{"status":"ok"}' > "$WORK/html/healthz"
-# nginx workers drop to an unprivileged user when started as root: let them read the file.
-chmod 755 "$WORK" "$WORK/html"; chmod 644 "$WORK/html/healthz"
+for i in "${!NAMES[@]}"; do
+    if [ "${NAMES[$i]}" = cart ]; then
+        curl -sf -H "Authorization: Bearer $ACCESS" "$BASE${PATHS[$i]}" > "$WORK/html/${NAMES[$i]}"
+    else
+        curl -sf "$BASE${PATHS[$i]}" > "$WORK/html/${NAMES[$i]}"
+    fi
+done
+stop_server
+chmod 755 "$WORK" "$WORK/html"; chmod 644 "$WORK/html/"*
 cat > "$WORK/nginx.conf" <<CONF
 worker_processes auto;
 daemon off;
@@ -54,35 +106,24 @@ http {
     uwsgi_temp_path $WORK/tmp_uwsgi;
     scgi_temp_path $WORK/tmp_scgi;
     keepalive_requests 1000000;
+    default_type application/json;
     server {
         listen 127.0.0.1:$NGINX_PORT;
         root $WORK/html;
-        location = /healthz { default_type application/json; }
     }
 }
 CONF
 "$NGINX" -p "$WORK" -c "$WORK/nginx.conf" 2>"$WORK/logs/stderr.log" &
 NGINX_PID=$!
-
-bash -c "exec $SERVER_CMD" >/dev/null 2>"$WORK/server.stderr" &
-SERVER_PID=$!
-
-wait_port() {
-    for _ in $(seq 1 100); do
-        curl -sf "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return 0
-        sleep 0.1
-    done
-    echo "nothing answers on port $1" >&2; exit 1
-}
 wait_port "$NGINX_PORT"
-wait_port "$PORT"
 
-# Prints "requests/s p99" for a wrk run; p99 normalised to milliseconds.
+# Prints "requests/s p99ms" for one wrk run. $1 = URL, $2 = output tag, $3 = optional lua script.
 measure() {
-    local out rps p99
-    out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$1/healthz")"
-    echo "$out" >"$WORK/wrk-$1.txt"
-    if grep -q "Non-2xx\|Socket errors" <<<"$out"; then grep "Non-2xx\|Socket errors" <<<"$out" | sed "s/^/  port $1: /" >&2; fi
+    local out rps p99 args=()
+    [ -n "${3:-}" ] && args=(-s "$3")
+    out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${args[@]}" "$1")"
+    echo "$out" >"$WORK/wrk-$2.txt"
+    if grep -q "Non-2xx\|Socket errors" <<<"$out"; then grep "Non-2xx\|Socket errors" <<<"$out" | sed "s/^/  $2: /" >&2; fi
     rps="$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"
     p99="$(awk '$1=="99%" {print $2}' <<<"$out")"
     p99="$(awk -v v="$p99" 'BEGIN {
@@ -93,12 +134,30 @@ measure() {
     echo "$rps $p99"
 }
 
-wrk -t"$THREADS" -c"$CONNECTIONS" -d1s "http://127.0.0.1:$PORT/healthz" >/dev/null   # warm-up
-read -r NGINX_RPS NGINX_P99 < <(measure "$NGINX_PORT")
-read -r SHOP_RPS SHOP_P99 < <(measure "$PORT")
+declare -A RPS P99
+for i in "${!NAMES[@]}"; do
+    read -r RPS[nginx,$i] P99[nginx,$i] < <(measure "http://127.0.0.1:$NGINX_PORT/${NAMES[$i]}" "nginx-${NAMES[$i]}")
+done
+for w in $WORKERS; do
+    start_server "$w"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d1s "http://127.0.0.1:$PORT/api/v1/products?limit=20" >/dev/null   # warm-up
+    for i in "${!NAMES[@]}"; do
+        lua=""; [ "${NAMES[$i]}" = cart ] && lua="$WORK/auth.lua"
+        read -r RPS[$w,$i] P99[$w,$i] < <(measure "http://127.0.0.1:$PORT${PATHS[$i]}" "shop-$w-${NAMES[$i]}" "$lua")
+    done
+    stop_server
+done
 
-printf '\nGET /healthz, wrk -t%s -c%s -d%s, %s cores\n' "$THREADS" "$CONNECTIONS" "$DURATION" "$(nproc)"
-printf '%-12s %14s %10s\n' "server" "requests/s" "p99 ms"
-printf '%-12s %14s %10s\n' "nginx" "$NGINX_RPS" "$NGINX_P99"
-printf '%-12s %14s %10s\n' "shop" "$SHOP_RPS" "$SHOP_P99"
-awk -v s="$SHOP_RPS" -v n="$NGINX_RPS" 'BEGIN { printf "ratio shop/nginx (requests/s): %.2f\n", s / n }'
+printf '\nshop-server (release, %s products) vs nginx (static file of the same size), wrk -t%s -c%s -d%s --latency, %s cores\n' \
+    "$PRODUCTS" "$THREADS" "$CONNECTIONS" "$DURATION" "$(nproc)"
+printf '%-32s %8s %-9s %12s %9s %7s\n' "endpoint" "bytes" "server" "requests/s" "p99 ms" "ratio"
+for i in "${!NAMES[@]}"; do
+    size="$(stat -c %s "$WORK/html/${NAMES[$i]}")"
+    printf '%-32s %8s %-9s %12s %9s %7s\n' "${LABELS[$i]}" "$size" "nginx" "${RPS[nginx,$i]}" "${P99[nginx,$i]}" "1.00"
+    for w in $WORKERS; do
+        ratio="$(awk -v s="${RPS[$w,$i]}" -v n="${RPS[nginx,$i]}" 'BEGIN { printf "%.2f", s / n }')"
+        label="shop w=$w"; [ "$w" = default ] && label="shop w=def"
+        printf '%-32s %8s %-9s %12s %9s %7s\n' "" "" "$label" "${RPS[$w,$i]}" "${P99[$w,$i]}" "$ratio"
+    done
+done
+echo "(w=def is the server's default, 4 × cores = $((4 * $(nproc))) workers; ratio = shop requests/s ÷ nginx requests/s)"
