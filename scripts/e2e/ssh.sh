@@ -166,6 +166,7 @@ check_forwarding() {
   "${SSH[@]}" "$@" -N -L "127.0.0.1:$lport:127.0.0.1:$H_PORT" "$(target)" </dev/null >"$H_TMP/out/$label-fwd.txt" 2>&1 &
   pid=$!
   H_PIDS+=("$pid")
+  disown "$pid"
   for ((i = 0; i < 100; i++)); do
     ss -Hltn "sport = :$lport" | grep -q . && break
     sleep 0.05

@@ -46,7 +46,7 @@ h_ok() { echo "ok - $*"; H_PASSED=$((H_PASSED + 1)); }
 h_not_ok() { echo "not ok - $*"; H_FAILED=$((H_FAILED + 1)); }
 h_skip() { echo "skip - $*"; H_SKIPPED=$((H_SKIPPED + 1)); }
 # Print a file or text as "#"-prefixed diagnostics.
-h_diag() { sed 's/^/#   /' | tail -n "${2:-15}"; }
+h_diag() { sed 's/^/#   /' | tail -n 15; }
 
 # --- temp area, free port, account ---------------------------------------------------------------
 h_make_tmp() {
@@ -184,6 +184,7 @@ h_cleanup() {
     fi
   fi
   if [[ -n $H_TMP && -d $H_TMP ]]; then
+    [[ -z ${SSH_BENCH_KEEP:-} ]] || SSH_E2E_KEEP=1
     if [[ ${SSH_E2E_KEEP:-0} == 1 ]]; then echo "# kept $H_TMP"; else rm -rf -- "$H_TMP"; fi
   fi
 }
