@@ -80,10 +80,11 @@ fits() { awk -v k="$1" -v n="$2" -v t="$GIB24_KB" 'BEGIN { if (n > 0 && k > 0) p
 mem_available_kb() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
 
 main() {
-  case "${1:-}" in -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+  case "${1:-}" in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
   [[ $(id -u) == 0 ]] || { echo "run as root (creates an account and starts sshd)" >&2; exit 2; }
   h_ensure_packages openssh-server openssh-client
   trap h_cleanup EXIT
+  trap 'exit 130' INT TERM HUP   # so the EXIT trap (cleanup) also runs when interrupted
   h_note_account "${SSH_BENCH_ACCOUNT:-shop-bench}"
   h_make_tmp bench
   H_PORT=$(h_free_port)

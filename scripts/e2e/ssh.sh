@@ -15,7 +15,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/ssh-harness.sh"
 
 usage() {
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
 }
 
 SHOP_BIN=${SHOP_BIN:-$H_FAKE_SHOP}
@@ -260,6 +260,53 @@ checks_keyed_mode() {
   check_forwarding keyed -o IdentitiesOnly=yes -i "$H_TMP/client/id_a"
 }
 
+# --- idle sessions ----------------------------------------------------------------------------------
+# ChannelTimeout (OpenSSH 9.2+) closes a session with no traffic; shortened here to 3 s.
+checks_idle_timeout() {
+  local -a common=("$@")
+  local i state_idle state_busy leftovers
+  if ! h_setup --mode open "${common[@]}" --channel-timeout 3s --start >"$H_TMP/out/setup-idle.txt" 2>&1; then
+    h_not_ok "setup.sh --channel-timeout 3s"; h_diag <"$H_TMP/out/setup-idle.txt"; return
+  fi
+  wait_listening
+  h_tmux_run idle-quiet "${SSH[@]}" "$(target)"
+  h_tmux_run idle-busy "${SSH[@]}" "$(target)"
+  if ! h_tmux_wait idle-quiet "$READY_RE" 10 || ! h_tmux_wait idle-busy "$READY_RE" 10; then
+    h_not_ok "idle: sessions did not start"; return
+  fi
+  # Type into one session every half second (no Enter); leave the other alone.
+  for ((i = 0; i < 14; i++)); do
+    h_tmux send-keys -t "main:=idle-busy" x
+    sleep 0.5
+  done
+  state_idle=$(h_tmux display-message -p -t "main:=idle-quiet" '#{pane_dead}')
+  state_busy=$(h_tmux display-message -p -t "main:=idle-busy" '#{pane_dead}')
+  if [[ $state_idle == 1 && $state_busy == 0 ]]; then
+    h_ok "idle: ChannelTimeout closes a session idle for 3 s and keeps an active one"
+  else
+    h_not_ok "idle: ChannelTimeout closes an idle session and keeps an active one (idle dead=$state_idle, busy dead=$state_busy)"
+  fi
+  leave_store idle-busy
+  h_tmux_wait_exit idle-busy 5 >/dev/null || true
+  sleep 0.3
+  leftovers=$(h_descendants "$(h_sshd_pid)" | wc -l)
+  if ((leftovers == 0)); then
+    h_ok "idle: no session or program process is left behind"
+  else
+    h_not_ok "idle: $leftovers processes left under sshd"; ps -o pid,user,args --ppid "$(h_sshd_pid)" | h_diag
+  fi
+}
+
+# sshd re-executes itself on SIGHUP: wait until it listens again.
+wait_listening() {
+  local i
+  for ((i = 0; i < 50; i++)); do
+    sleep 0.1
+    ss -Hltn "sport = :$H_PORT" | grep -q . && return 0
+  done
+  return 1
+}
+
 # --- journeys with the real TUI (TODO) -------------------------------------------------------------
 # Each journey drives the real `shop` over ssh in tmux. They are skipped with the fake program.
 # TODO(real TUI): fill these in once the screens and their key bindings exist.
@@ -300,6 +347,7 @@ main() {
   local started=$SECONDS cfg_sum
   h_ensure_packages openssh-server openssh-client sshpass tmux
   trap h_cleanup EXIT
+  trap 'exit 130' INT TERM HUP   # so the EXIT trap (cleanup) also runs when interrupted
   h_note_account "${SSH_E2E_ACCOUNT:-shop-e2e}"
   h_make_tmp e2e
   H_PORT=$(h_free_port)
@@ -343,13 +391,9 @@ main() {
   else
     h_not_ok "setup.sh (keyed mode)"; h_diag <"$H_TMP/out/setup-keyed.txt"; exit 1
   fi
-  # sshd re-executes itself on SIGHUP: wait until it listens again.
-  local i
-  for ((i = 0; i < 50; i++)); do
-    sleep 0.1
-    ss -Hltn "sport = :$H_PORT" | grep -q . && break
-  done
+  wait_listening
   checks_keyed_mode
+  checks_idle_timeout "${common[@]}"
 
   journey_purchase_over_ssh
   journey_two_concurrent_customers

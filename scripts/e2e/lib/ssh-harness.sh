@@ -92,7 +92,8 @@ h_client_opts() {
 }
 
 # --- tmux -----------------------------------------------------------------------------------------
-h_tmux() { tmux -L "$H_TMUX_SOCK" "$@"; }
+# The socket lives in the temp area (TMUX_TMPDIR), so nothing is left in /tmp/tmux-UID.
+h_tmux() { TMUX_TMPDIR="$H_TMP" tmux -L "$H_TMUX_SOCK" "$@"; }
 
 h_tmux_start() {
   H_TMUX_SOCK="shop-ssh-$$-$RANDOM"
@@ -165,8 +166,9 @@ h_cleanup() {
     mapfile -t -O "${#pids[@]}" pids < <(h_descendants "$pid")
     pids+=("$pid")
   done
-  # The tmux server (its panes' ssh clients die with it).
+  # The tmux server (its panes' ssh clients die with it): via its socket, then by pid.
   if [[ -n $H_TMUX_PID ]] && kill -0 "$H_TMUX_PID" 2>/dev/null; then
+    h_tmux kill-server 2>/dev/null || true
     mapfile -t -O "${#pids[@]}" pids < <(h_descendants "$H_TMUX_PID")
     pids+=("$H_TMUX_PID")
   fi
