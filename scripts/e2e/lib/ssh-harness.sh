@@ -46,7 +46,7 @@ h_ok() { echo "ok - $*"; H_PASSED=$((H_PASSED + 1)); }
 h_not_ok() { echo "not ok - $*"; H_FAILED=$((H_FAILED + 1)); }
 h_skip() { echo "skip - $*"; H_SKIPPED=$((H_SKIPPED + 1)); }
 # Print a file or text as "#"-prefixed diagnostics.
-h_diag() { sed 's/^/#   /' | tail -n 15; }
+h_diag() { grep -v '^[[:space:]]*$' | sed 's/^/#   /' | tail -n 15 || true; }
 
 # --- temp area, free port, account ---------------------------------------------------------------
 h_make_tmp() {
