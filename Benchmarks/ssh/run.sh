@@ -17,7 +17,8 @@
 #                   0 starts all at once, a login burst that MaxStartups may partly refuse)
 #   MAX_STARTUPS    sshd MaxStartups for the run (default: setup.sh's 50:30:200)
 #   READY_TIMEOUT   seconds to wait for all sessions (default 90)
-#   SSH_BENCH_ACCOUNT  account to create (default shop-bench)
+#   SSH_BENCH_ACCOUNT  account to create (default shop-bench-PID)
+#   SSH_BENCH_KEEP=1   keep the temp folder (session outputs, sshd log)
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -85,7 +86,7 @@ main() {
   h_ensure_packages openssh-server openssh-client
   trap h_cleanup EXIT
   trap 'exit 130' INT TERM HUP   # so the EXIT trap (cleanup) also runs when interrupted
-  h_note_account "${SSH_BENCH_ACCOUNT:-shop-bench}"
+  h_note_account "${SSH_BENCH_ACCOUNT:-shop-bench-$$}"
   h_make_tmp bench
   H_PORT=$(h_free_port)
   h_client_opts

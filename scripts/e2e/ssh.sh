@@ -8,7 +8,9 @@
 #   SHOP_ARGS         extra program arguments (e.g. "--demo")
 #   SHOP_READY_RE     regex that shows the store is on screen (default: the fake's
 #                     "SHOP STORE READY"; set it when SHOP_BIN is the real program)
-#   SSH_E2E_ACCOUNT   account to create and remove afterwards (default shop-e2e)
+#   SSH_E2E_ACCOUNT   account to create and remove afterwards (default shop-e2e-PID, so that
+#                     runs at the same time do not share one)
+#   SSH_E2E_KEEP=1    keep the temp folder (outputs, sshd log) for a look afterwards
 set -euo pipefail
 
 # shellcheck source=lib/ssh-harness.sh source-path=SCRIPTDIR
@@ -63,8 +65,10 @@ leave_store() {
 checks_open_mode() {
   local rc out status
 
+  local as_user=""
+  ((!IS_FAKE)) || as_user="user=$H_ACCOUNT "   # the fake also shows which account runs it
   check_store_session open-login "open: plain 'ssh $(target)' (no password, no prompt) shows the store" \
-    "user=$H_ACCOUNT " "${SSH[@]}" "$(target)"
+    "$as_user" "${SSH[@]}" "$(target)"
   if ((IS_FAKE)); then
     if h_tmux_screen open-login | grep -q "LANG=C.UTF-8"; then
       h_ok "open: the program gets LANG=C.UTF-8 (SetEnv)"
@@ -73,11 +77,14 @@ checks_open_mode() {
     fi
   fi
   leave_store open-login
-  if status=$(h_tmux_wait_exit open-login 10) && [[ $status == 0 ]]; then
+  if status=$(h_tmux_wait_exit open-login 15) && [[ $status == 0 ]]; then
     h_ok "open: leaving the store ends the ssh session cleanly (exit 0)"
   else
     h_not_ok "open: leaving the store ends the ssh session cleanly (status '${status:-still running}')"
     h_tmux_screen open-login | h_diag
+    # Which processes still hold the session (to tell a client, sshd or program hang apart).
+    ps -o pid,stat,user,args --ppid "$(h_sshd_pid)" | h_diag
+    h_descendants "$(h_sshd_pid)" | xargs -r ps -o pid,stat,user,wchan:20,args -p | h_diag
   fi
 
   if command -v sshpass >/dev/null; then
@@ -348,7 +355,7 @@ main() {
   h_ensure_packages openssh-server openssh-client sshpass tmux
   trap h_cleanup EXIT
   trap 'exit 130' INT TERM HUP   # so the EXIT trap (cleanup) also runs when interrupted
-  h_note_account "${SSH_E2E_ACCOUNT:-shop-e2e}"
+  h_note_account "${SSH_E2E_ACCOUNT:-shop-e2e-$$}"
   h_make_tmp e2e
   H_PORT=$(h_free_port)
   h_client_opts

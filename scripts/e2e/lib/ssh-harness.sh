@@ -125,12 +125,18 @@ h_tmux_wait() {
   return 1
 }
 
-# h_tmux_wait_exit NAME [SECONDS]: wait until the window's program ended; prints its status.
+# h_tmux_wait_exit NAME [SECONDS]: wait until the window's program ended; prints its exit
+# status ("signal" if it was killed). tmux marks a pane dead on end-of-output a moment before
+# it collects the exit status, so wait for the status too.
 h_tmux_wait_exit() {
-  local name=$1 limit=${2:-10} i state
+  local name=$1 limit=${2:-10} i dead_since=-1 state
   for ((i = 0; i < limit * 20; i++)); do
     state=$(h_tmux display-message -p -t "main:=$name" '#{pane_dead} #{pane_dead_status}' 2>/dev/null) || return 1
-    if [[ $state == 1* ]]; then echo "${state#1 }"; return 0; fi
+    if [[ $state == "1 "?* ]]; then echo "${state#1 }"; return 0; fi
+    if [[ $state == 1* ]]; then
+      ((dead_since >= 0)) || dead_since=$i
+      if ((i - dead_since > 20)); then echo "signal"; return 0; fi
+    fi
     sleep 0.05
   done
   return 1
