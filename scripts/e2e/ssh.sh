@@ -286,12 +286,12 @@ checks_idle_timeout() {
     h_tmux send-keys -t "main:=idle-busy" x
     sleep 0.5
   done
-  state_idle=$(h_tmux display-message -p -t "main:=idle-quiet" '#{pane_dead}')
-  state_busy=$(h_tmux display-message -p -t "main:=idle-busy" '#{pane_dead}')
-  if [[ $state_idle == 1 && $state_busy == 0 ]]; then
+  state_idle=$(h_tmux_wait_exit idle-quiet 1) || state_idle=running
+  state_busy=$(h_tmux_wait_exit idle-busy 0) || state_busy=running
+  if [[ $state_idle != running && $state_busy == running ]]; then
     h_ok "idle: ChannelTimeout closes a session idle for 3 s and keeps an active one"
   else
-    h_not_ok "idle: ChannelTimeout closes an idle session and keeps an active one (idle dead=$state_idle, busy dead=$state_busy)"
+    h_not_ok "idle: ChannelTimeout closes an idle session and keeps an active one (idle: $state_idle, busy: $state_busy)"
   fi
   leave_store idle-busy
   h_tmux_wait_exit idle-busy 5 >/dev/null || true

@@ -104,13 +104,16 @@ h_tmux_start() {
   h_tmux set-option -g history-limit 2000
 }
 
-# h_tmux_run NAME WORDS... : run a command (quoted safely) in a new window called NAME.
+# h_tmux_run NAME WORDS... : run a command (quoted safely) in a new window called NAME. When it
+# ends, the window shows "[exit N]" (more dependable than tmux's own pane_dead_status, which
+# tmux sets only once it has reaped the process).
 h_tmux_run() {
   local name=$1
   shift
   local cmd
   cmd=$(printf '%q ' "$@")
-  h_tmux new-window -d -t main -n "$name" "$cmd"
+  # (A full-screen program cut off may leave the cursor mid-line: start on a fresh line.)
+  h_tmux new-window -d -t main -n "$name" "$cmd; printf '\\r\\n[exit %d]\\n' \$?"
 }
 
 h_tmux_screen() { h_tmux capture-pane -p -J -S -200 -t "main:=$1" 2>/dev/null || true; }
@@ -125,21 +128,15 @@ h_tmux_wait() {
   return 1
 }
 
-# h_tmux_wait_exit NAME [SECONDS]: wait until the window's program ended; prints its exit
-# status ("signal" if it was killed). tmux marks a pane dead on end-of-output a moment before
-# it collects the exit status, so wait for the status too.
+# h_tmux_wait_exit NAME [SECONDS]: wait until the window's program ended; prints its status.
 h_tmux_wait_exit() {
-  local name=$1 limit=${2:-10} i dead_since=-1 state
-  for ((i = 0; i < limit * 20; i++)); do
-    state=$(h_tmux display-message -p -t "main:=$name" '#{pane_dead} #{pane_dead_status}' 2>/dev/null) || return 1
-    if [[ $state == "1 "?* ]]; then echo "${state#1 }"; return 0; fi
-    if [[ $state == 1* ]]; then
-      ((dead_since >= 0)) || dead_since=$i
-      if ((i - dead_since > 20)); then echo "signal"; return 0; fi
-    fi
+  local name=$1 limit=${2:-10} i status
+  for ((i = 0; ; i++)); do   # looks at least once, even with SECONDS=0
+    status=$(h_tmux_screen "$name" | sed -n 's/.*\[exit \([0-9]*\)\].*/\1/p' | tail -n 1)
+    if [[ -n $status ]]; then echo "$status"; return 0; fi
+    ((i < limit * 20)) || return 1
     sleep 0.05
   done
-  return 1
 }
 
 # --- cleanup (everything by process id) -------------------------------------------------------------
