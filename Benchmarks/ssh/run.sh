@@ -61,17 +61,20 @@ percentile() {
   sort -n | awk -v p="$1" '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit } r = int((p / 100) * NR + 0.999999); if (r < 1) r = 1; print v[r] }'
 }
 
-# "pss_kb rss_kb" summed over the given pids.
+# "pss_kb rss_kb pte_kb" summed over the given pids (PTE: page tables, kernel memory that
+# PSS/RSS do not include).
 mem_of() {
-  local pid pss=0 rss=0 p r
+  local pid pss=0 rss=0 pte=0 p r t
   for pid in "$@"; do
     [[ -r /proc/$pid/smaps_rollup ]] || continue
-    p=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
-    r=$(awk '/^Rss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
+    p=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || true)
+    r=$(awk '/^Rss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || true)
+    t=$(awk '/^VmPTE:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
     pss=$((pss + ${p:-0}))
     rss=$((rss + ${r:-0}))
+    pte=$((pte + ${t:-0}))
   done
-  echo "$pss $rss"
+  echo "$pss $rss $pte"
 }
 
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
@@ -111,7 +114,7 @@ main() {
   avail_before=$(mem_available_kb)
   started=$EPOCHREALTIME
   for ((i = 1; i <= N; i++)); do
-    session "$i" &
+    session "$i" 2>>"$H_TMP/sessions/shell-errors" &
     H_PIDS+=("$!")
     disown "$!"   # ended by pid at cleanup; no "Terminated" job notices
     ((STAGGER_MS == 0)) || sleep "$(awk -v m="$STAGGER_MS" 'BEGIN { print m / 1000 }')"
@@ -143,10 +146,10 @@ main() {
     comm=$(cat "/proc/$pid/comm" 2>/dev/null) || continue
     if [[ $comm == sshd ]]; then sshd_procs+=("$pid"); else shop_procs+=("$pid"); fi
   done
-  local sshd_pss sshd_rss shop_pss shop_rss master_pss master_rss avail_after
-  read -r sshd_pss sshd_rss <<<"$(mem_of "${sshd_procs[@]}")"
-  read -r shop_pss shop_rss <<<"$(mem_of "${shop_procs[@]}")"
-  read -r master_pss master_rss <<<"$(mem_of "$sshd_pid")"
+  local sshd_pss sshd_rss sshd_pte shop_pss shop_rss shop_pte master_pss master_rss master_pte avail_after
+  read -r sshd_pss sshd_rss sshd_pte <<<"$(mem_of "${sshd_procs[@]}")"
+  read -r shop_pss shop_rss shop_pte <<<"$(mem_of "${shop_procs[@]}")"
+  read -r master_pss master_rss master_pte <<<"$(mem_of "$sshd_pid")"
   avail_after=$(mem_available_kb)
   local avail_drop=$((avail_before - avail_after))
 
@@ -162,22 +165,30 @@ main() {
   p95=$(printf '%s\n' "${times[@]}" | percentile 95)
   max=$(printf '%s\n' "${times[@]}" | percentile 100)
 
-  local both_pss=$((sshd_pss + shop_pss)) both_rss=$((sshd_rss + shop_rss))
+  local both_pss=$((sshd_pss + shop_pss)) both_rss=$((sshd_rss + shop_rss)) both_pte=$((sshd_pte + shop_pte))
+  local fmt='%-26s %10s %10s %10s %13s %13s %13s\n'
   echo
   printf '%-44s %s\n' "sessions showing the store" "$ready of $N (failed: $((N - ready)), all ready after ${all_ready_s} s)"
   printf '%-44s %s\n' "login time, ssh start -> first output" "median ${median} ms, p95 ${p95} ms, max ${max} ms"
   printf '%-44s %s\n' "processes" "${#sshd_procs[@]} sshd session, ${#shop_procs[@]} program"
   echo
-  printf '%-26s %12s %12s %14s %14s\n' "memory" "PSS MiB" "RSS MiB" "PSS/session" "RSS/session"
-  printf '%-26s %12s %12s %14s %14s\n' "sshd listener" "$(mib "$master_pss")" "$(mib "$master_rss")" "" ""
-  printf '%-26s %12s %12s %14s %14s\n' "sshd session processes" "$(mib "$sshd_pss")" "$(mib "$sshd_rss")" "$(per "$sshd_pss" "$ready")" "$(per "$sshd_rss" "$ready")"
-  printf '%-26s %12s %12s %14s %14s\n' "program processes" "$(mib "$shop_pss")" "$(mib "$shop_rss")" "$(per "$shop_pss" "$ready")" "$(per "$shop_rss" "$ready")"
-  printf '%-26s %12s %12s %14s %14s\n' "sshd + program" "$(mib "$both_pss")" "$(mib "$both_rss")" "$(per "$both_pss" "$ready")" "$(per "$both_rss" "$ready")"
-  printf '%-26s %12s %12s %14s %14s\n' "MemAvailable drop (noisy)" "$(mib "$avail_drop")" "" "$(per "$avail_drop" "$ready")" ""
+  # shellcheck disable=SC2059  # the format is ours
+  {
+    printf "$fmt" "memory (MiB)" "PSS" "RSS" "pagetab" "PSS/session" "RSS/session" "PSS+PT/sess."
+    printf "$fmt" "sshd listener" "$(mib "$master_pss")" "$(mib "$master_rss")" "$(mib "$master_pte")" "" "" ""
+    printf "$fmt" "sshd session processes" "$(mib "$sshd_pss")" "$(mib "$sshd_rss")" "$(mib "$sshd_pte")" \
+      "$(per "$sshd_pss" "$ready")" "$(per "$sshd_rss" "$ready")" "$(per $((sshd_pss + sshd_pte)) "$ready")"
+    printf "$fmt" "program processes" "$(mib "$shop_pss")" "$(mib "$shop_rss")" "$(mib "$shop_pte")" \
+      "$(per "$shop_pss" "$ready")" "$(per "$shop_rss" "$ready")" "$(per $((shop_pss + shop_pte)) "$ready")"
+    printf "$fmt" "sshd + program" "$(mib "$both_pss")" "$(mib "$both_rss")" "$(mib "$both_pte")" \
+      "$(per "$both_pss" "$ready")" "$(per "$both_rss" "$ready")" "$(per $((both_pss + both_pte)) "$ready")"
+    printf "$fmt" "MemAvailable drop (noisy)" "$(mib "$avail_drop")" "" "" "$(per "$avail_drop" "$ready")" "" ""
+  }
   echo
-  printf '%-44s %s\n' "sessions on a 24 GiB machine (by PSS)" "$(fits "$both_pss" "$ready")"
+  printf '%-44s %s\n' "sessions on a 24 GiB machine (PSS+pagetab)" "$(fits $((both_pss + both_pte)) "$ready")"
   printf '%-44s %s\n' "sessions on a 24 GiB machine (by RSS)" "$(fits "$both_rss" "$ready")"
-  echo "# PSS counts shared pages fractionally (the fair per-session cost); RSS counts them fully."
+  echo "# PSS counts shared pages fractionally (the fair per-session cost); RSS counts them fully.
+# 24 GiB figures use all 24 GiB for sessions (no room kept for the OS, page cache, shop-server)."
   echo "# MemAvailable drop: whole machine, so it includes the ssh clients, kernel buffers and any other
 # work running meanwhile; a sanity check only."
   local refused
