@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Memory and login-time benchmark of the storefront over OpenSSH.
+#
+# Starts a private sshd (scripts/ssh/setup.sh, open mode) on a free loopback port, opens N
+# concurrent idle customer sessions (`ssh -tt`, stdin held open), waits until every one shows
+# the store, then reports login times and the real memory (PSS, and RSS) of the sshd session
+# processes and of the storefront processes, per session, and how many sessions would fit in
+# 24 GiB. Everything it starts is ended by process id; the account it creates is removed.
+#
+# Environment:
+#   N               concurrent sessions (default 100)
+#   SHOP_BIN        program to serve (default scripts/e2e/lib/fake-shop.sh)
+#   SHOP_ARGS       extra program arguments (e.g. "--demo --idle-timeout 3600")
+#   SHOP_READY_RE   regex meaning "the store is on screen" (default: the fake's "SHOP STORE
+#                   READY"; for the real program use text of its first screen)
+#   STAGGER_MS      pause between session starts (default 20: a ramp of ~50 logins/s;
+#                   0 starts all at once, a login burst that MaxStartups may partly refuse)
+#   MAX_STARTUPS    sshd MaxStartups for the run (default: setup.sh's 50:30:200)
+#   READY_TIMEOUT   seconds to wait for all sessions (default 90)
+#   SSH_BENCH_ACCOUNT  account to create (default shop-bench-PID)
+#   SSH_BENCH_KEEP=1   keep the temp folder (session outputs, sshd log)
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../../scripts/e2e/lib/ssh-harness.sh source-path=SCRIPTDIR
+source "$BENCH_DIR/../../scripts/e2e/lib/ssh-harness.sh"
+
+N=${N:-100}
+SHOP_BIN=${SHOP_BIN:-$H_FAKE_SHOP}
+SHOP_ARGS=${SHOP_ARGS:-}
+STAGGER_MS=${STAGGER_MS:-20}
+READY_TIMEOUT=${READY_TIMEOUT:-90}
+if [[ $(realpath "$SHOP_BIN") == "$(realpath "$H_FAKE_SHOP")" ]]; then
+  READY_RE=${SHOP_READY_RE:-SHOP STORE READY}
+else
+  READY_RE=${SHOP_READY_RE:?set SHOP_READY_RE to text on the first screen of the real program}
+fi
+readonly GIB24_KB=$((24 * 1024 * 1024))
+
+# One customer session: ssh with a pty, stdin = the held-open fifo (fd 3). Records the start
+# time, the time of the first byte of output, and all output.
+session() {
+  local i=$1 dir=$H_TMP/sessions
+  echo "$EPOCHREALTIME" >"$dir/t0.$i"
+  TERM=xterm-256color "${SSH[@]}" -tt "$H_ACCOUNT@127.0.0.1" <&3 2>"$dir/err.$i" |
+    {
+      head -c 1 >"$dir/out.$i"
+      echo "$EPOCHREALTIME" >"$dir/t1.$i"
+      cat >>"$dir/out.$i"
+    }
+}
+
+# Milliseconds between t0.i and t1.i.
+login_ms() {
+  local dir=$H_TMP/sessions
+  awk -v a="$(<"$dir/t0.$1")" -v b="$(<"$dir/t1.$1")" 'BEGIN { printf "%.0f\n", (b - a) * 1000 }'
+}
+
+# p-th percentile (nearest rank) of numbers on stdin.
+percentile() {
+  sort -n | awk -v p="$1" '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit } r = int((p / 100) * NR + 0.999999); if (r < 1) r = 1; print v[r] }'
+}
+
+# "pss_kb rss_kb pte_kb" summed over the given pids (PTE: page tables, kernel memory that
+# PSS/RSS do not include).
+mem_of() {
+  local pid pss=0 rss=0 pte=0 p r t
+  for pid in "$@"; do
+    [[ -r /proc/$pid/smaps_rollup ]] || continue
+    p=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || true)
+    r=$(awk '/^Rss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || true)
+    t=$(awk '/^VmPTE:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+    pss=$((pss + ${p:-0}))
+    rss=$((rss + ${r:-0}))
+    pte=$((pte + ${t:-0}))
+  done
+  echo "$pss $rss $pte"
+}
+
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+per() { awk -v k="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.2f", k / 1024 / n; else print "-" }'; }
+fits() { awk -v k="$1" -v n="$2" -v t="$GIB24_KB" 'BEGIN { if (n > 0 && k > 0) printf "%d", t / (k / n); else print "-" }'; }
+
+mem_available_kb() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
+
+main() {
+  case "${1:-}" in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
+  [[ $(id -u) == 0 ]] || { echo "run as root (creates an account and starts sshd)" >&2; exit 2; }
+  h_ensure_packages openssh-server openssh-client
+  trap h_cleanup EXIT
+  trap 'exit 130' INT TERM HUP   # so the EXIT trap (cleanup) also runs when interrupted
+  h_note_account "${SSH_BENCH_ACCOUNT:-shop-bench-$$}"
+  h_make_tmp bench
+  H_PORT=$(h_free_port)
+  h_client_opts
+  SSH=(ssh "${H_SSH_OPTS[@]}" -p "$H_PORT")
+  mkdir -p "$H_TMP/sessions"
+
+  local -a extra=()
+  [[ -z ${MAX_STARTUPS:-} ]] || extra+=(--max-startups "$MAX_STARTUPS")
+  h_setup --mode open --shop-bin "$SHOP_BIN" --shop-args "$SHOP_ARGS" "${extra[@]}" --start >"$H_TMP/setup.txt" 2>&1 ||
+    { cat "$H_TMP/setup.txt" >&2; exit 1; }
+  h_write_known_hosts
+  local sshd_pid
+  sshd_pid=$(h_sshd_pid)
+  # Everyone's stdin: a fifo nobody writes to, held open so sessions stay idle (no EOF).
+  mkfifo "$H_TMP/stdin"
+  exec 3<>"$H_TMP/stdin"
+
+  echo "# program: $SHOP_BIN $SHOP_ARGS"
+  echo "# sshd pid $sshd_pid, port $H_PORT, $N sessions, stagger ${STAGGER_MS} ms, $(nproc) cores"
+
+  local avail_before i started
+  avail_before=$(mem_available_kb)
+  started=$EPOCHREALTIME
+  for ((i = 1; i <= N; i++)); do
+    session "$i" 2>>"$H_TMP/sessions/shell-errors" &
+    H_PIDS+=("$!")
+    disown "$!"   # ended by pid at cleanup; no "Terminated" job notices
+    ((STAGGER_MS == 0)) || sleep "$(awk -v m="$STAGGER_MS" 'BEGIN { print m / 1000 }')"
+  done
+
+  # Wait until every session shows the store, or its client gave up.
+  local ready=0 gone=0 deadline=$((SECONDS + READY_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    ready=0 gone=0
+    for ((i = 1; i <= N; i++)); do
+      if grep -Eq -- "$READY_RE" "$H_TMP/sessions/out.$i" 2>/dev/null; then
+        ready=$((ready + 1))
+      elif ! kill -0 "${H_PIDS[i - 1]}" 2>/dev/null; then
+        gone=$((gone + 1))
+      fi
+    done
+    ((ready + gone < N)) || break
+    sleep 0.2
+  done
+  local all_ready_s
+  all_ready_s=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
+  sleep 1   # let the sessions settle (allocations after the first screen)
+
+  # Processes: everything under the sshd listener. sshd's per-connection processes (monitor
+  # and user-privilege child) vs. the storefront program (and anything it runs).
+  local -a sshd_procs=() shop_procs=()
+  local pid comm
+  for pid in $(h_descendants "$sshd_pid"); do
+    comm=$(cat "/proc/$pid/comm" 2>/dev/null) || continue
+    if [[ $comm == sshd ]]; then sshd_procs+=("$pid"); else shop_procs+=("$pid"); fi
+  done
+  local sshd_pss sshd_rss sshd_pte shop_pss shop_rss shop_pte master_pss master_rss master_pte avail_after
+  read -r sshd_pss sshd_rss sshd_pte <<<"$(mem_of "${sshd_procs[@]}")"
+  read -r shop_pss shop_rss shop_pte <<<"$(mem_of "${shop_procs[@]}")"
+  read -r master_pss master_rss master_pte <<<"$(mem_of "$sshd_pid")"
+  avail_after=$(mem_available_kb)
+  local avail_drop=$((avail_before - avail_after))
+
+  # Login times (ms) of the sessions that reached the store.
+  local -a times=()
+  for ((i = 1; i <= N; i++)); do
+    if grep -Eq -- "$READY_RE" "$H_TMP/sessions/out.$i" 2>/dev/null && [[ -s $H_TMP/sessions/t1.$i ]]; then
+      times+=("$(login_ms "$i")")
+    fi
+  done
+  local median p95 max
+  median=$(printf '%s\n' "${times[@]}" | percentile 50)
+  p95=$(printf '%s\n' "${times[@]}" | percentile 95)
+  max=$(printf '%s\n' "${times[@]}" | percentile 100)
+
+  local both_pss=$((sshd_pss + shop_pss)) both_rss=$((sshd_rss + shop_rss)) both_pte=$((sshd_pte + shop_pte))
+  local fmt='%-26s %10s %10s %10s %13s %13s %13s\n'
+  echo
+  printf '%-44s %s\n' "sessions showing the store" "$ready of $N (failed: $((N - ready)), all ready after ${all_ready_s} s)"
+  printf '%-44s %s\n' "login time, ssh start -> first output" "median ${median} ms, p95 ${p95} ms, max ${max} ms"
+  printf '%-44s %s\n' "processes" "${#sshd_procs[@]} sshd session, ${#shop_procs[@]} program"
+  echo
+  # shellcheck disable=SC2059  # the format is ours
+  {
+    printf "$fmt" "memory (MiB)" "PSS" "RSS" "pagetab" "PSS/session" "RSS/session" "PSS+PT/sess."
+    printf "$fmt" "sshd listener" "$(mib "$master_pss")" "$(mib "$master_rss")" "$(mib "$master_pte")" "" "" ""
+    printf "$fmt" "sshd session processes" "$(mib "$sshd_pss")" "$(mib "$sshd_rss")" "$(mib "$sshd_pte")" \
+      "$(per "$sshd_pss" "$ready")" "$(per "$sshd_rss" "$ready")" "$(per $((sshd_pss + sshd_pte)) "$ready")"
+    printf "$fmt" "program processes" "$(mib "$shop_pss")" "$(mib "$shop_rss")" "$(mib "$shop_pte")" \
+      "$(per "$shop_pss" "$ready")" "$(per "$shop_rss" "$ready")" "$(per $((shop_pss + shop_pte)) "$ready")"
+    printf "$fmt" "sshd + program" "$(mib "$both_pss")" "$(mib "$both_rss")" "$(mib "$both_pte")" \
+      "$(per "$both_pss" "$ready")" "$(per "$both_rss" "$ready")" "$(per $((both_pss + both_pte)) "$ready")"
+    printf "$fmt" "MemAvailable drop (noisy)" "$(mib "$avail_drop")" "" "" "$(per "$avail_drop" "$ready")" "" ""
+  }
+  echo
+  printf '%-44s %s\n' "sessions on a 24 GiB machine (PSS+pagetab)" "$(fits $((both_pss + both_pte)) "$ready")"
+  printf '%-44s %s\n' "sessions on a 24 GiB machine (by RSS)" "$(fits "$both_rss" "$ready")"
+  echo "# PSS counts shared pages fractionally (the fair per-session cost); RSS counts them fully.
+# 24 GiB figures use all 24 GiB for sessions (no room kept for the OS, page cache, shop-server)."
+  echo "# MemAvailable drop: whole machine, so it includes the ssh clients, kernel buffers and any other
+# work running meanwhile; a sanity check only."
+  local refused
+  refused=$(grep -c "drop connection\|beginning MaxStartups throttling\|exceeded MaxStartups" "$H_STATE/sshd.log" || true)
+  ((refused == 0)) || echo "# sshd log: $refused MaxStartups throttling/drop lines"
+  exec 3>&-
+  ((ready == N))
+}
+
+main "$@"
