@@ -71,7 +71,16 @@ final class TestClient {
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        if rc != 0 { let e = errno; close(fd); throw HTTPServerError(operation: "connect", errorNumber: e) }
+        // A signal (e.g. SIGCHLD from another test's child process) can interrupt connect; the
+        // connection then completes in the background: wait for it rather than failing.
+        if rc != 0 && errno == EINTR {
+            var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            while poll(&p, 1, 10_000) < 0 && errno == EINTR {}
+            var error: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
+            if error != 0 { close(fd); throw HTTPServerError(operation: "connect", errorNumber: error) }
+        } else if rc != 0 { let e = errno; close(fd); throw HTTPServerError(operation: "connect", errorNumber: e) }
     }
 
     deinit { close(fd) }
@@ -82,6 +91,7 @@ final class TestClient {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n < 0 && errno == EINTR { continue }
             if n <= 0 { return }
             offset += n
         }
@@ -90,7 +100,8 @@ final class TestClient {
     /// Reads more bytes; false on EOF, error or timeout.
     private func fill() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65536)
-        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        var n: Int
+        repeat { n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) } } while n < 0 && errno == EINTR
         if n <= 0 { return false }
         buffer.append(contentsOf: chunk[0..<n])
         return true

@@ -33,7 +33,7 @@ struct ShopAppTests {
     @Test("searching narrows the list as you type")
     func search() throws {
         let h = try AppHarness()
-        var d = h.driver()
+        let d = h.driver()
         d.press(.char("/"))
         d.type("choc")
         #expect(d.text.contains("Chocolate cake"))
@@ -46,7 +46,7 @@ struct ShopAppTests {
     func guestSignsInToAdd() throws {
         let h = try AppHarness()
         let phone = "+15550004444"
-        var d = h.driver()
+        let d = h.driver()
         d.press(.char("/")); d.type("tea"); d.press(.enter, .enter)
         #expect(d.lines[0].contains("Black tea"))
         d.press(.enter)                                  // add as a guest
@@ -68,7 +68,7 @@ struct ShopAppTests {
     func passwordSignIn() throws {
         let h = try AppHarness()
         _ = try h.shop.accounts.register(.init(username: "maya", email: "maya@example.com", password: "s3cret-pass", passwordConfirm: "s3cret-pass", firstName: "Maya", lastName: "Lee"), caller: .guest())
-        var d = h.driver()
+        let d = h.driver()
         d.press(.char("p"), .function(2))
         d.type("maya"); d.press(.tab); d.type("wrong-pass"); d.press(.enter)
         #expect(d.text.contains("Wrong login or password"))
@@ -84,7 +84,7 @@ struct ShopAppTests {
         let session = try h.customerSession()
         _ = try h.shop.carts.add(productID: h.products["TEA"]!.id, quantity: 2, caller: session.caller)
         _ = try h.shop.carts.add(productID: h.products["CAKE"]!.id, variantID: h.products["CAKE"]!.variants[0].id, quantity: 1, caller: session.caller)
-        var d = h.driver(session)
+        let d = h.driver(session)
         d.press(.char("c"), .up, .char("+"))
         #expect(try h.shop.carts.cart(caller: session.caller).items.first { $0.productId == h.products["TEA"]!.id }?.quantity == 3)
         d.press(.down, .char("v"))
@@ -101,7 +101,7 @@ struct ShopAppTests {
         _ = try h.shop.accounts.updateProfile(.init(firstName: "Maya", lastName: "Lee", address: "12 Elm Street"), caller: session.caller)
         session.updateUser(try h.shop.accounts.profile(caller: session.caller))
         _ = try h.shop.carts.add(productID: h.products["TEA"]!.id, quantity: 2, caller: session.caller)
-        var d = h.driver(session)
+        let d = h.driver(session)
         d.press(.char("c"), .enter, .enter)
         #expect(d.text.contains("Review your order"))
         d.press(.enter, .enter)
@@ -117,7 +117,7 @@ struct ShopAppTests {
         let h = try AppHarness()
         let session = try h.customerSession()
         _ = try h.shop.carts.add(productID: h.products["TEA"]!.id, quantity: 1, caller: session.caller)
-        var d = h.driver(session)
+        let d = h.driver(session)
         d.press(.char("c"), .enter, .enter)
         #expect(d.text.contains("First name is required"))
         d.type("Maya"); d.press(.tab); d.type("Lee"); d.press(.tab, .tab, .tab); d.type("1 Main St"); d.press(.tab, .tab); d.type("2020-01-01"); d.press(.enter, .enter)
@@ -130,7 +130,7 @@ struct ShopAppTests {
         let h = try AppHarness()
         let session = try h.customerSession()
         let order = try h.shop.orders.create(OrderRequest(items: [.init(productID: h.products["SANGAK"]!.id, quantity: 2)], contact: .sample), caller: session.caller)
-        var d = h.driver(session)
+        let d = h.driver(session)
         d.press(.char("o"))
         #expect(d.text.contains(order.number) && d.text.contains("pending"))
         d.press(.enter, .char("x"))
@@ -144,7 +144,7 @@ struct ShopAppTests {
     func profile() throws {
         let h = try AppHarness()
         let session = try h.customerSession()
-        var d = h.driver(session)
+        let d = h.driver(session)
         d.press(.char("p"), .char("e"), .tab, .tab)
         d.type("not-an-email"); d.press(.enter)
         #expect(d.text.contains("Enter an email address like"))
@@ -160,7 +160,7 @@ struct ShopAppTests {
     @Test("a customer pressing s is told the staff screens are for staff")
     func staffGate() throws {
         let h = try AppHarness()
-        var d = h.driver(try h.customerSession())
+        let d = h.driver(try h.customerSession())
         d.press(.char("s"))
         #expect(d.lines[1].contains("Staff screens are for shop staff"))
         #expect(d.lines[0].contains("Browse"))
@@ -169,7 +169,7 @@ struct ShopAppTests {
     @Test("? opens the help overlay with the screen's keys and the global ones; Esc closes it")
     func help() throws {
         let h = try AppHarness()
-        var d = h.driver()
+        let d = h.driver()
         d.press(.char("?"))
         #expect(d.text.contains("Keys — Browse"))
         #expect(d.text.contains("search") && d.text.contains("quit") && d.text.contains("cart"))
@@ -187,7 +187,7 @@ struct ShopAppTests {
     @Test("engine errors appear in place, never as a crash: adding a sold-out item")
     func soldOut() throws {
         let h = try AppHarness()
-        var d = h.driver(try h.customerSession())
+        let d = h.driver(try h.customerSession())
         d.press(.char("/")); d.type("抹茶"); d.press(.enter, .enter, .enter)
         #expect(d.text.contains("is out of stock"))
     }

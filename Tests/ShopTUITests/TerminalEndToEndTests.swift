@@ -2,7 +2,7 @@ import Testing
 import Foundation
 @testable import ShopTUI
 
-/// Runs the built `shop` showcase inside a private tmux server and reads the screen back.
+/// Runs the built `shop` (with a fresh demo store) inside a private tmux server and reads the screen back.
 final class TmuxHarness {
     let socket = "shop-tui-\(getpid())-\(UUID().uuidString.prefix(8))"
     let directory: URL
@@ -16,11 +16,11 @@ final class TmuxHarness {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         pidFile = directory.appendingPathComponent("pid")
         statsFile = directory.appendingPathComponent("stats")
-        let env = (["SHOP_TUI_STATS": "1", "LANG": "C.UTF-8"].merging(environment) { $1 })
+        let env = (["SHOP_TUI_STATS": statsFile.path, "LANG": "C.UTF-8"].merging(environment) { $1 })
             .map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
         let script = """
             echo BEFORE-SHOP; \
-            sh -c 'echo $$ > \(pidFile.path); exec env \(env.replacingOccurrences(of: "'", with: "")) \(Self.shopBinary.path) 2>\(statsFile.path)'; \
+            sh -c 'echo $$ > \(pidFile.path); exec env \(env.replacingOccurrences(of: "'", with: "")) \(Self.shopBinary.path) --demo 2>\(directory.path)/stderr'; \
             echo EXIT:$?; \
             echo STTY: $(stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo|isig)$' | tr '\\n' ' '); \
             exec sleep 120
@@ -124,16 +124,26 @@ final class TmuxHarness {
 
 @Suite("The shop binary in tmux", .serialized)
 struct TerminalEndToEndTests {
-    @Test("the showcase draws, opens help, follows resizes, shows the size notice and q restores the terminal")
+    @Test("the store draws, opens help, follows resizes, shows the size notice and q restores the terminal")
     func fullSession() throws {
         let t = try TmuxHarness(width: 100, height: 30, environment: ["TERM": "xterm-256color"])
-        #expect(t.waitFor("q quit"), t.dump)
+        #expect(t.waitFor("40 products", seconds: 20), t.dump)
         var lines = t.screen()
         #expect(lines.count == 30)
-        #expect(lines[2].hasPrefix("┌ Products") && lines[2].hasSuffix("┐"), t.dump)
-        #expect(lines.contains { $0.contains("یتالکش کیک") }, "Persian is shown in visual order")
-        #expect(lines.contains { $0.contains("抹茶ラテ (matcha latte)") && TextWidth.of($0) == 100 }, "wide chars measured")
+        #expect(lines[0].contains("Shop — Demo Bakery & Deli › Browse"), t.dump)
         #expect(t.paneFlag("alternate_on") == "1")
+        try t.send("/")
+        try t.send("-l", "سنگک")
+        #expect(t.waitFor("کگنس نان"), "Persian is shown in visual order \(t.dump)")
+        try t.send("Escape")
+        try t.send("/")
+        try t.send("-l", "お茶")
+        #expect(t.waitFor { text in
+            let rows = text.split(separator: "\n")
+            guard let header = rows.first(where: { $0.contains("Stock") }), let row = rows.first(where: { $0.contains("お茶セット (tea gift set)") }) else { return false }
+            return TextWidth.of(row) == TextWidth.of(header)   // wide characters measured: the columns still line up
+        }, t.dump)
+        try t.send("Escape")
 
         try t.send("?")
         #expect(t.waitFor("Esc or ? to close"), t.dump)
@@ -143,7 +153,7 @@ struct TerminalEndToEndTests {
         try t.resize(120, 35)
         #expect(t.waitFor { text in
             let rows = text.split(separator: "\n", omittingEmptySubsequences: false)
-            return rows.count >= 35 && rows[34].contains("q quit") && rows[2].hasSuffix("┐") && TextWidth.of(rows[2]) == 120
+            return rows.count >= 35 && rows[34].contains("q quit") && TextWidth.of(rows[0]) >= 118
         }, t.dump)
 
         try t.resize(60, 20)
@@ -151,24 +161,23 @@ struct TerminalEndToEndTests {
         #expect(t.screenText().contains("Needs at least 80×24"))
 
         try t.resize(100, 30)
-        #expect(t.waitFor("┌ Products"), t.dump)
+        #expect(t.waitFor("› Browse"), t.dump)
         #expect(!t.screenText().contains("too small"))
 
         try t.send("q")
         #expect(t.waitFor("EXIT:0"), t.dump)
         lines = t.screen()
         #expect(lines.first == "BEFORE-SHOP", "the alternate screen was left: the shell's output is back")
-        #expect(!t.screenText().contains("Products"))
+        #expect(!t.screenText().contains("Chocolate cake"))
         #expect(t.paneFlag("alternate_on") == "0")
         #expect(t.paneFlag("cursor_flag") == "1", "cursor visible again")
         #expect(t.waitFor("STTY: isig icanon echo"), "terminal modes restored \(t.dump)")
-        print("showcase stats:", t.stats)
     }
 
     @Test("SIGTERM and SIGHUP while idle restore the terminal and exit", arguments: [(SIGTERM, 143), (SIGHUP, 129)])
     func signals(signal: Int32, status: Int) throws {
         let t = try TmuxHarness(environment: ["TERM": "xterm-256color"])
-        #expect(t.waitFor("q quit"), t.dump)
+        #expect(t.waitFor("products", seconds: 20), t.dump)
         Thread.sleep(forTimeInterval: 0.3)
         let pid = try #require(t.shopPID)
         kill(pid, signal)
@@ -181,36 +190,36 @@ struct TerminalEndToEndTests {
     @Test("an unknown TERM (xterm-kitty) falls back to xterm-256color")
     func unknownTerm() throws {
         let t = try TmuxHarness(environment: ["TERM": "xterm-kitty"])
-        #expect(t.waitFor("q quit"), t.dump)
+        #expect(t.waitFor("products", seconds: 20), t.dump)
         try t.send("q")
         #expect(t.waitFor("EXIT:0"), t.dump)
-        #expect(t.stats.contains("term: xterm-256color"), Comment(rawValue: t.stats))
+        #expect(t.stats.contains(#""term":"xterm-256color""#), Comment(rawValue: t.stats))
     }
 
     @Test("TERM=xterm gets the 8 basic colors and no 256-color codes")
     func eightColors() throws {
         let t = try TmuxHarness(environment: ["TERM": "xterm"])
-        #expect(t.waitFor("q quit"), t.dump)
+        #expect(t.waitFor("products", seconds: 20), t.dump)
         let colored = t.screen(escapes: true).joined(separator: "\n")
         #expect(!colored.contains("38;5;") && !colored.contains("48;5;"), "no 256-color codes")
         #expect(colored.contains("46m"), "the selection has a cyan background")
         try t.send("q")
         #expect(t.waitFor("EXIT:0"), t.dump)
-        #expect(t.stats.contains("colors: basic8"), Comment(rawValue: t.stats))
+        #expect(t.stats.contains(#""colors":"basic8""#), Comment(rawValue: t.stats))
     }
 
     @Test("a monochrome terminal (vt100) is readable and marks the selection with reverse video")
     func monochrome() throws {
         let t = try TmuxHarness(environment: ["TERM": "vt100"])
-        #expect(t.waitFor("q quit"), t.dump)
-        #expect(t.screenText().contains("Sourdough bread"))
+        #expect(t.waitFor("products", seconds: 20), t.dump)
+        #expect(t.waitFor("Sourdough loaf", seconds: 20), t.dump)
         let colored = t.screen(escapes: true).joined(separator: "\n")
         #expect(colored.contains("\u{1B}[7m") || colored.contains(";7m"), "reverse video for the selection")
         #expect(colored.range(of: #"\[[0-9;]*(3[0-7]|4[0-7])m"#, options: .regularExpression) == nil, "no colors")
         try t.send("j")
         try t.send("q")
         #expect(t.waitFor("EXIT:0"), t.dump)
-        #expect(t.stats.contains("colors: monochrome"), Comment(rawValue: t.stats))
+        #expect(t.stats.contains(#""colors":"monochrome""#), Comment(rawValue: t.stats))
     }
 
     @Test("without a terminal shop says it needs one and exits with status 1")
@@ -225,6 +234,6 @@ struct TerminalEndToEndTests {
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 1)
-        #expect(message == "shop needs a terminal (run it in a terminal or with ssh -t)\n")
+        #expect(message == "shop needs a terminal (run it in a terminal, or connect with ssh -t)\n")
     }
 }

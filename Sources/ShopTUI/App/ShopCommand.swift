@@ -79,7 +79,7 @@ public enum ShopCommand {
         let runner = Runner(program: app, backend: backend, options: runnerOptions)
         let reason = runner.run()
         backend.restore()
-        if let path = environment["SHOP_TUI_STATS"] { writeStats(path, runner: runner, session: session) }
+        if let path = environment["SHOP_TUI_STATS"] { writeStats(path, runner: runner, backend: backend, session: session, reason: reason) }
         shop.store.close()
         switch reason {
         case .idleTimeout: print("Session ended after \(Int(idle / 60)) minutes without a key press. Your cart is saved.")
@@ -90,7 +90,7 @@ public enum ShopCommand {
     }
 
     /// Figures for Benchmarks/tui: when the catalog was first shown, frames and their cost, peak memory.
-    static func writeStats(_ path: String, runner: Runner<ShopApp>, session: Session) {
+    static func writeStats(_ path: String, runner: Runner<ShopApp>, backend: NCursesBackend, session: Session, reason: StopReason) {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let stats: [String: Any] = [
@@ -99,6 +99,9 @@ public enum ShopCommand {
             "frames": runner.framesDrawn,
             "draw_ms_total": runner.drawSeconds * 1000,
             "max_rss_kib": Int(usage.ru_maxrss),
+            "term": backend.terminalType,
+            "colors": "\(backend.colorDepth)",
+            "stop": "\(reason)",
         ]
         if let data = try? JSONSerialization.data(withJSONObject: stats, options: .sortedKeys) { try? data.write(to: URL(fileURLWithPath: path)) }
     }

@@ -37,7 +37,7 @@ final class AppHarness: @unchecked Sendable {
 
     /// A driver for the real `ShopApp` on a session (a guest unless given).
     func driver(_ session: Session? = nil, width: Int = 100, height: Int = 30) -> AppDriver {
-        AppDriver(session: session ?? Session(shop: shop), width: width, height: height)
+        AppDriver(session ?? Session(shop: shop), width: width, height: height)
     }
 
     /// A signed-in customer session (through the engine's code flow).
@@ -47,44 +47,4 @@ final class AppHarness: @unchecked Sendable {
         session.signedIn(try shop.accounts.verifyCode(requestID: request.requestId, code: code(for: phone)!, caller: .guest()))
         return session
     }
-}
-
-/// Drives `ShopApp` deterministically: each key goes through `update`, and every effect it
-/// starts runs to completion (its result fed back) before the next key — what the runner does,
-/// without timing. `screen` renders the current frame as text lines.
-struct AppDriver {
-    private(set) var app: ShopApp
-    let session: Session
-    let width: Int, height: Int
-
-    init(session: Session, width: Int, height: Int) {
-        self.session = session
-        self.width = width
-        self.height = height
-        app = ShopApp(session: session)
-        settle(app.update(.resize(width: width, height: height)))
-    }
-
-    mutating func press(_ keys: Key...) { for key in keys { settle(app.update(.key(key))) } }
-    mutating func type(_ text: String) { for ch in text { settle(app.update(.key(.char(ch)))) } }
-    mutating func tick() { settle(app.update(.tick)) }
-
-    private mutating func settle(_ effects: [Effect<AppMessage>]) {
-        var queue = effects
-        while !queue.isEmpty {
-            let message = queue.removeFirst().work()
-            queue += app.update(.message(message))
-        }
-    }
-
-    var lines: [String] {
-        var buffer = Buffer(area: Rect(width: width, height: height))
-        if TooSmallNotice().applies(to: buffer.area) {
-            TooSmallNotice().render(into: &buffer, area: buffer.area)
-        } else {
-            app.render(into: &buffer, area: buffer.area)
-        }
-        return buffer.lines
-    }
-    var text: String { lines.joined(separator: "\n") }
 }

@@ -57,19 +57,27 @@ final class StaffFixture {
     func orders() throws -> [Order] { try shop.orders.list(caller: staff.caller).items }
 }
 
-/// Drives a `ShopApp` without a terminal: keys go to `update`; effects run at once, or wait in
-/// `pending` while `holdsEffects` is set (to press keys while lookups are still running).
+/// Drives the real `ShopApp` without a terminal: each key goes through `update`, and every
+/// effect it starts runs to completion (its result fed back) before the next key — what the
+/// runner does, without timing. With `holdsEffects`, effects wait in `pending` instead (to
+/// press keys while lookups are still running).
 final class AppDriver {
     private(set) var app: ShopApp
+    let session: Session
+    let width: Int, height: Int
     private var pending: [Effect<AppMessage>] = []
     var holdsEffects = false
 
-    init(_ session: Session) {
+    init(_ session: Session, width: Int = 80, height: Int = 24) {
+        self.session = session
+        self.width = width
+        self.height = height
         app = ShopApp(session: session)
-        deliver(app.update(.resize(width: 80, height: 24)))
+        deliver(app.update(.resize(width: width, height: height)))
     }
 
     func press(_ keys: Key...) { for key in keys { deliver(app.update(.key(key))) } }
+    func tick() { deliver(app.update(.tick)) }
     func type(_ text: String) { for ch in text { press(.char(ch)) } }
     /// What a barcode scanner does: the digits, then Enter.
     func scan(_ code: String) { type(code); press(.enter) }
@@ -89,13 +97,18 @@ final class AppDriver {
         if !holdsEffects { settle() }
     }
 
-    /// The whole terminal as text lines.
-    func screen(width: Int = 80, height: Int = 24) -> [String] {
-        var buffer = Buffer(area: Rect(width: width, height: height))
-        app.render(into: &buffer, area: buffer.area)
+    /// The whole terminal as text lines (below 80×24, the notice the runner shows instead).
+    func screen(width: Int? = nil, height: Int? = nil) -> [String] {
+        var buffer = Buffer(area: Rect(width: width ?? self.width, height: height ?? self.height))
+        if TooSmallNotice().applies(to: buffer.area) {
+            TooSmallNotice().render(into: &buffer, area: buffer.area)
+        } else {
+            app.render(into: &buffer, area: buffer.area)
+        }
         return buffer.lines
     }
 
+    var lines: [String] { screen() }
     var text: String { screen().joined(separator: "\n") }
 
     /// Opens the staff menu and the entry named `name` (with the keys a person would press).
