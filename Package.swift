@@ -30,7 +30,7 @@ let package = Package(
         .executableTarget(name: "shop-load", dependencies: ["ShopEngine"]),
 
         .testTarget(name: "ShopEngineTests", dependencies: ["ShopEngine", "shop-server", "shop-load"]),
-        .testTarget(name: "ShopServerTests", dependencies: ["ShopServer", "ShopEngine", "shop-server"]),
+        .testTarget(name: "ShopServerTests", dependencies: ["ShopServer", "ShopEngine", "CPosix", "shop-server"]),
         .testTarget(name: "ShopTUITests", dependencies: ["ShopTUI", "ShopEngine", "shop"]),
     ],
     swiftLanguageModes: [.v6]

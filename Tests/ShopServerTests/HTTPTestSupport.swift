@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Synchronization
 @testable import ShopServer
+import CPosix
 
 // MARK: - Live server fixture
 
@@ -57,11 +58,11 @@ struct TestResponse {
 
 /// A blocking POSIX socket client with a receive timeout; parses Content-Length responses.
 final class TestClient {
-    let fd: Int32
+    private(set) var fd: Int32
     private var buffer: [UInt8] = []
 
     init(port: Int, receiveTimeout: Double = 5) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | shop_sock_cloexec, 0)  // not inherited by tmux or other children
         var tv = timeval(tv_sec: Int(receiveTimeout), tv_usec: Int((receiveTimeout - floor(receiveTimeout)) * 1_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         var addr = sockaddr_in()
@@ -79,11 +80,13 @@ final class TestClient {
             var error: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
             getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
-            if error != 0 { close(fd); throw HTTPServerError(operation: "connect", errorNumber: error) }
-        } else if rc != 0 { let e = errno; close(fd); throw HTTPServerError(operation: "connect", errorNumber: e) }
+            if error != 0 { close(fd); fd = -1; throw HTTPServerError(operation: "connect", errorNumber: error) }
+        } else if rc != 0 { let e = errno; close(fd); fd = -1; throw HTTPServerError(operation: "connect", errorNumber: e) }
     }
 
-    deinit { close(fd) }
+    // deinit also runs when init throws: never close a descriptor number twice (another
+    // thread may already own it again).
+    deinit { if fd >= 0 { close(fd) } }
 
     func send(_ text: String) { send(Array(text.utf8)) }
 

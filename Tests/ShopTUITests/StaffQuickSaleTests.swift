@@ -25,7 +25,7 @@ struct StaffQuickSaleTests {
         #expect(screen.contains("Sale S-000001 complete"))
         let orders = try f.orders()
         #expect(orders.count == 1)
-        #expect(orders[0].status == .paid && orders[0].channel == "counter" && orders[0].total == 900)
+        #expect(orders[0].status == .delivered && orders[0].channel == "counter" && orders[0].total == 900)
         #expect(orders[0].items.map(\.quantity) == [2])
         #expect(try f.stock(f.bread) == 8)
 
@@ -64,7 +64,7 @@ struct StaffQuickSaleTests {
 
         #expect(app.text.contains("Sale S-000001 complete"))
         let order = try #require(try f.orders().first)
-        #expect(order.status == .paid)
+        #expect(order.status == .delivered)
         let payments = try f.shop.payments.list(orderID: order.id, caller: f.staff.caller).items
         #expect(payments.map(\.method) == [.card, .cash])
         #expect(payments.map(\.amount) == [3000, 1950])

@@ -119,3 +119,16 @@ extension AdminService {
         }
     }
 }
+
+extension AdminService {
+    /// The customer with exactly this phone, for staff at the counter (no partial search, so
+    /// staff cannot browse the customer list; admins use `listUsers`).
+    public func findCustomer(phone rawPhone: String, caller: Caller) throws -> UserPage {
+        let phone = try Phone.normalize(rawPhone, defaultCountry: context.configuration.defaultCountry)
+        return try context.store.read { db in
+            _ = try context.requireStaff(caller, db)
+            let users = try db.query("SELECT \(User.columns) FROM users u WHERE u.phone = ? AND u.active = 1", phone) { User(row: $0) }
+            return UserPage(items: users, nextCursor: nil)
+        }
+    }
+}

@@ -171,6 +171,7 @@ public struct OrderService: Sendable {
     }
 
     public func createCoupon(code: String, kind: Coupon.Kind, value: Int64, validFrom: Int64? = nil, validUntil: Int64? = nil, maxUses: Int64? = nil, caller: Caller) throws -> Coupon {
+        _ = try context.store.read { try context.requireStaff(caller, $0) }   // refuse customers before judging their input
         let code = code.trimmingCharacters(in: .whitespaces).uppercased()
         guard (3...32).contains(code.count), code.unicodeScalars.allSatisfy({ CharacterSetASCII.alnum($0) || $0 == "-" || $0 == "_" }) else {
             throw ShopError.invalid("invalid_coupon_code", "Coupon codes are 3–32 letters, digits, dashes or underscores", field: "code")

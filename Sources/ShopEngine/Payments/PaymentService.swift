@@ -104,9 +104,12 @@ public struct PaymentService: Sendable {
         }
     }
 
-    /// A pending order whose completed payments cover its total becomes paid.
+    /// A pending order whose completed payments cover its total becomes paid; a counter sale,
+    /// handed over on the spot, then becomes delivered.
     private func settle(_ db: Connection, orderID: Int64, userID: Int64) throws {
         guard let order = try Order.load(db, id: orderID), order.status == .pending, order.paid >= order.total else { return }
-        try OrderService(context).setStatus(db, orderID: orderID, status: .paid, userID: userID)
+        let orders = OrderService(context)
+        try orders.setStatus(db, orderID: orderID, status: .paid, userID: userID)
+        if order.channel == "counter" { try orders.setStatus(db, orderID: orderID, status: .delivered, userID: userID) }
     }
 }

@@ -264,7 +264,7 @@ struct QuickSaleScreen: Screen {
             finder.searchedFor = query
             finder.results = []
             let shop = context.shop, caller = context.caller
-            context.run { Found(query: query, result: Result { try shop.admin.listUsers(query: query, limit: 20, caller: caller) }) }
+            context.run { Found(query: query, result: Result { try shop.admin.findCustomer(phone: query, caller: caller) }) }
         default:
             _ = finder.phone.handle(key)
         }
@@ -278,9 +278,8 @@ struct QuickSaleScreen: Screen {
             finder?.results = page.items
             finder?.list = ListState(selected: page.items.isEmpty ? nil : 0)
             if page.items.isEmpty { finder?.phone.error = "No customer with that phone — Esc keeps the sale walk-in" }
-        case .failure(let error as ShopError) where error.kind == .forbidden:
-            finder?.phone.error = "Only admins can look customers up by phone yet; the sale stays walk-in"
-            context.fail(error)
+        case .failure(let error as ShopError) where error.field == "phone":
+            finder?.phone.error = error.message
         case .failure(let error):
             context.fail(error)
         }

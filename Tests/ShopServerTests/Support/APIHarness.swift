@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Synchronization
 import ShopEngine
+import CPosix
 @testable import ShopServer
 
 // MARK: - A real API server on 127.0.0.1:0 over a fresh database
@@ -65,9 +66,14 @@ final class APIServer: @unchecked Sendable {
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if !bytes.isEmpty || ["POST", "PUT", "PATCH"].contains(method) { head += "Content-Length: \(bytes.count)\r\n" }
         head += "\r\n"
-        guard let client = try? TestClient(port: port, receiveTimeout: 30) else { return APIResult(status: -1, headers: [:], body: []) }
+        let client: TestClient
+        do { client = try TestClient(port: port, receiveTimeout: 30) } catch {
+            return APIResult(status: -2, headers: [:], body: Array("connect failed: \(error)".utf8))
+        }
         client.send(Array(head.utf8) + bytes)
-        guard let response = client.readResponse() else { return APIResult(status: -1, headers: [:], body: []) }
+        guard let response = client.readResponse() else {
+            return APIResult(status: -1, headers: [:], body: Array("no response (errno \(errno))".utf8))
+        }
         return APIResult(status: response.status, headers: response.headers, body: response.body)
     }
 
@@ -208,7 +214,7 @@ enum TestImages {
 
 /// A port that was free a moment ago (bind to 0, read it, close).
 func freeTCPPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | shop_sock_cloexec, 0)
     defer { close(fd) }
     var addr = sockaddr_in()
     addr.sin_family = sa_family_t(AF_INET)
