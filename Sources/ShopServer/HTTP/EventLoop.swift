@@ -356,7 +356,11 @@ final class EventLoop {
     private func closeConnection(_ c: Connection) {
         guard !c.closed else { return }
         c.closed = true
-        close(c.fd) // also removes it from the epoll set
+        // Deregister before closing: close() removes the registration only when no other
+        // process holds a duplicate of the socket (a child between fork and exec can), and a
+        // stale event for this fd number would then hit the next connection that reuses it.
+        _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_DEL, c.fd, 0, 0)
+        close(c.fd)
         connections[c.fd] = nil
         if c.counted { activeCount -= 1 }
     }
