@@ -50,3 +50,14 @@ struct BidiTests {
     }
 }
 
+
+@Suite("Bidi in left-to-right columns")
+struct BidiColumnTests {
+    @Test("a receipt row keeps quantity left and amount right around a Persian name")
+    func receiptRow() {
+        var buffer = Buffer(area: Rect(width: 24, height: 1))
+        Receipt.render("2 × نان سنگک       5.00", into: &buffer, area: buffer.area)
+        #expect(buffer.lines == ["2 × کگنس نان        5.00"])
+        #expect(Bidi.visualOrder("2 × نان سنگک", leftToRight: true) == "2 × کگنس نان")
+    }
+}

@@ -15,7 +15,7 @@ public struct ShopApp: Program {
     enum Global: Sendable { case help, quit, back, browse, cart, orders, profile, staff }
     static let globalKeys: KeyMap<Global> = [
         (.back, KeyBinding(keys: [.escape], help: "back")),
-        (.help, KeyBinding(keys: [.char("?"), .function(1)], label: "?", help: "help (F1 while typing)")),
+        (.help, KeyBinding(keys: [.char("?"), .function(1)], label: "?", help: "help")),
         (.browse, KeyBinding(keys: [.char("b")], help: "browse", showsInFooter: false)),
         (.cart, KeyBinding(keys: [.char("c")], help: "cart", showsInFooter: false)),
         (.orders, KeyBinding(keys: [.char("o")], help: "orders", showsInFooter: false)),

@@ -12,10 +12,10 @@
 ///     Bidi.visualOrder("Price: قیمت")         // "Price: تمیق"
 public enum Bidi {
     /// The line in display order (left to right). Lines without RTL characters are returned unchanged.
-    public static func visualOrder(_ line: String) -> String {
+    public static func visualOrder(_ line: String, leftToRight forcedLTR: Bool = false) -> String {
         guard containsRTL(line) else { return line }
         let chars = Array(line)
-        let levels = resolveLevels(chars.map(bidiClass))
+        let levels = resolveLevels(chars.map(bidiClass), leftToRight: forcedLTR)
         return String(reorder(chars, levels: levels))
     }
 
@@ -62,7 +62,9 @@ public enum Bidi {
 
     // MARK: - Levels
 
-    static func resolveLevels(_ input: [BidiClass]) -> [Int] {
+    /// `leftToRight` forces a left-to-right paragraph (columns of a receipt or a table row built
+    /// as one string), whatever its first strong character is.
+    static func resolveLevels(_ input: [BidiClass], leftToRight: Bool = false) -> [Int] {
         var classes = input
         let n = classes.count
         // Separators touching a digit belong to the number.
@@ -71,7 +73,7 @@ public enum Bidi {
             let nextDigit = i + 1 < n && classes[i + 1] == .digit
             classes[i] = (prevDigit || nextDigit) ? .digit : .neutral
         }
-        let base = classes.first { $0 == .ltr || $0 == .rtl } == .rtl ? 1 : 0
+        let base = !leftToRight && classes.first { $0 == .ltr || $0 == .rtl } == .rtl ? 1 : 0
         // Digits after strong L (or at the start of an LTR paragraph) are plain L (UBA W7).
         var lastStrong: BidiClass = base == 1 ? .rtl : .ltr
         for i in 0..<n {

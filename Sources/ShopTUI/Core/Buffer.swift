@@ -87,7 +87,7 @@ public struct Buffer: Equatable, Sendable {
     ///     let end = buffer.setString(2, 0, "نان سنگک", style: .plain, maxWidth: 10)
     @discardableResult
     public mutating func setString(_ x: Int, _ y: Int, _ string: String, style: Style = .plain,
-                                   maxWidth: Int? = nil, bidi: Bool = true) -> Int {
+                                   maxWidth: Int? = nil, bidi: Bool = true, leftToRight: Bool = false) -> Int {
         guard y >= area.y, y < area.bottom else { return x }
         let limit = min(area.right, maxWidth.map { x + max(0, $0) } ?? Int.max)
         var fitted = ""
@@ -99,7 +99,7 @@ public struct Buffer: Equatable, Sendable {
             fitted.append(ch)
             width += w
         }
-        let visual = bidi ? Bidi.visualOrder(fitted) : fitted
+        let visual = bidi ? Bidi.visualOrder(fitted, leftToRight: leftToRight) : fitted
         var col = x
         for ch in visual {
             if col < area.x { col += TextWidth.of(ch); continue }

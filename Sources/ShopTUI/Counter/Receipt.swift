@@ -49,6 +49,27 @@ struct Receipt {
         return out.hasSuffix("\n") ? out : out + "\n"
     }
 
+    /// Splits a receipt line at its last run of two or more spaces into a left and a right
+    /// column, so each is drawn (and ordered for right-to-left text) on its own.
+    static func columns(_ line: String) -> (left: String, right: String?) {
+        guard let range = line.range(of: "  +", options: [.regularExpression, .backwards]),
+              range.upperBound < line.endIndex, range.lowerBound > line.startIndex else { return (line, nil) }
+        return (String(line[..<range.lowerBound]), String(line[range.upperBound...]))
+    }
+
+    /// Draws receipt text into `area`, keeping the amounts in their right-hand column.
+    static func render(_ text: String, into buffer: inout Buffer, area: Rect, scroll: Int = 0) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for (i, line) in lines.dropFirst(scroll).prefix(area.height).enumerated() {
+            let (left, right) = columns(line)
+            buffer.setString(area.x, area.y + i, left, maxWidth: area.width, leftToRight: true)
+            if let right {
+                let width = TextWidth.of(right)
+                buffer.setString(max(area.x, area.right - width), area.y + i, right, maxWidth: area.width, leftToRight: true)
+            }
+        }
+    }
+
     private func row(_ left: String, _ right: String) -> String {
         let space = width - TextWidth.of(left) - TextWidth.of(right)
         return space >= 1 ? left + String(repeating: " ", count: space) + right : left + " " + right
@@ -72,7 +93,8 @@ struct ReceiptPrinter: Sendable {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = folder + "/\(name).txt"
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        done.append("saved to \(path)")
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        done.append("saved to \(path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path)")
         if let command = settings.receiptCommand, !command.isEmpty {
             let status = Subprocess.run(command, input: Data(text.utf8))
             guard status == 0 else {

@@ -539,10 +539,7 @@ struct QuickSaleScreen: Screen {
         let (left, right) = area.splitLeft(receiptWidth)
         Block(title: "Receipt").render(into: &buffer, area: left)
         let inner = left.inner(1).inner(horizontal: 1, vertical: 0)
-        let lines = done.receipt.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        for (i, line) in lines.dropFirst(done.scroll).prefix(inner.height).enumerated() {
-            buffer.setString(inner.x, inner.y + i, line, maxWidth: inner.width)
-        }
+        Receipt.render(done.receipt, into: &buffer, area: inner, scroll: done.scroll)
         let x = right.x + 2, width = max(0, right.width - 2)
         var y = right.y + 1
         buffer.setString(x, y, "✓ Sale \(done.order.number) complete", style: Theme.title, maxWidth: width)
