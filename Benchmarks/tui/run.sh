@@ -23,6 +23,14 @@ run() { # run NAME KEYS...: start shop, wait for the catalog, send keys, quit; s
   for _ in $(seq 1 400); do tmux -L "$sock" capture-pane -p -t "$name" | grep -q "products" && break; sleep 0.01; done
   for key in "$@"; do tmux -L "$sock" send-keys -t "$name" "$key"; done
   sleep 0.3
+  # Memory as the kernel accounts it while the program runs: private pages are what each extra
+  # session costs; shared library pages are counted once for all of them.
+  local pid
+  pid=""
+  for candidate in $(pgrep -f "shop --db $work/db.sqlite" || true); do
+    [ "$(cat "/proc/$candidate/comm" 2>/dev/null)" = shop ] && pid=$candidate
+  done
+  [ -n "$pid" ] && grep -E '^(Rss|Pss|Private_Clean|Private_Dirty|Shared_Clean):' "/proc/$pid/smaps_rollup" > "$work/$name.mem" || true
   tmux -L "$sock" send-keys -t "$name" q
   for _ in $(seq 1 200); do [ -s "$work/$name.json" ] && break; sleep 0.05; done
 }
@@ -42,6 +50,10 @@ for i in range(1, 6):
     firsts.append(s["catalog_shown_unix_ms"] - start)
 scroll = json.load(open(f"{work}/scroll.json"))
 print(f"start to first full frame (catalog shown), 5 runs: median {statistics.median(firsts):.0f} ms, max {max(firsts):.0f} ms  (goal < 50 ms; includes process start)")
+mem = {l.split(":")[0]: int(l.split()[1]) for l in open(f"{work}/scroll.mem")} if os.path.exists(f"{work}/scroll.mem") else {}
 print(f"peak memory of one shop process while scrolling: {scroll['max_rss_kib'] / 1024:.1f} MiB RSS  (goal < 20 MiB)")
+if mem:
+    private = (mem.get("Private_Clean", 0) + mem.get("Private_Dirty", 0)) / 1024
+    print(f"  after scrolling: RSS {mem['Rss'] / 1024:.1f} MiB = private {private:.1f} MiB + shared library pages {mem.get('Shared_Clean', 0) / 1024:.1f} MiB (shared by every shop process); PSS {mem['Pss'] / 1024:.1f} MiB")
 print(f"scrolling 300 pages of the catalog: {scroll['frames']} frames, {scroll['draw_ms_total'] / max(1, scroll['frames']):.2f} ms per frame (render + diff + ncurses)")
 PY

@@ -51,9 +51,21 @@ public final class Store: Sendable {
         try withConnection { try $0.readTransaction(body) }
     }
 
+    /// A number that changes whenever any connection — in this process or another — commits to
+    /// the file (SQLite's `PRAGMA data_version` on a connection that never writes). Cheap enough
+    /// to check on every request, so caches of read results stay exact.
+    public func changeCounter() throws -> Int64 {
+        try watcher.withLock { watcher in
+            if watcher == nil { watcher = try Connection(path: path) }
+            return try watcher!.scalarInt("PRAGMA data_version") ?? 0
+        }
+    }
+    private let watcher: Mutex<Connection?> = Mutex(nil)
+
     /// Closes idle connections (e.g. before exit, so the WAL is checkpointed).
     public func close() {
         idle.withLock { $0.removeAll() }
+        watcher.withLock { $0 = nil }
     }
 }
 

@@ -12,10 +12,12 @@ public struct ShopAPI: Sendable {
     }
 
     let shop: Shop
+    let cache: ResponseCache
     private(set) var routes: [Route] = []
 
     public init(shop: Shop) {
         self.shop = shop
+        self.cache = ResponseCache(store: shop.store)
         addAuthRoutes()
         addProfileRoutes()
         addCatalogRoutes()
@@ -48,6 +50,13 @@ public struct ShopAPI: Sendable {
     }
 
     func guest(_ request: APIRequest) -> Caller { .guest(address: request.remoteAddress) }
+
+    /// Anonymous catalog reads are the same for everyone: serve them from the cache.
+    func cachedForGuests(_ request: APIRequest, _ make: () throws -> APIResponse) throws -> APIResponse {
+        guard request.header("authorization") == nil else { return try make() }
+        let query = request.query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+        return try cache.response(for: request.path + "?" + query, make)
+    }
 
     /// Runs a handler: engine errors become their status and JSON body; anything else a logged 500.
     static func run(_ handler: Handler, _ request: APIRequest, log: (String) -> Void) -> APIResponse {
@@ -153,7 +162,7 @@ extension ShopAPI {
 extension ShopAPI {
     mutating func addCatalogRoutes() {
         let shop = self.shop
-        add("GET", "/products") { [self] r in
+        add("GET", "/products") { [self] r in try cachedForGuests(r) {
             let sortName = r.query["sort"] ?? "name"
             guard let sort = ProductQuery.Sort(rawValue: sortName) else {
                 throw ShopError(.invalid, "invalid_sort", "sort must be one of name, price, price_desc, newest", field: "sort")
@@ -163,11 +172,13 @@ extension ShopAPI {
                                      includeInactive: try r.queryBool("include_inactive"))
             let page = try shop.catalog.list(query, caller: try optionalCaller(r))
             return .json(200, Present.list(page.items.map(Present.product), next: page.nextCursor))
-        }
-        add("GET", "/products/{id}") { [self] r in .json(200, Present.product(try shop.catalog.product(id: try r.id(), caller: try optionalCaller(r)))) }
-        add("GET", "/categories") { [self] r in
+        } }
+        add("GET", "/products/{id}") { [self] r in try cachedForGuests(r) {
+            .json(200, Present.product(try shop.catalog.product(id: try r.id(), caller: try optionalCaller(r))))
+        } }
+        add("GET", "/categories") { [self] r in try cachedForGuests(r) {
             .json(200, Present.list(try shop.catalog.categories(caller: guest(r)).map { .object([("name", .string($0.name)), ("product_count", .int($0.productCount))]) }))
-        }
+        } }
         add("POST", "/products") { [self] r in
             let me = try caller(r)
             let b = try RequestBody(r)
