@@ -49,8 +49,8 @@ public struct ShopApp: Program {
         case .type(let text):
             for ch in text { effects += press(.char(ch)) }
         case .demoCode:
-            let shop = session.shop
-            return [.run { .tourCode((try? shop.admin.localOutbox(limit: 5))?.first { $0.to == Tour.customerPhone }?.text.split(whereSeparator: { !$0.isNumber }).first { $0.count == 6 }.map(String.init)) }]
+            let shop = session.shop, phone = script.phone
+            return [.run { .tourCode((try? shop.admin.localOutbox(limit: 5))?.first { $0.to == phone }?.text.split(whereSeparator: { !$0.isNumber }).first { $0.count == 6 }.map(String.init)) }]
         case .caption(let text): notice = ("Tour: " + text, .info, 8)
         case .wait(let seconds): delay = seconds
         }

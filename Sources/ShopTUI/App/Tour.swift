@@ -12,6 +12,8 @@ struct Tour {
     }
 
     private(set) var steps: [Step]
+    /// Whose code `.demoCode` types: the last phone the tour typed.
+    private(set) var phone = Tour.customerPhone
     private(set) var position = 0
 
     init(steps: [Step] = Tour.script) { self.steps = steps }
@@ -19,10 +21,12 @@ struct Tour {
     mutating func next() -> Step? {
         guard position < steps.count else { return nil }
         defer { position += 1 }
+        if case .type(let text) = steps[position], text.hasPrefix("+") { phone = text }
         return steps[position]
     }
 
     static let customerPhone = "+15550100001"
+    static let staffPhone = "+15550100900"
 
     static let script: [Step] = [
         .caption("Welcome to the Shop tour — press any key at any time to take over"), .wait(2.5),
@@ -40,6 +44,12 @@ struct Tour {
         .caption("Review, choose how to pay, place the order"), .keys([.down]), .wait(1), .keys([.enter]), .wait(3),
         .keys([.char("o")]), .caption("Order history, newest first"), .wait(3),
         .keys([.enter]), .wait(2), .caption("Order detail: status, lines, payments — x cancels while allowed"), .wait(3),
-        .keys([.char("b")]), .caption("That's the tour. The store is yours: ? shows the keys"), .wait(1),
+        .caption("Now the counter: staff sign in the same way"), .keys([.char("p")]), .wait(1.5), .keys([.char("l")]), .wait(1),
+        .keys([.char("p")]), .type(staffPhone), .keys([.enter]), .wait(2), .demoCode, .wait(2),
+        .keys([.char("s")]), .wait(1.5), .keys([.enter]), .caption("Quick sale: scan barcodes (a scanner types digits + Enter)"), .wait(2),
+        .type("6260100000079"), .keys([.enter]), .wait(1.2), .type("2*6260100000086"), .keys([.enter]), .wait(2),
+        .caption("F5 takes payment: cash given, change due, receipt printed"), .keys([.function(5)]), .wait(1.5),
+        .type("20"), .wait(1), .keys([.enter]), .wait(4),
+        .caption("That's the tour. The store is yours: ? shows the keys"), .wait(1),
     ]
 }
