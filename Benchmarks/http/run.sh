@@ -160,4 +160,4 @@ for i in "${!NAMES[@]}"; do
         printf '%-32s %8s %-9s %12s %9s %7s\n' "" "" "$label" "${RPS[$w,$i]}" "${P99[$w,$i]}" "$ratio"
     done
 done
-echo "(w=def is the server's default, 4 × cores = $((4 * $(nproc))) workers; ratio = shop requests/s ÷ nginx requests/s)"
+echo "(w=def is the server's default: one worker per core, at least 2; ratio = shop requests/s ÷ nginx requests/s)"
