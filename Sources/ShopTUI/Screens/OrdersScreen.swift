@@ -3,17 +3,11 @@ import ShopEngine
 /// Order history, newest first (staff see every order and can filter by status).
 struct OrdersScreen: Screen {
     var title: String { staffView ? "Orders (all)" : "My orders" }
-    private var orders: [Order] = []
-    private var nextCursor: String?
-    private var list = ListState()
+    private var rows = PagedRows<Order>()
     private var status: OrderStatus?
-    private var loading = true
     private var staffView = false
-    private var version = 0
 
     init(status: OrderStatus? = nil) { self.status = status }
-
-    private struct Page: Sendable { let version: Int; let append: Bool; let result: Outcome<OrderPage> }
 
     enum Action: Sendable { case up, down, open, filter, more }
     static let keys: KeyMap<Action> = [
@@ -30,34 +24,27 @@ struct OrdersScreen: Screen {
     }
 
     private mutating func load(_ context: inout ScreenContext, append: Bool = false) {
-        if !append { version += 1 }
-        loading = true
-        let shop = context.shop, caller = context.caller, status = self.status, cursor = append ? nextCursor : nil, version = self.version
-        context.run { Page(version: version, append: append, result: Result { try shop.orders.list(status: status, limit: 50, cursor: cursor, caller: caller) }) }
+        let shop = context.shop, caller = context.caller, status = self.status
+        rows.request(append: append, &context) { cursor in
+            let page = try shop.orders.list(status: status, limit: 50, cursor: cursor, caller: caller)
+            return (page.items, page.nextCursor)
+        }
     }
 
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
         switch event {
-        case .result(let page as Page):
-            guard page.version == version else { return true }
-            loading = false
-            switch page.result {
-            case .success(let result):
-                orders = page.append ? orders + result.items : result.items
-                nextCursor = result.nextCursor
-                if !page.append { list = ListState(selected: orders.isEmpty ? nil : min(list.selected ?? 0, orders.count - 1)) }
-            case .failure(let error): context.fail(error)
-            }
+        case .result(let page as PagedRows<Order>.Page):
+            rows.receive(page, &context)
         case .appeared: load(&context)
         case .key(let key):
             guard let action = Self.keys.action(for: key) else { return false }
             switch action {
-            case .up: list.moveSelection(by: -1, count: orders.count)
+            case .up: rows.move(by: -1)
             case .down:
-                list.moveSelection(by: 1, count: orders.count)
-                if let i = list.selected, i >= orders.count - 5, nextCursor != nil, !loading { load(&context, append: true) }
+                rows.move(by: 1)
+                if rows.wantsMore { load(&context, append: true) }
             case .open:
-                if let i = list.selected, orders.indices.contains(i) { context.go(.push(OrderDetailScreen(orderID: orders[i].id, number: orders[i].number))) }
+                if let order = rows.selected { context.go(.push(OrderDetailScreen(orderID: order.id, number: order.number))) }
             case .filter:
                 let all: [OrderStatus?] = [nil] + OrderStatus.allCases
                 status = all[((all.firstIndex(of: status) ?? 0) + 1) % all.count]
@@ -75,13 +62,13 @@ struct OrdersScreen: Screen {
         let (top, rest) = area.splitTop(2)
         buffer.setString(top.x, top.y, "Status: \(status?.rawValue ?? "all")", style: Theme.muted)
         let currency = session.currency
-        let rows = orders.map { o -> [String] in
+        let cells = rows.items.map { o -> [String] in
             let who = staffView ? "\(o.firstName) \(o.lastName)".trimmingCharacters(in: .whitespaces) : "\(o.items.count) item\(o.items.count == 1 ? "" : "s")"
             return [o.number, Self.date(o.createdAt), o.status.rawValue, who.isEmpty ? "walk-in" : who, currency.format(o.total)]
         }
         Table(columns: [.init("Order", width: .length(10)), .init("Placed", width: .length(17)), .init("Status", width: .length(10)),
                         .init(staffView ? "Customer" : "Items", width: .fill(1)), .numeric("Total (\(currency.code))", width: 14)],
-              rows: rows, emptyText: loading ? "Loading…" : "No orders yet").render(into: &buffer, area: rest, state: list)
+              rows: cells, emptyText: rows.loading ? "Loading…" : "No orders yet").render(into: &buffer, area: rest, state: rows.list)
     }
 }
 

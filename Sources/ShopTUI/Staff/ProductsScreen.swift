@@ -8,13 +8,9 @@ struct ProductsScreen: Screen {
     /// At or below this many units a product is marked as running low.
     static let lowStock: Int64 = 3
 
-    private var products: [Product] = []
-    private var nextCursor: String?
-    private var list = ListState()
+    private var rows = PagedRows<Product>()
     private var search = TextFieldState(maxLength: 100)
     private var searching = false
-    private var loading = true
-    private var version = 0
     private var adjusting: StockAdjustment?
     private var confirmingRemoval = false
 
@@ -30,7 +26,6 @@ struct ProductsScreen: Screen {
         var variantID: Int64? { choosingVariant || product.variants.isEmpty ? nil : variant.selected.map { product.variants[$0].id } }
     }
 
-    private struct Page: Sendable { let version: Int; let append: Bool; let result: Outcome<ProductPage> }
     private struct Adjusted: Sendable { let result: Outcome<Product> }
     private struct Removed: Sendable { let name: String; let result: Outcome<CatalogService.Removal> }
 
@@ -61,27 +56,19 @@ struct ProductsScreen: Screen {
     mutating func start(_ context: inout ScreenContext) { load(&context) }
 
     private mutating func load(_ context: inout ScreenContext, append: Bool = false) {
-        if !append { version += 1 }
-        loading = true
-        let shop = context.shop, caller = context.caller, version = self.version
-        let query = ProductQuery(text: search.text.isEmpty ? nil : search.text, sort: .name, limit: 50, cursor: append ? nextCursor : nil, includeInactive: true)
-        context.run { Page(version: version, append: append, result: Result { try shop.catalog.list(query, caller: caller) }) }
+        let shop = context.shop, caller = context.caller, text = search.text
+        rows.request(append: append, &context) { cursor in
+            let page = try shop.catalog.list(ProductQuery(text: text.isEmpty ? nil : text, sort: .name, limit: 50, cursor: cursor, includeInactive: true), caller: caller)
+            return (page.items, page.nextCursor)
+        }
     }
 
-    private var selected: Product? { list.selected.flatMap { products.indices.contains($0) ? products[$0] : nil } }
+    private var selected: Product? { rows.selected }
 
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
         switch event {
-        case .result(let page as Page):
-            guard page.version == version else { return true }
-            loading = false
-            switch page.result {
-            case .success(let result):
-                products = page.append ? products + result.items : result.items
-                nextCursor = result.nextCursor
-                if !page.append { list = ListState(selected: products.isEmpty ? nil : min(list.selected ?? 0, products.count - 1)) }
-            case .failure(let error): context.fail(error)
-            }
+        case .result(let page as PagedRows<Product>.Page):
+            rows.receive(page, &context)
         case .result(let adjusted as Adjusted):
             switch adjusted.result {
             case .success(let product):
@@ -113,10 +100,10 @@ struct ProductsScreen: Screen {
             }
             guard let action = Self.keys.action(for: key) else { return false }
             switch action {
-            case .up: list.moveSelection(by: -1, count: products.count)
+            case .up: rows.move(by: -1)
             case .down:
-                list.moveSelection(by: 1, count: products.count)
-                if let i = list.selected, i >= products.count - 5, nextCursor != nil, !loading { load(&context, append: true) }
+                rows.move(by: 1)
+                if rows.wantsMore { load(&context, append: true) }
             case .search: searching = true
             case .add: context.go(.push(ProductFormScreen(product: nil)))
             case .edit: if let product = selected { context.go(.push(ProductFormScreen(product: product))) }
@@ -140,7 +127,7 @@ struct ProductsScreen: Screen {
         default:
             let before = search.text
             _ = search.handle(key)
-            if search.text != before { list = ListState(); load(&context) }
+            if search.text != before { rows.list = ListState(); load(&context) }
         }
         return true
     }
@@ -193,20 +180,20 @@ struct ProductsScreen: Screen {
         let (top, rest) = area.splitTop(2)
         buffer.setString(top.x, top.y, "Search", style: searching ? Theme.title : Theme.muted)
         TextField(placeholder: "/ to search name, SKU, barcode…", isFocused: searching).render(into: &buffer, area: Rect(x: top.x + 8, y: top.y, width: min(40, top.width - 8), height: 1), state: search)
-        let count = loading ? "loading…" : "\(products.count)\(nextCursor == nil ? "" : "+") products · low stock ≤ \(Self.lowStock) in red"
+        let count = rows.loading ? "loading…" : "\(rows.items.count)\(rows.nextCursor == nil ? "" : "+") products · low stock ≤ \(Self.lowStock) in red"
         buffer.setString(top.right - TextWidth.of(count), top.y, count, style: Theme.muted)
-        let rows = products.map { p -> [String] in
+        let cells = rows.items.map { p -> [String] in
             let stock = p.variants.isEmpty ? "\(p.stock)" : p.variants.map { "\($0.stock)" }.joined(separator: "/")
             return [p.sku, p.name + (p.variants.isEmpty ? "" : " (\(p.variants.count) sizes)"), p.category, currency.format(p.price), stock + (Self.isLow(p) ? " low" : ""), Self.status(p)]
         }
         Table(columns: [.init("SKU", width: .length(14)), .init("Name", width: .fill(1)), .init("Category", width: .length(10)),
                         .numeric("Price", width: 9), .numeric("Stock", width: 10), .init("Status", width: .length(8))],
-              rows: rows, emptyText: loading ? "Loading…" : search.isEmpty ? "No products yet — press a to add one" : "Nothing matches")
-            .render(into: &buffer, area: rest, state: list)
-        let offset = list.visibleOffset(rows: rest.height - 1, count: products.count)
-        for (i, p) in products.enumerated() where Self.isLow(p) || !p.isForSale {
+              rows: cells, emptyText: rows.loading ? "Loading…" : search.isEmpty ? "No products yet — press a to add one" : "Nothing matches")
+            .render(into: &buffer, area: rest, state: rows.list)
+        let offset = rows.list.visibleOffset(rows: rest.height - 1, count: rows.items.count)
+        for (i, p) in rows.items.enumerated() where Self.isLow(p) || !p.isForSale {
             let y = rest.y + 1 + i - offset
-            guard y > rest.y, y < rest.bottom, list.selected != i else { continue }
+            guard y > rest.y, y < rest.bottom, rows.list.selected != i else { continue }
             if Self.isLow(p) { buffer.setStyle(Rect(x: rest.right - 19, y: y, width: 10, height: 1), Theme.error) }
             if !p.isForSale { buffer.setStyle(Rect(x: rest.right - 8, y: y, width: 8, height: 1), Theme.muted) }
         }

@@ -4,14 +4,10 @@ import ShopEngine
 /// The engine refuses everyone else, and refuses an admin demoting or deactivating themselves.
 struct UsersScreen: Screen {
     var title: String { "Users" }
-    private var users: [User] = []
-    private var list = ListState()
+    private var rows = PagedRows<User>()
     private var search = TextFieldState(maxLength: 64)
     private var searching = false
-    private var loading = true
-    private var version = 0
 
-    private struct Page: Sendable { let version: Int; let result: Outcome<AdminService.UserPage> }
     private struct Changed: Sendable { let result: Outcome<User> }
 
     var bindings: [KeyBinding] {
@@ -23,26 +19,20 @@ struct UsersScreen: Screen {
 
     mutating func start(_ context: inout ScreenContext) { load(&context) }
 
-    private mutating func load(_ context: inout ScreenContext) {
-        version += 1
-        loading = true
-        let shop = context.shop, caller = context.caller, version = self.version, query = search.isEmpty ? nil : search.text
-        context.run { Page(version: version, result: Result { try shop.admin.listUsers(query: query, limit: 100, caller: caller) }) }
+    private mutating func load(_ context: inout ScreenContext, append: Bool = false) {
+        let shop = context.shop, caller = context.caller, query = search.isEmpty ? nil : search.text
+        rows.request(append: append, &context) { cursor in
+            let page = try shop.admin.listUsers(query: query, limit: 100, cursor: cursor, caller: caller)
+            return (page.items, page.nextCursor)
+        }
     }
 
-    private var selected: User? { list.selected.flatMap { users.indices.contains($0) ? users[$0] : nil } }
+    private var selected: User? { rows.selected }
 
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
         switch event {
-        case .result(let page as Page):
-            guard page.version == version else { return true }
-            loading = false
-            switch page.result {
-            case .success(let p):
-                users = p.items
-                list.select(list.selected ?? 0, count: users.count)
-            case .failure(let error): context.fail(error)
-            }
+        case .result(let page as PagedRows<User>.Page):
+            rows.receive(page, &context)
         case .result(let changed as Changed):
             switch changed.result {
             case .success(let user): context.say("\(user.displayName): \(user.role.rawValue), \(user.active ? "active" : "deactivated")", .success)
@@ -62,8 +52,10 @@ struct UsersScreen: Screen {
             }
         case .key(let key):
             switch key {
-            case .up, .char("k"): list.moveSelection(by: -1, count: users.count)
-            case .down, .char("j"): list.moveSelection(by: 1, count: users.count)
+            case .up, .char("k"): rows.move(by: -1)
+            case .down, .char("j"):
+                rows.move(by: 1)
+                if rows.wantsMore { load(&context, append: true) }
             case .char("/"): searching = true
             case .char("r"):
                 guard let user = selected else { return true }
@@ -89,12 +81,12 @@ struct UsersScreen: Screen {
         let (top, rest) = area.splitTop(2)
         buffer.setString(top.x, top.y, "Search", style: searching ? Theme.title : Theme.muted)
         TextField(placeholder: "/ phone, name, username or email", isFocused: searching).render(into: &buffer, area: Rect(x: top.x + 8, y: top.y, width: min(40, top.width - 8), height: 1), state: search)
-        let rows = users.map { u -> [String] in
+        let cells = rows.items.map { u -> [String] in
             ["\(u.firstName) \(u.lastName)".trimmingCharacters(in: .whitespaces), u.phone ?? "", u.email ?? u.username ?? "", u.role.rawValue, u.active ? "active" : "off"]
         }
         Table(columns: [.init("Name", width: .fill(1)), .init("Phone", width: .length(16)), .init("Email / username", width: .fill(1)),
                         .init("Role", width: .length(8)), .init("Status", width: .length(6))],
-              rows: rows, emptyText: loading ? "Loading…" : "Nobody matches").render(into: &buffer, area: rest, state: list)
+              rows: cells, emptyText: rows.loading ? "Loading…" : "Nobody matches").render(into: &buffer, area: rest, state: rows.list)
     }
 
     func cursor(in area: Rect) -> (x: Int, y: Int)? {
