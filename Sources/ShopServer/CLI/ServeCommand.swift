@@ -14,7 +14,7 @@ public enum ServeCommand {
     ]
 
     public static let usage = """
-    usage: shop-server [--db PATH] [--host ADDR] [--port N] [options]
+    shop-server \(ShopEngineVersion.string) — usage: shop-server [--db PATH] [--host ADDR] [--port N] [options]
            shop-server users add --phone PHONE --role admin|staff|customer
            shop-server users list
 

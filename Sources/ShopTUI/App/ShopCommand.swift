@@ -13,7 +13,7 @@ public enum ShopCommand {
     ]
 
     public static let usage = """
-    usage: shop [--db PATH] [--demo] [options]
+    shop \(ShopEngineVersion.string) — usage: shop [--db PATH] [--demo] [options]
 
     The Shop storefront in this terminal: browse, cart, checkout and orders for customers;
     counter, stock and orders for staff. Keys: arrows or j/k, Enter, Esc back, / search,

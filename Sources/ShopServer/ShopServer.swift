@@ -1,2 +1,0 @@
-import ShopEngine
-public enum ShopServerVersion { public static let string = ShopEngineVersion.string }

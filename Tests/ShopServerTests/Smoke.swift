@@ -1,3 +1,0 @@
-import Testing
-@testable import ShopServer
-@Test func moduleLoads() { #expect(true) }
