@@ -139,6 +139,20 @@ h_tmux_wait_exit() {
   done
 }
 
+# h_seed_demo_db BIN DB READY_RE: put the demo catalog into the empty database file DB, as the
+# program documents it: `BIN --demo --db DB` in a terminal (a tmux window "seed") until READY_RE
+# shows, then q. Run before setup.sh, which hands the files to the storefront account.
+h_seed_demo_db() {
+  local bin=$1 db=$2 ready=$3 status
+  [[ -n $H_TMUX_PID ]] || h_tmux_start
+  install -d -m 0700 "$(dirname "$db")"
+  h_tmux_run seed "$bin" --demo --db "$db"
+  h_tmux_wait seed "$ready" 30 || return 1
+  h_tmux send-keys -t "main:=seed" q
+  status=$(h_tmux_wait_exit seed 10) && [[ $status == 0 ]] || return 1
+  (($(sqlite3 -batch "$db" "select count(*) from products" 2>/dev/null || echo 0) > 0))
+}
+
 # --- cleanup (everything by process id) -------------------------------------------------------------
 h_descendants() {
   local child
