@@ -113,8 +113,9 @@ public struct ShopApp: Program {
         let handled = screen.handle(event, &context)
         stack[index].screen = screen
         effects += context.effects
-        if let n = context.notice { notice = (n.text, n.kind, n.kind == .error ? 8 : 5) }
         for step in context.navigation { effects += navigate(step) }
+        // The screen's own words win over what navigation says ("Signed in as …").
+        if let n = context.notice { notice = (n.text, n.kind, n.kind == .error ? 8 : 5) }
         return handled
     }
 
