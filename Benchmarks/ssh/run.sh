@@ -106,15 +106,7 @@ mem_available_kb() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
 
 main() {
   case "${1:-}" in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
-  [[ $(id -u) == 0 ]] || { echo "run as root (creates an account and starts sshd)" >&2; exit 2; }
-  h_ensure_packages openssh-server openssh-client
-  trap h_cleanup EXIT
-  trap 'exit 130' INT TERM HUP   # so the EXIT trap (cleanup) also runs when interrupted
-  h_note_account "${SSH_BENCH_ACCOUNT:-shop-bench-$$}"
-  h_make_tmp bench
-  H_PORT=$(h_free_port)
-  h_client_opts
-  SSH=(ssh "${H_SSH_OPTS[@]}" -p "$H_PORT")
+  h_begin bench "${SSH_BENCH_ACCOUNT:-shop-bench-$$}" openssh-server openssh-client
   mkdir -p "$H_TMP/sessions"
 
   # The real program gets the demo catalog in its database (setup.sh passes it as --db), so

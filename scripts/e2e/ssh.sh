@@ -633,16 +633,8 @@ journey_remember_my_key() {
 # --- main -----------------------------------------------------------------------------------------
 main() {
   case "${1:-}" in -h|--help) usage; exit 0 ;; esac
-  [[ $(id -u) == 0 ]] || { echo "run as root (creates an account and starts sshd)" >&2; exit 2; }
   local started=$SECONDS cfg_sum
-  h_ensure_packages openssh-server openssh-client sshpass tmux sqlite3
-  trap h_cleanup EXIT
-  trap 'exit 130' INT TERM HUP   # so the EXIT trap (cleanup) also runs when interrupted
-  h_note_account "${SSH_E2E_ACCOUNT:-shop-e2e-$$}"
-  h_make_tmp e2e
-  H_PORT=$(h_free_port)
-  h_client_opts
-  SSH=(ssh "${H_SSH_OPTS[@]}" -p "$H_PORT")
+  h_begin e2e "${SSH_E2E_ACCOUNT:-shop-e2e-$$}" openssh-server openssh-client sshpass tmux sqlite3
   h_tmux_start
   echo "# program: $SHOP_BIN $([[ $IS_FAKE == 1 ]] && echo '(fake stand-in)')"
   echo "# sshd port $H_PORT, account $H_ACCOUNT, temp $H_TMP"

@@ -207,3 +207,20 @@ h_cleanup() {
     if [[ ${SSH_E2E_KEEP:-0} == 1 ]]; then echo "# kept $H_TMP"; else rm -rf -- "$H_TMP"; fi
   fi
 }
+
+# h_begin KIND ACCOUNT PACKAGE...: the common start of a run as root: packages, cleanup traps
+# (also on interrupt), the account to remove afterwards, a temp dir, a free port, client options,
+# and the ssh command in SSH.
+h_begin() {
+  local kind=$1 account=$2
+  shift 2
+  [[ $(id -u) == 0 ]] || { echo "run as root (creates an account and starts sshd)" >&2; exit 2; }
+  h_ensure_packages "$@"
+  trap h_cleanup EXIT
+  trap 'exit 130' INT TERM HUP   # so the EXIT trap (cleanup) also runs when interrupted
+  h_note_account "$account"
+  h_make_tmp "$kind"
+  H_PORT=$(h_free_port)
+  h_client_opts
+  SSH=(ssh "${H_SSH_OPTS[@]}" -p "$H_PORT")
+}
