@@ -140,6 +140,21 @@ struct ShopAppTests {
         #expect(try h.shop.catalog.product(id: h.products["SANGAK"]!.id, caller: session.caller).stock == 3)
     }
 
+    @Test("keys typed while an order is still loading are not lost: Enter x y cancels it")
+    func cancelTypedAhead() throws {
+        let h = try AppHarness()
+        let session = try h.customerSession()
+        let order = try h.shop.orders.create(OrderRequest(items: [.init(productID: h.products["SANGAK"]!.id, quantity: 1)], contact: .sample), caller: session.caller)
+        let d = h.driver(session)
+        d.press(.char("o"))
+        d.holdsEffects = true
+        d.press(.enter, .char("x"), .char("y"))          // faster than the order loads
+        #expect(!d.text.contains("CANCELLED"))
+        d.settle()
+        #expect(d.text.contains("CANCELLED"))
+        #expect(try h.shop.orders.order(id: order.id, caller: session.caller).status == .cancelled)
+    }
+
     @Test("profile edits are validated and saved; sign out returns to browsing as a guest")
     func profile() throws {
         let h = try AppHarness()

@@ -78,13 +78,13 @@ check "the customer sees Hummus low" "only 2" 5 customer
 WINDOW=counter keys Escape Escape
 WINDOW=counter keys s Down Enter
 check "staff products screen" "Hummus" 5 counter
-WINDOW=counter keys /; WINDOW=counter keys -l Hummus; WINDOW=counter keys Enter
-sleep 0.5
-WINDOW=counter keys s
+WINDOW=counter keys /; WINDOW=counter keys -l Hummus
+check "the staff search finds it" "1 product ·" 5 counter
+WINDOW=counter keys Enter s
 check "the stock change form" "Reason" 5 counter
 WINDOW=counter keys -l +10; WINDOW=counter keys Tab; WINDOW=counter keys -l delivery; WINDOW=counter keys Enter
-sleep 0.5
-[ "$(sql "select stock from products where sku = 'DELI-HUMMUS'")" = 12 ] && ok "the adjustment is in the database" || not_ok "hummus stock"
+check "the adjustment is confirmed" "Stock of Hummus is now 12" 5 counter
+wait_sql "$DB" "select stock from products where sku = 'DELI-HUMMUS'" 12 && ok "the adjustment is in the database" || not_ok "hummus stock"
 [ "$(sql "select reason from stock_ledger where product_id = (select id from products where sku = 'DELI-HUMMUS') order by id desc limit 1")" = delivery ] \
   && ok "and in the stock ledger with its reason" || not_ok "ledger reason"
 WINDOW=customer keys Enter

@@ -29,8 +29,29 @@ wait_for() {
   return 1
 }
 
+# wait_re REGEX [SECONDS] [WINDOW]: until a line of the screen matches the extended REGEX.
+wait_re() {
+  local re=$1 seconds=${2:-10} window=${3:-main} i
+  for ((i = 0; i < seconds * 20; i++)); do
+    if screen "$window" | grep -qE -- "$re"; then return 0; fi
+    sleep 0.05
+  done
+  echo "--- screen while waiting for /$re/"; screen "$window"; echo "---"
+  return 1
+}
+
 # check NAME TEXT [SECONDS]: a test line for "the screen shows TEXT".
 check() { if wait_for "$2" "${3:-10}" "${4:-main}"; then ok "$1"; else not_ok "$1"; fi; }
+
+# wait_sql DB QUERY EXPECTED [SECONDS]: until sqlite3 answers QUERY with EXPECTED.
+wait_sql() {
+  local i
+  for ((i = 0; i < ${4:-10} * 20; i++)); do
+    [ "$(sqlite3 "$1" "$2")" = "$3" ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
 
 keys() { t send-keys -t "${WINDOW:-main}" "$@"; }
 

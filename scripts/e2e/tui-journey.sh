@@ -44,17 +44,21 @@ keys Enter Enter
 check "the order is placed once" "PENDING"
 NUMBER=$(screen | grep -o 'S-[0-9]\{6\}' | head -1)
 keys o
-check "the order is in the history" "$NUMBER"
+if wait_re "^ $NUMBER "; then ok "the order is in the history"; else not_ok "the order is in the history"; fi
 ORDERS=$(screen | grep -c "^ S-[0-9]" || true)
 [ "$ORDERS" -eq 1 ] && ok "exactly one order for this customer" || not_ok "exactly one order for this customer (saw $ORDERS)"
-keys Enter x y
+IN_DB=$(sqlite3 "$DB" "select count(*) from orders where phone = '$PHONE'")
+[ "$IN_DB" -eq 1 ] && ok "and one in the database" || not_ok "one order in the database (saw $IN_DB)"
+keys Enter
+check "the order opens" "Deliver to"
+keys x
+check "cancelling asks first" "yes, cancel it"
+keys y
 check "cancelling the order" "CANCELLED"
 
 t resize-window -t main -x 120 -y 40
-sleep 0.5
-check "resize redraws at the new size" "$(printf '%-3s' '')" 5
-LAST=$(screen | sed -n 40p)
-echo "$LAST" | grep -q "quit" && ok "the footer moved to row 40 after resize" || not_ok "the footer moved to row 40 after resize (row 40: $LAST)"
+footer_at_40() { for _ in $(seq 100); do screen | sed -n 40p | grep -q "quit" && return 0; sleep 0.05; done; return 1; }
+footer_at_40 && ok "resize redraws: the footer moved to row 40" || not_ok "the footer moved to row 40 after resize (row 40: $(screen | sed -n 40p))"
 t resize-window -t main -x 70 -y 20
 check "a small terminal shows a notice" "80×24"
 t resize-window -t main -x 100 -y 30

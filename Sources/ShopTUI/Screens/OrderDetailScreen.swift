@@ -12,6 +12,8 @@ struct OrderDetailScreen: Screen {
     private var busy = false
     private var paymentForm: FormState?
     private var paymentMethod = 0
+    /// Keys typed before the order arrived, replayed once it has (a fast `Enter x y` must not lose the `x`).
+    private var earlyKeys: [Key] = []
 
     init(orderID: Int64, number: String) {
         self.orderID = orderID
@@ -48,9 +50,12 @@ struct OrderDetailScreen: Screen {
         case .result(let loaded as Loaded):
             switch loaded.order {
             case .success(let o): order = o
-            case .failure(let error): context.fail(error)
+            case .failure(let error): context.fail(error); earlyKeys = []
             }
             if case .success(let page) = loaded.payments { payments = page.items }
+            let early = earlyKeys
+            earlyKeys = []
+            for key in early where order != nil { _ = orderKey(key, &context) }
         case .result(let changed as Changed):
             busy = false
             switch changed.result {
@@ -84,7 +89,9 @@ struct OrderDetailScreen: Screen {
     }
 
     private mutating func orderKey(_ key: Key, _ context: inout ScreenContext) -> Bool {
-        guard let order, !busy else { return key != .escape && key != .char("q") && key != .char("?") }
+        let passesThrough = key == .escape || key == .char("q") || key == .char("?")
+        if order == nil, !passesThrough, earlyKeys.count < 8 { earlyKeys.append(key); return true }
+        guard let order, !busy else { return !passesThrough }
         let shop = context.shop, caller = context.caller, id = orderID
         if confirmingCancel {
             confirmingCancel = false

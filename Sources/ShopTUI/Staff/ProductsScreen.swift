@@ -180,7 +180,7 @@ struct ProductsScreen: Screen {
         let (top, rest) = area.splitTop(2)
         buffer.setString(top.x, top.y, "Search", style: searching ? Theme.title : Theme.muted)
         TextField(placeholder: "/ to search name, SKU, barcode…", isFocused: searching).render(into: &buffer, area: Rect(x: top.x + 8, y: top.y, width: min(40, top.width - 8), height: 1), state: search)
-        let count = rows.loading ? "loading…" : "\(rows.items.count)\(rows.nextCursor == nil ? "" : "+") products · low stock ≤ \(Self.lowStock) in red"
+        let count = rows.loading ? "loading…" : "\(rows.items.count)\(rows.nextCursor == nil ? "" : "+") \(rows.items.count == 1 && rows.nextCursor == nil ? "product" : "products") · low stock ≤ \(Self.lowStock) in red"
         buffer.setString(top.right - TextWidth.of(count), top.y, count, style: Theme.muted)
         let cells = rows.items.map { p -> [String] in
             let stock = p.variants.isEmpty ? "\(p.stock)" : p.variants.map { "\($0.stock)" }.joined(separator: "/")
