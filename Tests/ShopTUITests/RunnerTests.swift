@@ -70,7 +70,7 @@ struct RunnerTests {
         #expect(runner.run() == .finished)
         #expect(runner.program.count == 42)
         #expect(runner.program.messageThreadIsMain == Thread.isMainThread)
-        #expect(Date().timeIntervalSince(started) < 2)
+        #expect(Date().timeIntervalSince(started) < 4, "well before the 5 s safety net")
         #expect(backend.lines[0].hasPrefix("Count: 42"))
     }
 
@@ -84,7 +84,7 @@ struct RunnerTests {
         #expect(runner.run() == .idleTimeout)
         let elapsed = Date().timeIntervalSince(started)
         // The key at 100 ms restarted the idle clock.
-        #expect(elapsed >= 0.38 && elapsed < 1.5)
+        #expect(elapsed >= 0.38 && elapsed < 4)
         #expect(runner.program.count == 1)
     }
 
@@ -95,7 +95,7 @@ struct RunnerTests {
         options.tickInterval = 0.1
         let runner = Runner(program: CounterProgram(), backend: backend, options: options)
         _ = runner.run()
-        #expect((2...4).contains(runner.program.ticks))
+        #expect((1...4).contains(runner.program.ticks), "about one tick per 100 ms, never a busy loop")
     }
 
     @Test("Ctrl-C interrupts and a termination signal stops the runner")
