@@ -69,6 +69,32 @@ struct StaffBackOfficeTests {
         #expect(app.text.contains("Apple pie"))           // back on the list, reloaded
     }
 
+    @Test("a photo named by its file path: a file that is not an image is refused under the field and nothing is saved; a PNG is stored")
+    func productPhotoFromFile() throws {
+        let f = try StaffFixture()
+        let notImage = f.directory.appendingPathComponent("notes.txt").path
+        let png = f.directory.appendingPathComponent("butter.png").path
+        try Data("just text".utf8).write(to: URL(fileURLWithPath: notImage))
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 7, count: 64)).write(to: URL(fileURLWithPath: png))
+        let app = AppDriver(f.session(f.staff))
+        app.openStaff("Products")
+        app.press(.char("/")); app.type("butter"); app.press(.enter, .enter)
+        #expect(app.text.contains("Photo file"))
+        app.press(.tab, .tab)
+        app.press(.ctrl("u")); app.type("Salted butter")
+        for _ in 0..<6 { app.press(.tab) }
+        app.type(notImage); app.press(.enter)
+        #expect(app.text.contains("Only PNG and JPEG images are accepted"))
+        #expect(try f.shop.catalog.product(id: f.butter.id, caller: f.staff.caller).name == "Butter", "a bad photo saves nothing")
+        app.press(.ctrl("u")); app.type(f.directory.appendingPathComponent("missing.png").path); app.press(.enter)
+        #expect(app.text.contains("No file at"))
+        app.press(.ctrl("u")); app.type(png); app.press(.enter)
+        #expect(app.text.contains("Salted butter saved"))
+        let butter = try f.shop.catalog.product(id: f.butter.id, caller: f.staff.caller)
+        #expect(butter.name == "Salted butter" && butter.hasPhoto)
+        #expect(try f.shop.catalog.photo(productID: f.butter.id, caller: f.staff.caller).contentType == "image/png")
+    }
+
     @Test("archiving a product that was sold keeps it, deleting one never sold removes it")
     func archiveOrDelete() throws {
         let f = try StaffFixture()

@@ -42,6 +42,35 @@ struct StaffQuickSaleTests {
         #expect(app.text.contains("TOTAL  0.00 USD"))
     }
 
+    @Test("a sale for a customer found by phone carries their name and contact; the receipt names them, a walk-in receipt does not")
+    func saleForCustomer() throws {
+        let f = try StaffFixture()
+        let maya = try f.person("+15550107777", role: .customer)
+        var changes = AccountService.ProfileChanges()
+        changes.firstName = "Maya"; changes.lastName = "Lee"; changes.address = "12 Elm Street"
+        _ = try f.shop.accounts.updateProfile(changes, caller: maya.caller)
+        let app = AppDriver(f.session(f.staff))
+        app.openStaff("Quick sale")
+        app.scan("4006381333931")
+        app.press(.function(2))
+        app.type("+15550107777"); app.press(.enter)
+        #expect(app.text.contains("Maya Lee"))
+        app.press(.enter)
+        #expect(app.text.contains("Sale for Maya Lee"))
+        app.press(.enter, .enter)                    // pay, cash exact
+        #expect(app.text.contains("Sale S-000001 complete"))
+        let order = try #require(try f.orders().first)
+        #expect(order.firstName == "Maya" && order.lastName == "Lee" && order.phone == "+15550107777" && order.address == "12 Elm Street")
+        let receipt = try String(contentsOfFile: f.receiptDirectory + "/S-000001.txt", encoding: .utf8)
+        #expect(receipt.contains("Customer: Maya Lee"))
+
+        app.press(.enter)                            // the next sale: walk-in
+        app.scan("4006381333931"); app.press(.enter, .enter)
+        let walkIn = try String(contentsOfFile: f.receiptDirectory + "/S-000002.txt", encoding: .utf8)
+        #expect(!walkIn.contains("Customer"))
+        #expect(!walkIn.contains("{{"), "no placeholder left over")
+    }
+
     @Test("a split payment: part by card, the rest in cash, and the variant chosen from a list")
     func splitPayment() throws {
         let f = try StaffFixture()

@@ -111,6 +111,13 @@ public struct Contact: Codable, Sendable, Equatable {
         self.address = address; self.postalCode = postalCode; self.deliveryDate = deliveryDate; self.note = note
     }
 
+    /// Fills the empty name, phone, email, address and postal code fields from `other`.
+    mutating func fillBlanks(from other: Contact) {
+        for field in [\Contact.firstName, \.lastName, \.phone, \.email, \.address, \.postalCode] where self[keyPath: field].isEmpty {
+            self[keyPath: field] = other[keyPath: field]
+        }
+    }
+
     /// A complete contact for tests, load generators and demos.
     public static let sample = Contact(firstName: "Sam", lastName: "Sample", phone: "+15551230000", email: "sam@example.com",
                                        address: "1 Main Street", postalCode: "12345")

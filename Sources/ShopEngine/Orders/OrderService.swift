@@ -26,7 +26,14 @@ public struct OrderService: Sendable {
             let isStaff = me.role == .staff || me.role == .admin
             if request.counterSale && !isStaff { throw ShopError.forbidden }
             let owner: Int64? = request.counterSale ? request.customerID : me.id
-            if request.counterSale, let owner, try db.scalarInt("SELECT 1 FROM users WHERE id = ?", owner) == nil { throw ShopError.notFound("Customer") }
+            var contact = contact
+            if request.counterSale, let owner {
+                // A sale for a known customer: blank contact fields come from their profile.
+                guard let profile = try db.first("SELECT first_name, last_name, ifnull(phone, ''), ifnull(email, ''), address, postal_code FROM users WHERE id = ?", owner,
+                                                 map: { Contact(firstName: $0.string(0), lastName: $0.string(1), phone: $0.string(2), email: $0.string(3), address: $0.string(4), postalCode: $0.string(5)) })
+                else { throw ShopError.notFound("Customer") }
+                contact.fillBlanks(from: profile)
+            }
             let scope = "user:\(me.id)"
             if let key, let existing = try db.first("SELECT id, request_hash FROM orders WHERE idempotency_scope = ? AND idempotency_key = ?", scope, key, map: { ($0.int64(0), $0.string(1)) }) {
                 guard existing.1 == fingerprint else {

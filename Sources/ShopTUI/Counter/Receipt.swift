@@ -2,7 +2,8 @@ import Foundation
 import ShopEngine
 
 /// A plain-text receipt from `assets/receipt.txt` (a built-in copy is used if it is missing):
-/// shop name, order number, date, lines, totals, payments and change.
+/// shop name, order number, date, customer (a line left out for walk-ins), lines, totals,
+/// payments and change.
 struct Receipt {
     let storeName: String
     let order: Order
@@ -15,6 +16,7 @@ struct Receipt {
     ========================================
     Receipt {{number}}
     {{date}}
+    {{customer}}
     ----------------------------------------
     {{lines}}
     ----------------------------------------
@@ -30,6 +32,7 @@ struct Receipt {
             "store": center(storeName),
             "number": order.number,
             "date": OrdersScreen.date(order.createdAt),
+            "customer": customer,
             "lines": order.items.map { item in
                 row("\(item.quantity) × \(item.name)", currency.format(item.lineTotal))
             }.joined(separator: "\n"),
@@ -44,9 +47,19 @@ struct Receipt {
                 return text
             }.joined(separator: "\n"),
         ]
-        var out = template
+        // A placeholder alone on its line with nothing to say takes the line with it.
+        var out = template.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { line in !values.contains { $0.value.isEmpty && line.trimmingCharacters(in: .whitespaces) == "{{\($0.key)}}" } }
+            .joined(separator: "\n")
         for (key, value) in values { out = out.replacingOccurrences(of: "{{\(key)}}", with: value) }
         return out.hasSuffix("\n") ? out : out + "\n"
+    }
+
+    /// "Customer: Maya Lee", or the phone when there is no name; empty for a walk-in sale.
+    private var customer: String {
+        let name = "\(order.firstName) \(order.lastName)".trimmingCharacters(in: .whitespaces)
+        let who = name.isEmpty ? order.phone : name
+        return who.isEmpty ? "" : "Customer: \(who)"
     }
 
     /// Splits a receipt line at its last run of two or more spaces into a left and a right

@@ -2,7 +2,8 @@ import ShopEngine
 
 /// Adds a product, or edits one: every field, variants written as `name=price` separated by
 /// `;` (a new variant may add its starting stock: `3 kg=64.00=2`). Stock of an existing
-/// product changes only through a stock adjustment (the ledger), never here.
+/// product changes only through a stock adjustment (the ledger), never here. A photo is named
+/// by a PNG/JPEG file's path on this machine; it is checked before anything is saved.
 struct ProductFormScreen: Screen {
     let product: Product?
     var title: String { product.map { "Edit \($0.name)" } ?? "New product" }
@@ -23,6 +24,8 @@ struct ProductFormScreen: Screen {
         fields += [
             FormField("active", label: "For sale", placeholder: "yes / no", input: TextFieldState(maxLength: 3)),
             FormField("variants", label: "Variants", placeholder: "1 kg=24.00; 2 kg=45.00   (optional)", input: TextFieldState(maxLength: 2000)),
+            FormField("photo", label: "Photo file", placeholder: product?.hasPhoto == true ? "has a photo; a path replaces it" : "optional: path to a PNG or JPEG",
+                      input: TextFieldState(maxLength: 1024)),
         ]
         form = FormState(fields)
         form["active"].setText(product.map { $0.active ? "yes" : "no" } ?? "yes")
@@ -113,19 +116,31 @@ struct ProductFormScreen: Screen {
         do { variants = try Self.parseVariants(text("variants"), existing: product?.variants ?? [], currency: currency) } catch {
             fail(ScreenContext.describe(error), "variants", &context); return
         }
-        saving = true
+        let photoPath = text("photo")
         let shop = context.shop, caller = context.caller
+        let save: @Sendable () throws -> Product
         if let product {
             let changes = ProductChanges(sku: text("sku"), barcode: text("barcode"), name: text("name"), description: form["description"].text,
                                          category: text("category"), price: price, active: active,
                                          variants: variants.isEmpty && product.variants.isEmpty ? nil : variants)
-            context.run { Saved(result: Result { try shop.catalog.update(id: product.id, changes, caller: caller) }) }
+            save = { try shop.catalog.update(id: product.id, changes, caller: caller) }
         } else {
-            guard text("stock").isEmpty || Int64(text("stock")) != nil else { saving = false; fail("A whole number", "stock", &context); return }
+            guard text("stock").isEmpty || Int64(text("stock")) != nil else { fail("A whole number", "stock", &context); return }
             let draft = ProductDraft(sku: text("sku"), barcode: text("barcode").isEmpty ? nil : text("barcode"), name: text("name"),
                                      description: form["description"].text, category: text("category"), price: price,
                                      stock: Int64(text("stock")), active: active, variants: variants.isEmpty ? nil : variants)
-            context.run { Saved(result: Result { try shop.catalog.create(draft, caller: caller) }) }
+            save = { try shop.catalog.create(draft, caller: caller) }
+        }
+        saving = true
+        context.run {
+            Saved(result: Result {
+                // The file is read and checked first: a bad photo saves nothing.
+                let photo = photoPath.isEmpty ? nil : try PhotoFile.load(photoPath)
+                let saved = try save()
+                guard let photo else { return saved }
+                try shop.catalog.setPhoto(productID: saved.id, bytes: photo.bytes, contentType: photo.contentType, caller: caller)
+                return try shop.catalog.product(id: saved.id, caller: caller)
+            })
         }
     }
 
