@@ -140,6 +140,20 @@ struct ShopAppTests {
         #expect(try h.shop.catalog.product(id: h.products["SANGAK"]!.id, caller: session.caller).stock == 3)
     }
 
+    @Test("asking again for a code within the cooldown says when a new one is possible, on the phone step")
+    func codeCooldownOnPhoneStep() throws {
+        let h = try AppHarness()
+        let phone = "+15550004545"
+        _ = try h.shop.accounts.requestCode(phone: phone, caller: .guest(address: "203.0.113.9"))   // e.g. before a dropped connection
+        let d = h.driver()
+        d.press(.char("p"))
+        d.type(phone); d.press(.enter)
+        #expect(d.text.contains("A code went to this number moments ago. A new one in"))
+        #expect(d.text.contains("Please wait"), "the engine's message in the notice line")
+        d.press(.backspace)
+        #expect(!d.text.contains("moments ago"), "editing the phone clears it")
+    }
+
     @Test("keys typed while an order is still loading are not lost: Enter x y cancels it")
     func cancelTypedAhead() throws {
         let h = try AppHarness()

@@ -18,6 +18,8 @@ struct SignInScreen: Screen {
     private var request: AccountService.CodeRequest?
     private var expiresAt: Date?
     private var resendAt: Date?
+    /// When a new code may be asked for this phone, after the engine said "wait" on the phone step.
+    private var phoneWaitUntil: Date?
     private var demoCode: String?
     private var busy = false
     private var pending: SignIn?
@@ -49,6 +51,7 @@ struct SignInScreen: Screen {
             switch sent.result {
             case .success(let r):
                 request = r
+                phoneWaitUntil = nil
                 expiresAt = Date().addingTimeInterval(TimeInterval(r.expiresIn))
                 resendAt = Date().addingTimeInterval(TimeInterval(r.retryAfter))
                 now = Date()
@@ -61,7 +64,10 @@ struct SignInScreen: Screen {
                     context.run { DemoCode(phone: phone, messages: (try? shop.admin.localOutbox(limit: 20)) ?? []) }
                 }
             case .failure(let error):
-                if let e = error as? ShopError, let wait = e.retryAfter, request != nil { resendAt = Date().addingTimeInterval(TimeInterval(wait)) }
+                if let e = error as? ShopError, let wait = e.retryAfter {
+                    if request != nil { resendAt = Date().addingTimeInterval(TimeInterval(wait)) } else { phoneWaitUntil = Date().addingTimeInterval(TimeInterval(wait)) }
+                    now = Date()
+                }
                 phone.error = (error as? ShopError)?.field == "phone" ? ScreenContext.describe(error) : nil
                 context.fail(error)
             }
@@ -114,7 +120,7 @@ struct SignInScreen: Screen {
                 context.run { CodeSent(result: Result { try shop.accounts.requestCode(phone: number, caller: caller) }) }
                 return true
             }
-            if phone.handle(key) { phone.error = nil }
+            if phone.handle(key) { phone.error = nil; phoneWaitUntil = nil }
         case .code:
             switch key {
             case .escape: mode = .phone
@@ -172,6 +178,12 @@ struct SignInScreen: Screen {
             buffer.setString(box.x, y, "Phone", style: mode == .phone ? Theme.title : .plain)
             TextField(placeholder: "+15551234567", isFocused: mode == .phone).render(into: &buffer, area: Rect(x: box.x + 8, y: y, width: 24, height: 2), state: phone)
             y += 3
+            if mode == .phone, let phoneWaitUntil {
+                let wait = Int(phoneWaitUntil.timeIntervalSince(now).rounded(.up))
+                buffer.setString(box.x, y, wait > 0 ? "A code went to this number moments ago. A new one in \(wait) s." : "Press Enter for a new code.",
+                                 style: wait > 0 ? Theme.muted : Theme.title, maxWidth: box.width)
+                y += 2
+            }
             if mode == .code, let expiresAt {
                 buffer.setString(box.x, y, "Code", style: Theme.title)
                 TextField(placeholder: "6 digits", isFocused: true).render(into: &buffer, area: Rect(x: box.x + 8, y: y, width: 10, height: 2), state: code)
