@@ -18,27 +18,23 @@ screen() { t capture-pane -p -t "${1:-main}"; }
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; E2E_FAILED=1; }
 
-# wait_for TEXT [SECONDS] [WINDOW]: until the screen shows TEXT.
-wait_for() {
-  local text=$1 seconds=${2:-10} window=${3:-main} i
+# screen_grep GREP_FLAG PATTERN SECONDS WINDOW: until grep GREP_FLAG (-F text, -E regex) finds
+# PATTERN on the screen; shows the screen when it never does.
+screen_grep() {
+  local flag=$1 pattern=$2 seconds=$3 window=$4 i
   for ((i = 0; i < seconds * 20; i++)); do
-    if screen "$window" | grep -qF -- "$text"; then return 0; fi
+    if screen "$window" | grep -q "$flag" -- "$pattern"; then return 0; fi
     sleep 0.05
   done
-  echo "--- screen while waiting for: $text"; screen "$window"; echo "---"
+  echo "--- screen while waiting for: $pattern"; screen "$window"; echo "---"
   return 1
 }
 
+# wait_for TEXT [SECONDS] [WINDOW]: until the screen shows TEXT.
+wait_for() { screen_grep -F "$1" "${2:-10}" "${3:-main}"; }
+
 # wait_re REGEX [SECONDS] [WINDOW]: until a line of the screen matches the extended REGEX.
-wait_re() {
-  local re=$1 seconds=${2:-10} window=${3:-main} i
-  for ((i = 0; i < seconds * 20; i++)); do
-    if screen "$window" | grep -qE -- "$re"; then return 0; fi
-    sleep 0.05
-  done
-  echo "--- screen while waiting for /$re/"; screen "$window"; echo "---"
-  return 1
-}
+wait_re() { screen_grep -E "$1" "${2:-10}" "${3:-main}"; }
 
 # check NAME TEXT [SECONDS]: a test line for "the screen shows TEXT".
 check() { if wait_for "$2" "${3:-10}" "${4:-main}"; then ok "$1"; else not_ok "$1"; fi; }
