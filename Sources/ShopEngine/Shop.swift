@@ -113,10 +113,16 @@ final class EngineContext: Sendable {
     /// deactivation takes effect at once, in every process.
     func requireUser(_ caller: Caller, _ db: Connection) throws -> (id: Int64, role: Role) {
         guard let id = caller.userID else { throw ShopError.signInRequired }
-        guard let row = try db.first("SELECT role, active FROM users WHERE id = ?", id, map: { (Role(rawValue: $0.string(0)), $0.bool(1)) }),
+        // The caller's session must still be open: signing out or a password change elsewhere
+        // ends it at once, in every process (terminal sessions included, not only HTTP tokens).
+        guard let row = try db.first("""
+            SELECT role, active, EXISTS(SELECT 1 FROM token_families f WHERE f.id = ? AND f.user_id = users.id AND f.revoked_at IS NULL)
+            FROM users WHERE id = ?
+            """, caller.tokenFamily, id, map: { (Role(rawValue: $0.string(0)), $0.bool(1), $0.bool(2)) }),
               let role = row.0, row.1 else {
             throw ShopError(.unauthorized, "account_disabled", "This account is not active")
         }
+        guard row.2 else { throw ShopError.sessionEnded }
         return (id, role)
     }
 

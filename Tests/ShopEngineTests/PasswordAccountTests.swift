@@ -110,6 +110,19 @@ struct PasswordAccountTests {
         #expect(throws: ShopError.self) { try t.shop.accounts.authenticate(accessToken: signIn.access, clientAddress: "x") }
         _ = try t.shop.accounts.authenticate(accessToken: fresh.access, clientAddress: "x")
         _ = try t.shop.accounts.login("nima", password: "brand-new-1", caller: t.guest)
+        // In-process callers (the terminal app) are ended too, not only HTTP tokens.
+        expectError("session_ended") { try t.shop.carts.cart(caller: signIn.caller) }
+        _ = try t.shop.carts.cart(caller: fresh.caller)
+    }
+
+    @Test("signing out ends the session for every later engine call")
+    func signOutEndsSession() throws {
+        let t = try TestShop()
+        let me = try t.customer()
+        _ = try t.shop.carts.cart(caller: me.caller)
+        try t.shop.accounts.signOut(caller: me.caller)
+        expectError("session_ended") { try t.shop.carts.cart(caller: me.caller) }
+        expectError("session_ended") { try t.shop.accounts.profile(caller: me.caller) }
     }
 
     @Test("the profile is the caller's own; edits are validated; photos must be real PNG or JPEG")

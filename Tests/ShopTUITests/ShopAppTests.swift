@@ -154,19 +154,57 @@ struct ShopAppTests {
         #expect(!d.text.contains("moments ago"), "editing the phone clears it")
     }
 
-    @Test("keys typed while an order is still loading are not lost: Enter x y cancels it")
+    @Test("keys typed ahead of slow screens are kept in order: o Enter x y opens the history, the order, and cancels it")
     func cancelTypedAhead() throws {
         let h = try AppHarness()
         let session = try h.customerSession()
         let order = try h.shop.orders.create(OrderRequest(items: [.init(productID: h.products["SANGAK"]!.id, quantity: 1)], contact: .sample), caller: session.caller)
         let d = h.driver(session)
-        d.press(.char("o"))
         d.holdsEffects = true
-        d.press(.enter, .char("x"), .char("y"))          // faster than the order loads
+        d.press(.char("o"), .enter, .char("x"), .char("y"))   // faster than anything loads
         #expect(!d.text.contains("CANCELLED"))
         d.settle()
         #expect(d.text.contains("CANCELLED"))
         #expect(try h.shop.orders.order(id: order.id, caller: session.caller).status == .cancelled)
+    }
+
+    @Test("Esc while a screen loads goes back at once and drops what was typed ahead")
+    func escapeWhileLoading() throws {
+        let h = try AppHarness()
+        let session = try h.customerSession()
+        _ = try h.shop.orders.create(OrderRequest(items: [.init(productID: h.products["SANGAK"]!.id, quantity: 1)], contact: .sample), caller: session.caller)
+        let d = h.driver(session)
+        d.holdsEffects = true
+        d.press(.char("o"), .enter, .escape)
+        #expect(d.lines[0].contains("Browse"), "back at once")
+        d.settle()
+        #expect(d.lines[0].contains("Browse"), "the queued Enter did not open anything")
+    }
+
+    @Test("a session ended elsewhere (signed out on another terminal) returns to browsing as a guest, once, with the reason")
+    func sessionEndedElsewhere() throws {
+        let h = try AppHarness()
+        let session = try h.customerSession()
+        let d = h.driver(session)
+        try h.shop.accounts.signOut(caller: session.caller)   // e.g. signed out on another terminal
+        d.press(.char("c"))
+        #expect(d.pendingCount == 0, "settled: no reload loop")
+        #expect(d.lines[0].contains("Browse") && d.lines[0].contains("guest"))
+        #expect(d.text.contains("Your session has ended"))
+        #expect(!session.isSignedIn)
+    }
+
+    @Test("changing the password in the profile keeps this session signed in (with its new tokens)")
+    func passwordChangeKeepsSession() throws {
+        let h = try AppHarness()
+        let session = try h.customerSession()
+        let d = h.driver(session)
+        d.press(.char("p"), .char("w"))
+        d.type("new-secret-1"); d.press(.tab); d.type("new-secret-1"); d.press(.enter)
+        #expect(d.text.contains("Password changed"))
+        d.press(.char("c"))
+        #expect(d.lines[0].contains("Cart"))
+        #expect(session.isSignedIn && !d.text.contains("session has ended"))
     }
 
     @Test("profile edits are validated and saved; sign out returns to browsing as a guest")

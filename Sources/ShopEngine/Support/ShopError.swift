@@ -54,6 +54,7 @@ public struct ShopError: Error, Equatable, Sendable, CustomStringConvertible {
         ShopError(.notFound, "not_found", "\(what) not found")
     }
     static let signInRequired = ShopError(.unauthorized, "sign_in_required", "Please sign in first")
+    static let sessionEnded = ShopError(.unauthorized, "session_ended", "Your session has ended (signed out or password changed elsewhere); please sign in again")
     static let forbidden = ShopError(.forbidden, "forbidden", "You are not allowed to do this")
     static func tooMany(_ message: String, retryAfter: Int) -> ShopError {
         ShopError(.tooManyRequests, "too_many_requests", message, retryAfter: max(1, retryAfter))

@@ -27,6 +27,9 @@ protocol Screen {
     var bindings: [KeyBinding] { get }
     /// True while a text field has focus: printable keys are typed, not taken as global keys.
     var capturesText: Bool { get }
+    /// True until the screen's first data has arrived (or failed to): keys typed meanwhile are
+    /// kept by the app and replayed in order once it has, so typing ahead loses nothing.
+    var isLoading: Bool { get }
     /// Called once when pushed: start loading.
     mutating func start(_ context: inout ScreenContext)
     /// Returns false for a key the screen leaves to the app (global keys such as Esc, q, ?).
@@ -38,6 +41,7 @@ protocol Screen {
 
 extension Screen {
     var capturesText: Bool { false }
+    var isLoading: Bool { false }
     mutating func start(_ context: inout ScreenContext) {}
     func cursor(in area: Rect) -> (x: Int, y: Int)? { nil }
 }
@@ -52,6 +56,8 @@ enum Navigation {
     case signIn
     case signedIn(SignIn)
     case signOut
+    /// The engine ended the session (see `ScreenContext.fail`): forget it locally.
+    case sessionEnded
     case quit
 }
 
@@ -81,7 +87,11 @@ struct ScreenContext {
 
     mutating func go(_ step: Navigation) { navigation.append(step) }
     mutating func say(_ text: String, _ kind: Banner.Kind = .info) { notice = (text, kind) }
-    mutating func fail(_ error: any Error) { notice = (Self.describe(error), .error) }
+    mutating func fail(_ error: any Error) {
+        notice = (Self.describe(error), .error)
+        // Signed out elsewhere, password changed, account deactivated: back to browsing as a guest.
+        if let e = error as? ShopError, e.code == "session_ended" || e.code == "account_disabled", session.isSignedIn { go(.sessionEnded) }
+    }
 
     static func describe(_ error: any Error) -> String {
         if let shopError = error as? ShopError {

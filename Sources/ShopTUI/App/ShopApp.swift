@@ -26,6 +26,8 @@ public struct ShopApp: Program {
 
     /// Effects of the first screen, returned by the first `update` (init cannot return them).
     private var startup: [Effect<AppMessage>] = []
+    /// Keys typed while the screen on top was loading, waiting for it (see `Screen.isLoading`).
+    private var typedAhead: [Key] = []
 
     private var tour: Tour?
 
@@ -86,8 +88,12 @@ public struct ShopApp: Program {
                 return []
             }
             if key == .function(1) { showingHelp = true; return [] }
-            if !dispatch(.key(key), to: stack.count - 1, effects: &effects) {
-                effects += handleGlobal(key)
+            if key == .escape || (key == .char("q") || key == .char("?")) && stack.last?.screen.capturesText != true {
+                typedAhead = []   // Esc, q, ?: the user wants out now, not after the load
+                effects += press(key)
+            } else {
+                if typedAhead.count < Self.typeAheadLimit { typedAhead.append(key) }
+                effects += replayTypedAhead()
             }
         case .tick:
             if var n = notice {
@@ -98,9 +104,21 @@ public struct ShopApp: Program {
         case .message(.screen(let id, let payload)):
             if let index = stack.firstIndex(where: { $0.id == id }) {
                 _ = dispatch(.result(payload), to: index, effects: &effects)
+                effects += replayTypedAhead()
             }
         case .resize:
             break
+        }
+        return effects
+    }
+
+    static let typeAheadLimit = 64
+
+    /// Hands the keys typed ahead to the screen on top, in order, while it is not loading.
+    private mutating func replayTypedAhead() -> [Effect<AppMessage>] {
+        var effects: [Effect<AppMessage>] = []
+        while !typedAhead.isEmpty, stack.last?.screen.isLoading != true {
+            effects += press(typedAhead.removeFirst())
         }
         return effects
     }
@@ -187,6 +205,10 @@ public struct ShopApp: Program {
             stack.removeSubrange(1...)
             notice = ("Signed out", .info, 4)
             return [.run { _ = try? shop.accounts.signOut(caller: caller); return .screen(id: 0, payload: ()) }] + reappear()
+        case .sessionEnded:
+            session.signedOut()
+            stack.removeSubrange(1...)
+            return reappear()
         case .quit:
             isFinished = true
             return []

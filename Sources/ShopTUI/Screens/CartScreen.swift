@@ -10,7 +10,11 @@ struct CartScreen: Screen {
     /// Variants of the products in the cart, loaded when a line's variant is changed.
     private var variantsByProduct: [Int64: [Product.Variant]] = [:]
 
-    private struct Loaded: Sendable { let result: Outcome<CartService.Cart> }
+    private var loadFailed = false
+    var isLoading: Bool { cart == nil && !loadFailed }
+
+    /// The cart, after loading it or after a change (`afterChange`: a failed change reloads it once).
+    private struct Loaded: Sendable { let result: Outcome<CartService.Cart>; var afterChange = false }
     private struct Variants: Sendable { let productID: Int64; let lineID: Int64; let result: Outcome<Product> }
 
     enum Action: Sendable { case up, down, more, less, variant, remove, checkout, clear }
@@ -48,7 +52,7 @@ struct CartScreen: Screen {
                 if list.selected == nil || list.selected! >= c.items.count { list = ListState(selected: c.items.isEmpty ? nil : max(0, c.items.count - 1)) }
             case .failure(let error):
                 context.fail(error)
-                load(&context)
+                if loaded.afterChange { load(&context) } else { loadFailed = true }
             }
         case .result(let loaded as Variants):
             if case .success(let product) = loaded.result {
@@ -90,7 +94,7 @@ struct CartScreen: Screen {
 
     private mutating func change(_ context: inout ScreenContext, _ work: @escaping @Sendable () throws -> CartService.Cart) {
         busy = true
-        context.run { Loaded(result: Result { try work() }) }
+        context.run { Loaded(result: Result { try work() }, afterChange: true) }
     }
 
     private mutating func cycleVariant(lineID: Int64, _ context: inout ScreenContext) {

@@ -12,8 +12,8 @@ struct OrderDetailScreen: Screen {
     private var busy = false
     private var paymentForm: FormState?
     private var paymentMethod = 0
-    /// Keys typed before the order arrived, replayed once it has (a fast `Enter x y` must not lose the `x`).
-    private var earlyKeys: [Key] = []
+    private var loadFailed = false
+    var isLoading: Bool { order == nil && !loadFailed }
 
     init(orderID: Int64, number: String) {
         self.orderID = orderID
@@ -50,12 +50,9 @@ struct OrderDetailScreen: Screen {
         case .result(let loaded as Loaded):
             switch loaded.order {
             case .success(let o): order = o
-            case .failure(let error): context.fail(error); earlyKeys = []
+            case .failure(let error): context.fail(error); loadFailed = true
             }
             if case .success(let page) = loaded.payments { payments = page.items }
-            let early = earlyKeys
-            earlyKeys = []
-            for key in early where order != nil { _ = orderKey(key, &context) }
         case .result(let changed as Changed):
             busy = false
             switch changed.result {
@@ -89,9 +86,7 @@ struct OrderDetailScreen: Screen {
     }
 
     private mutating func orderKey(_ key: Key, _ context: inout ScreenContext) -> Bool {
-        let passesThrough = key == .escape || key == .char("q") || key == .char("?")
-        if order == nil, !passesThrough, earlyKeys.count < 8 { earlyKeys.append(key); return true }
-        guard let order, !busy else { return !passesThrough }
+        guard let order, !busy else { return key != .escape && key != .char("q") && key != .char("?") }
         let shop = context.shop, caller = context.caller, id = orderID
         if confirmingCancel {
             confirmingCancel = false

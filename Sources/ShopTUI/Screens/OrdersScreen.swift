@@ -4,6 +4,7 @@ import ShopEngine
 struct OrdersScreen: Screen {
     var title: String { staffView ? "Orders (all)" : "My orders" }
     private var rows = PagedRows<Order>()
+    var isLoading: Bool { !rows.hasLoaded }
     private var status: OrderStatus?
     private var staffView = false
 

@@ -12,6 +12,8 @@ struct PagedRows<Item: Sendable> {
     private(set) var nextCursor: String?
     var list = ListState()
     private(set) var loading = false
+    /// Whether the first page has come back (rows or an error).
+    private(set) var hasLoaded = false
     private var version = 0
 
     struct Page: Sendable {
@@ -33,6 +35,7 @@ struct PagedRows<Item: Sendable> {
     mutating func receive(_ page: Page, _ context: inout ScreenContext) {
         guard page.version == version else { return }
         loading = false
+        hasLoaded = true
         switch page.result {
         case .success(let (rows, next)):
             items = page.append ? items + rows : rows

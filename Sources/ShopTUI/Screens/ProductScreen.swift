@@ -6,6 +6,8 @@ struct ProductScreen: Screen {
     let productID: Int64
     var title: String
     private var product: Product?
+    private var loadFailed = false
+    var isLoading: Bool { product == nil && !loadFailed }
     private var variants = ListState()
     private var quantity: Int64 = 1
     private var pendingAdd = false
@@ -51,7 +53,7 @@ struct ProductScreen: Screen {
                 product = p
                 title = p.name
                 if variants.selected == nil || !p.variants.indices.contains(variants.selected!) { variants = ListState(selected: p.variants.isEmpty ? nil : 0) }
-            case .failure(let error): context.fail(error)
+            case .failure(let error): context.fail(error); loadFailed = true
             }
         case .result(let added as Added):
             adding = false

@@ -14,7 +14,8 @@ struct ProfileScreen: Screen {
 
     private struct Loaded: Sendable { let user: Outcome<User>; let keys: [RememberedKey] }
     private struct Saved: Sendable { let result: Outcome<User>; let message: String }
-    private struct Done: Sendable { let error: (any Error)?; let message: String }
+    /// A finished change; a password change also brings the new session (the old one is ended).
+    private struct Done: Sendable { let error: (any Error)?; let message: String; var signIn: SignIn? = nil }
 
     var bindings: [KeyBinding] {
         if editing != nil { return [KeyBinding(keys: [.tab], label: "Tab/↑↓", help: "next field"), KeyBinding(keys: [.enter], help: "save"), KeyBinding(keys: [.escape], help: "cancel")] }
@@ -58,6 +59,7 @@ struct ProfileScreen: Screen {
         case .result(let done as Done):
             busy = false
             if let error = done.error { context.fail(error) } else { editing = nil; context.say(done.message, .success) }
+            if let signIn = done.signIn { context.session.signedIn(signIn) }
             load(&context)
         case .key(let key):
             if editing != nil { return edit(key, &context) }
@@ -115,8 +117,10 @@ struct ProfileScreen: Screen {
             case .password:
                 let old = form.fields.contains { $0.id == "old_password" } ? form["old_password"].text : ""
                 let new = form["password"].text, confirm = form["password_confirm"].text
-                context.run { Done(error: Result { _ = try shop.accounts.changePassword(old: old, new: new, confirmation: confirm, caller: caller) }.failureValue,
-                                   message: "Password changed; other sessions were signed out") }
+                context.run {
+                    let result = Result { try shop.accounts.changePassword(old: old, new: new, confirmation: confirm, caller: caller) }
+                    return Done(error: result.failureValue, message: "Password changed; other sessions were signed out", signIn: try? result.get())
+                }
             }
         default:
             _ = form.handle(key)

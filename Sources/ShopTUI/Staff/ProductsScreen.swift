@@ -9,6 +9,7 @@ struct ProductsScreen: Screen {
     static let lowStock: Int64 = 3
 
     private var rows = PagedRows<Product>()
+    var isLoading: Bool { !rows.hasLoaded }
     private var search = TextFieldState(maxLength: 100)
     private var searching = false
     private var adjusting: StockAdjustment?

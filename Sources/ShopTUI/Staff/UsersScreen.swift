@@ -5,6 +5,7 @@ import ShopEngine
 struct UsersScreen: Screen {
     var title: String { "Users" }
     private var rows = PagedRows<User>()
+    var isLoading: Bool { !rows.hasLoaded }
     private var search = TextFieldState(maxLength: 64)
     private var searching = false
 

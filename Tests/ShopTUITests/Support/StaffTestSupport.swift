@@ -86,7 +86,10 @@ final class AppDriver {
 
     /// Runs every waiting effect, and the effects their results start, until none is left.
     func settle() {
+        var rounds = 0
         while !pending.isEmpty {
+            rounds += 1
+            if rounds > 1_000 { Issue.record("effects keep starting effects: a loop?"); pending = []; return }
             let effect = pending.removeFirst()
             pending += app.update(.message(effect.work()))
         }
