@@ -187,6 +187,21 @@ struct TerminalEndToEndTests {
         #expect(t.waitFor("STTY: isig icanon echo"), t.dump)
     }
 
+    @Test("a crash signal (bad access, abort) still restores the terminal, and the program dies of it", arguments: [(SIGSEGV, 139), (SIGABRT, 134)])
+    func crash(signal: Int32, status: Int) throws {
+        let t = try TmuxHarness(environment: ["TERM": "xterm-256color"])
+        #expect(t.waitFor("products", seconds: 20), t.dump)
+        let pid = try #require(t.shopPID)
+        kill(pid, signal)
+        #expect(t.waitFor("EXIT:\(status)", seconds: 5), t.dump)
+        #expect(t.paneFlag("alternate_on") == "0")
+        #expect(t.paneFlag("cursor_flag") == "1")
+        #expect(t.waitFor("STTY: isig icanon echo"), t.dump)
+        let stderr = (try? String(contentsOf: t.directory.appendingPathComponent("stderr"), encoding: .utf8)) ?? ""
+        #expect(stderr.contains("shop stopped unexpectedly; the terminal was restored"))
+        #expect(!stderr.contains("Press space to interact"), "no interactive backtracer on a customer's terminal")
+    }
+
     @Test("an unknown TERM (xterm-kitty) falls back to xterm-256color")
     func unknownTerm() throws {
         let t = try TmuxHarness(environment: ["TERM": "xterm-kitty"])

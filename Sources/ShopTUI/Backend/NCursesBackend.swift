@@ -9,7 +9,8 @@ import Glibc
 private let pendingTerminationSignal = Atomic<Int32>(0)
 
 /// A real terminal through ncursesw: UTF-8 and wide characters, 256/8/no colors, key decoding,
-/// resize via `KEY_RESIZE`, and the terminal restored on exit and on SIGTERM/SIGHUP/SIGINT.
+/// resize via `KEY_RESIZE`, and the terminal restored on exit, on SIGTERM/SIGHUP/SIGINT, and
+/// on a crash (see `shop_install_crash_restore` in CNCurses).
 ///
 ///     let backend = try NCursesBackend()
 ///     defer { backend.restore() }
@@ -46,6 +47,7 @@ public final class NCursesBackend: Backend {
         guard isatty(0) == 1, isatty(1) == 1 else { throw StartError.notATerminal }
         Self.setUpLocale()
         Self.installSignalHandlers()
+        shop_install_crash_restore()   // before ncurses changes the terminal: that is the state to go back to
 
         let term = getenv("TERM").map { String(cString: $0) } ?? ""
         var opened = term.isEmpty ? nil : newterm(nil, shop_stdout(), shop_stdin())
