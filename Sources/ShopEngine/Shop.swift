@@ -15,6 +15,9 @@ public struct ShopConfiguration: Sendable {
     public var clock: any ShopClock
     /// PBKDF2 rounds for new password hashes. Production keeps OWASP's minimum.
     public var passwordIterations: Int
+    /// SQLite page cache per connection in KiB (nil: SQLite's 2 MiB default). The terminal app
+    /// runs one process per customer and keeps it small: the kernel's cache of the file is shared.
+    public var cacheKiB: Int?
 
     public init(databasePath: String, secretFile: String? = nil, defaultCountry: String? = nil,
                 currency: Currency? = nil, messages: MessageSink = .stdout, signinLimitPerMinute: Int = 30,
@@ -59,7 +62,7 @@ public final class Shop: Sendable {
         if let country = configuration.defaultCountry, !Phone.validateCountryPrefix(country) {
             throw ShopError.invalid("invalid_default_country", "--default-country must look like +98 (a plus and 1–3 digits), got \"\(country)\"")
         }
-        let store = try Store(path: configuration.databasePath)
+        let store = try Store(path: configuration.databasePath, cacheKiB: configuration.cacheKiB)
         let keyPath = configuration.secretFile ?? SecretKey.defaultPath(forDatabase: configuration.databasePath)
         let key = try SecretKey.loadOrCreate(at: keyPath)
         let currency: Currency = try store.write { db in

@@ -15,6 +15,14 @@ struct StoreTests {
         #expect(try connection.scalarInt("PRAGMA foreign_keys") == 1)
         #expect(try connection.scalarInt("PRAGMA synchronous") == 2)
         #expect(try connection.scalarInt("PRAGMA busy_timeout") == Int64(Connection.busyTimeoutMilliseconds))
+        #expect(try connection.scalarInt("PRAGMA cache_size") == -2000, "SQLite's default unless asked")
+    }
+
+    @Test("a store opened with a small page cache gives it to every connection it opens")
+    func smallCache() throws {
+        let store = try Store(path: path(), cacheKiB: 512)
+        #expect(try store.read { try $0.scalarInt("PRAGMA cache_size") } == -512)
+        #expect(try store.write { try $0.scalarInt("PRAGMA cache_size") } == -512)
     }
 
     @Test("a write transaction rolls back everything when its body throws")

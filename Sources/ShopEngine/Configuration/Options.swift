@@ -88,8 +88,9 @@ public struct Options: Sendable {
     ]
 
     /// The engine configuration these options describe.
-    public func configuration(defaultMessages: MessageSink = .stdout) throws -> ShopConfiguration {
+    public func configuration(defaultMessages: MessageSink = .stdout, cacheKiB: Int? = nil) throws -> ShopConfiguration {
         var config = ShopConfiguration(databasePath: value("db") ?? "shop.sqlite")
+        config.cacheKiB = cacheKiB
         if config.databasePath.isEmpty { throw UsageError(description: "--db needs a file path") }
         config.messages = try value("messages").map { try MessageSink.parse($0) } ?? defaultMessages
         config.defaultCountry = value("default-country")

@@ -8,8 +8,8 @@ public final class DemoDatabase: Sendable {
     /// True when the file was made for this demo and is deleted by `remove()`.
     public let isTemporary: Bool
 
-    public static func open(_ options: Options) throws -> DemoDatabase {
-        var config = try options.configuration(defaultMessages: .outbox)
+    public static func open(_ options: Options, cacheKiB: Int? = nil) throws -> DemoDatabase {
+        var config = try options.configuration(defaultMessages: .outbox, cacheKiB: cacheKiB)
         config.messages = .outbox   // codes are shown on screen, never sent
         config.currency = try DemoStore.currency()
         let temporary = options.value("db") == nil

@@ -13,7 +13,8 @@ public final class Connection {
     /// How long a writer waits for another process's lock before giving up.
     public static let busyTimeoutMilliseconds: Int32 = 10_000
 
-    public init(path: String) throws {
+    /// `cacheKiB`: this connection's page cache (nil: SQLite's default, 2 MiB).
+    public init(path: String, cacheKiB: Int? = nil) throws {
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -29,6 +30,7 @@ public final class Connection {
         try execute("PRAGMA foreign_keys = ON")
         try enableWAL()
         try execute("PRAGMA synchronous = FULL")
+        if let cacheKiB { try execute("PRAGMA cache_size = -\(cacheKiB)") }
     }
 
     deinit {

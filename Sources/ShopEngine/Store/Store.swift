@@ -12,19 +12,22 @@ public final class Store: Sendable {
     public let path: String
     private let idle: Mutex<[Connection]> = Mutex([])
     private let maxIdle: Int
+    private let cacheKiB: Int?
 
-    /// Opens (creating if needed) the file and runs pending migrations.
-    public init(path: String, migrations: [Migration] = Schema.migrations, maxIdleConnections: Int = 16) throws {
+    /// Opens (creating if needed) the file and runs pending migrations. `cacheKiB` is each
+    /// connection's page cache (nil: SQLite's default).
+    public init(path: String, migrations: [Migration] = Schema.migrations, maxIdleConnections: Int = 16, cacheKiB: Int? = nil) throws {
         self.path = path
         self.maxIdle = maxIdleConnections
-        let connection = try Connection(path: path)
+        self.cacheKiB = cacheKiB
+        let connection = try Connection(path: path, cacheKiB: cacheKiB)
         try Migrator(migrations: migrations).migrate(connection)
         checkIn(connection)
     }
 
     private func checkOut() throws -> Connection {
         if let connection = idle.withLock({ $0.popLast() }) { return connection }
-        return try Connection(path: path)
+        return try Connection(path: path, cacheKiB: cacheKiB)
     }
 
     private func checkIn(_ connection: Connection) {
@@ -56,7 +59,7 @@ public final class Store: Sendable {
     /// to check on every request, so caches of read results stay exact.
     public func changeCounter() throws -> Int64 {
         try watcher.withLock { watcher in
-            if watcher == nil { watcher = try Connection(path: path) }
+            if watcher == nil { watcher = try Connection(path: path, cacheKiB: cacheKiB) }
             return try watcher!.scalarInt("PRAGMA data_version") ?? 0
         }
     }
