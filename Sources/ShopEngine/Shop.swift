@@ -9,7 +9,8 @@ public struct ShopConfiguration: Sendable {
     public var defaultCountry: String?
     /// When set, becomes the store's currency (kept in the database for every process).
     public var currency: Currency?
-    public var messages: MessageSink
+    /// Where codes go; nil (the default) means nowhere, and code flows refuse.
+    public var messages: MessageSink?
     /// Sign-in requests per minute per client address.
     public var signinLimitPerMinute: Int
     public var clock: any ShopClock
@@ -20,7 +21,7 @@ public struct ShopConfiguration: Sendable {
     public var cacheKiB: Int?
 
     public init(databasePath: String, secretFile: String? = nil, defaultCountry: String? = nil,
-                currency: Currency? = nil, messages: MessageSink = .stdout, signinLimitPerMinute: Int = 30,
+                currency: Currency? = nil, messages: MessageSink? = nil, signinLimitPerMinute: Int = 30,
                 clock: any ShopClock = SystemClock(), passwordIterations: Int = PasswordHasher.owaspIterations) {
         self.databasePath = databasePath
         self.secretFile = secretFile
@@ -52,6 +53,8 @@ public final class Shop: Sendable {
     public var admin: AdminService { AdminService(context) }
     public var configuration: ShopConfiguration { context.configuration }
     public var currency: Currency { context.currency }
+    /// Whether codes (sign-in, verification, reset) can be sent: a message sink is configured.
+    public var sendsCodes: Bool { context.sender.isConfigured }
 
     /// The name on receipts and the title bar (setting `store_name`).
     public func storeName() -> String {

@@ -137,8 +137,25 @@ struct PhoneSignInTests {
         #expect(try shop.store.read { try $0.scalarInt("SELECT count(*) FROM otp_requests") } == 0)
     }
 
-    @Test("message sinks parse from configuration and reject unknown ones")
+    @Test("without a message sink no code is offered as if it worked, and nothing is written")
+    func noSink() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("shop-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let shop = try Shop(ShopConfiguration(databasePath: dir.appendingPathComponent("s.sqlite").path, passwordIterations: 1000))
+        #expect(!shop.sendsCodes)
+        expectError("codes_not_configured") { try shop.accounts.requestCode(phone: "+15550001111", caller: .guest()) }
+        expectError("codes_not_configured") { try shop.accounts.forgotPassword(login: "someone", caller: .guest()) }
+        #expect(try shop.store.read { try $0.scalarInt("SELECT count(*) FROM otp_requests") } == 0)
+        // Password accounts still work.
+        let me = try shop.accounts.register(.init(username: "nima", email: "n@example.com", password: "s3cret-pass", passwordConfirm: "s3cret-pass", firstName: "N", lastName: "J"), caller: .guest())
+        #expect(try shop.accounts.login("nima", password: "s3cret-pass", caller: .guest()).user.id == me.user.id)
+        expectError("codes_not_configured") { try shop.accounts.resendEmailCode(caller: me.caller) }
+    }
+
+    @Test("message sinks parse from configuration and reject unknown ones; the outbox is the demo's alone")
     func sinks() throws {
+        expectError("invalid_messages", "staff could read codes from an outbox") { try MessageSink.parse("outbox") }
         #expect(try MessageSink.parse("stdout") == .stdout)
         #expect(try MessageSink.parse("file:/tmp/x") == .file("/tmp/x"))
         #expect(try MessageSink.parse("webhook:https://sms.example/send") == .webhook(URL(string: "https://sms.example/send")!))

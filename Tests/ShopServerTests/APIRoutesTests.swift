@@ -176,8 +176,11 @@ struct APIRoutesTests {
         let usernameTaken = api.call("POST", "/auth/register", json: taken)
         #expect(usernameTaken.status == 409)
         #expect(usernameTaken.code == "username_taken")
-        var emailTaken = form; emailTaken["username"] = "sara2"; emailTaken["phone"] = nil
-        #expect(api.call("POST", "/auth/register", json: emailTaken).code == "email_taken")
+        // An email or phone already given elsewhere is not revealed: same answer as a new one.
+        var sameEmail = form; sameEmail["username"] = "sara2"; sameEmail["phone"] = nil
+        let second = api.call("POST", "/auth/register", json: sameEmail)
+        #expect(second.status == 201)
+        #expect((second.object["user"] as? [String: Any])?["email_verified"] as? Bool == false)
         var mismatch = form; mismatch["username"] = "sara3"; mismatch["email"] = "s3@example.com"; mismatch["password_confirm"] = "other password"; mismatch["phone"] = nil
         let mismatched = api.call("POST", "/auth/register", json: mismatch)
         #expect(mismatched.status == 400)
@@ -196,7 +199,17 @@ struct APIRoutesTests {
         let verified = api.call("POST", "/auth/email/verify", json: ["code": code], token: session.access)
         #expect(verified.status == 200)
         #expect(verified.string("auth_status") == "VERIFIED")
+        #expect(verified.object["email_verified"] as? Bool == true)
+        #expect(verified.object["phone_verified"] as? Bool == false)
         #expect(api.call("POST", "/auth/email/verify", json: ["code": code]).status == 401)
+        // The phone given at registration signs in only once its code is verified.
+        #expect(api.call("POST", "/auth/login", json: ["login": "+15550000010", "password": "correct horse 1"]).status == 401)
+        #expect(api.call("POST", "/auth/phone/verify", json: ["code": "000000"], token: session.access).status == 400)
+        let phoneCode = try #require(api.lastCode(to: "+15550000010"))
+        let phoneVerified = api.call("POST", "/auth/phone/verify", json: ["code": phoneCode], token: session.access)
+        #expect(phoneVerified.status == 200)
+        #expect(phoneVerified.object["phone_verified"] as? Bool == true)
+        #expect(api.call("POST", "/auth/phone/resend", token: session.access).code == "already_verified")
 
         // Login by username, email or phone; one generic 401 otherwise.
         for login in ["sara", "sara@example.com", "+15550000010"] {

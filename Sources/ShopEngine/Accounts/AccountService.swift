@@ -14,6 +14,8 @@ public struct AccountService: Sendable {
     public static let resendCooldown: Int64 = 60
     public static let codesPerHour = 5
     public static let maxWrongTries = 5
+    /// Wrong verification or reset codes one account may get in 24 hours, per flow; then that flow waits.
+    public static let dailyWrongCodes = 10
     static let accountCodeLifetime: Int64 = 15 * 60
 
     // MARK: - Phone sign-in
@@ -32,6 +34,7 @@ public struct AccountService: Sendable {
     /// account: new and returning customers share this flow.
     public func requestCode(phone rawPhone: String, caller: Caller) throws -> CodeRequest {
         let phone = try Phone.normalize(rawPhone, defaultCountry: context.configuration.defaultCountry)
+        try context.sender.requireConfigured()
         try context.limitSignIn(caller)
         let now = context.now
         let requestID = Crypto.randomID()
@@ -86,12 +89,15 @@ public struct AccountService: Sendable {
             }
             try db.run("UPDATE otp_requests SET consumed_at = ? WHERE id = ?", now, requestID)
             var isNew = false
+            // Only a proven phone signs in. One waiting on another account reserves nothing: the
+            // owner who just proved it gets their own account, and the claim elsewhere is dropped.
             var userID = try db.scalarInt("SELECT id FROM users WHERE phone = ?", row.phone)
             if userID == nil {
                 try db.run("INSERT INTO users(phone, auth_status, created_at, updated_at) VALUES (?, 'VERIFIED', ?, ?)", row.phone, now, now)
                 userID = db.lastInsertRowID
                 isNew = true
             }
+            try db.run("UPDATE users SET pending_phone = NULL WHERE pending_phone = ? AND id <> ?", row.phone, userID!)
             guard var user = try User.load(db, id: userID!) else { throw ShopError.notFound("Account") }
             guard user.active else { return .gone("account_disabled", "This account is not active; please contact the shop") }
             user.isNew = isNew
@@ -127,7 +133,10 @@ public struct AccountService: Sendable {
         }
     }
 
-    /// Creates a password account (status NEW) and sends an email verification code.
+    /// Creates a password account. Its email (and phone, if given) wait for their codes: until
+    /// verified they neither sign in nor reserve anything. The answer never tells whether the
+    /// email or phone already belong to someone (their owner is told by message instead); a
+    /// taken username is reported.
     public func register(_ form: Registration, caller: Caller) throws -> SignIn {
         let username = try Validate.username(form.username)
         let email = try Validate.email(form.email)
@@ -139,29 +148,37 @@ public struct AccountService: Sendable {
         try context.limitSignIn(caller)
         let hash = context.hasher.hash(form.password)
         let now = context.now
-        let code = Crypto.randomDigits(6)
-        let signIn: SignIn = try context.store.write { db in
+        let (signIn, messages): (SignIn, [OutgoingMessage]) = try context.store.write { db in
             if try db.scalarInt("SELECT 1 FROM users WHERE username = ?", username) != nil {
                 throw ShopError(.conflict, "username_taken", "That username is taken", field: "username")
             }
-            if try db.scalarInt("SELECT 1 FROM users WHERE email = ?", email) != nil {
-                throw ShopError(.conflict, "email_taken", "An account with this email already exists; sign in or reset the password", field: "email")
-            }
-            if let phone, try db.scalarInt("SELECT 1 FROM users WHERE phone = ?", phone) != nil {
-                throw ShopError(.conflict, "phone_taken", "An account with this phone already exists; sign in with a code", field: "phone")
-            }
             try db.run("""
-                INSERT INTO users(username, email, phone, password_hash, first_name, last_name, address, auth_status, created_at, updated_at)
+                INSERT INTO users(username, pending_email, pending_phone, password_hash, first_name, last_name, address, auth_status, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'NEW', ?, ?)
                 """, username, email, phone, hash, first, last, address, now, now)
             let id = db.lastInsertRowID
-            try storeAccountCode(db, userID: id, purpose: "verify_email", code: code)
+            var messages = [try proofMessage(db, userID: id, channel: .email, to: email)]
+            if let phone { messages.append(try proofMessage(db, userID: id, channel: .sms, to: phone)) }
             guard var user = try User.load(db, id: id) else { throw ShopError.notFound("Account") }
             user.isNew = true
-            return try tokens.startSession(db, user: user, clientAddress: caller.clientAddress)
+            return (try tokens.startSession(db, user: user, clientAddress: caller.clientAddress), messages)
         }
-        try context.sender.send(OutgoingMessage(channel: .email, to: email, text: "Welcome to Shop! Your email verification code is \(code)."))
+        // The account exists either way; a code that did not go out can be asked for again.
+        for message in messages { try? context.sender.send(message) }
         return signIn
+    }
+
+    /// What to send to an address just given to account `userID`: a code that proves it, or, when
+    /// another account already proved it, a notice to its owner (the asker learns nothing).
+    private func proofMessage(_ db: Connection, userID: Int64, channel: OutgoingMessage.Channel, to address: String) throws -> OutgoingMessage {
+        let column = channel == .email ? "email" : "phone"
+        let what = channel == .email ? "email address" : "phone number"
+        if try db.scalarInt("SELECT 1 FROM users WHERE \(column) = ? AND id <> ?", address, userID) != nil {
+            return OutgoingMessage(channel: channel, to: address, text: "Someone tried to add this \(what) to another Shop account. If it was you, sign in with it instead (or reset your password). Otherwise ignore this message.")
+        }
+        let code = Crypto.randomDigits(6)
+        try storeAccountCode(db, userID: userID, purpose: channel == .email ? "verify_email" : "verify_phone", code: code)
+        return OutgoingMessage(channel: channel, to: address, text: "Your Shop code to verify this \(what) is \(code).")
     }
 
     /// Signs in by username, email or phone and password, with one generic failure.
@@ -187,45 +204,78 @@ public struct AccountService: Sendable {
         }
     }
 
-    /// Confirms the email of the signed-in account (NEW → VERIFIED).
+    /// Confirms the email waiting on the signed-in account (NEW → VERIFIED): from now on it signs
+    /// in and receives reset codes. A claim on the same address by another unverified account is dropped.
     public func verifyEmail(code: String, caller: Caller) throws -> User {
+        try verifyPending(.email, code: code, caller: caller)
+    }
+
+    /// Confirms the phone waiting on the signed-in account: from now on it signs in by code or password.
+    public func verifyPhone(code: String, caller: Caller) throws -> User {
+        try verifyPending(.sms, code: code, caller: caller)
+    }
+
+    /// Sends a new email verification code (once a minute).
+    public func resendEmailCode(caller: Caller) throws {
+        try resendProof(.email, caller: caller)
+    }
+
+    /// Sends a new code to the phone waiting on the account (once a minute).
+    public func resendPhoneCode(caller: Caller) throws {
+        try resendProof(.sms, caller: caller)
+    }
+
+    private func verifyPending(_ channel: OutgoingMessage.Channel, code: String, caller: Caller) throws -> User {
+        let (column, purpose) = channel == .email ? ("email", "verify_email") : ("phone", "verify_phone")
         let now = context.now
         let outcome: Result<User, ShopError> = try context.store.write { db in
             let user = try context.requireUser(caller, db)
-            if let failure = try consumeAccountCode(db, userID: user.id, purpose: "verify_email", code: code, now: now) {
+            guard let pending = try db.scalarString("SELECT pending_\(column) FROM users WHERE id = ?", user.id) else {
+                throw ShopError(.conflict, "already_verified", channel == .email ? "There is no email waiting to be verified" : "There is no phone waiting to be verified")
+            }
+            if let failure = try consumeAccountCode(db, userID: user.id, purpose: purpose, code: code, now: now) {
                 return .failure(failure)
             }
-            try db.run("UPDATE users SET auth_status = 'VERIFIED', updated_at = ? WHERE id = ?", now, user.id)
+            // Both proved it: the first account keeps it (the code's owner may sign in there).
+            if try db.scalarInt("SELECT 1 FROM users WHERE \(column) = ? AND id <> ?", pending, user.id) != nil {
+                return .failure(ShopError(.conflict, "\(column)_in_use", "This \(channel == .email ? "email" : "phone") is already verified on another account; sign in there", field: column))
+            }
+            try db.run("UPDATE users SET \(column) = pending_\(column), pending_\(column) = NULL, updated_at = ? WHERE id = ?", now, user.id)
+            if channel == .email { try db.run("UPDATE users SET auth_status = 'VERIFIED' WHERE id = ?", user.id) }
+            try db.run("UPDATE users SET pending_\(column) = NULL WHERE pending_\(column) = ?", pending)
             return .success(try User.load(db, id: user.id)!)
         }
         return try outcome.get()
     }
 
-    /// Sends a new email verification code (once a minute).
-    public func resendEmailCode(caller: Caller) throws {
-        let code = Crypto.randomDigits(6)
-        let now = context.now
-        let email: String = try context.store.write { db in
+    private func resendProof(_ channel: OutgoingMessage.Channel, caller: Caller) throws {
+        try context.sender.requireConfigured()
+        let column = channel == .email ? "email" : "phone"
+        let message: OutgoingMessage = try context.store.write { db in
             let user = try context.requireUser(caller, db)
-            guard let row = try db.first("SELECT email, auth_status FROM users WHERE id = ?", user.id, map: { ($0.optionalString(0), $0.string(1)) }),
-                  let email = row.0 else {
-                throw ShopError.invalid("no_email", "This account has no email address")
+            guard let pending = try db.scalarString("SELECT pending_\(column) FROM users WHERE id = ?", user.id) else {
+                throw ShopError(.conflict, "already_verified", channel == .email ? "There is no email waiting to be verified" : "There is no phone waiting to be verified")
             }
-            guard row.1 == "NEW" else { throw ShopError(.conflict, "already_verified", "The email is already verified") }
-            if let last = try db.scalarInt("SELECT max(created_at) FROM account_codes WHERE user_id = ? AND purpose = 'verify_email'", user.id),
-               now - last < Self.resendCooldown {
-                throw ShopError.tooMany("Please wait before asking for another code", retryAfter: Int(Self.resendCooldown - (now - last)))
-            }
-            try storeAccountCode(db, userID: user.id, purpose: "verify_email", code: code)
-            return email
+            try requireCooldown(db, userID: user.id, purpose: channel == .email ? "verify_email" : "verify_phone")
+            return try proofMessage(db, userID: user.id, channel: channel, to: pending)
         }
-        try context.sender.send(OutgoingMessage(channel: .email, to: email, text: "Your Shop email verification code is \(code)."))
+        try context.sender.send(message)
     }
 
-    /// Sends a reset code to the account's email (or phone). Answers the same for unknown logins.
+    /// One code a minute per account and flow.
+    private func requireCooldown(_ db: Connection, userID: Int64, purpose: String) throws {
+        if let last = try db.scalarInt("SELECT max(created_at) FROM account_codes WHERE user_id = ? AND purpose = ?", userID, purpose),
+           context.now - last < Self.resendCooldown {
+            throw ShopError.tooMany("Please wait before asking for another code", retryAfter: Int(Self.resendCooldown - (context.now - last)))
+        }
+    }
+
+    /// Sends a reset code to the account's verified email (or else its verified phone). Answers the
+    /// same for unknown logins; an email or phone still waiting for its code finds nothing.
     public func forgotPassword(login: String, caller: Caller) throws {
         let trimmed = login.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.count <= 254 else { throw ShopError.invalid("missing_login", "Enter your username, email or phone", field: "login") }
+        try context.sender.requireConfigured()
         try context.limitSignIn(caller)
         let phone = try? Phone.normalize(trimmed, defaultCountry: context.configuration.defaultCountry)
         let code = Crypto.randomDigits(6)
@@ -258,8 +308,7 @@ public struct AccountService: Sendable {
                 return ShopError.invalid("invalid_code", "The code is wrong or has expired", field: "code")
             }
             if let failure = try consumeAccountCode(db, userID: user.id, purpose: "reset_password", code: code, now: now) { return failure }
-            // The code reached the account's email when it has one: that proves the address too.
-            try db.run("UPDATE users SET password_hash = ?, auth_status = CASE WHEN email IS NOT NULL THEN 'VERIFIED' ELSE auth_status END, updated_at = ? WHERE id = ?", hash, now, user.id)
+            try db.run("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, now, user.id)
             try TokenService.revokeAll(db, userID: user.id, now: now, reason: "password reset")
             return nil
         }
@@ -269,6 +318,7 @@ public struct AccountService: Sendable {
     /// Changes the password after checking the old one; ends other sessions and returns a new one.
     public func changePassword(old: String, new: String, confirmation: String, caller: Caller) throws -> SignIn {
         try Validate.password(new, confirmation: confirmation)
+        try context.limitSignIn(caller)   // a password guess, like a login
         let stored: String? = try context.store.read { db in
             let user = try context.requireUser(caller, db)
             return try db.scalarString("SELECT password_hash FROM users WHERE id = ?", user.id)
@@ -334,7 +384,8 @@ public struct AccountService: Sendable {
         }
     }
 
-    /// Updates the given fields. A new email goes back to NEW and gets a verification code.
+    /// Updates the given fields. A new email or an added phone waits for the code sent to it
+    /// (email: NEW) and reserves nothing until verified; a proven email keeps working meanwhile.
     public func updateProfile(_ changes: ProfileChanges, caller: Caller) throws -> User {
         let first = try changes.firstName.map { try Validate.text($0, field: "first_name", label: "First name", max: 100) }
         let last = try changes.lastName.map { try Validate.text($0, field: "last_name", label: "Last name", max: 100) }
@@ -343,44 +394,46 @@ public struct AccountService: Sendable {
         let email = try changes.email.map { $0.isEmpty ? "" : try Validate.email($0) }
         let phone = try changes.phone.map { $0.isEmpty ? "" : try Phone.normalize($0, defaultCountry: context.configuration.defaultCountry) }
         let now = context.now
-        let code = Crypto.randomDigits(6)
-        let (user, verifyTo): (User, String?) = try context.store.write { db in
+        let (user, messages): (User, [OutgoingMessage]) = try context.store.write { db in
             let me = try context.requireUser(caller, db)
             let current = try User.load(db, id: me.id)!
-            var verifyTo: String?
+            var messages: [OutgoingMessage] = []
             if let first { try db.run("UPDATE users SET first_name = ? WHERE id = ?", first, me.id) }
             if let last { try db.run("UPDATE users SET last_name = ? WHERE id = ?", last, me.id) }
             if let address { try db.run("UPDATE users SET address = ? WHERE id = ?", address, me.id) }
             if let postal { try db.run("UPDATE users SET postal_code = ? WHERE id = ?", postal, me.id) }
+            let verified = try db.first("SELECT email, phone FROM users WHERE id = ?", me.id) { (email: $0.optionalString(0), phone: $0.optionalString(1)) }!
             if let email, email.lowercased() != current.email?.lowercased() {
                 if email.isEmpty {
                     guard current.username == nil else { throw ShopError.invalid("missing_email", "A password account needs an email", field: "email") }
-                    try db.run("UPDATE users SET email = NULL WHERE id = ?", me.id)
+                    try db.run("UPDATE users SET email = NULL, pending_email = NULL, auth_status = 'VERIFIED' WHERE id = ?", me.id)
+                } else if email.lowercased() == verified.email?.lowercased() {
+                    // Back to the address already proven: nothing waits any more.
+                    try db.run("UPDATE users SET pending_email = NULL, auth_status = 'VERIFIED' WHERE id = ?", me.id)
                 } else {
-                    if try db.scalarInt("SELECT 1 FROM users WHERE email = ? AND id <> ?", email, me.id) != nil {
-                        throw ShopError(.conflict, "email_taken", "Another account uses this email", field: "email")
-                    }
-                    try db.run("UPDATE users SET email = ?, auth_status = CASE WHEN phone IS NULL THEN 'NEW' ELSE auth_status END WHERE id = ?", email, me.id)
-                    try storeAccountCode(db, userID: me.id, purpose: "verify_email", code: code)
-                    verifyTo = email
+                    // The verified address keeps working until the new one is proven.
+                    try requireCooldown(db, userID: me.id, purpose: "verify_email")
+                    try db.run("UPDATE users SET pending_email = ?, auth_status = 'NEW' WHERE id = ?", email, me.id)
+                    messages.append(try proofMessage(db, userID: me.id, channel: .email, to: email))
                 }
             }
             if let phone, phone != current.phone {
-                // A phone is a sign-in identity: changing it needs the code flow; only adding one is allowed here.
-                guard current.phone == nil, !phone.isEmpty else {
+                // A phone is a sign-in identity: changing a proven one needs the code flow; adding one waits for its code.
+                guard verified.phone == nil else {
                     throw ShopError.invalid("phone_locked", "To change your phone, sign in with a code on the new number", field: "phone")
                 }
-                if try db.scalarInt("SELECT 1 FROM users WHERE phone = ?", phone) != nil {
-                    throw ShopError(.conflict, "phone_taken", "Another account uses this phone", field: "phone")
+                if phone.isEmpty {
+                    try db.run("UPDATE users SET pending_phone = NULL WHERE id = ?", me.id)
+                } else {
+                    try requireCooldown(db, userID: me.id, purpose: "verify_phone")
+                    try db.run("UPDATE users SET pending_phone = ? WHERE id = ?", phone, me.id)
+                    messages.append(try proofMessage(db, userID: me.id, channel: .sms, to: phone))
                 }
-                try db.run("UPDATE users SET phone = ? WHERE id = ?", phone, me.id)
             }
             try db.run("UPDATE users SET updated_at = ? WHERE id = ?", now, me.id)
-            return (try User.load(db, id: me.id)!, verifyTo)
+            return (try User.load(db, id: me.id)!, messages)
         }
-        if let verifyTo {
-            try? context.sender.send(OutgoingMessage(channel: .email, to: verifyTo, text: "Your Shop email verification code is \(code)."))
-        }
+        for message in messages { try? context.sender.send(message) }   // saved either way; "resend" asks again
         return user
     }
 
@@ -416,6 +469,13 @@ public struct AccountService: Sendable {
     private func consumeAccountCode(_ db: Connection, userID: Int64, purpose: String, code rawCode: String, now: Int64) throws -> ShopError? {
         let invalid = ShopError.invalid("invalid_code", "The code is wrong or has expired", field: "code")
         let code = Text.foldDigits(rawCode).trimmingCharacters(in: .whitespaces)
+        let day = try db.first("SELECT coalesce(sum(attempts), 0), min(created_at) FROM account_codes WHERE user_id = ? AND purpose = ? AND created_at > ? AND attempts > 0",
+                               userID, purpose, now - 86_400) { (wrong: Int($0.int64(0)), since: $0.optionalInt64(1)) }
+        if let day, day.wrong >= Self.dailyWrongCodes, let since = day.since {
+            let wait = Int(since + 86_400 - now)
+            return ShopError(.tooManyRequests, "code_attempts_exceeded",
+                             "Too many wrong codes for this account today; try again in \(max(1, (wait + 3599) / 3600)) h", retryAfter: max(1, wait))
+        }
         guard let row = try db.first("SELECT id, code_hash, attempts FROM account_codes WHERE user_id = ? AND purpose = ? AND consumed_at IS NULL AND expires_at > ? ORDER BY id DESC LIMIT 1",
                                      userID, purpose, now, map: { (id: $0.int64(0), hash: $0.blob(1), attempts: Int($0.int64(2))) }),
               row.attempts < Self.maxWrongTries else { return invalid }

@@ -9,8 +9,9 @@ public struct OutgoingMessage: Codable, Sendable, Equatable {
 }
 
 /// Where outgoing messages go, chosen by configuration (`--messages` / `SHOP_MESSAGES`):
-/// `stdout`, `file:PATH` (JSON lines), `webhook:URL` (JSON POST), or `outbox` (kept in the
-/// database, for demo mode). A failed delivery throws: the caller must see it.
+/// `file:PATH` (JSON lines), `webhook:URL` (JSON POST), `stdout` (`shop-server` only, when asked
+/// for), or `outbox` (kept in the database: the demo's own, never parsed from a flag). A code must
+/// reach only the owner of the phone or email, or the shop's operator. A failed delivery throws.
 public enum MessageSink: Sendable, Equatable {
     case stdout
     case file(String)
@@ -19,23 +20,52 @@ public enum MessageSink: Sendable, Equatable {
 
     public static func parse(_ spec: String) throws -> MessageSink {
         if spec == "stdout" { return .stdout }
-        if spec == "outbox" { return .outbox }
+        if spec == "outbox" {
+            // Staff could read an admin's code there and become admin: the demo's alone.
+            throw ShopError.invalid("invalid_messages", "--messages outbox is only for the demo (--demo); use file:PATH or webhook:URL")
+        }
         if spec.hasPrefix("file:"), spec.count > 5 { return .file(String(spec.dropFirst(5))) }
         if spec.hasPrefix("webhook:"), let url = URL(string: String(spec.dropFirst(8))),
            let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil {
             return .webhook(url)
         }
-        throw ShopError.invalid("invalid_messages", "--messages must be stdout, file:PATH, webhook:http(s)://… or outbox (got \"\(spec)\")")
+        throw ShopError.invalid("invalid_messages", "--messages must be file:PATH, webhook:http(s)://… or stdout (got \"\(spec)\")")
+    }
+}
+
+extension Optional where Wrapped == MessageSink {
+    /// Where codes go, for a start-up line (a webhook's query, which may hold a key, is left out).
+    public var summary: String {
+        switch self {
+        case nil: "nowhere: no --messages set, so code sign-in, email verification and password reset are refused (codes_not_configured)"
+        case .stdout?: "this program's standard output (--messages stdout)"
+        case .file(let path)?: "the file \(path)"
+        case .webhook(let url)?: "the webhook at \(url.scheme ?? "https")://\(url.host ?? "")\(url.port.map { ":\($0)" } ?? "")\(url.path)"
+        case .outbox?: "the demo outbox (GET /api/v1/admin/outbox, staff screens)"
+        }
     }
 }
 
 struct MessageSender: Sendable {
-    let sink: MessageSink
+    /// nil: nothing was configured, and flows that need a code refuse (fail closed).
+    let sink: MessageSink?
     let store: Store
     let clock: any ShopClock
 
+    static let notConfigured = ShopError(.unavailable, "codes_not_configured",
+                                         "Codes by text message or email are not set up on this shop (the operator sets --messages); sign in with a password")
+
+    var isConfigured: Bool { sink != nil }
+
+    /// Throws `codes_not_configured` before a flow writes anything it could not finish.
+    func requireConfigured() throws {
+        guard isConfigured else { throw Self.notConfigured }
+    }
+
     func send(_ message: OutgoingMessage) throws {
         switch sink {
+        case nil:
+            throw Self.notConfigured
         case .stdout:
             let line = "[\(message.channel.rawValue) to \(message.to)] \(message.text)\n"
             FileHandle.standardOutput.write(Data(line.utf8))
@@ -86,7 +116,7 @@ struct MessageSender: Sendable {
         fail
         silent
         """
-        guard Subprocess.run(["curl", "--config", "-", "--output", "/dev/null"], input: Data(config.utf8)) == 0 else { throw Self.failed }
+        guard Subprocess.run(["/usr/bin/curl", "--config", "-", "--output", "/dev/null"], input: Data(config.utf8)) == 0 else { throw Self.failed }
     }
 }
 

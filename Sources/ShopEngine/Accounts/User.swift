@@ -1,15 +1,22 @@
 /// A person's account as shown to them (and to admins). Secrets are never part of it.
 public struct User: Codable, Sendable, Equatable {
     public let id: Int64
+    /// The phone shown to the person: the verified one, or one waiting for its code.
     public var phone: String?
     public var username: String?
+    /// The email shown to the person: one waiting for its code, else the verified one.
     public var email: String?
+    /// Whether `phone` was proven by a code (only then it signs in or resets a password).
+    public var phoneVerified: Bool
+    /// Whether `email` was proven by a code; `authStatus` says the same as NEW/VERIFIED.
+    public var emailVerified: Bool
     public var firstName: String
     public var lastName: String
     public var address: String
     public var postalCode: String
     public var role: Role
     public var active: Bool
+    /// NEW while an email waits for its code, else VERIFIED.
     public var authStatus: String
     public var hasPassword: Bool
     public var hasPhoto: Bool
@@ -22,20 +29,24 @@ public struct User: Codable, Sendable, Equatable {
         return full.isEmpty ? (username ?? phone ?? email ?? "#\(id)") : full
     }
 
-    static let columns = "u.id, u.phone, u.username, u.email, u.first_name, u.last_name, u.address, u.postal_code, u.role, u.active, u.auth_status, u.password_hash IS NOT NULL, EXISTS(SELECT 1 FROM user_photos p WHERE p.user_id = u.id), u.created_at"
+    static let columns = "u.id, u.phone, u.username, u.email, u.first_name, u.last_name, u.address, u.postal_code, u.role, u.active, u.auth_status, u.password_hash IS NOT NULL, EXISTS(SELECT 1 FROM user_photos p WHERE p.user_id = u.id), u.created_at, u.pending_phone, u.pending_email"
 
     init(row: Row) {
         id = row.int64(0)
-        phone = row.optionalString(1)
+        let verifiedPhone = row.optionalString(1), pendingPhone = row.optionalString(14)
+        let verifiedEmail = row.optionalString(3), pendingEmail = row.optionalString(15)
+        phone = verifiedPhone ?? pendingPhone
+        phoneVerified = verifiedPhone != nil
         username = row.optionalString(2)
-        email = row.optionalString(3)
+        email = pendingEmail ?? verifiedEmail
+        emailVerified = pendingEmail == nil && verifiedEmail != nil
         firstName = row.string(4)
         lastName = row.string(5)
         address = row.string(6)
         postalCode = row.string(7)
         role = Role(rawValue: row.string(8)) ?? .customer
         active = row.bool(9)
-        authStatus = row.string(10)
+        authStatus = pendingEmail != nil ? "NEW" : (verifiedEmail != nil ? "VERIFIED" : row.string(10))
         hasPassword = row.bool(11)
         hasPhoto = row.bool(12)
         createdAt = row.int64(13)

@@ -80,7 +80,7 @@ public struct Options: Sendable {
 
     public static let engineFlags: [Flag] = [
         Flag("db", env: "SHOP_DB", value: "PATH", help: "SQLite database file (default ./shop.sqlite)"),
-        Flag("messages", env: "SHOP_MESSAGES", value: "SINK", help: "where codes go: stdout, file:PATH, webhook:URL (default stdout)"),
+        Flag("messages", env: "SHOP_MESSAGES", value: "SINK", help: "where sign-in codes go: file:PATH or webhook:URL (default: nowhere, code sign-in is off)"),
         Flag("default-country", env: "SHOP_DEFAULT_COUNTRY", value: "+CC", help: "country prefix for local phone numbers, e.g. +98"),
         Flag("currency", env: "SHOP_CURRENCY", value: "CODE:DIGITS", help: "store currency, e.g. USD:2 or IRR:0 (kept in the database)"),
         Flag("signin-limit", env: "SHOP_SIGNIN_LIMIT", value: "N", help: "sign-in requests per minute per client address (default 30)"),
@@ -88,7 +88,7 @@ public struct Options: Sendable {
     ]
 
     /// The engine configuration these options describe.
-    public func configuration(defaultMessages: MessageSink = .stdout, cacheKiB: Int? = nil) throws -> ShopConfiguration {
+    public func configuration(defaultMessages: MessageSink? = nil, cacheKiB: Int? = nil) throws -> ShopConfiguration {
         var config = ShopConfiguration(databasePath: value("db") ?? "shop.sqlite")
         config.cacheKiB = cacheKiB
         if config.databasePath.isEmpty { throw UsageError(description: "--db needs a file path") }

@@ -4,8 +4,21 @@ import Foundation
 /// waits for it: `posix_spawnp` + `waitpid`, without a run loop, so it behaves the same on
 /// any thread. Returns the exit status, or nil when it could not start or ran past `timeout`.
 public enum Subprocess {
+    /// Where a program named without a path is looked for. Never `PATH`: over SSH the caller could
+    /// choose it and run their own `curl` as the shop's account.
+    public static let systemDirectories = ["/usr/local/bin", "/usr/bin", "/bin"]
+
+    /// The absolute path of `program`: itself when it names a path, else the first executable of
+    /// that name in `systemDirectories`; nil when there is none.
+    public static func resolve(_ program: String) -> String? {
+        if program.contains("/") { return access(program, X_OK) == 0 ? program : nil }
+        guard !program.isEmpty else { return nil }
+        return systemDirectories.map { $0 + "/" + program }.first { access($0, X_OK) == 0 }
+    }
+
+    /// Runs `arguments[0]` by absolute path (see `resolve`).
     public static func run(_ arguments: [String], input: Data, timeout: Double = 15) -> Int32? {
-        guard !arguments.isEmpty else { return nil }
+        guard let program = arguments.first.flatMap(resolve) else { return nil }
         var pipeFDs: [Int32] = [0, 0]
         guard pipe(&pipeFDs) == 0 else { return nil }
         let (readEnd, writeEnd) = (pipeFDs[0], pipeFDs[1])
@@ -31,7 +44,7 @@ public enum Subprocess {
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, &argv, environ)
+        let spawned = posix_spawn(&pid, program, &actions, &attributes, &argv, environ)
         close(readEnd)
         guard spawned == 0 else { close(writeEnd); return nil }
         input.withUnsafeBytes { raw in

@@ -6,7 +6,7 @@ enum Present {
         .object([("id", .int(u.id)), ("phone", .string(u.phone)), ("username", .string(u.username)), ("email", .string(u.email)),
                  ("first_name", .string(u.firstName)), ("last_name", .string(u.lastName)), ("address", .string(u.address)),
                  ("postal_code", .string(u.postalCode)), ("role", .string(u.role.rawValue)), ("active", .bool(u.active)),
-                 ("auth_status", .string(u.authStatus)), ("has_password", .bool(u.hasPassword)), ("has_photo", .bool(u.hasPhoto)),
+                 ("auth_status", .string(u.authStatus)), ("email_verified", .bool(u.emailVerified)), ("phone_verified", .bool(u.phoneVerified)), ("has_password", .bool(u.hasPassword)), ("has_photo", .bool(u.hasPhoto)),
                  ("created_at", .int(u.createdAt)), ("is_new", .bool(u.isNew))])
     }
 

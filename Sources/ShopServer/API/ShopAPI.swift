@@ -101,6 +101,14 @@ extension ShopAPI {
             try shop.accounts.resendEmailCode(caller: try caller(r))
             return .json(202, .object([("status", .string("sent"))]))
         }
+        add("POST", "/auth/phone/verify") { [self] r in
+            let body = try RequestBody(r)
+            return .json(200, Present.user(try shop.accounts.verifyPhone(code: try body.string("code"), caller: try caller(r))))
+        }
+        add("POST", "/auth/phone/resend") { [self] r in
+            try shop.accounts.resendPhoneCode(caller: try caller(r))
+            return .json(202, .object([("status", .string("sent"))]))
+        }
         add("POST", "/auth/login") { [self] r in
             let body = try RequestBody(r)
             return .json(200, Present.tokens(try shop.accounts.login(try body.string("login"), password: try body.string("password"), caller: guest(r))))

@@ -9,7 +9,7 @@ public enum ServeCommand {
         Options.Flag("cors-origin", env: "SHOP_CORS_ORIGINS", value: "ORIGINS", help: "comma-separated browser origins allowed to call the API"),
         Options.Flag("workers", env: "SHOP_WORKERS", value: "N", help: "threads running requests (default: one per core, at least 2)"),
         Options.Flag("max-connections", env: "SHOP_MAX_CONNECTIONS", value: "N", help: "open connections before new ones get 503 (default 1024)"),
-        Options.Flag("demo", help: "serve a fresh demo store (a temporary database unless --db names an empty one); codes go to GET /api/v1/admin/outbox"),
+        Options.Flag("demo", help: "serve a fresh demo store (a temporary database unless --db names an empty one); codes go to GET /api/v1/admin/outbox (the demo only)"),
         Options.Flag("quiet", help: "no access log"),
     ]
 
@@ -45,6 +45,7 @@ public enum ServeCommand {
             try server.start()
             server.installShutdownSignals()
             log("shop-server: listening on http://\(http.host):\(server.port) database \(shop.store.path)\(demo != nil ? " (demo)" : "")")
+            log("shop-server: sign-in codes go to \(shop.configuration.messages.summary)")
             server.run()
             shop.store.close()
             log("shop-server: stopped")

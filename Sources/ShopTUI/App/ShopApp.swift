@@ -192,7 +192,7 @@ public struct ShopApp: Program {
             return reappear()
         case .signIn:
             if stack.last?.screen is SignInScreen { return [] }
-            return push(SignInScreen())
+            return push(SignInScreen(codesWork: session.shop.sendsCodes))
         case .signedIn(let signIn):
             session.signedIn(signIn)
             while stack.count > 1, stack.last?.screen is SignInScreen || stack.last?.screen is RegisterScreen { stack.removeLast() }

@@ -48,7 +48,14 @@ public enum ShopCommand {
             // kernel's cache, shared by all); measured in Benchmarks/tui.
             let cacheKiB = 512
             demo = options.has("demo") ? try DemoDatabase.open(options, cacheKiB: cacheKiB) : nil
-            shop = try demo?.shop ?? Shop(try options.configuration(cacheKiB: cacheKiB))
+            let configuration = try options.configuration(cacheKiB: cacheKiB)
+            // This program's stdout is the person at the terminal: a code printed there would
+            // sign anyone in as anyone. Only the demo shows codes on screen (marked as such).
+            if demo == nil, configuration.messages == .stdout {
+                printError("shop: --messages stdout would show sign-in codes to whoever is at this terminal; use --messages file:PATH (read by the operator) or webhook:URL (your SMS/email gateway), or --demo to try the store")
+                return 64
+            }
+            shop = try demo?.shop ?? Shop(configuration)
         } catch let error as ShopError {
             printError("shop: \(error.message)")
             return 1
@@ -60,8 +67,13 @@ public enum ShopCommand {
 
         // Over SSH: the client's address for rate limits, and in keyed mode its key.
         let clientAddress = environment["SSH_CLIENT"]?.split(separator: " ").first.map(String.init) ?? "local"
+        let receiptCommand = options.value("receipt-command").map(ReceiptPrinter.words)
+        if let program = receiptCommand?.first, Subprocess.resolve(program) == nil {
+            printError("shop: --receipt-command: \(program) is not an executable file\(program.contains("/") ? "" : " in " + Subprocess.systemDirectories.joined(separator: ", ")); give its full path")
+            return 64
+        }
         var settings = SessionSettings(sshKey: SSHPublicKey.fromEnvironment(environment),
-                                       receiptCommand: options.value("receipt-command").map(ReceiptPrinter.words),
+                                       receiptCommand: receiptCommand,
                                        receiptDirectory: options.value("receipt-dir"))
         if demo != nil { settings.demoPeople = (try? DemoStore.people()) ?? [] }
         let session = Session(shop: shop, clientAddress: clientAddress, settings: settings)

@@ -1,6 +1,7 @@
 import ShopEngine
 
-/// The customer's profile: view and edit, verify the email, password, remembered SSH keys, sign out.
+/// The customer's profile: view and edit, verify the email and phone by the codes sent to them,
+/// password, remembered SSH keys, sign out.
 struct ProfileScreen: Screen {
     var title: String { "Profile" }
     private var user: User?
@@ -10,7 +11,7 @@ struct ProfileScreen: Screen {
     private var editKind: EditKind = .profile
     private var busy = false
 
-    enum EditKind { case profile, verifyEmail, password }
+    enum EditKind { case profile, verifyEmail, verifyPhone, password }
 
     private struct Loaded: Sendable { let user: Outcome<User>; let keys: [RememberedKey] }
     private struct Saved: Sendable { let result: Outcome<User>; let message: String }
@@ -20,7 +21,11 @@ struct ProfileScreen: Screen {
     var bindings: [KeyBinding] {
         if editing != nil { return [KeyBinding(keys: [.tab], label: "Tab/↑↓", help: "next field"), KeyBinding(keys: [.enter], help: "save"), KeyBinding(keys: [.escape], help: "cancel")] }
         var keys = [KeyBinding(keys: [.char("e")], help: "edit"), KeyBinding(keys: [.char("w")], help: "password")]
-        if user?.authStatus == "NEW" && user?.email != nil { keys.append(KeyBinding(keys: [.char("v")], help: "verify email")) }
+        if let user, user.email != nil, !user.emailVerified { keys.append(KeyBinding(keys: [.char("v")], help: "verify email")) }
+        if let user, user.phone != nil, !user.phoneVerified { keys.append(KeyBinding(keys: [.char("t")], help: "verify phone")) }
+        if let user, (user.email != nil && !user.emailVerified) || (user.phone != nil && !user.phoneVerified) {
+            keys.append(KeyBinding(keys: [.char("R")], help: "new codes"))
+        }
         if !self.keys.isEmpty { keys.append(KeyBinding(keys: [.delete, .char("x")], label: "Del", help: "forget key")) }
         keys.append(KeyBinding(keys: [.char("l")], help: "sign out"))
         return keys
@@ -70,14 +75,27 @@ struct ProfileScreen: Screen {
                     FormField("first_name", label: "First name", input: TextFieldState(maxLength: 100)),
                     FormField("last_name", label: "Last name", input: TextFieldState(maxLength: 100)),
                     FormField("email", label: "Email", input: TextFieldState(maxLength: 254)),
+                    FormField("phone", label: "Phone", input: TextFieldState(maxLength: 20, filter: .phone)),
                     FormField("address", label: "Address", input: TextFieldState(maxLength: 500)),
                     FormField("postal_code", label: "Postal code", input: TextFieldState(maxLength: 16)),
                 ])
                 form["first_name"].setText(user.firstName); form["last_name"].setText(user.lastName)
-                form["email"].setText(user.email ?? ""); form["address"].setText(user.address); form["postal_code"].setText(user.postalCode)
+                form["email"].setText(user.email ?? ""); form["phone"].setText(user.phone ?? ""); form["address"].setText(user.address); form["postal_code"].setText(user.postalCode)
                 editing = form; editKind = .profile
-            case .char("v") where user?.authStatus == "NEW":
+            case .char("v") where user?.email != nil && user?.emailVerified == false:
                 editing = FormState([FormField("code", label: "Email code", input: TextFieldState(maxLength: 6, filter: .digits))]); editKind = .verifyEmail
+            case .char("t") where user?.phone != nil && user?.phoneVerified == false:
+                editing = FormState([FormField("code", label: "Phone code", input: TextFieldState(maxLength: 6, filter: .digits))]); editKind = .verifyPhone
+            case .char("R"):
+                guard let user else { return true }
+                let email = user.email != nil && !user.emailVerified, phone = user.phone != nil && !user.phoneVerified
+                guard email || phone else { return false }
+                context.run {
+                    var error: (any Error)?
+                    if email { error = Result { try shop.accounts.resendEmailCode(caller: caller) }.failureValue }
+                    if phone, error == nil { error = Result { try shop.accounts.resendPhoneCode(caller: caller) }.failureValue }
+                    return Done(error: error, message: "New codes sent")
+                }
             case .char("w"):
                 var fields = [FormField("password", label: "New password", input: TextFieldState(maxLength: 128, isMasked: true)),
                               FormField("password_confirm", label: "New password again", input: TextFieldState(maxLength: 128, isMasked: true))]
@@ -109,11 +127,18 @@ struct ProfileScreen: Screen {
             switch editKind {
             case .profile:
                 let changes = AccountService.ProfileChanges(firstName: form["first_name"].text, lastName: form["last_name"].text, email: form["email"].text,
-                                                            address: form["address"].text, postalCode: form["postal_code"].text)
-                context.run { Saved(result: Result { try shop.accounts.updateProfile(changes, caller: caller) }, message: "Profile saved") }
+                                                            phone: form["phone"].text, address: form["address"].text, postalCode: form["postal_code"].text)
+                context.run {
+                    let result = Result { try shop.accounts.updateProfile(changes, caller: caller) }
+                    let waiting = (try? result.get()).map { u in [u.emailVerified || u.email == nil ? nil : "email", u.phoneVerified || u.phone == nil ? nil : "phone"].compactMap { $0 } } ?? []
+                    return Saved(result: result, message: waiting.isEmpty ? "Profile saved" : "Profile saved — enter the code sent to your new \(waiting.joined(separator: " and ")) to verify it")
+                }
             case .verifyEmail:
                 let code = form["code"].text
                 context.run { Saved(result: Result { try shop.accounts.verifyEmail(code: code, caller: caller) }, message: "Email verified") }
+            case .verifyPhone:
+                let code = form["code"].text
+                context.run { Saved(result: Result { try shop.accounts.verifyPhone(code: code, caller: caller) }, message: "Phone verified: you can sign in with it") }
             case .password:
                 let old = form.fields.contains { $0.id == "old_password" } ? form["old_password"].text : ""
                 let new = form["password"].text, confirm = form["password_confirm"].text
@@ -133,14 +158,21 @@ struct ProfileScreen: Screen {
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         guard let user else { buffer.setString(area.x, area.y, "Loading…", style: Theme.muted); return }
         if let form = editing {
-            let heading = editKind == .profile ? "Edit your profile" : editKind == .verifyEmail ? "Enter the code we emailed to \(user.email ?? "")" : "Change your password"
+            let heading = switch editKind {
+            case .profile: "Edit your profile"
+            case .verifyEmail: "Enter the code we emailed to \(user.email ?? "")"
+            case .verifyPhone: "Enter the code we texted to \(user.phone ?? "")"
+            case .password: "Change your password"
+            }
             buffer.setString(area.x + 2, area.y + 1, heading, style: Theme.title)
             Form(labelWidth: 20).render(into: &buffer, area: Rect(x: area.x + 2, y: area.y + 3, width: min(72, area.width - 4), height: form.fields.count * 2), state: form)
             return
         }
         let rows: [(String, String)] = [
-            ("Name", user.displayName), ("Phone", user.phone ?? "—"), ("Username", user.username ?? "—"),
-            ("Email", (user.email ?? "—") + (user.email != nil ? (user.authStatus == "VERIFIED" ? "  (verified)" : "  (not verified: press v)") : "")),
+            ("Name", user.displayName),
+            ("Phone", (user.phone ?? "—") + (user.phone != nil ? (user.phoneVerified ? "  (verified)" : "  (not verified: press t)") : "")),
+            ("Username", user.username ?? "—"),
+            ("Email", (user.email ?? "—") + (user.email != nil ? (user.emailVerified ? "  (verified)" : "  (not verified: press v)") : "")),
             ("Address", user.address.isEmpty ? "—" : user.address), ("Postal code", user.postalCode.isEmpty ? "—" : user.postalCode),
             ("Role", user.role.rawValue), ("Password", user.hasPassword ? "set" : "none (you sign in with phone codes)"),
         ]

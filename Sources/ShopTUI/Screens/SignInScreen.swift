@@ -4,6 +4,8 @@ import ShopEngine
 /// Sign in by phone and one-time code (new customers get an account on the way), or by
 /// username/email/phone and password. Shows the code's countdown and when a new one may be
 /// asked for. In demo mode the code is shown on screen; over SSH with a key, offers to remember it.
+/// Where the shop sends no codes (no message sink configured) it opens on the password form and
+/// says so, instead of offering a code that would never arrive.
 struct SignInScreen: Screen {
     var title: String { mode == .password ? "Sign in with password" : "Sign in" }
 
@@ -24,6 +26,13 @@ struct SignInScreen: Screen {
     private var busy = false
     private var pending: SignIn?
     private var now = Date()
+    /// Whether this shop can send codes at all.
+    private let codesWork: Bool
+
+    init(codesWork: Bool = true) {
+        self.codesWork = codesWork
+        if !codesWork { mode = .password }
+    }
 
     private struct CodeSent: Sendable { let result: Outcome<AccountService.CodeRequest> }
     private struct SignedIn: Sendable { let result: Outcome<SignIn> }
@@ -114,6 +123,7 @@ struct SignInScreen: Screen {
         case .phone:
             if key == .escape { return false }
             if key == .enter {
+                guard codesWork else { phone.error = Self.noCodes; return true }
                 guard !busy, !phone.isEmpty else { phone.error = phone.isEmpty ? "Enter your phone number" : nil; return true }
                 busy = true
                 let number = phone.text
@@ -175,6 +185,9 @@ struct SignInScreen: Screen {
             y += 1
             buffer.setString(box.x, y, "We text you a 6-digit code. New phone numbers get a new account.", style: Theme.muted, maxWidth: box.width)
             y += 2
+            if !codesWork {
+                Banner(Self.noCodes, kind: .error).render(into: &buffer, area: Rect(x: box.x, y: box.y + 1, width: box.width, height: 1))
+            }
             buffer.setString(box.x, y, "Phone", style: mode == .phone ? Theme.title : .plain)
             TextField(placeholder: "+15551234567", isFocused: mode == .phone).render(into: &buffer, area: Rect(x: box.x + 8, y: y, width: 24, height: 2), state: phone)
             y += 3
@@ -204,7 +217,9 @@ struct SignInScreen: Screen {
             y += 2
             Form(labelWidth: 26).render(into: &buffer, area: Rect(x: box.x, y: y, width: box.width, height: 4), state: passwordForm)
             y += 5
-            buffer.setString(box.x, y, "Forgot it? Sign in with a phone code (F2), then set a new one in your profile.", style: Theme.muted, maxWidth: box.width)
+            buffer.setString(box.x, y, codesWork ? "Forgot it? Sign in with a phone code (F2), then set a new one in your profile."
+                                                 : "Sign-in codes are not set up on this terminal. Forgot your password? Ask the shop's staff.",
+                             style: Theme.muted, maxWidth: box.width)
             y += 2
         case .rememberKey:
             buffer.setString(box.x, y, "Remember this SSH key?", style: Theme.title)
@@ -233,6 +248,10 @@ struct SignInScreen: Screen {
         case .rememberKey: return nil
         }
     }
+}
+
+extension SignInScreen {
+    static let noCodes = "Codes are not set up on this terminal: sign in with your password (F2)"
 }
 
 extension Result {
