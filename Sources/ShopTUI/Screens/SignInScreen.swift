@@ -218,7 +218,7 @@ struct SignInScreen: Screen {
             Form(labelWidth: 26).render(into: &buffer, area: Rect(x: box.x, y: y, width: box.width, height: 4), state: passwordForm)
             y += 5
             buffer.setString(box.x, y, codesWork ? "Forgot it? Sign in with a phone code (F2), then set a new one in your profile."
-                                                 : "Sign-in codes are not set up on this terminal. Forgot your password? Ask the shop's staff.",
+                                                 : "Codes are not set up on this terminal; forgot it? Ask the shop.",
                              style: Theme.muted, maxWidth: box.width)
             y += 2
         case .rememberKey:
