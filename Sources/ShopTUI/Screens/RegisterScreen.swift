@@ -1,6 +1,6 @@
 import ShopEngine
 
-/// Create a password account. The email gets a verification code (entered in the profile).
+/// Create a password account. The email (and phone) get verification codes, entered in the profile.
 struct RegisterScreen: Screen {
     var title: String { "Create an account" }
     private var form = FormState([
@@ -25,7 +25,9 @@ struct RegisterScreen: Screen {
             busy = false
             switch registered.result {
             case .success(let signIn):
-                context.say("Welcome! We sent a code to \(signIn.user.email ?? "your email") — enter it in your profile (p) to verify", .success)
+                let to = [signIn.user.email, signIn.user.phone].compactMap { $0 }.joined(separator: " and ")
+                context.say(context.shop.sendsCodes ? "Welcome! We sent a code to \(to) — enter it in your profile (p) to verify"
+                                                    : "Welcome! Your email is not verified: codes are not set up on this terminal", .success)
                 context.go(.signedIn(signIn))
             case .failure(let error):
                 if let e = error as? ShopError, let field = e.field, form.fields.contains(where: { $0.id == field }) {
