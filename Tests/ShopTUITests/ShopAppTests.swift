@@ -224,6 +224,44 @@ struct ShopAppTests {
         #expect(d.lines[0].contains("guest"))
     }
 
+    @Test("a phone added in the profile shows as not verified until its code is entered there; then it signs in")
+    func verifyPhoneInProfile() throws {
+        let h = try AppHarness()
+        let session = Session(shop: h.shop)
+        session.signedIn(try h.shop.accounts.register(.init(username: "maya", email: "maya@example.com", password: "s3cret-pass", passwordConfirm: "s3cret-pass",
+                                                            firstName: "Maya", lastName: "Lee"), caller: .guest()))
+        let d = h.driver(session)
+        d.press(.char("p"))
+        #expect(d.text.contains("(not verified: press v)"))
+        d.press(.char("e"), .tab, .tab, .tab)
+        d.type("+15550007777"); d.press(.enter)
+        #expect(d.text.contains("enter the code sent to your new"))
+        #expect(d.text.contains("+15550007777  (not verified: press t)"))
+        #expect(throws: ShopError.self, "not a sign-in identity yet") { try h.shop.accounts.login("+15550007777", password: "s3cret-pass", caller: .guest()) }
+        d.press(.char("t"))
+        #expect(d.text.contains("Enter the code we texted to +15550007777"))
+        d.type(try #require(h.code(for: "+15550007777"))); d.press(.enter)
+        #expect(d.text.contains("Phone verified"))
+        #expect(d.text.contains("+15550007777  (verified)"))
+        #expect(try h.shop.accounts.login("+15550007777", password: "s3cret-pass", caller: .guest()).user.username == "maya")
+    }
+
+    @Test("where no codes can be sent, sign-in opens on the password form and the phone step says so instead of sending")
+    func signInWithoutCodes() throws {
+        let h = try AppHarness()
+        let noSink = try Shop(ShopConfiguration(databasePath: h.shop.store.path, passwordIterations: 1_000))
+        let d = h.driver(Session(shop: noSink))
+        d.press(.char("p"))
+        #expect(d.text.contains("Sign in with your password"))
+        #expect(d.text.contains("Codes are not set up on this terminal"))
+        d.press(.function(2))
+        d.type("+15550001111"); d.press(.enter)
+        #expect(d.text.contains(SignInScreen.noCodes))
+        #expect(d.text.contains("No codes here: F2"))
+        #expect(!d.text.contains("We sent"))
+        #expect(try noSink.store.read { try $0.scalarInt("SELECT count(*) FROM otp_requests") } == 0)
+    }
+
     @Test("a customer pressing s is told the staff screens are for staff")
     func staffGate() throws {
         let h = try AppHarness()

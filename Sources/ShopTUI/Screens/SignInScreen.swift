@@ -123,7 +123,7 @@ struct SignInScreen: Screen {
         case .phone:
             if key == .escape { return false }
             if key == .enter {
-                guard codesWork else { phone.error = Self.noCodes; return true }
+                guard codesWork else { phone.error = "No codes here: F2"; context.say(Self.noCodes); return true }
                 guard !busy, !phone.isEmpty else { phone.error = phone.isEmpty ? "Enter your phone number" : nil; return true }
                 busy = true
                 let number = phone.text
@@ -183,11 +183,12 @@ struct SignInScreen: Screen {
         case .phone, .code:
             buffer.setString(box.x, y, "Sign in or create an account with your phone", style: Theme.title)
             y += 1
-            buffer.setString(box.x, y, "We text you a 6-digit code. New phone numbers get a new account.", style: Theme.muted, maxWidth: box.width)
-            y += 2
-            if !codesWork {
-                Banner(Self.noCodes, kind: .error).render(into: &buffer, area: Rect(x: box.x, y: box.y + 1, width: box.width, height: 1))
+            if codesWork {
+                buffer.setString(box.x, y, "We text you a 6-digit code. New phone numbers get a new account.", style: Theme.muted, maxWidth: box.width)
+            } else {
+                Banner(Self.noCodes, kind: .error).render(into: &buffer, area: Rect(x: box.x, y: y, width: box.width, height: 1))
             }
+            y += 2
             buffer.setString(box.x, y, "Phone", style: mode == .phone ? Theme.title : .plain)
             TextField(placeholder: "+15551234567", isFocused: mode == .phone).render(into: &buffer, area: Rect(x: box.x + 8, y: y, width: 24, height: 2), state: phone)
             y += 3
@@ -251,7 +252,7 @@ struct SignInScreen: Screen {
 }
 
 extension SignInScreen {
-    static let noCodes = "Codes are not set up on this terminal: sign in with your password (F2)"
+    static let noCodes = "Codes are not set up on this terminal: use your password (F2)"
 }
 
 extension Result {
