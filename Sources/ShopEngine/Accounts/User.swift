@@ -23,6 +23,9 @@ public struct User: Codable, Sendable, Equatable {
     public var createdAt: Int64
     /// True only in the response that created the account.
     public var isNew: Bool = false
+    /// The proven identities, which alone sign in and receive reset codes (never shown as such).
+    var verifiedEmail: String?
+    var verifiedPhone: String?
 
     public var displayName: String {
         let full = [firstName, lastName].filter { !$0.isEmpty }.joined(separator: " ")
@@ -35,6 +38,8 @@ public struct User: Codable, Sendable, Equatable {
         id = row.int64(0)
         let verifiedPhone = row.optionalString(1), pendingPhone = row.optionalString(14)
         let verifiedEmail = row.optionalString(3), pendingEmail = row.optionalString(15)
+        self.verifiedPhone = verifiedPhone
+        self.verifiedEmail = verifiedEmail
         phone = verifiedPhone ?? pendingPhone
         phoneVerified = verifiedPhone != nil
         username = row.optionalString(2)
@@ -54,6 +59,13 @@ public struct User: Codable, Sendable, Equatable {
 
     static func load(_ db: Connection, id: Int64) throws -> User? {
         try db.first("SELECT \(columns) FROM users u WHERE u.id = ?", id) { User(row: $0) }
+    }
+
+    /// The account a login names: its username, or its verified email or phone (one still
+    /// waiting for its code names nobody).
+    static func find(_ db: Connection, login: String, defaultCountry: String?) throws -> User? {
+        let phone = try? Phone.normalize(login, defaultCountry: defaultCountry)
+        return try db.first("SELECT \(columns) FROM users u WHERE u.username = ? OR u.email = ? OR u.phone = ?", login, login, phone) { User(row: $0) }
     }
 }
 

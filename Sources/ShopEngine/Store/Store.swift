@@ -49,6 +49,12 @@ public final class Store: Sendable {
         try withConnection { try $0.writeTransaction(body) }
     }
 
+    /// A write transaction that commits even when its outcome is a failure, then throws it: a
+    /// wrong code must count as a try although the caller gets an error.
+    public func writeCommittingFailure<T>(_ body: (Connection) throws -> Result<T, ShopError>) throws -> T {
+        try write(body).get()
+    }
+
     /// Runs `body` in a read transaction (one consistent snapshot).
     public func read<T>(_ body: (Connection) throws -> T) throws -> T {
         try withConnection { try $0.readTransaction(body) }

@@ -1,0 +1,90 @@
+import Foundation
+
+/// Sign-in by phone and one-time code: new and returning customers share one flow.
+extension AccountService {
+    public struct CodeRequest: Codable, Sendable {
+        /// Names this code request when verifying: the phone is not sent again.
+        public let requestId: String
+        public let expiresIn: Int
+        /// Seconds until a new code may be requested for this phone.
+        public let retryAfter: Int
+        /// The normalised phone the code went to.
+        public let phone: String
+    }
+
+    /// Sends a 6-digit code to `phone`. The answer is the same whether or not the phone has an
+    /// account: new and returning customers share this flow.
+    public func requestCode(phone rawPhone: String, caller: Caller) throws -> CodeRequest {
+        let phone = try Phone.normalize(rawPhone, defaultCountry: context.configuration.defaultCountry)
+        try context.sender.requireConfigured()
+        try context.limitSignIn(caller)
+        let now = context.now
+        let requestID = Crypto.randomID()
+        let code = Crypto.randomDigits(6)
+        let wait: Int64? = try context.store.write { db in
+            if let last = try db.scalarInt("SELECT max(created_at) FROM otp_requests WHERE phone = ?", phone),
+               now - last < Self.resendCooldown {
+                return Self.resendCooldown - (now - last)
+            }
+            let recent = try db.query("SELECT created_at FROM otp_requests WHERE phone = ? AND created_at > ? ORDER BY created_at", phone, now - 3600) { $0.int64(0) }
+            if recent.count >= Self.codesPerHour { return recent[recent.count - Self.codesPerHour] + 3600 - now }
+            try db.run("INSERT INTO otp_requests(id, phone, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                       requestID, phone, context.codeHash(code, for: requestID), now, now + Self.codeLifetime)
+            try db.run("DELETE FROM otp_requests WHERE phone = ? AND created_at < ?", phone, now - 86_400)
+            return nil
+        }
+        if let wait { throw ShopError.tooMany("Please wait \(wait) s before asking for another code", retryAfter: Int(wait)) }
+        do {
+            try context.sender.send(OutgoingMessage(channel: .sms, to: phone, text: "Your Shop code is \(code). It expires in \(Self.codeLifetime / 60) minutes."))
+        } catch {
+            // Not delivered: forget the request so the customer can try again at once.
+            _ = try? context.store.write { try $0.run("DELETE FROM otp_requests WHERE id = ?", requestID) }
+            throw error
+        }
+        return CodeRequest(requestId: requestID, expiresIn: Int(Self.codeLifetime), retryAfter: Int(Self.resendCooldown), phone: phone)
+    }
+
+    /// Checks a code; on success signs in, creating the account for an unknown phone (`isNew`).
+    public func verifyCode(requestID: String, code rawCode: String, caller: Caller) throws -> SignIn {
+        let code = Text.foldDigits(rawCode).trimmingCharacters(in: .whitespaces)
+        guard code.count == 6, code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw ShopError.invalid("invalid_code", "The code is 6 digits", field: "code")
+        }
+        guard requestID.count == 32, requestID.allSatisfy(\.isHexDigit) else {
+            throw ShopError(.gone, "otp_expired", "This code has expired; ask for a new one")
+        }
+        try context.limitSignIn(caller)
+        let now = context.now
+        let expired = ShopError(.gone, "otp_expired", "This code has expired; ask for a new one")
+        return try context.store.writeCommittingFailure { db in
+            guard let row = try db.first("SELECT phone, code_hash, expires_at, attempts, consumed_at FROM otp_requests WHERE id = ?", requestID,
+                                         map: { (phone: $0.string(0), hash: $0.blob(1), expires: $0.int64(2), attempts: Int($0.int64(3)), consumed: $0.optionalInt64(4)) }) else {
+                return .failure(expired)
+            }
+            if row.consumed != nil { return .failure(ShopError(.gone, "otp_used", "This code was already used; ask for a new one")) }
+            if row.expires <= now { return .failure(expired) }
+            if row.attempts >= Self.maxWrongTries { return .failure(ShopError(.gone, "otp_attempts_exceeded", "Too many wrong tries; ask for a new code")) }
+            guard Crypto.constantTimeEqual(context.codeHash(code, for: requestID), row.hash) else {
+                try db.run("UPDATE otp_requests SET attempts = attempts + 1 WHERE id = ?", requestID)
+                let left = Self.maxWrongTries - row.attempts - 1
+                let tail = left > 0 ? "\(left) \(left == 1 ? "try" : "tries") left" : "ask for a new code"
+                return .failure(ShopError(.invalid, "otp_invalid", "Wrong code; \(tail)", field: "code"))
+            }
+            try db.run("UPDATE otp_requests SET consumed_at = ? WHERE id = ?", now, requestID)
+            var isNew = false
+            // Only a proven phone signs in. One waiting on another account reserves nothing: the
+            // owner who just proved it gets their own account, and the claim elsewhere is dropped.
+            var userID = try db.scalarInt("SELECT id FROM users WHERE phone = ?", row.phone)
+            if userID == nil {
+                try db.run("INSERT INTO users(phone, auth_status, created_at, updated_at) VALUES (?, 'VERIFIED', ?, ?)", row.phone, now, now)
+                userID = db.lastInsertRowID
+                isNew = true
+            }
+            try db.run("UPDATE users SET pending_phone = NULL WHERE pending_phone = ? AND id <> ?", row.phone, userID!)
+            guard var user = try User.load(db, id: userID!) else { throw ShopError.notFound("Account") }
+            guard user.active else { return .failure(ShopError(.forbidden, "account_disabled", "This account is not active; please contact the shop")) }
+            user.isNew = isNew
+            return .success(try tokens.startSession(db, user: user, clientAddress: caller.clientAddress))
+        }
+    }
+}
