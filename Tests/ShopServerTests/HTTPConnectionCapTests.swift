@@ -45,8 +45,10 @@ private func expectRefused(_ port: Int, host: String = "127.0.0.1", code: String
     #expect(client.isClosedByPeer(), sourceLocation: sourceLocation)
 }
 
-/// Whether this machine can listen on `::` and reach it over IPv6 loopback.
+/// Whether this machine has IPv6 loopback and a `::` listener also takes IPv4 (mapped) peers.
 private let hasIPv6: Bool = {
+    let v6only = (try? String(contentsOfFile: "/proc/sys/net/ipv6/bindv6only", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard v6only != "1" else { return false }
     let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return false }
     defer { close(fd) }
