@@ -96,8 +96,9 @@ struct HTTPConnectionCapTests {
         }, handler: okHandler)
         defer { live.stop() }
 
-        var first: TestClient? = try #require(admitted(live.port))
-        try expectRefused(live.port)
+        var first: TestClient? = try #require(poll { admitted(live.port) })
+        // The place is taken (not checked under the short idle timeout: it may be over already).
+        if ending != .idleTimeout { try expectRefused(live.port) }
         switch ending {
         case .clientCloses:
             first = nil
