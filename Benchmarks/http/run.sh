@@ -56,7 +56,8 @@ wait_port() {
 start_server() { # $1 = workers ("default" or N)
     local extra=()
     [ "$1" != "default" ] && extra=(--workers "$1")
-    "$SERVER" --db "$DB" --port "$PORT" --quiet --messages "file:$MESSAGES" "${extra[@]}" 2>>"$WORK/server.stderr" &
+    # wrk opens every connection from 127.0.0.1: let them all in past the per-address cap.
+    "$SERVER" --db "$DB" --port "$PORT" --quiet --messages "file:$MESSAGES" --max-connections-per-address "$((CONNECTIONS + 16))" "${extra[@]}" 2>>"$WORK/server.stderr" &
     SERVER_PID=$!
     wait_port "$PORT"
 }

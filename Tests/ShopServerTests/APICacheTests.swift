@@ -41,4 +41,54 @@ struct APICacheTests {
         #expect(api.call("GET", "/products/\(id)", token: staff.access).status == 200, "visible to staff")
         #expect(api.call("GET", "/products/\(id)").status == 404)
     }
+
+    /// Which of the two look-alike queries is asked first (each must get its own answer).
+    enum Order: String, CaseIterable, CustomTestStringConvertible {
+        case encodedFirst, plainFirst
+        var testDescription: String { rawValue }
+    }
+
+    @Test("q=a%26sort%3Dprice (one search for \"a&sort=price\") and q=a&sort=price (a search sorted by price) never share a cached answer",
+          arguments: Order.allCases)
+    func encodedSeparatorsAreNotSeparators(_ order: Order) throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        let staff = try api.signIn(phone: "+15550009034", role: .staff)
+        // By name: Apple sorter pricey, Apricot, Avocado. By price: Apricot, Avocado, Apple sorter pricey.
+        for (sku, name, price) in [("AP-1", "Apple sorter pricey", 900), ("AP-2", "Apricot", 100), ("AV-1", "Avocado", 500)] {
+            _ = try api.createProduct(staff, sku: sku, name: name, price: price)
+        }
+        func names(_ path: String) -> [String] { api.call("GET", path).items.compactMap { $0["name"] as? String } }
+        let encoded = "/products?q=a%26sort%3Dprice", plain = "/products?q=a&sort=price"
+        // Every word of "a&sort=price" must match: only one product does, listed by name.
+        let oneSearch = ["Apple sorter pricey"]
+        let byPrice = ["Apricot", "Avocado", "Apple sorter pricey"]
+        switch order {
+        case .encodedFirst:
+            #expect(names(encoded) == oneSearch)
+            #expect(names(plain) == byPrice, "a price sort, not the cached answer to the encoded query")
+        case .plainFirst:
+            #expect(names(plain) == byPrice)
+            #expect(names(encoded) == oneSearch, "one search, not the cached price sort")
+        }
+        // Both stay cached side by side.
+        #expect(names(encoded) == oneSearch)
+        #expect(names(plain) == byPrice)
+    }
+
+    @Test("a cache key re-encodes every decoded part: look-alikes differ, different spellings of one request agree")
+    func cacheKeys() {
+        func key(_ target: String) -> String {
+            let request = HTTPRequest(method: "GET", target: target)
+            return ResponseCache.key(path: request.path, query: request.query)
+        }
+        #expect(key("/api/v1/products?q=a%26sort%3Dprice") != key("/api/v1/products?q=a&sort=price"))
+        #expect(key("/api/v1/products?q=a%3Db") == key("/api/v1/products?q=a=b"), "both are q = \"a=b\": one request")
+        #expect(key("/api/v1/products?q=x%26y") != key("/api/v1/products?q=x&y="))
+        #expect(key("/api/v1/products?a=1%26b%3D2") != key("/api/v1/products?a=1&b=2"))
+        #expect(key("/api/v1/products%3Fq%3Dx") != key("/api/v1/products?q=x"), "a ? in the path is not the query")
+        #expect(key("/api/v1/products?q=%25") != key("/api/v1/products?q=%2525"))
+        #expect(key("/api/v1/products?sort=price&q=a") == key("/api/v1/products?q=a&sort=price"))
+        #expect(key("/api/v1/products?q=t%C3%A9+x") == key("/api/v1/products?q=t%c3%a9%20x"))
+    }
 }

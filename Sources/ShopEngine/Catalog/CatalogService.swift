@@ -10,6 +10,8 @@ public struct CatalogService: Sendable {
 
     // MARK: - Browsing
 
+    /// A page of products for sale; with `includeInactive` (staff only, by their role now:
+    /// refused for anyone else) inactive and archived ones too.
     public func list(_ query: ProductQuery, caller: Caller) throws -> ProductPage {
         let limit = try Pagination.limit(query.limit)
         let cursor = try query.cursor.map { try Pagination.decode($0) }
@@ -65,13 +67,11 @@ public struct CatalogService: Sendable {
         }
     }
 
-    /// One product; inactive or archived ones only for staff.
+    /// One product; inactive or archived ones only for staff (by their role now).
     public func product(id: Int64, caller: Caller) throws -> Product {
         try context.store.read { db in
-            guard let product = try Product.load(db, id: id, currency: context.currency.code) else { throw ShopError.notFound("Product") }
-            if !product.isForSale {
-                guard (try? context.requireStaff(caller, db)) != nil else { throw ShopError.notFound("Product") }
-            }
+            guard let product = try Product.load(db, id: id, currency: context.currency.code),
+                  try product.isForSale || isStaffNow(caller, db) else { throw ShopError.notFound("Product") }
             return product
         }
     }
@@ -82,7 +82,7 @@ public struct CatalogService: Sendable {
         return try context.store.read { db in
             guard let id = try db.scalarInt("SELECT id FROM products WHERE barcode = ? UNION ALL SELECT id FROM products WHERE sku = ? LIMIT 1", code, code),
                   let product = try Product.load(db, id: id, currency: context.currency.code),
-                  product.isForSale || caller.isStaff else { throw ShopError(.notFound, "not_found", "No product with barcode or SKU \"\(code)\"") }
+                  try product.isForSale || isStaffNow(caller, db) else { throw ShopError(.notFound, "not_found", "No product with barcode or SKU \"\(code)\"") }
             return product
         }
     }
@@ -98,10 +98,24 @@ public struct CatalogService: Sendable {
     public func photo(productID: Int64, caller: Caller) throws -> Photo {
         let photo = try context.store.read { db in
             try db.first("SELECT ph.content_type, ph.bytes FROM product_photos ph JOIN products p ON p.id = ph.product_id WHERE ph.product_id = ? AND (p.active = 1 AND p.archived_at IS NULL OR ?)",
-                         productID, caller.isStaff) { Photo(contentType: $0.string(0), bytes: $0.blob(1)) }
+                         productID, try isStaffNow(caller, db)) { Photo(contentType: $0.string(0), bytes: $0.blob(1)) }
         }
         guard let photo else { throw ShopError.notFound("Photo") }
         return photo
+    }
+
+    /// Whether the caller may see what only staff see (inactive and archived products), by the
+    /// role read now in `db`'s transaction: never `caller.role`, which is the role at sign-in and
+    /// goes stale when an admin in any process changes it. Guests, customers, demoted staff, and
+    /// callers whose session ended or whose account was deactivated get what customers get.
+    private func isStaffNow(_ caller: Caller, _ db: Connection) throws -> Bool {
+        guard caller.isSignedIn else { return false }
+        do {
+            _ = try context.requireStaff(caller, db)
+            return true
+        } catch let error as ShopError where error.kind == .unauthorized || error.kind == .forbidden {
+            return false
+        }
     }
 
     /// An FTS5 expression: every word must match as a prefix (search as you type).

@@ -18,6 +18,45 @@ final class ResponseCache: Sendable {
         self.maxEntries = maxEntries
     }
 
+    /// The key for an anonymous read of `path` with `query` (both as decoded by the HTTP layer:
+    /// what the handler sees). Every part is percent-encoded again before it is joined, so a
+    /// decoded `&`, `=` or `?` cannot pass for a separator: `q=a%26sort%3Dprice` (one parameter,
+    /// `q` = `a&sort=price`) and `q=a&sort=price` (two) get different keys. Parameters are
+    /// sorted by name, since their order does not change the answer.
+    ///
+    /// ```swift
+    /// ResponseCache.key(path: "/api/v1/products", query: ["q": "a&sort=price"]) // "/api/v1/products?q=a%26sort%3Dprice"
+    /// ```
+    static func key(path: String, query: [String: String]) -> String {
+        var key = encoded(path, keeping: UInt8(ascii: "/"))
+        key += "?"
+        for (i, name) in query.keys.sorted().enumerated() {
+            if i > 0 { key += "&" }
+            key += encoded(name) + "=" + encoded(query[name]!)
+        }
+        return key
+    }
+
+    /// Percent-encodes every byte but unreserved ones (RFC 3986) and `keeping`: one spelling per
+    /// text, and none of `%&=?#` left bare.
+    private static func encoded(_ text: String, keeping kept: UInt8? = nil) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(byte)
+            case _ where byte == kept:
+                out.append(byte)
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// The cached answer for `key`, or `make()`'s (stored when it is a 200).
     func response(for key: String, _ make: () throws -> APIResponse) throws -> APIResponse {
         let version = try store.changeCounter()

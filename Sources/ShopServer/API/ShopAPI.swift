@@ -54,8 +54,7 @@ public struct ShopAPI: Sendable {
     /// Anonymous catalog reads are the same for everyone: serve them from the cache.
     func cachedForGuests(_ request: APIRequest, _ make: () throws -> APIResponse) throws -> APIResponse {
         guard request.header("authorization") == nil else { return try make() }
-        let query = request.query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
-        return try cache.response(for: request.path + "?" + query, make)
+        return try cache.response(for: ResponseCache.key(path: request.path, query: request.query), make)
     }
 
     /// Runs a handler: engine errors become their status and JSON body; anything else a logged 500.

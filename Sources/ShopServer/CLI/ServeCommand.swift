@@ -9,6 +9,7 @@ public enum ServeCommand {
         Options.Flag("cors-origin", env: "SHOP_CORS_ORIGINS", value: "ORIGINS", help: "comma-separated browser origins allowed to call the API"),
         Options.Flag("workers", env: "SHOP_WORKERS", value: "N", help: "threads running requests (default: one per core, at least 2)"),
         Options.Flag("max-connections", env: "SHOP_MAX_CONNECTIONS", value: "N", help: "open connections before new ones get 503 (default 1024)"),
+        Options.Flag("max-connections-per-address", env: "SHOP_MAX_CONNECTIONS_PER_ADDRESS", value: "N", help: "open connections from one client address before its new ones get 503 (default \(HTTPServerConfiguration.defaultMaxConnectionsPerAddress))"),
         Options.Flag("demo", help: "serve a fresh demo store (a temporary database unless --db names an empty one); codes go to GET /api/v1/admin/outbox (the demo only)"),
         Options.Flag("quiet", help: "no access log"),
     ]
@@ -29,6 +30,7 @@ public enum ServeCommand {
             let options = try Options.parse(arguments, flags: flags)
             if options.has("help") { print(usage); return 0 }
             guard options.positional.isEmpty else { throw Options.UsageError(description: "unexpected argument \(options.positional[0]) (see --help)") }
+            let perAddress = try number(options, "max-connections-per-address", default: HTTPServerConfiguration.defaultMaxConnectionsPerAddress, range: 1...100_000)
             let demo = options.has("demo") ? try DemoDatabase.open(options) : nil
             defer { demo?.remove() }
             let shop = try demo?.shop ?? Shop(try options.configuration())
@@ -38,6 +40,7 @@ public enum ServeCommand {
             // One worker per core (at least 2) measured fastest here; writes wait on fsync, so allow more.
             http.workerThreads = try number(options, "workers", default: max(2, ProcessInfo.processInfo.activeProcessorCount), range: 1...256)
             if options.value("max-connections") != nil { http.maxConnections = try number(options, "max-connections", default: 1024, range: 1...100_000) }
+            http.maxConnectionsPerAddress = perAddress
             if options.has("quiet") { http.accessLog = nil }
             let document = (try? Assets.data("openapi.json")).map { [UInt8]($0) }
             if document == nil { log("shop-server: assets/openapi.json not found; GET /openapi.json will be 404 (set SHOP_ASSETS)") }

@@ -22,7 +22,8 @@ final class Connection {
     /// Response sent and write side shut; discarding input until EOF so the close is not an RST.
     var lingering = false
     var closed = false
-    /// Counts against `maxConnections` (false for connections answered with 503).
+    /// Counts against `maxConnections` and its address's `maxConnectionsPerAddress` (false for
+    /// connections answered with 503, and once a connection starts closing).
     var counted = true
     var served = 0
     var deadline: UInt64 = 0
@@ -50,6 +51,8 @@ final class EventLoop {
     /// While a request is with a worker, read ahead at most this much (pipelined requests).
     private static let readAheadWhileBusy = 64 * 1024
     private static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+    /// Seconds a client turned away at a connection cap is asked to wait.
+    static let retryAfterSeconds = 1
 
     private let shared: ServerShared
     private let config: HTTPServerConfiguration
@@ -60,6 +63,9 @@ final class EventLoop {
     private var connections: [Int32: Connection] = [:]
     private var nextID: UInt64 = 1
     private var activeCount = 0
+    /// Counted connections per client address (IPv4-mapped IPv6 peers under their IPv4 text);
+    /// an address leaves the table when its last connection is released.
+    private var perAddress: [String: Int] = [:]
     private var inFlight = 0
     private var acceptPausedUntil: UInt64 = 0
     private var draining = false
@@ -162,17 +168,28 @@ final class EventLoop {
             connection.interest = shop_epollin | shop_epollrdhup
             _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_ADD, fd, connection.interest, UInt64(fd))
 
+            let fromAddress = perAddress[connection.remoteAddress, default: 0]
+            let refusal: HTTPResponse?
             if activeCount >= config.maxConnections {
+                refusal = .error(status: 503, message: "Server busy, try again later", code: "unavailable")
+            } else if fromAddress >= config.maxConnectionsPerAddress {
+                refusal = .error(status: 503, message: "Too many connections from your address; close one and try again",
+                                 code: "too_many_connections")
+            } else {
+                refusal = nil
+            }
+            if var refusal {
                 connection.counted = false
                 if connections.count > config.maxConnections + 256 {
                     closeConnection(connection) // far past the cap: not even a 503
                     continue
                 }
-                respondInline(connection, .error(status: 503, message: "Server busy, try again later", code: "unavailable"),
-                              request: nil, close: true)
+                refusal.headers.add(name: "Retry-After", value: String(EventLoop.retryAfterSeconds))
+                respondInline(connection, refusal, request: nil, close: true)
                 drive(connection)
             } else {
                 activeCount += 1
+                perAddress[connection.remoteAddress] = fromAddress + 1
                 setDeadline(connection, .header, headerTimeout)
             }
         }
@@ -326,8 +343,8 @@ final class EventLoop {
     private func startLinger(_ c: Connection) {
         shutdown(c.fd, Int32(SHUT_WR))
         c.lingering = true
-        // A closing connection no longer counts against the cap (it is gone within lingerTime).
-        if c.counted { c.counted = false; activeCount -= 1 }
+        // A closing connection no longer counts against the caps (it is gone within lingerTime).
+        release(c)
         setDeadline(c, .linger, draining ? EventLoop.lingerTime / 4 : EventLoop.lingerTime)
         updateInterest(c)
     }
@@ -362,7 +379,17 @@ final class EventLoop {
         _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_DEL, c.fd, 0, 0)
         close(c.fd)
         connections[c.fd] = nil
-        if c.counted { activeCount -= 1 }
+        release(c)
+    }
+
+    /// Gives a counted connection's places back: the total and its address's. Every close
+    /// path (response sent, timeouts, resets, errors, drain) passes through here exactly once.
+    private func release(_ c: Connection) {
+        guard c.counted else { return }
+        c.counted = false
+        activeCount -= 1
+        let left = perAddress[c.remoteAddress, default: 1] - 1
+        perAddress[c.remoteAddress] = left > 0 ? left : nil
     }
 
     // MARK: Timers and shutdown

@@ -15,6 +15,11 @@ public struct HTTPServerConfiguration: Sendable {
     public var workerThreads: Int = 4 * ProcessInfo.processInfo.activeProcessorCount
     /// Open connections past which new ones get 503 and are closed.
     public var maxConnections: Int = 1024
+    /// Open connections from one client address (an IPv4-mapped IPv6 peer counts as its IPv4
+    /// address) past which its new ones get 503 and are closed: one client cannot take every
+    /// place under `maxConnections`. An IPv6 address counts on its own (not per /64 prefix).
+    public var maxConnectionsPerAddress: Int = HTTPServerConfiguration.defaultMaxConnectionsPerAddress
+    public static let defaultMaxConnectionsPerAddress = 64
     /// From accept (or the first byte of a later request) until the header block is complete.
     public var headerTimeout: Duration = .seconds(10)
     /// Keep-alive connection with no request in progress.

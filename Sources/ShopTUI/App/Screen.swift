@@ -93,6 +93,14 @@ struct ScreenContext {
         if let e = error as? ShopError, e.code == "session_ended" || e.code == "account_disabled", session.isSignedIn { go(.sessionEnded) }
     }
 
+    /// Whether `error` is the engine refusing the caller as they are now (demoted, deactivated,
+    /// signed out elsewhere): what a screen shows from an earlier answer was for a role the
+    /// caller no longer has, so it must not stay on screen.
+    static func isRefusal(_ error: any Error) -> Bool {
+        guard let e = error as? ShopError else { return false }
+        return e.kind == .forbidden || e.kind == .unauthorized
+    }
+
     static func describe(_ error: any Error) -> String {
         if let shopError = error as? ShopError {
             if let wait = shopError.retryAfter, !shopError.message.contains("\(wait)") { return "\(shopError.message) (try again in \(wait) s)" }

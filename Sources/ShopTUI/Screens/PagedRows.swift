@@ -42,6 +42,13 @@ struct PagedRows<Item: Sendable> {
             nextCursor = next
             if !page.append { list = ListState(selected: items.isEmpty ? nil : min(list.selected ?? 0, items.count - 1)) }
         case .failure(let error):
+            // A transient failure leaves the last rows up; a refusal (the role changed, the
+            // session ended) takes them down: they were shown to a role the caller lost.
+            if ScreenContext.isRefusal(error) {
+                items = []
+                nextCursor = nil
+                list = ListState()
+            }
             context.fail(error)
         }
     }

@@ -6,6 +6,8 @@ import ShopEngine
 struct DashboardScreen: Screen {
     var title: String { "Dashboard" }
     private var summary: ReportService.DaySummary?
+    /// The engine refused the caller (see `ScreenContext.isRefusal`): nothing is shown.
+    private var refused = false
     private var awaiting: [Order] = []
     private var low: [Product] = []
     private var list = ListState()
@@ -36,8 +38,12 @@ struct DashboardScreen: Screen {
         switch event {
         case .result(let loaded as Loaded):
             switch loaded.summary {
-            case .success(let s): summary = s
-            case .failure(let error): context.fail(error); return true
+            case .success(let s): summary = s; refused = false
+            case .failure(let error):
+                // Refused now (demoted, signed out): takings, orders and stock shown before go.
+                if ScreenContext.isRefusal(error) { summary = nil; awaiting = []; low = []; list = ListState(); refused = true }
+                context.fail(error)
+                return true
             }
             // Counter sales leave with the customer: they are never on the packing list.
             if case .success(let orders) = loaded.awaiting { awaiting = orders.filter { $0.channel != "counter" } }
@@ -60,7 +66,7 @@ struct DashboardScreen: Screen {
     }
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
-        guard let summary else { buffer.setString(area.x, area.y, "Loading…", style: Theme.muted); return }
+        guard let summary else { buffer.setString(area.x, area.y, refused ? "Nothing to show" : "Loading…", style: Theme.muted); return }
         let currency = session.currency
         let leftWidth = min(36, area.width / 2)
         let (left, right) = area.splitLeft(leftWidth)

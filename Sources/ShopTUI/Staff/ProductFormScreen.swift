@@ -1,7 +1,8 @@
 import ShopEngine
 
 /// Adds a product, or edits one: every field, variants written as `name=price` separated by
-/// `;` (a new variant may add its starting stock: `3 kg=64.00=2`). Stock of an existing
+/// `;` (a new variant may add its starting stock: `3 kg=64.00=2`; a name holding `;`, `=` or
+/// `\` writes it `\;`, `\=`, `\\`). Stock of an existing
 /// product changes only through a stock adjustment (the ledger), never here. A photo is named
 /// by a PNG/JPEG file's path on this machine; it is checked before anything is saved.
 struct ProductFormScreen: Screen {
@@ -47,7 +48,51 @@ struct ProductFormScreen: Screen {
         form["description"].setText(product.description)
         form["category"].setText(product.category)
         if product.variants.isEmpty { form["price"].setText(Self.plain(product.price, currency)) }
-        form["variants"].setText(product.variants.map { "\($0.name)=\(Self.plain($0.price, currency))" }.joined(separator: "; "))
+        form["variants"].setText(Self.variantsText(product.variants, currency: currency))
+    }
+
+    /// The variants as the form shows them; `parseVariants` reads it back to the same names and
+    /// prices, whatever characters the names hold (they may come from the HTTP API).
+    static func variantsText(_ variants: [Product.Variant], currency: Currency) -> String {
+        variants.map { escaped($0.name) + "=" + plain($0.price, currency) }.joined(separator: "; ")
+    }
+
+    private static let specials: Set<Character> = ["\\", ";", "="]
+
+    private static func escaped(_ name: String) -> String {
+        var out = ""
+        for ch in name {
+            if specials.contains(ch) { out.append("\\") }
+            out.append(ch)
+        }
+        return out
+    }
+
+    /// Splits at each `separator` not escaped by a backslash; escapes stay in the parts.
+    private static func split(_ text: Substring, on separator: Character) -> [Substring] {
+        var parts: [Substring] = []
+        var start = text.startIndex, i = text.startIndex, escaping = false
+        while i < text.endIndex {
+            let ch = text[i]
+            if escaping { escaping = false } else if ch == "\\" { escaping = true } else if ch == separator {
+                parts.append(text[start..<i])
+                start = text.index(after: i)
+            }
+            i = text.index(after: i)
+        }
+        parts.append(text[start...])
+        return parts
+    }
+
+    /// Drops the backslash of each `\x`.
+    private static func unescaped(_ text: Substring) -> String {
+        var out = "", escaping = false
+        for ch in text {
+            if !escaping && ch == "\\" { escaping = true; continue }
+            escaping = false
+            out.append(ch)
+        }
+        return out
     }
 
     /// `1250` → `12.50`, without thousands separators, for editing.
@@ -57,8 +102,8 @@ struct ProductFormScreen: Screen {
 
     /// Parses `name=price[=stock]; …`, keeping the ids of variants that already exist (by name).
     static func parseVariants(_ text: String, existing: [Product.Variant], currency: Currency) throws -> [VariantDraft] {
-        try text.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { part in
-            let pieces = part.split(separator: "=", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        try split(Substring(text), on: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { part in
+            let pieces = split(Substring(part), on: "=").map { unescaped($0).trimmingCharacters(in: .whitespaces) }
             guard (2...3).contains(pieces.count), !pieces[0].isEmpty, let price = currency.parseAmount(pieces[1]) else {
                 throw ShopError(.invalid, "invalid_variants", "Write variants as name=price; name=price (e.g. 1 kg=24.00), not \"\(part)\"", field: "variants")
             }
