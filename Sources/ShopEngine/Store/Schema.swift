@@ -4,7 +4,20 @@ public enum Schema {
         Migration(1, "accounts", sql: accounts),
         Migration(2, "commerce", sql: commerce),
         Migration(3, "ssh keys", sql: sshKeys),
+        // ORDERS BRANCH ONLY: a stand-in for the accounts/messages branch's migration 4, so ids
+        // stay consecutive here. On merge, their migration 4 replaces this line.
+        Migration(4, "placeholder for the accounts branch's migration 4", sql: ""),
+        Migration(5, "unpaid order expiry", sql: unpaidOrderExpiry),
     ]
+
+    /// Why an order changed status, as the customer sees it ("Cancelled: not paid within 30
+    /// minutes"), and a partial index so the expiry sweep's "anything due?" check reads only the
+    /// orders waiting for an online payment.
+    static let unpaidOrderExpiry = """
+    ALTER TABLE order_status_history ADD COLUMN reason TEXT;
+    CREATE INDEX IF NOT EXISTS orders_awaiting_online_payment ON orders(created_at)
+        WHERE status = 'pending' AND channel = 'online' AND payment_method IN ('card', 'transfer');
+    """
 
     static let sshKeys = """
     -- Public keys customers chose to remember for SSH sign-in. A key belongs to one account.
