@@ -21,7 +21,8 @@ public struct ShopConfiguration: Sendable {
     /// Minutes an online order waiting for a card or transfer payment may stay unpaid before it
     /// is cancelled and its stock goes back (`--unpaid-expiry`, 1…10080).
     public var unpaidExpiryMinutes: Int = ShopConfiguration.defaultUnpaidExpiryMinutes
-    /// Open unpaid orders one customer may have at once (`--max-unpaid-orders`, 1…1000).
+    /// Open unpaid orders one customer may have at once (`--max-unpaid-orders`, 1…1000; load
+    /// generators set more).
     public var maxUnpaidOrders: Int = ShopConfiguration.defaultMaxUnpaidOrders
 
     public static let defaultUnpaidExpiryMinutes = 30
@@ -75,8 +76,8 @@ public final class Shop: Sendable {
         guard ShopConfiguration.unpaidExpiryRange.contains(configuration.unpaidExpiryMinutes) else {
             throw ShopError.invalid("invalid_unpaid_expiry", "--unpaid-expiry must be 1 to 10080 minutes, got \(configuration.unpaidExpiryMinutes)")
         }
-        guard ShopConfiguration.maxUnpaidOrdersRange.contains(configuration.maxUnpaidOrders) else {
-            throw ShopError.invalid("invalid_max_unpaid_orders", "--max-unpaid-orders must be 1 to 1000, got \(configuration.maxUnpaidOrders)")
+        guard configuration.maxUnpaidOrders >= 1 else {
+            throw ShopError.invalid("invalid_max_unpaid_orders", "--max-unpaid-orders must be at least 1, got \(configuration.maxUnpaidOrders)")
         }
         let store = try Store(path: configuration.databasePath, cacheKiB: configuration.cacheKiB)
         let keyPath = configuration.secretFile ?? SecretKey.defaultPath(forDatabase: configuration.databasePath)

@@ -9,8 +9,8 @@
 /// each expiry is a guarded update on the order's status inside an immediate transaction.
 enum UnpaidOrders {
     /// An order waiting for an online payment (SQL on the `orders` table). The partial index
-    /// `orders_awaiting_online_payment` (migration 5) repeats the first three terms, so the sweep's
-    /// "anything due?" check reads only those orders.
+    /// `orders_awaiting_online_payment(status, created_at)` (migration 5) repeats the first three
+    /// terms, so the sweep reads only the due orders (checked with EXPLAIN QUERY PLAN).
     static let awaitingOnlinePayment = """
         status = 'pending' AND channel = 'online' AND payment_method IN ('card', 'transfer')
         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = orders.id AND p.status = 'completed')
@@ -36,7 +36,7 @@ enum UnpaidOrders {
     /// Returns how many this call expired (an order another process expired first is skipped).
     @discardableResult
     static func expireDue(_ db: Connection, now: Int64, expiry: Int64, limit: Int = 500) throws -> Int {
-        let due = try db.query("SELECT id FROM orders WHERE \(awaitingOnlinePayment) AND created_at <= ? ORDER BY id LIMIT ?", now - expiry, limit) { $0.int64(0) }
+        let due = try db.query("SELECT id FROM orders WHERE \(awaitingOnlinePayment) AND created_at <= ? ORDER BY created_at LIMIT ?", now - expiry, limit) { $0.int64(0) }
         let reason = "Cancelled: not paid within \(describe(expiry))"
         var expired = 0
         for id in due {

@@ -15,7 +15,7 @@ public enum Schema {
     /// orders waiting for an online payment.
     static let unpaidOrderExpiry = """
     ALTER TABLE order_status_history ADD COLUMN reason TEXT;
-    CREATE INDEX IF NOT EXISTS orders_awaiting_online_payment ON orders(created_at)
+    CREATE INDEX IF NOT EXISTS orders_awaiting_online_payment ON orders(status, created_at)
         WHERE status = 'pending' AND channel = 'online' AND payment_method IN ('card', 'transfer');
     """
 
