@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import ShopEngine
 
@@ -117,6 +118,22 @@ struct UnpaidOrderTests {
         #expect(try f.stock(f.tea) == 10, "stock back once, not twice")
         let restocks = try f.ledger(f.tea).filter { $0.reason == "unpaid order expired" }
         #expect(restocks.count == 5 && restocks.allSatisfy { $0.delta == 2 })
+    }
+
+    @Test("shop-server's timer expires due orders without anyone reading them, and stops when asked")
+    func sweeperOnATimer() throws {
+        let f = try Fixture()
+        let order = try f.order(.card, tea: 3)
+        f.t.clock.advance(30 * 60)
+        let logged = Mutex<[String]>([])
+        let sweeper = UnpaidOrderSweeper.start(try f.t.openAgain(), every: 0.05) { line in logged.withLock { $0.append(line) } }
+        let deadline = Date().addingTimeInterval(10)
+        while logged.withLock({ $0.isEmpty }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        sweeper.stop()
+        #expect(logged.withLock { $0 } == ["shop: cancelled 1 unpaid order past --unpaid-expiry"])
+        let stored = try f.shop.store.read { try $0.scalarString("SELECT status FROM orders WHERE id = ?", order.id) }
+        #expect(stored == "cancelled", "expired by the timer, not by a read")
+        #expect(try f.stock(f.tea) == 10)
     }
 
     @Test("a customer may keep at most --max-unpaid-orders open unpaid orders; the next checkout is refused and writes nothing")
