@@ -53,12 +53,6 @@ public enum Money {
         return value
     }
 
-    /// `|value|`, or `amount_too_large` for `Int64.min` (whose magnitude has no `Int64`).
-    static func magnitude(_ value: Int64, field: String?) throws -> Int64 {
-        guard value != .min else { throw tooLarge(field) }
-        return value < 0 ? -value : value
-    }
-
     /// `percent`% of `amount`, rounded down, computed in 128 bits so that large amounts do not
     /// overflow on the way (`amount × percent` can exceed `Int64` when the result does not).
     static func percent(_ percent: Int64, of amount: Int64, field: String?) throws -> Int64 {
