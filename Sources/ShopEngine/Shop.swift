@@ -19,6 +19,17 @@ public struct ShopConfiguration: Sendable {
     /// SQLite page cache per connection in KiB (nil: SQLite's 2 MiB default). The terminal app
     /// runs one process per customer and keeps it small: the kernel's cache of the file is shared.
     public var cacheKiB: Int?
+    /// Minutes an online order waiting for a card or transfer payment may stay unpaid before it
+    /// is cancelled and its stock goes back (`--unpaid-expiry`, 1…10080).
+    public var unpaidExpiryMinutes: Int = ShopConfiguration.defaultUnpaidExpiryMinutes
+    /// Open unpaid orders one customer may have at once (`--max-unpaid-orders`, 1…1000; load
+    /// generators set more).
+    public var maxUnpaidOrders: Int = ShopConfiguration.defaultMaxUnpaidOrders
+
+    public static let defaultUnpaidExpiryMinutes = 30
+    public static let unpaidExpiryRange = 1...10_080
+    public static let defaultMaxUnpaidOrders = 5
+    public static let maxUnpaidOrdersRange = 1...1_000
 
     public init(databasePath: String, secretFile: String? = nil, defaultCountry: String? = nil,
                 currency: Currency? = nil, messages: MessageSink? = nil, signinLimitPerMinute: Int = 30,
@@ -65,6 +76,12 @@ public final class Shop: Sendable {
         if let country = configuration.defaultCountry, !Phone.validateCountryPrefix(country) {
             throw ShopError.invalid("invalid_default_country", "--default-country must look like +98 (a plus and 1–3 digits), got \"\(country)\"")
         }
+        guard ShopConfiguration.unpaidExpiryRange.contains(configuration.unpaidExpiryMinutes) else {
+            throw ShopError.invalid("invalid_unpaid_expiry", "--unpaid-expiry must be 1 to 10080 minutes, got \(configuration.unpaidExpiryMinutes)")
+        }
+        guard configuration.maxUnpaidOrders >= 1 else {
+            throw ShopError.invalid("invalid_max_unpaid_orders", "--max-unpaid-orders must be at least 1, got \(configuration.maxUnpaidOrders)")
+        }
         let store = try Store(path: configuration.databasePath, cacheKiB: configuration.cacheKiB)
         let keyPath = configuration.secretFile ?? SecretKey.defaultPath(forDatabase: configuration.databasePath)
         let key = try SecretKey.loadOrCreate(at: keyPath)
@@ -107,6 +124,8 @@ final class EngineContext: Sendable {
     }
 
     var now: Int64 { clock.now() }
+    /// Seconds an order may wait for an online payment.
+    var unpaidExpiry: Int64 { Int64(configuration.unpaidExpiryMinutes) * 60 }
 
     /// A keyed hash of a one-time code, bound to what it unlocks.
     func codeHash(_ code: String, for subject: String) -> [UInt8] {

@@ -49,7 +49,9 @@ do {
         }
     case "checkout":
         guard arguments.count == 5, let product = Int64(arguments[2]), let quantity = Int(arguments[3]), let n = Int(arguments[4]) else { fail("checkout DB PRODUCT QTY N") }
-        let shop = try Shop(ShopConfiguration(databasePath: arguments[1], messages: .outbox, passwordIterations: 1_000))
+        var config = ShopConfiguration(databasePath: arguments[1], messages: .outbox, passwordIterations: 1_000)
+        config.maxUnpaidOrders = .max   // one customer places thousands of unpaid orders here, on purpose
+        let shop = try Shop(config)
         let caller = try signInNewAccount(shop)
         for _ in 0..<n {
             do {

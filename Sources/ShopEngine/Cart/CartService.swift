@@ -51,6 +51,10 @@ public struct CartService: Sendable {
             if let existing {
                 try db.run("UPDATE cart_items SET quantity = ? WHERE id = ?", newQuantity, existing.0)
             } else {
+                // The cart becomes one order, so it holds no more lines than an order may.
+                guard (try db.scalarInt("SELECT count(*) FROM cart_items WHERE user_id = ?", user.id) ?? 0) < Money.maxLines else {
+                    throw ShopError.invalid("too_many_items", "At most \(Money.maxLines) different items in a cart", field: "items")
+                }
                 try db.run("INSERT INTO cart_items(user_id, product_id, variant_id, quantity, added_at) VALUES (?, ?, ?, ?, ?)", user.id, productID, variantID, quantity, context.now)
             }
             return try load(db, userID: user.id)
@@ -107,16 +111,16 @@ public struct CartService: Sendable {
             FROM cart_items c JOIN products p ON p.id = c.product_id
             LEFT JOIN product_variants v ON v.id = c.variant_id
             WHERE c.user_id = ? ORDER BY c.id
-            """, userID) { row -> Line in
+            """, userID) { row throws -> Line in
             let quantity = row.int64(6), price = row.int64(7), stock = row.int64(8)
             let problem: String? = !row.bool(9) ? "unavailable" : stock == 0 ? "out_of_stock" : stock < quantity ? "short_stock" : nil
             return Line(id: row.int64(0), productId: row.int64(1), variantId: row.optionalInt64(2),
                         name: row.optionalString(4).map { "\(row.string(3)) (\($0))" } ?? row.string(3),
                         variantName: row.optionalString(4), sku: row.string(5), quantity: quantity, unitPrice: price,
-                        lineTotal: price * quantity, available: stock, problem: problem)
+                        lineTotal: try Money.product(price, quantity, field: "quantity"), available: stock, problem: problem)
         }
-        return Cart(items: lines, total: lines.reduce(0) { $0 + $1.lineTotal }, currency: context.currency.code,
-                    itemCount: lines.reduce(0) { $0 + $1.quantity })
+        return Cart(items: lines, total: try Money.sum(lines.lazy.map(\.lineTotal), field: "items"), currency: context.currency.code,
+                    itemCount: try Money.sum(lines.lazy.map(\.quantity), field: "items"))
     }
 
     static func checkQuantity(_ quantity: Int64) throws {

@@ -3,8 +3,8 @@ public struct CatalogService: Sendable {
     let context: EngineContext
     init(_ context: EngineContext) { self.context = context }
 
-    static let maxPrice: Int64 = 1_000_000_000_000 // keeps quantity × price far from overflow
-    static let maxStock: Int64 = 1_000_000_000
+    static let maxPrice = Money.maxPrice // keeps quantity × price far from overflow
+    static let maxStock = Money.maxStock
     /// Below this many search matches, sorting the matches beats walking a sorted index.
     static let searchDriveLimit: Int64 = 2_000
 
@@ -223,7 +223,10 @@ public struct CatalogService: Sendable {
 
     /// Adds (or with a negative delta removes) stock, with a reason written to the ledger.
     public func adjustStock(productID: Int64, variantID: Int64? = nil, delta: Int64, reason: String, caller: Caller) throws -> Product {
-        guard delta != 0, abs(delta) <= Self.maxStock else { throw ShopError.invalid("invalid_delta", "The change must be a non-zero whole number", field: "delta") }
+        // `abs(Int64.min)` traps: compare magnitudes (unsigned) instead.
+        guard delta != 0, delta.magnitude <= UInt64(Self.maxStock) else {
+            throw ShopError.invalid("invalid_delta", "The change must be a non-zero whole number of at most \(Self.maxStock) units either way", field: "delta")
+        }
         let reason = try Validate.text(reason, field: "reason", label: "Reason", required: true, max: 200)
         return try context.store.write { db in
             let staff = try context.requireStaff(caller, db)
@@ -232,6 +235,10 @@ public struct CatalogService: Sendable {
                 guard product.variants.contains(where: { $0.id == variantID }) else { throw ShopError.notFound("Variant") }
             } else if !product.variants.isEmpty {
                 throw ShopError.invalid("variant_required", "This product has variants: choose which one's stock to change", field: "variant_id")
+            }
+            let current = variantID.flatMap { id in product.variants.first { $0.id == id }?.stock } ?? product.stock
+            guard try Money.sum(current, delta, field: "delta") <= Self.maxStock else {
+                throw ShopError.invalid("stock_too_large", "Stock can be at most \(Self.maxStock) units (\(current) in stock)", field: "delta")
             }
             let changed = try Ledger.move(db, productID: productID, variantID: variantID, delta: delta)
             guard changed else {
@@ -288,7 +295,7 @@ public struct CatalogService: Sendable {
     }
 
     static func validStock(_ stock: Int64) throws -> Int64 {
-        guard stock >= 0, stock <= maxStock else { throw ShopError.invalid("invalid_stock", "Stock must be zero or more", field: "stock") }
+        guard stock >= 0, stock <= maxStock else { throw ShopError.invalid("invalid_stock", "Stock must be zero or more and at most \(maxStock)", field: "stock") }
         return stock
     }
 

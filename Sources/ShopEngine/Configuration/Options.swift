@@ -84,6 +84,8 @@ public struct Options: Sendable {
         Flag("default-country", env: "SHOP_DEFAULT_COUNTRY", value: "+CC", help: "country prefix for local phone numbers, e.g. +98"),
         Flag("currency", env: "SHOP_CURRENCY", value: "CODE:DIGITS", help: "store currency, e.g. USD:2 or IRR:0 (kept in the database)"),
         Flag("signin-limit", env: "SHOP_SIGNIN_LIMIT", value: "N", help: "sign-in requests per minute per client address (default 30)"),
+        Flag("unpaid-expiry", env: "SHOP_UNPAID_EXPIRY", value: "MINUTES", help: "cancel online orders still unpaid (card, transfer) after this long, 1-10080 (default 30)"),
+        Flag("max-unpaid-orders", env: "SHOP_MAX_UNPAID_ORDERS", value: "N", help: "open unpaid orders per customer, 1-1000 (default 5)"),
         Flag("help", help: "show this help"),
     ]
 
@@ -98,6 +100,18 @@ public struct Options: Sendable {
         if let limit = value("signin-limit") {
             guard let n = Int(limit), (1...100_000).contains(n) else { throw UsageError(description: "--signin-limit must be a number from 1 to 100000, got \"\(limit)\"") }
             config.signinLimitPerMinute = n
+        }
+        if let minutes = value("unpaid-expiry") {
+            guard let n = Int(minutes), ShopConfiguration.unpaidExpiryRange.contains(n) else {
+                throw UsageError(description: "--unpaid-expiry must be a number of minutes from 1 to 10080 (a week), got \"\(minutes)\"")
+            }
+            config.unpaidExpiryMinutes = n
+        }
+        if let limit = value("max-unpaid-orders") {
+            guard let n = Int(limit), ShopConfiguration.maxUnpaidOrdersRange.contains(n) else {
+                throw UsageError(description: "--max-unpaid-orders must be a number from 1 to 1000, got \"\(limit)\"")
+            }
+            config.maxUnpaidOrders = n
         }
         return config
     }

@@ -41,6 +41,12 @@ public struct Order: Codable, Sendable, Equatable {
     public let paymentMethod: PaymentMethod
     public let createdAt: Int64
     public var updatedAt: Int64
+    /// Why the order has its current status, when the shop gave a reason
+    /// (e.g. "Cancelled: not paid within 30 minutes"); nil otherwise.
+    public let statusReason: String?
+    /// When the order is cancelled unless paid: set while it waits for an online payment
+    /// (card or transfer, nothing paid yet), nil otherwise.
+    public internal(set) var expiresAt: Int64?
 
     public struct Item: Codable, Sendable, Equatable {
         public let productId: Int64
@@ -49,17 +55,19 @@ public struct Order: Codable, Sendable, Equatable {
         public let name: String
         public let quantity: Int64
         public let unitPrice: Int64
-        public var lineTotal: Int64 { quantity * unitPrice }
+        /// quantity × unit price (stored figures are validated at checkout; display never traps).
+        public var lineTotal: Int64 { Money.saturatingProduct(quantity, unitPrice) }
     }
 
-    public var balance: Int64 { max(0, total - paid) }
+    public var balance: Int64 { max(0, Money.saturatingDifference(total, paid)) }
     public var canBeCancelled: Bool { status == .pending || status == .paid }
 
     static let columns = """
         o.id, o.number, o.status, o.channel, o.user_id, o.subtotal, o.discount, o.total,
         (SELECT ifnull(sum(amount), 0) FROM payments WHERE order_id = o.id AND status = 'completed'),
         o.currency, o.coupon_code, o.first_name, o.last_name, o.phone, o.email, o.address, o.postal_code,
-        o.delivery_date, o.note, o.payment_method, o.created_at, o.updated_at
+        o.delivery_date, o.note, o.payment_method, o.created_at, o.updated_at,
+        (SELECT h.reason FROM order_status_history h WHERE h.order_id = o.id ORDER BY h.id DESC LIMIT 1)
         """
 
     init(row: Row) {
@@ -69,10 +77,13 @@ public struct Order: Codable, Sendable, Equatable {
         firstName = row.string(11); lastName = row.string(12); phone = row.string(13); email = row.string(14)
         address = row.string(15); postalCode = row.string(16); deliveryDate = row.string(17); note = row.string(18)
         paymentMethod = PaymentMethod(rawValue: row.string(19)) ?? .cash; createdAt = row.int64(20); updatedAt = row.int64(21)
+        statusReason = row.optionalString(22)
         items = []
     }
 
-    static func load(_ db: Connection, ids: [Int64]) throws -> [Order] {
+    /// Orders by id with their lines, in the order of `ids`. `unpaidExpiry` (seconds) sets
+    /// `expiresAt` on orders waiting for an online payment.
+    static func load(_ db: Connection, ids: [Int64], unpaidExpiry: Int64? = nil) throws -> [Order] {
         guard !ids.isEmpty else { return [] }
         let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
         var byID: [Int64: Order] = [:]
@@ -83,10 +94,14 @@ public struct Order: Codable, Sendable, Equatable {
         try db.forEach("SELECT order_id, product_id, variant_id, sku, name, quantity, unit_price FROM order_items WHERE order_id IN (\(marks)) ORDER BY id", arguments: ids) {
             byID[$0.int64(0)]?.items.append(Item(productId: $0.int64(1), variantId: $0.optionalInt64(2), sku: $0.string(3), name: $0.string(4), quantity: $0.int64(5), unitPrice: $0.int64(6)))
         }
-        return ids.compactMap { byID[$0] }
+        return ids.compactMap { byID[$0] }.map { order in
+            var order = order
+            if let unpaidExpiry, UnpaidOrders.awaitsOnlinePayment(order) { order.expiresAt = order.createdAt + unpaidExpiry }
+            return order
+        }
     }
 
-    static func load(_ db: Connection, id: Int64) throws -> Order? { try load(db, ids: [id]).first }
+    static func load(_ db: Connection, id: Int64, unpaidExpiry: Int64? = nil) throws -> Order? { try load(db, ids: [id], unpaidExpiry: unpaidExpiry).first }
 }
 
 public struct OrderPage: Codable, Sendable {

@@ -34,18 +34,29 @@ public struct OrderService: Sendable {
                 else { throw ShopError.notFound("Customer") }
                 contact.fillBlanks(from: profile)
             }
+            // Stock held by orders nobody paid in time goes back first: a buyer is never refused
+            // stock (or a place under the unpaid-orders cap) that an expired order still holds.
+            try UnpaidOrders.expireDue(db, now: now, expiry: context.unpaidExpiry)
             let scope = "user:\(me.id)"
             if let key, let existing = try db.first("SELECT id, request_hash FROM orders WHERE idempotency_scope = ? AND idempotency_key = ?", scope, key, map: { ($0.int64(0), $0.string(1)) }) {
                 guard existing.1 == fingerprint else {
                     throw ShopError(.conflict, "idempotency_key_reused", "This Idempotency-Key was used for a different order")
                 }
-                return (try Order.load(db, id: existing.0)!, true)
+                return (try load(db, id: existing.0)!, true)
+            }
+            if !request.counterSale {
+                let limit = context.configuration.maxUnpaidOrders
+                guard try UnpaidOrders.openCount(db, userID: me.id) < limit else {
+                    throw ShopError(.conflict, "too_many_unpaid_orders",
+                                    "You have \(limit) unpaid order\(limit == 1 ? "" : "s"); pay or cancel one before placing another")
+                }
             }
             let fromCart = explicitItems == nil
             let items = try explicitItems ?? db.query("SELECT product_id, variant_id, quantity FROM cart_items WHERE user_id = ? ORDER BY id", me.id) {
                 OrderRequest.Item(productID: $0.int64(0), variantID: $0.optionalInt64(1), quantity: $0.int64(2))
             }
             guard !items.isEmpty else { throw ShopError.invalid("empty_cart", fromCart ? "Your cart is empty" : "The order has no items", field: "items") }
+            guard items.count <= Money.maxLines else { throw ShopError.invalid("too_many_items", "At most \(Money.maxLines) lines per order", field: "items") }
 
             // Lines at today's prices; stock taken with guarded updates (never below zero).
             var lines: [(item: OrderRequest.Item, sku: String, name: String, price: Int64)] = []
@@ -58,8 +69,9 @@ public struct OrderService: Sendable {
                 }
                 lines.append((item, row.sku, name, row.price))
             }
-            let subtotal = lines.reduce(Int64(0)) { $0 + $1.price * $1.item.quantity }
+            let subtotal = try Money.sum(lines.map { try Money.product($0.price, $0.item.quantity, field: "items") }, field: "items")
             let (couponID, discount) = try applyCoupon(db, code: coupon, subtotal: subtotal, now: now)
+            let total = try Money.difference(subtotal, discount, field: "coupon")
             let id = (try db.scalarInt("SELECT ifnull(max(id), 0) + 1 FROM orders") ?? 1)
             let number = String(format: "S-%06lld", id)
             try db.run("""
@@ -67,7 +79,7 @@ public struct OrderService: Sendable {
                   first_name, last_name, phone, email, address, postal_code, delivery_date, note, payment_method, created_by,
                   idempotency_scope, idempotency_key, request_hash, created_at, updated_at)
                 VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, number, owner, request.counterSale ? "counter" : "online", subtotal, discount, subtotal - discount,
+                """, arguments: [id, number, owner, request.counterSale ? "counter" : "online", subtotal, discount, total,
                                  context.currency.code, couponID, couponID == nil ? nil : coupon, contact.firstName, contact.lastName,
                                  contact.phone, contact.email, contact.address, contact.postalCode, contact.deliveryDate, contact.note,
                                  request.paymentMethod.rawValue, me.id, key == nil ? nil : scope, key, fingerprint, now, now])
@@ -79,7 +91,7 @@ public struct OrderService: Sendable {
             }
             try db.run("INSERT INTO order_status_history(order_id, status, user_id, at) VALUES (?, 'pending', ?, ?)", id, me.id, now)
             if fromCart { try db.run("DELETE FROM cart_items WHERE user_id = ?", me.id) }
-            return (try Order.load(db, id: id)!, false)
+            return (try load(db, id: id)!, false)
         }
     }
 
@@ -87,13 +99,15 @@ public struct OrderService: Sendable {
 
     /// One order. Customers see only their own: anyone else's id answers "not found".
     public func order(id: Int64, caller: Caller) throws -> Order {
-        try context.store.read { db in try visibleOrder(db, id: id, caller: caller) }
+        expireUnpaidIfDue()
+        return try context.store.read { db in try visibleOrder(db, id: id, caller: caller) }
     }
 
     /// Orders newest first. Customers get their own; staff get all (optionally one customer's).
     public func list(status: OrderStatus? = nil, customerID: Int64? = nil, limit: Int = 20, cursor: String? = nil, caller: Caller) throws -> OrderPage {
         let limit = try Pagination.limit(limit)
         let before = try cursor.map { try Pagination.decodeID($0) } ?? Int64.max
+        expireUnpaidIfDue()
         return try context.store.read { db in
             let me = try context.requireUser(caller, db)
             let isStaff = me.role == .staff || me.role == .admin
@@ -103,23 +117,53 @@ public struct OrderService: Sendable {
                 ORDER BY id DESC LIMIT ?
                 """, arguments: [before, owner, owner, status?.rawValue, status?.rawValue, limit + 1]) { $0.int64(0) }
             let page = Array(ids.prefix(limit))
-            return OrderPage(items: try Order.load(db, ids: page), nextCursor: ids.count > limit ? page.last.map(Pagination.encodeID) : nil)
+            return OrderPage(items: try Order.load(db, ids: page, unpaidExpiry: context.unpaidExpiry), nextCursor: ids.count > limit ? page.last.map(Pagination.encodeID) : nil)
         }
     }
 
     public struct StatusChange: Codable, Sendable, Equatable {
         public let status: OrderStatus
         public let at: Int64
+        /// Who changed it; nil when the shop did (an unpaid order expiring).
         public let userId: Int64?
+        /// What the customer is told, when there is more to say than the status.
+        public let reason: String?
     }
 
     public func history(orderID: Int64, caller: Caller) throws -> [StatusChange] {
-        try context.store.read { db in
+        expireUnpaidIfDue()
+        return try context.store.read { db in
             _ = try visibleOrder(db, id: orderID, caller: caller)
-            return try db.query("SELECT status, at, user_id FROM order_status_history WHERE order_id = ? ORDER BY id", orderID) {
-                StatusChange(status: OrderStatus(rawValue: $0.string(0)) ?? .pending, at: $0.int64(1), userId: $0.optionalInt64(2))
+            return try db.query("SELECT status, at, user_id, reason FROM order_status_history WHERE order_id = ? ORDER BY id", orderID) {
+                StatusChange(status: OrderStatus(rawValue: $0.string(0)) ?? .pending, at: $0.int64(1), userId: $0.optionalInt64(2), reason: $0.optionalString(3))
             }
         }
+    }
+
+    // MARK: - Unpaid orders
+
+    /// Cancels every order still waiting for an online payment (card or transfer) after
+    /// `--unpaid-expiry` minutes: stock back through the ledger, coupon use released, the reason
+    /// in its history. Returns how many it cancelled. Safe to run from any number of processes at
+    /// once (each order is expired once). A housekeeping job applying the shop's own rule, so it
+    /// takes no caller: shop-server runs it on a timer, and checkout and order reads run it too.
+    ///
+    /// ```swift
+    /// let expired = try shop.orders.expireUnpaid()
+    /// ```
+    @discardableResult
+    public func expireUnpaid() throws -> Int {
+        let now = context.now, expiry = context.unpaidExpiry
+        // A cheap read first: the write lock is taken only when something is due.
+        guard try context.store.read({ try UnpaidOrders.anyDue($0, now: now, expiry: expiry) }) else { return 0 }
+        return try context.store.write { try UnpaidOrders.expireDue($0, now: now, expiry: expiry) }
+    }
+
+    /// Before showing orders: expire the due ones, so nobody sees (or pays) an order that is
+    /// past its time. Best effort: a busy database must not fail the read itself, and the next
+    /// read, checkout or shop-server's timer sweeps again.
+    private func expireUnpaidIfDue() {
+        _ = try? expireUnpaid()
     }
 
     // MARK: - Status
@@ -138,7 +182,7 @@ public struct OrderService: Sendable {
             }
             guard allowed else { throw Self.invalidTransition(from: order.status, to: status, order: order) }
             try setStatus(db, orderID: id, status: status, userID: staff)
-            return try Order.load(db, id: id)!
+            return try load(db, id: id)!
         }
     }
 
@@ -147,18 +191,11 @@ public struct OrderService: Sendable {
         try context.store.write { db in
             let me = try context.requireUser(caller, db)
             let order = try visibleOrder(db, id: id, caller: caller)
-            guard order.canBeCancelled else { throw Self.invalidTransition(from: order.status, to: .cancelled, order: order) }
-            let sold = try db.query("SELECT product_id, variant_id, -sum(delta) FROM stock_ledger WHERE order_id = ? GROUP BY product_id, variant_id", id) {
-                (product: $0.int64(0), variant: $0.optionalInt64(1), quantity: $0.int64(2))
-            }
-            for line in sold where line.quantity > 0 {
-                _ = try Ledger.move(db, productID: line.product, variantID: line.variant, delta: line.quantity)
-                try Ledger.record(db, productID: line.product, variantID: line.variant, delta: line.quantity, reason: "order cancelled", orderID: id, userID: me.id, now: context.now)
-            }
-            try db.run("UPDATE coupons SET used_count = used_count - 1 WHERE id = (SELECT coupon_id FROM orders WHERE id = ?) AND used_count > 0", id)
-            try db.run("UPDATE payments SET status = 'failed', updated_at = ? WHERE order_id = ? AND status = 'pending'", context.now, id)
-            try setStatus(db, orderID: id, status: .cancelled, userID: me.id)
-            return try Order.load(db, id: id)!
+            guard order.canBeCancelled,
+                  try UnpaidOrders.cancel(db, orderID: id, userID: me.id, guardedBy: "status IN ('pending', 'paid')",
+                                          ledgerReason: "order cancelled", statusReason: nil, now: context.now)
+            else { throw Self.invalidTransition(from: order.status, to: .cancelled, order: order) }
+            return try load(db, id: id)!
         }
     }
 
@@ -183,7 +220,9 @@ public struct OrderService: Sendable {
         guard (3...32).contains(code.count), code.unicodeScalars.allSatisfy({ CharacterSetASCII.alnum($0) || $0 == "-" || $0 == "_" }) else {
             throw ShopError.invalid("invalid_coupon_code", "Coupon codes are 3–32 letters, digits, dashes or underscores", field: "code")
         }
-        guard value > 0, kind == .fixed || value <= 100 else { throw ShopError.invalid("invalid_coupon_value", "A percent coupon is 1–100; a fixed one more than 0", field: "value") }
+        guard value > 0, kind == .fixed ? value <= Money.maxAmount : value <= 100 else {
+            throw ShopError.invalid("invalid_coupon_value", "A percent coupon is 1–100; a fixed one more than 0 and at most \(Money.maxAmount)", field: "value")
+        }
         if let from = validFrom, let until = validUntil, from >= until { throw ShopError.invalid("invalid_coupon_dates", "valid_until must be after valid_from", field: "valid_until") }
         if let maxUses, maxUses < 1 { throw ShopError.invalid("invalid_coupon_uses", "max_uses must be at least 1", field: "max_uses") }
         return try context.store.write { db in
@@ -209,8 +248,13 @@ public struct OrderService: Sendable {
 
     func visibleOrder(_ db: Connection, id: Int64, caller: Caller) throws -> Order {
         let me = try context.requireUser(caller, db)
-        guard let order = try Order.load(db, id: id), me.role != .customer || order.userId == me.id else { throw ShopError.notFound("Order") }
+        guard let order = try load(db, id: id), me.role != .customer || order.userId == me.id else { throw ShopError.notFound("Order") }
         return order
+    }
+
+    /// An order with its expiry filled in.
+    func load(_ db: Connection, id: Int64) throws -> Order? {
+        try Order.load(db, id: id, unpaidExpiry: context.unpaidExpiry)
     }
 
     func setStatus(_ db: Connection, orderID: Int64, status: OrderStatus, userID: Int64?) throws {
@@ -232,7 +276,7 @@ public struct OrderService: Sendable {
         guard try db.run("UPDATE coupons SET used_count = used_count + 1 WHERE id = ? AND (max_uses IS NULL OR used_count < max_uses)", coupon.id) == 1 else {
             throw ShopError.invalid("coupon_used_up", "Coupon \(code) has been used up", field: "coupon")
         }
-        let discount = coupon.kind == "percent" ? subtotal * coupon.value / 100 : min(coupon.value, subtotal)
+        let discount = coupon.kind == "percent" ? try Money.percent(coupon.value, of: subtotal, field: "coupon") : min(coupon.value, subtotal)
         return (coupon.id, discount)
     }
 
@@ -275,7 +319,7 @@ public struct OrderService: Sendable {
 
     /// Explicit items with duplicates merged; each quantity 1…999.
     static func mergedItems(_ items: [OrderRequest.Item]) throws -> [OrderRequest.Item] {
-        guard items.count <= 200 else { throw ShopError.invalid("too_many_items", "At most 200 lines per order", field: "items") }
+        guard items.count <= Money.maxLines else { throw ShopError.invalid("too_many_items", "At most \(Money.maxLines) lines per order", field: "items") }
         var merged: [OrderRequest.Item] = []
         for item in items {
             try CartService.checkQuantity(item.quantity)

@@ -16,7 +16,7 @@ public struct PaymentService: Sendable {
         /// Cash handed over at the counter, when more than the amount (change = tendered − amount).
         public let tendered: Int64?
         public let createdAt: Int64
-        public var change: Int64 { max(0, (tendered ?? amount) - amount) }
+        public var change: Int64 { max(0, Money.saturatingDifference(tendered ?? amount, amount)) }
 
         static let columns = "id, order_id, amount, method, status, tendered, created_at"
         init(row: Row) {
@@ -34,16 +34,19 @@ public struct PaymentService: Sendable {
     /// Records a payment. Staff may record it as completed at once (`completed: true`), e.g. at the counter.
     public func create(orderID: Int64, amount: Int64, method: PaymentMethod, tendered: Int64? = nil, completed: Bool = false,
                        idempotencyKey: String? = nil, caller: Caller) throws -> Payment {
-        guard amount > 0, amount <= CatalogService.maxPrice * 1000 else {
-            throw ShopError.invalid("invalid_amount", "The amount must be more than zero (in minor units)", field: "amount")
+        guard amount > 0, amount <= Money.maxAmount else {
+            throw ShopError.invalid("invalid_amount", "The amount must be more than zero and at most \(Money.maxAmount) (in minor units)", field: "amount")
         }
         if let tendered, tendered < amount { throw ShopError.invalid("invalid_tendered", "Cash tendered is less than the amount", field: "tendered") }
+        if let tendered, tendered > Money.maxAmount { throw ShopError.invalid("amount_too_large", "Cash tendered can be at most \(Money.maxAmount) (in minor units)", field: "tendered") }
         let key = try idempotencyKey.map { try OrderService.validIdempotencyKey($0) }
         let orders = OrderService(context)
         return try context.store.write { db in
             let me = try context.requireUser(caller, db)
             let isStaff = me.role != .customer
             if completed && !isStaff { throw ShopError.forbidden }
+            // An order past its time to pay is cancelled first: it takes no payment.
+            try UnpaidOrders.expireDue(db, now: context.now, expiry: context.unpaidExpiry)
             let order = try orders.visibleOrder(db, id: orderID, caller: caller)
             let scope = "user:\(me.id)"
             if let key, let existing = try db.first("SELECT \(Payment.columns) FROM payments WHERE idempotency_scope = ? AND idempotency_key = ?", scope, key, map: Payment.init) {
@@ -54,7 +57,7 @@ public struct PaymentService: Sendable {
             }
             guard order.status != .cancelled else { throw ShopError(.conflict, "order_cancelled", "Order \(order.number) is cancelled") }
             let committed = try db.scalarInt("SELECT ifnull(sum(amount), 0) FROM payments WHERE order_id = ? AND status IN ('pending', 'completed')", orderID) ?? 0
-            let owed = order.total - committed
+            let owed = try Money.difference(order.total, committed, field: "amount")
             guard amount <= owed else {
                 throw ShopError(.conflict, "overpayment", owed <= 0 ? "Order \(order.number) is fully paid" : "Only \(context.currency.format(owed, withCode: true)) remains to be paid", field: "amount")
             }
@@ -85,6 +88,7 @@ public struct PaymentService: Sendable {
     public func updateStatus(paymentID: Int64, to status: Status, caller: Caller) throws -> Payment {
         try context.store.write { db in
             let staff = try context.requireStaff(caller, db)
+            try UnpaidOrders.expireDue(db, now: context.now, expiry: context.unpaidExpiry)
             guard let payment = try db.first("SELECT \(Payment.columns) FROM payments WHERE id = ?", paymentID, map: Payment.init) else { throw ShopError.notFound("Payment") }
             let orderStatus = try db.scalarString("SELECT status FROM orders WHERE id = ?", payment.orderId)
             switch (payment.status, status) {

@@ -42,7 +42,7 @@ public struct ReportService: Sendable {
             let refunded = try db.scalarInt("SELECT ifnull(sum(amount), 0) FROM payments WHERE status = 'refunded' AND updated_at >= ? AND updated_at < ?", from, until) ?? 0
             let placed = try db.scalarInt("SELECT count(*) FROM orders WHERE created_at >= ? AND created_at < ?", from, until) ?? 0
             let cancelled = try db.scalarInt("SELECT count(*) FROM order_status_history WHERE status = 'cancelled' AND at >= ? AND at < ?", from, until) ?? 0
-            return DaySummary(day: label, byMethod: methods, total: methods.reduce(0) { $0 + $1.amount }, refunded: refunded,
+            return DaySummary(day: label, byMethod: methods, total: try Money.sum(methods.lazy.map(\.amount), field: nil), refunded: refunded,
                               ordersPlaced: Int(placed), ordersCancelled: Int(cancelled), currency: context.currency.code)
         }
     }

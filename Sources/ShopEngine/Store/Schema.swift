@@ -5,6 +5,7 @@ public enum Schema {
         Migration(2, "commerce", sql: commerce),
         Migration(3, "ssh keys", sql: sshKeys),
         Migration(4, "proven identities", sql: provenIdentities),
+        Migration(5, "unpaid order expiry", sql: unpaidOrderExpiry),
     ]
 
     /// A phone or email becomes a sign-in identity (`users.phone`, `users.email`, both unique) only
@@ -36,6 +37,16 @@ public enum Schema {
     DROP TABLE account_codes;
     ALTER TABLE account_codes_v4 RENAME TO account_codes;
     CREATE INDEX account_codes_by_user ON account_codes(user_id, purpose, created_at);
+    """
+
+
+    /// Why an order changed status, as the customer sees it ("Cancelled: not paid within 30
+    /// minutes"), and a partial index so the expiry sweep's "anything due?" check reads only the
+    /// orders waiting for an online payment.
+    static let unpaidOrderExpiry = """
+    ALTER TABLE order_status_history ADD COLUMN reason TEXT;
+    CREATE INDEX IF NOT EXISTS orders_awaiting_online_payment ON orders(status, created_at)
+        WHERE status = 'pending' AND channel = 'online' AND payment_method IN ('card', 'transfer');
     """
 
     static let sshKeys = """

@@ -45,7 +45,7 @@ enum Present {
                  ("first_name", .string(o.firstName)), ("last_name", .string(o.lastName)), ("phone", .string(o.phone)), ("email", .string(o.email)),
                  ("address", .string(o.address)), ("postal_code", .string(o.postalCode)), ("delivery_date", .string(o.deliveryDate)),
                  ("note", .string(o.note)), ("payment_method", .string(o.paymentMethod.rawValue)), ("created_at", .int(o.createdAt)),
-                 ("updated_at", .int(o.updatedAt))])
+                 ("updated_at", .int(o.updatedAt)), ("expires_at", .int(o.expiresAt)), ("status_reason", .string(o.statusReason))])
     }
 
     static func payment(_ p: PaymentService.Payment) -> JSON {

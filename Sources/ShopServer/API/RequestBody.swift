@@ -46,6 +46,11 @@ struct RequestBody {
         guard let number = value as? NSNumber, !Self.isBool(number), "ilqsIQLS".contains(String(cString: number.objCType)) else {
             throw ShopError.wrongType(key, "a whole number")
         }
+        // Above Int64.max the parser gives an unsigned number, which `int64Value` would wrap
+        // into a negative one (9223372036854775808 → Int64.min).
+        if String(cString: number.objCType) == "Q", number.uint64Value > UInt64(Int64.max) {
+            throw ShopError(.invalid, "amount_too_large", "\(key) is too large", field: key)
+        }
         return number.int64Value
     }
 

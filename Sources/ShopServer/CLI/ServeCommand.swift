@@ -47,9 +47,11 @@ public enum ServeCommand {
             let server = HTTPServer(configuration: http, handler: ShopAPI(shop: shop).router(openAPIDocument: document).handler)
             try server.start()
             server.installShutdownSignals()
+            let sweeper = UnpaidOrderSweeper.start(shop, every: 60, log: log) // unpaid orders expire even when nobody reads orders
             log("shop-server: listening on http://\(http.host):\(server.port) database \(shop.store.path)\(demo != nil ? " (demo)" : "")")
             log("shop-server: sign-in codes go to \(shop.configuration.messages.summary)")
             server.run()
+            sweeper.stop()
             shop.store.close()
             log("shop-server: stopped")
             return 0

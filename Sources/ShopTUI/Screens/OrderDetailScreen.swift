@@ -159,6 +159,12 @@ struct OrderDetailScreen: Screen {
         var x = buffer.setString(area.x, y, "\(order.number)  ", style: Theme.title)
         x = buffer.setString(x, y, " \(order.status.rawValue.uppercased()) ", style: order.status == .cancelled ? Theme.errorBanner : Theme.success)
         buffer.setString(x + 2, y, "placed \(OrdersScreen.date(order.createdAt)) · \(order.paymentMethod.label)\(order.channel == "counter" ? " · counter sale" : "")", style: Theme.muted, maxWidth: area.right - x - 2)
+        // Why it is cancelled (it expired unpaid), or until when it waits for the payment.
+        if let reason = order.statusReason {
+            buffer.setString(area.x, y + 1, reason, style: Theme.error, maxWidth: area.width)
+        } else if let expiresAt = order.expiresAt {
+            buffer.setString(area.x, y + 1, "Pay by \(OrdersScreen.date(expiresAt)), or the order is cancelled and its items go back on sale", style: Theme.muted, maxWidth: area.width)
+        }
         y += 2
         let width = min(area.width, 72)
         let (linesArea, _) = Rect(x: area.x, y: y, width: width, height: min(order.items.count + 1, 8)).splitTop(min(order.items.count + 1, 8))

@@ -11,15 +11,24 @@ final class TestShop: @unchecked Sendable {
     let messagesPath: String
     var databasePath: String { directory.appendingPathComponent("shop.sqlite").path }
 
-    init(defaultCountry: String? = "+98", signinLimit: Int = 1000, currency: Currency? = nil) throws {
+    let configuration: ShopConfiguration
+
+    init(defaultCountry: String? = "+98", signinLimit: Int = 1000, currency: Currency? = nil,
+         configure: (inout ShopConfiguration) -> Void = { _ in }) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("shop-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         clock = ManualClock()
         messagesPath = directory.appendingPathComponent("messages.jsonl").path
-        shop = try Shop(ShopConfiguration(databasePath: directory.appendingPathComponent("shop.sqlite").path,
-                                          defaultCountry: defaultCountry, currency: currency, messages: .file(messagesPath),
-                                          signinLimitPerMinute: signinLimit, clock: clock, passwordIterations: 1_000))
+        var configuration = ShopConfiguration(databasePath: directory.appendingPathComponent("shop.sqlite").path,
+                                              defaultCountry: defaultCountry, currency: currency, messages: .file(messagesPath),
+                                              signinLimitPerMinute: signinLimit, clock: clock, passwordIterations: 1_000)
+        configure(&configuration)
+        self.configuration = configuration
+        shop = try Shop(configuration)
     }
+
+    /// Another `Shop` on the same database file and clock, as a second process would open it.
+    func openAgain() throws -> Shop { try Shop(configuration) }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 
