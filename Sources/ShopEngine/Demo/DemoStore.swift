@@ -91,7 +91,9 @@ public enum DemoStore {
             if status == .sent || status == .delivered { _ = try shop.orders.updateStatus(id: order.id, to: .sent, caller: admin) }
             if status == .delivered { _ = try shop.orders.updateStatus(id: order.id, to: .delivered, caller: admin) }
             if status == .cancelled { _ = try shop.orders.cancel(id: order.id, caller: customer.caller) }
-            let when = now - past.daysAgo * 86_400 - 3_600
+            // Unpaid online orders expire (`--unpaid-expiry`): a pending one is placed just now, so a
+            // demo can still pay it.
+            let when = status == .pending ? now : now - past.daysAgo * 86_400 - 3_600
             try shop.store.write { db in
                 try db.run("UPDATE orders SET created_at = ?, updated_at = ? WHERE id = ?", when, when, order.id)
                 try db.run("UPDATE order_status_history SET at = ? WHERE order_id = ? AND status = 'pending'", when, order.id)
