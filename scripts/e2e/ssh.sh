@@ -536,7 +536,7 @@ journey_reconnect_after_disconnect() {
   else
     h_not_ok "journey 3 (drop): program pid $shop_pid still there after 5 s, or processes of $H_ACCOUNT left: '$left'"
     # shellcheck disable=SC2086
-    [[ -z ${left// /} ]] || ps -o pid,ppid,stat,args -p ${left// /,} | h_diag
+    [[ -z ${left// /} ]] || ps -o pid,ppid,stat,args -p $(echo $left | tr ' ' ',') | h_diag
   fi
   h_tmux_run "$w2" "${ssh_c[@]}" "$(target)"
   if j_wait "$w2" "$READY_RE" 10 && j_wait "$w2" "│ \\$phone" 3 && ! h_tmux_screen "$w2" | grep -q "Sign in"; then
@@ -824,8 +824,10 @@ checks_production_recipe() {
   else
     j_fail "production recipe: ask for a sign-in code" "$w"
   fi
+  # Back from the code entry to the catalog, then leave; end the program by pid if it stays.
+  ((IS_FAKE)) || j_keys "$w" Escape Escape Escape
   leave_store "$w"
-  h_tmux_wait_exit "$w" 15 >/dev/null || true
+  h_tmux_wait_exit "$w" 15 >/dev/null || { kill -TERM "$pid" 2>/dev/null || true; h_not_ok "production recipe: Esc and q leave the store"; }
 }
 
 # (d) --max-sessions-per-address over real ssh: two sessions from 127.0.0.1 get in, the third is
