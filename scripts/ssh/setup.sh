@@ -56,7 +56,8 @@ Options:
                         its folder is made private to the account
   --shop-args "ARGS"    extra arguments for the program, e.g. "--idle-timeout 900 --messages
                         file:/var/lib/shop/messages.jsonl" (plain words only: letters, digits
-                        and _ . / : = , @ + -)
+                        and _ . / : = , @ + -); session caps go here too: --max-sessions N
+                        (default 1000), --max-sessions-per-address N (default 10)
   --env-file PATH       KEY=VALUE lines given to the program, read literally (e.g.
                         SHOP_MESSAGES=webhook:… with a token): for secrets, which must not go in
                         --shop-args (those are world-readable in the config and in ps); made
