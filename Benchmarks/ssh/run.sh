@@ -118,8 +118,11 @@ main() {
     h_tmux kill-server 2>/dev/null || true
     H_TMUX_PID=""
   fi
-  local -a extra=()
+  # Every session comes from 127.0.0.1: lift the per-address caps (sshd's and the program's),
+  # and give the program the message sink setup.sh insists on.
+  local -a extra=(--per-source-max-startups none)
   [[ -z ${MAX_STARTUPS:-} ]] || extra+=(--max-startups "$MAX_STARTUPS")
+  SHOP_ARGS="--messages file:$H_TMP/data/messages.jsonl --max-sessions-per-address 0${SHOP_ARGS:+ $SHOP_ARGS}"
   h_setup --mode open --shop-bin "$SHOP_BIN" --shop-args "$SHOP_ARGS" "${extra[@]}" --start >"$H_TMP/setup.txt" 2>&1 ||
     { cat "$H_TMP/setup.txt" >&2; exit 1; }
   h_write_known_hosts

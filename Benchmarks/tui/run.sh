@@ -19,7 +19,7 @@ run() { # run NAME KEYS...: start shop, wait for the catalog, send keys, quit; s
   local start_ms
   start_ms=$(date +%s%3N)
   echo "$start_ms" > "$work/$name.start"
-  tmux -L "$sock" new-session -d -s "$name" -x 100 -y 30 "SHOP_TUI_STATS=$work/$name.json $shop --db $work/db.sqlite --messages file:$work/m.jsonl"
+  tmux -L "$sock" new-session -d -s "$name" -x 100 -y 30 "$shop --db $work/db.sqlite --messages file:$work/m.jsonl --stats-file $work/$name.json"
   for _ in $(seq 1 400); do tmux -L "$sock" capture-pane -p -t "$name" | grep -q "products" && break; sleep 0.01; done
   for key in "$@"; do tmux -L "$sock" send-keys -t "$name" "$key"; done
   sleep 0.3

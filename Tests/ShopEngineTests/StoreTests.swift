@@ -89,6 +89,45 @@ struct StoreTests {
         #expect(try store.read { try $0.scalarInt("SELECT count(*) FROM products") } == 0)
     }
 
+    @Test("a new database and its -wal and -shm files are private (0600) under the usual umask 022")
+    func newFilesArePrivate() throws {
+        let previous = umask(0o022)
+        defer { umask(previous) }
+        let db = path("private.sqlite")
+        let store = try Store(path: db, migrations: [Migration(1, "t", sql: "CREATE TABLE t(x INTEGER)")])
+        try store.write { try $0.run("INSERT INTO t VALUES (1)") }
+        for file in [db, db + "-wal", db + "-shm"] {
+            #expect(Self.mode(file) == 0o600, "\(file) has mode \(String(Self.mode(file) ?? 0, radix: 8)), want 600")
+        }
+    }
+
+    @Test("a process with umask 0277 still creates a database it can write, mode 0600")
+    func strictUmaskStillWritable() throws {
+        let db = path("strict.sqlite")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "umask 0277 && exec \"$0\" counter \"$1\" 1", LoadProcess.executable.path, db]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(Self.mode(db) == 0o600)
+        let store = try Store(path: db, migrations: [Migration(1, "counter", sql: "")])
+        #expect(try store.read { try $0.scalarInt("SELECT value FROM counter") } == 1)
+    }
+
+    @Test("an existing database file keeps the mode its owner gave it")
+    func existingFileModeKept() throws {
+        let db = path("shared.sqlite")
+        #expect(FileManager.default.createFile(atPath: db, contents: nil, attributes: [.posixPermissions: 0o640]))
+        _ = try Store(path: db, migrations: [Migration(1, "t", sql: "CREATE TABLE t(x INTEGER)")])
+        #expect(Self.mode(db) == 0o640)
+    }
+
+    static func mode(_ path: String) -> mode_t? {
+        var info = stat()
+        return lstat(path, &info) == 0 ? info.st_mode & 0o777 : nil
+    }
+
     @Test("several processes opening one new file at once all migrate it safely")
     func concurrentFirstOpen() throws {
         let db = path("race.sqlite")

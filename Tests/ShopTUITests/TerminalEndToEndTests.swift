@@ -9,18 +9,19 @@ final class TmuxHarness {
     let pidFile: URL
     let statsFile: URL
 
-    /// Starts a detached tmux session running `shop` with `environment` under a shell that,
-    /// after it exits, prints its exit status and the terminal modes, then waits.
-    init(width: Int = 100, height: Int = 30, environment: [String: String] = [:]) throws {
+    /// Starts a detached tmux session running `shop ARGUMENTS --stats-file …` with `environment`
+    /// under a shell that, after it exits, prints its exit status and the terminal modes, then waits.
+    init(width: Int = 100, height: Int = 30, environment: [String: String] = [:], arguments: [String] = ["--demo"], stats: Bool = true) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         pidFile = directory.appendingPathComponent("pid")
         statsFile = directory.appendingPathComponent("stats")
-        let env = (["SHOP_TUI_STATS": statsFile.path, "LANG": "C.UTF-8"].merging(environment) { $1 })
-            .map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
+        let env = (["LANG": "C.UTF-8"].merging(environment) { $1 })
+            .map { "\($0.key)=\"\($0.value)\"" }.sorted().joined(separator: " ")   // values: no quotes or $
+        let words = (arguments + (stats ? ["--stats-file", statsFile.path] : [])).joined(separator: " ")
         let script = """
             echo BEFORE-SHOP; \
-            sh -c 'echo $$ > \(pidFile.path); exec env \(env.replacingOccurrences(of: "'", with: "")) \(Self.shopBinary.path) --demo 2>\(directory.path)/stderr'; \
+            sh -c 'echo $$ > \(pidFile.path); exec env \(env.replacingOccurrences(of: "'", with: "")) \(Self.shopBinary.path) \(words) 2>\(directory.path)/stderr'; \
             echo EXIT:$?; \
             echo STTY: $(stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo|isig)$' | tr '\\n' ' '); \
             exec sleep 120
@@ -225,6 +226,17 @@ struct TerminalEndToEndTests {
         try t.send("q")
         #expect(t.waitFor("EXIT:0"), t.dump)
         #expect(t.stats.contains(#""colors":"monochrome""#), Comment(rawValue: t.stats))
+    }
+
+    @Test("SHOP_TUI_STATS in the environment writes nothing (it once overwrote any file, e.g. the database); only --stats-file does")
+    func statsOnlyByFlag() throws {
+        let planted = FileManager.default.temporaryDirectory.appendingPathComponent("shop-planted-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: planted) }
+        let t = try TmuxHarness(environment: ["TERM": "xterm-256color", "SHOP_TUI_STATS": planted.path], stats: false)
+        #expect(t.waitFor("products", seconds: 20), t.dump)
+        try t.send("q")
+        #expect(t.waitFor("EXIT:0"), t.dump)
+        #expect(!FileManager.default.fileExists(atPath: planted.path), "a file named by the environment was written")
     }
 
     @Test("without a terminal shop says it needs one and exits with status 1")

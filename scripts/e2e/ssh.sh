@@ -536,7 +536,7 @@ journey_reconnect_after_disconnect() {
   else
     h_not_ok "journey 3 (drop): program pid $shop_pid still there after 5 s, or processes of $H_ACCOUNT left: '$left'"
     # shellcheck disable=SC2086
-    [[ -z ${left// /} ]] || ps -o pid,ppid,stat,args -p ${left// /,} | h_diag
+    [[ -z ${left// /} ]] || ps -o pid,ppid,stat,args -p $(echo $left | tr ' ' ',') | h_diag
   fi
   h_tmux_run "$w2" "${ssh_c[@]}" "$(target)"
   if j_wait "$w2" "$READY_RE" 10 && j_wait "$w2" "│ \\$phone" 3 && ! h_tmux_screen "$w2" | grep -q "Sign in"; then
@@ -630,6 +630,248 @@ journey_remember_my_key() {
   j_quit j-key4 || true
 }
 
+# --- safe by default ----------------------------------------------------------------------------
+# The README recipe's options with the --shop-args value replaced by $1 (the rest as written).
+recipe_with_shop_args() {
+  local value=$1 take=0 word
+  RECIPE_ARGS=()
+  for word in "${RECIPE[@]}"; do
+    if ((take)); then word=$value; take=0; fi
+    [[ $word != --shop-args ]] || take=1
+    RECIPE_ARGS+=("$word")
+  done
+}
+
+# The recipe's --shop-args value.
+recipe_shop_args() {
+  local take=0 word
+  for word in "${RECIPE[@]}"; do
+    if ((take)); then echo "$word"; return; fi
+    [[ $word != --shop-args ]] || take=1
+  done
+}
+
+# (c) setup.sh refuses to configure a store without a message sink, or with one that would show
+# the codes to whoever asks (stdout) or is demo-only (outbox); nothing is changed.
+checks_setup_refuses_bad_sinks() {
+  local cfg_sum label shop_args rc
+  cfg_sum=$(sha256sum <"$H_STATE/sshd_config")
+  for label in none stdout outbox relative; do
+    case $label in
+      none) shop_args="--idle-timeout 900" ;;
+      relative) shop_args="--idle-timeout 900 --messages file:messages.jsonl" ;;
+      *) shop_args="--idle-timeout 900 --messages $label" ;;
+    esac
+    recipe_with_shop_args "$shop_args"
+    rc=0
+    h_setup "${RECIPE_ARGS[@]}" >"$H_TMP/out/setup-sink-$label.txt" 2>&1 || rc=$?
+    if ((rc != 0)) && grep -q -- '--messages file:/var/lib/shop/messages.jsonl' "$H_TMP/out/setup-sink-$label.txt" &&
+      grep -q 'SHOP_MESSAGES=webhook:' "$H_TMP/out/setup-sink-$label.txt"; then
+      h_ok "setup.sh refuses --shop-args \"$shop_args\": $(sed 's/^setup.sh: //; s/;.*//' "$H_TMP/out/setup-sink-$label.txt" | head -n 1)"
+    else
+      h_not_ok "setup.sh refuses --shop-args \"$shop_args\" and says what to pass (rc=$rc)"; h_diag <"$H_TMP/out/setup-sink-$label.txt"
+    fi
+  done
+  if [[ $(sha256sum <"$H_STATE/sshd_config") == "$cfg_sum" ]]; then
+    h_ok "setup.sh: a refused run leaves the config as it was"
+  else
+    h_not_ok "setup.sh: a refused run leaves the config as it was"
+  fi
+}
+
+# (b) A re-run of setup.sh never follows a symbolic link planted in the database folder (or the
+# sessions folder), and refuses a database folder that is a link.
+checks_setup_symlinks() {
+  local db victim victim_dir before after rc
+  db=$(DB_FILE)
+  victim=$H_TMP/victim
+  victim_dir=$H_TMP/victim-dir
+  printf 'not the shop account'"'"'s\n' >"$victim"
+  chown root:root "$victim"; chmod 0640 "$victim"
+  install -d -o root -g root -m 0755 "$victim_dir"
+  [[ -d $db.sessions ]] || install -d -o "$H_ACCOUNT" -g "$H_ACCOUNT" -m 0700 "$db.sessions"
+  ln -sfn "$victim" "$db-journal"
+  ln -sfn "$victim" "$db.sessions/planted"
+  before=$(stat -c '%U:%G %a' "$victim" "$victim_dir" | tr '\n' ' ')
+  rc=0
+  h_setup "${RECIPE[@]}" >"$H_TMP/out/setup-symlink.txt" 2>&1 || rc=$?
+  after=$(stat -c '%U:%G %a' "$victim" "$victim_dir" | tr '\n' ' ')
+  if ((rc == 0)) && [[ $after == "$before" ]] && grep -q "skipping $db-journal: a symbolic link" "$H_TMP/out/setup-symlink.txt"; then
+    h_ok "setup.sh re-run: links planted in the database folder are skipped with a warning, their target keeps its owner and mode ($after)"
+  else
+    h_not_ok "setup.sh re-run does not follow planted links (rc=$rc; target before: $before, after: $after)"
+    h_diag <"$H_TMP/out/setup-symlink.txt"
+  fi
+  rm -f "$db-journal" "$db.sessions/planted"
+  chown root:root "$victim"; chmod 0640 "$victim"
+
+  ln -sfn "$victim_dir" "$H_TMP/linked-data"
+  rc=0
+  h_setup "${RECIPE[@]}" --db "$H_TMP/linked-data/shop.sqlite" >"$H_TMP/out/setup-linkdir.txt" 2>&1 || rc=$?
+  after=$(stat -c '%U:%G %a' "$victim_dir")
+  if ((rc != 0)) && [[ $after == "root:root 755" ]] && grep -q "symbolic link" "$H_TMP/out/setup-linkdir.txt"; then
+    h_ok "setup.sh refuses a database folder that is a symbolic link (its target stays $after)"
+  else
+    h_not_ok "setup.sh refuses a database folder that is a symbolic link (rc=$rc, target now $after)"
+    h_diag <"$H_TMP/out/setup-linkdir.txt"
+  fi
+  rm -f "$H_TMP/linked-data"
+}
+
+# A fake curl that leaves a mark if it ever runs (as the storefront account).
+make_fake_curl() {
+  install -d -m 0755 "$H_TMP/evil"
+  install -d -m 1777 "$H_TMP/evil/out"
+  printf '#!/bin/sh\ntouch %s/out/curl-ran\ncat >/dev/null\nexit 0\n' "$H_TMP/evil" >"$H_TMP/evil/curl"
+  chmod 0755 "$H_TMP/evil/curl"
+}
+
+# The program process in tmux window $1 (below su: runs as the account, named after SHOP_BIN).
+window_shop_pid() {
+  local pane pid i name
+  name=$(basename "$SHOP_BIN")
+  pane=$(h_tmux display-message -p -t "main:=$1" '#{pane_pid}')
+  for ((i = 0; i < 100; i++)); do
+    for pid in $(h_descendants "$pane"); do
+      [[ $(stat -c %U "/proc/$pid" 2>/dev/null) == "$H_ACCOUNT" ]] || continue
+      tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$name" && { echo "$pid"; return 0; }
+    done
+    sleep 0.05
+  done
+  return 1
+}
+
+# check_clean_environment LABEL PID EXTRA_NAMES: the program's environment holds only the fixed
+# names (and EXTRA_NAMES), PATH is the fixed one.
+check_clean_environment() {
+  local label=$1 pid=$2 extra=$3 names path name stray=""
+  names=$(tr '\0' '\n' <"/proc/$pid/environ" | cut -d= -f1 | sort | tr '\n' ' ')
+  path=$(tr '\0' '\n' <"/proc/$pid/environ" | sed -n 's/^PATH=//p')
+  for name in $names; do
+    case " HOME LANG PATH SWIFT_BACKTRACE TERM $extra " in *" $name "*) ;; *) stray+="$name " ;; esac
+  done
+  if [[ -z $stray && $path == /usr/local/bin:/usr/bin:/bin ]]; then
+    h_ok "$label: the program's environment is clean and fixed (${names% }; PATH=$path)"
+  else
+    h_not_ok "$label: the program's environment is clean and fixed (stray: '${stray% }', PATH=$path)"
+  fi
+}
+
+# (a) `su ACCOUNT` keeps the caller's environment: a hostile one (PATH with a fake curl first,
+# SHOP_TUI_STATS naming the database, SHOP_* overrides, TERMINFO) must reach neither the program
+# nor the files: the database is still a database afterwards.
+checks_hostile_environment() {
+  local w=hostile-su db pid status
+  db=$(DB_FILE)
+  make_fake_curl
+  h_tmux_run "$w" /usr/bin/env PATH="$H_TMP/evil:/usr/bin:/bin" SHOP_TUI_STATS="$db" SHOP_DB="$H_TMP/evil/out/other.sqlite" \
+    SHOP_MESSAGES=stdout SHOP_RECEIPT_COMMAND="$H_TMP/evil/curl" SHOP_SECRET_FILE="$H_TMP/evil/out/key" \
+    TERMINFO="$H_TMP/evil" SWIFT_BACKTRACE=enable=yes TERM=xterm-256color /bin/su "$H_ACCOUNT"
+  if ! h_tmux_wait "$w" "$READY_RE" 15 || ! pid=$(window_shop_pid "$w"); then
+    h_not_ok "hostile su: 'SHOP_TUI_STATS=<db> PATH=<fake curl>:… su $H_ACCOUNT' lands in the store"; h_tmux_screen "$w" | h_diag
+    return
+  fi
+  check_clean_environment "hostile su" "$pid" ""
+  leave_store "$w"
+  status=$(h_tmux_wait_exit "$w" 15) || status="still running"
+  if ((IS_FAKE)); then
+    h_skip "hostile su: the database is intact afterwards (the stand-in program has none)"
+  elif [[ $(head -c 15 "$db") == "SQLite format 3" && $(db_query "pragma quick_check") == ok ]] &&
+    [[ ! -e $H_TMP/evil/out/other.sqlite && ! -e $H_TMP/evil/out/key ]]; then
+    h_ok "hostile su: after the session (exit $status) the database is intact, and no file named by the environment was made"
+  else
+    h_not_ok "hostile su: the database is intact after the session (exit $status; starts with '$(head -c 20 "$db" | tr -cd '[:print:]')')"
+  fi
+}
+
+# The README's production recipe as written (keyed, port 22 and 0.0.0.0 replaced by the test's
+# port and loopback), with an env file naming a webhook that nothing answers. Then `su` with a
+# fake curl first in PATH asks for a sign-in code: the fake never runs.
+checks_production_recipe() {
+  local w=prod-su pid port
+  local -a prod=()
+  mapfile -t prod < <(h_readme_recipe 2 "$SHOP_BIN")
+  port=$(h_free_port)
+  install -m 0600 /dev/null "$H_TMP/shop.env"
+  printf '# gateway\nSHOP_MESSAGES=webhook:http://127.0.0.1:%s/sms?key=k\n' "$port" >"$H_TMP/shop.env"
+  if ((${#prod[@]})) && h_setup "${prod[@]}" >"$H_TMP/out/setup-prod.txt" 2>&1 &&
+    [[ $(stat -c '%U:%G %a' "$H_TMP/shop.env") == "root:$H_ACCOUNT 640" ]]; then
+    h_ok "README production recipe as written (setup.sh ${prod[*]}) configures the store; the env file is root:$H_ACCOUNT 640"
+  else
+    h_not_ok "README production recipe as written (setup.sh ${prod[*]})"; h_diag <"$H_TMP/out/setup-prod.txt"; return
+  fi
+  make_fake_curl
+  rm -f "$H_TMP/evil/out/curl-ran"
+  h_tmux_run "$w" /usr/bin/env PATH="$H_TMP/evil:/usr/bin:/bin" TERM=xterm-256color /bin/su "$H_ACCOUNT"
+  if ! h_tmux_wait "$w" "$READY_RE" 15 || ! pid=$(window_shop_pid "$w"); then
+    h_not_ok "production recipe: 'su $H_ACCOUNT' lands in the store"; h_tmux_screen "$w" | h_diag; return
+  fi
+  check_clean_environment "production recipe" "$pid" "SHOP_MESSAGES"
+  if tr '\0' '\n' <"/proc/$pid/environ" | grep -qx "SHOP_MESSAGES=webhook:http://127.0.0.1:$port/sms?key=k"; then
+    h_ok "production recipe: the env file's SHOP_MESSAGES reaches the program literally"
+  else
+    h_not_ok "production recipe: the env file's SHOP_MESSAGES reaches the program literally"
+  fi
+  if ((IS_FAKE)); then
+    h_skip "production recipe: a code request with a fake curl in PATH (needs the real shop)"
+  elif j_keys "$w" p && j_wait "$w" "Sign in or create an account" && j_type "$w" "+15550170009" && j_keys "$w" Enter &&
+    j_wait "$w" "We sent a 6-digit code|could not send"; then
+    if [[ ! -e $H_TMP/evil/out/curl-ran ]]; then
+      h_ok "production recipe: asking for a code posts to the webhook without running the caller's curl ($(h_tmux_screen "$w" | grep -Eo "We sent a 6-digit code|We could not send[^│]*" | head -n 1 | sed 's/ *$//'))"
+    else
+      h_not_ok "production recipe: the fake curl first in the caller's PATH ran as $H_ACCOUNT"
+    fi
+  else
+    j_fail "production recipe: ask for a sign-in code" "$w"
+  fi
+  # Back from the code entry to the catalog, then leave; end the program by pid if it stays.
+  ((IS_FAKE)) || j_keys "$w" Escape Escape Escape
+  leave_store "$w"
+  h_tmux_wait_exit "$w" 15 >/dev/null || { kill -TERM "$pid" 2>/dev/null || true; h_not_ok "production recipe: Esc and q leave the store"; }
+}
+
+# (d) --max-sessions-per-address over real ssh: two sessions from 127.0.0.1 get in, the third is
+# told so and ends; a session from another address (127.0.0.2) still gets in; closing one frees
+# its place.
+checks_session_cap() {
+  if ((IS_FAKE)); then h_skip "session cap over ssh (needs the real shop)"; return; fi
+  local status screen
+  recipe_with_shop_args "$(recipe_shop_args) --max-sessions-per-address 2"
+  if ! h_setup --mode open "${RECIPE_ARGS[@]}" --start >"$H_TMP/out/setup-cap.txt" 2>&1 || ! wait_listening; then
+    h_not_ok "setup.sh with --max-sessions-per-address 2"; h_diag <"$H_TMP/out/setup-cap.txt"; return
+  fi
+  h_tmux_run cap-1 "${SSH[@]}" "$(target)"
+  h_tmux_run cap-2 "${SSH[@]}" "$(target)"
+  if ! h_tmux_wait cap-1 "$READY_RE" 15 || ! h_tmux_wait cap-2 "$READY_RE" 15; then
+    h_not_ok "session cap: two sessions from 127.0.0.1 get in"; h_tmux_screen cap-2 | h_diag; return
+  fi
+  h_tmux_run cap-3 "${SSH[@]}" "$(target)"
+  status=$(h_tmux_wait_exit cap-3 15) || status="still running"
+  screen=$(h_tmux_screen cap-3)
+  if [[ $status != 0 && $status != "still running" ]] && grep -q "Too many sessions from your address" <<<"$screen" &&
+    ! grep -Eq "$READY_RE" <<<"$screen"; then
+    h_ok "session cap: a third session from 127.0.0.1 is told \"$(grep -o 'Too many sessions[^.]*' <<<"$screen" | head -n 1)\" and ends (exit $status)"
+  else
+    h_not_ok "session cap: a third session from 127.0.0.1 is refused (exit $status)"; h_diag <<<"$screen"
+  fi
+  h_tmux_run cap-other "${SSH[@]}" -b 127.0.0.2 "$(target)"
+  if h_tmux_wait cap-other "$READY_RE" 15; then
+    h_ok "session cap: a session from another address (127.0.0.2) still gets in"
+  else
+    h_not_ok "session cap: a session from another address (127.0.0.2) still gets in"; h_tmux_screen cap-other | h_diag
+  fi
+  leave_store cap-1
+  h_tmux_wait_exit cap-1 15 >/dev/null || true
+  h_tmux_run cap-4 "${SSH[@]}" "$(target)"
+  if h_tmux_wait cap-4 "$READY_RE" 15; then
+    h_ok "session cap: once a session from 127.0.0.1 ends, a new one gets in"
+  else
+    h_not_ok "session cap: once a session ends, a new one gets in"; h_tmux_screen cap-4 | h_diag
+  fi
+  for w in cap-2 cap-other cap-4; do leave_store "$w"; done
+  for w in cap-2 cap-other cap-4; do h_tmux_wait_exit "$w" 15 >/dev/null || true; done
+}
+
 # --- main -----------------------------------------------------------------------------------------
 main() {
   case "${1:-}" in -h|--help) usage; exit 0 ;; esac
@@ -647,11 +889,16 @@ main() {
     else
       h_not_ok "demo catalog seeded into $(DB_FILE)"; h_tmux_screen seed | h_diag; exit 1
     fi
-    SHOP_ARGS="${SHOP_ARGS:+$SHOP_ARGS }--messages file:$(MESSAGES_FILE)"
   fi
-  local -a common=(--shop-bin "$SHOP_BIN" --shop-args "$SHOP_ARGS")
+  # setup.sh runs exactly as the README's "Try it locally" recipe says (paths moved into the
+  # temp area; state dir, port and account are the test's); SHOP_ARGS are added to its --shop-args.
+  mapfile -t RECIPE < <(h_readme_recipe 1 "$SHOP_BIN")
+  if [[ -n $SHOP_ARGS ]]; then recipe_with_shop_args "$(recipe_shop_args) $SHOP_ARGS"; RECIPE=("${RECIPE_ARGS[@]}"); fi
+  [[ $(recipe_shop_args) == *"--messages file:$(MESSAGES_FILE)"* ]] ||
+    { h_not_ok "the README recipe's --shop-args send codes to --messages file:/var/lib/shop/messages.jsonl (got: ${RECIPE[*]})"; exit 1; }
+  local -a common=("${RECIPE[@]}")
   if h_setup --mode open "${common[@]}" --start >"$H_TMP/out/setup-open.txt" 2>&1; then
-    h_ok "setup.sh (open mode) creates the account, config and host key and starts sshd"
+    h_ok "setup.sh as in the README (${RECIPE[*]}) creates the account, config and host key and starts sshd"
   else
     h_not_ok "setup.sh (open mode)"; h_diag <"$H_TMP/out/setup-open.txt"; exit 1
   fi
@@ -668,6 +915,26 @@ main() {
   else
     h_ok "config: no Subsystem (sftp) line"
   fi
+  if /usr/sbin/sshd -T -f "$H_STATE/sshd_config" 2>/dev/null | grep -qx 'persourcemaxstartups 10' &&
+    /usr/sbin/sshd -T -f "$H_STATE/sshd_config" 2>/dev/null | grep -qx 'persourcenetblocksize 32:128'; then
+    h_ok "config: PerSourceMaxStartups 10, PerSourceNetBlockSize 32:128 (one address cannot take every login slot)"
+  else
+    h_not_ok "config: PerSourceMaxStartups 10, PerSourceNetBlockSize 32:128"
+  fi
+  # Seeded by root with umask 022 (h_seed_demo_db), then handed over by setup.sh.
+  local file modes="" public=0
+  for file in "$(DB_FILE)" "$(DB_FILE)-wal" "$(DB_FILE)-shm" "$(DB_FILE).key"; do
+    [[ -e $file ]] || continue
+    modes+="$(basename "$file") $(stat -c '%U %a' "$file"), "
+    [[ $(stat -c %a "$file") == 600 ]] || public=1
+  done
+  if ((IS_FAKE)); then
+    h_skip "database files are private (the stand-in program makes none)"
+  elif [[ -n $modes ]] && ((!public)); then
+    h_ok "database files are private: ${modes%, }"
+  else
+    h_not_ok "database files are private (0600): ${modes%, }"
+  fi
   local home
   home=$(getent passwd "$H_ACCOUNT" | cut -d: -f6)
   if [[ -d $home && $(stat -c %U "$home") == root ]] && ! setpriv --reuid="$H_ACCOUNT" --regid="$H_ACCOUNT" --init-groups test -w "$home"; then
@@ -677,7 +944,14 @@ main() {
   fi
 
   local only=${SSH_E2E_ONLY:-}
-  [[ $only == journeys ]] || checks_open_mode
+  if [[ $only != journeys ]]; then
+    checks_open_mode
+    checks_hostile_environment
+    checks_setup_refuses_bad_sinks
+    checks_setup_symlinks
+    checks_production_recipe
+    checks_session_cap
+  fi
 
   if h_setup --mode keyed "${common[@]}" --start >"$H_TMP/out/setup-keyed.txt" 2>&1; then
     h_ok "setup.sh switches the running server to keyed mode (reload)"

@@ -11,6 +11,8 @@ readonly TEMPLATE="$SCRIPT_DIR/sshd_config.template"
 readonly SSHD=/usr/sbin/sshd
 # Comment (GECOS) that marks accounts this script created; others are never modified silently.
 readonly ACCOUNT_MARKER="Shop storefront over SSH"
+# The program's PATH, whoever starts it (never the caller's).
+readonly fixed_path=/usr/local/bin:/usr/bin:/bin
 
 mode=open
 port=2222
@@ -23,9 +25,12 @@ state_dir=/etc/shop-ssh
 env_file=""
 home_dir=""
 max_startups=50:30:200
+per_source_max_startups=10
+per_source_net_block_size=32:128
 login_grace_time=30
 channel_timeout=30m
 adopt_account=0
+message_sink=""
 do_start=0
 do_stop=0
 do_status=0
@@ -51,14 +56,25 @@ Options:
                         its folder is made private to the account
   --shop-args "ARGS"    extra arguments for the program, e.g. "--idle-timeout 900 --messages
                         file:/var/lib/shop/messages.jsonl" (plain words only: letters, digits
-                        and _ . / : = , @ + -)
-  --env-file PATH       KEY=VALUE lines exported to the program (e.g. SHOP_MESSAGES=webhook:…
-                        with a token): for secrets, which must not go in --shop-args (those
-                        are world-readable in the config and in ps); made root:ACCOUNT 0640
+                        and _ . / : = , @ + -); session caps go here too: --max-sessions N
+                        (default 1000), --max-sessions-per-address N (default 10)
+  --env-file PATH       KEY=VALUE lines given to the program, read literally (e.g.
+                        SHOP_MESSAGES=webhook:… with a token): for secrets, which must not go in
+                        --shop-args (those are world-readable in the config and in ps); made
+                        root:ACCOUNT 0640
+                        A message sink is required, in one of the two: --messages file:PATH or
+                        webhook:URL in --shop-args, or SHOP_MESSAGES=… in the env file (the
+                        program sends sign-in codes there; stdout and outbox are refused)
   --state-dir DIR       where config, host key, pid file, log and login shell live
                         (default /etc/shop-ssh)
   --home DIR            home folder of the account (default STATE_DIR/home; root-owned)
   --max-startups S      sshd MaxStartups (default 50:30:200)
+  --per-source-max-startups N
+                        sshd PerSourceMaxStartups: logins in progress from one address or
+                        network block (default 10; none = no limit)
+  --per-source-net-block-size V4[:V6]
+                        sshd PerSourceNetBlockSize: prefix lengths counted as one source
+                        (default 32:128, one address)
   --login-grace-time S  sshd LoginGraceTime in seconds (default 30)
   --channel-timeout T   close sessions idle this long, sshd time format (default 30m)
   --adopt-account       allow taking over an existing account this script did not create
@@ -68,9 +84,11 @@ Options:
   -h, --help            this text
 
 Examples:
-  $(basename "$0") --shop-bin "\$PWD/.build/release/shop" --start
+  $(basename "$0") --shop-bin "\$PWD/.build/release/shop" \\
+      --shop-args "--messages file:/var/lib/shop/messages.jsonl" --start
   $(basename "$0") --mode keyed --port 22 --listen 0.0.0.0 --shop-bin /opt/shop/shop \\
-      --db /var/lib/shop/shop.sqlite --shop-args "--idle-timeout 900" --start
+      --db /var/lib/shop/shop.sqlite --shop-args "--idle-timeout 900" \\
+      --env-file /etc/shop-ssh/shop.env --start   # shop.env: SHOP_MESSAGES=webhook:https://…
 EOF
 }
 
@@ -81,6 +99,7 @@ trap cleanup_temp EXIT
 
 die() { echo "setup.sh: $*" >&2; exit 1; }
 log() { echo "setup.sh: $*"; }
+warn() { echo "setup.sh: warning: $*" >&2; }
 
 parse_args() {
   while (($#)); do
@@ -96,6 +115,8 @@ parse_args() {
       --env-file) env_file=${2:?}; shift ;;
       --home) home_dir=${2:?}; shift ;;
       --max-startups) max_startups=${2:?}; shift ;;
+      --per-source-max-startups) per_source_max_startups=${2:?}; shift ;;
+      --per-source-net-block-size) per_source_net_block_size=${2:?}; shift ;;
       --login-grace-time) login_grace_time=${2:?}; shift ;;
       --channel-timeout) channel_timeout=${2:?}; shift ;;
       --adopt-account) adopt_account=1 ;;
@@ -122,6 +143,8 @@ validate() {
   [[ $account != root ]] || die "--account root is not allowed"
   [[ $listen =~ ^[0-9A-Fa-f.:]+$ ]] || die "bad --listen: $listen (an IP address)"
   [[ $max_startups =~ ^[0-9]+(:[0-9]+:[0-9]+)?$ ]] || die "bad --max-startups"
+  [[ $per_source_max_startups =~ ^([1-9][0-9]*|none)$ ]] || die "bad --per-source-max-startups (a number or none)"
+  [[ $per_source_net_block_size =~ ^[0-9]+(:[0-9]+)?$ ]] || die "bad --per-source-net-block-size (e.g. 32:128)"
   [[ $login_grace_time =~ ^[0-9]+[smh]?$ ]] || die "bad --login-grace-time"
   [[ $channel_timeout =~ ^[0-9]+[smhdw]?$ ]] || die "bad --channel-timeout"
   [[ -n $shop_bin ]] || die "--shop-bin PATH is required"
@@ -139,13 +162,45 @@ validate() {
   [[ $(id -u) == 0 ]] || die "must run as root"
   if [[ -n $env_file ]]; then
     [[ $env_file == /* ]] || env_file="$PWD/$env_file"
+    [[ ! -L $env_file ]] || die "--env-file: $env_file is a symbolic link; give the file itself"
     [[ -f $env_file ]] || die "--env-file: no such file: $env_file"
     is_plain_word "$env_file" || die "--env-file path must be plain: $env_file"
     grep -Evq '^([A-Za-z_][A-Za-z0-9_]*=.*|#.*|[[:space:]]*)$' "$env_file" &&
       die "--env-file: only KEY=VALUE lines, comments and blank lines are allowed"
   fi
+  is_plain_word "$home_dir" || die "--home path must be plain (no spaces or quotes): $home_dir"
+  check_message_sink
   [[ -x $SSHD ]] || die "$SSHD missing: apt-get install -y openssh-server"
   [[ -r $TEMPLATE ]] || die "template missing: $TEMPLATE"
+}
+
+# The program sends sign-in codes through a message sink; without one it cannot sign anyone in
+# by code, and `stdout` (the customer's own terminal) or `outbox` (demo only) would hand the code
+# to whoever asked for it. Flags win over SHOP_MESSAGES, as in the program.
+check_message_sink() {
+  local sink="" word take=0
+  local -a args=()
+  read -r -a args <<<"$shop_args"
+  for word in ${args[@]+"${args[@]}"}; do
+    if ((take)); then sink=$word; take=0
+    elif [[ $word == --messages ]]; then take=1
+    elif [[ $word == --messages=* ]]; then sink=${word#--messages=}
+    fi
+  done
+  if [[ -z $sink && -n $env_file ]]; then
+    sink=$(sed -n 's/^SHOP_MESSAGES=//p' "$env_file" | tail -n 1)
+  fi
+  local how="pass --shop-args \"--messages file:/var/lib/shop/messages.jsonl\" (a file the operator reads) or put SHOP_MESSAGES=webhook:https://… (your SMS/email gateway) in the --env-file"
+  case $sink in
+    "") die "no message sink: the program must be able to send sign-in codes; $how" ;;
+    stdout) die "--messages stdout would show sign-in codes on the terminal of whoever asks for them; $how" ;;
+    outbox) die "--messages outbox is for --demo only (codes on screen); $how" ;;
+    file:/?*) ;;
+    file:?*) die "--messages $sink: give the file an absolute path; $how" ;;
+    webhook:http://?* | webhook:https://?*) ;;
+    *) die "--messages $sink: not a sink (file:PATH or webhook:URL); $how" ;;
+  esac
+  message_sink=$sink
 }
 
 # The command every session runs (also what the login shell runs).
@@ -170,19 +225,31 @@ make_state_dir() {
   install -d -o root -g root -m 0755 /run/sshd
 }
 
-# Shell code that exports the env file's KEY=VALUE lines literally (never evaluates them).
+# Shell code that adds the env file's KEY=VALUE lines to the program's arguments for `env`,
+# literally (never evaluated; only lines that start with a name and "=", so that none can be
+# taken for the command).
 env_file_loader() {
   cat <<EOF
+[ -r $env_file ] || { echo "shop: cannot read $env_file" >&2; exit 1; }
 while IFS= read -r line || [ -n "\$line" ]; do
-  case "\$line" in ''|'#'*) continue ;; esac
-  export "\${line%%=*}=\${line#*=}"
+  case "\$line" in [A-Za-z_]*=*) set -- "\$@" "\$line" ;; esac
 done <$env_file
 EOF
 }
 
+# Shell code that passes on the caller's variables the program reads (only if set).
+passed_variables() {
+  local name
+  for name in LANG TERM SSH_CLIENT SSH_CONNECTION SSH_USER_AUTH SSH_ORIGINAL_COMMAND SSH_TTY; do
+    printf '[ -z "${%s+set}" ] || set -- "$@" "%s=$%s"\n' "$name" "$name" "$name"
+  done
+}
+
 # Login shell: sshd runs it as `login-shell -c "<ForceCommand>"`, su runs it with or without
 # -c. It ignores its arguments and only ever starts the storefront, so even a mistake in the
-# sshd config cannot give the account a shell.
+# sshd config cannot give the account a shell. The program gets a clean, fixed environment
+# (`env -i`): `su shop` keeps the caller's, and the caller's PATH, SHOP_* or other variables must
+# not choose what the program runs, reads or writes as the account.
 write_login_shell() {
   local tmp
   tmp=$(mktemp "$state_dir/.login-shell.XXXXXX")
@@ -190,12 +257,16 @@ write_login_shell() {
   cat >"$tmp" <<EOF
 #!/bin/sh
 # Login shell of the Shop storefront account (generated by scripts/ssh/setup.sh).
-# Whatever the arguments (ssh's -c "command", su's options), run only the storefront.
+# Whatever the arguments (ssh's -c "command", su's options) and the environment (su keeps the
+# caller's), run only the storefront, in a fixed environment: PATH, HOME and the defaults below;
+# the caller's terminal type, locale and SSH_* variables; then the env file's lines.
 umask 077
-# No interactive crash backtracer: it would hold the terminal and can offer a debugger.
-SWIFT_BACKTRACE=enable=no; export SWIFT_BACKTRACE
+set --
+$(passed_variables)
 $(if [[ -n $env_file ]]; then env_file_loader; fi)
-exec $(shop_command)
+# SWIFT_BACKTRACE: no interactive crash backtracer (it would hold the terminal, offer a debugger).
+exec /usr/bin/env -i PATH=$fixed_path HOME=$home_dir LANG=C.UTF-8 SWIFT_BACKTRACE=enable=no "\$@" \\
+  $(shop_command)
 EOF
   chown root:root "$tmp"
   chmod 0755 "$tmp"
@@ -240,35 +311,80 @@ check_db_dir() {
   local dir base entry owner
   dir=$(dirname "$db")
   base=$(basename "$db")
-  [[ -d $dir ]] || return 0
+  [[ ! -L $dir ]] || die "$dir is a symbolic link: give --db a path in a real folder (e.g. /var/lib/shop/)"
+  [[ -e $dir ]] || return 0
+  [[ -d $dir ]] || die "$dir is not a folder"
   owner=$(stat -c %U "$dir")
   [[ $owner != "$account" ]] || return 0
   for entry in "$dir"/* "$dir"/.[!.]*; do
-    [[ -e $entry ]] || continue
+    [[ -e $entry || -L $entry ]] || continue
     case "$(basename "$entry")" in
-      "$base"|"$base"-wal|"$base"-shm|"$base"-journal|"$base".key) ;;
+      "$base"|"$base"-wal|"$base"-shm|"$base"-journal|"$base".key|"$base".sessions) ;;
       *) die "$dir is owned by $owner and holds other files ($entry); give the database a dedicated folder (e.g. /var/lib/shop/) or chown it to $account yourself" ;;
     esac
   done
 }
 
-# The db, its -wal/-shm and its key file <db>.key: readable/writable by the account only.
+# Hands FILE to the account with MODE, only if it is a regular file: never through a symbolic
+# link (a link planted in the folder could otherwise give e.g. /etc/shadow to the account), never
+# a device, fifo or folder. chown -h changes a link itself, not its target; the mode is set by the
+# account itself, which cannot change a file it does not own even if the path were swapped for
+# a link in between.
+own_file() {
+  local file=$1 mode=$2
+  if [[ -L $file ]]; then
+    warn "skipping $file: a symbolic link, not a regular file (remove it; the program recreates what it needs)"
+  elif [[ ! -e $file ]]; then
+    return 0
+  elif [[ ! -f $file ]]; then
+    warn "skipping $file: not a regular file (remove it)"
+  else
+    chown -h "$account:$account" -- "$file"
+    as_account chmod "$mode" -- "$file" || warn "could not chmod $mode $file"
+  fi
+}
+
+# The db, its -wal/-shm, its key file <db>.key and the live-sessions folder <db>.sessions:
+# readable/writable by the account only.
 prepare_db_dir() {
-  local dir entry
+  local dir entry sessions
   dir=$(dirname "$db")
+  [[ ! -L $dir ]] || die "$dir is a symbolic link: give --db a path in a real folder"
   install -d -m 0700 "$dir"
-  chown "$account:$account" "$dir"
-  chmod 0700 "$dir"
+  [[ -d $dir && ! -L $dir ]] || die "$dir is not a folder"
+  chown -h "$account:$account" -- "$dir"
+  chmod 0700 -- "$dir"   # checked above: a folder, not a link (its parent is not the account's)
   for entry in "$db" "$db-wal" "$db-shm" "$db-journal" "$db.key"; do
-    if [[ -e $entry ]]; then
-      chown "$account:$account" "$entry"
-      chmod 0600 "$entry"
-    fi
+    own_file "$entry" 0600
   done
+  # Session files (SessionLimit.swift): a folder of lock files, one per live session.
+  sessions="$db.sessions"
+  if [[ -L $sessions ]]; then
+    warn "skipping $sessions: a symbolic link, not a folder (remove it; the program recreates it)"
+  elif [[ -d $sessions ]]; then
+    chown -h "$account:$account" -- "$sessions"
+    as_account chmod 0700 -- "$sessions" || warn "could not chmod 0700 $sessions"
+    for entry in "$sessions"/* "$sessions"/.[!.]*; do
+      [[ -e $entry || -L $entry ]] || continue
+      own_file "$entry" 0600
+    done
+  elif [[ -e $sessions ]]; then
+    warn "skipping $sessions: not a folder (remove it)"
+  fi
   as_account test -w "$dir" -a -x "$dir" ||
     die "$account cannot reach $dir: a parent folder is not traversable (chmod o+x it)"
   as_account test -x "$shop_bin" ||
     die "$account cannot run $shop_bin: a parent folder is not traversable (chmod o+x it)"
+  if [[ $message_sink == file:* ]]; then
+    local messages=${message_sink#file:}
+    if [[ -e $messages || -L $messages ]]; then
+      as_account test -f "$messages" -a -w "$messages" ||
+        die "$account cannot write the message file $messages (make it a regular file the account owns)"
+    else
+      as_account test -w "$(dirname "$messages")" -a -x "$(dirname "$messages")" ||
+        die "$account cannot create the message file $messages (put it in the database folder, e.g. $dir/messages.jsonl)"
+    fi
+  fi
 }
 
 make_host_key() {
@@ -298,6 +414,8 @@ render_config() {
     line=${line//"{{ACCOUNT}}"/$account}
     line=${line//"{{FORCE_COMMAND}}"/$(shop_command)}
     line=${line//"{{MAX_STARTUPS}}"/$max_startups}
+    line=${line//"{{PER_SOURCE_MAX_STARTUPS}}"/$per_source_max_startups}
+    line=${line//"{{PER_SOURCE_NET_BLOCK_SIZE}}"/$per_source_net_block_size}
     line=${line//"{{LOGIN_GRACE_TIME}}"/$login_grace_time}
     line=${line//"{{CHANNEL_TIMEOUT}}"/$channel_timeout}
     [[ $line == "#"* || $line != *"{{"*"}}"* ]] || die "unfilled placeholder in template: $line"
@@ -416,8 +534,9 @@ main() {
   ensure_account
   prepare_db_dir
   if [[ -n $env_file ]]; then
-    chown "root:$account" "$env_file"
-    chmod 0640 "$env_file"
+    [[ -f $env_file && ! -L $env_file ]] || die "--env-file: $env_file is not a regular file"
+    chown -h "root:$account" -- "$env_file"
+    chmod 0640 -- "$env_file"
   fi
   make_host_key
   write_config

@@ -15,6 +15,7 @@ public final class Connection {
 
     /// `cacheKiB`: this connection's page cache (nil: SQLite's default, 2 MiB).
     public init(path: String, cacheKiB: Int? = nil) throws {
+        try Self.createPrivateFile(path)
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -31,6 +32,27 @@ public final class Connection {
         try enableWAL()
         try execute("PRAGMA synchronous = FULL")
         if let cacheKiB { try execute("PRAGMA cache_size = -\(cacheKiB)") }
+    }
+
+    /// The database holds password hashes, addresses and orders: a new file is created 0600
+    /// (owner only) whatever the process's umask, before SQLite opens it. SQLite gives the
+    /// `-wal` and `-shm` files it creates the database file's mode, so they are 0600 too.
+    /// An existing file is left as it is (its owner chose its mode).
+    static func createPrivateFile(_ path: String) throws {
+        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file:") else { return }
+        // O_EXCL: only a file this call creates is touched; O_NOFOLLOW: never through a link.
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        if fd < 0 {
+            if errno == EEXIST { return }
+            let reason = String(cString: strerror(errno))
+            throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot create \(path): \(reason)", sql: nil)
+        }
+        defer { close(fd) }
+        // The umask may have taken bits from 0600 (e.g. 0277 leaves 0400, and SQLite could not write).
+        guard fchmod(fd, 0o600) == 0 else {
+            let reason = String(cString: strerror(errno))
+            throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot make \(path) private (mode 0600): \(reason)", sql: nil)
+        }
     }
 
     deinit {

@@ -10,7 +10,9 @@ public enum ShopCommand {
         Options.Flag("idle-timeout", env: "SHOP_IDLE_TIMEOUT", value: "SECONDS", help: "end the session after this long without a key press (default 1800; 0 = never)"),
         Options.Flag("receipt-dir", env: "SHOP_RECEIPT_DIR", value: "DIR", help: "folder for printed receipts (default ./receipts)"),
         Options.Flag("receipt-command", env: "SHOP_RECEIPT_COMMAND", value: "CMD", help: "printer command fed each receipt on stdin, e.g. 'lp -d counter' (run without a shell)"),
-    ]
+        // No environment fallback: only whoever starts the program (the operator) can ask for it.
+        Options.Flag("stats-file", value: "PATH", help: "on exit, write start-up and frame figures as JSON to PATH (Benchmarks/tui)"),
+    ] + SessionLimit.flags
 
     public static let usage = """
     shop \(ShopEngineVersion.string) — usage: shop [--db PATH] [--demo] [options]
@@ -40,6 +42,14 @@ public enum ShopCommand {
             guard let seconds = Double(text), seconds >= 0, seconds <= 86_400 * 7 else { printError("shop: --idle-timeout must be a number of seconds, got \"\(text)\""); return 64 }
             idle = seconds
         }
+
+        // Session caps (SessionLimit.swift): before the store opens and the terminal is touched.
+        let sessionSlot: SessionLimit.Slot?
+        switch SessionLimit.admit(options, clientAddress: environment["SSH_CLIENT"]?.split(separator: " ").first.map(String.init)) {
+        case .admitted(let slot): sessionSlot = slot
+        case .refused(let message, let status): printError(message); return status
+        }
+        defer { sessionSlot?.release() }
 
         let demo: DemoDatabase?
         let shop: Shop
@@ -94,7 +104,7 @@ public enum ShopCommand {
         let runner = Runner(program: app, backend: backend, options: runnerOptions)
         let reason = runner.run()
         backend.restore()
-        if let path = environment["SHOP_TUI_STATS"] { writeStats(path, runner: runner, backend: backend, session: session, reason: reason) }
+        if let path = options.value("stats-file") { writeStats(path, runner: runner, backend: backend, session: session, reason: reason) }
         shop.store.close()
         switch reason {
         case .idleTimeout: print("Session ended after \(Int(idle / 60)) minutes without a key press. Your cart is saved.")

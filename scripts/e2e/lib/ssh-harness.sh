@@ -70,10 +70,29 @@ h_note_account() {
   if getent passwd "$H_ACCOUNT" >/dev/null; then H_ACCOUNT_EXISTED=1; else H_ACCOUNT_EXISTED=0; fi
 }
 
-# setup.sh with the test's state dir, port and account; extra options follow.
+# setup.sh with the given options, then the test's state dir, port, listen address and account
+# (those last, so that they win over a README recipe's production values).
 h_setup() {
-  "$H_SETUP" --state-dir "$H_STATE" --port "$H_PORT" --account "$H_ACCOUNT" \
-    --db "$H_TMP/data/shop.sqlite" "$@"
+  "$H_SETUP" --db "$H_TMP/data/shop.sqlite" "$@" \
+    --state-dir "$H_STATE" --port "$H_PORT" --listen 127.0.0.1 --account "$H_ACCOUNT"
+}
+
+# h_readme_recipe N SHOP_BIN: the options of the N-th `setup.sh` command (1-based, --stop and
+# --status commands left out) in the README's SSH section, one per line, exactly as written
+# there, with its paths moved into the test's temp area: /var/lib/shop/ -> H_TMP/data/,
+# /etc/shop-ssh/shop.env -> H_TMP/shop.env, the program -> SHOP_BIN. Quotes are honoured
+# (xargs), nothing is expanded.
+h_readme_recipe() {
+  local n=$1 bin=$2 line
+  line=$(awk '/<!-- ssh:begin -->/ { on = 1 } /<!-- ssh:end -->/ { on = 0 }
+    on && /^ *(sudo )?scripts\/ssh\/setup\.sh / { cmd = $0; while (cmd ~ /\\$/ && (getline more) > 0) { sub(/\\$/, "", cmd); cmd = cmd " " more }
+      if (cmd !~ /--(stop|status)/) print cmd }' "$H_REPO/README.md" | sed -n "${n}p")
+  [[ -n $line ]] || return 1
+  line=${line%%#*}                                 # a trailing comment
+  line=${line#*scripts/ssh/setup.sh}
+  xargs printf '%s\n' <<<"$line" | sed \
+    -e "s|^\\\$PWD/.build/release/shop\$|$bin|" -e "s|^/opt/shop/shop\$|$bin|" \
+    -e "s|/var/lib/shop/|$H_TMP/data/|g" -e "s|^/etc/shop-ssh/shop.env\$|$H_TMP/shop.env|"
 }
 
 h_sshd_pid() { [[ -s $H_STATE/sshd.pid ]] && cat "$H_STATE/sshd.pid"; }
