@@ -137,6 +137,19 @@ struct PhoneSignInTests {
         #expect(try shop.store.read { try $0.scalarInt("SELECT count(*) FROM otp_requests") } == 0)
     }
 
+    @Test("a messages file created by Shop is owner-only even under umask 0277, and stays writable")
+    func messagesFileMode() throws {
+        let t = try TestShop()
+        let old = umask(0o277)
+        defer { umask(old) }
+        _ = try t.customer("+15550001111")
+        _ = try t.shop.accounts.requestCode(phone: "+15550002222", caller: t.guest)   // a second write to the same file
+        var info = stat()
+        #expect(stat(t.messagesPath, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o600)
+        #expect(t.messages().count == 2)
+    }
+
     @Test("without a message sink no code is offered as if it worked, and nothing is written")
     func noSink() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("shop-\(UUID().uuidString)")

@@ -89,7 +89,13 @@ struct MessageSender: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(message)
         data.append(0x0A)
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        var fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        if fd < 0, errno == ENOENT {
+            // Created here: owner-only whatever the umask (codes are secrets); an operator's own
+            // file keeps the mode they gave it. EEXIST means another process created it just now.
+            fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o600)
+            if fd >= 0 { fchmod(fd, 0o600) } else if errno == EEXIST { fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC) }
+        }
         guard fd >= 0 else { throw Self.failed }
         defer { close(fd) }
         let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

@@ -43,9 +43,12 @@ public enum ShopCommand {
             idle = seconds
         }
 
+        // Over SSH: the client's address, for the session caps and rate limits.
+        let sshClientAddress = environment["SSH_CLIENT"]?.split(separator: " ").first.map(String.init)
+
         // Session caps (SessionLimit.swift): before the store opens and the terminal is touched.
         let sessionSlot: SessionLimit.Slot?
-        switch SessionLimit.admit(options, clientAddress: environment["SSH_CLIENT"]?.split(separator: " ").first.map(String.init)) {
+        switch SessionLimit.admit(options, clientAddress: sshClientAddress) {
         case .admitted(let slot): sessionSlot = slot
         case .refused(let message, let status): printError(message); return status
         }
@@ -75,8 +78,7 @@ public enum ShopCommand {
         }
         defer { demo?.remove() }
 
-        // Over SSH: the client's address for rate limits, and in keyed mode its key.
-        let clientAddress = environment["SSH_CLIENT"]?.split(separator: " ").first.map(String.init) ?? "local"
+        let clientAddress = sshClientAddress ?? "local"
         let receiptCommand = options.value("receipt-command").map(ReceiptPrinter.words)
         if let program = receiptCommand?.first, Subprocess.resolve(program) == nil {
             printError("shop: --receipt-command: \(program) is not an executable file\(program.contains("/") ? "" : " in " + Subprocess.systemDirectories.joined(separator: ", ")); give its full path")
