@@ -144,9 +144,4 @@ struct CheckoutScreen: Screen {
             buffer.setString(area.x, y + 6, placing ? "Placing your order…" : "Enter places the order · Backspace edits the details", style: placing ? Theme.title : Theme.muted)
         }
     }
-
-    func cursor(in area: Rect) -> (x: Int, y: Int)? {
-        guard step == .details else { return nil }
-        return Form(labelWidth: 16).cursorPosition(area: Rect(x: area.x, y: area.y + 2, width: min(area.width, 76), height: area.height - 2), state: form)
-    }
 }
