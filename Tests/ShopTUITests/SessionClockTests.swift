@@ -82,3 +82,29 @@ struct SessionClockTests {
         #expect(d.text.contains("Printed \(Format.timestamp(1_800_000_000 + 3 * 3600))"))
     }
 }
+
+@Suite("Engine codes in the TUI")
+struct EngineCodeTests {
+    @Test("the cart marks each line's problem by the engine's codes: short of stock, sold out, no longer sold")
+    func cartLineProblems() throws {
+        let h = try AppHarness()
+        let session = try h.customerSession()
+        let staff = h.staff.caller
+        let tea = h.products["TEA"]!, sangak = h.products["SANGAK"]!, cake = h.products["CAKE"]!
+        _ = try h.shop.carts.add(productID: tea.id, quantity: 4, caller: session.caller)
+        _ = try h.shop.carts.add(productID: sangak.id, quantity: 2, caller: session.caller)
+        _ = try h.shop.carts.add(productID: cake.id, variantID: cake.variants[0].id, quantity: 1, caller: session.caller)
+        _ = try h.shop.catalog.adjustStock(productID: tea.id, variantID: nil, delta: -8, reason: "count", caller: staff)      // 10 → 2
+        _ = try h.shop.catalog.adjustStock(productID: sangak.id, variantID: nil, delta: -3, reason: "count", caller: staff)   // 3 → 0
+        _ = try h.shop.catalog.update(id: cake.id, ProductChanges(active: false), caller: staff)
+        let problems = try h.shop.carts.cart(caller: session.caller).items.map(\.problem)
+        #expect(problems.sorted { ($0 ?? "") < ($1 ?? "") } == [ShopError.Code.outOfStock, ShopError.Code.shortStock, ShopError.Code.unavailable])
+
+        let d = h.driver(session)
+        d.press(.char("c"))
+        let rows = d.lines
+        #expect(rows.contains { $0.contains("Black tea") && $0.contains("only 2 left") })
+        #expect(rows.contains { $0.contains("sold out") })
+        #expect(rows.contains { $0.contains("Chocolate cake") && $0.contains("no longer sold") })
+    }
+}
