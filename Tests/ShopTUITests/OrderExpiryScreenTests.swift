@@ -13,7 +13,7 @@ struct OrderExpiryScreenTests {
         let order = try h.shop.orders.create(OrderRequest(items: [.init(productID: tea, quantity: 2)], contact: .sample, paymentMethod: .card), caller: session.caller)
         let d = h.driver(session)
         d.press(.char("o"), .enter)
-        #expect(d.text.contains("Pay by \(OrdersScreen.date(order.createdAt + 30 * 60))"))
+        #expect(d.text.contains("Pay by \(Format.timestamp(order.createdAt + 30 * 60))"))
 
         // Half an hour later (the harness runs on the real clock: move the order back instead).
         try h.shop.store.write { _ = try $0.run("UPDATE orders SET created_at = created_at - 1800 WHERE id = ?", order.id) }

@@ -27,13 +27,12 @@ struct CounterProgram: Program {
     }
 
     func render(into buffer: inout Buffer, area: Rect) {
-        buffer.setString(area.x, area.y, "Count: \(count)")
+        let end = buffer.setString(area.x, area.y, "Count: \(count)")
+        buffer.cursor = (end, area.y)
         buffer.setString(area.x, area.y + 1, "Selected", style: Theme.selection)
         Footer([KeyBinding(keys: [.char("+")], help: "add"), KeyBinding(keys: [.char("q")], help: "quit")])
             .render(into: &buffer, area: area.splitBottom(1).bottom)
     }
-
-    func cursor(in area: Rect) -> (x: Int, y: Int)? { (7 + String(count).count, 0) }
 }
 
 @Suite("Runner")

@@ -113,7 +113,7 @@ public struct CartService: Sendable {
             WHERE c.user_id = ? ORDER BY c.id
             """, userID) { row throws -> Line in
             let quantity = row.int64(6), price = row.int64(7), stock = row.int64(8)
-            let problem: String? = !row.bool(9) ? "unavailable" : stock == 0 ? "out_of_stock" : stock < quantity ? "short_stock" : nil
+            let problem: String? = !row.bool(9) ? ShopError.Code.unavailable : stock == 0 ? ShopError.Code.outOfStock : stock < quantity ? ShopError.Code.shortStock : nil
             return Line(id: row.int64(0), productId: row.int64(1), variantId: row.optionalInt64(2),
                         name: row.optionalString(4).map { "\(row.string(3)) (\($0))" } ?? row.string(3),
                         variantName: row.optionalString(4), sku: row.string(5), quantity: quantity, unitPrice: price,

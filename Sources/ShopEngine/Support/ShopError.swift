@@ -51,12 +51,46 @@ public struct ShopError: Error, Equatable, Sendable, CustomStringConvertible {
         ShopError(.invalid, code, message, field: field)
     }
     static func notFound(_ what: String) -> ShopError {
-        ShopError(.notFound, "not_found", "\(what) not found")
+        ShopError(.notFound, Code.notFound, "\(what) not found")
     }
-    static let signInRequired = ShopError(.unauthorized, "sign_in_required", "Please sign in first")
-    static let sessionEnded = ShopError(.unauthorized, "session_ended", "Your session has ended (signed out or password changed elsewhere); please sign in again")
-    static let forbidden = ShopError(.forbidden, "forbidden", "You are not allowed to do this")
+    static let signInRequired = ShopError(.unauthorized, Code.signInRequired, "Please sign in first")
+    static let sessionEnded = ShopError(.unauthorized, Code.sessionEnded, "Your session has ended (signed out or password changed elsewhere); please sign in again")
+    static let forbidden = ShopError(.forbidden, Code.forbidden, "You are not allowed to do this")
     static func tooMany(_ message: String, retryAfter: Int) -> ShopError {
-        ShopError(.tooManyRequests, "too_many_requests", message, retryAfter: max(1, retryAfter))
+        ShopError(.tooManyRequests, Code.tooManyRequests, message, retryAfter: max(1, retryAfter))
+    }
+}
+
+// MARK: - Codes
+
+extension ShopError {
+    /// The stable codes front ends compare against, so a typo is a compile error rather than a
+    /// branch that never runs:
+    ///
+    /// ```swift
+    /// if let e = error as? ShopError, e.code == ShopError.Code.outOfStock { … }
+    /// switch line.problem { case ShopError.Code.shortStock?: … }
+    /// ```
+    ///
+    /// Only the codes a face branches on are listed; the engine still throws others.
+    public enum Code {
+        /// Not enough stock for the order (also a cart line's `problem` when none is left).
+        public static let outOfStock = "out_of_stock"
+        /// A cart line's `problem`: some stock is left, less than the line's quantity.
+        public static let shortStock = "short_stock"
+        /// A cart line's `problem`: the product is archived or no longer active.
+        public static let unavailable = "unavailable"
+        /// The caller's session was signed out, or its password changed, elsewhere.
+        public static let sessionEnded = "session_ended"
+        /// The caller's account was deactivated.
+        public static let accountDisabled = "account_disabled"
+        public static let signInRequired = "sign_in_required"
+        public static let forbidden = "forbidden"
+        public static let notFound = "not_found"
+        public static let tooManyRequests = "too_many_requests"
+        public static let invalidCode = "invalid_code"
+        public static let invalidQuantity = "invalid_quantity"
+        public static let invalidAmount = "invalid_amount"
+        public static let variantRequired = "variant_required"
     }
 }

@@ -7,16 +7,22 @@ public enum AppMessage: Sendable {
     case tourStep
     /// The demo code for the tour to type.
     case tourCode(String?)
+    /// Store settings, re-read now and then by an effect (the header shows the store's name).
+    case storeSettings(StoreSettings)
 }
 
 /// What a screen receives.
 enum ScreenEvent {
     case key(Key)
+    /// About once a second; `context.now` has moved on (countdowns redraw from it).
     case tick
     /// The result of an effect this screen started (`context.run`).
     case result(any Sendable)
     /// The screen is on top again (after a screen above it closed).
     case appeared
+
+    /// Whether this is the key press `key`: `event.isKey(.left)`.
+    func isKey(_ key: Key) -> Bool { if case .key(let k) = self { return k == key } else { return false } }
 }
 
 /// One screen of the app: state + `handle` + `render`, Elm-style. Engine calls go through
@@ -35,7 +41,11 @@ protocol Screen {
     /// Returns false for a key the screen leaves to the app (global keys such as Esc, q, ?).
     @discardableResult
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool
+    /// Draws the screen from its state and the session (never the database, never the clock:
+    /// `session.now` is the time of the current event). A focused `TextField` or `Form` records
+    /// where the terminal cursor goes in `buffer.cursor`.
     func render(into buffer: inout Buffer, area: Rect, session: Session)
+    /// Where the terminal cursor goes, for a screen whose render does not record it in the buffer.
     func cursor(in area: Rect) -> (x: Int, y: Int)?
 }
 
@@ -43,6 +53,7 @@ extension Screen {
     var capturesText: Bool { false }
     var isLoading: Bool { false }
     mutating func start(_ context: inout ScreenContext) {}
+    // TODO(lead): remove after QuickSaleScreen moves to Buffer.cursor
     func cursor(in area: Rect) -> (x: Int, y: Int)? { nil }
 }
 
@@ -72,6 +83,8 @@ struct ScreenContext {
 
     var shop: Shop { session.shop }
     var caller: Caller { session.caller }
+    /// The time of the event being handled (seconds since 1970, from the session's clock).
+    var now: Int64 { session.now }
 
     /// Runs `work` off the UI thread; its value comes back to this screen as `.result`.
     mutating func run(_ work: @escaping @Sendable () -> any Sendable) {
@@ -90,7 +103,7 @@ struct ScreenContext {
     mutating func fail(_ error: any Error) {
         notice = (Self.describe(error), .error)
         // Signed out elsewhere, password changed, account deactivated: back to browsing as a guest.
-        if let e = error as? ShopError, e.code == "session_ended" || e.code == "account_disabled", session.isSignedIn { go(.sessionEnded) }
+        if let e = error as? ShopError, e.code == ShopError.Code.sessionEnded || e.code == ShopError.Code.accountDisabled, session.isSignedIn { go(.sessionEnded) }
     }
 
     /// Whether `error` is the engine refusing the caller as they are now (demoted, deactivated,

@@ -1,22 +1,42 @@
 import Foundation
 import ShopEngine
 
-/// What one terminal session shares across screens: the engine, who is signed in, and the
-/// session's settings. Lives on the UI thread; effects capture the Sendable parts they need.
+/// What one terminal session shares across screens: the engine, who is signed in, the
+/// session's settings, the store's settings as last read, and the time of the current event.
+/// Lives on the UI thread; effects capture the Sendable parts they need.
+///
+///     let clock = ManualClock()
+///     let session = Session(shop: shop, clock: clock)   // tests move time with clock.advance(30)
 public final class Session {
     public let shop: Shop
     public private(set) var signIn: SignIn?
     public let clientAddress: String
     public let settings: SessionSettings
+    /// Where `now` comes from: the engine's clock unless a test injects its own.
+    public let clock: any ShopClock
+    /// The time of the event being handled, in seconds since 1970: `ShopApp` reads the clock once
+    /// per event, so `handle` and the `render` after it agree and neither reads the clock itself.
+    public private(set) var now: Int64
+    /// The store's settings (its name), read when the session starts and refreshed by an effect.
+    public private(set) var store: StoreSettings
 
     /// When the catalog first arrived on screen (wall clock), for the start-up benchmark.
     public internal(set) var catalogShownAt: Date?
 
-    public init(shop: Shop, clientAddress: String = "local", settings: SessionSettings = SessionSettings()) {
+    public init(shop: Shop, clientAddress: String = "local", settings: SessionSettings = SessionSettings(), clock: (any ShopClock)? = nil) {
         self.shop = shop
         self.clientAddress = clientAddress
         self.settings = settings
+        self.clock = clock ?? shop.configuration.clock
+        self.now = self.clock.now()
+        // Once per session, before the first frame; afterwards only effects re-read it.
+        self.store = StoreSettings.load(from: shop)
     }
+
+    /// Reads the clock: called by `ShopApp` at the start of every event.
+    func advanceClock() { now = clock.now() }
+    func storeSettingsLoaded(_ settings: StoreSettings) { store = settings }
+    public var storeName: String { store.name }
 
     public var caller: Caller { signIn?.caller ?? .guest(address: clientAddress) }
     /// The signed-in user as last loaded (profile edits update it).

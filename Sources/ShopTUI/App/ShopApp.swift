@@ -30,6 +30,7 @@ public struct ShopApp: Program {
     private var typedAhead: [Key] = []
 
     private var tour: Tour?
+    private var ticksSinceSettings = 0
 
     public init(session: Session, tour: Bool = false) {
         self.session = session
@@ -71,9 +72,12 @@ public struct ShopApp: Program {
     public mutating func update(_ event: Event<AppMessage>) -> [Effect<AppMessage>] {
         var effects: [Effect<AppMessage>] = startup
         startup = []
+        session.advanceClock()   // one instant per event: what `handle` and the next `render` see
         switch event {
         case .message(.tourStep):
             effects += advanceTour()
+        case .message(.storeSettings(let settings)):
+            session.storeSettingsLoaded(settings)
         case .message(.tourCode(let code)):
             for ch in code ?? "" { effects += press(.char(ch)) }
             if tour != nil { effects.append(.after(seconds: 0.5, .tourStep)) }
@@ -100,6 +104,12 @@ public struct ShopApp: Program {
                 n.ticks -= 1
                 notice = n.ticks <= 0 ? nil : n
             }
+            ticksSinceSettings += 1
+            if ticksSinceSettings >= Self.settingsRefreshTicks {
+                ticksSinceSettings = 0
+                let shop = session.shop
+                effects.append(.run { .storeSettings(StoreSettings.load(from: shop)) })
+            }
             if !stack.isEmpty { _ = dispatch(.tick, to: stack.count - 1, effects: &effects) }
         case .message(.screen(let id, let payload)):
             if let index = stack.firstIndex(where: { $0.id == id }) {
@@ -113,6 +123,8 @@ public struct ShopApp: Program {
     }
 
     static let typeAheadLimit = 64
+    /// Ticks (about seconds) between re-reads of the store settings: a rename shows within a minute.
+    static let settingsRefreshTicks = 60
 
     /// Hands the keys typed ahead to the screen on top, in order, while it is not loading.
     private mutating func replayTypedAhead() -> [Effect<AppMessage>] {
@@ -232,7 +244,9 @@ public struct ShopApp: Program {
         if let notice {
             Banner(notice.text, kind: notice.kind).render(into: &buffer, area: noticeRow)
         }
-        top.render(into: &buffer, area: content.inner(horizontal: 1, vertical: 0), session: session)
+        let screenArea = content.inner(horizontal: 1, vertical: 0)
+        top.render(into: &buffer, area: screenArea, session: session)
+        if buffer.cursor == nil { buffer.cursor = top.cursor(in: screenArea) }   // TODO(lead): drop with Screen.cursor(in:)
         // Global keys on the right, always visible; the screen's own keys fill the rest.
         let globals = Footer(footerGlobals(for: top))
         let globalsWidth = min(footerRow.width, TextWidth.of(globals.text(width: footerRow.width)))
@@ -242,6 +256,7 @@ public struct ShopApp: Program {
         if showingHelp {
             let sections = top.bindings + Self.globalKeys.bindings.filter { $0.help != "staff (counter, stock, orders)" || session.isStaff }
             HelpOverlay(sections, title: "Keys — \(top.title)").render(into: &buffer, area: area)
+            buffer.cursor = nil   // the overlay covers the field
         }
     }
 
@@ -265,18 +280,12 @@ public struct ShopApp: Program {
     private func renderHeader(into buffer: inout Buffer, area: Rect, title: String) {
         let bar = Style(fg: .black, bg: .indexed(109))
         buffer.setStyle(area, bar)
-        var x = buffer.setString(area.x + 1, area.y, session.shop.storeName(), style: bar.bold(), maxWidth: 30)
+        var x = buffer.setString(area.x + 1, area.y, session.storeName, style: bar.bold(), maxWidth: 30)
         x = buffer.setString(x, area.y, " › \(title)", style: bar, maxWidth: 28)
         let sections = "b browse  c cart  o orders  " + (session.isSignedIn ? "p profile" : "p sign in") + (session.isStaff ? "  s staff" : "")
         let who = session.user.map { "\($0.displayName)\($0.role == .customer ? "" : " (\($0.role.rawValue))")" } ?? "guest"
         let right = "\(sections)  │ \(who) "
         let width = TextWidth.of(right)
         if area.right - width > x + 1 { buffer.setString(area.right - width, area.y, right, style: bar) }
-    }
-
-    public func cursor(in area: Rect) -> (x: Int, y: Int)? {
-        guard !showingHelp, let top = stack.last?.screen else { return nil }
-        let body = Rect(x: area.x, y: area.y + 2, width: area.width, height: max(0, area.height - 3))
-        return top.cursor(in: body.inner(horizontal: 1, vertical: 0))
     }
 }

@@ -111,7 +111,7 @@ public enum ShopCommand {
         switch reason {
         case .idleTimeout: print("Session ended after \(Int(idle / 60)) minutes without a key press. Your cart is saved.")
         case .signal(let signal): return 128 + signal
-        default: print("Thanks for visiting \(shop.storeName()). Your cart is saved.")
+        default: print("Thanks for visiting \(session.storeName). Your cart is saved.")
         }
         return 0
     }

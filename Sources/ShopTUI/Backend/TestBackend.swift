@@ -8,8 +8,9 @@ import Darwin
 /// of input events.
 ///
 ///     let backend = TestBackend(width: 80, height: 24, script: [.key(.down), .key(.enter), .key(.char("q"))])
-///     _ = Runner(program: screen, backend: backend).run()
-///     #expect(backend.lines[0].hasPrefix("Shop"))
+///     _ = Runner(program: ShopApp(session: session), backend: backend).run()
+///     #expect(backend.lines[0].contains("Shop"))
+///     backend.cursor    // where the last frame put the cursor (nil: hidden)
 public final class TestBackend: Backend {
     /// One scripted step.
     public enum Step: Sendable {

@@ -12,10 +12,28 @@ public struct CellChange: Hashable, Sendable {
 ///     let end = buffer.setString(0, 0, "Hello", style: Style().bold())   // end == 5
 ///     buffer.setString(0, 1, "漢字漢字", maxWidth: 5)                    // draws 2 wide chars + nothing
 ///     buffer.lines    // ["Hello               ", "漢字                "] (wide chars count 2)
+///
+/// Rendering also says where the terminal cursor goes (ratatui's `Frame::set_cursor_position`):
+/// a focused `TextField` sets `cursor` while it draws, and the runner shows the cursor there
+/// (nil: hidden). So the layout that places a field is computed once, in `render`.
+///
+///     TextField(isFocused: true).render(into: &buffer, area: field, state: phone)
+///     buffer.cursor    // (field.x + the typed width, field.y)
 public struct Buffer: Equatable, Sendable {
     public private(set) var area: Rect
     /// Row-major cells of `area`.
     public private(set) var cells: [Cell]
+    /// Where the terminal cursor goes after this frame, or nil to hide it. The last widget to
+    /// set it wins, so an overlay's focused field wins over a field drawn under it.
+    public var cursor: (x: Int, y: Int)? {
+        get { cursorPosition.map { ($0.x, $0.y) } }
+        set { cursorPosition = newValue.map { CursorPosition(x: $0.x, y: $0.y) } }
+    }
+    private var cursorPosition: CursorPosition?
+    private struct CursorPosition: Hashable, Sendable { let x: Int, y: Int }
+
+    /// Two buffers are equal when they show the same cells (the cursor is not a cell).
+    public static func == (lhs: Buffer, rhs: Buffer) -> Bool { lhs.area == rhs.area && lhs.cells == rhs.cells }
 
     public init(area: Rect, filledWith cell: Cell = .blank) {
         self.area = area

@@ -31,7 +31,7 @@ struct Receipt {
         let values = [
             "store": center(storeName),
             "number": order.number,
-            "date": OrdersScreen.date(order.createdAt),
+            "date": Format.timestamp(order.createdAt),
             "customer": customer,
             "lines": order.items.map { item in
                 row("\(item.quantity) × \(item.name)", currency.format(item.lineTotal))

@@ -1,7 +1,8 @@
 /// Work that must not run inside `update` (engine calls, network, disk): the runner executes
 /// it off the UI thread and delivers its result back as `.message(…)`.
 ///
-///     return [.run { .productsLoaded(Result { try engine.products(page: 1) }) }]
+///     let shop = self.shop, caller = self.caller      // capture Sendable values, not self
+///     return [.run { .productsLoaded(Result { try shop.catalog.list(query, caller: caller) }) }]
 ///     // later: update(.message(.productsLoaded(…)))
 public struct Effect<Message: Sendable>: Sendable {
     public let work: @Sendable () -> Message

@@ -4,7 +4,7 @@
 ///         switch event {
 ///         case .key(let key): …
 ///         case .message(.productsLoaded(let result)): …   // an effect's result
-///         case .tick: countdown -= 1
+///         case .tick: now = clock.now()   // countdowns compare deadlines with now; render reads it
 ///         case .resize: break
 ///         }
 ///     }

@@ -15,26 +15,22 @@
 ///             return []
 ///         }
 ///         func render(into buffer: inout Buffer, area: Rect) {
-///             buffer.setString(area.x, area.y, "Count: \(count)")
+///             let end = buffer.setString(area.x, area.y, "Count: \(count)")
+///             buffer.cursor = (end, area.y)   // where the terminal cursor goes; nil hides it
 ///         }
 ///     }
 ///
 /// `update` must never block: anything slow goes into an `Effect`. `render` draws the whole
-/// screen every time; the runner sends only what changed to the terminal.
+/// screen every time from the program's state (no I/O, no clock); the runner sends only what
+/// changed to the terminal, and puts the cursor where `render` left `buffer.cursor`.
 public protocol Program {
     associatedtype Message: Sendable
 
     /// Handles one event and returns effects to run in the background.
     mutating func update(_ event: Event<Message>) -> [Effect<Message>]
-    /// Draws the whole screen into `buffer` within `area`.
+    /// Draws the whole screen into `buffer` within `area`, and sets `buffer.cursor` where the
+    /// terminal cursor goes (a focused `TextField` does it), or leaves it nil to hide it.
     func render(into buffer: inout Buffer, area: Rect)
-    /// Where the terminal cursor should be (e.g. in a focused text field), or nil to hide it.
-    /// Called after `render` with the same area.
-    func cursor(in area: Rect) -> (x: Int, y: Int)?
     /// True when the program is done; the runner then stops.
     var isFinished: Bool { get }
-}
-
-extension Program {
-    public func cursor(in area: Rect) -> (x: Int, y: Int)? { nil }
 }

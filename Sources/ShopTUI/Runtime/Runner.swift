@@ -37,7 +37,7 @@ public struct RunnerOptions: Sendable {
 /// Drives a `Program` on a `Backend`: reads events, calls `update`, runs effects in the
 /// background, draws each frame whole into a fresh buffer and sends only the diff.
 ///
-///     let runner = Runner(program: BrowseScreen(), backend: try NCursesBackend())
+///     let runner = Runner(program: ShopApp(session: session), backend: try NCursesBackend())
 ///     let reason = runner.run()
 ///     // runner.program is the final state
 public final class Runner<P: Program> {
@@ -134,18 +134,16 @@ public final class Runner<P: Program> {
         defer { drawSeconds += seconds(ContinuousClock.now - started) }
         let area = Rect(width: size.width, height: size.height)
         var frame = Buffer(area: area)
-        var cursor: (x: Int, y: Int)? = nil
         if let min = options.minimumSize, area.width < min.width || area.height < min.height {
             TooSmallNotice(minimumWidth: min.width, minimumHeight: min.height).render(into: &frame, area: area)
         } else {
             program.render(into: &frame, area: area)
-            cursor = program.cursor(in: area)
         }
         lastFrame = frame
         let depth = backend.colorDepth
         let shown = depth == .indexed256 ? frame : frame.degraded(to: depth)
         backend.draw(shown.diff(previous))
-        backend.setCursor(cursor)
+        backend.setCursor(frame.cursor)   // where render left it (a focused field), or hidden
         backend.flush()
         previous = shown
         framesDrawn += 1

@@ -23,7 +23,8 @@ struct BrowseScreen: Screen {
     private var openWhenLoaded = false
     private var visibleRows = 15
 
-    private struct Page: Sendable { let version: Int; let append: Bool; let result: Outcome<ProductPage> }
+    /// A page of results, and when the effect finished (wall clock, for the start-up figure).
+    private struct Page: Sendable { let version: Int; let append: Bool; let result: Outcome<ProductPage>; var loadedAt = Date() }
     private struct Categories: Sendable { let result: Outcome<[ShopEngine.Category]> }
     private struct Debounced: Sendable { let version: Int }
 
@@ -70,7 +71,7 @@ struct BrowseScreen: Screen {
                 products = page.append ? products + result.items : result.items
                 nextCursor = result.nextCursor
                 if !page.append { list = ListState(selected: products.isEmpty ? nil : 0) }
-                if context.session.catalogShownAt == nil { context.session.catalogShownAt = Date() }
+                if context.session.catalogShownAt == nil { context.session.catalogShownAt = page.loadedAt }
                 if openWhenLoaded {
                     openWhenLoaded = false
                     act(.open, &context)
@@ -169,10 +170,5 @@ struct BrowseScreen: Screen {
             let status = "\(products.count)\(nextCursor != nil ? "+" : "") products"
             buffer.setString(rest.right - TextWidth.of(status), top.y + 1, status, style: Theme.muted)
         }
-    }
-
-    func cursor(in area: Rect) -> (x: Int, y: Int)? {
-        guard searching else { return nil }
-        return TextField(isFocused: true).cursorPosition(area: Rect(x: area.x + 7, y: area.y, width: min(32, area.width - 40), height: 1), state: search)
     }
 }

@@ -112,9 +112,9 @@ struct CartScreen: Screen {
         let rows = cart.items.map { line -> [String] in
             let warning: String
             switch line.problem {
-            case "out_of_stock": warning = "sold out"
-            case "short_stock": warning = "only \(line.available) left"
-            case "unavailable": warning = "no longer sold"
+            case ShopError.Code.outOfStock?: warning = "sold out"
+            case ShopError.Code.shortStock?: warning = "only \(line.available) left"
+            case ShopError.Code.unavailable?: warning = "no longer sold"
             default: warning = ""
             }
             return [line.name, "\(line.quantity)", currency.format(line.unitPrice), currency.format(line.lineTotal), warning]

@@ -121,7 +121,7 @@ struct CheckoutScreen: Screen {
         switch step {
         case .details:
             buffer.setString(area.x, area.y, "Where should we deliver? (\(cart.itemCount) item\(cart.itemCount == 1 ? "" : "s"), \(currency.format(cart.total, withCode: true)))", style: Theme.title, maxWidth: area.width)
-            Form(labelWidth: 16).render(into: &buffer, area: Rect(x: area.x, y: area.y + 2, width: min(area.width, 76), height: area.height - 2), state: form)
+            Form(labelWidth: 16).render(into: &buffer, area: area.splitTop(2).rest.splitLeft(76).left, state: form)
         case .review:
             var y = area.y
             buffer.setString(area.x, y, "Review your order", style: Theme.title)
@@ -143,10 +143,5 @@ struct CheckoutScreen: Screen {
             ListView(items: PaymentMethod.allCases.map { ListItem($0.label) }).render(into: &buffer, area: Rect(x: area.x, y: y + 1, width: 30, height: 4), state: methods)
             buffer.setString(area.x, y + 6, placing ? "Placing your order…" : "Enter places the order · Backspace edits the details", style: placing ? Theme.title : Theme.muted)
         }
-    }
-
-    func cursor(in area: Rect) -> (x: Int, y: Int)? {
-        guard step == .details else { return nil }
-        return Form(labelWidth: 16).cursorPosition(area: Rect(x: area.x, y: area.y + 2, width: min(area.width, 76), height: area.height - 2), state: form)
     }
 }

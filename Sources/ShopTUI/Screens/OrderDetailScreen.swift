@@ -113,7 +113,7 @@ struct OrderDetailScreen: Screen {
             paymentForm = form
             paymentMethod = PaymentMethod.allCases.firstIndex(of: order.paymentMethod == .cashOnDelivery ? .cash : order.paymentMethod) ?? 0
         case .char("r") where isStaff:
-            let settings = context.session.settings, name = shop.storeName()
+            let settings = context.session.settings, name = context.session.storeName
             let payments = self.payments, currency = context.session.currency
             context.run { Printed(result: Result { try ReceiptPrinter(settings: settings).print(Receipt(storeName: name, order: order, payments: payments, currency: currency).text, name: order.number) }) }
         default:
@@ -158,12 +158,12 @@ struct OrderDetailScreen: Screen {
         var y = area.y
         var x = buffer.setString(area.x, y, "\(order.number)  ", style: Theme.title)
         x = buffer.setString(x, y, " \(order.status.rawValue.uppercased()) ", style: order.status == .cancelled ? Theme.errorBanner : Theme.success)
-        buffer.setString(x + 2, y, "placed \(OrdersScreen.date(order.createdAt)) · \(order.paymentMethod.label)\(order.channel == "counter" ? " · counter sale" : "")", style: Theme.muted, maxWidth: area.right - x - 2)
+        buffer.setString(x + 2, y, "placed \(Format.timestamp(order.createdAt)) · \(order.paymentMethod.label)\(order.channel == "counter" ? " · counter sale" : "")", style: Theme.muted, maxWidth: area.right - x - 2)
         // Why it is cancelled (it expired unpaid), or until when it waits for the payment.
         if let reason = order.statusReason {
             buffer.setString(area.x, y + 1, reason, style: Theme.error, maxWidth: area.width)
         } else if let expiresAt = order.expiresAt {
-            buffer.setString(area.x, y + 1, "Pay by \(OrdersScreen.date(expiresAt)), or the order is cancelled and its items go back on sale", style: Theme.muted, maxWidth: area.width)
+            buffer.setString(area.x, y + 1, "Pay by \(Format.timestamp(expiresAt)), or the order is cancelled and its items go back on sale", style: Theme.muted, maxWidth: area.width)
         }
         y += 2
         let width = min(area.width, 72)
@@ -203,11 +203,5 @@ struct OrderDetailScreen: Screen {
             Form(labelWidth: 12).render(into: &buffer, area: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: 4), state: form)
             buffer.setString(inner.x, inner.y + 7, "Due \(currency.format(order.balance)) · Enter records it", style: Theme.muted)
         }
-    }
-
-    func cursor(in area: Rect) -> (x: Int, y: Int)? {
-        guard let form = paymentForm else { return nil }
-        let inner = Block(title: "").inner(area.centered(width: 56, height: 10))
-        return Form(labelWidth: 12).cursorPosition(area: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: 4), state: form)
     }
 }

@@ -57,15 +57,13 @@ struct OrdersScreen: Screen {
         return true
     }
 
-    static func date(_ seconds: Int64) -> String { CivilDate.localTimestamp(seconds) }
-
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         let (top, rest) = area.splitTop(2)
         buffer.setString(top.x, top.y, "Status: \(status?.rawValue ?? "all")", style: Theme.muted)
         let currency = session.currency
         let cells = rows.items.map { o -> [String] in
             let who = staffView ? "\(o.firstName) \(o.lastName)".trimmingCharacters(in: .whitespaces) : "\(o.items.count) item\(o.items.count == 1 ? "" : "s")"
-            return [o.number, Self.date(o.createdAt), o.status.rawValue, who.isEmpty ? "walk-in" : who, currency.format(o.total)]
+            return [o.number, Format.timestamp(o.createdAt), o.status.rawValue, who.isEmpty ? "walk-in" : who, currency.format(o.total)]
         }
         Table(columns: [.init("Order", width: .length(10)), .init("Placed", width: .length(17)), .init("Status", width: .length(10)),
                         .init(staffView ? "Customer" : "Items", width: .fill(1)), .numeric("Total (\(currency.code))", width: 14)],

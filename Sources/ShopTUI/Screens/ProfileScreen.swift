@@ -188,9 +188,4 @@ struct ProfileScreen: Screen {
             ListView(items: keys.map { ListItem("\($0.keyType)  \($0.fingerprint)") }).render(into: &buffer, area: Rect(x: area.x + 2, y: y + 1, width: area.width - 4, height: min(keys.count, 5)), state: keyList)
         }
     }
-
-    func cursor(in area: Rect) -> (x: Int, y: Int)? {
-        guard let form = editing else { return nil }
-        return Form(labelWidth: 20).cursorPosition(area: Rect(x: area.x + 2, y: area.y + 3, width: min(72, area.width - 4), height: form.fields.count * 2), state: form)
-    }
 }

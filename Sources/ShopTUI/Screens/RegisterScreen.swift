@@ -59,8 +59,4 @@ struct RegisterScreen: Screen {
         Form(labelWidth: 16).render(into: &buffer, area: Rect(x: area.x + 2, y: area.y + 3, width: min(70, area.width - 4), height: 16), state: form)
         buffer.setString(area.x + 2, area.y + 20, busy ? "Creating your account…" : "Prefer no password? Esc, then sign in with a phone code.", style: Theme.muted)
     }
-
-    func cursor(in area: Rect) -> (x: Int, y: Int)? {
-        Form(labelWidth: 16).cursorPosition(area: Rect(x: area.x + 2, y: area.y + 3, width: min(70, area.width - 4), height: 16), state: form)
-    }
 }

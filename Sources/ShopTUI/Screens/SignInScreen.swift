@@ -3,7 +3,8 @@ import ShopEngine
 
 /// Sign in by phone and one-time code (new customers get an account on the way), or by
 /// username/email/phone and password. Shows the code's countdown and when a new one may be
-/// asked for. In demo mode the code is shown on screen; over SSH with a key, offers to remember it.
+/// asked for, from the session's clock (`context.now`, `session.now`): tests move time with a
+/// `ManualClock`. In demo mode the code is shown on screen; over SSH with a key, offers to remember it.
 /// Where the shop sends no codes (no message sink configured) it opens on the password form and
 /// says so, instead of offering a code that would never arrive.
 struct SignInScreen: Screen {
@@ -18,14 +19,14 @@ struct SignInScreen: Screen {
         FormField("password", label: "Password", input: TextFieldState(maxLength: 128, isMasked: true)),
     ])
     private var request: AccountService.CodeRequest?
-    private var expiresAt: Date?
-    private var resendAt: Date?
+    /// When the code expires and when a new one may be asked for (seconds since 1970).
+    private var expiresAt: Int64?
+    private var resendAt: Int64?
     /// When a new code may be asked for this phone, after the engine said "wait" on the phone step.
-    private var phoneWaitUntil: Date?
+    private var phoneWaitUntil: Int64?
     private var demoCode: String?
     private var busy = false
     private var pending: SignIn?
-    private var now = Date()
     /// Whether this shop can send codes at all.
     private let codesWork: Bool
 
@@ -53,17 +54,14 @@ struct SignInScreen: Screen {
 
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
         switch event {
-        case .tick:
-            now = Date()
         case .result(let sent as CodeSent):
             busy = false
             switch sent.result {
             case .success(let r):
                 request = r
                 phoneWaitUntil = nil
-                expiresAt = Date().addingTimeInterval(TimeInterval(r.expiresIn))
-                resendAt = Date().addingTimeInterval(TimeInterval(r.retryAfter))
-                now = Date()
+                expiresAt = context.now + Int64(r.expiresIn)
+                resendAt = context.now + Int64(r.retryAfter)
                 mode = .code
                 code.setText("")
                 demoCode = nil
@@ -74,8 +72,7 @@ struct SignInScreen: Screen {
                 }
             case .failure(let error):
                 if let e = error as? ShopError, let wait = e.retryAfter {
-                    if request != nil { resendAt = Date().addingTimeInterval(TimeInterval(wait)) } else { phoneWaitUntil = Date().addingTimeInterval(TimeInterval(wait)) }
-                    now = Date()
+                    if request != nil { resendAt = context.now + Int64(wait) } else { phoneWaitUntil = context.now + Int64(wait) }
                 }
                 phone.error = (error as? ShopError)?.field == "phone" ? ScreenContext.describe(error) : nil
                 context.fail(error)
@@ -135,7 +132,7 @@ struct SignInScreen: Screen {
             switch key {
             case .escape: mode = .phone
             case .char("r"):
-                if let resendAt, resendAt > Date() { context.say("You can ask for a new code in \(Int(resendAt.timeIntervalSinceNow.rounded(.up))) s"); return true }
+                if let resendAt, resendAt > context.now { context.say("You can ask for a new code in \(resendAt - context.now) s"); return true }
                 busy = true
                 let number = request?.phone ?? phone.text
                 context.run { CodeSent(result: Result { try shop.accounts.requestCode(phone: number, caller: caller) }) }
@@ -178,7 +175,14 @@ struct SignInScreen: Screen {
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         let box = Rect(x: area.x + 2, y: area.y + 1, width: min(70, area.width - 4), height: area.height - 1)
+        let now = session.now
         var y = box.y
+        /// A label and its input on one row (the input's error on the row under it).
+        func labelled(_ label: String, focused: Bool, width: Int) -> Rect {
+            let cols = Layout.horizontal([.length(8), .length(width)]).split(Rect(x: box.x, y: y, width: box.width, height: 2))
+            buffer.setString(cols[0].x, cols[0].y, label, style: focused ? Theme.title : .plain)
+            return cols[1]
+        }
         switch mode {
         case .phone, .code:
             buffer.setString(box.x, y, "Sign in or create an account with your phone", style: Theme.title)
@@ -189,23 +193,23 @@ struct SignInScreen: Screen {
                 Banner(Self.noCodes, kind: .error).render(into: &buffer, area: Rect(x: box.x, y: y, width: box.width, height: 1))
             }
             y += 2
-            buffer.setString(box.x, y, "Phone", style: mode == .phone ? Theme.title : .plain)
-            TextField(placeholder: "+15551234567", isFocused: mode == .phone).render(into: &buffer, area: Rect(x: box.x + 8, y: y, width: 24, height: 2), state: phone)
+            TextField(placeholder: "+15551234567", isFocused: mode == .phone)
+                .render(into: &buffer, area: labelled("Phone", focused: mode == .phone, width: 24), state: phone)
             y += 3
             if mode == .phone, let phoneWaitUntil {
-                let wait = Int(phoneWaitUntil.timeIntervalSince(now).rounded(.up))
+                let wait = phoneWaitUntil - now
                 buffer.setString(box.x, y, wait > 0 ? "A code went to this number moments ago. A new one in \(wait) s." : "Press Enter for a new code.",
                                  style: wait > 0 ? Theme.muted : Theme.title, maxWidth: box.width)
                 y += 2
             }
             if mode == .code, let expiresAt {
-                buffer.setString(box.x, y, "Code", style: Theme.title)
-                TextField(placeholder: "6 digits", isFocused: true).render(into: &buffer, area: Rect(x: box.x + 8, y: y, width: 10, height: 2), state: code)
-                let left = Int(expiresAt.timeIntervalSince(now).rounded(.down))
-                let expiry = left > 0 ? String(format: "expires in %d:%02d", left / 60, left % 60) : "expired — press r for a new code"
-                buffer.setString(box.x + 20, y, expiry, style: left > 30 ? Theme.muted : Theme.error)
+                let field = labelled("Code", focused: true, width: 10)
+                TextField(placeholder: "6 digits", isFocused: true).render(into: &buffer, area: field, state: code)
+                let left = expiresAt - now
+                let expiry = left > 0 ? String(format: "expires in %d:%02d", Int(left / 60), Int(left % 60)) : "expired — press r for a new code"
+                buffer.setString(field.right + 2, y, expiry, style: left > 30 ? Theme.muted : Theme.error)
                 y += 2
-                let wait = Int((resendAt?.timeIntervalSince(now) ?? 0).rounded(.up))
+                let wait = (resendAt ?? now) - now
                 buffer.setString(box.x, y, wait > 0 ? "New code possible in \(wait) s" : "Did not get it? Press r for a new code", style: Theme.muted)
                 y += 2
                 if let demoCode {
@@ -239,22 +243,8 @@ struct SignInScreen: Screen {
             }
         }
     }
-
-    func cursor(in area: Rect) -> (x: Int, y: Int)? {
-        let box = Rect(x: area.x + 2, y: area.y + 1, width: min(70, area.width - 4), height: area.height - 1)
-        switch mode {
-        case .phone: return TextField(isFocused: true).cursorPosition(area: Rect(x: box.x + 8, y: box.y + 3, width: 24, height: 2), state: phone)
-        case .code: return TextField(isFocused: true).cursorPosition(area: Rect(x: box.x + 8, y: box.y + 6, width: 10, height: 2), state: code)
-        case .password: return Form(labelWidth: 26).cursorPosition(area: Rect(x: box.x, y: box.y + 2, width: box.width, height: 4), state: passwordForm)
-        case .rememberKey: return nil
-        }
-    }
 }
 
 extension SignInScreen {
     static let noCodes = "Codes are not set up on this terminal: use your password (F2)"
-}
-
-extension Result {
-    var failureValue: Failure? { if case .failure(let e) = self { e } else { nil } }
 }

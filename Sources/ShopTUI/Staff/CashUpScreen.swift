@@ -7,7 +7,6 @@ struct CashUpScreen: Screen {
     var title: String { "Cash-up" }
     private var summary: ReportService.DaySummary?
     private var day: String?
-    private var storeName = ""
 
     private struct Loaded: Sendable { let result: Outcome<ReportService.DaySummary> }
     private struct Printed: Sendable { let result: Outcome<String> }
@@ -16,10 +15,7 @@ struct CashUpScreen: Screen {
         [KeyBinding(keys: [.left, .right], label: "←→", help: "day"), KeyBinding(keys: [.char("p")], help: "print"), KeyBinding(keys: [.char("t")], help: "today")]
     }
 
-    mutating func start(_ context: inout ScreenContext) {
-        storeName = context.shop.storeName()
-        load(&context)
-    }
+    mutating func start(_ context: inout ScreenContext) { load(&context) }
 
     private func load(_ context: inout ScreenContext) {
         let shop = context.shop, caller = context.caller, day = self.day
@@ -47,7 +43,7 @@ struct CashUpScreen: Screen {
             load(&context)
         case .key(.char("p")):
             guard let summary else { return true }
-            let text = Self.report(summary, storeName: storeName, currency: context.session.currency)
+            let text = Self.report(summary, storeName: context.session.storeName, currency: context.session.currency, printedAt: context.now)
             let settings = context.session.settings
             context.run { Printed(result: Result { try ReceiptPrinter(settings: settings).print(text, name: "cashup-\(summary.day)") }) }
         case .key: return false
@@ -67,8 +63,8 @@ struct CashUpScreen: Screen {
         return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
     }
 
-    /// The printable report, 40 columns wide like a receipt.
-    static func report(_ s: ReportService.DaySummary, storeName: String, currency: Currency, width: Int = 40) -> String {
+    /// The printable report, 40 columns wide like a receipt, printed at `printedAt` (seconds since 1970).
+    static func report(_ s: ReportService.DaySummary, storeName: String, currency: Currency, printedAt: Int64, width: Int = 40) -> String {
         func row(_ left: String, _ right: String) -> String {
             let space = width - TextWidth.of(left) - TextWidth.of(right)
             return space >= 1 ? left + String(repeating: " ", count: space) + right : left + " " + right
@@ -81,7 +77,7 @@ struct CashUpScreen: Screen {
         if s.refunded > 0 { lines.append(row("Refunded", "-" + currency.format(s.refunded))) }
         lines.append("Orders placed \(s.ordersPlaced), cancelled \(s.ordersCancelled)")
         lines.append(String(repeating: "=", count: width))
-        lines.append("Printed \(OrdersScreen.date(Int64(Date().timeIntervalSince1970)))")
+        lines.append("Printed \(Format.timestamp(printedAt))")
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -91,12 +87,8 @@ struct CashUpScreen: Screen {
         let box = Rect(x: area.x, y: area.y + 2, width: min(area.width, 44), height: min(area.height - 2, 16))
         Block(title: "Cash-up").render(into: &buffer, area: box)
         let inner = box.inner(1).inner(horizontal: 1, vertical: 0)
-        for (i, line) in Self.report(summary, storeName: session.shop.storeName(), currency: session.currency).split(separator: "\n").prefix(inner.height).enumerated() {
+        for (i, line) in Self.report(summary, storeName: session.storeName, currency: session.currency, printedAt: session.now).split(separator: "\n").prefix(inner.height).enumerated() {
             buffer.setString(inner.x, inner.y + i, String(line), maxWidth: inner.width)
         }
     }
-}
-
-extension ScreenEvent {
-    func isKey(_ key: Key) -> Bool { if case .key(let k) = self { return k == key } else { return false } }
 }

@@ -40,7 +40,7 @@ struct OutboxScreen: Screen {
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         let (tableArea, detail) = area.splitBottom(4)
-        let rows = messages.map { [OrdersScreen.date($0.createdAt), $0.channel, $0.to, $0.text.replacingOccurrences(of: "\n", with: " ")] }
+        let rows = messages.map { [Format.timestamp($0.createdAt), $0.channel, $0.to, $0.text.replacingOccurrences(of: "\n", with: " ")] }
         Table(columns: [.init("When", width: .length(17)), .init("Via", width: .length(5)), .init("To", width: .length(18)), .init("Message", width: .fill(1))],
               rows: rows, emptyText: loading ? "Loading…" : "No messages yet: sign-in codes appear here").render(into: &buffer, area: tableArea, state: list)
         if let i = list.selected, messages.indices.contains(i) {

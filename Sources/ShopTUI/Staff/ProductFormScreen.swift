@@ -195,16 +195,11 @@ struct ProductFormScreen: Screen {
         context.say("Please fix the marked field", .error)
     }
 
-    private func formArea(_ area: Rect) -> Rect { Rect(x: area.x, y: area.y + 2, width: min(area.width, 76), height: area.height - 2) }
-
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
-        let heading = product.map { "\($0.sku) · \(Self.statusText($0)) · \($0.stock) in stock (change it with s in the list)" } ?? "A new product: SKU and name are required"
+        let heading = product.map { "\($0.sku) · \(Format.status(of: $0)) · \($0.stock) in stock (change it with s in the list)" } ?? "A new product: SKU and name are required"
         buffer.setString(area.x, area.y, heading, style: Theme.title, maxWidth: area.width)
-        Form(labelWidth: 13).render(into: &buffer, area: formArea(area), state: form)
+        let body = area.splitTop(2).rest
+        Form(labelWidth: 13).render(into: &buffer, area: body.splitLeft(76).left, state: form)
         if saving { buffer.setString(area.x, area.bottom - 1, "Saving…", style: Theme.title) }
     }
-
-    static func statusText(_ p: Product) -> String { ProductsScreen.status(p) }
-
-    func cursor(in area: Rect) -> (x: Int, y: Int)? { Form(labelWidth: 13).cursorPosition(area: formArea(area), state: form) }
 }

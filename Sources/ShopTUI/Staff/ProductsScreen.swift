@@ -174,13 +174,16 @@ struct ProductsScreen: Screen {
         product.isForSale && (product.variants.isEmpty ? product.stock <= lowStock : product.variants.contains { $0.stock <= lowStock })
     }
 
-    static func status(_ product: Product) -> String { product.archived ? "archived" : product.active ? "active" : "inactive" }
+    // The table row below calls this; it stays a one-line forward so the row (also edited on the
+    // engine-constants branch for low stock) is untouched here. TODO(lead): inline after the merge.
+    private static func status(_ product: Product) -> String { Format.status(of: product) }
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         let currency = session.currency
         let (top, rest) = area.splitTop(2)
-        buffer.setString(top.x, top.y, "Search", style: searching ? Theme.title : Theme.muted)
-        TextField(placeholder: "/ to search name, SKU, barcode…", isFocused: searching).render(into: &buffer, area: Rect(x: top.x + 8, y: top.y, width: min(40, top.width - 8), height: 1), state: search)
+        let searchRow = Layout.horizontal([.length(8), .length(40)]).split(top.row(0))
+        buffer.setString(searchRow[0].x, searchRow[0].y, "Search", style: searching ? Theme.title : Theme.muted)
+        TextField(placeholder: "/ to search name, SKU, barcode…", isFocused: searching).render(into: &buffer, area: searchRow[1], state: search)
         let count = rows.loading ? "loading…" : "\(rows.items.count)\(rows.nextCursor == nil ? "" : "+") \(rows.items.count == 1 && rows.nextCursor == nil ? "product" : "products") · low stock ≤ \(Self.lowStock) in red"
         buffer.setString(top.right - TextWidth.of(count), top.y, count, style: Theme.muted)
         let cells = rows.items.map { p -> [String] in
@@ -205,10 +208,8 @@ struct ProductsScreen: Screen {
         if let adjusting { renderAdjustment(adjusting, into: &buffer, area: area) }
     }
 
-    private func adjustBox(_ area: Rect) -> Rect { area.centered(width: min(area.width, 64), height: 12) }
-
     private func renderAdjustment(_ a: StockAdjustment, into buffer: inout Buffer, area: Rect) {
-        let box = adjustBox(area)
+        let box = area.centered(width: min(area.width, 64), height: 12)
         buffer.fill(box)
         Block(title: "Stock of \(a.product.name)").render(into: &buffer, area: box)
         let inner = box.inner(1).inner(horizontal: 1, vertical: 0)
@@ -222,14 +223,5 @@ struct ProductsScreen: Screen {
             Form(labelWidth: 9).render(into: &buffer, area: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: 4), state: a.form)
             buffer.setString(inner.x, inner.bottom - 1, "Enter saves it to the stock ledger · Esc cancels", style: Theme.muted, maxWidth: inner.width)
         }
-    }
-
-    func cursor(in area: Rect) -> (x: Int, y: Int)? {
-        if let adjusting, !adjusting.choosingVariant {
-            let inner = adjustBox(area).inner(1).inner(horizontal: 1, vertical: 0)
-            return Form(labelWidth: 9).cursorPosition(area: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: 4), state: adjusting.form)
-        }
-        guard searching else { return nil }
-        return TextField(isFocused: true).cursorPosition(area: Rect(x: area.x + 8, y: area.y, width: min(40, area.width - 8), height: 1), state: search)
     }
 }

@@ -40,7 +40,7 @@ struct StockHistoryScreen: Screen {
         buffer.setString(top.x, top.y, "\(product.sku) · \(product.name) · now \(product.stock) in stock", style: Theme.title, maxWidth: top.width)
         let rows = movements.map { m -> [String] in
             let variant = m.variantId.flatMap { id in product.variants.first { $0.id == id }?.name } ?? ""
-            return [OrdersScreen.date(m.createdAt), variant, m.delta > 0 ? "+\(m.delta)" : "\(m.delta)", m.reason, m.orderId.map { String(format: "S-%06lld", $0) } ?? ""]
+            return [Format.timestamp(m.createdAt), variant, m.delta > 0 ? "+\(m.delta)" : "\(m.delta)", m.reason, m.orderId.map { String(format: "S-%06lld", $0) } ?? ""]
         }
         Table(columns: [.init("When", width: .length(17)), .init("Variant", width: .length(10)), .numeric("Change", width: 7),
                         .init("Reason", width: .fill(1)), .init("Order", width: .length(9))],

@@ -80,18 +80,14 @@ struct UsersScreen: Screen {
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         let (top, rest) = area.splitTop(2)
-        buffer.setString(top.x, top.y, "Search", style: searching ? Theme.title : Theme.muted)
-        TextField(placeholder: "/ phone, name, username or email", isFocused: searching).render(into: &buffer, area: Rect(x: top.x + 8, y: top.y, width: min(40, top.width - 8), height: 1), state: search)
+        let searchRow = Layout.horizontal([.length(8), .length(40)]).split(top.row(0))
+        buffer.setString(searchRow[0].x, searchRow[0].y, "Search", style: searching ? Theme.title : Theme.muted)
+        TextField(placeholder: "/ phone, name, username or email", isFocused: searching).render(into: &buffer, area: searchRow[1], state: search)
         let cells = rows.items.map { u -> [String] in
             ["\(u.firstName) \(u.lastName)".trimmingCharacters(in: .whitespaces), u.phone ?? "", u.email ?? u.username ?? "", u.role.rawValue, u.active ? "active" : "off"]
         }
         Table(columns: [.init("Name", width: .fill(1)), .init("Phone", width: .length(16)), .init("Email / username", width: .fill(1)),
                         .init("Role", width: .length(8)), .init("Status", width: .length(6))],
               rows: cells, emptyText: rows.loading ? "Loading…" : "Nobody matches").render(into: &buffer, area: rest, state: rows.list)
-    }
-
-    func cursor(in area: Rect) -> (x: Int, y: Int)? {
-        guard searching else { return nil }
-        return TextField(isFocused: true).cursorPosition(area: Rect(x: area.x + 8, y: area.y, width: min(40, area.width - 8), height: 1), state: search)
     }
 }

@@ -70,10 +70,10 @@ public struct FormState: Hashable, Sendable {
 }
 
 /// Draws a `FormState`: one row per field (label, then input), plus a row under each input for
-/// its error message.
+/// its error message. The focused field puts the terminal cursor where typing goes.
 ///
 ///     Form().render(into: &buffer, area: area, state: form)
-///     // cursor: Form().cursorPosition(area: area, state: form)
+///     // buffer.cursor: in the focused field, after what is typed
 public struct Form: Sendable {
     public var labelStyle: Style
     public var focusedLabelStyle: Style
@@ -107,6 +107,7 @@ public struct Form: Sendable {
         }
     }
 
+    /// Where the terminal cursor goes (in the focused field); `render` records it in the buffer.
     public func cursorPosition(area: Rect, state: FormState) -> (x: Int, y: Int)? {
         let areas = fieldAreas(area: area, state: state)
         guard areas.indices.contains(state.focus) else { return nil }

@@ -1,9 +1,10 @@
 /// A one-line input: the text (or `•` when masked, or a dim placeholder when empty) on the first
-/// row, and the state's error message under it when the area has a second row.
+/// row, and the state's error message under it when the area has a second row. When focused it
+/// puts the terminal cursor where typing goes (`buffer.cursor`).
 ///
 ///     let field = TextField(placeholder: "09xx xxx xxxx", isFocused: true)
 ///     field.render(into: &buffer, area: Rect(x: 10, y: 4, width: 30, height: 2), state: phone)
-///     // in Program.cursor(in:):  field.cursorPosition(area: …, state: phone)
+///     // buffer.cursor == (10 + the width of what is typed before the cursor, 4)
 public struct TextField: Sendable {
     public var placeholder: String
     public var isFocused: Bool
@@ -54,9 +55,11 @@ public struct TextField: Sendable {
         if area.height >= 2, let error = state.error {
             buffer.setString(area.x, area.y + 1, error, style: errorStyle, maxWidth: area.width)
         }
+        if let position = cursorPosition(area: area, state: state) { buffer.cursor = position }
     }
 
-    /// Where the terminal cursor goes when this field is focused (nil when it is not).
+    /// Where the terminal cursor goes when this field is focused (nil when it is not); `render`
+    /// records it in the buffer.
     public func cursorPosition(area: Rect, state: TextFieldState) -> (x: Int, y: Int)? {
         guard isFocused, !area.isEmpty else { return nil }
         let column = visible(state, width: area.width).cursorColumn

@@ -100,16 +100,22 @@ final class AppDriver {
         if !holdsEffects { settle() }
     }
 
-    /// The whole terminal as text lines (below 80×24, the notice the runner shows instead).
-    func screen(width: Int? = nil, height: Int? = nil) -> [String] {
+    /// One frame as the runner draws it (below 80×24, the notice the runner shows instead).
+    func frame(width: Int? = nil, height: Int? = nil) -> Buffer {
         var buffer = Buffer(area: Rect(width: width ?? self.width, height: height ?? self.height))
         if TooSmallNotice().applies(to: buffer.area) {
             TooSmallNotice().render(into: &buffer, area: buffer.area)
         } else {
             app.render(into: &buffer, area: buffer.area)
         }
-        return buffer.lines
+        return buffer
     }
+
+    /// The whole terminal as text lines.
+    func screen(width: Int? = nil, height: Int? = nil) -> [String] { frame(width: width, height: height).lines }
+
+    /// Where the terminal cursor is after the next frame (nil: hidden).
+    var cursor: (x: Int, y: Int)? { frame().cursor }
 
     var lines: [String] { screen() }
     var text: String { screen().joined(separator: "\n") }
