@@ -246,6 +246,36 @@ struct ShopAppTests {
         #expect(try h.shop.accounts.login("+15550007777", password: "s3cret-pass", caller: .guest()).user.username == "maya")
     }
 
+    @Test("a forgotten password is reset from the sign-in screen: login, emailed code, new password twice; unknown logins look the same")
+    func forgottenPassword() throws {
+        let h = try AppHarness()
+        let me = try h.shop.accounts.register(.init(username: "maya", email: "maya@example.com", password: "old-password", passwordConfirm: "old-password",
+                                                    firstName: "Maya", lastName: "Lee"), caller: .guest())
+        _ = try h.shop.accounts.verifyEmail(code: try #require(h.code(for: "maya@example.com")), caller: me.caller)
+        let d = h.driver()
+        d.press(.char("p"), .function(2))
+        #expect(d.text.contains("F4 sends a code"))
+        d.type("nobody"); d.press(.function(4))
+        #expect(d.text.contains("Set a new password"))
+        d.press(.enter)
+        let unknownAnswer = d.lines[1]
+        #expect(unknownAnswer.contains("If an account has that login"))
+        d.press(.escape)
+        for _ in 0..<6 { d.press(.backspace) }
+        d.type("maya"); d.press(.enter)
+        #expect(d.lines[1] == unknownAnswer, "the same answer for a known login")
+        let code = try #require(h.code(for: "maya@example.com"))
+        d.type(code == "000000" ? "111111" : "000000"); d.press(.enter)
+        d.type("new-password"); d.press(.enter); d.type("new-password"); d.press(.enter)
+        #expect(d.text.contains("The code is wrong or has expired"))
+        for _ in 0..<6 { d.press(.backspace) }   // the wrong field has the focus again
+        d.type(code); d.press(.enter, .enter, .enter)
+        #expect(d.text.contains("Password changed: sign in with the new one"))
+        #expect(d.text.contains("Sign in with your password"))
+        #expect(try h.shop.accounts.login("maya", password: "new-password", caller: .guest()).user.id == me.user.id)
+        #expect(throws: ShopError.self) { try h.shop.accounts.login("maya", password: "old-password", caller: .guest()) }
+    }
+
     @Test("where no codes can be sent, sign-in opens on the password form and the phone step says so instead of sending")
     func signInWithoutCodes() throws {
         let h = try AppHarness()

@@ -47,6 +47,7 @@ struct SignInScreen: Screen {
         case .code: [KeyBinding(keys: [.enter], help: "sign in"), KeyBinding(keys: [.char("r")], help: "new code"), KeyBinding(keys: [.escape], help: "other phone")]
         case .password: [KeyBinding(keys: [.tab], help: "next field"), KeyBinding(keys: [.enter], help: "sign in"),
                          KeyBinding(keys: [.function(2), .ctrl("p")], label: "F2", help: "use a phone code"), KeyBinding(keys: [.function(3), .ctrl("r")], label: "F3", help: "create an account")]
+                        + (codesWork ? [KeyBinding(keys: [.function(4), .ctrl("f")], label: "F4", help: "forgot password")] : [])
         case .rememberKey: [KeyBinding(keys: [.char("y")], help: "remember this key"), KeyBinding(keys: [.char("n")], help: "not now")]
         }
     }
@@ -152,6 +153,11 @@ struct SignInScreen: Screen {
             }
         case .password:
             if key == .escape { return false }
+            if key == .function(4) || key == .ctrl("f") {
+                guard codesWork else { context.say(Self.noCodes); return true }
+                context.go(.push(PasswordResetScreen(login: passwordForm["login"].text)))
+                return true
+            }
             if key == .enter {
                 if passwordForm.focusedID == "login" { passwordForm.focusNext(); return true }
                 guard !busy else { return true }
@@ -222,7 +228,7 @@ struct SignInScreen: Screen {
             y += 2
             Form(labelWidth: 26).render(into: &buffer, area: Rect(x: box.x, y: y, width: box.width, height: 4), state: passwordForm)
             y += 5
-            buffer.setString(box.x, y, codesWork ? "Forgot it? Sign in with a phone code (F2), then set a new one in your profile."
+            buffer.setString(box.x, y, codesWork ? "Forgot it? F4 sends a code to your verified email or phone."
                                                  : "Codes are not set up on this terminal; forgot it? Ask the shop.",
                              style: Theme.muted, maxWidth: box.width)
             y += 2
