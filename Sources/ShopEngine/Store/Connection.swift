@@ -34,6 +34,22 @@ public final class Connection {
         if let cacheKiB { try execute("PRAGMA cache_size = -\(cacheKiB)") }
     }
 
+    /// Opens an existing file read-only to inspect it (a backup, a file about to be restored):
+    /// nothing is created and its journal mode is left as it is.
+    public init(inspecting path: String) throws {
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close_v2(db)
+            throw SQLiteError(code: rc, message: "\(message) (\(path))", sql: nil)
+        }
+        self.handle = db
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, Self.busyTimeoutMilliseconds)
+    }
+
     /// The database holds password hashes, addresses and orders: a new file is created 0600
     /// (owner only) whatever the process's umask, before SQLite opens it. SQLite gives the
     /// `-wal` and `-shm` files it creates the database file's mode, so they are 0600 too.
