@@ -121,7 +121,7 @@ extension OrderService {
             let paid = try Money.sum(tenders.map(\.amount), field: "tenders")
             let due = try Money.difference(quote.total, paid, field: "tenders")
             guard due <= 0 else {
-                throw ShopError(.conflict, "tenders_short", "The tenders cover \(context.currency.format(paid)) of the \(context.currency.format(quote.total, withCode: true)) total: \(context.currency.format(due, withCode: true)) is still due", field: "tenders")
+                throw ShopError(.conflict, "tenders_short", "\(context.currency.format(due, withCode: true)) is still due: the tenders cover \(context.currency.format(paid)) of \(context.currency.format(quote.total, withCode: true))", field: "tenders")
             }
             guard due == 0 else {
                 throw ShopError(.conflict, "overpayment", "The tenders add up to \(context.currency.format(paid)), more than the \(context.currency.format(quote.total, withCode: true)) total; cash over the amount is `tendered`", field: "tenders")
