@@ -30,11 +30,10 @@ struct QuickSaleScreen: Screen {
     private var mode = Mode.scanning
     private var sale = Sale()
     private var scanner = ScanQueue()
-    private var list = ListState(selected: nil)
+    private var lines = SalePanel()
     /// A product with variants looked up while another panel was open: its choice (and the
     /// queue behind it) waits until the counter is back to scanning.
     private var pendingChoice: VariantPicker?
-    private var confirmingLeave = false
 
     private struct Looked: Sendable { let code: String; let quantity: Int64; let result: Outcome<Product> }
     private struct Found: Sendable { let query: String; let result: Outcome<AdminService.UserPage> }
@@ -50,10 +49,7 @@ struct QuickSaleScreen: Screen {
         case .findingCustomer: return CustomerFinder.bindings
         case .takingPayment, .completing: return PaymentPanel.bindings
         case .choosingVariant: return VariantPicker.bindings
-        case .scanning, .quoting:
-            return [KeyBinding(keys: [.enter], help: "add / pay"), KeyBinding(keys: [.char("+"), .char("-")], label: "+/-", help: "qty"),
-                    KeyBinding(keys: [.delete], help: "remove"), KeyBinding(keys: [.up, .down], label: "↑↓", help: "line", showsInFooter: false),
-                    KeyBinding(keys: [.function(2), .ctrl("f")], label: "F2", help: "customer"), KeyBinding(keys: [.function(5)], help: "pay")]
+        case .scanning, .quoting: return SalePanel.bindings
         }
     }
     var capturesText: Bool { if case .receipt = mode { false } else { true } }
@@ -81,100 +77,90 @@ struct QuickSaleScreen: Screen {
     }
 
     private mutating func key(_ key: Key, _ context: inout ScreenContext) -> Bool {
-        let leaving = key == .escape && confirmingLeave
-        confirmingLeave = false
         switch mode {
-        case .scanning:
-            return scanKey(key, &context, leaving: leaving)
-        case .quoting, .completing:
-            typeAhead(key, &context)   // the scanner goes on for the next codes
-        case .choosingVariant(var picker):
-            switch picker.handle(key, typing: !scanner.code.isEmpty) {
-            case .none: mode = .choosingVariant(picker)
-            case .typed(let key): typeAhead(key, &context)
-            case .chosen(let variant, let quantity):
-                mode = .scanning
-                add(picker.product, variant: variant, quantity: quantity, &context)
-                pump(&context)
-            case .skipped:
-                mode = .scanning
-                context.say("\(picker.product.name) not added")
-                pump(&context)
-            }
-        case .findingCustomer(var finder):
-            switch finder.handle(key) {
-            case .none: mode = .findingCustomer(finder)
-            case .close: backToScanning(&context)
-            case .walkIn:
-                sale.customer = nil
-                context.say("Walk-in customer")
-                backToScanning(&context)
-            case .chosen(let user):
-                sale.customer = Sale.Customer(id: user.id, name: user.displayName, phone: user.phone ?? "")
-                context.say("Sale for \(user.displayName)", .success)
-                backToScanning(&context)
-            case .search(let query):
-                mode = .findingCustomer(finder)
-                let shop = context.shop, caller = context.caller
-                context.run { Found(query: query, result: Result { try shop.admin.findCustomer(phone: query, caller: caller) }) }
-            }
-        case .takingPayment(var panel):
-            switch panel.handle(key, sale: &sale, currency: context.session.currency) {
-            case .none: mode = .takingPayment(panel)
-            case .back: backToScanning(&context)
-            case .complete: complete(panel, &context)
-            case .scanned(let code):
-                mode = .scanning
-                scanner.enqueue(code)
-                context.say("That looked like a barcode: it is added to the sale")
-                pump(&context)
-            }
-        case .receipt(var receipt):
-            switch receipt.handle(key) {
-            case .none: mode = .receipt(receipt)
-            case .leave: return false
-            case .print:
-                let settings = context.session.settings, text = receipt.receipt, name = receipt.sale.order.number
-                context.run { Printed(result: Result { try ReceiptPrinter(settings: settings).print(text, name: name) }) }
-            case .newSale(let key):
-                newSale()
-                if key == .enter {
-                    if !scanner.code.isEmpty { enqueue(&context) }
-                } else {
-                    _ = scanner.code.handle(key)
-                }
-                pump(&context)
-            }
+        case .scanning: return scanningKey(key, &context)
+        case .quoting, .completing: typeAhead(key, &context)   // the scanner goes on for the next codes
+        case .choosingVariant(var picker): pickerKey(key, &picker, &context)
+        case .findingCustomer(var finder): finderKey(key, &finder, &context)
+        case .takingPayment(var panel): paymentKey(key, &panel, &context)
+        case .receipt(var receipt): return receiptKey(key, &receipt, &context)
         }
         return true
     }
 
-    private mutating func scanKey(_ key: Key, _ context: inout ScreenContext, leaving: Bool) -> Bool {
-        switch key {
-        case .enter where !scanner.code.isEmpty:
-            enqueue(&context)
-        case .enter, .function(5):
-            startPayment(&context)
-        case .char("+") where scanner.code.isEmpty, .char("-") where scanner.code.isEmpty:
-            guard let i = list.selected else { return true }
-            do { try sale.changeQuantity(at: i, by: key == .char("+") ? 1 : -1) } catch { context.fail(error) }
-        case .up: list.moveSelection(by: -1, count: sale.lines.count)
-        case .down: list.moveSelection(by: 1, count: sale.lines.count)
-        case .delete where scanner.code.isEmpty:
-            guard let i = list.selected, sale.lines.indices.contains(i) else { return true }
-            let name = sale.lines[i].name
-            sale.remove(at: i)
-            list.select(min(i, sale.lines.count - 1), count: sale.lines.count)
-            context.say("Removed \(name)")
-        case .function(2), .ctrl("f"):
-            mode = .findingCustomer(CustomerFinder())
-        case .escape:
-            if !scanner.code.isEmpty { scanner.code.setText(""); return true }
-            if leaving || (sale.lines.isEmpty && scanner.isIdle) { return false }
-            confirmingLeave = true
-            context.say("Press Esc again to discard this sale and leave")
-        default:
-            _ = scanner.code.handle(key)
+    private mutating func scanningKey(_ key: Key, _ context: inout ScreenContext) -> Bool {
+        switch lines.handle(key, sale: &sale, scanner: &scanner) {
+        case .none: break
+        case .enqueue: enqueue(&context)
+        case .pay: startPayment(&context)
+        case .findCustomer: mode = .findingCustomer(CustomerFinder())
+        case .leave: return false
+        case .said(let text): context.say(text)
+        case .failed(let error): context.fail(error)
+        }
+        return true
+    }
+
+    private mutating func pickerKey(_ key: Key, _ picker: inout VariantPicker, _ context: inout ScreenContext) {
+        switch picker.handle(key, typing: !scanner.code.isEmpty) {
+        case .none: mode = .choosingVariant(picker)
+        case .typed(let key): typeAhead(key, &context)
+        case .chosen(let variant, let quantity):
+            mode = .scanning
+            add(picker.product, variant: variant, quantity: quantity, &context)
+            pump(&context)
+        case .skipped:
+            context.say("\(picker.product.name) not added")
+            backToScanning(&context)
+        }
+    }
+
+    private mutating func finderKey(_ key: Key, _ finder: inout CustomerFinder, _ context: inout ScreenContext) {
+        switch finder.handle(key) {
+        case .none: mode = .findingCustomer(finder)
+        case .close: backToScanning(&context)
+        case .walkIn:
+            sale.customer = nil
+            context.say("Walk-in customer")
+            backToScanning(&context)
+        case .chosen(let user):
+            sale.customer = Sale.Customer(id: user.id, name: user.displayName, phone: user.phone ?? "")
+            context.say("Sale for \(user.displayName)", .success)
+            backToScanning(&context)
+        case .search(let query):
+            mode = .findingCustomer(finder)
+            let shop = context.shop, caller = context.caller
+            context.run { Found(query: query, result: Result { try shop.admin.findCustomer(phone: query, caller: caller) }) }
+        }
+    }
+
+    private mutating func paymentKey(_ key: Key, _ panel: inout PaymentPanel, _ context: inout ScreenContext) {
+        switch panel.handle(key, sale: &sale, currency: context.session.currency) {
+        case .none: mode = .takingPayment(panel)
+        case .back: backToScanning(&context)
+        case .complete: complete(panel, &context)
+        case .scanned(let code):
+            scanner.enqueue(code)
+            context.say("That looked like a barcode: it is added to the sale")
+            backToScanning(&context)
+        }
+    }
+
+    private mutating func receiptKey(_ key: Key, _ receipt: inout SaleReceipt, _ context: inout ScreenContext) -> Bool {
+        switch receipt.handle(key) {
+        case .none: mode = .receipt(receipt)
+        case .leave: return false
+        case .print:
+            let settings = context.session.settings, text = receipt.receipt, name = receipt.sale.order.number
+            context.run { Printed(result: Result { try ReceiptPrinter(settings: settings).print(text, name: name) }) }
+        case .newSale(let key):
+            newSale()
+            if key == .enter {
+                if !scanner.code.isEmpty { enqueue(&context) }
+            } else {
+                _ = scanner.code.handle(key)
+            }
+            pump(&context)
         }
         return true
     }
@@ -225,7 +211,7 @@ struct QuickSaleScreen: Screen {
     private mutating func add(_ product: Product, variant: Product.Variant?, quantity: Int64, _ context: inout ScreenContext) {
         do {
             let index = try sale.add(product, variant: variant, quantity: quantity)
-            list.select(index, count: sale.lines.count)
+            lines.select(index, count: sale.lines.count)
         } catch {
             scanner.payWhenReady = false
             context.fail(error)
@@ -334,24 +320,15 @@ struct QuickSaleScreen: Screen {
         sale = Sale()
         mode = .scanning
         scanner.payWhenReady = false
-        list = ListState(selected: nil)
+        lines = SalePanel()
     }
 
     // MARK: - Render
 
-    private struct Areas { let code: Rect; let status: Rect; let table: Rect; let totals: Rect }
-
-    private func areas(_ area: Rect) -> Areas {
-        let (top, rest) = area.splitTop(2)
-        let (table, totals) = rest.splitBottom(2)
-        return Areas(code: Rect(x: top.x + 6, y: top.y, width: min(32, max(0, top.width - 6)), height: 1), status: top.row(1),
-                     table: table, totals: totals)
-    }
-
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         let currency = session.currency
         if case .receipt(let receipt) = mode { receipt.render(into: &buffer, area: area, currency: currency); return }
-        renderSale(into: &buffer, area: area, currency: currency)
+        lines.render(into: &buffer, area: area, sale: sale, scanner: scanner, currency: currency)
         switch mode {
         case .choosingVariant(let picker): picker.render(into: &buffer, area: area, currency: currency)
         case .findingCustomer(let finder): finder.render(into: &buffer, area: area)
@@ -371,42 +348,12 @@ struct QuickSaleScreen: Screen {
         buffer.setLine(text, in: box.inner(1), style: Theme.title, alignment: .center)
     }
 
-    /// The code field, the status line, the lines and the total.
-    private func renderSale(into buffer: inout Buffer, area: Rect, currency: Currency) {
-        let a = areas(area)
-        buffer.setString(area.x, area.y, "Code", style: Theme.title)
-        TextField(placeholder: "scan or type a barcode / SKU", isFocused: true).render(into: &buffer, area: a.code, state: scanner.code)
-        let who = sale.customer.map { "Customer: \($0.name)" } ?? "Customer: walk-in (F2)"
-        buffer.setString(max(a.code.right + 2, area.right - TextWidth.of(who)), area.y, who, style: sale.customer == nil ? Theme.muted : Theme.title)
-
-        let status = scanner.status ?? "N*CODE adds N · Enter on an empty code (or F5) takes payment"
-        buffer.setString(a.status.x, a.status.y, status, style: scanner.status == nil ? Theme.muted : Theme.title, maxWidth: a.status.width)
-
-        let rows = sale.lines.map { line -> [String] in
-            let stock = line.stock <= 0 ? "sold out" : line.isShort ? "only \(line.stock) left" : "\(line.stock) in stock"
-            return [line.name, "\(line.quantity)", currency.format(line.unitPrice), currency.format(line.total), stock]
-        }
-        Table(columns: [.init("Item", width: .fill(1)), .numeric("Qty", width: 4), .numeric("Price", width: 10), .numeric("Total", width: 11), .init("Stock", width: .length(13))],
-              rows: rows, emptyText: "Nothing scanned yet").render(into: &buffer, area: a.table, state: list)
-        let offset = list.visibleOffset(rows: a.table.height - 1, count: sale.lines.count)
-        for (i, line) in sale.lines.enumerated() where line.isShort {
-            let y = a.table.y + 1 + i - offset
-            if y > a.table.y && y < a.table.bottom { buffer.setStyle(Rect(x: a.table.right - 13, y: y, width: 13, height: 1), Theme.error) }
-        }
-
-        buffer.setString(a.totals.x, a.totals.y, String(repeating: "─", count: a.totals.width), style: Theme.border)
-        let count = "\(sale.itemCount) item\(sale.itemCount == 1 ? "" : "s")" + (sale.lines.count > 1 ? " on \(sale.lines.count) lines" : "")
-        buffer.setString(a.totals.x, a.totals.y + 1, count, style: Theme.muted)
-        let total = "TOTAL  \(currency.format(sale.total, withCode: true))"
-        buffer.setString(a.totals.right - TextWidth.of(total), a.totals.y + 1, total, style: Theme.title)
-    }
-
     func cursor(in area: Rect) -> (x: Int, y: Int)? {
         switch mode {
         case .receipt, .completing: return nil
         case .findingCustomer(let finder): return finder.cursor(in: area)
         case .takingPayment(let panel): return panel.cursor(in: area, tenders: sale.tenders.count)
-        case .scanning, .quoting, .choosingVariant: return TextField(isFocused: true).cursorPosition(area: areas(area).code, state: scanner.code)
+        case .scanning, .quoting, .choosingVariant: return lines.cursor(in: area, scanner: scanner)
         }
     }
 }
