@@ -210,6 +210,34 @@ struct StaffQuickSaleTests {
         #expect(app.text.contains("Due 11.75 USD"))
     }
 
+    @Test("codes scanned while the engine prices or sells the sale are kept: during the quote they join this sale, during the sale they start the next")
+    func scansWhileTheEngineWorks() throws {
+        let f = try StaffFixture()
+        let app = AppDriver(f.session(f.staff))
+        app.openStaff("Quick sale")
+        app.scan("BREAD-SD")
+        app.holdsEffects = true
+        app.press(.function(5))                      // the quote is asked for…
+        #expect(app.pendingCount == 1)
+        app.scan("5000112637922")                    // …and butter is scanned meanwhile
+        app.settle()
+        #expect(app.screen().contains { $0.contains("Butter") && $0.contains(" 1 ") })
+        #expect(app.text.contains("Take payment"))
+        #expect(app.text.contains("Due 7.25 USD"), "the payment opens for both lines")
+
+        app.press(.enter)                            // cash exact: the sale goes to the engine…
+        #expect(app.pendingCount == 1)
+        app.scan("4006381333931")                    // …while the next customer's bread is scanned
+        app.settle()
+        #expect(app.text.contains("Sale S-000001 complete"))
+        let first = try #require(try f.orders().first)
+        #expect(first.items.map(\.name) == ["Sourdough bread", "Butter"])
+        app.press(.enter)                            // next sale: the code waiting is looked up
+        app.settle()
+        #expect(app.screen().contains { $0.contains("Sourdough bread") && $0.contains(" 1 ") })
+        #expect(app.text.contains("TOTAL  4.50 USD"))
+    }
+
     @Test("the quick-sale screen at 80×24")
     func snapshot() throws {
         let f = try StaffFixture()

@@ -45,6 +45,7 @@ public struct CounterQuote: Sendable, Equatable {
     public struct Line: Sendable, Equatable {
         public let productId: Int64
         public let variantId: Int64?
+        public let sku: String
         public let name: String
         public let unitPrice: Int64
         public let quantity: Int64
@@ -140,9 +141,8 @@ extension OrderService {
                                  method.rawValue, staffID, key == nil ? nil : scope, key, fingerprint, now, now])
             try db.run("INSERT INTO order_status_history(order_id, status, user_id, at) VALUES (?, 'pending', ?, ?)", id, staffID, now)
             for line in quote.lines {
-                let sku = try db.scalarString("SELECT sku FROM products WHERE id = ?", line.productId) ?? ""
                 try db.run("INSERT INTO order_items(order_id, product_id, variant_id, sku, name, quantity, unit_price) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [id, line.productId, line.variantId, sku, line.name, line.quantity, line.unitPrice])
+                           arguments: [id, line.productId, line.variantId, line.sku, line.name, line.quantity, line.unitPrice])
                 try Ledger.record(db, productID: line.productId, variantID: line.variantId, delta: -line.quantity,
                                   reason: "sale", orderID: id, userID: staffID, now: now)
             }
@@ -195,10 +195,11 @@ extension OrderService {
         var lines: [CounterQuote.Line] = []
         for item in items {
             let (name, stock) = try CartService.purchasable(db, productID: item.productId, variantID: item.variantId)
-            guard let price = try db.scalarInt("SELECT coalesce(v.price, p.price) FROM products p LEFT JOIN product_variants v ON v.id = ? WHERE p.id = ?", item.variantId, item.productId)
+            guard let row = try db.first("SELECT p.sku, coalesce(v.price, p.price) FROM products p LEFT JOIN product_variants v ON v.id = ? WHERE p.id = ?",
+                                         item.variantId, item.productId, map: { (sku: $0.string(0), price: $0.int64(1)) })
             else { throw ShopError.notFound("Product") }
-            lines.append(CounterQuote.Line(productId: item.productId, variantId: item.variantId, name: name, unitPrice: price, quantity: item.quantity,
-                                           stock: stock, lineTotal: try Money.product(price, item.quantity, field: "lines")))
+            lines.append(CounterQuote.Line(productId: item.productId, variantId: item.variantId, sku: row.sku, name: name, unitPrice: row.price, quantity: item.quantity,
+                                           stock: stock, lineTotal: try Money.product(row.price, item.quantity, field: "lines")))
         }
         return CounterQuote(lines: lines, total: try Money.sum(lines.map(\.lineTotal), field: "lines"))
     }

@@ -350,10 +350,11 @@ struct QuickSaleScreen: Screen {
 
     func cursor(in area: Rect) -> (x: Int, y: Int)? {
         switch mode {
-        case .receipt, .completing: return nil
+        case .receipt: return nil
         case .findingCustomer(let finder): return finder.cursor(in: area)
         case .takingPayment(let panel): return panel.cursor(in: area, tenders: sale.tenders.count)
-        case .scanning, .quoting, .choosingVariant: return lines.cursor(in: area, scanner: scanner)
+        // Keys typed while the engine is asked go to the code field: the cursor shows it.
+        case .scanning, .quoting, .completing, .choosingVariant: return lines.cursor(in: area, scanner: scanner)
         }
     }
 }
