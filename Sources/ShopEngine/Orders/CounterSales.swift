@@ -96,56 +96,16 @@ extension OrderService {
         let now = context.now
         return try context.store.write { db in
             let staffID = try context.requireStaff(caller, db)
-            let scope = "user:\(staffID)"
-            if let key, let existing = try db.first("SELECT id, request_hash FROM orders WHERE idempotency_scope = ? AND idempotency_key = ?", scope, key, map: { ($0.int64(0), $0.string(1)) }) {
-                guard existing.1 == fingerprint else {
-                    throw ShopError(.conflict, "idempotency_key_reused", "This Idempotency-Key was used for a different sale")
-                }
-                return CounterSale(order: try load(db, id: existing.0)!, payments: try Self.payments(db, orderID: existing.0), replayed: true)
-            }
-            var contact = Contact()
-            if let customerID = request.customerID {
-                guard let profile = try db.first("SELECT first_name, last_name, ifnull(phone, ''), ifnull(email, ''), address, postal_code FROM users WHERE id = ?", customerID,
-                                                 map: { Contact(firstName: $0.string(0), lastName: $0.string(1), phone: $0.string(2), email: $0.string(3), address: $0.string(4), postalCode: $0.string(5)) })
-                else { throw ShopError(.notFound, "not_found", "Customer not found", field: "customer_id") }
-                contact = profile
-            }
+            let idempotency = key.map { (scope: "user:\(staffID)", key: $0, fingerprint: fingerprint) }
+            if let idempotency, let earlier = try earlierSale(db, idempotency) { return earlier }
+            let contact = try request.customerID.map { try Self.customerContact(db, id: $0) } ?? Contact()
             // Stock held by orders nobody paid in time goes back first (as at checkout).
             try UnpaidOrders.expireDue(db, now: now, expiry: context.unpaidExpiry)
-
             let quote = try Self.quote(db, items: items)
-            for line in quote.lines {
-                guard try Ledger.move(db, productID: line.productId, variantID: line.variantId, delta: -line.quantity) else {
-                    throw ShopError(.conflict, "out_of_stock", line.stock <= 0 ? "\(line.name) is out of stock" : "Only \(line.stock) left of \(line.name)", field: "lines")
-                }
-            }
-            let paid = try Money.sum(tenders.map(\.amount), field: "tenders")
-            let due = try Money.difference(quote.total, paid, field: "tenders")
-            guard due <= 0 else {
-                throw ShopError(.conflict, "tenders_short", "\(context.currency.format(due, withCode: true)) is still due: the tenders cover \(context.currency.format(paid)) of \(context.currency.format(quote.total, withCode: true))", field: "tenders")
-            }
-            guard due == 0 else {
-                throw ShopError(.conflict, "overpayment", "The tenders add up to \(context.currency.format(paid)), more than the \(context.currency.format(quote.total, withCode: true)) total; cash over the amount is `tendered`", field: "tenders")
-            }
-
-            let id = (try db.scalarInt("SELECT ifnull(max(id), 0) + 1 FROM orders") ?? 1)
-            let number = String(format: "S-%06lld", id)
-            let method = tenders.max { $0.amount < $1.amount }?.method ?? .cash
-            try db.run("""
-                INSERT INTO orders(id, number, user_id, status, channel, subtotal, discount, total, currency,
-                  first_name, last_name, phone, email, address, postal_code, payment_method, created_by,
-                  idempotency_scope, idempotency_key, request_hash, created_at, updated_at)
-                VALUES (?, ?, ?, 'pending', 'counter', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, number, request.customerID, quote.total, quote.total, context.currency.code,
-                                 contact.firstName, contact.lastName, contact.phone, contact.email, contact.address, contact.postalCode,
-                                 method.rawValue, staffID, key == nil ? nil : scope, key, fingerprint, now, now])
-            try db.run("INSERT INTO order_status_history(order_id, status, user_id, at) VALUES (?, 'pending', ?, ?)", id, staffID, now)
-            for line in quote.lines {
-                try db.run("INSERT INTO order_items(order_id, product_id, variant_id, sku, name, quantity, unit_price) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [id, line.productId, line.variantId, line.sku, line.name, line.quantity, line.unitPrice])
-                try Ledger.record(db, productID: line.productId, variantID: line.variantId, delta: -line.quantity,
-                                  reason: "sale", orderID: id, userID: staffID, now: now)
-            }
+            try Self.takeStock(db, quote)
+            try checkCovered(quote.total, by: tenders)
+            let id = try writeOrder(db, quote: quote, customerID: request.customerID, contact: contact,
+                                    method: tenders.max { $0.amount < $1.amount }?.method ?? .cash, staffID: staffID, idempotency: idempotency)
             for tender in tenders {
                 try db.run("""
                     INSERT INTO payments(order_id, amount, method, status, tendered, created_by, created_at, updated_at)
@@ -157,6 +117,53 @@ extension OrderService {
             try setStatus(db, orderID: id, status: .delivered, userID: staffID)
             return CounterSale(order: try load(db, id: id)!, payments: try Self.payments(db, orderID: id), replayed: false)
         }
+    }
+
+    private typealias Idempotency = (scope: String, key: String, fingerprint: String)
+
+    /// The sale made earlier under this key, or nil; `idempotency_key_reused` when its body differed.
+    private func earlierSale(_ db: Connection, _ idempotency: Idempotency) throws -> CounterSale? {
+        guard let earlier = try db.first("SELECT id, request_hash FROM orders WHERE idempotency_scope = ? AND idempotency_key = ?", idempotency.scope, idempotency.key,
+                                         map: { (id: $0.int64(0), fingerprint: $0.string(1)) }) else { return nil }
+        guard earlier.fingerprint == idempotency.fingerprint else {
+            throw ShopError(.conflict, "idempotency_key_reused", "This Idempotency-Key was used for a different sale")
+        }
+        return CounterSale(order: try load(db, id: earlier.id)!, payments: try Self.payments(db, orderID: earlier.id), replayed: true)
+    }
+
+    /// The tenders' amounts add up to `total` exactly: short is `tenders_short` with the amount due.
+    private func checkCovered(_ total: Int64, by tenders: [CounterSaleRequest.Tender]) throws {
+        let currency = context.currency
+        let paid = try Money.sum(tenders.map(\.amount), field: "tenders")
+        let due = try Money.difference(total, paid, field: "tenders")
+        guard due <= 0 else {
+            throw ShopError(.conflict, "tenders_short", "\(currency.format(due, withCode: true)) is still due: the tenders cover \(currency.format(paid)) of \(currency.format(total, withCode: true))", field: "tenders")
+        }
+        guard due == 0 else {
+            throw ShopError(.conflict, "overpayment", "The tenders add up to \(currency.format(paid)), more than the \(currency.format(total, withCode: true)) total; cash over the amount is `tendered`", field: "tenders")
+        }
+    }
+
+    /// The order (pending, channel counter), its lines at the quoted prices and their ledger rows.
+    private func writeOrder(_ db: Connection, quote: CounterQuote, customerID: Int64?, contact: Contact, method: PaymentMethod, staffID: Int64, idempotency: Idempotency?) throws -> Int64 {
+        let now = context.now
+        let id = (try db.scalarInt("SELECT ifnull(max(id), 0) + 1 FROM orders") ?? 1)
+        try db.run("""
+            INSERT INTO orders(id, number, user_id, status, channel, subtotal, discount, total, currency,
+              first_name, last_name, phone, email, address, postal_code, payment_method, created_by,
+              idempotency_scope, idempotency_key, request_hash, created_at, updated_at)
+            VALUES (?, ?, ?, 'pending', 'counter', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, String(format: "S-%06lld", id), customerID, quote.total, quote.total, context.currency.code,
+                             contact.firstName, contact.lastName, contact.phone, contact.email, contact.address, contact.postalCode,
+                             method.rawValue, staffID, idempotency?.scope, idempotency?.key, idempotency?.fingerprint, now, now])
+        try db.run("INSERT INTO order_status_history(order_id, status, user_id, at) VALUES (?, 'pending', ?, ?)", id, staffID, now)
+        for line in quote.lines {
+            try db.run("INSERT INTO order_items(order_id, product_id, variant_id, sku, name, quantity, unit_price) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [id, line.productId, line.variantId, line.sku, line.name, line.quantity, line.unitPrice])
+            try Ledger.record(db, productID: line.productId, variantID: line.variantId, delta: -line.quantity,
+                              reason: "sale", orderID: id, userID: staffID, now: now)
+        }
+        return id
     }
 
     // MARK: - Counter helpers
@@ -188,6 +195,23 @@ extension OrderService {
             }
         }
         return tenders
+    }
+
+    /// Takes each line's quantity off the shelf with a guarded update (never below zero).
+    static func takeStock(_ db: Connection, _ quote: CounterQuote) throws {
+        for line in quote.lines {
+            guard try Ledger.move(db, productID: line.productId, variantID: line.variantId, delta: -line.quantity) else {
+                throw ShopError(.conflict, "out_of_stock", line.stock <= 0 ? "\(line.name) is out of stock" : "Only \(line.stock) left of \(line.name)", field: "lines")
+            }
+        }
+    }
+
+    /// The name and contact a sale for this customer carries, from their profile.
+    static func customerContact(_ db: Connection, id: Int64) throws -> Contact {
+        guard let contact = try db.first("SELECT first_name, last_name, ifnull(phone, ''), ifnull(email, ''), address, postal_code FROM users WHERE id = ?", id,
+                                         map: { Contact(firstName: $0.string(0), lastName: $0.string(1), phone: $0.string(2), email: $0.string(3), address: $0.string(4), postalCode: $0.string(5)) })
+        else { throw ShopError(.notFound, "not_found", "Customer not found", field: "customer_id") }
+        return contact
     }
 
     /// Today's price and stock of each line, read inside the caller's transaction.
