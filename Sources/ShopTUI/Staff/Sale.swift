@@ -57,7 +57,6 @@ struct Sale: Sendable, Equatable {
     var itemCount: Int64 { lines.reduce(0) { Money.saturatingSum($0, $1.quantity) } }
     /// `paid` never exceeds `total` (`take` keeps it so).
     var due: Int64 { max(0, Money.saturatingDifference(total, paid)) }
-    var change: Int64 { tenders.reduce(0) { Money.saturatingSum($0, $1.change) } }
     var isCovered: Bool { !lines.isEmpty && due == 0 }
 
     // MARK: - Lines
@@ -145,6 +144,7 @@ struct Sale: Sendable, Equatable {
     mutating func take(_ method: PaymentMethod, amount: Int64, currency: Currency) throws -> Tender {
         guard due > 0 else { throw ShopError(.invalid, "nothing_due", "Nothing is left to pay") }
         guard amount > 0 else { throw ShopError(.invalid, "invalid_amount", "Enter an amount more than zero", field: "amount") }
+        guard tenders.count < CounterSaleRequest.maxTenders else { throw ShopError(.invalid, "too_many_tenders", "At most \(CounterSaleRequest.maxTenders) payments in one sale", field: "amount") }
         guard amount <= Money.maxAmount else { throw ShopError(.invalid, "amount_too_large", "At most \(currency.format(Money.maxAmount)) in one payment", field: "amount") }
         let tender: Tender
         if amount >= due {
