@@ -14,6 +14,7 @@ guard arguments.count >= 2 else {
     usage: shop-load counter DB N                 N increments of one counter row, each in BEGIN IMMEDIATE
            shop-load checkout DB PRODUCT QTY N    N checkouts of QTY units (a new customer per process)
            shop-load cancel DB ORDER...           cancel the given orders as staff
+           shop-load counter-sales DB PRODUCT N   N counter sales of 1–3 units as staff, each paid by card + cash with change
            shop-load seed DB N                    add N generated products (bulk, for benchmarks)
            shop-load browse DB N                  time N of each catalog query; prints median and p99 in ms
     """)
@@ -72,6 +73,26 @@ do {
                 count("cancelled")
             } catch let error as ShopError where error.code == "invalid_transition" {
                 count("already")
+            } catch let error as SQLiteError where error.isBusy {
+                count("locked")
+            }
+        }
+    case "counter-sales":
+        // Run by the kill -9 test: every sale must be whole (order, lines, payments, delivered) or absent.
+        guard arguments.count == 4, let product = Int64(arguments[2]), let n = Int(arguments[3]) else { fail("counter-sales DB PRODUCT N") }
+        let shop = try Shop(ShopConfiguration(databasePath: arguments[1], messages: .outbox, passwordIterations: 1_000))
+        let staff = try signInNewAccount(shop, role: .staff)
+        for i in 0..<n {
+            let lines = [OrderRequest.Item(productID: product, quantity: Int64(i % 3 + 1))]
+            do {
+                let total = try shop.orders.counterQuote(lines: lines, caller: staff).total
+                let card = total / 2
+                let tenders = [CounterSaleRequest.Tender(method: .card, amount: card),
+                               CounterSaleRequest.Tender(method: .cash, amount: total - card, tendered: total - card + 100)]
+                _ = try shop.orders.counterSale(CounterSaleRequest(lines: lines, tenders: tenders, idempotencyKey: "load-\(i)"), caller: staff)
+                count("sold")
+            } catch let error as ShopError where error.code == "out_of_stock" {
+                count("out_of_stock")
             } catch let error as SQLiteError where error.isBusy {
                 count("locked")
             }

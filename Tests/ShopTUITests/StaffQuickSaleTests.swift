@@ -101,7 +101,7 @@ struct StaffQuickSaleTests {
         #expect(try f.stock(f.cake, variant: "2 kg") == 2)
     }
 
-    @Test("an out-of-stock scan is refused with a clear message, and a sale that runs short at checkout keeps its lines")
+    @Test("an out-of-stock scan is refused with a clear message; a line that runs short is caught before payment, or refused whole by the engine, and the sale keeps its lines")
     func outOfStock() throws {
         let f = try StaffFixture()
         let app = AppDriver(f.session(f.staff))
@@ -115,20 +115,85 @@ struct StaffQuickSaleTests {
         #expect(app.text.contains("Only 2 of Butter in stock"))
         #expect(app.screen().contains { $0.contains("Butter") && $0.contains(" 2 ") })
 
-        // Someone else sells one meanwhile: checkout finds it short and nothing is lost.
+        // Someone else sells one meanwhile: opening the payment re-checks the shelf, and nothing is lost.
         _ = try f.shop.catalog.adjustStock(productID: f.butter.id, delta: -1, reason: "broken", caller: f.staff.caller)
-        app.press(.enter, .tab)
-        app.press(.enter)                            // card, the amount due
-        let screen = app.text
-        #expect(screen.contains("Not sold: Only 1 left of Butter"))
+        app.press(.enter)
+        var screen = app.text
+        #expect(screen.contains("Only 1 of Butter in stock: lower the quantity"))
         #expect(screen.contains("only 1 left"))
+        #expect(!screen.contains("Take payment"))
         #expect(screen.contains("TOTAL  5.50 USD"))
-        #expect(try f.orders().isEmpty)
-        #expect(try f.stock(f.butter) == 1)
 
-        app.press(.char("-"), .enter, .enter)          // one butter, pay cash exact
-        #expect(app.text.contains("Sale S-000001 complete"))
+        // And once more after the payment opened: the engine refuses the whole sale, nothing is sold.
+        app.press(.char("-"), .enter)                // one butter: payment opens
+        #expect(app.text.contains("Take payment"))
+        _ = try f.shop.catalog.adjustStock(productID: f.butter.id, delta: -1, reason: "broken", caller: f.staff.caller)
+        app.press(.tab, .enter)                      // card, the amount due
+        screen = app.text
+        #expect(screen.contains("Not sold: Butter is out of stock"))
+        #expect(screen.contains("sold out"))
+        #expect(screen.contains("TOTAL  2.75 USD"))
+        #expect(try f.orders().isEmpty)
         #expect(try f.stock(f.butter) == 0)
+
+        app.press(.delete)
+        app.scan("BREAD-SD")
+        app.press(.enter, .enter)                    // pay cash exact
+        #expect(app.text.contains("Sale S-000001 complete"))
+        #expect(try f.stock(f.bread) == 9)
+    }
+
+    @Test("a price changed by another session after scanning shows when payment opens; a change while paying is refused whole; the receipt matches the order sold")
+    func priceChangedElsewhere() throws {
+        let f = try StaffFixture()
+        let other = AppDriver(f.session(try f.person("+15550100901", role: .staff)))   // another terminal
+        other.openStaff("Products")
+        other.press(.char("/")); other.type("sourdough"); other.press(.enter)
+        func otherSetsBreadPrice(_ price: String) {
+            other.press(.enter)                      // edit: SKU, barcode, name, description, category, price
+            for _ in 0..<5 { other.press(.tab) }
+            other.press(.ctrl("u")); other.type(price); other.press(.enter)
+            #expect(other.text.contains("Sourdough bread saved"))
+        }
+        let app = AppDriver(f.session(f.staff))
+        app.openStaff("Quick sale")
+        app.scan("4006381333931")
+        app.press(.char("+"))                        // two loaves at 4.50
+        #expect(app.text.contains("TOTAL  9.00 USD"))
+
+        otherSetsBreadPrice("5.00")
+        app.press(.function(5))
+        var screen = app.text
+        #expect(screen.contains("Take payment"))
+        #expect(screen.contains("Price changed since scanning: the total is now 10.00 USD"))
+        #expect(screen.contains("Price changed: Sourdough bread 4.50 → 5.00"))
+        #expect(screen.contains("Due 10.00 USD"))
+        #expect(screen.contains("TOTAL  10.00 USD"))
+
+        app.type("7"); app.press(.enter)             // 7.00 in cash, 3.00 due
+        #expect(app.text.contains("Due 3.00 USD"))
+        otherSetsBreadPrice("5.50")
+        app.press(.tab, .enter)                      // the 3.00 by card: the engine finds 11.00 to pay
+        screen = app.text
+        #expect(screen.contains("Not sold: 1.00 USD is still due: the tenders cover 10.00 of 11.00 USD"))
+        #expect(screen.contains("Price changed: Sourdough bread 5.00 → 5.50"))
+        #expect(screen.contains("Due 11.00 USD"))
+        #expect(try f.orders().isEmpty, "no order is left pending")
+        #expect(try f.stock(f.bread) == 10)
+
+        app.type("20"); app.press(.enter)
+        screen = app.text
+        #expect(screen.contains("Sale S-000001 complete"))
+        #expect(screen.contains("CHANGE DUE  9.00"))
+        let order = try #require(try f.orders().first)
+        #expect(order.status == .delivered && order.total == 1100 && order.paid == 1100)
+        #expect(order.items.map(\.unitPrice) == [550])
+        let receipt = try String(contentsOfFile: f.receiptDirectory + "/S-000001.txt", encoding: .utf8)
+        #expect(receipt.range(of: #"2 × Sourdough bread +11\.00"#, options: .regularExpression) != nil)
+        #expect(receipt.range(of: #"TOTAL USD +11\.00"#, options: .regularExpression) != nil)
+        #expect(receipt.range(of: #"Cash +11\.00"#, options: .regularExpression) != nil)
+        #expect(receipt.range(of: #"Change +9\.00"#, options: .regularExpression) != nil)
+        #expect(screen.contains("Total 11.00 USD"))
     }
 
     @Test("codes scanned while a lookup runs are queued and added in order, and Enter then opens the payment")
@@ -151,6 +216,34 @@ struct StaffQuickSaleTests {
         #expect(lines[bread].contains(" 2 ") && lines[butter].contains(" 1 "))
         #expect(app.text.contains("Take payment"))
         #expect(app.text.contains("Due 11.75 USD"))
+    }
+
+    @Test("codes scanned while the engine prices or sells the sale are kept: during the quote they join this sale, during the sale they start the next")
+    func scansWhileTheEngineWorks() throws {
+        let f = try StaffFixture()
+        let app = AppDriver(f.session(f.staff))
+        app.openStaff("Quick sale")
+        app.scan("BREAD-SD")
+        app.holdsEffects = true
+        app.press(.function(5))                      // the quote is asked for…
+        #expect(app.pendingCount == 1)
+        app.scan("5000112637922")                    // …and butter is scanned meanwhile
+        app.settle()
+        #expect(app.screen().contains { $0.contains("Butter") && $0.contains(" 1 ") })
+        #expect(app.text.contains("Take payment"))
+        #expect(app.text.contains("Due 7.25 USD"), "the payment opens for both lines")
+
+        app.press(.enter)                            // cash exact: the sale goes to the engine…
+        #expect(app.pendingCount == 1)
+        app.scan("4006381333931")                    // …while the next customer's bread is scanned
+        app.settle()
+        #expect(app.text.contains("Sale S-000001 complete"))
+        let first = try #require(try f.orders().first)
+        #expect(first.items.map(\.name) == ["Sourdough bread", "Butter"])
+        app.press(.enter)                            // next sale: the code waiting is looked up
+        app.settle()
+        #expect(app.screen().contains { $0.contains("Sourdough bread") && $0.contains(" 1 ") })
+        #expect(app.text.contains("TOTAL  4.50 USD"))
     }
 
     @Test("the quick-sale screen at 80×24")

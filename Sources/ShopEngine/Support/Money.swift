@@ -28,26 +28,26 @@ public enum Money {
     }
 
     /// `a × b`, or `amount_too_large`.
-    static func product(_ a: Int64, _ b: Int64, field: String?) throws -> Int64 {
+    public static func product(_ a: Int64, _ b: Int64, field: String?) throws -> Int64 {
         let (value, overflow) = a.multipliedReportingOverflow(by: b)
         guard !overflow else { throw tooLarge(field) }
         return value
     }
 
     /// `a + b`, or `amount_too_large`.
-    static func sum(_ a: Int64, _ b: Int64, field: String?) throws -> Int64 {
+    public static func sum(_ a: Int64, _ b: Int64, field: String?) throws -> Int64 {
         let (value, overflow) = a.addingReportingOverflow(b)
         guard !overflow else { throw tooLarge(field) }
         return value
     }
 
     /// The sum of `values`, or `amount_too_large`.
-    static func sum<S: Sequence>(_ values: S, field: String?) throws -> Int64 where S.Element == Int64 {
+    public static func sum<S: Sequence>(_ values: S, field: String?) throws -> Int64 where S.Element == Int64 {
         try values.reduce(0) { try sum($0, $1, field: field) }
     }
 
     /// `a − b`, or `amount_too_large`.
-    static func difference(_ a: Int64, _ b: Int64, field: String?) throws -> Int64 {
+    public static func difference(_ a: Int64, _ b: Int64, field: String?) throws -> Int64 {
         let (value, overflow) = a.subtractingReportingOverflow(b)
         guard !overflow else { throw tooLarge(field) }
         return value
@@ -74,5 +74,13 @@ public enum Money {
         let (value, overflow) = a.subtractingReportingOverflow(b)
         guard overflow else { return value }
         return b < 0 ? .max : .min
+    }
+
+    /// `a + b` for displayed figures (change handed back over several tenders), saturating like
+    /// `saturatingProduct`.
+    public static func saturatingSum(_ a: Int64, _ b: Int64) -> Int64 {
+        let (value, overflow) = a.addingReportingOverflow(b)
+        guard overflow else { return value }
+        return b < 0 ? .min : .max
     }
 }

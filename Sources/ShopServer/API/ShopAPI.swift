@@ -23,6 +23,7 @@ public struct ShopAPI: Sendable {
         addCatalogRoutes()
         addCartRoutes()
         addOrderRoutes()
+        addCounterRoutes()
         addAdminRoutes()
     }
 
@@ -338,6 +339,32 @@ extension ShopAPI {
             return .json(201, Present.coupon(try shop.orders.createCoupon(code: try b.string("code"), kind: kind, value: try b.int("value"),
                                                                           validFrom: try b.optionalInt("valid_from"), validUntil: try b.optionalInt("valid_until"),
                                                                           maxUses: try b.optionalInt("max_uses"), caller: me)))
+        }
+    }
+}
+
+// MARK: - Counter
+
+extension ShopAPI {
+    mutating func addCounterRoutes() {
+        let shop = self.shop
+        add("POST", "/counter/sales") { [self] r in
+            let me = try caller(r)
+            let b = try RequestBody(r)
+            guard let lines = try b.optionalObjects("lines") else { throw ShopError.missing("lines") }
+            guard let tenders = try b.optionalObjects("tenders") else { throw ShopError.missing("tenders") }
+            let request = CounterSaleRequest(
+                lines: try lines.map { OrderRequest.Item(productID: try $0.int("product_id"), variantID: try $0.optionalInt("variant_id"), quantity: try $0.int("quantity")) },
+                tenders: try tenders.map { t in
+                    guard let method = PaymentMethod(rawValue: try t.string("method")) else {
+                        throw ShopError(.invalid, "invalid_method", "Each tender's method must be cash, card or transfer", field: "tenders")
+                    }
+                    return CounterSaleRequest.Tender(method: method, amount: try t.int("amount"), tendered: try t.optionalInt("tendered"))
+                },
+                customerID: try b.optionalInt("customer_id"), idempotencyKey: r.header("idempotency-key"))
+            let sale = try shop.orders.counterSale(request, caller: me)
+            return .json(sale.replayed ? 200 : 201, .object([("order", Present.order(sale.order)), ("payments", .array(sale.payments.map(Present.payment))),
+                                                             ("change", .int(sale.change))]))
         }
     }
 }

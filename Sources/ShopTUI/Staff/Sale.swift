@@ -1,21 +1,25 @@
 import ShopEngine
 
 /// A counter sale being rung up: its lines, the customer (nil: a walk-in), and the payments
-/// the customer is making. Pure data: the screen edits it, `CounterCheckout` sends it.
+/// the customer is making. Pure data: the screen edits it, the engine sells it in one call
+/// (`orders.counterSale`) and decides the prices; the sums here use the engine's checked
+/// `Money` helpers, so no figure on the counter can overflow.
 ///
 ///     var sale = Sale()
 ///     try sale.add(product, variant: nil, quantity: 2)
-///     sale.take(.cash, given: 5000)        // change = given − due
+///     try sale.take(.cash, amount: 5000, currency: currency)   // change = given − due
 struct Sale: Sendable, Equatable {
     struct Line: Sendable, Equatable {
         let productID: Int64
         let variantID: Int64?
-        let name: String
-        let unitPrice: Int64
+        var name: String
+        /// The price when last looked up or quoted (the engine prices the sale itself).
+        var unitPrice: Int64
         var quantity: Int64
-        /// Stock when last looked up (the engine decides at checkout).
+        /// Stock when last looked up or quoted.
         var stock: Int64
-        var total: Int64 { unitPrice * quantity }
+        /// For display: the sale's `total` is the checked sum.
+        var total: Int64 { Money.saturatingProduct(unitPrice, quantity) }
         var isShort: Bool { quantity > stock }
     }
 
@@ -25,7 +29,7 @@ struct Sale: Sendable, Equatable {
         let amount: Int64
         /// Cash handed over when more than `amount`.
         let given: Int64?
-        var change: Int64 { max(0, (given ?? amount) - amount) }
+        var change: Int64 { max(0, Money.saturatingDifference(given ?? amount, amount)) }
     }
 
     struct Customer: Sendable, Equatable {
@@ -34,17 +38,25 @@ struct Sale: Sendable, Equatable {
         let phone: String
     }
 
-    var lines: [Line] = []
+    /// A price the quote found different from the one scanned.
+    struct PriceChange: Sendable, Equatable {
+        let name: String
+        let was: Int64
+        let now: Int64
+    }
+
+    private(set) var lines: [Line] = []
     var customer: Customer?
-    var tenders: [Tender] = []
-    /// Makes a retried checkout return the same order and payments, never a second sale.
+    private(set) var tenders: [Tender] = []
+    /// The sum of the lines, checked (`amount_too_large` refuses the change that would overflow it).
+    private(set) var total: Int64 = 0
+    private(set) var paid: Int64 = 0
+    /// Makes a retried sale return the same order and payments, never a second sale.
     let key = "counter-" + Crypto.randomID()
 
-    var total: Int64 { lines.reduce(0) { $0 + $1.total } }
-    var itemCount: Int64 { lines.reduce(0) { $0 + $1.quantity } }
-    var paid: Int64 { tenders.reduce(0) { $0 + $1.amount } }
-    var due: Int64 { max(0, total - paid) }
-    var change: Int64 { tenders.reduce(0) { $0 + $1.change } }
+    var itemCount: Int64 { lines.reduce(0) { Money.saturatingSum($0, $1.quantity) } }
+    /// `paid` never exceeds `total` (`take` keeps it so).
+    var due: Int64 { max(0, Money.saturatingDifference(total, paid)) }
     var isCovered: Bool { !lines.isEmpty && due == 0 }
 
     // MARK: - Lines
@@ -62,38 +74,61 @@ struct Sale: Sendable, Equatable {
         let name = variant.map { "\(product.name) (\($0.name))" } ?? product.name
         let stock = variant?.stock ?? product.stock
         let index = lines.firstIndex { $0.productID == product.id && $0.variantID == variant?.id }
-        let wanted = (index.map { lines[$0].quantity } ?? 0) + quantity
+        let wanted = try Money.sum(index.map { lines[$0].quantity } ?? 0, quantity, field: "quantity")
+        guard wanted <= CartService.maxQuantity else { throw ShopError(.invalid, "invalid_quantity", "At most \(CartService.maxQuantity) of one item") }
         try Self.checkStock(name: name, wanted: wanted, stock: stock)
+        var next = self
         if let index {
-            lines[index].quantity = wanted
-            lines[index].stock = stock
-            return index
+            next.lines[index].quantity = wanted
+            next.lines[index].stock = stock
+        } else {
+            next.lines.append(Line(productID: product.id, variantID: variant?.id, name: name, unitPrice: variant?.price ?? product.price, quantity: quantity, stock: stock))
         }
-        lines.append(Line(productID: product.id, variantID: variant?.id, name: name, unitPrice: variant?.price ?? product.price, quantity: quantity, stock: stock))
-        return lines.count - 1
+        try next.recount()
+        self = next
+        return index ?? lines.count - 1
     }
 
     /// Changes a line's quantity by `delta` (at least 1; Del removes a line).
     mutating func changeQuantity(at index: Int, by delta: Int64) throws {
         guard lines.indices.contains(index) else { return }
-        let wanted = lines[index].quantity + delta
+        let wanted = try Money.sum(lines[index].quantity, delta, field: "quantity")
         guard wanted >= 1 else { throw ShopError(.invalid, "invalid_quantity", "Press Del to remove the line") }
-        guard wanted <= 999 else { throw ShopError(.invalid, "invalid_quantity", "At most 999 of one item") }
+        guard wanted <= CartService.maxQuantity else { throw ShopError(.invalid, "invalid_quantity", "At most \(CartService.maxQuantity) of one item") }
         if delta > 0 { try Self.checkStock(name: lines[index].name, wanted: wanted, stock: lines[index].stock) }
-        lines[index].quantity = wanted
+        var next = self
+        next.lines[index].quantity = wanted
+        try next.recount()
+        self = next
     }
 
     mutating func remove(at index: Int) {
-        if lines.indices.contains(index) { lines.remove(at: index) }
+        guard lines.indices.contains(index) else { return }
+        lines.remove(at: index)
+        try? recount()   // a smaller sum of checked figures cannot overflow
     }
 
-    /// Updates the stock figures from fresh products (after the engine said something ran out).
-    mutating func refreshStock(_ products: [Product]) {
-        for i in lines.indices {
-            guard let product = products.first(where: { $0.id == lines[i].productID }) else { lines[i].stock = 0; continue }
-            let stock = lines[i].variantID.map { id in product.variants.first { $0.id == id }?.stock ?? 0 } ?? product.stock
-            lines[i].stock = product.isForSale ? stock : 0
+    /// Takes the engine's prices and stock figures for the lines; returns the prices that changed.
+    /// The tenders taken so far are dropped: they were for the old total.
+    @discardableResult
+    mutating func apply(_ quote: CounterQuote) throws -> [PriceChange] {
+        var next = self, changes: [PriceChange] = []
+        for i in next.lines.indices {
+            guard let fresh = quote.lines.first(where: { $0.productId == lines[i].productID && $0.variantId == lines[i].variantID }) else { continue }
+            if fresh.unitPrice != lines[i].unitPrice { changes.append(PriceChange(name: fresh.name, was: lines[i].unitPrice, now: fresh.unitPrice)) }
+            next.lines[i].unitPrice = fresh.unitPrice
+            next.lines[i].stock = fresh.stock
+            next.lines[i].name = fresh.name
         }
+        next.tenders = []
+        try next.recount()
+        self = next
+        return changes
+    }
+
+    private mutating func recount() throws {
+        total = try Money.sum(lines.map { try Money.product($0.unitPrice, $0.quantity, field: "quantity") }, field: "quantity")
+        paid = try Money.sum(tenders.map(\.amount), field: "amount")
     }
 
     static func checkStock(name: String, wanted: Int64, stock: Int64) throws {
@@ -109,6 +144,8 @@ struct Sale: Sendable, Equatable {
     mutating func take(_ method: PaymentMethod, amount: Int64, currency: Currency) throws -> Tender {
         guard due > 0 else { throw ShopError(.invalid, "nothing_due", "Nothing is left to pay") }
         guard amount > 0 else { throw ShopError(.invalid, "invalid_amount", "Enter an amount more than zero", field: "amount") }
+        guard tenders.count < CounterSaleRequest.maxTenders else { throw ShopError(.invalid, "too_many_tenders", "At most \(CounterSaleRequest.maxTenders) payments in one sale", field: "amount") }
+        guard amount <= Money.maxAmount else { throw ShopError(.invalid, "amount_too_large", "At most \(currency.format(Money.maxAmount)) in one payment", field: "amount") }
         let tender: Tender
         if amount >= due {
             guard method == .cash || amount == due else {
@@ -119,49 +156,39 @@ struct Sale: Sendable, Equatable {
             tender = Tender(method: method, amount: amount, given: nil)
         }
         tenders.append(tender)
+        try recount()
         return tender
     }
+
+    /// Takes back the last tender (Backspace on an empty amount).
+    mutating func undoTender() {
+        guard !tenders.isEmpty else { return }
+        tenders.removeLast()
+        try? recount()   // a smaller sum of checked figures cannot overflow
+    }
+
+    mutating func clearTenders() {
+        tenders = []
+        paid = 0
+    }
+
+    /// What the engine is asked to sell: the lines, one tender per payment, the customer.
+    var request: CounterSaleRequest {
+        CounterSaleRequest(lines: lines.map { OrderRequest.Item(productID: $0.productID, variantID: $0.variantID, quantity: $0.quantity) },
+                           tenders: tenders.map { CounterSaleRequest.Tender(method: $0.method, amount: $0.amount, tendered: $0.given) },
+                           customerID: customer?.id, idempotencyKey: key)
+    }
+
+    var items: [OrderRequest.Item] { request.lines }
 
     /// Parses what the scanner or the keyboard typed: `CODE`, or `N*CODE` for N of them.
     static func parseCode(_ text: String) -> (code: String, quantity: Int64)? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { return nil }
-        if let star = trimmed.firstIndex(of: "*"), let n = Int64(trimmed[..<star].trimmingCharacters(in: .whitespaces)), (1...999).contains(n) {
+        if let star = trimmed.firstIndex(of: "*"), let n = Int64(trimmed[..<star].trimmingCharacters(in: .whitespaces)), (1...CartService.maxQuantity).contains(n) {
             let code = trimmed[trimmed.index(after: star)...].trimmingCharacters(in: .whitespaces)
             return code.isEmpty ? nil : (code, n)
         }
         return (trimmed, 1)
-    }
-}
-
-/// Sends a covered sale to the engine: the order (a counter sale), then each payment as
-/// completed, then the order again (now paid) for the receipt. Idempotency keys make a retry
-/// after a failure finish the same sale instead of starting another.
-enum CounterCheckout {
-    struct Outcome: Sendable {
-        /// The order, when it was placed (even if a payment failed afterwards).
-        let order: Order?
-        let payments: [PaymentService.Payment]
-        let error: (any Error)?
-    }
-
-    static func complete(_ sale: Sale, shop: Shop, caller: Caller) -> Outcome {
-        let items = sale.lines.map { OrderRequest.Item(productID: $0.productID, variantID: $0.variantID, quantity: $0.quantity) }
-        let method = sale.tenders.max { $0.amount < $1.amount }?.method ?? .cash
-        let request = OrderRequest(items: items, contact: Contact(), paymentMethod: method, idempotencyKey: sale.key,
-                                   counterSale: true, customerID: sale.customer?.id)
-        var order: Order
-        do { order = try shop.orders.create(request, caller: caller) } catch { return Outcome(order: nil, payments: [], error: error) }
-        var payments: [PaymentService.Payment] = []
-        for (i, tender) in sale.tenders.enumerated() {
-            do {
-                payments.append(try shop.payments.create(orderID: order.id, amount: tender.amount, method: tender.method, tendered: tender.given,
-                                                         completed: true, idempotencyKey: "\(sale.key)-p\(i)", caller: caller))
-            } catch {
-                return Outcome(order: order, payments: payments, error: error)
-            }
-        }
-        if let paid = try? shop.orders.order(id: order.id, caller: caller) { order = paid }
-        return Outcome(order: order, payments: payments, error: nil)
     }
 }

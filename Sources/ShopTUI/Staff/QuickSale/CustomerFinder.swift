@@ -1,0 +1,77 @@
+import ShopEngine
+
+/// The customer a sale is for, found by phone (F2); Del on an empty field makes it a walk-in.
+struct CustomerFinder {
+    var phone = TextFieldState(maxLength: 20, filter: .phone)
+    private(set) var results: [User] = []
+    private var list = ListState(selected: nil)
+    /// The digits last searched for: a result for anything else is stale.
+    private(set) var searchedFor: String?
+
+    enum Action { case none, close, walkIn, chosen(User), search(String) }
+
+    static let bindings = [KeyBinding(keys: [.enter], help: "search / choose"), KeyBinding(keys: [.up, .down], label: "↑↓", help: "move"),
+                           KeyBinding(keys: [.delete], help: "walk-in"), KeyBinding(keys: [.escape], help: "close")]
+
+    mutating func handle(_ key: Key) -> Action {
+        switch key {
+        case .escape: return .close
+        case .up: list.moveSelection(by: -1, count: results.count)
+        case .down: list.moveSelection(by: 1, count: results.count)
+        case .delete where phone.isEmpty: return .walkIn
+        case .enter:
+            let query = phone.text.filter { $0 != " " && $0 != "-" }
+            if searchedFor == query, let i = list.selected, results.indices.contains(i) { return .chosen(results[i]) }
+            guard query.count >= 3 else { phone.error = "Type at least 3 digits of the phone"; return .none }
+            searchedFor = query
+            results = []
+            return .search(query)
+        default:
+            _ = phone.handle(key)
+        }
+        return .none
+    }
+
+    /// The engine's answer for `query`; returns an error for the notice line (not about the phone).
+    mutating func found(_ query: String, _ result: Outcome<AdminService.UserPage>) -> (any Error)? {
+        guard searchedFor == query else { return nil }
+        switch result {
+        case .success(let page):
+            results = page.items
+            list = ListState(selected: page.items.isEmpty ? nil : 0)
+            if page.items.isEmpty { phone.error = "No customer with that phone — Esc keeps the sale walk-in" }
+        case .failure(let error as ShopError) where error.field == "phone":
+            phone.error = error.message
+        case .failure(let error):
+            return error
+        }
+        return nil
+    }
+
+    private static func box(_ area: Rect) -> Rect { area.centered(width: min(area.width, 60), height: min(area.height, 12)) }
+    private static func field(_ area: Rect) -> Rect {
+        let inner = box(area).inner(1).inner(horizontal: 1, vertical: 0)
+        return Rect(x: inner.x + 7, y: inner.y, width: inner.width - 7, height: 2)
+    }
+
+    func render(into buffer: inout Buffer, area: Rect) {
+        let box = Self.box(area)
+        buffer.fill(box)
+        Block(title: "Customer by phone").render(into: &buffer, area: box)
+        let inner = box.inner(1).inner(horizontal: 1, vertical: 0)
+        buffer.setString(inner.x, inner.y, "Phone", style: Theme.title)
+        TextField(placeholder: "+1555…", isFocused: true).render(into: &buffer, area: Self.field(area), state: phone)
+        let items = results.map { ListItem("\($0.displayName) · \($0.phone ?? "")\($0.role == .customer ? "" : " (\($0.role.rawValue))")") }
+        if !items.isEmpty {
+            ListView(items: items).render(into: &buffer, area: Rect(x: inner.x, y: inner.y + 3, width: inner.width, height: max(0, inner.height - 4)), state: list)
+        }
+        let hint = items.isEmpty ? "Enter searches · Del on empty: walk-in · Esc close" : "Enter chooses · Esc close"
+        buffer.setString(inner.x, inner.bottom - 1, hint, style: Theme.muted, maxWidth: inner.width)
+    }
+
+    func cursor(in area: Rect) -> (x: Int, y: Int)? {
+        var field = Self.field(area)
+        field.height = 1
+        return TextField(isFocused: true).cursorPosition(area: field, state: phone)
+    }
+}

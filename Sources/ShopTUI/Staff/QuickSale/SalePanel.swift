@@ -1,0 +1,90 @@
+import ShopEngine
+
+/// The sale being rung up: the code field (always focused), the status line, the lines (↑↓
+/// choose one, +/- its quantity, Del removes it) and the total. Short lines are marked in red.
+struct SalePanel {
+    private(set) var list = ListState(selected: nil)
+    /// Esc was pressed once on a sale with lines: a second Esc discards it.
+    private var confirmingLeave = false
+
+    enum Action { case none, enqueue, pay, findCustomer, leave, said(String), failed(any Error) }
+
+    static let bindings = [KeyBinding(keys: [.enter], help: "add / pay"), KeyBinding(keys: [.char("+"), .char("-")], label: "+/-", help: "qty"),
+                           KeyBinding(keys: [.delete], help: "remove"), KeyBinding(keys: [.up, .down], label: "↑↓", help: "line", showsInFooter: false),
+                           KeyBinding(keys: [.function(2), .ctrl("f")], label: "F2", help: "customer"), KeyBinding(keys: [.function(5)], help: "pay")]
+
+    mutating func handle(_ key: Key, sale: inout Sale, scanner: inout ScanQueue) -> Action {
+        let leaving = key == .escape && confirmingLeave
+        confirmingLeave = false
+        let typing = !scanner.code.isEmpty
+        switch key {
+        case .enter where typing: return .enqueue
+        case .enter, .function(5): return .pay
+        case .char("+") where !typing, .char("-") where !typing:
+            guard let i = list.selected else { return .none }
+            do { try sale.changeQuantity(at: i, by: key == .char("+") ? 1 : -1) } catch { return .failed(error) }
+        case .up: list.moveSelection(by: -1, count: sale.lines.count)
+        case .down: list.moveSelection(by: 1, count: sale.lines.count)
+        case .delete where !typing:
+            guard let i = list.selected, sale.lines.indices.contains(i) else { return .none }
+            let name = sale.lines[i].name
+            sale.remove(at: i)
+            list.select(min(i, sale.lines.count - 1), count: sale.lines.count)
+            return .said("Removed \(name)")
+        case .function(2), .ctrl("f"): return .findCustomer
+        case .escape:
+            if typing { scanner.code.setText(""); return .none }
+            if leaving || (sale.lines.isEmpty && scanner.isIdle) { return .leave }
+            confirmingLeave = true
+            return .said("Press Esc again to discard this sale and leave")
+        default:
+            _ = scanner.code.handle(key)
+        }
+        return .none
+    }
+
+    /// A line was added or grew: select it.
+    mutating func select(_ index: Int, count: Int) { list.select(index, count: count) }
+
+    private struct Areas { let code: Rect; let status: Rect; let table: Rect; let totals: Rect }
+
+    private static func areas(_ area: Rect) -> Areas {
+        let (top, rest) = area.splitTop(2)
+        let (table, totals) = rest.splitBottom(2)
+        return Areas(code: Rect(x: top.x + 6, y: top.y, width: min(32, max(0, top.width - 6)), height: 1), status: top.row(1),
+                     table: table, totals: totals)
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, sale: Sale, scanner: ScanQueue, currency: Currency) {
+        let a = Self.areas(area)
+        buffer.setString(area.x, area.y, "Code", style: Theme.title)
+        TextField(placeholder: "scan or type a barcode / SKU", isFocused: true).render(into: &buffer, area: a.code, state: scanner.code)
+        let who = sale.customer.map { "Customer: \($0.name)" } ?? "Customer: walk-in (F2)"
+        buffer.setString(max(a.code.right + 2, area.right - TextWidth.of(who)), area.y, who, style: sale.customer == nil ? Theme.muted : Theme.title)
+
+        let status = scanner.status ?? "N*CODE adds N · Enter on an empty code (or F5) takes payment"
+        buffer.setString(a.status.x, a.status.y, status, style: scanner.status == nil ? Theme.muted : Theme.title, maxWidth: a.status.width)
+
+        let rows = sale.lines.map { line -> [String] in
+            let stock = line.stock <= 0 ? "sold out" : line.isShort ? "only \(line.stock) left" : "\(line.stock) in stock"
+            return [line.name, "\(line.quantity)", currency.format(line.unitPrice), currency.format(line.total), stock]
+        }
+        Table(columns: [.init("Item", width: .fill(1)), .numeric("Qty", width: 4), .numeric("Price", width: 10), .numeric("Total", width: 11), .init("Stock", width: .length(13))],
+              rows: rows, emptyText: "Nothing scanned yet").render(into: &buffer, area: a.table, state: list)
+        let offset = list.visibleOffset(rows: a.table.height - 1, count: sale.lines.count)
+        for (i, line) in sale.lines.enumerated() where line.isShort {
+            let y = a.table.y + 1 + i - offset
+            if y > a.table.y && y < a.table.bottom { buffer.setStyle(Rect(x: a.table.right - 13, y: y, width: 13, height: 1), Theme.error) }
+        }
+
+        buffer.setString(a.totals.x, a.totals.y, String(repeating: "─", count: a.totals.width), style: Theme.border)
+        let count = "\(sale.itemCount) item\(sale.itemCount == 1 ? "" : "s")" + (sale.lines.count > 1 ? " on \(sale.lines.count) lines" : "")
+        buffer.setString(a.totals.x, a.totals.y + 1, count, style: Theme.muted)
+        let total = "TOTAL  \(currency.format(sale.total, withCode: true))"
+        buffer.setString(a.totals.right - TextWidth.of(total), a.totals.y + 1, total, style: Theme.title)
+    }
+
+    func cursor(in area: Rect, scanner: ScanQueue) -> (x: Int, y: Int)? {
+        TextField(isFocused: true).cursorPosition(area: Self.areas(area).code, state: scanner.code)
+    }
+}

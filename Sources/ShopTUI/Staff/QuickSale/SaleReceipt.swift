@@ -1,0 +1,63 @@
+import ShopEngine
+
+/// The finished sale: the receipt (scrollable), the payments, the change to hand back. Enter
+/// or the next scan starts a new sale; Ctrl-P prints again.
+struct SaleReceipt {
+    let sale: CounterSale
+    let receipt: String
+    let customerName: String?
+    var printed: String?
+    private var scroll = 0
+
+    enum Action { case none, leave, print, newSale(then: Key) }
+
+    static let bindings = [KeyBinding(keys: [.enter], label: "Enter/scan", help: "new sale"), KeyBinding(keys: [.ctrl("p")], help: "print again"),
+                           KeyBinding(keys: [.up, .down], label: "↑↓", help: "scroll receipt")]
+
+    init(sale: CounterSale, receipt: String, customerName: String?) {
+        self.sale = sale
+        self.receipt = receipt
+        self.customerName = customerName
+    }
+
+    mutating func handle(_ key: Key) -> Action {
+        switch key {
+        case .escape: return .leave
+        case .up: scroll = max(0, scroll - 1)
+        case .down: scroll = min(max(0, receipt.split(separator: "\n").count - 5), scroll + 1)
+        case .ctrl("p"): return .print
+        case .enter, .char: return .newSale(then: key)
+        default: break
+        }
+        return .none
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, currency: Currency) {
+        let order = sale.order
+        let receiptWidth = min(44, area.width / 2 + 4)
+        let (left, right) = area.splitLeft(receiptWidth)
+        Block(title: "Receipt").render(into: &buffer, area: left)
+        Receipt.render(receipt, into: &buffer, area: left.inner(1).inner(horizontal: 1, vertical: 0), scroll: scroll)
+        let x = right.x + 2, width = max(0, right.width - 2)
+        var y = right.y + 1
+        buffer.setString(x, y, "✓ Sale \(order.number) complete", style: Theme.title, maxWidth: width)
+        y += 2
+        buffer.setString(x, y, "Total \(currency.format(order.total, withCode: true))", maxWidth: width)
+        y += 1
+        for p in sale.payments {
+            buffer.setString(x, y, "\(p.method.label) \(currency.format(p.amount))" + (p.tendered.map { $0 > p.amount ? " · given \(currency.format($0))" : "" } ?? ""), maxWidth: width)
+            y += 1
+        }
+        y += 1
+        if sale.change > 0 {
+            buffer.setString(x, y, " CHANGE DUE  \(currency.format(sale.change)) ", style: Theme.success.bold(), maxWidth: width)
+            y += 2
+        }
+        if let customerName { buffer.setString(x, y, "Customer: \(customerName)", maxWidth: width); y += 1 }
+        if let printed {
+            Paragraph(printed, style: Theme.muted).render(into: &buffer, area: Rect(x: x, y: y, width: width, height: max(0, min(4, right.bottom - 4 - y))))
+        }
+        buffer.setString(x, right.bottom - 3, "Enter or scan: next sale", style: Theme.title, maxWidth: width)
+        buffer.setString(x, right.bottom - 2, "Ctrl-P: print again · Esc: back", style: Theme.muted, maxWidth: width)
+    }
+}
