@@ -6,7 +6,7 @@ enum Present {
         .object([("id", .int(u.id)), ("phone", .string(u.phone)), ("username", .string(u.username)), ("email", .string(u.email)),
                  ("first_name", .string(u.firstName)), ("last_name", .string(u.lastName)), ("address", .string(u.address)),
                  ("postal_code", .string(u.postalCode)), ("role", .string(u.role.rawValue)), ("active", .bool(u.active)),
-                 ("auth_status", .string(u.authStatus)), ("email_verified", .bool(u.emailVerified)), ("phone_verified", .bool(u.phoneVerified)), ("has_password", .bool(u.hasPassword)), ("has_photo", .bool(u.hasPhoto)),
+                 ("auth_status", .string(u.authStatus.rawValue)), ("email_verified", .bool(u.emailVerified)), ("phone_verified", .bool(u.phoneVerified)), ("has_password", .bool(u.hasPassword)), ("has_photo", .bool(u.hasPhoto)),
                  ("created_at", .int(u.createdAt)), ("is_new", .bool(u.isNew))])
     }
 
@@ -34,7 +34,7 @@ enum Present {
     }
 
     static func order(_ o: Order) -> JSON {
-        .object([("id", .int(o.id)), ("number", .string(o.number)), ("status", .string(o.status.rawValue)), ("channel", .string(o.channel)),
+        .object([("id", .int(o.id)), ("number", .string(o.number)), ("status", .string(o.status.rawValue)), ("channel", .string(o.channel.rawValue)),
                  ("user_id", .int(o.userId)),
                  ("items", .array(o.items.map { i in
                      .object([("product_id", .int(i.productId)), ("variant_id", .int(i.variantId)), ("sku", .string(i.sku)), ("name", .string(i.name)),
