@@ -1,7 +1,8 @@
 /// Issues and checks access and refresh tokens. Each sign-in starts a token family; a refresh
 /// rotates the refresh token within it, and presenting a used one revokes the whole family.
-struct TokenService {
-    static let accessLifetime: Int64 = 15 * 60
+public struct TokenService {
+    /// Seconds an access token is valid (the API's `expires_in`).
+    public static let accessLifetime: Int64 = 15 * 60
     static let refreshLifetime: Int64 = 14 * 86_400
 
     let context: EngineContext

@@ -12,7 +12,7 @@ enum Present {
 
     static func tokens(_ s: SignIn) -> JSON {
         .object([("access", .string(s.access)), ("refresh", .string(s.refresh)), ("token_type", .string("Bearer")),
-                 ("expires_in", .int(900)), ("user", user(s.user))])
+                 ("expires_in", .int(TokenService.accessLifetime)), ("user", user(s.user))])
     }
 
     static func product(_ p: Product) -> JSON {
@@ -66,6 +66,10 @@ enum Present {
 
     static func outbox(_ m: AdminService.OutboxMessage) -> JSON {
         .object([("id", .int(m.id)), ("channel", .string(m.channel)), ("to", .string(m.to)), ("text", .string(m.text)), ("created_at", .int(m.createdAt))])
+    }
+
+    static func settings(_ s: StoreSettings) -> JSON {
+        .object([("store_name", .string(s.storeName)), ("low_stock_threshold", .int(s.lowStockThreshold))])
     }
 
     static func list(_ items: [JSON], next: String? = nil) -> JSON {
