@@ -7,12 +7,20 @@ import ShopEngine
 /// effect it starts runs to completion (its result fed back) before the next key — what the
 /// runner does, without timing. With `holdsEffects`, effects wait in `pending` instead (to
 /// press keys while lookups are still running).
+///
+/// Time is the driver's own clock, never a real sleep: delayed effects (`Effect.after`, e.g.
+/// the search debounce) run at once, as if the clock jumped ahead — or, with `holdsTimers`,
+/// wait until `advance(by:)` moves the clock past them.
 final class AppDriver {
     private(set) var app: ShopApp
     let session: Session
     let width: Int, height: Int
     private var pending: [Effect<AppMessage>] = []
     var holdsEffects = false
+    var holdsTimers = false
+    /// Seconds on the driver's clock since it started.
+    private(set) var now: Double = 0
+    private var timers: [(due: Double, effect: Effect<AppMessage>)] = []
 
     init(_ session: Session, width: Int = 80, height: Int = 24) {
         self.session = session
@@ -37,7 +45,22 @@ final class AppDriver {
             rounds += 1
             if rounds > 1_000 { Issue.record("effects keep starting effects: a loop?"); pending = []; return }
             let effect = pending.removeFirst()
+            if holdsTimers && effect.delay > 0 { timers.append((now + effect.delay, effect)); continue }
             pending += app.update(.message(effect.work()))
+        }
+    }
+
+    /// Delayed effects still waiting for the clock.
+    var timerCount: Int { timers.count }
+
+    /// Moves the clock on, running each delayed effect that falls due (earliest first) and
+    /// whatever its result starts.
+    func advance(by seconds: Double) {
+        now += seconds
+        while let next = timers.indices.min(by: { timers[$0].due < timers[$1].due }), timers[next].due <= now {
+            let timer = timers.remove(at: next)
+            pending += app.update(.message(timer.effect.work()))
+            settle()
         }
     }
 
