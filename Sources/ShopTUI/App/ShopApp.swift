@@ -268,7 +268,7 @@ public struct ShopApp: Program {
         var x = buffer.setString(area.x + 1, area.y, session.shop.storeName(), style: bar.bold(), maxWidth: 30)
         x = buffer.setString(x, area.y, " › \(title)", style: bar, maxWidth: 28)
         let sections = "b browse  c cart  o orders  " + (session.isSignedIn ? "p profile" : "p sign in") + (session.isStaff ? "  s staff" : "")
-        let who = session.user.map { "\($0.displayName)\($0.role == .customer ? "" : " (\($0.role.rawValue))")" } ?? "guest"
+        let who = session.user.map { "\($0.displayName)\($0.role.isStaff ? " (\($0.role.rawValue))" : "")" } ?? "guest"
         let right = "\(sections)  │ \(who) "
         let width = TextWidth.of(right)
         if area.right - width > x + 1 { buffer.setString(area.right - width, area.y, right, style: bar) }
