@@ -32,19 +32,23 @@ public struct ReportService: Sendable {
         } else {
             date = CivilDate(local: context.now)
         }
-        let from = date.startLocal, until = date.nextLocal.startLocal, label = date.description
         return try context.store.read { db in
             _ = try context.requireStaff(caller, db)
-            let methods = try db.query("""
-                SELECT method, count(*) AS count, sum(amount) AS amount FROM payments
-                WHERE status = 'completed' AND created_at >= ? AND created_at < ? GROUP BY method ORDER BY method
-                """, from, until) { MethodTotal(method: $0.value("method", or: .cash), count: $0.int("count"), amount: $0.int64("amount")) }
-            let refunded = try db.scalarInt("SELECT ifnull(sum(amount), 0) FROM payments WHERE status = 'refunded' AND updated_at >= ? AND updated_at < ?", from, until) ?? 0
-            let placed = try db.scalarInt("SELECT count(*) FROM orders WHERE created_at >= ? AND created_at < ?", from, until) ?? 0
-            let cancelled = try db.scalarInt("SELECT count(*) FROM order_status_history WHERE status = 'cancelled' AND at >= ? AND at < ?", from, until) ?? 0
-            return DaySummary(day: label, byMethod: methods, total: try Money.sum(methods.lazy.map(\.amount), field: nil), refunded: refunded,
-                              ordersPlaced: Int(placed), ordersCancelled: Int(cancelled), currency: context.currency.code)
+            return try summary(db, date)
         }
+    }
+
+    private func summary(_ db: Connection, _ date: CivilDate) throws -> DaySummary {
+        let from = date.startLocal, until = date.nextLocal.startLocal
+        let methods = try db.query("""
+            SELECT method, count(*) AS count, sum(amount) AS amount FROM payments
+            WHERE status = 'completed' AND created_at >= ? AND created_at < ? GROUP BY method ORDER BY method
+            """, from, until) { MethodTotal(method: $0.value("method", or: .cash), count: $0.int("count"), amount: $0.int64("amount")) }
+        let refunded = try db.scalarInt("SELECT ifnull(sum(amount), 0) FROM payments WHERE status = 'refunded' AND updated_at >= ? AND updated_at < ?", from, until) ?? 0
+        let placed = try db.scalarInt("SELECT count(*) FROM orders WHERE created_at >= ? AND created_at < ?", from, until) ?? 0
+        let cancelled = try db.scalarInt("SELECT count(*) FROM order_status_history WHERE status = 'cancelled' AND at >= ? AND at < ?", from, until) ?? 0
+        return DaySummary(day: date.description, byMethod: methods, total: try Money.sum(methods.lazy.map(\.amount), field: nil), refunded: refunded,
+                          ordersPlaced: Int(placed), ordersCancelled: Int(cancelled), currency: context.currency.code)
     }
 
     /// Online orders to pack and send, oldest first: paid ones, and cash-on-delivery ones (paid
@@ -68,10 +72,9 @@ public struct ReportService: Sendable {
 
     public func dashboard(limit: Int = 50, caller: Caller) throws -> Dashboard {
         let limit = try Pagination.limit(limit)
-        let today = try day(nil, caller: caller)
         return try context.store.read { db in
             _ = try context.requireStaff(caller, db)
-            return Dashboard(today: today, awaitingDispatch: try Self.awaitingDispatch(db, limit: limit),
+            return Dashboard(today: try summary(db, CivilDate(local: context.now)), awaitingDispatch: try Self.awaitingDispatch(db, limit: limit),
                              lowStock: try CatalogService.lowStock(db, limit: limit, currency: context.currency.code),
                              lowStockThreshold: try StoreSettings.lowStockThreshold(db))
         }
