@@ -29,9 +29,12 @@ let package = Package(
         // Load generator for the multi-process tests and the benchmarks.
         .executableTarget(name: "shop-load", dependencies: ["ShopEngine"]),
 
-        .testTarget(name: "ShopEngineTests", dependencies: ["ShopEngine", "shop-server", "shop-load"]),
-        .testTarget(name: "ShopServerTests", dependencies: ["ShopServer", "ShopEngine", "CPosix", "shop-server"]),
-        .testTarget(name: "ShopTUITests", dependencies: ["ShopTUI", "ShopEngine", "shop"]),
+        // Test-only: the temporary shop every test target opens. No product or executable
+        // depends on it, so it is never linked into `shop` or `shop-server`.
+        .target(name: "ShopTestSupport", dependencies: ["ShopEngine"], path: "Tests/ShopTestSupport"),
+        .testTarget(name: "ShopEngineTests", dependencies: ["ShopEngine", "ShopTestSupport", "shop-server", "shop-load"]),
+        .testTarget(name: "ShopServerTests", dependencies: ["ShopServer", "ShopEngine", "ShopTestSupport", "CPosix", "shop-server"]),
+        .testTarget(name: "ShopTUITests", dependencies: ["ShopTUI", "ShopEngine", "ShopTestSupport", "shop"]),
     ],
     swiftLanguageModes: [.v6]
 )

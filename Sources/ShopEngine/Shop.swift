@@ -68,8 +68,13 @@ public final class Shop: Sendable {
     public var sendsCodes: Bool { context.sender.isConfigured }
 
     /// The name on receipts and the title bar (setting `store_name`).
+    /// The store's settings (name, low-stock line): public facts any front end may show.
+    public func settings() -> StoreSettings {
+        (try? store.read { try StoreSettings.load($0) }) ?? StoreSettings(storeName: StoreSettings.defaultStoreName, lowStockThreshold: StoreSettings.defaultLowStockThreshold)
+    }
+
     public func storeName() -> String {
-        (try? store.read { try $0.scalarString("SELECT value FROM settings WHERE key = 'store_name'") }) ?? nil ?? "Shop"
+        (try? store.read { try StoreSettings.string($0, .storeName) }) ?? nil ?? StoreSettings.defaultStoreName
     }
 
     public init(_ configuration: ShopConfiguration) throws {
@@ -87,10 +92,10 @@ public final class Shop: Sendable {
         let key = try SecretKey.loadOrCreate(at: keyPath)
         let currency: Currency = try store.write { db in
             if let wanted = configuration.currency {
-                try db.run("INSERT INTO settings(key, value) VALUES ('currency', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", wanted.spec)
+                try StoreSettings.set(db, .currency, wanted.spec)
                 return wanted
             }
-            if let stored = try db.scalarString("SELECT value FROM settings WHERE key = 'currency'"),
+            if let stored = try StoreSettings.string(db, .currency),
                let parsed = try? Currency.parse(stored) { return parsed }
             return .usd
         }
@@ -141,9 +146,9 @@ final class EngineContext: Sendable {
         // The caller's session must still be open: signing out or a password change elsewhere
         // ends it at once, in every process (terminal sessions included, not only HTTP tokens).
         guard let row = try db.first("""
-            SELECT role, active, EXISTS(SELECT 1 FROM token_families f WHERE f.id = ? AND f.user_id = users.id AND f.revoked_at IS NULL)
+            SELECT role, active, EXISTS(SELECT 1 FROM token_families f WHERE f.id = ? AND f.user_id = users.id AND f.revoked_at IS NULL) AS session_open
             FROM users WHERE id = ?
-            """, caller.tokenFamily, id, map: { (Role(rawValue: $0.string(0)), $0.bool(1), $0.bool(2)) }),
+            """, caller.tokenFamily, id, map: { (Role(rawValue: $0.string("role")), $0.bool("active"), $0.bool("session_open")) }),
               let role = row.0, row.1 else {
             throw ShopError(.unauthorized, "account_disabled", "This account is not active")
         }
@@ -153,7 +158,7 @@ final class EngineContext: Sendable {
 
     func requireStaff(_ caller: Caller, _ db: Connection) throws -> Int64 {
         let user = try requireUser(caller, db)
-        guard user.role == .staff || user.role == .admin else { throw ShopError.forbidden }
+        guard user.role.isStaff else { throw ShopError.forbidden }
         return user.id
     }
 

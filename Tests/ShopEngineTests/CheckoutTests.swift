@@ -216,7 +216,7 @@ struct CheckoutTests {
     func counterSale() throws {
         let f = try Fixture()
         let sale = try f.shop.orders.create(OrderRequest(items: [.init(productID: f.tea.id, quantity: 2)], contact: Contact(), paymentMethod: .cash, counterSale: true), caller: f.staff.caller)
-        #expect(sale.channel == "counter" && sale.userId == nil)
+        #expect(sale.channel == .counter && sale.userId == nil)
         _ = try f.shop.payments.create(orderID: sale.id, amount: sale.total, method: .cash, tendered: 1000, completed: true, caller: f.staff.caller)
         #expect(try f.shop.orders.order(id: sale.id, caller: f.staff.caller).status == .delivered, "handed over at the counter once paid")
         #expect(try f.shop.reports.awaitingDispatch(caller: f.staff.caller).isEmpty, "nothing to send")

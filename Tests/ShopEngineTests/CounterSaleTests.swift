@@ -34,7 +34,7 @@ struct CounterSaleTests {
     func cashWithChange() throws {
         let f = try Fixture()
         let sale = try f.sell([.init(productID: f.tea.id, quantity: 3)], [.init(method: .cash, amount: 750, tendered: 1000)])
-        #expect(sale.order.status == .delivered && sale.order.channel == "counter")
+        #expect(sale.order.status == .delivered && sale.order.channel == .counter)
         #expect(sale.order.total == 750 && sale.order.paid == 750 && sale.order.balance == 0)
         #expect(sale.order.items.map(\.unitPrice) == [250] && sale.order.items.map(\.quantity) == [3])
         #expect(sale.payments.count == 1 && sale.payments[0].status == .completed && sale.payments[0].tendered == 1000)

@@ -26,8 +26,8 @@ struct IdentityMigrationTests {
         let users = try store.read { db in try db.query("SELECT \(User.columns) FROM users u ORDER BY u.id") { User(row: $0) } }
         #expect(users[0].phone == "+15550000001" && users[0].phoneVerified)
         #expect(users[1].phone == "+15550000002" && !users[1].phoneVerified, "a phone from a password registration was never proven")
-        #expect(users[1].email == "victim@example.com" && !users[1].emailVerified && users[1].authStatus == "NEW")
-        #expect(users[2].emailVerified && users[2].authStatus == "VERIFIED")
+        #expect(users[1].email == "victim@example.com" && !users[1].emailVerified && users[1].authStatus == .new)
+        #expect(users[2].emailVerified && users[2].authStatus == .verified)
         #expect(try store.read { try $0.scalarInt("SELECT count(*) FROM users WHERE phone = '+15550000002' OR email = 'victim@example.com'") } == 0)
         #expect(try store.read { try $0.scalarInt("SELECT count(*) FROM account_codes") } == 1, "codes survive the table's rebuild")
     }

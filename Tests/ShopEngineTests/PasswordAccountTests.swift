@@ -12,13 +12,13 @@ struct PasswordAccountTests {
     func registerAndVerify() throws {
         let t = try TestShop()
         let signIn = try t.shop.accounts.register(form(), caller: t.guest)
-        #expect(signIn.user.authStatus == "NEW")
+        #expect(signIn.user.authStatus == .new)
         #expect(signIn.user.isNew)
         let code = try #require(t.lastCode(to: "nima@example.com"))
         expectError("invalid_code") { try t.shop.accounts.verifyEmail(code: code == "000000" ? "111111" : "000000", caller: signIn.caller) }
         #expect(!signIn.user.emailVerified)
         let user = try t.shop.accounts.verifyEmail(code: code, caller: signIn.caller)
-        #expect(user.authStatus == "VERIFIED")
+        #expect(user.authStatus == .verified)
         #expect(user.emailVerified)
         expectError("already_verified") { try t.shop.accounts.verifyEmail(code: code, caller: signIn.caller) }
     }
@@ -125,14 +125,14 @@ struct PasswordAccountTests {
     func changeEmail() throws {
         let t = try TestShop()
         let me = try t.customer()
-        #expect(me.user.authStatus == "VERIFIED")
+        #expect(me.user.authStatus == .verified)
         let added = try t.shop.accounts.updateProfile(.init(email: "a@example.com"), caller: me.caller)
-        #expect(added.authStatus == "NEW", "a phone account that adds an email is not verified by that")
+        #expect(added.authStatus == .new, "a phone account that adds an email is not verified by that")
         #expect(!added.emailVerified)
         _ = try t.shop.accounts.verifyEmail(code: try #require(t.lastCode(to: "a@example.com")), caller: me.caller)
         t.clock.advance(61)
         let changed = try t.shop.accounts.updateProfile(.init(email: "b@example.com"), caller: me.caller)
-        #expect(changed.email == "b@example.com" && changed.authStatus == "NEW")
+        #expect(changed.email == "b@example.com" && changed.authStatus == .new)
         #expect(t.lastCode(to: "b@example.com") != nil)
     }
 

@@ -128,11 +128,8 @@ struct PhoneSignInTests {
 
     @Test("a failed delivery is an error and lets the customer ask again at once")
     func failedDelivery() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("shop-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let shop = try Shop(ShopConfiguration(databasePath: dir.appendingPathComponent("s.sqlite").path,
-                                              messages: .file("/nonexistent-dir/messages.jsonl"), passwordIterations: 1000))
+        let t = try TestShop { $0.messages = .file("/nonexistent-dir/messages.jsonl") }
+        let shop = t.shop
         expectError("message_not_sent") { try shop.accounts.requestCode(phone: "+15550001111", caller: .guest()) }
         #expect(try shop.store.read { try $0.scalarInt("SELECT count(*) FROM otp_requests") } == 0)
     }
@@ -152,10 +149,8 @@ struct PhoneSignInTests {
 
     @Test("without a message sink no code is offered as if it worked, and nothing is written")
     func noSink() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("shop-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let shop = try Shop(ShopConfiguration(databasePath: dir.appendingPathComponent("s.sqlite").path, passwordIterations: 1000))
+        let t = try TestShop { $0.messages = nil }
+        let shop = t.shop
         #expect(!shop.sendsCodes)
         expectError("codes_not_configured") { try shop.accounts.requestCode(phone: "+15550001111", caller: .guest()) }
         expectError("codes_not_configured") { try shop.accounts.forgotPassword(login: "someone", caller: .guest()) }

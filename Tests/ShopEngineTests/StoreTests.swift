@@ -18,6 +18,22 @@ struct StoreTests {
         #expect(try connection.scalarInt("PRAGMA cache_size") == -2000, "SQLite's default unless asked")
     }
 
+    @Test("rows are read by column name (alias or column), whatever the order of the SELECT")
+    func rowsByName() throws {
+        let connection = try Connection(path: path())
+        try connection.execute("CREATE TABLE p(id INTEGER PRIMARY KEY, phone TEXT, photo BLOB, price REAL)")
+        try connection.run("INSERT INTO p(phone, photo, price) VALUES (?, ?, ?), (NULL, NULL, 2.5)", "+15550001111", [UInt8]([1, 2]), 1.25)
+        let rows = try connection.query("SELECT price, photo, p.phone, id, id > 1 AS later FROM p ORDER BY id") {
+            (id: $0.int64("id"), phone: $0.optionalString("phone"), photo: $0.blob("photo"), price: $0.double("price"), later: $0.bool("later"), phoneIsNull: $0.isNull("phone"))
+        }
+        #expect(rows.map(\.id) == [1, 2])
+        #expect(rows[0].phone == "+15550001111" && rows[0].photo == [1, 2] && rows[0].price == 1.25 && !rows[0].later && !rows[0].phoneIsNull)
+        #expect(rows[1].phone == nil && rows[1].photo == [] && rows[1].later && rows[1].phoneIsNull)
+        // The same statement (cached) read again by name, then a different SELECT order.
+        #expect(try connection.first("SELECT price, photo, p.phone, id, id > 1 AS later FROM p WHERE id = 2") { $0.double("price") } == 2.5)
+        #expect(try connection.first("SELECT id, phone FROM p WHERE id = 1") { $0.string("phone") } == "+15550001111")
+    }
+
     @Test("a store opened with a small page cache gives it to every connection it opens")
     func smallCache() throws {
         let store = try Store(path: path(), cacheKiB: 512)

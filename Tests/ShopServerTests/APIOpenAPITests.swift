@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ShopEngine
+import ShopTestSupport
 @testable import ShopServer
 
 /// `assets/openapi.json` against the router and the presenters.
@@ -21,10 +22,8 @@ struct APIOpenAPITests {
         for (path, item) in paths {
             for key in item.keys where methods.contains(key) { documented.insert("\(key.uppercased()) \(path)") }
         }
-        let shop = try Shop(ShopConfiguration(databasePath: FileManager.default.temporaryDirectory.appendingPathComponent("openapi-\(UUID().uuidString).sqlite").path,
-                                              messages: .outbox, passwordIterations: 1_000))
-        defer { shop.store.close(); try? FileManager.default.removeItem(atPath: shop.store.path) }
-        let router = ShopAPI(shop: shop).router(openAPIDocument: [])
+        let temporary = try TemporaryShop(clock: SystemClock(), prefix: "shop-openapi", outbox: true)
+        let router = ShopAPI(shop: temporary.shop).router(openAPIDocument: [])
         let served = Set(router.routes.map { "\($0.method) \($0.pattern)" })
         #expect(served.contains("GET /healthz") && served.contains("GET /openapi.json"))
         #expect(served.count == router.routes.count, "a route is registered twice")

@@ -596,6 +596,58 @@ struct APIRoutesTests {
         #expect(api.call("GET", "/admin/outbox", token: admin.access).status == 404)
     }
 
+    @Test("settings: staff read them, admins set low_stock_threshold (validated), customers refused")
+    func settings() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        let admin = try api.signIn(phone: "+15550000090", role: .admin)
+        let staff = try api.signIn(phone: "+15550000091", role: .staff)
+        let me = try api.signIn(phone: "+15550000092")
+        let read = api.call("GET", "/admin/settings", token: staff.access)
+        #expect(read.status == 200 && read.int("low_stock_threshold") == 5 && read.string("store_name") == "Shop")
+        #expect(api.call("GET", "/admin/settings", token: me.access).status == 403)
+        #expect(api.call("PATCH", "/admin/settings", json: ["low_stock_threshold": 2], token: staff.access).status == 403)
+        let bad = api.call("PATCH", "/admin/settings", json: ["low_stock_threshold": -1], token: admin.access)
+        #expect(bad.status == 400 && bad.code == "invalid_low_stock_threshold" && bad.object["field"] as? String == "low_stock_threshold")
+        #expect(api.call("PATCH", "/admin/settings", json: ["low_stock_threshold": "2"], token: admin.access).code == "invalid_low_stock_threshold")
+        let set = api.call("PATCH", "/admin/settings", json: ["low_stock_threshold": 2], token: admin.access)
+        #expect(set.status == 200 && set.int("low_stock_threshold") == 2)
+        #expect(api.call("GET", "/admin/settings", token: staff.access).int("low_stock_threshold") == 2)
+    }
+
+    @Test("an enum field outside its cases is a 400 naming the field and listing every accepted value")
+    func enumFields() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        let admin = try api.signIn(phone: "+15550000093", role: .admin)
+        let me = try api.signIn(phone: "+15550000094")
+        let order = api.call("POST", "/orders", json: api.contact(["payment_method": "bitcoin", "items": [["product_id": 1, "quantity": 1]]]), token: me.access)
+        #expect(order.status == 400 && order.code == "invalid_payment_method")
+        #expect(order.errorMessage == "payment_method must be one of cash, card, transfer, cash_on_delivery")
+        #expect(order.object["field"] as? String == "payment_method")
+        let sort = api.call("GET", "/products?sort=cheapest")
+        #expect(sort.code == "invalid_sort" && sort.errorMessage == "sort must be one of name, price, price_desc, newest")
+        let status = api.call("GET", "/orders?status=lost", token: me.access)
+        #expect(status.code == "invalid_status" && status.errorMessage == "status must be one of pending, paid, sent, delivered, cancelled")
+        let role = api.call("PATCH", "/admin/users/\(me.userID)", json: ["role": "king"], token: admin.access)
+        #expect(role.errorMessage == "role must be one of customer, staff, admin")
+        let kind = api.call("POST", "/coupons", json: ["code": "TEN", "kind": "bogo", "value": 10], token: admin.access)
+        #expect(kind.code == "invalid_kind" && kind.errorMessage == "kind must be one of percent, fixed")
+        let paymentStatus = api.call("POST", "/orders/1/payments", json: ["amount": 1, "method": "cash", "status": "refunded"], token: me.access)
+        #expect(paymentStatus.code == "invalid_status" && paymentStatus.errorMessage == "status must be one of pending, completed", "a new payment is pending or completed")
+        #expect(api.call("POST", "/orders/1/payments", json: ["amount": 1, "method": 5], token: me.access).code == "invalid_method", "not a string")
+    }
+
+    @Test("token responses say how long the access token lives: the engine's token lifetime")
+    func tokenLifetime() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        let requested = api.call("POST", "/auth/otp/request", json: ["phone": "+15550000095"])
+        let verified = api.call("POST", "/auth/otp/verify", json: ["request_id": requested.string("request_id")!, "code": api.lastCode(to: "+15550000095")!])
+        #expect(verified.int("expires_in") == TokenService.accessLifetime)
+        #expect(TokenService.accessLifetime == 15 * 60)
+    }
+
     @Test("unknown routes are 404 and wrong methods 405 with Allow, both JSON errors; /healthz and /openapi.json answer")
     func rootRoutes() throws {
         let api = try APIServer()

@@ -55,7 +55,7 @@ func throwingHandler() {
     let log = LineCollector()
     let response = makeRouter(log: log).handle(HTTPRequest(method: "POST", target: "/api/v1/boom"))
     #expect(response.status == 500)
-    #expect(String(decoding: response.body, as: UTF8.self) == #"{"error":"Internal server error","code":"internal"}"#)
+    #expect(String(decoding: response.body, as: UTF8.self) == #"{"error":"Something went wrong on our side; please try again","code":"internal_error"}"#)
     #expect(log.lines.count == 1)
     #expect(log.lines.first?.contains("Boom") ?? false)
 }

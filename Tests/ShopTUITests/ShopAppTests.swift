@@ -42,6 +42,26 @@ struct ShopAppTests {
         #expect(d.text.contains("Black tea"), "Esc clears the search")
     }
 
+    @Test("the search waits for a pause in typing: only the last key's query runs, 0.15 s after it")
+    func searchDebounce() throws {
+        let h = try AppHarness()
+        let d = h.driver()
+        d.holdsTimers = true
+        d.press(.char("/"))
+        d.type("ch")
+        #expect(d.timerCount == 2, "one pause timer per key")
+        d.advance(by: 0.1)
+        #expect(d.text.contains("Black tea"), "still typing: the list has not reloaded")
+        d.type("o")
+        d.advance(by: 0.1)   // the timers of "c" and "h" fall due, but a key came after them
+        #expect(d.text.contains("Black tea"), "a timer older than the last key does not reload")
+        #expect(d.timerCount == 1)
+        d.advance(by: 0.05)  // 0.15 s after "o"
+        #expect(d.text.contains("Chocolate cake"))
+        #expect(!d.text.contains("Black tea"), "the pause after the last key ran the search")
+        #expect(d.timerCount == 0)
+    }
+
     @Test("a guest who adds to the cart signs in by code, comes back to the product, and it is added")
     func guestSignsInToAdd() throws {
         let h = try AppHarness()

@@ -25,7 +25,7 @@ struct StaffQuickSaleTests {
         #expect(screen.contains("Sale S-000001 complete"))
         let orders = try f.orders()
         #expect(orders.count == 1)
-        #expect(orders[0].status == .delivered && orders[0].channel == "counter" && orders[0].total == 900)
+        #expect(orders[0].status == .delivered && orders[0].channel == .counter && orders[0].total == 900)
         #expect(orders[0].items.map(\.quantity) == [2])
         #expect(try f.stock(f.bread) == 8)
 

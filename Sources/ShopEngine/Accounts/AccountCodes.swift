@@ -99,15 +99,15 @@ extension AccountService {
     /// Checks and spends the newest live code; nil on success. A wrong code counts a try (committed).
     func consumeAccountCode(_ db: Connection, userID: Int64, purpose: String, code rawCode: String, now: Int64) throws -> ShopError? {
         let code = Text.foldDigits(rawCode).trimmingCharacters(in: .whitespaces)
-        let day = try db.first("SELECT coalesce(sum(attempts), 0), min(created_at) FROM account_codes WHERE user_id = ? AND purpose = ? AND created_at > ? AND attempts > 0",
-                               userID, purpose, now - 86_400) { (wrong: Int($0.int64(0)), since: $0.optionalInt64(1)) }
+        let day = try db.first("SELECT coalesce(sum(attempts), 0) AS wrong, min(created_at) AS since FROM account_codes WHERE user_id = ? AND purpose = ? AND created_at > ? AND attempts > 0",
+                               userID, purpose, now - 86_400) { (wrong: $0.int("wrong"), since: $0.optionalInt64("since")) }
         if let day, day.wrong >= Self.dailyWrongCodes, let since = day.since {
             let wait = Int(since + 86_400 - now)
             return ShopError(.tooManyRequests, "code_attempts_exceeded",
                              "Too many wrong codes for this account today; try again in \(max(1, (wait + 3599) / 3600)) h", retryAfter: max(1, wait))
         }
         guard let row = try db.first("SELECT id, code_hash, attempts FROM account_codes WHERE user_id = ? AND purpose = ? AND consumed_at IS NULL AND expires_at > ? ORDER BY id DESC LIMIT 1",
-                                     userID, purpose, now, map: { (id: $0.int64(0), hash: $0.blob(1), attempts: Int($0.int64(2))) }),
+                                     userID, purpose, now, map: { (id: $0.int64("id"), hash: $0.blob("code_hash"), attempts: $0.int("attempts")) }),
               row.attempts < Self.maxWrongTries else { return Self.invalidCode }
         guard code.count == 6, Crypto.constantTimeEqual(context.codeHash(code, for: "\(purpose):\(userID)"), row.hash) else {
             try db.run("UPDATE account_codes SET attempts = attempts + 1 WHERE id = ?", row.id)

@@ -20,10 +20,14 @@ public struct Caller: Sendable, Equatable {
     }
 
     public var isSignedIn: Bool { userID != nil }
-    public var isStaff: Bool { role == .staff || role == .admin }
+    /// The role at sign-in: good for showing staff keys; the engine re-reads it for decisions.
+    public var isStaff: Bool { role?.isStaff ?? false }
     public var isAdmin: Bool { role == .admin }
 }
 
 public enum Role: String, Codable, Sendable, CaseIterable {
     case customer, staff, admin
+
+    /// Staff and admins manage the catalog, orders and payments and sell at the counter.
+    public var isStaff: Bool { self != .customer }
 }

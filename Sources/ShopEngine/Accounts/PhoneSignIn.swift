@@ -58,7 +58,7 @@ extension AccountService {
         let expired = ShopError(.gone, "otp_expired", "This code has expired; ask for a new one")
         return try context.store.writeCommittingFailure { db in
             guard let row = try db.first("SELECT phone, code_hash, expires_at, attempts, consumed_at FROM otp_requests WHERE id = ?", requestID,
-                                         map: { (phone: $0.string(0), hash: $0.blob(1), expires: $0.int64(2), attempts: Int($0.int64(3)), consumed: $0.optionalInt64(4)) }) else {
+                                         map: { (phone: $0.string("phone"), hash: $0.blob("code_hash"), expires: $0.int64("expires_at"), attempts: $0.int("attempts"), consumed: $0.optionalInt64("consumed_at")) }) else {
                 return .failure(expired)
             }
             if row.consumed != nil { return .failure(ShopError(.gone, "otp_used", "This code was already used; ask for a new one")) }

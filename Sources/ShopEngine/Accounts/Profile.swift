@@ -40,7 +40,7 @@ extension AccountService {
             if let last { try db.run("UPDATE users SET last_name = ? WHERE id = ?", last, me.id) }
             if let address { try db.run("UPDATE users SET address = ? WHERE id = ?", address, me.id) }
             if let postal { try db.run("UPDATE users SET postal_code = ? WHERE id = ?", postal, me.id) }
-            let verified = try db.first("SELECT email, phone FROM users WHERE id = ?", me.id) { (email: $0.optionalString(0), phone: $0.optionalString(1)) }!
+            let verified = try db.first("SELECT email, phone FROM users WHERE id = ?", me.id) { (email: $0.optionalString("email"), phone: $0.optionalString("phone")) }!
             if let email, email.lowercased() != current.email?.lowercased() {
                 if email.isEmpty {
                     guard current.username == nil else { throw ShopError.invalid("missing_email", "A password account needs an email", field: "email") }
@@ -87,7 +87,7 @@ extension AccountService {
     public func photo(caller: Caller) throws -> Photo {
         let photo = try context.store.read { db in
             let me = try context.requireUser(caller, db)
-            return try db.first("SELECT content_type, bytes FROM user_photos WHERE user_id = ?", me.id) { Photo(contentType: $0.string(0), bytes: $0.blob(1)) }
+            return try db.first("SELECT content_type, bytes FROM user_photos WHERE user_id = ?", me.id) { Photo(contentType: $0.string("content_type"), bytes: $0.blob("bytes")) }
         }
         guard let photo else { throw ShopError.notFound("Photo") }
         return photo

@@ -66,7 +66,7 @@ extension AccountService {
         try context.store.read { db in
             let me = try context.requireUser(caller, db)
             return try db.query("SELECT fingerprint, key_type, created_at, last_used_at FROM ssh_keys WHERE user_id = ? ORDER BY created_at", me.id) {
-                RememberedKey(fingerprint: $0.string(0), keyType: $0.string(1), createdAt: $0.int64(2), lastUsedAt: $0.optionalInt64(3))
+                RememberedKey(fingerprint: $0.string("fingerprint"), keyType: $0.string("key_type"), createdAt: $0.int64("created_at"), lastUsedAt: $0.optionalInt64("last_used_at"))
             }
         }
     }

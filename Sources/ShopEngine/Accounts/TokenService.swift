@@ -1,7 +1,8 @@
 /// Issues and checks access and refresh tokens. Each sign-in starts a token family; a refresh
 /// rotates the refresh token within it, and presenting a used one revokes the whole family.
-struct TokenService {
-    static let accessLifetime: Int64 = 15 * 60
+public struct TokenService {
+    /// Seconds an access token is valid (the API's `expires_in`).
+    public static let accessLifetime: Int64 = 15 * 60
     static let refreshLifetime: Int64 = 14 * 86_400
 
     let context: EngineContext
@@ -29,11 +30,11 @@ struct TokenService {
         guard let userID = Int64(claims.sub) else { throw JWT.invalid }
         let row = try context.store.read { db in
             try db.first("""
-                SELECT u.role, u.active, f.revoked_at IS NULL FROM users u
+                SELECT u.role, u.active, f.revoked_at IS NULL AS session_open FROM users u
                 JOIN token_families f ON f.id = ? AND f.user_id = u.id WHERE u.id = ?
-                """, claims.fam, userID) { (Role(rawValue: $0.string(0)), $0.bool(1), $0.bool(2)) }
+                """, claims.fam, userID) { (role: Role(rawValue: $0.string("role")), active: $0.bool("active"), sessionOpen: $0.bool("session_open")) }
         }
-        guard let row, let role = row.0, row.1, row.2 else { throw JWT.invalid }
+        guard let row, let role = row.role, row.active, row.sessionOpen else { throw JWT.invalid }
         return Caller(userID: userID, role: role, clientAddress: clientAddress, tokenFamily: claims.fam)
     }
 
@@ -47,7 +48,7 @@ struct TokenService {
             let state = try db.first("""
                 SELECT t.used_at, f.revoked_at, f.user_id FROM refresh_tokens t
                 JOIN token_families f ON f.id = t.family_id WHERE t.jti = ? AND f.id = ?
-                """, claims.jti, claims.fam) { ($0.optionalInt64(0), $0.optionalInt64(1), $0.int64(2)) }
+                """, claims.jti, claims.fam) { ($0.optionalInt64("used_at"), $0.optionalInt64("revoked_at"), $0.int64("user_id")) }
             guard let state, state.2 == userID, state.1 == nil else { return .revoked }
             if state.0 != nil {
                 // A refresh token used twice means a copy leaked: end every session of this family.

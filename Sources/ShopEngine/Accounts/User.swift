@@ -17,7 +17,7 @@ public struct User: Codable, Sendable, Equatable {
     public var role: Role
     public var active: Bool
     /// NEW while an email waits for its code, else VERIFIED.
-    public var authStatus: String
+    public var authStatus: AuthStatus
     public var hasPassword: Bool
     public var hasPhoto: Bool
     public var createdAt: Int64
@@ -27,34 +27,44 @@ public struct User: Codable, Sendable, Equatable {
     var verifiedEmail: String?
     var verifiedPhone: String?
 
+    /// The `auth_status` of the API: whether the account's email is proven.
+    public enum AuthStatus: String, Codable, Sendable, CaseIterable {
+        case new = "NEW", verified = "VERIFIED"
+    }
+
     public var displayName: String {
         let full = [firstName, lastName].filter { !$0.isEmpty }.joined(separator: " ")
         return full.isEmpty ? (username ?? phone ?? email ?? "#\(id)") : full
     }
 
-    static let columns = "u.id, u.phone, u.username, u.email, u.first_name, u.last_name, u.address, u.postal_code, u.role, u.active, u.auth_status, u.password_hash IS NOT NULL, EXISTS(SELECT 1 FROM user_photos p WHERE p.user_id = u.id), u.created_at, u.pending_phone, u.pending_email"
+    /// The columns `init(row:)` reads by name; select them from `users u`.
+    static let columns = """
+        u.id, u.phone, u.username, u.email, u.first_name, u.last_name, u.address, u.postal_code, u.role, u.active,
+        u.auth_status, u.password_hash IS NOT NULL AS has_password,
+        EXISTS(SELECT 1 FROM user_photos p WHERE p.user_id = u.id) AS has_photo, u.created_at, u.pending_phone, u.pending_email
+        """
 
     init(row: Row) {
-        id = row.int64(0)
-        let verifiedPhone = row.optionalString(1), pendingPhone = row.optionalString(14)
-        let verifiedEmail = row.optionalString(3), pendingEmail = row.optionalString(15)
+        id = row.int64("id")
+        let verifiedPhone = row.optionalString("phone"), pendingPhone = row.optionalString("pending_phone")
+        let verifiedEmail = row.optionalString("email"), pendingEmail = row.optionalString("pending_email")
         self.verifiedPhone = verifiedPhone
         self.verifiedEmail = verifiedEmail
         phone = verifiedPhone ?? pendingPhone
         phoneVerified = verifiedPhone != nil
-        username = row.optionalString(2)
+        username = row.optionalString("username")
         email = pendingEmail ?? verifiedEmail
         emailVerified = pendingEmail == nil && verifiedEmail != nil
-        firstName = row.string(4)
-        lastName = row.string(5)
-        address = row.string(6)
-        postalCode = row.string(7)
-        role = Role(rawValue: row.string(8)) ?? .customer
-        active = row.bool(9)
-        authStatus = pendingEmail != nil ? "NEW" : (verifiedEmail != nil ? "VERIFIED" : row.string(10))
-        hasPassword = row.bool(11)
-        hasPhoto = row.bool(12)
-        createdAt = row.int64(13)
+        firstName = row.string("first_name")
+        lastName = row.string("last_name")
+        address = row.string("address")
+        postalCode = row.string("postal_code")
+        role = row.value("role", or: .customer)
+        active = row.bool("active")
+        authStatus = pendingEmail != nil ? .new : (verifiedEmail != nil ? .verified : row.value("auth_status", or: .new))
+        hasPassword = row.bool("has_password")
+        hasPhoto = row.bool("has_photo")
+        createdAt = row.int64("created_at")
     }
 
     static func load(_ db: Connection, id: Int64) throws -> User? {

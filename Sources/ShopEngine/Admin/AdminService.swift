@@ -75,7 +75,7 @@ public struct AdminService: Sendable {
 
     static func outboxMessages(_ db: Connection, limit: Int) throws -> [OutboxMessage] {
         try db.query("SELECT id, channel, recipient, body, created_at FROM outbox ORDER BY id DESC LIMIT ?", min(max(limit, 1), 200)) {
-            OutboxMessage(id: $0.int64(0), channel: $0.string(1), to: $0.string(2), text: $0.string(3), createdAt: $0.int64(4))
+            OutboxMessage(id: $0.int64("id"), channel: $0.string("channel"), to: $0.string("recipient"), text: $0.string("body"), createdAt: $0.int64("created_at"))
         }
     }
 

@@ -42,7 +42,7 @@ public struct CartService: Sendable {
         return try context.store.write { db in
             let user = try context.requireUser(caller, db)
             let stock = try Self.purchasable(db, productID: productID, variantID: variantID)
-            let existing = try db.first("SELECT id, quantity FROM cart_items WHERE user_id = ? AND product_id = ? AND variant_id IS ?", user.id, productID, variantID) { ($0.int64(0), $0.int64(1)) }
+            let existing = try db.first("SELECT id, quantity FROM cart_items WHERE user_id = ? AND product_id = ? AND variant_id IS ?", user.id, productID, variantID) { ($0.int64("id"), $0.int64("quantity")) }
             let newQuantity = (existing?.1 ?? 0) + quantity
             guard newQuantity <= Self.maxQuantity else {
                 throw ShopError.invalid("invalid_quantity", "At most \(Self.maxQuantity) of one item per order", field: "quantity")
@@ -67,14 +67,14 @@ public struct CartService: Sendable {
         return try context.store.write { db in
             let user = try context.requireUser(caller, db)
             guard let line = try db.first("SELECT product_id, variant_id, quantity FROM cart_items WHERE id = ? AND user_id = ?", lineID, user.id,
-                                          map: { (product: $0.int64(0), variant: $0.optionalInt64(1), quantity: $0.int64(2)) }) else {
+                                          map: { (product: $0.int64("product_id"), variant: $0.optionalInt64("variant_id"), quantity: $0.int64("quantity")) }) else {
                 throw ShopError.notFound("Cart line")
             }
             let targetVariant = variantID ?? line.variant
             var targetQuantity = quantity ?? line.quantity
             let stock = try Self.purchasable(db, productID: line.product, variantID: targetVariant)
             if targetVariant != line.variant,
-               let twin = try db.first("SELECT id, quantity FROM cart_items WHERE user_id = ? AND product_id = ? AND variant_id IS ?", user.id, line.product, targetVariant, map: { ($0.int64(0), $0.int64(1)) }) {
+               let twin = try db.first("SELECT id, quantity FROM cart_items WHERE user_id = ? AND product_id = ? AND variant_id IS ?", user.id, line.product, targetVariant, map: { ($0.int64("id"), $0.int64("quantity")) }) {
                 targetQuantity += twin.1
                 try db.run("DELETE FROM cart_items WHERE id = ?", twin.0)
             }
@@ -104,19 +104,20 @@ public struct CartService: Sendable {
 
     func load(_ db: Connection, userID: Int64) throws -> Cart {
         let lines = try db.query("""
-            SELECT c.id, c.product_id, c.variant_id, p.name, v.name, p.sku, c.quantity,
-                   coalesce(v.price, p.price), coalesce(v.stock, p.stock),
+            SELECT c.id, c.product_id, c.variant_id, p.name, v.name AS variant_name, p.sku, c.quantity,
+                   coalesce(v.price, p.price) AS unit_price, coalesce(v.stock, p.stock) AS available,
                    p.active = 1 AND p.archived_at IS NULL
-                     AND (c.variant_id IS NOT NULL OR NOT EXISTS(SELECT 1 FROM product_variants x WHERE x.product_id = p.id))
+                     AND (c.variant_id IS NOT NULL OR NOT EXISTS(SELECT 1 FROM product_variants x WHERE x.product_id = p.id)) AS purchasable
             FROM cart_items c JOIN products p ON p.id = c.product_id
             LEFT JOIN product_variants v ON v.id = c.variant_id
             WHERE c.user_id = ? ORDER BY c.id
             """, userID) { row throws -> Line in
-            let quantity = row.int64(6), price = row.int64(7), stock = row.int64(8)
-            let problem: String? = !row.bool(9) ? ShopError.Code.unavailable : stock == 0 ? ShopError.Code.outOfStock : stock < quantity ? ShopError.Code.shortStock : nil
-            return Line(id: row.int64(0), productId: row.int64(1), variantId: row.optionalInt64(2),
-                        name: row.optionalString(4).map { "\(row.string(3)) (\($0))" } ?? row.string(3),
-                        variantName: row.optionalString(4), sku: row.string(5), quantity: quantity, unitPrice: price,
+            let quantity = row.int64("quantity"), price = row.int64("unit_price"), stock = row.int64("available")
+            let problem: String? = !row.bool("purchasable") ? ShopError.Code.unavailable : stock == 0 ? ShopError.Code.outOfStock : stock < quantity ? ShopError.Code.shortStock : nil
+            let name = row.string("name"), variantName = row.optionalString("variant_name")
+            return Line(id: row.int64("id"), productId: row.int64("product_id"), variantId: row.optionalInt64("variant_id"),
+                        name: variantName.map { "\(name) (\($0))" } ?? name,
+                        variantName: variantName, sku: row.string("sku"), quantity: quantity, unitPrice: price,
                         lineTotal: try Money.product(price, quantity, field: "quantity"), available: stock, problem: problem)
         }
         return Cart(items: lines, total: try Money.sum(lines.lazy.map(\.lineTotal), field: "items"), currency: context.currency.code,
@@ -138,11 +139,11 @@ public struct CartService: Sendable {
     /// The product (or variant) if it can be bought: for sale, variant of this product, variant
     /// chosen when the product has variants. Returns its display name and stock.
     static func purchasable(_ db: Connection, productID: Int64, variantID: Int64?) throws -> (name: String, stock: Int64) {
-        guard let product = try db.first("SELECT name, stock, active = 1 AND archived_at IS NULL, EXISTS(SELECT 1 FROM product_variants WHERE product_id = ?1) FROM products WHERE id = ?1", productID,
-                                         map: { (name: $0.string(0), stock: $0.int64(1), forSale: $0.bool(2), hasVariants: $0.bool(3)) }),
+        guard let product = try db.first("SELECT name, stock, active = 1 AND archived_at IS NULL AS for_sale, EXISTS(SELECT 1 FROM product_variants WHERE product_id = ?1) AS has_variants FROM products WHERE id = ?1", productID,
+                                         map: { (name: $0.string("name"), stock: $0.int64("stock"), forSale: $0.bool("for_sale"), hasVariants: $0.bool("has_variants")) }),
               product.forSale else { throw ShopError.notFound("Product") }
         if let variantID {
-            guard let variant = try db.first("SELECT name, stock FROM product_variants WHERE id = ? AND product_id = ?", variantID, productID, map: { ($0.string(0), $0.int64(1)) }) else {
+            guard let variant = try db.first("SELECT name, stock FROM product_variants WHERE id = ? AND product_id = ?", variantID, productID, map: { ($0.string("name"), $0.int64("stock")) }) else {
                 throw ShopError(.notFound, "not_found", "That variant does not belong to this product", field: "variant_id")
             }
             return ("\(product.name) (\(variant.0))", variant.1)

@@ -52,7 +52,7 @@ public struct CatalogService: Sendable {
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             arguments.append(limit + 1)
             let rows = try db.query("SELECT p.id, p.sort_name, p.price FROM products p \(whereClause) ORDER BY \(order) LIMIT ?", arguments: arguments) {
-                PageCursor(id: $0.int64(0), text: $0.string(1), number: $0.int64(2))
+                PageCursor(id: $0.int64("id"), text: $0.string("sort_name"), number: $0.int64("price"))
             }
             let page = Array(rows.prefix(limit))
             var next: String?
@@ -89,8 +89,8 @@ public struct CatalogService: Sendable {
 
     public func categories(caller: Caller) throws -> [Category] {
         try context.store.read { db in
-            try db.query("SELECT category, count(*) FROM products WHERE active = 1 AND archived_at IS NULL AND category <> '' GROUP BY category ORDER BY category") {
-                Category(name: $0.string(0), productCount: $0.int(1))
+            try db.query("SELECT category, count(*) AS product_count FROM products WHERE active = 1 AND archived_at IS NULL AND category <> '' GROUP BY category ORDER BY category") {
+                Category(name: $0.string("category"), productCount: $0.int("product_count"))
             }
         }
     }
@@ -98,7 +98,7 @@ public struct CatalogService: Sendable {
     public func photo(productID: Int64, caller: Caller) throws -> Photo {
         let photo = try context.store.read { db in
             try db.first("SELECT ph.content_type, ph.bytes FROM product_photos ph JOIN products p ON p.id = ph.product_id WHERE ph.product_id = ? AND (p.active = 1 AND p.archived_at IS NULL OR ?)",
-                         productID, try isStaffNow(caller, db)) { Photo(contentType: $0.string(0), bytes: $0.blob(1)) }
+                         productID, try isStaffNow(caller, db)) { Photo(contentType: $0.string("content_type"), bytes: $0.blob("bytes")) }
         }
         guard let photo else { throw ShopError.notFound("Photo") }
         return photo
@@ -254,18 +254,29 @@ public struct CatalogService: Sendable {
         try context.store.read { db in
             _ = try context.requireStaff(caller, db)
             return try db.query("SELECT id, product_id, variant_id, delta, reason, order_id, created_at FROM stock_ledger WHERE product_id = ? ORDER BY id DESC LIMIT ?", productID, try Pagination.limit(limit)) {
-                StockMovement(id: $0.int64(0), productId: $0.int64(1), variantId: $0.optionalInt64(2), delta: $0.int64(3), reason: $0.string(4), orderId: $0.optionalInt64(5), createdAt: $0.int64(6))
+                StockMovement(id: $0.int64("id"), productId: $0.int64("product_id"), variantId: $0.optionalInt64("variant_id"), delta: $0.int64("delta"),
+                              reason: $0.string("reason"), orderId: $0.optionalInt64("order_id"), createdAt: $0.int64("created_at"))
             }
         }
     }
 
-    /// Products at or below `threshold` units, for the staff dashboard.
-    public func lowStock(threshold: Int64 = 5, limit: Int = 50, caller: Caller) throws -> [Product] {
+    /// Products for sale that are running low (`Product.isLowStock`: at or below the store's
+    /// `low_stock_threshold`, or with a variant that is), lowest stock first.
+    public func lowStock(limit: Int = 50, caller: Caller) throws -> [Product] {
         try context.store.read { db in
             _ = try context.requireStaff(caller, db)
-            let ids = try db.query("SELECT id FROM products WHERE active = 1 AND archived_at IS NULL AND stock <= ? ORDER BY stock, sort_name LIMIT ?", threshold, limit) { $0.int64(0) }
-            return try Product.load(db, ids: ids, currency: context.currency.code)
+            return try Self.lowStock(db, limit: try Pagination.limit(limit), currency: context.currency.code)
         }
+    }
+
+    static func lowStock(_ db: Connection, limit: Int, currency: String) throws -> [Product] {
+        let threshold = try StoreSettings.lowStockThreshold(db)
+        let ids = try db.query("""
+            SELECT id FROM products p WHERE active = 1 AND archived_at IS NULL
+            AND (stock <= ? OR EXISTS(SELECT 1 FROM product_variants v WHERE v.product_id = p.id AND v.stock <= ?))
+            ORDER BY stock, sort_name LIMIT ?
+            """, threshold, threshold, limit) { $0.int64(0) }
+        return try Product.load(db, ids: ids, currency: currency)
     }
 
     // MARK: - Helpers

@@ -24,14 +24,20 @@ public struct Product: Codable, Sendable, Equatable {
         public var stock: Int64
     }
 
-    static let columns = "p.id, p.sku, p.barcode, p.name, p.description, p.category, p.price, p.stock, p.active, p.archived_at IS NOT NULL, EXISTS(SELECT 1 FROM product_photos ph WHERE ph.product_id = p.id), p.created_at, p.updated_at"
+    /// The columns `init(row:)` reads by name; select them from `products p`.
+    static let columns = """
+        p.id, p.sku, p.barcode, p.name, p.description, p.category, p.price, p.stock, p.active,
+        p.archived_at IS NOT NULL AS archived, EXISTS(SELECT 1 FROM product_photos ph WHERE ph.product_id = p.id) AS has_photo,
+        p.created_at, p.updated_at
+        """
 
-    init(row: Row, currency: String) {
-        id = row.int64(0); sku = row.string(1); barcode = row.optionalString(2); name = row.string(3)
-        description = row.string(4); category = row.string(5); price = row.int64(6); stock = row.int64(7)
-        active = row.bool(8); archived = row.bool(9); hasPhoto = row.bool(10)
-        createdAt = row.int64(11); updatedAt = row.int64(12)
+    init(row: Row, currency: String, lowStockThreshold: Int64) {
+        id = row.int64("id"); sku = row.string("sku"); barcode = row.optionalString("barcode"); name = row.string("name")
+        description = row.string("description"); category = row.string("category"); price = row.int64("price"); stock = row.int64("stock")
+        active = row.bool("active"); archived = row.bool("archived"); hasPhoto = row.bool("has_photo")
+        createdAt = row.int64("created_at"); updatedAt = row.int64("updated_at")
         self.currency = currency
+        self.lowStockThreshold = lowStockThreshold
         variants = []
     }
 
@@ -40,12 +46,13 @@ public struct Product: Codable, Sendable, Equatable {
         guard !ids.isEmpty else { return [] }
         let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
         var byID: [Int64: Product] = [:]
+        let threshold = try StoreSettings.lowStockThreshold(db)
         try db.forEach("SELECT \(columns) FROM products p WHERE p.id IN (\(marks))", arguments: ids) {
-            let product = Product(row: $0, currency: currency)
+            let product = Product(row: $0, currency: currency, lowStockThreshold: threshold)
             byID[product.id] = product
         }
         try db.forEach("SELECT product_id, id, name, price, stock FROM product_variants WHERE product_id IN (\(marks)) ORDER BY product_id, position, id", arguments: ids) {
-            byID[$0.int64(0)]?.variants.append(Variant(id: $0.int64(1), name: $0.string(2), price: $0.int64(3), stock: $0.int64(4)))
+            byID[$0.int64("product_id")]?.variants.append(Variant(id: $0.int64("id"), name: $0.string("name"), price: $0.int64("price"), stock: $0.int64("stock")))
         }
         return ids.compactMap { byID[$0] }
     }
@@ -56,6 +63,19 @@ public struct Product: Codable, Sendable, Equatable {
 
     /// True when customers may see and buy it.
     public var isForSale: Bool { active && !archived }
+
+    /// The shop's "low stock" line when the product was read (setting `low_stock_threshold`,
+    /// see `StoreSettings`): a count at or below it is running low.
+    public var lowStockThreshold: Int64
+
+    /// Whether `units` (this product's or one variant's stock) is running low, sold out included.
+    public func isLow(stock units: Int64) -> Bool { units <= lowStockThreshold }
+
+    /// For sale and running low: its stock, or with variants any variant's, is at or below the
+    /// threshold. The staff product list and the dashboard flag these.
+    public var isLowStock: Bool {
+        isForSale && (variants.isEmpty ? isLow(stock: stock) : variants.contains { isLow(stock: $0.stock) })
+    }
 }
 
 /// What staff enter to create a product.

@@ -103,7 +103,7 @@ public enum DemoStore {
         }
         try shop.accounts.signOut(caller: admin)
         try shop.store.write { db in
-            try db.run("INSERT INTO settings(key, value) VALUES ('store_name', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", catalog.storeName)
+            try StoreSettings.set(db, .storeName, catalog.storeName)
             try db.run("DELETE FROM rate_events")
         }
     }

@@ -20,7 +20,7 @@ public struct Order: Codable, Sendable, Equatable {
     public let id: Int64
     public let number: String
     public var status: OrderStatus
-    public let channel: String
+    public let channel: Channel
     public let userId: Int64?
     public var items: [Item]
     public let subtotal: Int64
@@ -48,6 +48,12 @@ public struct Order: Codable, Sendable, Equatable {
     /// (card or transfer, nothing paid yet), nil otherwise.
     public internal(set) var expiresAt: Int64?
 
+    /// Where an order was placed: online (web, app, SSH) or at the shop's counter (handed over
+    /// on the spot, so never on the packing list).
+    public enum Channel: String, Codable, Sendable, CaseIterable {
+        case online, counter
+    }
+
     public struct Item: Codable, Sendable, Equatable {
         public let productId: Int64
         public let variantId: Int64?
@@ -62,22 +68,24 @@ public struct Order: Codable, Sendable, Equatable {
     public var balance: Int64 { max(0, Money.saturatingDifference(total, paid)) }
     public var canBeCancelled: Bool { status == .pending || status == .paid }
 
+    /// The columns `init(row:)` reads by name; select them from `orders o`.
     static let columns = """
         o.id, o.number, o.status, o.channel, o.user_id, o.subtotal, o.discount, o.total,
-        (SELECT ifnull(sum(amount), 0) FROM payments WHERE order_id = o.id AND status = 'completed'),
+        (SELECT ifnull(sum(amount), 0) FROM payments WHERE order_id = o.id AND status = 'completed') AS paid,
         o.currency, o.coupon_code, o.first_name, o.last_name, o.phone, o.email, o.address, o.postal_code,
         o.delivery_date, o.note, o.payment_method, o.created_at, o.updated_at,
-        (SELECT h.reason FROM order_status_history h WHERE h.order_id = o.id ORDER BY h.id DESC LIMIT 1)
+        (SELECT h.reason FROM order_status_history h WHERE h.order_id = o.id ORDER BY h.id DESC LIMIT 1) AS status_reason
         """
 
     init(row: Row) {
-        id = row.int64(0); number = row.string(1); status = OrderStatus(rawValue: row.string(2)) ?? .pending
-        channel = row.string(3); userId = row.optionalInt64(4); subtotal = row.int64(5); discount = row.int64(6)
-        total = row.int64(7); paid = row.int64(8); currency = row.string(9); couponCode = row.optionalString(10)
-        firstName = row.string(11); lastName = row.string(12); phone = row.string(13); email = row.string(14)
-        address = row.string(15); postalCode = row.string(16); deliveryDate = row.string(17); note = row.string(18)
-        paymentMethod = PaymentMethod(rawValue: row.string(19)) ?? .cash; createdAt = row.int64(20); updatedAt = row.int64(21)
-        statusReason = row.optionalString(22)
+        id = row.int64("id"); number = row.string("number"); status = row.value("status", or: .pending)
+        channel = row.value("channel", or: .online); userId = row.optionalInt64("user_id")
+        subtotal = row.int64("subtotal"); discount = row.int64("discount"); total = row.int64("total"); paid = row.int64("paid")
+        currency = row.string("currency"); couponCode = row.optionalString("coupon_code")
+        firstName = row.string("first_name"); lastName = row.string("last_name"); phone = row.string("phone"); email = row.string("email")
+        address = row.string("address"); postalCode = row.string("postal_code"); deliveryDate = row.string("delivery_date"); note = row.string("note")
+        paymentMethod = row.value("payment_method", or: .cash); createdAt = row.int64("created_at"); updatedAt = row.int64("updated_at")
+        statusReason = row.optionalString("status_reason")
         items = []
     }
 
@@ -92,7 +100,8 @@ public struct Order: Codable, Sendable, Equatable {
             byID[order.id] = order
         }
         try db.forEach("SELECT order_id, product_id, variant_id, sku, name, quantity, unit_price FROM order_items WHERE order_id IN (\(marks)) ORDER BY id", arguments: ids) {
-            byID[$0.int64(0)]?.items.append(Item(productId: $0.int64(1), variantId: $0.optionalInt64(2), sku: $0.string(3), name: $0.string(4), quantity: $0.int64(5), unitPrice: $0.int64(6)))
+            byID[$0.int64("order_id")]?.items.append(Item(productId: $0.int64("product_id"), variantId: $0.optionalInt64("variant_id"), sku: $0.string("sku"),
+                                                          name: $0.string("name"), quantity: $0.int64("quantity"), unitPrice: $0.int64("unit_price")))
         }
         return ids.compactMap { byID[$0] }.map { order in
             var order = order

@@ -23,8 +23,7 @@ public struct OrderService: Sendable {
         let now = context.now
         return try context.store.write { db in
             let me = try context.requireUser(caller, db)
-            let isStaff = me.role == .staff || me.role == .admin
-            if request.counterSale && !isStaff { throw ShopError.forbidden }
+            if request.counterSale && !me.role.isStaff { throw ShopError.forbidden }
             let owner: Int64? = request.counterSale ? request.customerID : me.id
             var contact = contact
             if request.counterSale, let owner {
@@ -79,7 +78,7 @@ public struct OrderService: Sendable {
                   first_name, last_name, phone, email, address, postal_code, delivery_date, note, payment_method, created_by,
                   idempotency_scope, idempotency_key, request_hash, created_at, updated_at)
                 VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, number, owner, request.counterSale ? "counter" : "online", subtotal, discount, total,
+                """, arguments: [id, number, owner, (request.counterSale ? Order.Channel.counter : .online).rawValue, subtotal, discount, total,
                                  context.currency.code, couponID, couponID == nil ? nil : coupon, contact.firstName, contact.lastName,
                                  contact.phone, contact.email, contact.address, contact.postalCode, contact.deliveryDate, contact.note,
                                  request.paymentMethod.rawValue, me.id, key == nil ? nil : scope, key, fingerprint, now, now])
@@ -110,8 +109,7 @@ public struct OrderService: Sendable {
         expireUnpaidIfDue()
         return try context.store.read { db in
             let me = try context.requireUser(caller, db)
-            let isStaff = me.role == .staff || me.role == .admin
-            let owner: Int64? = isStaff ? customerID : me.id
+            let owner: Int64? = me.role.isStaff ? customerID : me.id
             let ids = try db.query("""
                 SELECT id FROM orders WHERE id < ? AND (? IS NULL OR user_id = ?) AND (? IS NULL OR status = ?)
                 ORDER BY id DESC LIMIT ?
@@ -135,7 +133,7 @@ public struct OrderService: Sendable {
         return try context.store.read { db in
             _ = try visibleOrder(db, id: orderID, caller: caller)
             return try db.query("SELECT status, at, user_id, reason FROM order_status_history WHERE order_id = ? ORDER BY id", orderID) {
-                StatusChange(status: OrderStatus(rawValue: $0.string(0)) ?? .pending, at: $0.int64(1), userId: $0.optionalInt64(2), reason: $0.optionalString(3))
+                StatusChange(status: $0.value("status", or: .pending), at: $0.int64("at"), userId: $0.optionalInt64("user_id"), reason: $0.optionalString("reason"))
             }
         }
     }
@@ -202,7 +200,7 @@ public struct OrderService: Sendable {
     // MARK: - Coupons (staff)
 
     public struct Coupon: Codable, Sendable, Equatable {
-        public enum Kind: String, Codable, Sendable { case percent, fixed }
+        public enum Kind: String, Codable, Sendable, CaseIterable { case percent, fixed }
         public let id: Int64
         public let code: String
         public let kind: Kind
@@ -212,6 +210,17 @@ public struct OrderService: Sendable {
         public let maxUses: Int64?
         public let usedCount: Int64
         public let active: Bool
+
+        init(id: Int64, code: String, kind: Kind, value: Int64, validFrom: Int64?, validUntil: Int64?, maxUses: Int64?, usedCount: Int64, active: Bool) {
+            self.id = id; self.code = code; self.kind = kind; self.value = value; self.validFrom = validFrom
+            self.validUntil = validUntil; self.maxUses = maxUses; self.usedCount = usedCount; self.active = active
+        }
+
+        init(row: Row) {
+            self.init(id: row.int64("id"), code: row.string("code"), kind: row.value("kind", or: .fixed), value: row.int64("value"),
+                      validFrom: row.optionalInt64("valid_from"), validUntil: row.optionalInt64("valid_until"), maxUses: row.optionalInt64("max_uses"),
+                      usedCount: row.int64("used_count"), active: row.bool("active"))
+        }
     }
 
     public func createCoupon(code: String, kind: Coupon.Kind, value: Int64, validFrom: Int64? = nil, validUntil: Int64? = nil, maxUses: Int64? = nil, caller: Caller) throws -> Coupon {
@@ -237,10 +246,7 @@ public struct OrderService: Sendable {
     public func coupons(caller: Caller) throws -> [Coupon] {
         try context.store.read { db in
             _ = try context.requireStaff(caller, db)
-            return try db.query("SELECT id, code, kind, value, valid_from, valid_until, max_uses, used_count, active FROM coupons ORDER BY code") {
-                Coupon(id: $0.int64(0), code: $0.string(1), kind: Coupon.Kind(rawValue: $0.string(2)) ?? .fixed, value: $0.int64(3), validFrom: $0.optionalInt64(4),
-                       validUntil: $0.optionalInt64(5), maxUses: $0.optionalInt64(6), usedCount: $0.int64(7), active: $0.bool(8))
-            }
+            return try db.query("SELECT id, code, kind, value, valid_from, valid_until, max_uses, used_count, active FROM coupons ORDER BY code", map: Coupon.init)
         }
     }
 
@@ -248,7 +254,7 @@ public struct OrderService: Sendable {
 
     func visibleOrder(_ db: Connection, id: Int64, caller: Caller) throws -> Order {
         let me = try context.requireUser(caller, db)
-        guard let order = try load(db, id: id), me.role != .customer || order.userId == me.id else { throw ShopError.notFound("Order") }
+        guard let order = try load(db, id: id), me.role.isStaff || order.userId == me.id else { throw ShopError.notFound("Order") }
         return order
     }
 
@@ -268,15 +274,14 @@ public struct OrderService: Sendable {
 
     private func applyCoupon(_ db: Connection, code: String?, subtotal: Int64, now: Int64) throws -> (Int64?, Int64) {
         guard let code else { return (nil, 0) }
-        guard let coupon = try db.first("SELECT id, kind, value, valid_from, valid_until, max_uses, used_count, active FROM coupons WHERE code = ?", code,
-                                        map: { (id: $0.int64(0), kind: $0.string(1), value: $0.int64(2), from: $0.optionalInt64(3), until: $0.optionalInt64(4), max: $0.optionalInt64(5), used: $0.int64(6), active: $0.bool(7)) }),
+        guard let coupon = try db.first("SELECT id, code, kind, value, valid_from, valid_until, max_uses, used_count, active FROM coupons WHERE code = ?", code, map: Coupon.init),
               coupon.active else { throw ShopError.invalid("invalid_coupon", "There is no coupon \(code)", field: "coupon") }
-        if let from = coupon.from, now < from { throw ShopError.invalid("coupon_not_yet_valid", "Coupon \(code) is not valid yet", field: "coupon") }
-        if let until = coupon.until, now >= until { throw ShopError.invalid("coupon_expired", "Coupon \(code) has expired", field: "coupon") }
+        if let from = coupon.validFrom, now < from { throw ShopError.invalid("coupon_not_yet_valid", "Coupon \(code) is not valid yet", field: "coupon") }
+        if let until = coupon.validUntil, now >= until { throw ShopError.invalid("coupon_expired", "Coupon \(code) has expired", field: "coupon") }
         guard try db.run("UPDATE coupons SET used_count = used_count + 1 WHERE id = ? AND (max_uses IS NULL OR used_count < max_uses)", coupon.id) == 1 else {
             throw ShopError.invalid("coupon_used_up", "Coupon \(code) has been used up", field: "coupon")
         }
-        let discount = coupon.kind == "percent" ? try Money.percent(coupon.value, of: subtotal, field: "coupon") : min(coupon.value, subtotal)
+        let discount = coupon.kind == .percent ? try Money.percent(coupon.value, of: subtotal, field: "coupon") : min(coupon.value, subtotal)
         return (coupon.id, discount)
     }
 
@@ -317,7 +322,7 @@ public struct OrderService: Sendable {
         return key
     }
 
-    /// Explicit items with duplicates merged; each quantity 1…999.
+    /// Explicit items with duplicates merged; each quantity 1…`CartService.maxQuantity`.
     static func mergedItems(_ items: [OrderRequest.Item]) throws -> [OrderRequest.Item] {
         guard items.count <= Money.maxLines else { throw ShopError.invalid("too_many_items", "At most \(Money.maxLines) lines per order", field: "items") }
         var merged: [OrderRequest.Item] = []

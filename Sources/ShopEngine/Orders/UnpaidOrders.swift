@@ -18,7 +18,7 @@ enum UnpaidOrders {
 
     /// The same rule for a loaded order.
     static func awaitsOnlinePayment(_ order: Order) -> Bool {
-        order.status == .pending && order.channel == "online" && (order.paymentMethod == .card || order.paymentMethod == .transfer) && order.paid == 0
+        order.status == .pending && order.channel == .online && (order.paymentMethod == .card || order.paymentMethod == .transfer) && order.paid == 0
     }
 
     /// Open and unpaid orders of one customer (any payment method: cash on delivery holds stock
@@ -54,8 +54,8 @@ enum UnpaidOrders {
     static func cancel(_ db: Connection, orderID id: Int64, userID: Int64?, guardedBy condition: String,
                        ledgerReason: String, statusReason: String?, now: Int64) throws -> Bool {
         guard try db.run("UPDATE orders SET status = 'cancelled', updated_at = ? WHERE id = ? AND \(condition)", now, id) == 1 else { return false }
-        let sold = try db.query("SELECT product_id, variant_id, -sum(delta) FROM stock_ledger WHERE order_id = ? GROUP BY product_id, variant_id", id) {
-            (product: $0.int64(0), variant: $0.optionalInt64(1), quantity: $0.int64(2))
+        let sold = try db.query("SELECT product_id, variant_id, -sum(delta) AS quantity FROM stock_ledger WHERE order_id = ? GROUP BY product_id, variant_id", id) {
+            (product: $0.int64("product_id"), variant: $0.optionalInt64("variant_id"), quantity: $0.int64("quantity"))
         }
         for line in sold where line.quantity > 0 {
             _ = try Ledger.move(db, productID: line.product, variantID: line.variant, delta: line.quantity)

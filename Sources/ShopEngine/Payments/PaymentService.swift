@@ -20,9 +20,9 @@ public struct PaymentService: Sendable {
 
         static let columns = "id, order_id, amount, method, status, tendered, created_at"
         init(row: Row) {
-            id = row.int64(0); orderId = row.int64(1); amount = row.int64(2)
-            method = PaymentMethod(rawValue: row.string(3)) ?? .cash; status = Status(rawValue: row.string(4)) ?? .pending
-            tendered = row.optionalInt64(5); createdAt = row.int64(6)
+            id = row.int64("id"); orderId = row.int64("order_id"); amount = row.int64("amount")
+            method = row.value("method", or: .cash); status = row.value("status", or: .pending)
+            tendered = row.optionalInt64("tendered"); createdAt = row.int64("created_at")
         }
     }
 
@@ -43,8 +43,7 @@ public struct PaymentService: Sendable {
         let orders = OrderService(context)
         return try context.store.write { db in
             let me = try context.requireUser(caller, db)
-            let isStaff = me.role != .customer
-            if completed && !isStaff { throw ShopError.forbidden }
+            if completed && !me.role.isStaff { throw ShopError.forbidden }
             // An order past its time to pay is cancelled first: it takes no payment.
             try UnpaidOrders.expireDue(db, now: context.now, expiry: context.unpaidExpiry)
             let order = try orders.visibleOrder(db, id: orderID, caller: caller)
@@ -65,7 +64,7 @@ public struct PaymentService: Sendable {
             try db.run("""
                 INSERT INTO payments(order_id, amount, method, status, tendered, created_by, idempotency_scope, idempotency_key, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [orderID, amount, method.rawValue, completed ? "completed" : "pending", tendered, me.id, key == nil ? nil : scope, key, now, now])
+                """, arguments: [orderID, amount, method.rawValue, (completed ? Status.completed : .pending).rawValue, tendered, me.id, key == nil ? nil : scope, key, now, now])
             let id = db.lastInsertRowID
             if completed { try settle(db, orderID: orderID, userID: me.id) }
             return try db.first("SELECT \(Payment.columns) FROM payments WHERE id = ?", id, map: Payment.init)!
@@ -114,6 +113,6 @@ public struct PaymentService: Sendable {
         guard let order = try Order.load(db, id: orderID), order.status == .pending, order.paid >= order.total else { return }
         let orders = OrderService(context)
         try orders.setStatus(db, orderID: orderID, status: .paid, userID: userID)
-        if order.channel == "counter" { try orders.setStatus(db, orderID: orderID, status: .delivered, userID: userID) }
+        if order.channel == .counter { try orders.setStatus(db, orderID: orderID, status: .delivered, userID: userID) }
     }
 }

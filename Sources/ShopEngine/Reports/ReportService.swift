@@ -32,28 +32,59 @@ public struct ReportService: Sendable {
         } else {
             date = CivilDate(local: context.now)
         }
-        let from = date.startLocal, until = date.nextLocal.startLocal, label = date.description
         return try context.store.read { db in
             _ = try context.requireStaff(caller, db)
-            let methods = try db.query("""
-                SELECT method, count(*), sum(amount) FROM payments
-                WHERE status = 'completed' AND created_at >= ? AND created_at < ? GROUP BY method ORDER BY method
-                """, from, until) { MethodTotal(method: PaymentMethod(rawValue: $0.string(0)) ?? .cash, count: $0.int(1), amount: $0.int64(2)) }
-            let refunded = try db.scalarInt("SELECT ifnull(sum(amount), 0) FROM payments WHERE status = 'refunded' AND updated_at >= ? AND updated_at < ?", from, until) ?? 0
-            let placed = try db.scalarInt("SELECT count(*) FROM orders WHERE created_at >= ? AND created_at < ?", from, until) ?? 0
-            let cancelled = try db.scalarInt("SELECT count(*) FROM order_status_history WHERE status = 'cancelled' AND at >= ? AND at < ?", from, until) ?? 0
-            return DaySummary(day: label, byMethod: methods, total: try Money.sum(methods.lazy.map(\.amount), field: nil), refunded: refunded,
-                              ordersPlaced: Int(placed), ordersCancelled: Int(cancelled), currency: context.currency.code)
+            return try summary(db, date)
         }
     }
 
-    /// Orders paid but not yet sent, oldest first: the packing list.
+    private func summary(_ db: Connection, _ date: CivilDate) throws -> DaySummary {
+        let from = date.startLocal, until = date.nextLocal.startLocal
+        let methods = try db.query("""
+            SELECT method, count(*) AS count, sum(amount) AS amount FROM payments
+            WHERE status = 'completed' AND created_at >= ? AND created_at < ? GROUP BY method ORDER BY method
+            """, from, until) { MethodTotal(method: $0.value("method", or: .cash), count: $0.int("count"), amount: $0.int64("amount")) }
+        let refunded = try db.scalarInt("SELECT ifnull(sum(amount), 0) FROM payments WHERE status = 'refunded' AND updated_at >= ? AND updated_at < ?", from, until) ?? 0
+        let placed = try db.scalarInt("SELECT count(*) FROM orders WHERE created_at >= ? AND created_at < ?", from, until) ?? 0
+        let cancelled = try db.scalarInt("SELECT count(*) FROM order_status_history WHERE status = 'cancelled' AND at >= ? AND at < ?", from, until) ?? 0
+        return DaySummary(day: date.description, byMethod: methods, total: try Money.sum(methods.lazy.map(\.amount), field: nil), refunded: refunded,
+                          ordersPlaced: Int(placed), ordersCancelled: Int(cancelled), currency: context.currency.code)
+    }
+
+    /// Online orders to pack and send, oldest first: paid ones, and cash-on-delivery ones (paid
+    /// at the door). Counter sales leave with the customer and are never on this list.
     public func awaitingDispatch(limit: Int = 50, caller: Caller) throws -> [Order] {
         try context.store.read { db in
             _ = try context.requireStaff(caller, db)
-            let ids = try db.query("SELECT id FROM orders WHERE status = 'paid' OR (status = 'pending' AND payment_method = 'cash_on_delivery' AND channel = 'online') ORDER BY id LIMIT ?", try Pagination.limit(limit)) { $0.int64(0) }
-            return try Order.load(db, ids: ids)
+            return try Self.awaitingDispatch(db, limit: try Pagination.limit(limit))
         }
+    }
+
+    /// Everything the staff dashboard shows, read in one snapshot: today's takings, the packing
+    /// list and the products running low (by the store's `low_stock_threshold`).
+    public struct Dashboard: Sendable, Equatable {
+        public let today: DaySummary
+        public let awaitingDispatch: [Order]
+        public let lowStock: [Product]
+        /// The `low_stock_threshold` setting the list was made with.
+        public let lowStockThreshold: Int64
+    }
+
+    public func dashboard(limit: Int = 50, caller: Caller) throws -> Dashboard {
+        let limit = try Pagination.limit(limit)
+        return try context.store.read { db in
+            _ = try context.requireStaff(caller, db)
+            return Dashboard(today: try summary(db, CivilDate(local: context.now)), awaitingDispatch: try Self.awaitingDispatch(db, limit: limit),
+                             lowStock: try CatalogService.lowStock(db, limit: limit, currency: context.currency.code),
+                             lowStockThreshold: try StoreSettings.lowStockThreshold(db))
+        }
+    }
+
+    private static func awaitingDispatch(_ db: Connection, limit: Int) throws -> [Order] {
+        let ids = try db.query("""
+            SELECT id FROM orders WHERE channel = ? AND (status = ? OR (status = ? AND payment_method = ?)) ORDER BY id LIMIT ?
+            """, Order.Channel.online.rawValue, OrderStatus.paid.rawValue, OrderStatus.pending.rawValue, PaymentMethod.cashOnDelivery.rawValue, limit) { $0.int64(0) }
+        return try Order.load(db, ids: ids)
     }
 }
 

@@ -27,12 +27,16 @@ final class Statement {
     private(set) var handle: OpaquePointer?
     let sql: String
     private unowned let connection: Connection
+    /// Result column index by name (`sqlite3_column_name`: the `AS` alias, else the column's
+    /// own name), read once when the statement is prepared; rows share it.
+    let columns: ColumnNames
 
     init(_ connection: Connection, _ sql: String) throws {
         self.connection = connection
         self.sql = sql
         let rc = sqlite3_prepare_v2(connection.handle, sql, -1, &handle, nil)
         guard rc == SQLITE_OK else { throw connection.error(rc, sql: sql) }
+        columns = ColumnNames(handle, sql: sql)
     }
 
     deinit { sqlite3_finalize(handle) }
@@ -73,9 +77,39 @@ final class Statement {
     func reset() { sqlite3_reset(handle) }
 }
 
-/// A read-only view of the current result row.
+/// The result columns of one statement by name. A name that appears twice (`a.id`, `b.id`)
+/// keeps its first position: alias one of them to read both by name.
+final class ColumnNames: Sendable {
+    let sql: String
+    let indices: [String: Int32]
+
+    init(_ handle: OpaquePointer?, sql: String) {
+        self.sql = sql
+        var indices: [String: Int32] = [:]
+        for i in 0..<sqlite3_column_count(handle) {
+            guard let name = sqlite3_column_name(handle, i) else { continue }
+            let key = String(cString: name)
+            if indices[key] == nil { indices[key] = i }
+        }
+        self.indices = indices
+    }
+
+    func index(_ name: String) -> Int32 {
+        // A name the SELECT does not produce is a typo in the engine's own SQL, never input.
+        guard let index = indices[name] else { preconditionFailure("no column \"\(name)\" in: \(sql)") }
+        return index
+    }
+}
+
+/// A read-only view of the current result row. Read columns by name (`row.string("phone")`,
+/// `row.optionalInt64("user_id")`); the positional readers remain for one-column queries.
+///
+/// ```swift
+/// let phones = try db.query("SELECT id, phone FROM users") { ($0.int64("id"), $0.optionalString("phone")) }
+/// ```
 public struct Row {
     fileprivate let handle: OpaquePointer?
+    fileprivate let columns: ColumnNames
 
     public var columnCount: Int { Int(sqlite3_column_count(handle)) }
 
@@ -97,6 +131,25 @@ public struct Row {
     }
 }
 
+extension Row {
+    // MARK: - By name
+
+    public func isNull(_ name: String) -> Bool { isNull(Int(columns.index(name))) }
+    public func int64(_ name: String) -> Int64 { int64(Int(columns.index(name))) }
+    public func int(_ name: String) -> Int { int(Int(columns.index(name))) }
+    public func bool(_ name: String) -> Bool { bool(Int(columns.index(name))) }
+    public func double(_ name: String) -> Double { double(Int(columns.index(name))) }
+    public func string(_ name: String) -> String { string(Int(columns.index(name))) }
+    public func optionalString(_ name: String) -> String? { optionalString(Int(columns.index(name))) }
+    public func optionalInt64(_ name: String) -> Int64? { optionalInt64(Int(columns.index(name))) }
+    public func blob(_ name: String) -> [UInt8] { blob(Int(columns.index(name))) }
+
+    /// A text column read as a raw-value enum; a value the schema does not allow reads as `fallback`.
+    func value<T: RawRepresentable>(_ name: String, or fallback: T) -> T where T.RawValue == String {
+        T(rawValue: string(name)) ?? fallback
+    }
+}
+
 extension Statement {
-    var row: Row { Row(handle: handle) }
+    var row: Row { Row(handle: handle, columns: columns) }
 }

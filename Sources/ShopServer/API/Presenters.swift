@@ -6,13 +6,13 @@ enum Present {
         .object([("id", .int(u.id)), ("phone", .string(u.phone)), ("username", .string(u.username)), ("email", .string(u.email)),
                  ("first_name", .string(u.firstName)), ("last_name", .string(u.lastName)), ("address", .string(u.address)),
                  ("postal_code", .string(u.postalCode)), ("role", .string(u.role.rawValue)), ("active", .bool(u.active)),
-                 ("auth_status", .string(u.authStatus)), ("email_verified", .bool(u.emailVerified)), ("phone_verified", .bool(u.phoneVerified)), ("has_password", .bool(u.hasPassword)), ("has_photo", .bool(u.hasPhoto)),
+                 ("auth_status", .string(u.authStatus.rawValue)), ("email_verified", .bool(u.emailVerified)), ("phone_verified", .bool(u.phoneVerified)), ("has_password", .bool(u.hasPassword)), ("has_photo", .bool(u.hasPhoto)),
                  ("created_at", .int(u.createdAt)), ("is_new", .bool(u.isNew))])
     }
 
     static func tokens(_ s: SignIn) -> JSON {
         .object([("access", .string(s.access)), ("refresh", .string(s.refresh)), ("token_type", .string("Bearer")),
-                 ("expires_in", .int(900)), ("user", user(s.user))])
+                 ("expires_in", .int(TokenService.accessLifetime)), ("user", user(s.user))])
     }
 
     static func product(_ p: Product) -> JSON {
@@ -34,7 +34,7 @@ enum Present {
     }
 
     static func order(_ o: Order) -> JSON {
-        .object([("id", .int(o.id)), ("number", .string(o.number)), ("status", .string(o.status.rawValue)), ("channel", .string(o.channel)),
+        .object([("id", .int(o.id)), ("number", .string(o.number)), ("status", .string(o.status.rawValue)), ("channel", .string(o.channel.rawValue)),
                  ("user_id", .int(o.userId)),
                  ("items", .array(o.items.map { i in
                      .object([("product_id", .int(i.productId)), ("variant_id", .int(i.variantId)), ("sku", .string(i.sku)), ("name", .string(i.name)),
@@ -66,6 +66,10 @@ enum Present {
 
     static func outbox(_ m: AdminService.OutboxMessage) -> JSON {
         .object([("id", .int(m.id)), ("channel", .string(m.channel)), ("to", .string(m.to)), ("text", .string(m.text)), ("created_at", .int(m.createdAt))])
+    }
+
+    static func settings(_ s: StoreSettings) -> JSON {
+        .object([("store_name", .string(s.storeName)), ("low_stock_threshold", .int(s.lowStockThreshold))])
     }
 
     static func list(_ items: [JSON], next: String? = nil) -> JSON {

@@ -60,6 +60,25 @@ struct RequestBody {
         return number.boolValue
     }
 
+    /// One of an enum's raw values (by default any case), else a 400 `invalid_<key>` whose
+    /// message lists the accepted values: `payment_method must be one of cash, card, …`.
+    func oneOf<T: RawRepresentable & CaseIterable>(_ key: String, allowed: [T] = Array(T.allCases)) throws -> T where T.RawValue == String {
+        guard let value = try optionalOneOf(key, allowed: allowed) else { throw ShopError.missing(key) }
+        return value
+    }
+
+    func optionalOneOf<T: RawRepresentable & CaseIterable>(_ key: String, allowed: [T] = Array(T.allCases)) throws -> T? where T.RawValue == String {
+        try optionalString(key).map { try Self.oneOf($0, key: key, allowed: allowed) }
+    }
+
+    /// The enum check shared by bodies and query parameters (`?sort=`, `?status=`).
+    static func oneOf<T: RawRepresentable>(_ raw: String, key: String, allowed: [T]) throws -> T where T.RawValue == String {
+        guard let value = allowed.first(where: { $0.rawValue == raw }) else {
+            throw ShopError(.invalid, "invalid_\(key)", "\(key) must be one of \(allowed.map(\.rawValue).joined(separator: ", "))", field: key)
+        }
+        return value
+    }
+
     func optionalObjects(_ key: String) throws -> [RequestBody]? {
         guard let value = object[key], !(value is NSNull) else { return nil }
         guard let array = value as? [Any] else { throw ShopError.wrongType(key, "a list") }

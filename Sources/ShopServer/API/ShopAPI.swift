@@ -66,7 +66,7 @@ public struct ShopAPI: Sendable {
             return .error(error)
         } catch {
             log("internal error on \(request.method) \(request.path): \(error)")
-            return .error(ShopError(.internal, "internal_error", "Something went wrong on our side; please try again"))
+            return .error(ShopError(.internal, HTTPResponse.internalErrorCode, HTTPResponse.internalErrorMessage))
         }
     }
 }
@@ -171,10 +171,7 @@ extension ShopAPI {
     mutating func addCatalogRoutes() {
         let shop = self.shop
         add("GET", "/products") { [self] r in try cachedForGuests(r) {
-            let sortName = r.query["sort"] ?? "name"
-            guard let sort = ProductQuery.Sort(rawValue: sortName) else {
-                throw ShopError(.invalid, "invalid_sort", "sort must be one of name, price, price_desc, newest", field: "sort")
-            }
+            let sort = try RequestBody.oneOf(r.query["sort"] ?? ProductQuery.Sort.name.rawValue, key: "sort", allowed: ProductQuery.Sort.allCases)
             let query = ProductQuery(text: r.query["q"], category: r.query["category"], minPrice: try r.queryInt("min_price"), maxPrice: try r.queryInt("max_price"),
                                      inStockOnly: try r.queryBool("in_stock"), sort: sort, limit: try r.limit(), cursor: r.query["cursor"],
                                      includeInactive: try r.queryBool("include_inactive"))
@@ -267,10 +264,7 @@ extension ShopAPI {
         add("POST", "/orders") { [self] r in
             let me = try caller(r)
             let b = try RequestBody(r)
-            let methodName = try b.string("payment_method")
-            guard let method = PaymentMethod(rawValue: methodName) else {
-                throw ShopError(.invalid, "invalid_payment_method", "payment_method must be cash, card, transfer or cash_on_delivery", field: "payment_method")
-            }
+            let method: PaymentMethod = try b.oneOf("payment_method")
             let items = try b.optionalObjects("items")?.map {
                 OrderRequest.Item(productID: try $0.int("product_id"), variantID: try $0.optionalInt("variant_id"), quantity: try $0.int("quantity"))
             }
@@ -283,13 +277,7 @@ extension ShopAPI {
             return .json(placed.replayed ? 200 : 201, Present.order(placed.order))
         }
         add("GET", "/orders") { [self] r in
-            var status: OrderStatus?
-            if let name = r.query["status"], !name.isEmpty {
-                guard let parsed = OrderStatus(rawValue: name) else {
-                    throw ShopError(.invalid, "invalid_status", "status must be pending, paid, sent, delivered or cancelled", field: "status")
-                }
-                status = parsed
-            }
+            let status = try r.query["status"].flatMap { $0.isEmpty ? nil : $0 }.map { try RequestBody.oneOf($0, key: "status", allowed: OrderStatus.allCases) }
             let page = try shop.orders.list(status: status, customerID: try r.queryInt("customer_id"), limit: try r.limit(), cursor: r.query["cursor"], caller: try caller(r))
             return .json(200, Present.list(page.items.map(Present.order), next: page.nextCursor))
         }
@@ -298,23 +286,17 @@ extension ShopAPI {
         add("PATCH", "/orders/{id}") { [self] r in
             let me = try caller(r)
             let b = try RequestBody(r)
-            guard let status = OrderStatus(rawValue: try b.string("status")) else {
-                throw ShopError(.invalid, "invalid_status", "status must be sent or delivered", field: "status")
-            }
+            // Any status parses; the engine says which transitions staff may make (sent, delivered).
+            let status: OrderStatus = try b.oneOf("status")
             return .json(200, Present.order(try shop.orders.updateStatus(id: try r.id(), to: status, caller: me)))
         }
         add("POST", "/orders/{id}/payments") { [self] r in
             let me = try caller(r)
             let b = try RequestBody(r)
-            guard let method = PaymentMethod(rawValue: try b.string("method")) else {
-                throw ShopError(.invalid, "invalid_method", "method must be cash, card, transfer or cash_on_delivery", field: "method")
-            }
-            let status = try b.optionalString("status")
-            guard status == nil || status == "pending" || status == "completed" else {
-                throw ShopError(.invalid, "invalid_status", "status may be pending or completed", field: "status")
-            }
+            let method: PaymentMethod = try b.oneOf("method")
+            let status = try b.optionalOneOf("status", allowed: [PaymentService.Status.pending, .completed])
             let payment = try shop.payments.create(orderID: try r.id(), amount: try b.int("amount"), method: method, tendered: try b.optionalInt("tendered"),
-                                                   completed: status == "completed", idempotencyKey: r.header("idempotency-key"), caller: me)
+                                                   completed: status == .completed, idempotencyKey: r.header("idempotency-key"), caller: me)
             return .json(201, Present.payment(payment))
         }
         add("GET", "/orders/{id}/payments") { [self] r in
@@ -324,18 +306,14 @@ extension ShopAPI {
         add("PATCH", "/payments/{id}") { [self] r in
             let me = try caller(r)
             let b = try RequestBody(r)
-            guard let status = PaymentService.Status(rawValue: try b.string("status")) else {
-                throw ShopError(.invalid, "invalid_status", "status must be completed, failed or refunded", field: "status")
-            }
+            let status: PaymentService.Status = try b.oneOf("status")
             return .json(200, Present.payment(try shop.payments.updateStatus(paymentID: try r.id(), to: status, caller: me)))
         }
         add("GET", "/coupons") { [self] r in .json(200, Present.list(try shop.orders.coupons(caller: try caller(r)).map(Present.coupon))) }
         add("POST", "/coupons") { [self] r in
             let me = try caller(r)
             let b = try RequestBody(r)
-            guard let kind = OrderService.Coupon.Kind(rawValue: try b.string("kind")) else {
-                throw ShopError(.invalid, "invalid_kind", "kind must be percent or fixed", field: "kind")
-            }
+            let kind: OrderService.Coupon.Kind = try b.oneOf("kind")
             return .json(201, Present.coupon(try shop.orders.createCoupon(code: try b.string("code"), kind: kind, value: try b.int("value"),
                                                                           validFrom: try b.optionalInt("valid_from"), validUntil: try b.optionalInt("valid_until"),
                                                                           maxUses: try b.optionalInt("max_uses"), caller: me)))
@@ -381,12 +359,14 @@ extension ShopAPI {
         add("PATCH", "/admin/users/{id}") { [self] r in
             let me = try caller(r)
             let b = try RequestBody(r)
-            var role: Role?
-            if let name = try b.optionalString("role") {
-                guard let parsed = Role(rawValue: name) else { throw ShopError(.invalid, "invalid_role", "role must be customer, staff or admin", field: "role") }
-                role = parsed
-            }
+            let role: Role? = try b.optionalOneOf("role")
             return .json(200, Present.user(try shop.admin.updateUser(id: try r.id(), .init(role: role, active: try b.optionalBool("active")), caller: me)))
+        }
+        add("GET", "/admin/settings") { [self] r in .json(200, Present.settings(try shop.admin.settings(caller: try caller(r)))) }
+        add("PATCH", "/admin/settings") { [self] r in
+            let me = try caller(r)
+            let b = try RequestBody(r)
+            return .json(200, Present.settings(try shop.admin.updateSettings(.init(lowStockThreshold: try b.optionalInt("low_stock_threshold")), caller: me)))
         }
         add("GET", "/admin/outbox") { [self] r in
             .json(200, Present.list(try shop.admin.outbox(limit: try r.limit(default: 50), caller: try caller(r)).map(Present.outbox)))

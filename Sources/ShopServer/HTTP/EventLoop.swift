@@ -8,20 +8,56 @@ import Glibc
 final class Connection {
     enum Deadline { case none, header, body, idle, write, linger }
 
+    /// Where the connection is in its life. Only `EventLoop.enter(_:_:)` changes it, and
+    /// `Phase.canBecome` lists every transition:
+    ///
+    /// ```
+    /// readingHead ⇄ readingBody ─► handling ─► writing ─► readingHead …  (keep-alive)
+    ///       └───────────┴──────────────┴──────────┴─► closing ─► lingering ─► closed
+    /// ```
+    /// Any phase may go straight to `closed` (reset, timeout, drain). Pending output is not a
+    /// phase of its own: a `100 Continue` can be on its way while the body is still read.
+    enum Phase: Equatable {
+        /// Waiting for a request line and headers, or idle between keep-alive requests.
+        case readingHead
+        /// The head is decoded; the body is still arriving.
+        case readingBody
+        /// A request is with a worker. At most one per connection, so responses stay in
+        /// request order; pipelined bytes are read ahead meanwhile.
+        case handling
+        /// A response is queued to be sent; the connection stays open for the next request.
+        case writing
+        /// The last response is queued; once it is sent, the write side is shut.
+        case closing
+        /// Response sent and write side shut; discarding input until EOF so the close is not an RST.
+        case lingering
+        /// The socket is closed and deregistered.
+        case closed
+
+        func canBecome(_ next: Phase) -> Bool {
+            switch (self, next) {
+            case (.closed, _): false
+            case (_, .closed): true
+            case (.lingering, _): false
+            case (.closing, .closing), (.closing, .lingering): true
+            case (.closing, _), (_, .lingering): false
+            case (.handling, .writing), (.handling, .closing): true
+            case (.handling, _): false
+            case (.readingHead, _), (.readingBody, _), (.writing, _): true
+            }
+        }
+    }
+
     let fd: Int32
     let id: UInt64
     let remoteAddress: String
     var decoder: HTTPRequestDecoder
     var output: [UInt8] = []
     var outputOffset = 0
-    /// At most one request per connection is with a worker: responses stay in request order.
-    var inFlight = false
-    var closeAfterWrite = false
-    /// The peer sent FIN; finish what is buffered, then close.
+    private(set) var phase = Phase.readingHead
+    /// The peer sent FIN; finish what is buffered, then close. This is the peer's half of the
+    /// connection, so it is not a phase: it can happen in any of them.
     var peerClosed = false
-    /// Response sent and write side shut; discarding input until EOF so the close is not an RST.
-    var lingering = false
-    var closed = false
     /// Counts against `maxConnections` and its address's `maxConnectionsPerAddress` (false for
     /// connections answered with 503, and once a connection starts closing).
     var counted = true
@@ -31,6 +67,13 @@ final class Connection {
     var interest: UInt32 = 0
 
     var hasOutput: Bool { outputOffset < output.count }
+    var isClosed: Bool { phase == .closed }
+
+    /// Only `EventLoop.enter(_:_:)` calls this.
+    fileprivate func become(_ next: Phase) {
+        assert(phase.canBecome(next), "connection \(id): \(phase) cannot become \(next)")
+        phase = next
+    }
 
     init(fd: Int32, id: UInt64, remoteAddress: String, limits: HTTPRequestDecoder.Limits) {
         self.fd = fd
@@ -207,7 +250,7 @@ final class EventLoop {
         }
         if flags & (shop_epollin | shop_epollrdhup) != 0 {
             readAvailable(connection)
-            if connection.closed { return }
+            if connection.isClosed { return }
         }
         drive(connection)
     }
@@ -216,13 +259,13 @@ final class EventLoop {
         while true {
             let n = recv(c.fd, readBuffer.baseAddress, readBuffer.count, 0)
             if n > 0 {
-                if c.lingering { continue }
+                if c.phase == .lingering { continue }
                 c.decoder.feed(UnsafeRawBufferPointer(rebasing: readBuffer[0..<n]))
-                if n < readBuffer.count || c.inFlight { return }
+                if n < readBuffer.count || c.phase == .handling { return }
                 continue
             }
             if n == 0 {
-                if c.lingering { closeConnection(c); return }
+                if c.phase == .lingering { closeConnection(c); return }
                 c.peerClosed = true
                 return
             }
@@ -239,8 +282,7 @@ final class EventLoop {
         _ = eventfd_read(wakeFD, &value)
         for completion in shared.takeCompletions() {
             inFlight -= 1
-            guard let c = connections[completion.fd], c.id == completion.connectionID, !c.closed else { continue }
-            c.inFlight = false
+            guard let c = connections[completion.fd], c.id == completion.connectionID, !c.isClosed else { continue }
             c.served += 1
             if c.hasOutput {
                 c.output.append(contentsOf: completion.bytes)
@@ -248,7 +290,7 @@ final class EventLoop {
                 c.output = completion.bytes
                 c.outputOffset = 0
             }
-            if completion.close || draining { c.closeAfterWrite = true }
+            enter(c, completion.close || draining ? .closing : .writing)
             drive(c)
         }
     }
@@ -258,28 +300,36 @@ final class EventLoop {
     /// Writes pending output, then decodes and dispatches the next buffered request, until the
     /// connection has to wait for the network or a worker.
     private func drive(_ c: Connection) {
-        while !c.closed {
-            if c.lingering { updateInterest(c); return }
+        while !c.isClosed {
+            if c.phase == .lingering { updateInterest(c); return }
             if c.hasOutput {
                 guard flush(c) else { return }
             }
-            if c.closeAfterWrite { startLinger(c); return }
-            if c.inFlight { updateInterest(c); return }
+            switch c.phase {
+            case .closing: startLinger(c); return
+            case .handling: updateInterest(c); return
+            case .readingHead, .readingBody, .writing: break
+            case .lingering, .closed: return
+            }
             if draining { closeConnection(c); return }
 
             switch c.decoder.next() {
             case .needMore:
                 if c.peerClosed { closeConnection(c); return }
                 if c.decoder.isReadingBody {
+                    enter(c, .readingBody)
                     if c.deadlineKind != .body { setDeadline(c, .body, bodyTimeout) }
                     if c.decoder.takeContinueRequest() {
                         c.output.append(contentsOf: EventLoop.continueLine)
                         continue // flush it, then come back here for the body
                     }
-                } else if c.decoder.hasPartialRequest || c.served == 0 {
-                    if c.deadlineKind != .header { setDeadline(c, .header, headerTimeout) }
-                } else if c.deadlineKind != .idle {
-                    setDeadline(c, .idle, idleTimeout)
+                } else {
+                    enter(c, .readingHead)
+                    if c.decoder.hasPartialRequest || c.served == 0 {
+                        if c.deadlineKind != .header { setDeadline(c, .header, headerTimeout) }
+                    } else if c.deadlineKind != .idle {
+                        setDeadline(c, .idle, idleTimeout)
+                    }
                 }
                 updateInterest(c)
                 return
@@ -292,7 +342,7 @@ final class EventLoop {
                     respondInline(c, preflight, request: request, close: !request.wantsKeepAlive)
                     continue
                 }
-                c.inFlight = true
+                enter(c, .handling)
                 inFlight += 1
                 let shared = self.shared
                 let id = c.id, fd = c.fd, started = MonotonicClock.now(), job = request
@@ -310,7 +360,7 @@ final class EventLoop {
         let bytes = response.serialize(keepAlive: !close, keepAliveHeader: request?.version == .http1_0,
                                        isHead: request?.method == "HEAD", date: shared.dateCache.line())
         c.output.append(contentsOf: bytes)
-        if close { c.closeAfterWrite = true }
+        enter(c, close ? .closing : .writing)
         shared.log(request: request, remote: c.remoteAddress, status: response.status, bytes: bytes.count,
                    startedAt: MonotonicClock.now())
     }
@@ -342,7 +392,7 @@ final class EventLoop {
     /// peer reads our response instead of a reset caused by unread bytes.
     private func startLinger(_ c: Connection) {
         shutdown(c.fd, Int32(SHUT_WR))
-        c.lingering = true
+        enter(c, .lingering)
         // A closing connection no longer counts against the caps (it is gone within lingerTime).
         release(c)
         setDeadline(c, .linger, draining ? EventLoop.lingerTime / 4 : EventLoop.lingerTime)
@@ -350,12 +400,12 @@ final class EventLoop {
     }
 
     private func updateInterest(_ c: Connection) {
-        guard !c.closed else { return }
+        guard !c.isClosed else { return }
         var want: UInt32 = 0
-        if c.lingering {
+        if c.phase == .lingering {
             want = shop_epollin | shop_epollrdhup
         } else {
-            let readCap = (c.inFlight || c.hasOutput) ? EventLoop.readAheadWhileBusy : Int.max
+            let readCap = (c.phase == .handling || c.hasOutput) ? EventLoop.readAheadWhileBusy : Int.max
             if !c.peerClosed && c.decoder.bufferedByteCount < readCap { want |= shop_epollin | shop_epollrdhup }
             if c.hasOutput { want |= shop_epollout }
         }
@@ -365,14 +415,19 @@ final class EventLoop {
         }
     }
 
+    /// Every phase change goes through here (`Connection.Phase.canBecome` says which are allowed).
+    private func enter(_ c: Connection, _ phase: Connection.Phase) {
+        c.become(phase)
+    }
+
     private func setDeadline(_ c: Connection, _ kind: Connection.Deadline, _ after: UInt64) {
         c.deadlineKind = kind
         c.deadline = MonotonicClock.now() + after
     }
 
     private func closeConnection(_ c: Connection) {
-        guard !c.closed else { return }
-        c.closed = true
+        guard !c.isClosed else { return }
+        enter(c, .closed)
         // Deregister before closing: close() removes the registration only when no other
         // process holds a duplicate of the socket (a child between fork and exec can), and a
         // stale event for this fd number would then hit the next connection that reuses it.
@@ -404,7 +459,7 @@ final class EventLoop {
         for c in expired {
             switch c.deadlineKind {
             case .header, .body:
-                if c.inFlight || c.hasOutput || c.lingering {
+                if c.phase == .handling || c.hasOutput || c.phase == .lingering {
                     closeConnection(c)
                 } else if c.decoder.hasPartialRequest || c.served == 0 && c.decoder.bufferedByteCount > 0 {
                     // A stalled partial request: tell the client why, then close.
@@ -431,8 +486,9 @@ final class EventLoop {
             listenFD = -1
         }
         for c in Array(connections.values) {
-            if c.inFlight || c.hasOutput || c.lingering {
-                if !c.inFlight { c.closeAfterWrite = true }
+            if c.phase == .handling || c.hasOutput || c.phase == .lingering {
+                // Owed a response: close after sending it (one with a worker closes when it returns).
+                if c.phase != .handling && c.phase != .lingering { enter(c, .closing) }
             } else {
                 closeConnection(c) // idle or mid-request: nothing owed
             }

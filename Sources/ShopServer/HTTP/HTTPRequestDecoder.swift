@@ -23,7 +23,7 @@ import Glibc
 /// `Content-Length` for the small JSON and image bodies the API accepts, and refusing
 /// chunked removes a whole class of CL/TE desynchronisation bugs.
 public struct HTTPRequestDecoder: Sendable {
-    /// Size limits; defaults follow DESIGN.md "Server limits".
+    /// Size limits; defaults follow the server limits in README.md ("The HTTP API").
     public struct Limits: Sendable {
         public var maxRequestLineBytes = 8 * 1024
         public var maxHeaderBytes = 32 * 1024

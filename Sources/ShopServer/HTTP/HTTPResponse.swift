@@ -46,6 +46,12 @@ public struct HTTPResponse: Sendable {
     /// 204 No Content.
     public static var noContent: HTTPResponse { HTTPResponse(status: 204) }
 
+    /// The one answer to a failure on our side (a handler threw something unexpected, or built
+    /// an invalid response): always this code and message; the details go to the error log.
+    public static let internalErrorCode = "internal_error"
+    public static let internalErrorMessage = "Something went wrong on our side; please try again"
+    public static var internalError: HTTPResponse { .error(status: 500, message: internalErrorMessage, code: internalErrorCode) }
+
     /// The standard reason phrase, or `Unknown` for codes we never send.
     public static func reasonPhrase(for status: Int) -> String {
         switch status {

@@ -5,7 +5,7 @@ import Synchronization
 
 // MARK: - Configuration
 
-/// Settings for `HTTPServer`. Defaults follow DESIGN.md "Server limits".
+/// Settings for `HTTPServer`. Defaults follow the server limits in README.md ("The HTTP API").
 public struct HTTPServerConfiguration: Sendable {
     /// Numeric address to bind (`127.0.0.1`, `0.0.0.0`, `::`).
     public var host: String
@@ -225,7 +225,7 @@ final class ServerShared: Sendable {
         var response = handler(request)
         if !response.isWellFormed {
             configuration.errorLog("handler returned an invalid response (status \(response.status)) for \(request.method) \(request.rawPath)")
-            response = .error(status: 500, message: "Internal server error", code: "internal")
+            response = .internalError
         }
         cors.decorate(&response, for: request)
         let keepAlive = request.wantsKeepAlive && !draining.load(ordering: .acquiring)

@@ -111,7 +111,7 @@ public struct Router: Sendable {
             return try route.handler(routed)
         } catch {
             errorLog("handler error: \(request.method) \(request.rawPath) (\(route.pattern)): \(error)")
-            return .error(status: 500, message: "Internal server error", code: "internal")
+            return .internalError
         }
     }
 

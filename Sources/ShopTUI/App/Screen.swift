@@ -45,16 +45,12 @@ protocol Screen {
     /// `session.now` is the time of the current event). A focused `TextField` or `Form` records
     /// where the terminal cursor goes in `buffer.cursor`.
     func render(into buffer: inout Buffer, area: Rect, session: Session)
-    /// Where the terminal cursor goes, for a screen whose render does not record it in the buffer.
-    func cursor(in area: Rect) -> (x: Int, y: Int)?
 }
 
 extension Screen {
     var capturesText: Bool { false }
     var isLoading: Bool { false }
     mutating func start(_ context: inout ScreenContext) {}
-    // TODO(lead): remove after QuickSaleScreen moves to Buffer.cursor
-    func cursor(in area: Rect) -> (x: Int, y: Int)? { nil }
 }
 
 /// What a screen may ask of the app while handling an event.

@@ -17,7 +17,9 @@ public final class Session {
     /// The time of the event being handled, in seconds since 1970: `ShopApp` reads the clock once
     /// per event, so `handle` and the `render` after it agree and neither reads the clock itself.
     public private(set) var now: Int64
-    /// The store's settings (its name), read when the session starts and refreshed by an effect.
+    /// The store's settings (its name, the low-stock line), read when the session starts and
+    /// refreshed by an effect now and then, so a change reaches open sessions without a query on
+    /// every frame.
     public private(set) var store: StoreSettings
 
     /// When the catalog first arrived on screen (wall clock), for the start-up benchmark.
@@ -30,13 +32,13 @@ public final class Session {
         self.clock = clock ?? shop.configuration.clock
         self.now = self.clock.now()
         // Once per session, before the first frame; afterwards only effects re-read it.
-        self.store = StoreSettings.load(from: shop)
+        self.store = shop.settings()
     }
 
     /// Reads the clock: called by `ShopApp` at the start of every event.
     func advanceClock() { now = clock.now() }
     func storeSettingsLoaded(_ settings: StoreSettings) { store = settings }
-    public var storeName: String { store.name }
+    public var storeName: String { store.storeName }
 
     public var caller: Caller { signIn?.caller ?? .guest(address: clientAddress) }
     /// The signed-in user as last loaded (profile edits update it).

@@ -108,7 +108,7 @@ public struct ShopApp: Program {
             if ticksSinceSettings >= Self.settingsRefreshTicks {
                 ticksSinceSettings = 0
                 let shop = session.shop
-                effects.append(.run { .storeSettings(StoreSettings.load(from: shop)) })
+                effects.append(.run { .storeSettings(shop.settings()) })
             }
             if !stack.isEmpty { _ = dispatch(.tick, to: stack.count - 1, effects: &effects) }
         case .message(.screen(let id, let payload)):
@@ -246,7 +246,6 @@ public struct ShopApp: Program {
         }
         let screenArea = content.inner(horizontal: 1, vertical: 0)
         top.render(into: &buffer, area: screenArea, session: session)
-        if buffer.cursor == nil { buffer.cursor = top.cursor(in: screenArea) }   // TODO(lead): drop with Screen.cursor(in:)
         // Global keys on the right, always visible; the screen's own keys fill the rest.
         let globals = Footer(footerGlobals(for: top))
         let globalsWidth = min(footerRow.width, TextWidth.of(globals.text(width: footerRow.width)))
@@ -283,7 +282,7 @@ public struct ShopApp: Program {
         var x = buffer.setString(area.x + 1, area.y, session.storeName, style: bar.bold(), maxWidth: 30)
         x = buffer.setString(x, area.y, " › \(title)", style: bar, maxWidth: 28)
         let sections = "b browse  c cart  o orders  " + (session.isSignedIn ? "p profile" : "p sign in") + (session.isStaff ? "  s staff" : "")
-        let who = session.user.map { "\($0.displayName)\($0.role == .customer ? "" : " (\($0.role.rawValue))")" } ?? "guest"
+        let who = session.user.map { "\($0.displayName)\($0.role.isStaff ? " (\($0.role.rawValue))" : "")" } ?? "guest"
         let right = "\(sections)  │ \(who) "
         let width = TextWidth.of(right)
         if area.right - width > x + 1 { buffer.setString(area.right - width, area.y, right, style: bar) }

@@ -125,7 +125,11 @@ public final class Runner<P: Program> {
         for effect in effects {
             inbox.started()
             let inbox = self.inbox
-            effectQueue.async { inbox.deliver(effect.work()) }
+            if effect.delay > 0 {
+                effectQueue.asyncAfter(deadline: .now() + effect.delay) { inbox.deliver(effect.work()) }
+            } else {
+                effectQueue.async { inbox.deliver(effect.work()) }
+            }
         }
     }
 

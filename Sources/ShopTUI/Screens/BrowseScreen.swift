@@ -159,7 +159,7 @@ struct BrowseScreen: Screen {
         let currency = session.currency
         let rows = products.map { p -> [String] in
             let price = (p.variants.isEmpty ? "" : "from ") + currency.format(p.price)
-            let stock = p.stock == 0 ? "sold out" : p.stock <= 3 ? "only \(p.stock)" : "\(p.stock)"
+            let stock = p.stock == 0 ? "sold out" : p.isLow(stock: p.stock) ? "only \(p.stock)" : "\(p.stock)"
             return [p.name, p.category, price, stock]
         }
         let table = Table(columns: [.init("Product", width: .fill(1)), .init("Category", width: .length(14)),

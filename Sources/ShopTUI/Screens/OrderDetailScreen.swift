@@ -158,7 +158,7 @@ struct OrderDetailScreen: Screen {
         var y = area.y
         var x = buffer.setString(area.x, y, "\(order.number)  ", style: Theme.title)
         x = buffer.setString(x, y, " \(order.status.rawValue.uppercased()) ", style: order.status == .cancelled ? Theme.errorBanner : Theme.success)
-        buffer.setString(x + 2, y, "placed \(Format.timestamp(order.createdAt)) · \(order.paymentMethod.label)\(order.channel == "counter" ? " · counter sale" : "")", style: Theme.muted, maxWidth: area.right - x - 2)
+        buffer.setString(x + 2, y, "placed \(Format.timestamp(order.createdAt)) · \(order.paymentMethod.label)\(order.channel == .counter ? " · counter sale" : "")", style: Theme.muted, maxWidth: area.right - x - 2)
         // Why it is cancelled (it expired unpaid), or until when it waits for the payment.
         if let reason = order.statusReason {
             buffer.setString(area.x, y + 1, reason, style: Theme.error, maxWidth: area.width)

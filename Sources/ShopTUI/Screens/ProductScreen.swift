@@ -68,7 +68,7 @@ struct ProductScreen: Screen {
             if pendingAdd && context.session.isSignedIn { pendingAdd = false; add(&context) }
         case .key(let key):
             if case .char(let c) = key, let digit = c.wholeNumberValue {
-                quantity = min(999, quantity * 10 + Int64(digit))
+                quantity = min(CartService.maxQuantity, quantity * 10 + Int64(digit))
                 if quantity == 0 { quantity = 1 }
                 return true
             }
@@ -77,7 +77,7 @@ struct ProductScreen: Screen {
             switch action {
             case .up: variants.moveSelection(by: -1, count: product?.variants.count ?? 0)
             case .down: variants.moveSelection(by: 1, count: product?.variants.count ?? 0)
-            case .more: quantity = min(999, quantity + 1)
+            case .more: quantity = min(CartService.maxQuantity, quantity + 1)
             case .less: quantity = max(1, quantity - 1)
             case .add: add(&context)
             }
@@ -127,8 +127,8 @@ struct ProductScreen: Screen {
             y += height
         }
         y += 1
-        let stockText = available == 0 ? "Sold out" : available <= 3 ? "Only \(available) left" : "\(available) in stock"
-        buffer.setString(area.x, y, stockText, style: available <= 3 ? Theme.error : .plain)
+        let stockText = available == 0 ? "Sold out" : product.isLow(stock: available) ? "Only \(available) left" : "\(available) in stock"
+        buffer.setString(area.x, y, stockText, style: product.isLow(stock: available) ? Theme.error : .plain)
         y += 2
         var x = buffer.setString(area.x, y, "Quantity  ", style: Theme.title)
         x = buffer.setString(x, y, " \(quantity) ", style: Theme.key)

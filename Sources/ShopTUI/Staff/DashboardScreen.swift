@@ -5,18 +5,13 @@ import ShopEngine
 /// (Enter opens one), and products running low.
 struct DashboardScreen: Screen {
     var title: String { "Dashboard" }
-    private var summary: ReportService.DaySummary?
+    private var dashboard: ReportService.Dashboard?
     /// The engine refused the caller (see `ScreenContext.isRefusal`): nothing is shown.
     private var refused = false
-    private var awaiting: [Order] = []
-    private var low: [Product] = []
+    private var awaiting: [Order] { dashboard?.awaitingDispatch ?? [] }
     private var list = ListState()
 
-    private struct Loaded: Sendable {
-        let summary: Outcome<ReportService.DaySummary>
-        let awaiting: Outcome<[Order]>
-        let low: Outcome<[Product]>
-    }
+    private struct Loaded: Sendable { let dashboard: Outcome<ReportService.Dashboard> }
 
     var bindings: [KeyBinding] {
         [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move"), KeyBinding(keys: [.enter], help: "open order"),
@@ -27,27 +22,20 @@ struct DashboardScreen: Screen {
 
     private func load(_ context: inout ScreenContext) {
         let shop = context.shop, caller = context.caller
-        context.run {
-            Loaded(summary: Result { try shop.reports.day(nil, caller: caller) },
-                   awaiting: Result { try shop.reports.awaitingDispatch(limit: 50, caller: caller) },
-                   low: Result { try shop.catalog.lowStock(threshold: ProductsScreen.lowStock, limit: 50, caller: caller) })
-        }
+        context.run { Loaded(dashboard: Result { try shop.reports.dashboard(limit: 50, caller: caller) }) }
     }
 
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
         switch event {
         case .result(let loaded as Loaded):
-            switch loaded.summary {
-            case .success(let s): summary = s; refused = false
+            switch loaded.dashboard {
+            case .success(let d): dashboard = d; refused = false
             case .failure(let error):
                 // Refused now (demoted, signed out): takings, orders and stock shown before go.
-                if ScreenContext.isRefusal(error) { summary = nil; awaiting = []; low = []; list = ListState(); refused = true }
+                if ScreenContext.isRefusal(error) { dashboard = nil; list = ListState(); refused = true }
                 context.fail(error)
                 return true
             }
-            // Counter sales leave with the customer: they are never on the packing list.
-            if case .success(let orders) = loaded.awaiting { awaiting = orders.filter { $0.channel != "counter" } }
-            if case .success(let products) = loaded.low { low = products }
             list.select(list.selected ?? 0, count: awaiting.count)
         case .appeared: load(&context)
         case .key(let key):
@@ -66,7 +54,8 @@ struct DashboardScreen: Screen {
     }
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
-        guard let summary else { buffer.setString(area.x, area.y, refused ? "Nothing to show" : "Loading…", style: Theme.muted); return }
+        guard let dashboard else { buffer.setString(area.x, area.y, refused ? "Nothing to show" : "Loading…", style: Theme.muted); return }
+        let summary = dashboard.today, low = dashboard.lowStock
         let currency = session.currency
         let leftWidth = min(36, area.width / 2)
         let (left, right) = area.splitLeft(leftWidth)
@@ -83,7 +72,7 @@ struct DashboardScreen: Screen {
         if summary.refunded > 0 { buffer.setString(left.x, y, "Refunded  \(currency.format(summary.refunded))", style: Theme.error); y += 1 }
         buffer.setString(left.x, y, "Orders placed \(summary.ordersPlaced) · cancelled \(summary.ordersCancelled)", style: Theme.muted, maxWidth: leftWidth - 2)
         y += 2
-        buffer.setString(left.x, y, "Low stock (≤ \(ProductsScreen.lowStock))", style: Theme.header)
+        buffer.setString(left.x, y, "Low stock (≤ \(dashboard.lowStockThreshold))", style: Theme.header)
         y += 1
         if low.isEmpty { buffer.setString(left.x, y, "nothing is running low", style: Theme.muted) }
         for product in low.prefix(max(0, left.bottom - y)) {

@@ -5,9 +5,6 @@ import ShopEngine
 /// with a reason, and each product's stock ledger.
 struct ProductsScreen: Screen {
     var title: String { "Products" }
-    /// At or below this many units a product is marked as running low.
-    static let lowStock: Int64 = 3
-
     private var rows = PagedRows<Product>()
     var isLoading: Bool { !rows.hasLoaded }
     private var search = TextFieldState(maxLength: 100)
@@ -170,13 +167,6 @@ struct ProductsScreen: Screen {
 
     // MARK: - Render
 
-    static func isLow(_ product: Product) -> Bool {
-        product.isForSale && (product.variants.isEmpty ? product.stock <= lowStock : product.variants.contains { $0.stock <= lowStock })
-    }
-
-    // The table row below calls this; it stays a one-line forward so the row (also edited on the
-    // engine-constants branch for low stock) is untouched here. TODO(lead): inline after the merge.
-    private static func status(_ product: Product) -> String { Format.status(of: product) }
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         let currency = session.currency
@@ -184,21 +174,21 @@ struct ProductsScreen: Screen {
         let searchRow = Layout.horizontal([.length(8), .length(40)]).split(top.row(0))
         buffer.setString(searchRow[0].x, searchRow[0].y, "Search", style: searching ? Theme.title : Theme.muted)
         TextField(placeholder: "/ to search name, SKU, barcode…", isFocused: searching).render(into: &buffer, area: searchRow[1], state: search)
-        let count = rows.loading ? "loading…" : "\(rows.items.count)\(rows.nextCursor == nil ? "" : "+") \(rows.items.count == 1 && rows.nextCursor == nil ? "product" : "products") · low stock ≤ \(Self.lowStock) in red"
+        let count = rows.loading ? "loading…" : "\(rows.items.count)\(rows.nextCursor == nil ? "" : "+") \(rows.items.count == 1 && rows.nextCursor == nil ? "product" : "products") · low stock ≤ \(session.store.lowStockThreshold) in red"
         buffer.setString(top.right - TextWidth.of(count), top.y, count, style: Theme.muted)
         let cells = rows.items.map { p -> [String] in
             let stock = p.variants.isEmpty ? "\(p.stock)" : p.variants.map { "\($0.stock)" }.joined(separator: "/")
-            return [p.sku, p.name + (p.variants.isEmpty ? "" : " (\(p.variants.count) sizes)"), p.category, currency.format(p.price), stock + (Self.isLow(p) ? " low" : ""), Self.status(p)]
+            return [p.sku, p.name + (p.variants.isEmpty ? "" : " (\(p.variants.count) sizes)"), p.category, currency.format(p.price), stock + (p.isLowStock ? " low" : ""), Format.status(of: p)]
         }
         Table(columns: [.init("SKU", width: .length(14)), .init("Name", width: .fill(1)), .init("Category", width: .length(10)),
                         .numeric("Price", width: 9), .numeric("Stock", width: 10), .init("Status", width: .length(8))],
               rows: cells, emptyText: rows.loading ? "Loading…" : search.isEmpty ? "No products yet — press a to add one" : "Nothing matches")
             .render(into: &buffer, area: rest, state: rows.list)
         let offset = rows.list.visibleOffset(rows: rest.height - 1, count: rows.items.count)
-        for (i, p) in rows.items.enumerated() where Self.isLow(p) || !p.isForSale {
+        for (i, p) in rows.items.enumerated() where p.isLowStock || !p.isForSale {
             let y = rest.y + 1 + i - offset
             guard y > rest.y, y < rest.bottom, rows.list.selected != i else { continue }
-            if Self.isLow(p) { buffer.setStyle(Rect(x: rest.right - 19, y: y, width: 10, height: 1), Theme.error) }
+            if p.isLowStock { buffer.setStyle(Rect(x: rest.right - 19, y: y, width: 10, height: 1), Theme.error) }
             if !p.isForSale { buffer.setStyle(Rect(x: rest.right - 8, y: y, width: 8, height: 1), Theme.muted) }
         }
         if confirmingRemoval, let p = selected {

@@ -258,7 +258,7 @@ struct QuickSaleScreen: Screen {
             backToScanning(&context)
             let message = refusal.map { "Not sold: \($0) — lower or remove the line in red" }
                 ?? (short.stock <= 0 ? "\(short.name) is out of stock: remove the line" : "Only \(short.stock) of \(short.name) in stock: lower the quantity")
-            context.fail(ShopError(.conflict, "out_of_stock", message))
+            context.fail(ShopError(.conflict, ShopError.Code.outOfStock, message))
             return
         }
         guard scanner.isIdle else {
@@ -339,6 +339,7 @@ struct QuickSaleScreen: Screen {
         case .quoting: renderWaiting("Checking prices and stock…", into: &buffer, area: area)
         case .scanning, .receipt: break
         }
+        buffer.cursor = cursor(in: area)
     }
 
     private func renderWaiting(_ text: String, into buffer: inout Buffer, area: Rect) {
@@ -348,7 +349,9 @@ struct QuickSaleScreen: Screen {
         buffer.setLine(text, in: box.inner(1), style: Theme.title, alignment: .center)
     }
 
-    func cursor(in area: Rect) -> (x: Int, y: Int)? {
+    /// Where typing goes: the panel in front, or the code field while the engine is asked (a
+    /// scanner's keys typed meanwhile join the sale).
+    private func cursor(in area: Rect) -> (x: Int, y: Int)? {
         switch mode {
         case .receipt: return nil
         case .findingCustomer(let finder): return finder.cursor(in: area)
@@ -356,12 +359,5 @@ struct QuickSaleScreen: Screen {
         // Keys typed while the engine is asked go to the code field: the cursor shows it.
         case .scanning, .quoting, .completing, .choosingVariant: return lines.cursor(in: area, scanner: scanner)
         }
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        let w = TextWidth.of(self)
-        return w >= width ? self : String(repeating: " ", count: width - w) + self
     }
 }

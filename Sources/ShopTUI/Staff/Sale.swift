@@ -133,7 +133,7 @@ struct Sale: Sendable, Equatable {
 
     static func checkStock(name: String, wanted: Int64, stock: Int64) throws {
         guard wanted > stock else { return }
-        throw ShopError(.conflict, "out_of_stock", stock <= 0 ? "\(name) is out of stock" : "Only \(stock) of \(name) in stock")
+        throw ShopError(.conflict, ShopError.Code.outOfStock, stock <= 0 ? "\(name) is out of stock" : "Only \(stock) of \(name) in stock")
     }
 
     // MARK: - Payments

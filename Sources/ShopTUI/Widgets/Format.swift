@@ -12,8 +12,14 @@ enum Format {
     /// Whether a product is sold: `archived` (kept for old orders), `active` or `inactive`.
     static func status(of product: Product) -> String { product.archived ? "archived" : product.active ? "active" : "inactive" }
 
-    // TODO(lead): `String.leftPadded(_:)` still lives at the end of Staff/QuickSaleScreen.swift
-    // (that file was off limits on this branch); move it here at the merge.
+}
+
+extension String {
+    /// Right-aligned in `width` columns (wide characters count two), for amounts in columns.
+    func leftPadded(_ width: Int) -> String {
+        let w = TextWidth.of(self)
+        return w >= width ? self : String(repeating: " ", count: width - w) + self
+    }
 }
 
 extension Result {

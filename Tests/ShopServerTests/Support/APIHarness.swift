@@ -3,29 +3,26 @@ import Glibc
 import Synchronization
 import ShopEngine
 import CPosix
+import ShopTestSupport
 @testable import ShopServer
 
 // MARK: - A real API server on 127.0.0.1:0 over a fresh database
 
-/// A `Shop` on a temporary database served by a real `HTTPServer` (ephemeral port) with the
-/// full API router. `stop()` shuts it down; the temporary directory is removed.
+/// A `TemporaryShop` (ShopTestSupport) served by a real `HTTPServer` (ephemeral port) with the
+/// full API router. `stop()` shuts it down and removes the temporary folder.
 final class APIServer: @unchecked Sendable {
-    let directory: URL
-    let messagesPath: String
-    let shop: Shop
-    let clock: ManualClock
+    let temporary: TemporaryShop<ManualClock>
     let live: LiveServer
+    var shop: Shop { temporary.shop }
+    var clock: ManualClock { temporary.clock }
+    var directory: URL { temporary.directory }
+    var messagesPath: String { temporary.messagesPath }
     var port: Int { live.port }
 
     init(corsOrigins: [String] = [], workers: Int = 4, signinLimit: Int = 1000) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("shop-api-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        messagesPath = directory.appendingPathComponent("messages.jsonl").path
-        clock = ManualClock()
-        shop = try Shop(ShopConfiguration(databasePath: directory.appendingPathComponent("shop.sqlite").path, messages: .file(messagesPath),
-                                          signinLimitPerMinute: signinLimit, clock: clock, passwordIterations: 1_000))
+        temporary = try TemporaryShop(clock: ManualClock(), prefix: "shop-api", signinLimit: signinLimit)
         let document = try [UInt8](Data(contentsOf: APIServer.openAPIURL))
-        let router = ShopAPI(shop: shop).router(openAPIDocument: document, errorLog: { _ in })
+        let router = ShopAPI(shop: temporary.shop).router(openAPIDocument: document, errorLog: { _ in })
         live = try LiveServer({ configuration in
             configuration.corsOrigins = corsOrigins
             configuration.workerThreads = workers
@@ -39,8 +36,7 @@ final class APIServer: @unchecked Sendable {
         let first = stopped.withLock { s -> Bool in defer { s = true }; return !s }
         guard first else { return }
         live.stop(timeout: 10)
-        shop.store.close()
-        try? FileManager.default.removeItem(at: directory)
+        temporary.close()
     }
 
     static var packageRoot: URL {
@@ -80,21 +76,9 @@ final class APIServer: @unchecked Sendable {
     // MARK: Messages (codes)
 
     /// The latest 6-digit code sent to `to` (a phone in E.164 or an email), from the messages file.
-    func lastCode(to: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: messagesPath) else { return nil }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
-        for line in lines.reversed() {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  object["to"] as? String == to, let text = object["text"] as? String else { continue }
-            if let range = text.range(of: #"\d{6}"#, options: .regularExpression) { return String(text[range]) }
-        }
-        return nil
-    }
+    func lastCode(to: String) -> String? { temporary.lastCode(to: to) }
 
-    var messageCount: Int {
-        guard let data = FileManager.default.contents(atPath: messagesPath) else { return 0 }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").count
-    }
+    var messageCount: Int { temporary.messageCount }
 
     // MARK: Sign-in helpers
 

@@ -1,24 +1,21 @@
 import Foundation
 @testable import ShopEngine
 @testable import ShopTUI
+import ShopTestSupport
 
 /// A store on a fresh temporary SQLite file with a few products, and a way to run the real
 /// `ShopApp` on a `TestBackend` with scripted keys (waits let engine effects land).
 final class AppHarness: @unchecked Sendable {
-    let directory: URL
-    let shop: Shop
-    let messages: String
+    /// On the wall clock: the terminal's forms (delivery dates) and screens read it too.
+    let temporary: TemporaryShop<SystemClock>
+    var shop: Shop { temporary.shop }
+    var directory: URL { temporary.directory }
     private(set) var staff: SignIn!
     var products: [String: Product] = [:]
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("shop-tui-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        messages = directory.appendingPathComponent("messages.jsonl").path
-        shop = try Shop(ShopConfiguration(databasePath: directory.appendingPathComponent("shop.sqlite").path, messages: .file(messages),
-                                          signinLimitPerMinute: 1000, passwordIterations: 1_000))
-        _ = try shop.admin.localSetRole(phone: "+15550009999", role: .staff)
-        staff = try shop.admin.localSignIn(phone: "+15550009999")
+        temporary = try TemporaryShop(clock: SystemClock(), prefix: "shop-tui")
+        staff = try temporary.person("+15550009999", role: .staff)
         for (sku, name, price, stock) in [("TEA", "Black tea", 450, 10), ("SANGAK", "نان سنگک", 250, 3), ("MATCHA", "抹茶ラテ", 575, 0)] as [(String, String, Int64, Int64)] {
             products[sku] = try shop.catalog.create(ProductDraft(sku: sku, name: name, category: "Shop", price: price, stock: stock), caller: staff.caller)
         }
@@ -26,14 +23,8 @@ final class AppHarness: @unchecked Sendable {
                                                               variants: [.init(name: "1 kg", price: 2400, stock: 2), .init(name: "2 kg", price: 4500, stock: 1)]), caller: staff.caller)
     }
 
-    deinit { try? FileManager.default.removeItem(at: directory) }
-
     /// The 6-digit code last sent to `phone`.
-    func code(for phone: String) -> String? {
-        guard let text = try? String(contentsOfFile: messages, encoding: .utf8) else { return nil }
-        let last = text.split(separator: "\n").last { $0.contains(phone) }
-        return last?.split(whereSeparator: { !$0.isNumber }).first { $0.count == 6 }.map(String.init)
-    }
+    func code(for phone: String) -> String? { temporary.lastCode(to: phone) }
 
     /// A driver for the real `ShopApp` on a session (a guest unless given).
     func driver(_ session: Session? = nil, width: Int = 100, height: Int = 30) -> AppDriver {

@@ -61,7 +61,7 @@ struct CustomerFinder {
         let inner = box.inner(1).inner(horizontal: 1, vertical: 0)
         buffer.setString(inner.x, inner.y, "Phone", style: Theme.title)
         TextField(placeholder: "+1555…", isFocused: true).render(into: &buffer, area: Self.field(area), state: phone)
-        let items = results.map { ListItem("\($0.displayName) · \($0.phone ?? "")\($0.role == .customer ? "" : " (\($0.role.rawValue))")") }
+        let items = results.map { ListItem("\($0.displayName) · \($0.phone ?? "")\($0.role.isStaff ? " (\($0.role.rawValue))" : "")") }
         if !items.isEmpty {
             ListView(items: items).render(into: &buffer, area: Rect(x: inner.x, y: inner.y + 3, width: inner.width, height: max(0, inner.height - 4)), state: list)
         }

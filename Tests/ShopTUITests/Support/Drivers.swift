@@ -3,70 +3,24 @@ import Testing
 @testable import ShopTUI
 import ShopEngine
 
-/// A shop on a fresh temporary database file (not `:memory:`) with a small catalog, a staff
-/// account, and a folder for receipts.
-final class StaffFixture {
-    let directory: URL
-    let shop: Shop
-    let staff: SignIn
-    let bread: Product
-    let butter: Product
-    let cake: Product
-    let tart: Product
-    var receiptDirectory: String { directory.appendingPathComponent("receipts").path }
-
-    static let staffPhone = "+15550100900"
-
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("shop-tui-staff-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        shop = try Shop(ShopConfiguration(databasePath: directory.appendingPathComponent("shop.sqlite").path, messages: .outbox, passwordIterations: 1_000))
-        _ = try shop.admin.localSetRole(phone: Self.staffPhone, role: .staff)
-        staff = try shop.admin.localSignIn(phone: Self.staffPhone)
-        let caller = staff.caller
-        bread = try shop.catalog.create(ProductDraft(sku: "BREAD-SD", barcode: "4006381333931", name: "Sourdough bread", category: "Bread", price: 450, stock: 10), caller: caller)
-        butter = try shop.catalog.create(ProductDraft(sku: "BUTTER", barcode: "5000112637922", name: "Butter", category: "Dairy", price: 275, stock: 2), caller: caller)
-        cake = try shop.catalog.create(ProductDraft(sku: "CAKE-CHOC", barcode: "6260100000017", name: "Chocolate cake", category: "Cakes",
-                                                    variants: [VariantDraft(name: "1 kg", price: 2400, stock: 6), VariantDraft(name: "2 kg", price: 4500, stock: 3)]), caller: caller)
-        tart = try shop.catalog.create(ProductDraft(sku: "TART-LEM", barcode: "12345670", name: "Lemon tart", category: "Cakes", price: 300, stock: 0), caller: caller)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: directory) }
-
-    /// A session signed in as `signIn` (nil: a guest), printing receipts into the fixture's folder.
-    func session(_ signIn: SignIn?, demo: Bool = false) -> Session {
-        var settings = SessionSettings(receiptDirectory: receiptDirectory)
-        if demo { settings.demoPeople = [] }
-        let session = Session(shop: shop, settings: settings)
-        if let signIn { session.signedIn(signIn) }
-        return session
-    }
-
-    /// Signs in someone with `role` (creating the account).
-    func person(_ phone: String, role: Role) throws -> SignIn {
-        _ = try shop.admin.localSetRole(phone: phone, role: role)
-        return try shop.admin.localSignIn(phone: phone)
-    }
-
-    func stock(_ product: Product, variant: String? = nil) throws -> Int64 {
-        let fresh = try shop.catalog.product(id: product.id, caller: staff.caller)
-        if let variant { return fresh.variants.first { $0.name == variant }!.stock }
-        return fresh.stock
-    }
-
-    func orders() throws -> [Order] { try shop.orders.list(caller: staff.caller).items }
-}
-
 /// Drives the real `ShopApp` without a terminal: each key goes through `update`, and every
 /// effect it starts runs to completion (its result fed back) before the next key — what the
 /// runner does, without timing. With `holdsEffects`, effects wait in `pending` instead (to
 /// press keys while lookups are still running).
+///
+/// Time is the driver's own clock, never a real sleep: delayed effects (`Effect.after`, e.g.
+/// the search debounce) run at once, as if the clock jumped ahead — or, with `holdsTimers`,
+/// wait until `advance(by:)` moves the clock past them.
 final class AppDriver {
     private(set) var app: ShopApp
     let session: Session
     let width: Int, height: Int
     private var pending: [Effect<AppMessage>] = []
     var holdsEffects = false
+    var holdsTimers = false
+    /// Seconds on the driver's clock since it started.
+    private(set) var now: Double = 0
+    private var timers: [(due: Double, effect: Effect<AppMessage>)] = []
 
     init(_ session: Session, width: Int = 80, height: Int = 24) {
         self.session = session
@@ -91,7 +45,22 @@ final class AppDriver {
             rounds += 1
             if rounds > 1_000 { Issue.record("effects keep starting effects: a loop?"); pending = []; return }
             let effect = pending.removeFirst()
+            if holdsTimers && effect.delay > 0 { timers.append((now + effect.delay, effect)); continue }
             pending += app.update(.message(effect.work()))
+        }
+    }
+
+    /// Delayed effects still waiting for the clock.
+    var timerCount: Int { timers.count }
+
+    /// Moves the clock on, running each delayed effect that falls due (earliest first) and
+    /// whatever its result starts.
+    func advance(by seconds: Double) {
+        now += seconds
+        while let next = timers.indices.min(by: { timers[$0].due < timers[$1].due }), timers[next].due <= now {
+            let timer = timers.remove(at: next)
+            pending += app.update(.message(timer.effect.work()))
+            settle()
         }
     }
 

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import ShopEngine
 
-@Suite("Webhook sender and civil dates")
-struct WebhookAndDateTests {
+@Suite("Webhook message sender")
+struct WebhookSenderTests {
     /// A gateway on a loopback port (python's http.server) that records each POST body; answers
     /// `status` to every request.
     final class Gateway {
@@ -44,16 +44,13 @@ struct WebhookAndDateTests {
         }
     }
 
-    func shop(sink: MessageSink) throws -> Shop {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("shop-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return try Shop(ShopConfiguration(databasePath: dir.appendingPathComponent("s.sqlite").path, messages: sink, passwordIterations: 1000))
-    }
+    /// A shop whose codes go to `sink` (closed and removed with the returned `TestShop`).
+    func shop(sink: MessageSink) throws -> TestShop { try TestShop { $0.messages = sink } }
 
     @Test("a code goes to the SMS gateway as a JSON POST")
     func webhookDelivers() throws {
         let gateway = try Gateway(status: 200)
-        let shop = try shop(sink: .webhook(URL(string: "http://127.0.0.1:\(gateway.port)/send?key=secret")!))
+        let t = try shop(sink: .webhook(URL(string: "http://127.0.0.1:\(gateway.port)/send?key=secret")!)), shop = t.shop
         _ = try shop.accounts.requestCode(phone: "+15550001111", caller: .guest())
         let body = try String(contentsOfFile: gateway.received, encoding: .utf8)
         #expect(body.hasPrefix("application/json {"))
@@ -63,19 +60,8 @@ struct WebhookAndDateTests {
     @Test("a gateway that refuses makes the request fail visibly, and the customer may retry at once")
     func webhookFailure() throws {
         let gateway = try Gateway(status: 500)
-        let shop = try shop(sink: .webhook(URL(string: "http://127.0.0.1:\(gateway.port)/send")!))
+        let t = try shop(sink: .webhook(URL(string: "http://127.0.0.1:\(gateway.port)/send")!)), shop = t.shop
         expectError("message_not_sent") { try shop.accounts.requestCode(phone: "+15550001111", caller: .guest()) }
         expectError("message_not_sent") { try shop.accounts.requestCode(phone: "+15550001111", caller: .guest()) }
-    }
-
-    @Test("civil dates parse strictly and convert without a calendar library")
-    func civilDates() {
-        #expect(CivilDate("2027-02-28")?.description == "2027-02-28")
-        #expect(CivilDate("2027-02-30") == nil)
-        #expect(CivilDate("2027-2-3") == nil)
-        #expect(CivilDate("tomorrow") == nil)
-        #expect(CivilDate("2024-02-29") != nil && CivilDate("2023-02-29") == nil)
-        #expect(CivilDate(utc: 1_800_000_000).description == "2027-01-15")
-        #expect(CivilDate(year: 2027, month: 1, day: 15).startUTC == 1_799_971_200)
     }
 }
