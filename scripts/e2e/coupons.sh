@@ -26,7 +26,7 @@ sign_in() { # sign_in WINDOW PHONE
 sql() { sqlite3 "$DB" "$1"; }
 # buy_cake WINDOW: search, open the chocolate cake, add one 2 kg, open the cart, start checkout.
 buy_cake() {
-  WINDOW=$1 keys b; WINDOW=$1 keys /; WINDOW=$1 keys -l choc; WINDOW=$1 keys Enter Enter
+  WINDOW=$1 keys b; WINDOW=$1 keys / Escape /; WINDOW=$1 keys -l choc; WINDOW=$1 keys Enter Enter
   wait_for "Choose a variant" 10 "$1"
   WINDOW=$1 keys j Enter
   wait_for "Added 1 × Chocolate cake" 10 "$1"

@@ -80,7 +80,7 @@ public struct OrderService: Sendable {
                   idempotency_scope, idempotency_key, request_hash, created_at, updated_at)
                 VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [id, number, owner, request.counterSale ? "counter" : "online", subtotal, discount, total,
-                                 context.currency.code, couponID, couponID == nil ? nil : coupon, contact.firstName, contact.lastName,
+                                 context.currency.code, couponID, couponID == nil ? nil : coupon?.uppercased(), contact.firstName, contact.lastName,
                                  contact.phone, contact.email, contact.address, contact.postalCode, contact.deliveryDate, contact.note,
                                  request.paymentMethod.rawValue, me.id, key == nil ? nil : scope, key, fingerprint, now, now])
             for line in lines {
