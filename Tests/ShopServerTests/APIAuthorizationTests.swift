@@ -79,6 +79,7 @@ struct APIAuthorizationTests {
             ("PATCH", "/payments/\(payment)", ["status": "completed"]),
             ("GET", "/coupons", nil),
             ("POST", "/coupons", ["code": "XYZ", "kind": "fixed", "value": 1]),
+            ("PATCH", "/coupons/1", ["active": false]),
         ]
         for (method, path, body) in staffOnly {
             #expect(api.call(method, path, json: body, token: customer.access).status == 403, "\(method) \(path) as customer")

@@ -104,7 +104,11 @@ struct APIOpenAPITests {
         _ = call("PATCH", "/api/v1/payments/\(payment.int("id") ?? 0)", json: ["status": "completed"], token: staff.access)
         _ = call("PATCH", "/api/v1/orders/\(oid)", json: ["status": "sent"], token: staff.access)
         _ = call("POST", "/api/v1/orders/\(oid)/cancel", token: me.access) // 409
-        _ = call("POST", "/api/v1/coupons", json: ["code": "DOC10", "kind": "percent", "value": 10], token: staff.access)
+        let doc10 = call("POST", "/api/v1/coupons", json: ["code": "DOC10", "kind": "percent", "value": 10], token: staff.access)
+        _ = call("POST", "/api/v1/coupons", json: ["code": "DOC10", "kind": "percent", "value": 10], token: staff.access) // 409
+        _ = call("POST", "/api/v1/coupons", json: ["code": "DOC11", "kind": "percent", "value": 10, "valid_from": 2_000_000_000, "valid_until": 1_999_999_999], token: staff.access) // 400
+        _ = call("PATCH", "/api/v1/coupons/\(doc10.int("id") ?? 0)", json: ["active": false], token: staff.access)
+        _ = call("PATCH", "/api/v1/coupons/999999", json: ["active": false], token: staff.access) // 404
         _ = call("GET", "/api/v1/coupons", token: staff.access)
         _ = call("GET", "/api/v1/admin/users", token: admin.access)
         _ = call("PATCH", "/api/v1/admin/users/\(me.userID)", json: ["role": "customer"], token: admin.access)

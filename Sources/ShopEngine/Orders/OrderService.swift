@@ -79,7 +79,7 @@ public struct OrderService: Sendable {
                   idempotency_scope, idempotency_key, request_hash, created_at, updated_at)
                 VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [id, number, owner, (request.counterSale ? Order.Channel.counter : .online).rawValue, subtotal, discount, total,
-                                 context.currency.code, couponID, couponID == nil ? nil : coupon, contact.firstName, contact.lastName,
+                                 context.currency.code, couponID, couponID == nil ? nil : coupon?.uppercased(), contact.firstName, contact.lastName,
                                  contact.phone, contact.email, contact.address, contact.postalCode, contact.deliveryDate, contact.note,
                                  request.paymentMethod.rawValue, me.id, key == nil ? nil : scope, key, fingerprint, now, now])
             for line in lines {
@@ -223,24 +223,9 @@ public struct OrderService: Sendable {
         }
     }
 
+    /// Issues a coupon; the rules (window, uses, one coupon per code) are in `issueCoupon` (Coupons.swift).
     public func createCoupon(code: String, kind: Coupon.Kind, value: Int64, validFrom: Int64? = nil, validUntil: Int64? = nil, maxUses: Int64? = nil, caller: Caller) throws -> Coupon {
-        _ = try context.store.read { try context.requireStaff(caller, $0) }   // refuse customers before judging their input
-        let code = code.trimmingCharacters(in: .whitespaces).uppercased()
-        guard (3...32).contains(code.count), code.unicodeScalars.allSatisfy({ CharacterSetASCII.alnum($0) || $0 == "-" || $0 == "_" }) else {
-            throw ShopError.invalid("invalid_coupon_code", "Coupon codes are 3–32 letters, digits, dashes or underscores", field: "code")
-        }
-        guard value > 0, kind == .fixed ? value <= Money.maxAmount : value <= 100 else {
-            throw ShopError.invalid("invalid_coupon_value", "A percent coupon is 1–100; a fixed one more than 0 and at most \(Money.maxAmount)", field: "value")
-        }
-        if let from = validFrom, let until = validUntil, from >= until { throw ShopError.invalid("invalid_coupon_dates", "valid_until must be after valid_from", field: "valid_until") }
-        if let maxUses, maxUses < 1 { throw ShopError.invalid("invalid_coupon_uses", "max_uses must be at least 1", field: "max_uses") }
-        return try context.store.write { db in
-            _ = try context.requireStaff(caller, db)
-            if try db.scalarInt("SELECT 1 FROM coupons WHERE code = ?", code) != nil { throw ShopError(.conflict, "coupon_exists", "A coupon with this code exists", field: "code") }
-            try db.run("INSERT INTO coupons(code, kind, value, valid_from, valid_until, max_uses, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [code, kind.rawValue, value, validFrom, validUntil, maxUses, context.now])
-            return Coupon(id: db.lastInsertRowID, code: code, kind: kind, value: value, validFrom: validFrom, validUntil: validUntil, maxUses: maxUses, usedCount: 0, active: true)
-        }
+        try issueCoupon(code: code, kind: kind, value: value, validFrom: validFrom, validUntil: validUntil, maxUses: maxUses, caller: caller)
     }
 
     public func coupons(caller: Caller) throws -> [Coupon] {
@@ -274,8 +259,9 @@ public struct OrderService: Sendable {
 
     private func applyCoupon(_ db: Connection, code: String?, subtotal: Int64, now: Int64) throws -> (Int64?, Int64) {
         guard let code else { return (nil, 0) }
-        guard let coupon = try db.first("SELECT id, code, kind, value, valid_from, valid_until, max_uses, used_count, active FROM coupons WHERE code = ?", code, map: Coupon.init),
-              coupon.active else { throw ShopError.invalid("invalid_coupon", "There is no coupon \(code)", field: "coupon") }
+        guard let coupon = try db.first("SELECT id, code, kind, value, valid_from, valid_until, max_uses, used_count, active FROM coupons WHERE code = ?", code, map: Coupon.init)
+        else { throw ShopError.invalid("invalid_coupon", "There is no coupon \(code)", field: "coupon") }
+        guard coupon.active else { throw ShopError.invalid("coupon_disabled", "Coupon \(code) has been disabled by the shop", field: "coupon") }
         if let from = coupon.validFrom, now < from { throw ShopError.invalid("coupon_not_yet_valid", "Coupon \(code) is not valid yet", field: "coupon") }
         if let until = coupon.validUntil, now >= until { throw ShopError.invalid("coupon_expired", "Coupon \(code) has expired", field: "coupon") }
         guard try db.run("UPDATE coupons SET used_count = used_count + 1 WHERE id = ? AND (max_uses IS NULL OR used_count < max_uses)", coupon.id) == 1 else {

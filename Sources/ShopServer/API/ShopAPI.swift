@@ -318,6 +318,14 @@ extension ShopAPI {
                                                                           validFrom: try b.optionalInt("valid_from"), validUntil: try b.optionalInt("valid_until"),
                                                                           maxUses: try b.optionalInt("max_uses"), caller: me)))
         }
+        add("PATCH", "/coupons/{id}") { [self] r in
+            let me = try caller(r)
+            let b = try RequestBody(r)
+            guard let active = try b.optionalBool("active") else {
+                throw ShopError(.invalid, "missing_field", "active is required (false disables the coupon, true enables it again)", field: "active")
+            }
+            return .json(200, Present.coupon(try shop.orders.setCouponActive(id: try r.id(), active: active, caller: me)))
+        }
     }
 }
 

@@ -65,6 +65,12 @@ public struct SessionSettings: Sendable {
     public var receiptCommand: [String]?
     /// Folder receipts are written to (`--receipt-dir`).
     public var receiptDirectory: String?
+    /// Plain text or ESC/POS bytes for the printer (`--receipt-format`).
+    public var receiptFormat: ReceiptFormat = .text
+    /// A printer device receipts are appended to (`--receipt-device /dev/usb/lp0`).
+    public var receiptDevice: String?
+    /// A shell-free command that opens the cash drawer (`--drawer-command`).
+    public var drawerCommand: [String]?
 
     public init(demoPeople: [(phone: String, role: Role, name: String)]? = nil, sshKey: SSHPublicKey? = nil,
                 receiptCommand: [String]? = nil, receiptDirectory: String? = nil) {

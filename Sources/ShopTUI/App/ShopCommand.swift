@@ -10,6 +10,9 @@ public enum ShopCommand {
         Options.Flag("idle-timeout", env: "SHOP_IDLE_TIMEOUT", value: "SECONDS", help: "end the session after this long without a key press (default 1800; 0 = never)"),
         Options.Flag("receipt-dir", env: "SHOP_RECEIPT_DIR", value: "DIR", help: "folder for printed receipts (default ./receipts)"),
         Options.Flag("receipt-command", env: "SHOP_RECEIPT_COMMAND", value: "CMD", help: "printer command fed each receipt on stdin, e.g. 'lp -d counter' (run without a shell)"),
+        Options.Flag("receipt-format", env: "SHOP_RECEIPT_FORMAT", value: "text|escpos", help: "receipts as plain text (default) or ESC/POS for a thermal printer (bold, cut, drawer kick)"),
+        Options.Flag("receipt-device", env: "SHOP_RECEIPT_DEVICE", value: "PATH", help: "printer device receipts are written to, e.g. /dev/usb/lp0 (opened write-only, appending)"),
+        Options.Flag("drawer-command", env: "SHOP_DRAWER_COMMAND", value: "CMD", help: "command that opens the cash drawer after a cash payment (run without a shell)"),
         // No environment fallback: only whoever starts the program (the operator) can ask for it.
         Options.Flag("stats-file", value: "PATH", help: "on exit, write start-up and frame figures as JSON to PATH (Benchmarks/tui)"),
     ] + SessionLimit.flags
@@ -84,9 +87,27 @@ public enum ShopCommand {
             printError("shop: --receipt-command: \(program) is not an executable file\(program.contains("/") ? "" : " in " + Subprocess.systemDirectories.joined(separator: ", ")); give its full path")
             return 64
         }
+        let drawerCommand = options.value("drawer-command").map(ReceiptPrinter.words)
+        if let program = drawerCommand?.first, Subprocess.resolve(program) == nil {
+            printError("shop: --drawer-command: \(program) is not an executable file\(program.contains("/") ? "" : " in " + Subprocess.systemDirectories.joined(separator: ", ")); give its full path")
+            return 64
+        }
+        let formatText = options.value("receipt-format") ?? ReceiptFormat.text.rawValue
+        guard let receiptFormat = ReceiptFormat(rawValue: formatText) else {
+            printError("shop: --receipt-format must be text or escpos, got \"\(formatText)\"")
+            return 64
+        }
+        let receiptDevice = options.value("receipt-device").flatMap { $0.isEmpty ? nil : $0 }
+        if let receiptDevice, access(receiptDevice, W_OK) != 0 {
+            printError("shop: --receipt-device: \(receiptDevice) is not a device or file this account can write")
+            return 64
+        }
         var settings = SessionSettings(sshKey: SSHPublicKey.fromEnvironment(environment),
                                        receiptCommand: receiptCommand,
                                        receiptDirectory: options.value("receipt-dir"))
+        settings.receiptFormat = receiptFormat
+        settings.receiptDevice = receiptDevice
+        settings.drawerCommand = drawerCommand
         if demo != nil { settings.demoPeople = (try? DemoStore.people()) ?? [] }
         let session = Session(shop: shop, clientAddress: clientAddress, settings: settings)
         if let key = settings.sshKey, let signIn = try? shop.accounts.signIn(sshKey: key, clientAddress: clientAddress) {

@@ -94,8 +94,9 @@ struct Receipt {
     }
 }
 
-/// Sends a receipt where the counter wants it: a file in the receipt folder, and the printer
-/// command (run directly, never through a shell) when one is configured.
+/// Sends a receipt where the counter wants it: a file in the receipt folder, then the printer —
+/// the receipt command (run directly, never through a shell) and/or the receipt device — as
+/// plain text or ESC/POS (`--receipt-format`). Also opens the cash drawer.
 struct ReceiptPrinter: Sendable {
     let settings: SessionSettings
 
@@ -108,14 +109,70 @@ struct ReceiptPrinter: Sendable {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         let cwd = FileManager.default.currentDirectoryPath + "/"
         done.append("saved to \(path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path)")
-        if let command = settings.receiptCommand, !command.isEmpty {
-            let status = Subprocess.run(command, input: Data(text.utf8))
+        let bytes = settings.receiptFormat == .escpos ? Data(EscPos.receipt(text)) : Data(text.utf8)
+        done += try send(bytes, what: "the receipt was \(done[0])")
+        return "Receipt " + done.joined(separator: " and ")
+    }
+
+    /// Opens the cash drawer if `payments` hold a completed cash payment; nil when they do not
+    /// or no drawer is configured. The hook after recording payments at the counter.
+    func openDrawer(after payments: [PaymentService.Payment]) throws -> String? {
+        guard payments.contains(where: { $0.method == .cash && $0.status == .completed }) else { return nil }
+        return try openDrawer()
+    }
+
+    /// Opens the cash drawer the way the counter is set up: the drawer command when there is
+    /// one (`--drawer-command`); else, with `--receipt-format escpos`, the ESC/POS kick sent to
+    /// the receipt device and/or command (the drawer hangs off the printer). Nil: no drawer.
+    func openDrawer() throws -> String? {
+        if let command = settings.drawerCommand, !command.isEmpty {
+            let status = Subprocess.run(command, input: Data())
             guard status == 0 else {
-                throw ShopError(.unavailable, "printer_failed", "The printer command \(command.joined(separator: " ")) failed\(status.map { " (status \($0))" } ?? ""); the receipt was \(done[0])")
+                throw ShopError(.unavailable, "drawer_failed", "The drawer command \(command.joined(separator: " ")) failed\(status.map { " (status \($0))" } ?? ""); open the drawer by hand")
+            }
+            return "Drawer opened"
+        }
+        guard settings.receiptFormat == .escpos else { return nil }
+        let sent = try send(Data(EscPos.openDrawer), what: "open the drawer by hand")
+        return sent.isEmpty ? nil : "Drawer opened"
+    }
+
+    /// Bytes to the receipt command's stdin and to the receipt device; what was done.
+    private func send(_ bytes: Data, what: String) throws -> [String] {
+        var done: [String] = []
+        if let command = settings.receiptCommand, !command.isEmpty {
+            let status = Subprocess.run(command, input: bytes)
+            guard status == 0 else {
+                throw ShopError(.unavailable, "printer_failed", "The printer command \(command.joined(separator: " ")) failed\(status.map { " (status \($0))" } ?? ""); \(what)")
             }
             done.append("sent to \(command[0])")
         }
-        return "Receipt " + done.joined(separator: " and ")
+        if let device = settings.receiptDevice, !device.isEmpty {
+            try Self.write(bytes, toDevice: device, what: what)
+            done.append("sent to \(device)")
+        }
+        return done
+    }
+
+    /// Appends `bytes` to a printer device (`/dev/usb/lp0`): opened write-only and appending,
+    /// never created (a mistyped path must fail, not fill a file), never through a shell.
+    static func write(_ bytes: Data, toDevice path: String, what: String) throws {
+        let fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw ShopError(.unavailable, "printer_failed", "The receipt device \(path) cannot be opened (\(String(cString: strerror(errno)))); \(what)")
+        }
+        defer { close(fd) }
+        var failure: Int32?
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { failure = errno; break }
+                offset += n
+            }
+        }
+        if let failure { throw ShopError(.unavailable, "printer_failed", "Writing to \(path) failed (\(String(cString: strerror(failure)))); \(what)") }
     }
 
     /// Splits a command line into words, honouring single and double quotes (no shell involved).

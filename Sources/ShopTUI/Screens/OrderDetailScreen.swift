@@ -22,7 +22,7 @@ struct OrderDetailScreen: Screen {
 
     private struct Loaded: Sendable { let order: Outcome<Order>; let payments: Outcome<PaymentService.PaymentPage> }
     private struct Changed: Sendable { let result: Outcome<Order>; let message: String }
-    private struct Paid: Sendable { let result: Outcome<PaymentService.Payment> }
+    private struct Paid: Sendable { let result: Outcome<PaymentService.Payment>; var drawer: Outcome<String?>? = nil }
     private struct Printed: Sendable { let result: Outcome<String> }
 
     var bindings: [KeyBinding] {
@@ -66,6 +66,7 @@ struct OrderDetailScreen: Screen {
             case .success(let payment):
                 paymentForm = nil
                 context.say("Payment of \(context.session.money(payment.amount)) recorded\(payment.change > 0 ? " — change due \(context.session.money(payment.change))" : "")", .success)
+                if case .failure(let error)? = paid.drawer { context.fail(error) }
             case .failure(let error):
                 if let e = error as? ShopError, e.field == "amount" || e.field == "tendered" { paymentForm?.setError(e.message, for: e.field!) }
                 context.fail(error)
@@ -141,7 +142,12 @@ struct OrderDetailScreen: Screen {
             }
             busy = true
             let shop = context.shop, caller = context.caller, id = orderID, method = PaymentMethod.allCases[paymentMethod], given = tendered
-            context.run { Paid(result: Result { try shop.payments.create(orderID: id, amount: amount, method: method, tendered: given, completed: true, caller: caller) }) }
+            let settings = context.session.settings
+            context.run {
+                let result = Result { try shop.payments.create(orderID: id, amount: amount, method: method, tendered: given, completed: true, caller: caller) }
+                guard case .success(let payment) = result else { return Paid(result: result) }
+                return Paid(result: result, drawer: Result { try ReceiptPrinter(settings: settings).openDrawer(after: [payment]) })   // cash only
+            }
             return true
         case .up, .down, .backTab:
             _ = form.handle(key == .up ? .backTab : key == .down ? .tab : key)

@@ -38,7 +38,7 @@ struct QuickSaleScreen: Screen {
     private struct Looked: Sendable { let code: String; let quantity: Int64; let result: Outcome<Product> }
     private struct Found: Sendable { let query: String; let result: Outcome<AdminService.UserPage> }
     private struct Quoted: Sendable { let result: Outcome<CounterQuote> }
-    private struct Completed: Sendable { let result: Outcome<CounterSale>; let receipt: String?; let printed: Outcome<String>? }
+    private struct Completed: Sendable { let result: Outcome<CounterSale>; let receipt: String?; let printed: Outcome<String>?; var drawer: Outcome<String?>? = nil }
     private struct Printed: Sendable { let result: Outcome<String> }
 
     // MARK: - Keys
@@ -283,7 +283,9 @@ struct QuickSaleScreen: Screen {
             let result = Result { try shop.orders.counterSale(request, caller: caller) }
             guard case .success(let sold) = result else { return Completed(result: result, receipt: nil, printed: nil) }
             let text = Receipt(storeName: shop.storeName(), order: sold.order, payments: sold.payments, currency: shop.currency).text
-            return Completed(result: result, receipt: text, printed: Result { try ReceiptPrinter(settings: settings).print(text, name: sold.order.number) })
+            let printer = ReceiptPrinter(settings: settings)
+            return Completed(result: result, receipt: text, printed: Result { try printer.print(text, name: sold.order.number) },
+                             drawer: Result { try printer.openDrawer(after: sold.payments) })
         }
     }
 
@@ -314,6 +316,7 @@ struct QuickSaleScreen: Screen {
         case nil:
             context.say("Sale \(number) complete\(change)", .success)
         }
+        if case .failure(let error)? = completed.drawer { context.fail(error) }
     }
 
     private mutating func newSale() {
