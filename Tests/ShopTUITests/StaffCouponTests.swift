@@ -101,6 +101,30 @@ struct EscPosDrawerTests {
         return (card, cash, pending, f)
     }
 
+    @Test("a cash quick sale at the counter opens the drawer; a card sale does not")
+    func quickSaleOpensTheDrawer() throws {
+        let bench = try Bench()
+        let f = try StaffFixture()
+        var settings = bench.settings { $0.drawerCommand = [bench.script, "kick"] }
+        settings.receiptDirectory = f.receiptDirectory
+        let session = Session(shop: f.shop, settings: settings)
+        session.signedIn(f.staff)
+        let app = AppDriver(session)
+        app.openStaff("Quick sale")
+        app.scan("4006381333931")
+        app.press(.enter); app.type("20"); app.press(.enter)
+        #expect(app.text.contains("Sale S-000001 complete"))
+        #expect(bench.file("argv") == Array("kick\n".utf8), "the drawer command ran after the cash sale")
+        unlink(bench.directory.appendingPathComponent("argv").path)
+        app.press(.enter)                                   // the next sale, paid by card
+        app.scan("4006381333931")
+        app.press(.enter, .tab)
+        #expect(app.text.contains("Card"))
+        app.press(.enter)
+        #expect(app.text.contains("Sale S-000002 complete"))
+        #expect(bench.file("argv") == nil, "no drawer for a card sale")
+    }
+
     @Test("the drawer command runs directly with its arguments (quotes kept together) after a completed cash payment, and only then")
     func drawerCommandRunsWithArguments() throws {
         let bench = try Bench()
