@@ -312,6 +312,30 @@ struct ShopAppTests {
         #expect(try noSink.store.read { try $0.scalarInt("SELECT count(*) FROM otp_requests") } == 0)
     }
 
+    @Test("in the profile, E shows everything the shop holds as JSON and D deletes the account after the confirmation")
+    func ownDataAndDeletion() throws {
+        let h = try AppHarness()
+        let session = try h.customerSession()
+        _ = try h.shop.accounts.updateProfile(.init(firstName: "Maya", address: "12 Elm Street"), caller: session.caller)
+        let d = h.driver(session)
+        d.press(.char("p"))
+        #expect(d.text.contains("E my data") || d.text.contains("my data"))
+        d.press(.char("E"))
+        #expect(d.lines[0].contains("Your data (JSON)"))
+        #expect(d.text.contains("\"address\" : \"12 Elm Street\""))
+        d.press(.escape)
+        d.press(.char("D"))
+        #expect(d.text.contains("Delete your account"))
+        d.type("delete"); d.press(.enter)
+        #expect(d.text.contains("Type DELETE to delete your account"))
+        #expect(session.isSignedIn)
+        for _ in 0..<6 { d.press(.backspace) }
+        d.type("DELETE"); d.press(.enter)
+        #expect(!session.isSignedIn)
+        #expect(d.lines[0].contains("guest"))
+        #expect(d.text.contains("Your account was deleted"))
+    }
+
     @Test("a customer pressing s is told the staff screens are for staff")
     func staffGate() throws {
         let h = try AppHarness()

@@ -149,6 +149,17 @@ extension ShopAPI {
     mutating func addProfileRoutes() {
         let shop = self.shop
         add("GET", "/me") { [self] r in .json(200, Present.user(try shop.accounts.profile(caller: try caller(r)))) }
+        add("GET", "/me/export") { [self] r in
+            let document = try AccountService.json(try shop.accounts.exportData(caller: try caller(r)))
+            return APIResponse(status: 200, headers: [("Content-Type", "application/json"), ("Content-Disposition", "attachment; filename=\"my-shop-data.json\"")],
+                               body: [UInt8](document))
+        }
+        add("DELETE", "/me") { [self] r in
+            let me = try caller(r)
+            let b = try RequestBody(r)
+            try shop.accounts.deleteAccount(confirmation: try b.string("confirm"), password: try b.optionalString("password"), caller: me)
+            return .noContent
+        }
         add("PATCH", "/me") { [self] r in
             let me = try caller(r)
             let b = try RequestBody(r)

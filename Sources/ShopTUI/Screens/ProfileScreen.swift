@@ -11,10 +11,12 @@ struct ProfileScreen: Screen {
     private var editKind: EditKind = .profile
     private var busy = false
 
-    enum EditKind { case profile, verifyEmail, verifyPhone, password }
+    enum EditKind { case profile, verifyEmail, verifyPhone, password, deleteAccount }
 
     private struct Loaded: Sendable { let user: Outcome<User>; let keys: [RememberedKey] }
     private struct Saved: Sendable { let result: Outcome<User>; let message: String }
+    private struct Exported: Sendable { let result: Outcome<String> }
+    private struct Deleted: Sendable { let error: (any Error)? }
     /// A finished change; a password change also brings the new session (the old one is ended).
     private struct Done: Sendable { let error: (any Error)?; let message: String; var signIn: SignIn? = nil }
 
@@ -28,6 +30,8 @@ struct ProfileScreen: Screen {
         }
         if !self.keys.isEmpty { keys.append(KeyBinding(keys: [.delete, .char("x")], label: "Del", help: "forget key")) }
         keys.append(KeyBinding(keys: [.char("l")], help: "sign out"))
+        keys.append(KeyBinding(keys: [.char("E")], help: "my data"))
+        keys.append(KeyBinding(keys: [.char("D")], help: "delete account"))
         return keys
     }
     var capturesText: Bool { editing != nil }
@@ -60,6 +64,21 @@ struct ProfileScreen: Screen {
             case .failure(let error):
                 if let e = error as? ShopError, let field = e.field, editing?.fields.contains(where: { $0.id == field }) == true { editing?.setError(e.message, for: field) }
                 context.fail(error)
+            }
+        case .result(let exported as Exported):
+            switch exported.result {
+            case .success(let text): context.go(.push(TextViewScreen(title: "Your data (JSON)", text: text)))
+            case .failure(let error): context.fail(error)
+            }
+        case .result(let deleted as Deleted):
+            busy = false
+            if let error = deleted.error {
+                if let e = error as? ShopError, let field = e.field, editing?.fields.contains(where: { $0.id == field }) == true { editing?.setError(e.message, for: field) }
+                context.fail(error)
+            } else {
+                editing = nil
+                context.say("Your account was deleted. Thank you for shopping with us.", .success)
+                context.go(.sessionEnded)
             }
         case .result(let done as Done):
             busy = false
@@ -109,6 +128,12 @@ struct ProfileScreen: Screen {
                 context.run { Done(error: Result { try shop.accounts.forgetKey(fingerprint: fingerprint, caller: caller) }.failureValue, message: "Key forgotten") }
             case .char("l"):
                 context.go(.signOut)
+            case .char("E"):
+                context.run { Exported(result: Result { String(decoding: try AccountService.json(try shop.accounts.exportData(caller: caller)), as: UTF8.self) }) }
+            case .char("D"):
+                var fields = [FormField("confirm", label: "Type \(AccountService.deletionConfirmation)", input: TextFieldState(maxLength: 10))]
+                if user?.hasPassword == true { fields.append(FormField("password", label: "Password", input: TextFieldState(maxLength: 128, isMasked: true))) }
+                editing = FormState(fields); editKind = .deleteAccount
             default: return false
             }
         default: break
@@ -139,6 +164,9 @@ struct ProfileScreen: Screen {
             case .verifyPhone:
                 let code = form["code"].text
                 context.run { Saved(result: Result { try shop.accounts.verifyPhone(code: code, caller: caller) }, message: "Phone verified: you can sign in with it") }
+            case .deleteAccount:
+                let confirm = form["confirm"].text, password = form.fields.contains { $0.id == "password" } ? form["password"].text : nil
+                context.run { Deleted(error: Result { try shop.accounts.deleteAccount(confirmation: confirm, password: password, caller: caller) }.failureValue) }
             case .password:
                 let old = form.fields.contains { $0.id == "old_password" } ? form["old_password"].text : ""
                 let new = form["password"].text, confirm = form["password_confirm"].text
@@ -163,6 +191,7 @@ struct ProfileScreen: Screen {
             case .verifyEmail: "Enter the code we emailed to \(user.email ?? "")"
             case .verifyPhone: "Enter the code we texted to \(user.phone ?? "")"
             case .password: "Change your password"
+            case .deleteAccount: "Delete your account: your details, sessions, keys and photo are erased for good (orders stay, without your contact)"
             }
             buffer.setString(area.x + 2, area.y + 1, heading, style: Theme.title)
             Form(labelWidth: 20).render(into: &buffer, area: Rect(x: area.x + 2, y: area.y + 3, width: min(72, area.width - 4), height: form.fields.count * 2), state: form)
