@@ -63,6 +63,8 @@ public struct SessionSettings: Sendable {
     public var receiptCommand: [String]?
     /// Folder receipts are written to (`--receipt-dir`).
     public var receiptDirectory: String?
+    /// How the terminal shows photos (`--images`); `.none`: screens show a text marker.
+    public var images: ImageProtocol = .none
 
     public init(demoPeople: [(phone: String, role: Role, name: String)]? = nil, sshKey: SSHPublicKey? = nil,
                 receiptCommand: [String]? = nil, receiptDirectory: String? = nil) {
