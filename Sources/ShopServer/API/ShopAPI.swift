@@ -361,6 +361,10 @@ extension ShopAPI {
             }
             return .json(200, Present.user(try shop.admin.updateUser(id: try r.id(), .init(role: role, active: try b.optionalBool("active")), caller: me)))
         }
+        add("PUT", "/admin/users/{id}/photo") { [self] r in
+            try shop.admin.setUserPhoto(userID: try r.id(), bytes: r.body, contentType: r.header("content-type"), caller: try caller(r))
+            return .noContent
+        }
         add("GET", "/admin/outbox") { [self] r in
             .json(200, Present.list(try shop.admin.outbox(limit: try r.limit(default: 50), caller: try caller(r)).map(Present.outbox)))
         }
