@@ -125,9 +125,7 @@ struct ProductScreen: Screen {
         // The photo: a picture box at the right where the terminal shows pictures, else a marker.
         let photoBox = PhotoBox.column(in: area, images: session.settings.images, hasPhoto: product.hasPhoto)
         let textWidth = photoBox.map { $0.x - area.x - 2 } ?? area.width
-        if let photoBox {
-            PhotoBox(photo: photo, images: session.settings.images).render(into: &buffer, area: photoBox)
-        } else if product.hasPhoto {
+        if photoBox == nil, product.hasPhoto {
             buffer.setString(area.right - TextWidth.of(PhotoBox.marker), area.y, PhotoBox.marker, style: Theme.muted)
         }
         let nameWidth = photoBox == nil && product.hasPhoto ? textWidth - TextWidth.of(PhotoBox.marker) - 2 : textWidth
@@ -163,5 +161,7 @@ struct ProductScreen: Screen {
         if !session.isSignedIn {
             buffer.setString(area.x, y + 2, "You are browsing as a guest: adding to the cart asks you to sign in first.", style: Theme.muted, maxWidth: area.width)
         }
+        // Drawn last, so a long line below the description stops at its frame.
+        if let photoBox { PhotoBox(photo: photo, images: session.settings.images).render(into: &buffer, area: photoBox) }
     }
 }
