@@ -92,4 +92,9 @@ raw_has "$E2E_TMP/off.raw" "b'\x1b_G'" && not_ok "--images off still sent an ima
 check "--images off: the marker shows" "▣ photo available" 5 off
 WINDOW=off keys q
 
+# --- An --images value shop does not know is refused before the terminal is touched.
+t new-session -d -s bad -x 100 -y 30 "TERM=xterm-kitty $SHOP --db $DB --images sixel; echo exit=\$?; sleep 10"
+check "--images sixel is refused with status 64" "exit=64" 5 bad
+screen bad | grep -qF -- "--images must be auto, kitty, iterm or off" && ok "and says which values it takes" || not_ok "no message for --images sixel"
+
 e2e_finish
