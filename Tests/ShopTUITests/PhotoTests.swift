@@ -266,3 +266,32 @@ struct PhotoTests {
         #expect(app.frame().images.map(\.image.bytes) == [Self.png], "and the selected person's photo is placed beside it")
     }
 }
+
+/// Staff (not only admins) set a customer's photo at the counter: the Customer photo screen.
+@Suite("Customer photo at the counter")
+struct CustomerPhotoScreenTests {
+    @Test("staff find a customer by phone and set their photo from a file; a bad path or file sets nothing; another staff member's photo is refused")
+    func staffSetsPhoto() throws {
+        let f = try StaffFixture()
+        let customer = try f.person("+15550101234", role: .customer)
+        _ = try f.person("+15550104321", role: .staff)
+        let good = f.directory.appendingPathComponent("maya.png").path
+        try Data(PhotoTests.png).write(to: URL(fileURLWithPath: good))
+        let app = AppDriver(f.session(f.staff), width: 100, height: 30)
+        app.openStaff("Customer photo")
+        #expect(app.text.contains("Set a customer's profile photo"))
+        app.type("+15550101234"); app.press(.enter)
+        #expect(app.text.contains("no photo yet"), "\(app.text)")
+        app.type(f.directory.appendingPathComponent("missing.png").path); app.press(.enter)
+        #expect(app.text.contains("No file at"))
+        #expect(try !f.shop.admin.findCustomer(phone: "+15550101234", caller: f.staff.caller).items[0].hasPhoto, "nothing written")
+        app.press(.ctrl("u")); app.type(good); app.press(.enter)
+        #expect(app.text.contains("Photo set for"), "\(app.text)")
+        #expect(try f.shop.admin.userPhoto(userID: customer.user.id, caller: f.staff.caller).bytes == PhotoTests.png)
+        #expect(app.text.contains(PhotoBox.marker), "a terminal without pictures shows the marker")
+
+        app.press(.tab); app.press(.ctrl("u")); app.type("+15550104321"); app.press(.enter)
+        app.type(good); app.press(.enter)
+        #expect(app.text.contains("You are not allowed to do this"), "staff may not set a colleague's photo")
+    }
+}
