@@ -10,6 +10,8 @@ source scripts/e2e/tmux-helpers.sh
 SHOP=${SHOP_BIN:-$PWD/.build/debug/shop}
 DB="$E2E_TMP/shop.sqlite"
 
+# A session that outlives the others: the tmux server must not exit between two runs.
+t new-session -d -s hold "sleep 600"
 t new-session -d -s seed -x 100 -y 30 "$SHOP --demo --db $DB"
 check "shop --demo seeds the store" "40 products" 20 seed
 t send-keys -t seed q
