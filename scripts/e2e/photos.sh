@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Photos end to end with the real `shop` in tmux: a product with a PNG photo opened on a terminal
 # that says it is kitty (TERM=xterm-kitty) puts the kitty graphics escape on the terminal — read
-# from the pane's raw output with `tmux pipe-pane` — and deletes it on leaving the page; the same
+# from the pane's raw output with `tmux pipe-pane` — and deletes it on leaving the page; with
+# TERM_PROGRAM=iTerm.app it goes as an iTerm2 inline image instead; the same
 # product on TERM=xterm sends no image escape at all and shows the text marker; `--images off`
 # on the kitty terminal sends none either.
 set -euo pipefail
@@ -72,6 +73,21 @@ wait_re "[0-9]+ products" 5 kitty
 sleep 0.3
 raw_has "$RAW" "b'\x1b_Ga=d,d=I,'" && ok "leaving the page deletes the picture (a=d)" || not_ok "no kitty delete after leaving the page"
 WINDOW=kitty keys q
+
+# --- iTerm2 (TERM_PROGRAM=iTerm.app, TERM=xterm-256color): the PNG as an OSC 1337 inline image.
+t new-session -d -s iterm -x 100 -y 30
+t pipe-pane -o -t iterm "cat >> $E2E_TMP/iterm.raw"
+t send-keys -t iterm "clear; exec env -u TMUX TERM_PROGRAM=iTerm.app TERM=xterm-256color $SHOP --db $DB" Enter
+open_loaf iterm
+sleep 0.5
+SIZE=$(stat -c %s "$DB.png")
+if raw_has "$E2E_TMP/iterm.raw" "b'\x1b]1337;File=inline=1;size=$SIZE;width=22;height=8;preserveAspectRatio=1'" && raw_has "$E2E_TMP/iterm.raw" "b'$B64\x07'"; then
+  ok "TERM_PROGRAM=iTerm.app: the PNG reaches the terminal as an iTerm2 inline image (size, width and height in cells, BEL)"
+else
+  not_ok "no iTerm2 inline image in the pane's raw output"
+fi
+raw_has "$E2E_TMP/iterm.raw" "b'\x1b_G'" && not_ok "iTerm2 got a kitty escape" || ok "and no kitty escape"
+WINDOW=iterm keys q
 
 # --- xterm: not a byte of image escape, the marker instead.
 run xterm xterm
