@@ -132,3 +132,42 @@ extension AdminService {
         }
     }
 }
+
+// MARK: - Photos of people (staff at the counter)
+
+extension AdminService {
+    /// Sets a user's profile photo for them (a customer at the counter who brought a picture).
+    /// Staff may set a customer's photo; only admins a staff member's or admin's (staff do not
+    /// dress up each other's accounts). Same checks as `AccountService.setPhoto`: PNG or JPEG by
+    /// magic bytes, at most 2 MiB, the declared type matching; a refused photo writes nothing.
+    ///
+    ///     try shop.admin.setUserPhoto(userID: 42, bytes: png, contentType: "image/png", caller: staff)
+    public func setUserPhoto(userID: Int64, bytes: [UInt8], contentType: String?, caller: Caller) throws {
+        try context.store.write { db in
+            try Self.requireMayManagePhoto(of: userID, caller: caller, context: context, db)
+            // Checked after who may ask: a customer learns nothing about the image rules here.
+            let photo = try Photo.validated(bytes, declaredType: contentType)
+            try db.run("INSERT INTO user_photos(user_id, content_type, bytes, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET content_type = excluded.content_type, bytes = excluded.bytes, updated_at = excluded.updated_at",
+                       userID, photo.contentType, photo.bytes, context.now)
+            try db.run("UPDATE users SET updated_at = ? WHERE id = ?", context.now, userID)
+        }
+    }
+
+    /// A user's profile photo, for staff (the Users screen shows it). Not found without one.
+    public func userPhoto(userID: Int64, caller: Caller) throws -> Photo {
+        let photo = try context.store.read { db in
+            _ = try context.requireStaff(caller, db)
+            guard try User.load(db, id: userID) != nil else { throw ShopError.notFound("User") }
+            return try db.first("SELECT content_type, bytes FROM user_photos WHERE user_id = ?", userID) { Photo(contentType: $0.string(0), bytes: $0.blob(1)) }
+        }
+        guard let photo else { throw ShopError.notFound("Photo") }
+        return photo
+    }
+
+    private static func requireMayManagePhoto(of userID: Int64, caller: Caller, context: EngineContext, _ db: Connection) throws {
+        let me = try context.requireUser(caller, db)
+        guard me.role == .staff || me.role == .admin else { throw ShopError.forbidden }
+        guard let target = try User.load(db, id: userID) else { throw ShopError.notFound("User") }
+        if target.role != .customer && me.role != .admin && target.id != me.id { throw ShopError.forbidden }
+    }
+}

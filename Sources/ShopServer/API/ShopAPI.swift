@@ -387,6 +387,10 @@ extension ShopAPI {
             let b = try RequestBody(r)
             return .json(200, Present.settings(try shop.admin.updateSettings(.init(lowStockThreshold: try b.optionalInt("low_stock_threshold")), caller: me)))
         }
+        add("PUT", "/admin/users/{id}/photo") { [self] r in
+            try shop.admin.setUserPhoto(userID: try r.id(), bytes: r.body, contentType: r.header("content-type"), caller: try caller(r))
+            return .noContent
+        }
         add("GET", "/admin/outbox") { [self] r in
             .json(200, Present.list(try shop.admin.outbox(limit: try r.limit(default: 50), caller: try caller(r)).map(Present.outbox)))
         }

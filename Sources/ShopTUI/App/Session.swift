@@ -71,6 +71,8 @@ public struct SessionSettings: Sendable {
     public var receiptDevice: String?
     /// A shell-free command that opens the cash drawer (`--drawer-command`).
     public var drawerCommand: [String]?
+    /// How the terminal shows photos (`--images`); `.none`: screens show a text marker.
+    public var images: ImageProtocol = .none
 
     public init(demoPeople: [(phone: String, role: Role, name: String)]? = nil, sshKey: SSHPublicKey? = nil,
                 receiptCommand: [String]? = nil, receiptDirectory: String? = nil) {

@@ -9,6 +9,7 @@ public enum ShopCommand {
         Options.Flag("tour", help: "with --demo: play a walk through the main screens; any key stops it"),
         Options.Flag("idle-timeout", env: "SHOP_IDLE_TIMEOUT", value: "SECONDS", help: "end the session after this long without a key press (default 1800; 0 = never)"),
         Options.Flag("receipt-dir", env: "SHOP_RECEIPT_DIR", value: "DIR", help: "folder for printed receipts (default ./receipts)"),
+        Options.Flag("images", env: "SHOP_IMAGES", value: "auto|kitty|iterm|off", help: "photos as pictures: auto (from TERM and the terminal's variables; unknown terminals get a text marker), kitty or iterm to force a protocol, off"),
         Options.Flag("receipt-command", env: "SHOP_RECEIPT_COMMAND", value: "CMD", help: "printer command fed each receipt on stdin, e.g. 'lp -d counter' (run without a shell)"),
         Options.Flag("receipt-format", env: "SHOP_RECEIPT_FORMAT", value: "text|escpos", help: "receipts as plain text (default) or ESC/POS for a thermal printer (bold, cut, drawer kick)"),
         Options.Flag("receipt-device", env: "SHOP_RECEIPT_DEVICE", value: "PATH", help: "printer device receipts are written to, e.g. /dev/usb/lp0 (opened write-only, appending)"),
@@ -44,6 +45,12 @@ public enum ShopCommand {
         if let text = options.value("idle-timeout") {
             guard let seconds = Double(text), seconds >= 0, seconds <= 86_400 * 7 else { printError("shop: --idle-timeout must be a number of seconds, got \"\(text)\""); return 64 }
             idle = seconds
+        }
+
+        // Pictures only where the terminal surely shows them (xterm, tmux, unknown: a text marker).
+        guard let images = ImageProtocol.detect(flag: options.value("images"), environment: environment) else {
+            printError("shop: --images must be auto, kitty, iterm or off, got \"\(options.value("images") ?? "")\"")
+            return 64
         }
 
         // Over SSH: the client's address, for the session caps and rate limits.
@@ -108,6 +115,7 @@ public enum ShopCommand {
         settings.receiptFormat = receiptFormat
         settings.receiptDevice = receiptDevice
         settings.drawerCommand = drawerCommand
+        settings.images = images
         if demo != nil { settings.demoPeople = (try? DemoStore.people()) ?? [] }
         let session = Session(shop: shop, clientAddress: clientAddress, settings: settings)
         if let key = settings.sshKey, let signIn = try? shop.accounts.signIn(sshKey: key, clientAddress: clientAddress) {
@@ -116,7 +124,7 @@ public enum ShopCommand {
 
         let backend: NCursesBackend
         do {
-            backend = try NCursesBackend()
+            backend = try NCursesBackend(images: images)
         } catch {
             printError("shop: \(error)")
             return 1
@@ -149,6 +157,7 @@ public enum ShopCommand {
             "max_rss_kib": Int(usage.ru_maxrss),
             "term": backend.terminalType,
             "colors": "\(backend.colorDepth)",
+            "images": backend.imageProtocol.rawValue,
             "stop": "\(reason)",
         ]
         if let data = try? JSONSerialization.data(withJSONObject: stats, options: .sortedKeys) { try? data.write(to: URL(fileURLWithPath: path)) }

@@ -15,4 +15,20 @@ public protocol Backend: AnyObject {
     func flush()
     /// The next input, waiting at most `timeoutMs` milliseconds; nil on timeout.
     func nextEvent(timeoutMs: Int) -> InputEvent?
+
+    // MARK: Pictures (see `ImageProtocol`)
+
+    /// How this terminal shows pictures; `.none` (the default) means never send image escapes.
+    var imageProtocol: ImageProtocol { get }
+    /// Puts `image` over the cells of `rect`, after the frame's cells were flushed. The runner
+    /// calls it only when the frame's placements changed, after `clearImages()`.
+    func showImage(_ image: TerminalImage, in rect: Rect)
+    /// Takes every picture shown so far off the terminal (the screen changed).
+    func clearImages()
+}
+
+extension Backend {
+    public var imageProtocol: ImageProtocol { .none }
+    public func showImage(_ image: TerminalImage, in rect: Rect) {}
+    public func clearImages() {}
 }

@@ -39,11 +39,19 @@ public final class NCursesBackend: Backend {
     private var nextPair: Int32 = 1
     private let maxPairs: Int32
     private var quickErrors = 0
+    /// How this terminal shows pictures (decided before start-up: `ImageProtocol.detect`).
+    public let imageProtocol: ImageProtocol
+    /// Pictures on the terminal now: kitty image ids, and the rectangles (for iTerm2, whose
+    /// pictures live in the cells and go only when those cells are drawn again).
+    private var shownImageIDs: [UInt32] = []
+    private var shownImageRects: [Rect] = []
+    private var nextImageID: UInt32 = 1
 
     /// The terminal type used when `TERM` is unknown to terminfo (xterm-kitty, wezterm, …).
     public static let fallbackTerminal = "xterm-256color"
 
-    public init() throws {
+    public init(images: ImageProtocol = .none) throws {
+        imageProtocol = images
         guard isatty(0) == 1, isatty(1) == 1 else { throw StartError.notATerminal }
         Self.setUpLocale()
         Self.installSignalHandlers()
@@ -88,6 +96,7 @@ public final class NCursesBackend: Backend {
     /// Safe to call more than once.
     public func restore() {
         guard isActive else { return }
+        clearImages()
         isActive = false
         curs_set(1)
         endwin()
@@ -170,6 +179,56 @@ public final class NCursesBackend: Backend {
             return Self.key(code: Int32(ch)).map { .key($0) }
         }
         return Self.key(char: UInt32(ch)).map { .key($0) }
+    }
+
+    // MARK: - Pictures
+
+    /// Called after `flush` (ncurses has written its frame): our bytes go straight to the
+    /// terminal, the cursor saved and put back around them so ncurses' idea of it stays true.
+    public func showImage(_ image: TerminalImage, in rect: Rect) {
+        guard isActive, imageProtocol.shows(image.format), !rect.isEmpty else { return }
+        let body: [UInt8]
+        var x = rect.x
+        switch imageProtocol {
+        case .none: return
+        case .kitty:
+            let cells = TerminalGraphics.fitted(pixels: image.pixelSize, columns: rect.width, rows: rect.height)
+            x += (rect.width - cells.columns) / 2
+            let id = nextImageID
+            nextImageID = nextImageID == UInt32.max ? 1 : nextImageID + 1
+            shownImageIDs.append(id)
+            body = TerminalGraphics.kittyDisplay(png: image.bytes, id: id, columns: cells.columns, rows: cells.rows)
+        case .iterm:
+            body = TerminalGraphics.itermInline(image.bytes, columns: rect.width, rows: rect.height)
+        }
+        shownImageRects.append(rect)
+        writeToTerminal(TerminalGraphics.atPosition(x: x, y: rect.y, body))
+    }
+
+    /// Called before the next frame's cells are drawn: kitty deletes by id; for iTerm2 the lines
+    /// under the pictures are marked as garbled, so the coming refresh draws them all again.
+    public func clearImages() {
+        guard isActive else { return }
+        if !shownImageIDs.isEmpty {
+            writeToTerminal(shownImageIDs.flatMap(TerminalGraphics.kittyDelete(id:)))
+        }
+        if imageProtocol == .iterm {
+            let win = shop_stdscr()
+            for rect in shownImageRects { wredrawln(win, Int32(rect.y), Int32(rect.height)) }
+        }
+        shownImageIDs.removeAll()
+        shownImageRects.removeAll()
+    }
+
+    /// Writes all of `bytes` to the terminal (fd 1), past short writes and EINTR.
+    private func writeToTerminal(_ bytes: [UInt8]) {
+        var offset = 0
+        bytes.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let n = write(1, raw.baseAddress! + offset, raw.count - offset)
+                if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return }
+            }
+        }
     }
 
     private func takeSignal() -> Int32? {

@@ -11,6 +11,7 @@ import Darwin
 ///     _ = Runner(program: ShopApp(session: session), backend: backend).run()
 ///     #expect(backend.lines[0].contains("Shop"))
 ///     backend.cursor    // where the last frame put the cursor (nil: hidden)
+///     backend.images    // the pictures on "screen" (give it an `imageProtocol` to get any)
 public final class TestBackend: Backend {
     /// One scripted step.
     public enum Step: Sendable {
@@ -32,14 +33,22 @@ public final class TestBackend: Backend {
     public private(set) var cursor: (x: Int, y: Int)?
     public private(set) var flushCount = 0
     public private(set) var drawnCellCount = 0
+    /// What a picture-capable terminal would show; `.none` by default, like an unknown terminal.
+    public var imageProtocol: ImageProtocol
+    /// The pictures on "screen" now, as the runner placed them.
+    public private(set) var images: [ImagePlacement] = []
+    /// How many times pictures were put up and taken down (the runner sends them only on change).
+    public private(set) var imageShowCount = 0
+    public private(set) var imageClearCount = 0
     private var script: [Step]
     private var waitDeadline: ContinuousClock.Instant?
     /// When the script runs out: report `.endOfInput` (true) or keep returning nil after sleeping.
     public var endsWhenScriptIsDone: Bool
 
     public init(width: Int, height: Int, colorDepth: ColorDepth = .indexed256, script: [Step] = [],
-                endsWhenScriptIsDone: Bool = true) {
+                endsWhenScriptIsDone: Bool = true, imageProtocol: ImageProtocol = .none) {
         self.buffer = Buffer(area: Rect(width: width, height: height))
+        self.imageProtocol = imageProtocol
         self.colorDepth = colorDepth
         self.script = script
         self.endsWhenScriptIsDone = endsWhenScriptIsDone
@@ -61,6 +70,8 @@ public final class TestBackend: Backend {
     public func clear() { buffer = Buffer(area: buffer.area) }
     public func setCursor(_ position: (x: Int, y: Int)?) { cursor = position }
     public func flush() { flushCount += 1 }
+    public func showImage(_ image: TerminalImage, in rect: Rect) { images.append(ImagePlacement(image, in: rect)); imageShowCount += 1 }
+    public func clearImages() { images.removeAll(); imageClearCount += 1 }
 
     public func nextEvent(timeoutMs: Int) -> InputEvent? {
         guard !script.isEmpty else {

@@ -32,6 +32,21 @@ public struct Buffer: Equatable, Sendable {
     private var cursorPosition: CursorPosition?
     private struct CursorPosition: Hashable, Sendable { let x: Int, y: Int }
 
+    /// Pictures this frame shows, in drawing order (see `placeImage`). Like the cursor, not cells:
+    /// the backend puts them on the terminal after the cells, and only when they change.
+    public private(set) var images: [ImagePlacement] = []
+
+    /// Records that `image` goes in `rect` (clipped to the area; nothing when empty). The cells
+    /// under it are the screen's to draw (blank, or a frame around it).
+    ///
+    ///     buffer.placeImage(photo, in: block.inner(box))
+    ///     buffer.images    // [ImagePlacement(photo, in: …)]
+    public mutating func placeImage(_ image: TerminalImage, in rect: Rect) {
+        let r = rect.intersection(area)
+        guard !r.isEmpty else { return }
+        images.append(ImagePlacement(image, in: r))
+    }
+
     /// Two buffers are equal when they show the same cells (the cursor is not a cell).
     public static func == (lhs: Buffer, rhs: Buffer) -> Bool { lhs.area == rhs.area && lhs.cells == rhs.cells }
 
@@ -141,6 +156,8 @@ public struct Buffer: Equatable, Sendable {
     public mutating func fill(_ rect: Rect, with cell: Cell = .blank) {
         let r = rect.intersection(area)
         guard !r.isEmpty else { return }
+        // An overlay hides the pictures under it too: a terminal draws images over text.
+        images.removeAll { !$0.rect.intersection(r).isEmpty }
         clearWideNeighbours(r.left, r.top, width: 1)
         for y in r.top..<r.bottom {
             clearWideNeighbours(r.left, y, width: 1)

@@ -55,6 +55,8 @@ public final class Runner<P: Program> {
     private let inbox = EffectInbox<P.Message>()
     private let effectQueue = DispatchQueue(label: "shop.tui.effects", attributes: .concurrent)
     private var previous = Buffer(area: .zero)
+    /// The pictures on the terminal now (as last sent to the backend).
+    private var shownImages: [ImagePlacement] = []
     private var size: (width: Int, height: Int)
 
     public init(program: P, backend: any Backend, options: RunnerOptions = RunnerOptions()) {
@@ -107,6 +109,8 @@ public final class Runner<P: Program> {
             case .resize(let width, let height):
                 size = (width, height)
                 previous = Buffer(area: .zero)
+                shownImages = []
+                backend.clearImages()
                 backend.clear()
                 apply(.resize(width: width, height: height))
             case .terminated(let signal):
@@ -146,9 +150,18 @@ public final class Runner<P: Program> {
         lastFrame = frame
         let depth = backend.colorDepth
         let shown = depth == .indexed256 ? frame : frame.degraded(to: depth)
+        // Pictures go only to a terminal that shows them, and only when they changed: taken
+        // down before the cells (so the cells under them are redrawn), put up after the flush.
+        let images = backend.imageProtocol == .none ? [] : frame.images.filter { backend.imageProtocol.shows($0.image.format) }
+        let imagesChanged = images != shownImages
+        if imagesChanged, !shownImages.isEmpty { backend.clearImages() }
         backend.draw(shown.diff(previous))
         backend.setCursor(frame.cursor)   // where render left it (a focused field), or hidden
         backend.flush()
+        if imagesChanged {
+            for placement in images { backend.showImage(placement.image, in: placement.rect) }
+            shownImages = images
+        }
         previous = shown
         framesDrawn += 1
     }

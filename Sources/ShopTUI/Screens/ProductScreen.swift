@@ -13,6 +13,10 @@ struct ProductScreen: Screen {
     private var pendingAdd = false
     private var adding = false
 
+    // MARK: Photo (shown as a picture where the terminal can; see PhotoBox)
+    private var photo: TerminalImage?
+    private struct PhotoLoaded: Sendable { let photo: TerminalImage? }
+
     init(productID: Int64, name: String) {
         self.productID = productID
         self.title = name
@@ -31,7 +35,18 @@ struct ProductScreen: Screen {
     ]
     var bindings: [KeyBinding] { Self.keys.bindings }
 
-    mutating func start(_ context: inout ScreenContext) { load(&context) }
+    mutating func start(_ context: inout ScreenContext) {
+        load(&context)
+        loadPhoto(&context)
+    }
+
+    /// Fetched only for a terminal that shows pictures (elsewhere `hasPhoto` is enough for the
+    /// marker); a product without a photo answers not found, which leaves `photo` nil.
+    private func loadPhoto(_ context: inout ScreenContext) {
+        guard context.session.settings.images != .none else { return }
+        let shop = context.shop, caller = context.caller, id = productID
+        context.run { PhotoLoaded(photo: (try? shop.catalog.photo(productID: id, caller: caller)).flatMap { TerminalImage(key: "product/\(id)", bytes: $0.bytes) }) }
+    }
 
     private func load(_ context: inout ScreenContext) {
         let shop = context.shop, caller = context.caller, id = productID
@@ -47,6 +62,8 @@ struct ProductScreen: Screen {
 
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
         switch event {
+        case .result(let loaded as PhotoLoaded):
+            photo = loaded.photo
         case .result(let loaded as Loaded):
             switch loaded.result {
             case .success(let p):
@@ -105,14 +122,21 @@ struct ProductScreen: Screen {
             return
         }
         let currency = session.currency
+        // The photo: a picture box at the right where the terminal shows pictures, else a marker.
+        let photoBox = PhotoBox.column(in: area, images: session.settings.images, hasPhoto: product.hasPhoto)
+        let textWidth = photoBox.map { $0.x - area.x - 2 } ?? area.width
+        if photoBox == nil, product.hasPhoto {
+            buffer.setString(area.right - TextWidth.of(PhotoBox.marker), area.y, PhotoBox.marker, style: Theme.muted)
+        }
+        let nameWidth = photoBox == nil && product.hasPhoto ? textWidth - TextWidth.of(PhotoBox.marker) - 2 : textWidth
         var y = area.y
-        buffer.setString(area.x, y, product.name, style: Theme.title, maxWidth: area.width)
+        buffer.setString(area.x, y, product.name, style: Theme.title, maxWidth: nameWidth)
         y += 1
-        buffer.setString(area.x, y, "\(product.category)  ·  SKU \(product.sku)\(product.barcode.map { "  ·  barcode \($0)" } ?? "")", style: Theme.muted, maxWidth: area.width)
+        buffer.setString(area.x, y, "\(product.category)  ·  SKU \(product.sku)\(product.barcode.map { "  ·  barcode \($0)" } ?? "")", style: Theme.muted, maxWidth: textWidth)
         y += 2
         let text = Paragraph(product.description.isEmpty ? "No description." : product.description)
-        let lines = text.lines(width: area.width)
-        text.render(into: &buffer, area: Rect(x: area.x, y: y, width: area.width, height: min(lines.count, 5)))
+        let lines = text.lines(width: textWidth)
+        text.render(into: &buffer, area: Rect(x: area.x, y: y, width: textWidth, height: min(lines.count, 5)))
         y += min(lines.count, 5) + 1
         if product.variants.isEmpty {
             buffer.setString(area.x, y, "Price  \(currency.format(product.price, withCode: true))", style: Theme.title)
@@ -137,5 +161,7 @@ struct ProductScreen: Screen {
         if !session.isSignedIn {
             buffer.setString(area.x, y + 2, "You are browsing as a guest: adding to the cart asks you to sign in first.", style: Theme.muted, maxWidth: area.width)
         }
+        // Drawn last, so a long line below the description stops at its frame.
+        if let photoBox { PhotoBox(photo: photo, images: session.settings.images).render(into: &buffer, area: photoBox) }
     }
 }

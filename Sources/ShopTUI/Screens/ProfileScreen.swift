@@ -10,6 +10,9 @@ struct ProfileScreen: Screen {
     private var editing: FormState?
     private var editKind: EditKind = .profile
     private var busy = false
+    /// The customer's own photo, loaded for a terminal that shows pictures.
+    private var photo: TerminalImage?
+    private struct PhotoLoaded: Sendable { let photo: TerminalImage? }
 
     enum EditKind { case profile, verifyEmail, verifyPhone, password, deleteAccount }
 
@@ -53,6 +56,9 @@ struct ProfileScreen: Screen {
             }
             keys = loaded.keys
             if keyList.selected == nil || keyList.selected! >= keys.count { keyList = ListState(selected: keys.isEmpty ? nil : 0) }
+            loadPhoto(&context)
+        case .result(let loaded as PhotoLoaded):
+            photo = loaded.photo
         case .result(let saved as Saved):
             busy = false
             switch saved.result {
@@ -141,6 +147,13 @@ struct ProfileScreen: Screen {
         return true
     }
 
+    /// Fetched once, only where the terminal shows pictures (elsewhere `hasPhoto` gives the marker).
+    private func loadPhoto(_ context: inout ScreenContext) {
+        guard context.session.settings.images != .none, user?.hasPhoto == true, photo == nil else { return }
+        let shop = context.shop, caller = context.caller, key = "user/\(user?.id ?? 0)"
+        context.run { PhotoLoaded(photo: (try? shop.accounts.photo(caller: caller)).flatMap { TerminalImage(key: key, bytes: $0.bytes) }) }
+    }
+
     private mutating func edit(_ key: Key, _ context: inout ScreenContext) -> Bool {
         guard var form = editing else { return false }
         let shop = context.shop, caller = context.caller
@@ -204,10 +217,15 @@ struct ProfileScreen: Screen {
             ("Email", (user.email ?? "—") + (user.email != nil ? (user.emailVerified ? "  (verified)" : "  (not verified: press v)") : "")),
             ("Address", user.address.isEmpty ? "—" : user.address), ("Postal code", user.postalCode.isEmpty ? "—" : user.postalCode),
             ("Role", user.role.rawValue), ("Password", user.hasPassword ? "set" : "none (you sign in with phone codes)"),
+            ("Photo", user.hasPhoto ? PhotoBox.marker : "none (the shop's staff can add one at the counter)"),
         ]
+        // Your photo as a picture at the right, where the terminal shows pictures.
+        let photoBox = PhotoBox.column(in: area.splitTop(1).rest, images: session.settings.images, hasPhoto: user.hasPhoto)
+        if let photoBox { PhotoBox(photo: photo, images: session.settings.images, title: "Your photo").render(into: &buffer, area: photoBox) }
+        let valueWidth = (photoBox.map { $0.x - 1 } ?? area.right - 2) - (area.x + 16)
         for (i, row) in rows.enumerated() {
             buffer.setString(area.x + 2, area.y + 1 + i, row.0, style: Theme.muted)
-            buffer.setString(area.x + 16, area.y + 1 + i, row.1, maxWidth: area.width - 18)
+            buffer.setString(area.x + 16, area.y + 1 + i, row.1, maxWidth: valueWidth)
         }
         let y = area.y + rows.count + 2
         buffer.setString(area.x + 2, y, "Remembered SSH keys", style: Theme.header)

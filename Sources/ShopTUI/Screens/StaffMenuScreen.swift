@@ -19,6 +19,7 @@ struct StaffMenuScreen: Screen {
             Entry(name: "Dashboard", detail: "today's takings, orders to send, low stock", adminOnly: false, demoOnly: false, make: { DashboardScreen() }),
             Entry(name: "Coupons", detail: "issue (percent or fixed, days valid, use limit), uses, disable", adminOnly: false, demoOnly: false, make: { CouponsScreen() }),
             Entry(name: "Cash-up", detail: "end of day: totals per payment method, printable", adminOnly: false, demoOnly: false, make: { CashUpScreen() }),
+            Entry(name: "Customer photo", detail: "a customer's profile photo from a file, found by phone", adminOnly: false, demoOnly: false, make: { CustomerPhotoScreen() }),
             Entry(name: "Users", detail: "accounts: search, roles, activate/deactivate", adminOnly: true, demoOnly: false, make: { UsersScreen() }),
             Entry(name: "Messages outbox", detail: "demo: the codes and messages kept instead of sent", adminOnly: false, demoOnly: true, make: { OutboxScreen() }),
         ]

@@ -1,7 +1,7 @@
 import Foundation
 import ShopEngine
 
-/// A product photo named by its path on the counter machine: read at most the engine's size
+/// A photo (a product's, or a customer's set by staff) named by its path on the counter machine: read at most the engine's size
 /// cap, checked by the engine's rules (PNG/JPEG magic bytes), errors about the "photo" field.
 enum PhotoFile {
     static func load(_ rawPath: String) throws -> Photo {

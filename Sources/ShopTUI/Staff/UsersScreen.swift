@@ -1,22 +1,33 @@
 import ShopEngine
 
-/// Admins only: people with accounts, searchable; change a role, activate or deactivate.
-/// The engine refuses everyone else, and refuses an admin demoting or deactivating themselves.
+/// Admins only: people with accounts, searchable; change a role, activate or deactivate, set a
+/// customer's photo from a file on the counter machine (`f`). The engine refuses everyone else,
+/// and refuses an admin demoting or deactivating themselves. The selected person's photo shows
+/// at the right on a terminal that shows pictures; elsewhere ▣ after a name marks one.
 struct UsersScreen: Screen {
     var title: String { "Users" }
     private var rows = PagedRows<User>()
     var isLoading: Bool { !rows.hasLoaded }
     private var search = TextFieldState(maxLength: 64)
     private var searching = false
+    /// The photo path being typed (`f`), and its error.
+    private var photoPath: TextFieldState?
+    private var photoError: String?
+    /// The selected person's photo as loaded, by user id (nil image: loading or none).
+    private var photo: (userID: Int64, image: TerminalImage?)?
 
     private struct Changed: Sendable { let result: Outcome<User> }
+    private struct PhotoSet: Sendable { let name: String; let error: (any Error)? }
+    private struct PhotoLoaded: Sendable { let userID: Int64; let image: TerminalImage? }
 
     var bindings: [KeyBinding] {
         if searching { return [KeyBinding(keys: [.enter], help: "done"), KeyBinding(keys: [.escape], help: "clear")] }
+        if photoPath != nil { return [KeyBinding(keys: [.enter], help: "set photo"), KeyBinding(keys: [.escape], help: "cancel")] }
         return [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move"), KeyBinding(keys: [.char("/")], help: "search"),
-                KeyBinding(keys: [.char("r")], help: "change role"), KeyBinding(keys: [.char("a")], help: "activate/deactivate")]
+                KeyBinding(keys: [.char("r")], help: "change role"), KeyBinding(keys: [.char("a")], help: "activate/deactivate"),
+                KeyBinding(keys: [.char("f")], help: "photo from a file")]
     }
-    var capturesText: Bool { searching }
+    var capturesText: Bool { searching || photoPath != nil }
 
     mutating func start(_ context: inout ScreenContext) { load(&context) }
 
@@ -34,6 +45,22 @@ struct UsersScreen: Screen {
         switch event {
         case .result(let page as PagedRows<User>.Page):
             rows.receive(page, &context)
+            loadPhoto(&context)
+        case .result(let loaded as PhotoLoaded):
+            if photo?.userID == loaded.userID { photo = (loaded.userID, loaded.image) }
+        case .result(let set as PhotoSet):
+            if let error = set.error {
+                photoError = ScreenContext.describe(error)
+                context.fail(error)
+            } else {
+                photoPath = nil
+                photoError = nil
+                photo = nil   // load it again: it changed
+                context.say("Photo set for \(set.name)", .success)
+                load(&context)
+            }
+        case .key(let key) where photoPath != nil:
+            editPhotoPath(key, &context)
         case .result(let changed as Changed):
             switch changed.result {
             case .success(let user): context.say("\(user.displayName): \(user.role.rawValue), \(user.active ? "active" : "deactivated")", .success)
@@ -53,10 +80,15 @@ struct UsersScreen: Screen {
             }
         case .key(let key):
             switch key {
-            case .up, .char("k"): rows.move(by: -1)
+            case .up, .char("k"): rows.move(by: -1); loadPhoto(&context)
             case .down, .char("j"):
                 rows.move(by: 1)
                 if rows.wantsMore { load(&context, append: true) }
+                loadPhoto(&context)
+            case .char("f"):
+                guard selected != nil else { return true }
+                photoPath = TextFieldState(maxLength: 1024)
+                photoError = nil
             case .char("/"): searching = true
             case .char("r"):
                 guard let user = selected else { return true }
@@ -73,18 +105,63 @@ struct UsersScreen: Screen {
         return true
     }
 
+    // MARK: - Photo
+
+    private mutating func editPhotoPath(_ key: Key, _ context: inout ScreenContext) {
+        guard var path = photoPath else { return }
+        switch key {
+        case .escape: photoPath = nil; photoError = nil
+        case .enter:
+            guard let user = selected, !path.isEmpty else { return }
+            let shop = context.shop, caller = context.caller, text = path.text
+            context.run {
+                // The file is read and checked first: a bad photo sets nothing.
+                let error = Result { () throws -> Void in
+                    let photo = try PhotoFile.load(text)
+                    try shop.admin.setUserPhoto(userID: user.id, bytes: photo.bytes, contentType: photo.contentType, caller: caller)
+                }.failureValue
+                return PhotoSet(name: user.displayName, error: error)
+            }
+        default:
+            _ = path.handle(key)
+            photoError = nil
+            photoPath = path
+        }
+    }
+
+    /// Loads the selected person's photo when the terminal shows pictures and it is not loaded yet.
+    private mutating func loadPhoto(_ context: inout ScreenContext) {
+        guard context.session.settings.images != .none, let user = selected, user.hasPhoto else { return }
+        guard photo?.userID != user.id else { return }
+        photo = (user.id, nil)
+        let shop = context.shop, caller = context.caller, id = user.id
+        context.run { PhotoLoaded(userID: id, image: (try? shop.admin.userPhoto(userID: id, caller: caller)).flatMap { TerminalImage(key: "user/\(id)", bytes: $0.bytes) }) }
+    }
+
     private func change(_ user: User, _ changes: AdminService.UserChanges, _ context: inout ScreenContext) {
         let shop = context.shop, caller = context.caller
         context.run { Changed(result: Result { try shop.admin.updateUser(id: user.id, changes, caller: caller) }) }
     }
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
-        let (top, rest) = area.splitTop(2)
-        let searchRow = Layout.horizontal([.length(8), .length(40)]).split(top.row(0))
-        buffer.setString(searchRow[0].x, searchRow[0].y, "Search", style: searching ? Theme.title : Theme.muted)
-        TextField(placeholder: "/ phone, name, username or email", isFocused: searching).render(into: &buffer, area: searchRow[1], state: search)
+        var (top, rest) = area.splitTop(2)
+        if let path = photoPath, let user = selected {
+            let row = Layout.horizontal([.length(TextWidth.of(user.displayName) + 14), .fill(1)]).split(top.row(0))
+            buffer.setString(row[0].x, row[0].y, "Photo file for \(user.displayName)", style: Theme.title)
+            TextField(placeholder: "path to a PNG or JPEG on this machine", isFocused: true).render(into: &buffer, area: Rect(x: row[1].x + 1, y: row[1].y, width: row[1].width - 1, height: 1), state: path)
+            if let photoError { buffer.setString(top.x, top.y + 1, photoError, style: Theme.error, maxWidth: top.width) }
+        } else {
+            let searchRow = Layout.horizontal([.length(8), .length(40)]).split(top.row(0))
+            buffer.setString(searchRow[0].x, searchRow[0].y, "Search", style: searching ? Theme.title : Theme.muted)
+            TextField(placeholder: "/ phone, name, username or email", isFocused: searching).render(into: &buffer, area: searchRow[1], state: search)
+        }
+        // The selected person's photo beside the table, where the terminal shows pictures.
+        if let box = PhotoBox.column(in: rest, images: session.settings.images, hasPhoto: selected?.hasPhoto == true) {
+            PhotoBox(photo: photo?.userID == selected?.id ? photo?.image : nil, images: session.settings.images).render(into: &buffer, area: box)
+            rest = rest.splitLeft(rest.width - box.width - 1).left
+        }
         let cells = rows.items.map { u -> [String] in
-            ["\(u.firstName) \(u.lastName)".trimmingCharacters(in: .whitespaces), u.phone ?? "", u.email ?? u.username ?? "", u.role.rawValue, u.active ? "active" : "off"]
+            ["\(u.firstName) \(u.lastName)".trimmingCharacters(in: .whitespaces) + (u.hasPhoto ? " ▣" : ""), u.phone ?? "", u.email ?? u.username ?? "", u.role.rawValue, u.active ? "active" : "off"]
         }
         Table(columns: [.init("Name", width: .fill(1)), .init("Phone", width: .length(16)), .init("Email / username", width: .fill(1)),
                         .init("Role", width: .length(8)), .init("Status", width: .length(6))],
