@@ -55,9 +55,18 @@ public struct Order: Codable, Sendable, Equatable {
         public let name: String
         public let quantity: Int64
         public let unitPrice: Int64
+        /// The order line's id (`order_items.id`), for returns.
+        public internal(set) var id: Int64 = 0
+        /// How many of `quantity` came back (all returns together); see `Order.returns`.
+        public internal(set) var returnedQuantity: Int64 = 0
         /// quantity × unit price (stored figures are validated at checkout; display never traps).
         public var lineTotal: Int64 { Money.saturatingProduct(quantity, unitPrice) }
     }
+
+    /// Goods taken back, oldest first (see `OrderService.returnItems`).
+    public internal(set) var returns: [OrderReturn] = []
+    /// Money handed back for returned goods (all returns together).
+    public var refunded: Int64 { returns.reduce(0) { $0.addingReportingOverflow($1.refundAmount).partialValue } }
 
     public var balance: Int64 { max(0, Money.saturatingDifference(total, paid)) }
     public var canBeCancelled: Bool { status == .pending || status == .paid }
@@ -91,9 +100,10 @@ public struct Order: Codable, Sendable, Equatable {
             let order = Order(row: $0)
             byID[order.id] = order
         }
-        try db.forEach("SELECT order_id, product_id, variant_id, sku, name, quantity, unit_price FROM order_items WHERE order_id IN (\(marks)) ORDER BY id", arguments: ids) {
-            byID[$0.int64(0)]?.items.append(Item(productId: $0.int64(1), variantId: $0.optionalInt64(2), sku: $0.string(3), name: $0.string(4), quantity: $0.int64(5), unitPrice: $0.int64(6)))
+        try db.forEach("SELECT order_id, product_id, variant_id, sku, name, quantity, unit_price, id FROM order_items WHERE order_id IN (\(marks)) ORDER BY id", arguments: ids) {
+            byID[$0.int64(0)]?.items.append(Item(productId: $0.int64(1), variantId: $0.optionalInt64(2), sku: $0.string(3), name: $0.string(4), quantity: $0.int64(5), unitPrice: $0.int64(6), id: $0.int64(7)))
         }
+        try OrderReturn.attach(db, to: &byID, marks: marks, ids: ids)
         return ids.compactMap { byID[$0] }.map { order in
             var order = order
             if let unpaidExpiry, UnpaidOrders.awaitsOnlinePayment(order) { order.expiresAt = order.createdAt + unpaidExpiry }
