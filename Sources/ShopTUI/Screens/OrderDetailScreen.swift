@@ -29,7 +29,11 @@ struct OrderDetailScreen: Screen {
         if confirmingCancel { return [KeyBinding(keys: [.char("y")], help: "yes, cancel it"), KeyBinding(keys: [.char("n")], help: "keep it")] }
         if paymentForm != nil { return [KeyBinding(keys: [.tab], help: "method"), KeyBinding(keys: [.enter], help: "record"), KeyBinding(keys: [.escape], help: "close")] }
         var keys = [KeyBinding(keys: [.char("x")], help: "cancel order")]
-        if isStaff { keys += [KeyBinding(keys: [.char("n")], help: "mark sent/delivered"), KeyBinding(keys: [.char("$")], help: "record payment"), KeyBinding(keys: [.char("r")], help: "receipt")] }
+        if isStaff {
+            keys += [KeyBinding(keys: [.char("n")], help: "mark sent/delivered"), KeyBinding(keys: [.char("$")], help: "record payment"),
+                     KeyBinding(keys: [.char("m")], help: "payments"), KeyBinding(keys: [.char("r")], help: "receipt")]
+            if order?.status == .delivered { keys.append(KeyBinding(keys: [.char("t")], help: "take back (return)")) }
+        }
         return keys
     }
     private var isStaff = false
@@ -112,6 +116,12 @@ struct OrderDetailScreen: Screen {
             form["amount"].setText(context.session.currency.format(order.balance).replacingOccurrences(of: ",", with: ""))
             paymentForm = form
             paymentMethod = PaymentMethod.allCases.firstIndex(of: order.paymentMethod == .cashOnDelivery ? .cash : order.paymentMethod) ?? 0
+        case .char("m") where isStaff:
+            context.go(.push(OrderPaymentsScreen(orderID: id, number: order.number)))
+        case .char("t") where isStaff:
+            guard order.status == .delivered else { context.say("Only a delivered order takes returns (this one is \(order.status.rawValue))"); return true }
+            guard order.items.contains(where: { $0.returnedQuantity < $0.quantity }) else { context.say("Everything on this order is already back"); return true }
+            context.go(.push(ReturnScreen(order: order)))
         case .char("r") where isStaff:
             let settings = context.session.settings, name = context.session.storeName
             let payments = self.payments, currency = context.session.currency
@@ -168,14 +178,19 @@ struct OrderDetailScreen: Screen {
         y += 2
         let width = min(area.width, 72)
         let (linesArea, _) = Rect(x: area.x, y: y, width: width, height: min(order.items.count + 1, 8)).splitTop(min(order.items.count + 1, 8))
-        Table(columns: [.init("Item", width: .fill(1)), .numeric("Qty", width: 5), .numeric("Price", width: 12), .numeric("Total", width: 13)],
-              rows: order.items.map { [$0.name, "\($0.quantity)", currency.format($0.unitPrice), currency.format($0.lineTotal)] })
+        // Returned goods get their own column, only on an order that has returns.
+        let returned = !order.returns.isEmpty
+        Table(columns: [.init("Item", width: .fill(1)), .numeric("Qty", width: 5)] + (returned ? [.numeric("Back", width: 5)] : [])
+                + [.numeric("Price", width: 12), .numeric("Total", width: 13)],
+              rows: order.items.map { [$0.name, "\($0.quantity)"] + (returned ? [$0.returnedQuantity > 0 ? "\($0.returnedQuantity)" : ""] : [])
+                + [currency.format($0.unitPrice), currency.format($0.lineTotal)] })
             .render(into: &buffer, area: linesArea, state: ListState(selected: nil))
         y += linesArea.height + 1
         var totals = "Subtotal \(currency.format(order.subtotal))"
         if order.discount > 0 { totals += "  Discount −\(currency.format(order.discount)) (\(order.couponCode ?? ""))" }
         totals += "  Total \(currency.format(order.total, withCode: true))  Paid \(currency.format(order.paid))"
         if order.balance > 0 && order.status != .cancelled { totals += "  Due \(currency.format(order.balance))" }
+        if order.refunded > 0 { totals += "  Refunded \(currency.format(order.refunded))" }
         buffer.setString(area.x, y, totals, style: Theme.title, maxWidth: area.width)
         y += 2
         buffer.setString(area.x, y, "Payments", style: Theme.header)
