@@ -197,7 +197,8 @@ struct OrderDetailScreen: Screen {
         y += 1
         if payments.isEmpty { buffer.setString(area.x, y, "none yet", style: Theme.muted); y += 1 }
         for p in payments.prefix(4) {
-            buffer.setString(area.x, y, "\(p.method.label): \(currency.format(p.amount)) — \(p.status.rawValue)\(p.change > 0 ? " (tendered \(currency.format(p.tendered ?? 0)), change \(currency.format(p.change)))" : "")", maxWidth: area.width)
+            let status = order.returns.contains { $0.paymentId == p.id } ? "refunded for a return" : p.status.rawValue
+            buffer.setString(area.x, y, "\(p.method.label): \(currency.format(p.amount)) — \(status)\(p.change > 0 ? " (tendered \(currency.format(p.tendered ?? 0)), change \(currency.format(p.change)))" : "")", maxWidth: area.width)
             y += 1
         }
         y += 1
