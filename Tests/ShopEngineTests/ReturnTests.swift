@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import ShopEngine
 
@@ -102,6 +103,27 @@ struct ReturnTests {
         _ = try f.returnTea(order, 1)
         expectError("return_exceeds_sold") { try f.returnTea(order, 1) }
         #expect(try f.stock(f.tea) == 10)
+    }
+
+    @Test("two counters returning the same goods at once from two processes: one return passes, the other is refused")
+    func concurrentReturns() throws {
+        let f = try Fixture()
+        let order = try f.counterSale(tea: 3)
+        let shops = [f.shop, try f.t.openAgain()]
+        let results = Mutex<[Result<Int64, ShopError>]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let result: Result<Int64, ShopError>
+            do {
+                let done = try shops[i].orders.returnItems(orderID: order.id, lines: [ReturnLine(productID: f.tea.id, quantity: 2)], refundMethod: .cash, caller: f.staff.caller)
+                result = .success(done.record.refundAmount)
+            } catch let error as ShopError { result = .failure(error) } catch { result = .failure(ShopError(.internal, "unexpected", "\(error)")) }
+            results.withLock { $0.append(result) }
+        }
+        let all = results.withLock { $0 }
+        #expect(all.compactMap { try? $0.get() } == [500], "one return of two teas")
+        #expect(all.compactMap { if case .failure(let e) = $0 { e.code } else { nil } } == ["return_exceeds_sold"])
+        #expect(try f.stock(f.tea) == 10 - 3 + 2)
+        #expect(try f.shop.orders.order(id: order.id, caller: f.staff.caller).refunded == 500)
     }
 
     @Test("the refund is never more than was paid: a cash-on-delivery order delivered half paid refunds only what came in")
