@@ -82,6 +82,12 @@ struct StaffPaymentsAndReturnsTests {
         app.press(.char("t"), .char("a"), .char("+"), .enter, .char("y"))
         #expect(app.text.contains("HAND OVER 4.50 USD IN CASH"))
         #expect(try f.stock(f.bread) == 10)
+
+        // The cash-up: the cash taken less the cash handed back.
+        let report = CashUpScreen.report(try f.shop.reports.day(nil, caller: f.staff.caller), storeName: "Shop", currency: f.shop.currency, printedAt: 0)
+        #expect(report.range(of: #"Cash \(1\) +2\.75"#, options: .regularExpression) != nil, "16.25 taken, 13.50 handed back:\n\(report)")
+        #expect(report.range(of: #"TOTAL USD +2\.75"#, options: .regularExpression) != nil)
+        #expect(report.range(of: #"of which returns \(in TOTAL\) +13\.50"#, options: .regularExpression) != nil)
     }
 
     @Test("an order that is not delivered offers no return")
