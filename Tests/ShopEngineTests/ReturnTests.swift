@@ -126,6 +126,24 @@ struct ReturnTests {
         #expect(try f.shop.orders.order(id: order.id, caller: f.staff.caller).refunded == 500)
     }
 
+    @Test("a retried return with the same Idempotency-Key gives the earlier one back; the key for a different return is refused")
+    func idempotentReturn() throws {
+        let f = try Fixture()
+        let order = try f.counterSale(tea: 3)
+        let lines = [ReturnLine(productID: f.tea.id, quantity: 1)]
+        let first = try f.shop.orders.returnItems(orderID: order.id, lines: lines, refundMethod: .cash, idempotencyKey: "ret-1", caller: f.staff.caller)
+        let again = try f.shop.orders.returnItems(orderID: order.id, lines: lines, refundMethod: .cash, idempotencyKey: "ret-1", caller: f.staff.caller)
+        #expect(!first.replayed && again.replayed)
+        #expect(again.record == first.record)
+        #expect(try f.stock(f.tea) == 8, "taken back once")
+        #expect(again.order.refunded == 250)
+        expectError("idempotency_key_reused") {
+            try f.shop.orders.returnItems(orderID: order.id, lines: lines, refundMethod: .card, idempotencyKey: "ret-1", caller: f.staff.caller)
+        }
+        _ = try f.shop.orders.returnItems(orderID: order.id, lines: lines, refundMethod: .cash, idempotencyKey: "ret-2", caller: f.staff.caller)
+        #expect(try f.stock(f.tea) == 9)
+    }
+
     @Test("the refund is never more than was paid: a cash-on-delivery order delivered half paid refunds only what came in")
     func refundCappedAtPaid() throws {
         let f = try Fixture()

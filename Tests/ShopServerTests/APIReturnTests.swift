@@ -56,7 +56,13 @@ struct APIReturnTests {
         let payments = api.call("GET", "/orders/\(orderID)/payments", token: staff.access).items
         #expect(payments.contains { $0.string("status") == "refunded" && $0.int("amount") == 500 && $0.int("id") == done.int("payment_id") })
 
-        let rest = api.call("POST", "/orders/\(orderID)/returns", json: ["items": [["product_id": pid, "quantity": 3]], "refund_method": "card"], token: staff.access)
-        #expect(rest.status == 409 && rest.code == "return_exceeds_sold", "only 2 are left to come back")
+        let keyed = api.call("POST", "/orders/\(orderID)/returns", json: body, token: staff.access, headers: ["Idempotency-Key": "counter-7"])
+        #expect(keyed.status == 201)
+        let retried = api.call("POST", "/orders/\(orderID)/returns", json: body, token: staff.access, headers: ["Idempotency-Key": "counter-7"])
+        #expect(retried.status == 200 && retried.int("id") == keyed.int("id"), "a retry returns the earlier return")
+        #expect(api.call("GET", "/products/\(pid)").int("stock") == 9, "one more back, not two")
+
+        let rest = api.call("POST", "/orders/\(orderID)/returns", json: ["items": [["product_id": pid, "quantity": 2]], "refund_method": "card"], token: staff.access)
+        #expect(rest.status == 409 && rest.code == "return_exceeds_sold", "only 1 is left to come back")
     }
 }

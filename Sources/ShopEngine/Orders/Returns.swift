@@ -77,6 +77,8 @@ extension OrderService {
     public struct ReturnOutcome: Sendable, Equatable {
         public let order: Order
         public let record: OrderReturn
+        /// True when `idempotencyKey` named an earlier return: nothing new was taken back or refunded.
+        public var replayed = false
     }
 
     /// Staff take back some or all lines of a delivered order (counter or online), in one
@@ -90,10 +92,22 @@ extension OrderService {
     ///                                        refundMethod: .cash, caller: staff)
     /// print("Hand over", done.record.refundAmount)
     /// ```
-    public func returnItems(orderID: Int64, lines: [ReturnLine], refundMethod: PaymentMethod, caller: Caller) throws -> ReturnOutcome {
+    /// A retried request with the same `idempotencyKey` (scoped to the staff member) returns the
+    /// earlier return instead of taking goods back twice.
+    public func returnItems(orderID: Int64, lines: [ReturnLine], refundMethod: PaymentMethod, idempotencyKey: String? = nil, caller: Caller) throws -> ReturnOutcome {
         try context.store.write { db in
             // Refuse customers before judging their input.
             let staff = try context.requireStaff(caller, db)
+            let key = try idempotencyKey.map { try Self.validIdempotencyKey($0) }
+            let scope = "user:\(staff)", fingerprint = Self.fingerprint(orderID: orderID, lines: lines, refundMethod: refundMethod)
+            if let key, let existing = try db.first("SELECT id, order_id, request_hash FROM returns WHERE idempotency_scope = ? AND idempotency_key = ?", scope, key,
+                                                    map: { (id: $0.int64(0), orderID: $0.int64(1), hash: $0.string(2)) }) {
+                guard existing.hash == fingerprint else {
+                    throw ShopError(.conflict, "idempotency_key_reused", "This Idempotency-Key was used for a different return")
+                }
+                let order = try load(db, id: existing.orderID)!
+                return ReturnOutcome(order: order, record: order.returns.first { $0.id == existing.id }!, replayed: true)
+            }
             guard refundMethod != .cashOnDelivery else {
                 throw ShopError.invalid("invalid_refund_method", "Refund by cash, card or bank transfer", field: "refund_method")
             }
@@ -151,8 +165,10 @@ extension OrderService {
                            arguments: [orderID, refund, refundMethod.rawValue, staff, now, now])
                 paymentID = db.lastInsertRowID
             }
-            try db.run("INSERT INTO returns(order_id, refund_amount, refund_method, payment_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [orderID, refund, refundMethod.rawValue, paymentID, staff, now])
+            try db.run("""
+                INSERT INTO returns(order_id, refund_amount, refund_method, payment_id, created_by, idempotency_scope, idempotency_key, request_hash, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [orderID, refund, refundMethod.rawValue, paymentID, staff, key == nil ? nil : scope, key, fingerprint, now])
             let returnID = db.lastInsertRowID
             for line in credited {
                 try db.run("INSERT INTO return_items(return_id, order_item_id, quantity, amount) VALUES (?, ?, ?, ?)", returnID, line.item.id, line.quantity, line.amount)
@@ -165,6 +181,17 @@ extension OrderService {
             let updated = try load(db, id: orderID)!
             return ReturnOutcome(order: updated, record: updated.returns.first { $0.id == returnID }!)
         }
+    }
+
+    static func fingerprint(orderID: Int64, lines: [ReturnLine], refundMethod: PaymentMethod) -> String {
+        let parts = lines.map { line -> String in
+            switch line.target {
+            case .orderLine(let id): "line:\(id):\(line.quantity)"
+            case .product(let product, let variant): "product:\(product):\(variant ?? 0):\(line.quantity)"
+            }
+        }
+        let text = (["\(orderID)", refundMethod.rawValue] + parts).joined(separator: "\u{1F}")
+        return Crypto.hex(Crypto.sha256(Array(text.utf8)))
     }
 
     /// `quantity` of the line as sold: its price less its share of the order's discount (rounded

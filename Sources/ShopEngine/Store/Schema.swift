@@ -62,7 +62,11 @@ public enum Schema {
         refund_method TEXT NOT NULL CHECK (refund_method IN ('cash', 'card', 'transfer')),
         payment_id INTEGER REFERENCES payments(id),
         created_by INTEGER REFERENCES users(id),
-        created_at INTEGER NOT NULL
+        idempotency_scope TEXT,
+        idempotency_key TEXT,
+        request_hash TEXT,
+        created_at INTEGER NOT NULL,
+        UNIQUE(idempotency_scope, idempotency_key)
     ) STRICT;
     CREATE INDEX returns_by_order ON returns(order_id);
     CREATE INDEX returns_by_created ON returns(created_at);
