@@ -144,21 +144,26 @@ struct ReturnTests {
         #expect(try f.stock(f.tea) == 9)
     }
 
-    @Test("the refund is never more than was paid: a cash-on-delivery order delivered half paid refunds only what came in")
+    @Test("the refund is never more than was paid: a cash-on-delivery order delivered part paid refunds only what was paid beyond the goods kept")
     func refundCappedAtPaid() throws {
         let f = try Fixture()
         let order = try f.shop.orders.create(OrderRequest(items: [.init(productID: f.tea.id, quantity: 4)], contact: .sample, paymentMethod: .cashOnDelivery), caller: f.customer.caller)
         _ = try f.shop.orders.updateStatus(id: order.id, to: .sent, caller: f.staff.caller)
         _ = try f.shop.orders.updateStatus(id: order.id, to: .delivered, caller: f.staff.caller)
         _ = try f.shop.payments.create(orderID: order.id, amount: 300, method: .cash, completed: true, caller: f.staff.caller)
+        #expect(try f.shop.orders.order(id: order.id, caller: f.staff.caller).balance == 700)
 
         let first = try f.returnTea(order, 1)
-        #expect(first.record.refundAmount == 250)
+        #expect(first.record.refundAmount == 0 && first.record.paymentId == nil, "three teas kept cost 750; only 300 was paid: nothing to hand back, no payment row")
+        #expect(first.order.balance == 450, "the balance is what the kept goods still cost")
         let second = try f.returnTea(order, 2)
-        #expect(second.record.refundAmount == 50, "only 300 was paid")
+        #expect(second.record.refundAmount == 50, "one tea kept (250) of 300 paid")
+        #expect(second.order.balance == 0)
+        expectError("overpayment", "nothing more is owed") { try f.shop.payments.create(orderID: order.id, amount: 1, method: .cash, completed: true, caller: f.staff.caller) }
         let third = try f.returnTea(order, 1)
-        #expect(third.record.refundAmount == 0 && third.record.paymentId == nil, "nothing left to refund: the goods come back, no payment row")
-        #expect(third.order.refunded == 300)
+        #expect(third.record.refundAmount == 250)
+        #expect(third.order.refunded == 300, "never more than the 300 paid")
+        #expect(third.order.balance == 0 && third.order.owed == 0)
         #expect(try f.stock(f.tea) == 10)
     }
 

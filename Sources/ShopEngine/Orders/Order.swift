@@ -68,7 +68,9 @@ public struct Order: Codable, Sendable, Equatable {
     /// Money handed back for returned goods (all returns together).
     public var refunded: Int64 { returns.reduce(0) { $0.addingReportingOverflow($1.refundAmount).partialValue } }
 
-    public var balance: Int64 { max(0, Money.saturatingDifference(total, paid)) }
+    /// Still to pay: what the order comes to (`owed`: the total less returned goods) less what was
+    /// paid and not refunded.
+    public var balance: Int64 { max(0, Money.saturatingDifference(owed, Money.saturatingDifference(paid, refunded))) }
     public var canBeCancelled: Bool { status == .pending || status == .paid }
 
     static let columns = """

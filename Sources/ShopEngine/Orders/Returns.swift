@@ -72,6 +72,21 @@ public struct ReturnLine: Sendable, Equatable {
     public init(productID: Int64, variantID: Int64? = nil, quantity: Int64) { target = .product(productID, variant: variantID); self.quantity = quantity }
 }
 
+extension Order {
+    /// What the returned goods were worth as sold (all returns together).
+    public var returnedWorth: Int64 {
+        returns.lazy.flatMap(\.lines).reduce(0) { $0.addingReportingOverflow($1.amount).partialValue }
+    }
+
+    /// What the order comes to after returns: its total less the goods taken back, and nothing
+    /// once everything sold is back. `balance` is what of it is still unpaid.
+    public var owed: Int64 {
+        guard !returns.isEmpty else { return total }
+        if items.allSatisfy({ $0.returnedQuantity >= $0.quantity }) { return 0 }
+        return max(0, Money.saturatingDifference(total, returnedWorth))
+    }
+}
+
 extension OrderService {
     /// What a return did: the order as it is now and the return itself.
     public struct ReturnOutcome: Sendable, Equatable {
@@ -150,13 +165,21 @@ extension OrderService {
 
             // Never more refunded than was paid (less earlier refunds). Once everything sold is
             // back, the whole rest is refunded, so rounding of discount shares leaves nothing behind.
+            // The refund is what was paid (less earlier refunds) beyond what the goods kept still
+            // cost: a fully paid order refunds the goods' worth; a partly paid one (cash on
+            // delivery) refunds only an overpayment, so the refund never exceeds what was paid.
+            let before = try db.first("""
+                SELECT ifnull(sum(ri.quantity), 0), ifnull(sum(ri.amount), 0) FROM return_items ri JOIN returns r ON r.id = ri.return_id WHERE r.order_id = ?
+                """, orderID, map: { (units: $0.int64(0), worth: $0.int64(1)) }) ?? (0, 0)
             let refundedBefore = try db.scalarInt("SELECT ifnull(sum(refund_amount), 0) FROM returns WHERE order_id = ?", orderID) ?? 0
-            let refundable = max(0, try Money.difference(order.paid, refundedBefore, field: "lines"))
+            let netPaid = max(0, try Money.difference(order.paid, refundedBefore, field: "lines"))
             let soldUnits = try Money.sum(order.items.map(\.quantity), field: "lines")
-            let backBefore = try db.scalarInt("SELECT ifnull(sum(ri.quantity), 0) FROM return_items ri JOIN returns r ON r.id = ri.return_id WHERE r.order_id = ?", orderID) ?? 0
-            let backNow = try Money.sum(backBefore, Money.sum(credited.map(\.quantity), field: "lines"), field: "lines")
-            let worth = try Money.sum(credited.map(\.amount), field: "lines")
-            let refund = backNow == soldUnits ? refundable : min(worth, refundable)
+            let backNow = try Money.sum(before.units, Money.sum(credited.map(\.quantity), field: "lines"), field: "lines")
+            let worthBack = try Money.sum(before.worth, Money.sum(credited.map(\.amount), field: "lines"), field: "lines")
+            // Once everything sold is back the order costs nothing, so rounding of discount
+            // shares leaves nothing behind.
+            let stillOwed = backNow == soldUnits ? 0 : max(0, try Money.difference(order.total, worthBack, field: "lines"))
+            let refund = max(0, try Money.difference(netPaid, stillOwed, field: "lines"))
 
             let now = context.now
             var paymentID: Int64?
