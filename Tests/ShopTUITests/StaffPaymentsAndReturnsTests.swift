@@ -40,6 +40,14 @@ struct StaffPaymentsAndReturnsTests {
         app.press(.down, .char("f"))
         #expect(app.text.contains("Payment of 4.00 marked failed"))
         #expect(try f.shop.payments.list(orderID: order.id, caller: f.staff.caller).items.first { $0.id == second.id }?.status == .failed)
+
+        // A part of the balance taken at the counter, from the panel.
+        app.press(.char("$"))
+        #expect(app.text.contains("Record a payment") && app.text.contains("Due 4.00"))
+        app.press(.ctrl("u")); app.type("2.50"); app.press(.enter)
+        #expect(app.text.contains("Payment of 2.50 recorded"))
+        #expect(app.text.contains("Paid 7.50") && app.text.contains("Balance 1.50"))
+        #expect(try f.shop.orders.order(id: order.id, caller: f.staff.caller).status == .pending, "not paid until the whole total is in")
     }
 
     @Test("a return with cash back shows the amount to hand over, restores the stock and saves a return slip")

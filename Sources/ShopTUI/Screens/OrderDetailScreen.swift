@@ -10,8 +10,7 @@ struct OrderDetailScreen: Screen {
     private var payments: [PaymentService.Payment] = []
     private var confirmingCancel = false
     private var busy = false
-    private var paymentForm: FormState?
-    private var paymentMethod = 0
+    private var paymentForm: PaymentEntry?
     private var loadFailed = false
     var isLoading: Bool { order == nil && !loadFailed }
 
@@ -27,7 +26,7 @@ struct OrderDetailScreen: Screen {
 
     var bindings: [KeyBinding] {
         if confirmingCancel { return [KeyBinding(keys: [.char("y")], help: "yes, cancel it"), KeyBinding(keys: [.char("n")], help: "keep it")] }
-        if paymentForm != nil { return [KeyBinding(keys: [.tab], help: "method"), KeyBinding(keys: [.enter], help: "record"), KeyBinding(keys: [.escape], help: "close")] }
+        if let paymentForm { return paymentForm.bindings }
         var keys = [KeyBinding(keys: [.char("x")], help: "cancel order")]
         if isStaff {
             keys += [KeyBinding(keys: [.char("n")], help: "mark sent/delivered"), KeyBinding(keys: [.char("$")], help: "record payment"),
@@ -71,7 +70,7 @@ struct OrderDetailScreen: Screen {
                 paymentForm = nil
                 context.say("Payment of \(context.session.money(payment.amount)) recorded\(payment.change > 0 ? " — change due \(context.session.money(payment.change))" : "")", .success)
             case .failure(let error):
-                if let e = error as? ShopError, e.field == "amount" || e.field == "tendered" { paymentForm?.setError(e.message, for: e.field!) }
+                paymentForm?.show(error)
                 context.fail(error)
             }
             load(&context)
@@ -109,13 +108,7 @@ struct OrderDetailScreen: Screen {
             busy = true
             context.run { Changed(result: Result { try shop.orders.updateStatus(id: id, to: next, caller: caller) }, message: "Marked \(next.rawValue)") }
         case .char("$") where isStaff:
-            var form = FormState([
-                FormField("amount", label: "Amount", input: TextFieldState(maxLength: 16, filter: .decimal)),
-                FormField("tendered", label: "Cash given", placeholder: "cash only: for change", input: TextFieldState(maxLength: 16, filter: .decimal)),
-            ])
-            form["amount"].setText(context.session.currency.format(order.balance).replacingOccurrences(of: ",", with: ""))
-            paymentForm = form
-            paymentMethod = PaymentMethod.allCases.firstIndex(of: order.paymentMethod == .cashOnDelivery ? .cash : order.paymentMethod) ?? 0
+            paymentForm = PaymentEntry(order: order, currency: context.session.currency)
         case .char("m") where isStaff:
             context.go(.push(OrderPaymentsScreen(orderID: id, number: order.number)))
         case .char("t") where isStaff:
@@ -134,31 +127,15 @@ struct OrderDetailScreen: Screen {
 
     private mutating func paymentKey(_ key: Key, _ context: inout ScreenContext) -> Bool {
         guard var form = paymentForm else { return false }
-        switch key {
-        case .escape: paymentForm = nil; return true
-        case .tab:
-            paymentMethod = (paymentMethod + 1) % PaymentMethod.allCases.count
-            return true
-        case .enter:
-            let currency = context.session.currency
-            guard let amount = currency.parseAmount(form["amount"].text), amount > 0 else {
-                form.setError("Enter an amount like \(currency.format(1250))", for: "amount"); paymentForm = form; return true
-            }
-            var tendered: Int64?
-            if !form["tendered"].text.isEmpty {
-                guard let given = currency.parseAmount(form["tendered"].text) else { form.setError("Enter an amount", for: "tendered"); paymentForm = form; return true }
-                tendered = given
-            }
+        switch form.handle(key, currency: context.session.currency) {
+        case .handled: paymentForm = form
+        case .close: paymentForm = nil
+        case .record(let amount, let method, let tendered):
+            paymentForm = form
             busy = true
-            let shop = context.shop, caller = context.caller, id = orderID, method = PaymentMethod.allCases[paymentMethod], given = tendered
-            context.run { Paid(result: Result { try shop.payments.create(orderID: id, amount: amount, method: method, tendered: given, completed: true, caller: caller) }) }
-            return true
-        case .up, .down, .backTab:
-            _ = form.handle(key == .up ? .backTab : key == .down ? .tab : key)
-        default:
-            _ = form.handle(key)
+            let shop = context.shop, caller = context.caller, id = orderID
+            context.run { Paid(result: Result { try shop.payments.create(orderID: id, amount: amount, method: method, tendered: tendered, completed: true, caller: caller) }) }
         }
-        paymentForm = form
         return true
     }
 
@@ -210,14 +187,6 @@ struct OrderDetailScreen: Screen {
         if confirmingCancel {
             Banner("Cancel order \(order.number)? Its items go back in stock. y = yes, n = no", kind: .error).render(into: &buffer, area: Rect(x: area.x, y: area.bottom - 1, width: area.width, height: 1))
         }
-        if let form = paymentForm {
-            let box = area.centered(width: 56, height: 10)
-            buffer.fill(box)
-            Block(title: "Record a payment").render(into: &buffer, area: box)
-            let inner = Block(title: "").inner(box)
-            buffer.setString(inner.x, inner.y, "Method (Tab): \(PaymentMethod.allCases[paymentMethod].label)", style: Theme.title)
-            Form(labelWidth: 12).render(into: &buffer, area: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: 4), state: form)
-            buffer.setString(inner.x, inner.y + 7, "Due \(currency.format(order.balance)) · Enter records it", style: Theme.muted)
-        }
+        paymentForm?.render(into: &buffer, area: area, balance: order.balance, currency: currency)
     }
 }

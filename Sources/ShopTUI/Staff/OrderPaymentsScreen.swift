@@ -3,7 +3,8 @@ import ShopEngine
 /// Staff: the payments of one order with their statuses, what is paid and what is still due.
 /// A pending payment (e.g. a web client's card or transfer) is settled (→ completed) or marked
 /// failed here; a completed one is refunded once the order is cancelled — the engine's rules
-/// (`PaymentService.updateStatus`) decide, this screen only asks.
+/// (`PaymentService.updateStatus`) decide, this screen only asks. `$` records a payment taken
+/// at the counter (all of the balance or a part of it).
 struct OrderPaymentsScreen: Screen {
     let orderID: Int64
     var title: String
@@ -12,6 +13,7 @@ struct OrderPaymentsScreen: Screen {
     private var list = ListState()
     private var busy = false
     private var loadFailed = false
+    private var entry: PaymentEntry?
     var isLoading: Bool { order == nil && !loadFailed }
 
     init(orderID: Int64, number: String) {
@@ -19,20 +21,23 @@ struct OrderPaymentsScreen: Screen {
         self.title = "Payments — order \(number)"
     }
 
-    enum Action: Sendable { case move(Int), settle, fail, refund }
+    enum Action: Sendable { case move(Int), settle, fail, refund, record }
 
     static let keys: KeyMap<Action> = [
         (.move(-1), KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "choose")),
         (.move(1), KeyBinding(keys: [.down, .char("j")], help: "down", showsInFooter: false)),
         (.settle, KeyBinding(keys: [.char("c"), .enter], label: "c", help: "settle (completed)")),
         (.fail, KeyBinding(keys: [.char("f")], help: "mark failed")),
+        (.record, KeyBinding(keys: [.char("$")], help: "record payment")),
         (.refund, KeyBinding(keys: [.char("u")], help: "refund (cancelled order)")),
     ]
 
-    var bindings: [KeyBinding] { Self.keys.bindings }
+    var bindings: [KeyBinding] { entry?.bindings ?? Self.keys.bindings }
+    var capturesText: Bool { entry != nil }
 
     private struct Loaded: Sendable { let order: Outcome<Order>; let payments: Outcome<PaymentService.PaymentPage> }
     private struct Changed: Sendable { let result: Outcome<PaymentService.Payment>; let verb: String }
+    private struct Recorded: Sendable { let result: Outcome<PaymentService.Payment> }
 
     mutating func start(_ context: inout ScreenContext) { load(&context) }
 
@@ -59,7 +64,29 @@ struct OrderPaymentsScreen: Screen {
             case .failure(let error): context.fail(error)
             }
             load(&context)
+        case .result(let recorded as Recorded):
+            busy = false
+            switch recorded.result {
+            case .success(let p):
+                entry = nil
+                context.say("Payment of \(context.session.money(p.amount)) recorded\(p.change > 0 ? " — change due \(context.session.money(p.change))" : "")", .success)
+            case .failure(let error):
+                entry?.show(error)
+                context.fail(error)
+            }
+            load(&context)
         case .appeared: load(&context)
+        case .key(let key) where entry != nil:
+            guard !busy, var form = entry else { return true }
+            switch form.handle(key, currency: context.session.currency) {
+            case .handled: entry = form
+            case .close: entry = nil
+            case .record(let amount, let method, let tendered):
+                entry = form
+                busy = true
+                let shop = context.shop, caller = context.caller, id = orderID
+                context.run { Recorded(result: Result { try shop.payments.create(orderID: id, amount: amount, method: method, tendered: tendered, completed: true, caller: caller) }) }
+            }
         case .key(let key):
             guard let action = Self.keys.action(for: key) else { return false }
             act(action, &context)
@@ -70,6 +97,12 @@ struct OrderPaymentsScreen: Screen {
 
     private mutating func act(_ action: Action, _ context: inout ScreenContext) {
         if case .move(let delta) = action { list.moveSelection(by: delta, count: payments.count); return }
+        if case .record = action {
+            guard let order else { return }
+            guard order.balance > 0, order.status != .cancelled else { context.say("Nothing is due on this order"); return }
+            entry = PaymentEntry(order: order, currency: context.session.currency)
+            return
+        }
         guard !busy, let i = list.selected, payments.indices.contains(i) else { return }
         let payment = payments[i]
         let (status, verb): (PaymentService.Status, String) = switch action {
@@ -112,9 +145,10 @@ struct OrderPaymentsScreen: Screen {
         let advice: String = switch selected?.status {
         case .pending?: "c settles this payment (money received), f marks it failed"
         case .completed?: order.status == .cancelled ? "u refunds it (the order is cancelled)" : "A completed payment is refunded after cancelling the order, or through a return"
-        case nil: order.balance > 0 ? "Record a payment (also a part of the balance) with $ on the order" : ""
+        case nil: order.balance > 0 ? "$ records a payment (all of the balance or a part of it)" : ""
         default: ""
         }
         buffer.setString(hint.x, hint.y, advice, style: Theme.muted, maxWidth: hint.width)
+        entry?.render(into: &buffer, area: area, balance: order.balance, currency: currency)
     }
 }
