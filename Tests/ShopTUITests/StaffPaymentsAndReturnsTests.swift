@@ -61,6 +61,8 @@ struct StaffPaymentsAndReturnsTests {
         let app = AppDriver(f.session(f.staff))
         app.press(.char("o"), .enter)
         #expect(app.text.contains("DELIVERED"))
+        let footer = app.lines.last ?? ""
+        #expect(["$ pay", "m payments", "t return", "r receipt"].allSatisfy(footer.contains), "the staff keys fit the footer: \(footer)")
         app.press(.char("t"))
         #expect(app.text.contains("Return — order \(sale.number)"))
         app.press(.char("+"), .char("+"))       // two of the bread

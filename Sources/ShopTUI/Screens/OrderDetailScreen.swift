@@ -27,12 +27,15 @@ struct OrderDetailScreen: Screen {
     var bindings: [KeyBinding] {
         if confirmingCancel { return [KeyBinding(keys: [.char("y")], help: "yes, cancel it"), KeyBinding(keys: [.char("n")], help: "keep it")] }
         if let paymentForm { return paymentForm.bindings }
-        var keys = [KeyBinding(keys: [.char("x")], help: "cancel order")]
-        if isStaff {
-            keys += [KeyBinding(keys: [.char("n")], help: "mark sent/delivered"), KeyBinding(keys: [.char("$")], help: "record payment"),
-                     KeyBinding(keys: [.char("m")], help: "payments"), KeyBinding(keys: [.char("r")], help: "receipt")]
-            if order?.status == .delivered { keys.append(KeyBinding(keys: [.char("t")], help: "take back (return)")) }
-        }
+        // Only what the order can still do, in short words: the staff keys fit an 80-column footer.
+        let open = order.map { $0.status != .delivered && $0.status != .cancelled } ?? true
+        let cancel = order?.canBeCancelled ?? true
+        guard isStaff else { return cancel ? [KeyBinding(keys: [.char("x")], help: "cancel order")] : [] }
+        var keys = cancel ? [KeyBinding(keys: [.char("x")], help: "cancel")] : []
+        if open { keys.append(KeyBinding(keys: [.char("n")], help: "sent/delivered")) }
+        keys += [KeyBinding(keys: [.char("$")], help: "pay"), KeyBinding(keys: [.char("m")], help: "payments")]
+        if order?.status == .delivered { keys.append(KeyBinding(keys: [.char("t")], help: "return")) }
+        keys.append(KeyBinding(keys: [.char("r")], help: "receipt"))
         return keys
     }
     private var isStaff = false

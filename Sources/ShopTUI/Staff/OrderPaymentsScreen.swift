@@ -26,10 +26,10 @@ struct OrderPaymentsScreen: Screen {
     static let keys: KeyMap<Action> = [
         (.move(-1), KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "choose")),
         (.move(1), KeyBinding(keys: [.down, .char("j")], help: "down", showsInFooter: false)),
-        (.settle, KeyBinding(keys: [.char("c"), .enter], label: "c", help: "settle (completed)")),
-        (.fail, KeyBinding(keys: [.char("f")], help: "mark failed")),
-        (.record, KeyBinding(keys: [.char("$")], help: "record payment")),
-        (.refund, KeyBinding(keys: [.char("u")], help: "refund (cancelled order)")),
+        (.settle, KeyBinding(keys: [.char("c"), .enter], label: "c", help: "settle")),
+        (.fail, KeyBinding(keys: [.char("f")], help: "failed")),
+        (.record, KeyBinding(keys: [.char("$")], help: "pay")),
+        (.refund, KeyBinding(keys: [.char("u")], help: "refund")),
     ]
 
     var bindings: [KeyBinding] { entry?.bindings ?? Self.keys.bindings }
