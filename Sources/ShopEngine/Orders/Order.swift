@@ -61,11 +61,22 @@ public struct Order: Codable, Sendable, Equatable {
         public let name: String
         public let quantity: Int64
         public let unitPrice: Int64
+        /// The order line's id (`order_items.id`), for returns.
+        public internal(set) var id: Int64 = 0
+        /// How many of `quantity` came back (all returns together); see `Order.returns`.
+        public internal(set) var returnedQuantity: Int64 = 0
         /// quantity × unit price (stored figures are validated at checkout; display never traps).
         public var lineTotal: Int64 { Money.saturatingProduct(quantity, unitPrice) }
     }
 
-    public var balance: Int64 { max(0, Money.saturatingDifference(total, paid)) }
+    /// Goods taken back, oldest first (see `OrderService.returnItems`).
+    public internal(set) var returns: [OrderReturn] = []
+    /// Money handed back for returned goods (all returns together).
+    public var refunded: Int64 { returns.reduce(0) { $0.addingReportingOverflow($1.refundAmount).partialValue } }
+
+    /// Still to pay: what the order comes to (`owed`: the total less returned goods) less what was
+    /// paid and not refunded.
+    public var balance: Int64 { max(0, Money.saturatingDifference(owed, Money.saturatingDifference(paid, refunded))) }
     public var canBeCancelled: Bool { status == .pending || status == .paid }
 
     /// The columns `init(row:)` reads by name; select them from `orders o`.
@@ -99,10 +110,11 @@ public struct Order: Codable, Sendable, Equatable {
             let order = Order(row: $0)
             byID[order.id] = order
         }
-        try db.forEach("SELECT order_id, product_id, variant_id, sku, name, quantity, unit_price FROM order_items WHERE order_id IN (\(marks)) ORDER BY id", arguments: ids) {
+        try db.forEach("SELECT order_id, product_id, variant_id, sku, name, quantity, unit_price, id FROM order_items WHERE order_id IN (\(marks)) ORDER BY id", arguments: ids) {
             byID[$0.int64("order_id")]?.items.append(Item(productId: $0.int64("product_id"), variantId: $0.optionalInt64("variant_id"), sku: $0.string("sku"),
-                                                          name: $0.string("name"), quantity: $0.int64("quantity"), unitPrice: $0.int64("unit_price")))
+                                                          name: $0.string("name"), quantity: $0.int64("quantity"), unitPrice: $0.int64("unit_price"), id: $0.int64("id")))
         }
+        try OrderReturn.attach(db, to: &byID, marks: marks, ids: ids)
         return ids.compactMap { byID[$0] }.map { order in
             var order = order
             if let unpaidExpiry, UnpaidOrders.awaitsOnlinePayment(order) { order.expiresAt = order.createdAt + unpaidExpiry }

@@ -56,7 +56,8 @@ public struct PaymentService: Sendable {
             }
             guard order.status != .cancelled else { throw ShopError(.conflict, "order_cancelled", "Order \(order.number) is cancelled") }
             let committed = try db.scalarInt("SELECT ifnull(sum(amount), 0) FROM payments WHERE order_id = ? AND status IN ('pending', 'completed')", orderID) ?? 0
-            let owed = try Money.difference(order.total, committed, field: "amount")
+            // Goods returned make the order cost less, and the money refunded for them is no longer paid.
+            let owed = try Money.difference(order.owed, Money.difference(committed, order.refunded, field: "amount"), field: "amount")
             guard amount <= owed else {
                 throw ShopError(.conflict, "overpayment", owed <= 0 ? "Order \(order.number) is fully paid" : "Only \(context.currency.format(owed, withCode: true)) remains to be paid", field: "amount")
             }

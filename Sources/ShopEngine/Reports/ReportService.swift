@@ -8,10 +8,14 @@ public struct ReportService: Sendable {
     public struct DaySummary: Codable, Sendable, Equatable {
         /// `YYYY-MM-DD` in the shop's local time zone.
         public let day: String
-        /// Completed payments taken that day, per method (refunded ones excluded).
+        /// Completed payments taken that day, per method (refunded ones excluded), less the
+        /// refunds for returns handed back that day by the same method: what the till holds.
         public let byMethod: [MethodTotal]
         public let total: Int64
+        /// Refunded that day: payments of cancelled orders and refunds for returns.
         public let refunded: Int64
+        /// Of `refunded`, the refunds for returned goods (already taken off `byMethod` and `total`).
+        public var returned: Int64 = 0
         public let ordersPlaced: Int
         public let ordersCancelled: Int
         public let currency: String
@@ -40,14 +44,15 @@ public struct ReportService: Sendable {
 
     private func summary(_ db: Connection, _ date: CivilDate) throws -> DaySummary {
         let from = date.startLocal, until = date.nextLocal.startLocal
-        let methods = try db.query("""
+        let taken = try db.query("""
             SELECT method, count(*) AS count, sum(amount) AS amount FROM payments
             WHERE status = 'completed' AND created_at >= ? AND created_at < ? GROUP BY method ORDER BY method
             """, from, until) { MethodTotal(method: $0.value("method", or: .cash), count: $0.int("count"), amount: $0.int64("amount")) }
+        let (methods, returned) = try Self.netOfReturns(db, taken, from: from, until: until)
         let refunded = try db.scalarInt("SELECT ifnull(sum(amount), 0) FROM payments WHERE status = 'refunded' AND updated_at >= ? AND updated_at < ?", from, until) ?? 0
         let placed = try db.scalarInt("SELECT count(*) FROM orders WHERE created_at >= ? AND created_at < ?", from, until) ?? 0
         let cancelled = try db.scalarInt("SELECT count(*) FROM order_status_history WHERE status = 'cancelled' AND at >= ? AND at < ?", from, until) ?? 0
-        return DaySummary(day: date.description, byMethod: methods, total: try Money.sum(methods.lazy.map(\.amount), field: nil), refunded: refunded,
+        return DaySummary(day: date.description, byMethod: methods, total: try Money.sum(methods.lazy.map(\.amount), field: nil), refunded: refunded, returned: returned,
                           ordersPlaced: Int(placed), ordersCancelled: Int(cancelled), currency: context.currency.code)
     }
 

@@ -6,6 +6,7 @@ public enum Schema {
         Migration(3, "ssh keys", sql: sshKeys),
         Migration(4, "proven identities", sql: provenIdentities),
         Migration(5, "unpaid order expiry", sql: unpaidOrderExpiry),
+        Migration(6, "returns", sql: returns),
     ]
 
     /// A phone or email becomes a sign-in identity (`users.phone`, `users.email`, both unique) only
@@ -47,6 +48,38 @@ public enum Schema {
     ALTER TABLE order_status_history ADD COLUMN reason TEXT;
     CREATE INDEX IF NOT EXISTS orders_awaiting_online_payment ON orders(status, created_at)
         WHERE status = 'pending' AND channel = 'online' AND payment_method IN ('card', 'transfer');
+    """
+
+    /// Goods taken back from a delivered order: one `returns` row per return (its refund and the
+    /// refund payment, a `refunded` row in `payments`), one `return_items` row per order line
+    /// taken back. Returned quantities are summed from `return_items`, so several returns never
+    /// add up to more than was sold (the engine checks inside the same immediate transaction).
+    static let returns = """
+    CREATE TABLE returns(
+        id INTEGER PRIMARY KEY,
+        order_id INTEGER NOT NULL REFERENCES orders(id),
+        refund_amount INTEGER NOT NULL CHECK (refund_amount >= 0),
+        refund_method TEXT NOT NULL CHECK (refund_method IN ('cash', 'card', 'transfer')),
+        payment_id INTEGER REFERENCES payments(id),
+        created_by INTEGER REFERENCES users(id),
+        idempotency_scope TEXT,
+        idempotency_key TEXT,
+        request_hash TEXT,
+        created_at INTEGER NOT NULL,
+        UNIQUE(idempotency_scope, idempotency_key)
+    ) STRICT;
+    CREATE INDEX returns_by_order ON returns(order_id);
+    CREATE INDEX returns_by_created ON returns(created_at);
+
+    CREATE TABLE return_items(
+        id INTEGER PRIMARY KEY,
+        return_id INTEGER NOT NULL REFERENCES returns(id) ON DELETE CASCADE,
+        order_item_id INTEGER NOT NULL REFERENCES order_items(id),
+        quantity INTEGER NOT NULL CHECK (quantity > 0),
+        amount INTEGER NOT NULL CHECK (amount >= 0)
+    ) STRICT;
+    CREATE INDEX return_items_by_return ON return_items(return_id);
+    CREATE INDEX return_items_by_order_item ON return_items(order_item_id);
     """
 
     static let sshKeys = """

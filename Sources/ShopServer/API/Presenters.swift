@@ -37,15 +37,26 @@ enum Present {
         .object([("id", .int(o.id)), ("number", .string(o.number)), ("status", .string(o.status.rawValue)), ("channel", .string(o.channel.rawValue)),
                  ("user_id", .int(o.userId)),
                  ("items", .array(o.items.map { i in
-                     .object([("product_id", .int(i.productId)), ("variant_id", .int(i.variantId)), ("sku", .string(i.sku)), ("name", .string(i.name)),
-                              ("quantity", .int(i.quantity)), ("unit_price", .int(i.unitPrice))])
+                     .object([("id", .int(i.id)), ("product_id", .int(i.productId)), ("variant_id", .int(i.variantId)), ("sku", .string(i.sku)), ("name", .string(i.name)),
+                              ("quantity", .int(i.quantity)), ("unit_price", .int(i.unitPrice)), ("returned_quantity", .int(i.returnedQuantity))])
                  })),
                  ("subtotal", .int(o.subtotal)), ("discount", .int(o.discount)), ("total", .int(o.total)), ("paid", .int(o.paid)),
                  ("balance", .int(o.balance)), ("currency", .string(o.currency)), ("coupon_code", .string(o.couponCode)),
                  ("first_name", .string(o.firstName)), ("last_name", .string(o.lastName)), ("phone", .string(o.phone)), ("email", .string(o.email)),
                  ("address", .string(o.address)), ("postal_code", .string(o.postalCode)), ("delivery_date", .string(o.deliveryDate)),
                  ("note", .string(o.note)), ("payment_method", .string(o.paymentMethod.rawValue)), ("created_at", .int(o.createdAt)),
-                 ("updated_at", .int(o.updatedAt)), ("expires_at", .int(o.expiresAt)), ("status_reason", .string(o.statusReason))])
+                 ("updated_at", .int(o.updatedAt)), ("expires_at", .int(o.expiresAt)), ("status_reason", .string(o.statusReason)),
+                 ("refunded", .int(o.refunded)), ("returns", .array(o.returns.map(orderReturn)))])
+    }
+
+    static func orderReturn(_ r: OrderReturn) -> JSON {
+        .object([("id", .int(r.id)), ("order_id", .int(r.orderId)),
+                 ("items", .array(r.lines.map { l in
+                     .object([("order_item_id", .int(l.orderItemId)), ("product_id", .int(l.productId)), ("variant_id", .int(l.variantId)),
+                              ("name", .string(l.name)), ("quantity", .int(l.quantity)), ("amount", .int(l.amount))])
+                 })),
+                 ("refund_amount", .int(r.refundAmount)), ("refund_method", .string(r.refundMethod.rawValue)),
+                 ("payment_id", .int(r.paymentId)), ("created_at", .int(r.createdAt))])
     }
 
     static func payment(_ p: PaymentService.Payment) -> JSON {

@@ -320,6 +320,7 @@ extension ShopAPI {
             let status: PaymentService.Status = try b.oneOf("status")
             return .json(200, Present.payment(try shop.payments.updateStatus(paymentID: try r.id(), to: status, caller: me)))
         }
+        addReturnRoutes()
         add("GET", "/coupons") { [self] r in .json(200, Present.list(try shop.orders.coupons(caller: try caller(r)).map(Present.coupon))) }
         add("POST", "/coupons") { [self] r in
             let me = try caller(r)

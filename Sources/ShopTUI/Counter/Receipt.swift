@@ -98,6 +98,15 @@ struct Receipt {
 /// the receipt command (run directly, never through a shell) and/or the receipt device — as
 /// plain text or ESC/POS (`--receipt-format`). Also opens the cash drawer.
 struct ReceiptPrinter: Sendable {
+    /// Records a completed payment at the counter and opens the drawer when it was cash: what
+    /// every screen that takes money runs in its effect.
+    static func takePayment(_ shop: Shop, orderID: Int64, amount: Int64, method: PaymentMethod, tendered: Int64?, caller: Caller,
+                            settings: SessionSettings) -> (payment: Outcome<PaymentService.Payment>, drawer: Outcome<String?>?) {
+        let result = Result { try shop.payments.create(orderID: orderID, amount: amount, method: method, tendered: tendered, completed: true, caller: caller) }
+        guard case .success(let payment) = result else { return (result, nil) }
+        return (result, Result { try ReceiptPrinter(settings: settings).openDrawer(after: [payment]) })
+    }
+
     let settings: SessionSettings
 
     /// Writes and prints `text`; returns what happened, for the notice line.

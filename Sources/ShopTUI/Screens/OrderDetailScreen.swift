@@ -10,8 +10,7 @@ struct OrderDetailScreen: Screen {
     private var payments: [PaymentService.Payment] = []
     private var confirmingCancel = false
     private var busy = false
-    private var paymentForm: FormState?
-    private var paymentMethod = 0
+    private var paymentForm: PaymentEntry?
     private var loadFailed = false
     var isLoading: Bool { order == nil && !loadFailed }
 
@@ -27,9 +26,16 @@ struct OrderDetailScreen: Screen {
 
     var bindings: [KeyBinding] {
         if confirmingCancel { return [KeyBinding(keys: [.char("y")], help: "yes, cancel it"), KeyBinding(keys: [.char("n")], help: "keep it")] }
-        if paymentForm != nil { return [KeyBinding(keys: [.tab], help: "method"), KeyBinding(keys: [.enter], help: "record"), KeyBinding(keys: [.escape], help: "close")] }
-        var keys = [KeyBinding(keys: [.char("x")], help: "cancel order")]
-        if isStaff { keys += [KeyBinding(keys: [.char("n")], help: "mark sent/delivered"), KeyBinding(keys: [.char("$")], help: "record payment"), KeyBinding(keys: [.char("r")], help: "receipt")] }
+        if let paymentForm { return paymentForm.bindings }
+        // Only what the order can still do, in short words: the staff keys fit an 80-column footer.
+        let open = order.map { $0.status != .delivered && $0.status != .cancelled } ?? true
+        let cancel = order?.canBeCancelled ?? true
+        guard isStaff else { return cancel ? [KeyBinding(keys: [.char("x")], help: "cancel order")] : [] }
+        var keys = cancel ? [KeyBinding(keys: [.char("x")], help: "cancel")] : []
+        if open { keys.append(KeyBinding(keys: [.char("n")], help: "sent/delivered")) }
+        keys += [KeyBinding(keys: [.char("$")], help: "pay"), KeyBinding(keys: [.char("m")], help: "payments")]
+        if order?.status == .delivered { keys.append(KeyBinding(keys: [.char("t")], help: "return")) }
+        keys.append(KeyBinding(keys: [.char("r")], help: "receipt"))
         return keys
     }
     private var isStaff = false
@@ -68,7 +74,7 @@ struct OrderDetailScreen: Screen {
                 context.say("Payment of \(context.session.money(payment.amount)) recorded\(payment.change > 0 ? " — change due \(context.session.money(payment.change))" : "")", .success)
                 if case .failure(let error)? = paid.drawer { context.fail(error) }
             case .failure(let error):
-                if let e = error as? ShopError, e.field == "amount" || e.field == "tendered" { paymentForm?.setError(e.message, for: e.field!) }
+                paymentForm?.show(error)
                 context.fail(error)
             }
             load(&context)
@@ -106,13 +112,13 @@ struct OrderDetailScreen: Screen {
             busy = true
             context.run { Changed(result: Result { try shop.orders.updateStatus(id: id, to: next, caller: caller) }, message: "Marked \(next.rawValue)") }
         case .char("$") where isStaff:
-            var form = FormState([
-                FormField("amount", label: "Amount", input: TextFieldState(maxLength: 16, filter: .decimal)),
-                FormField("tendered", label: "Cash given", placeholder: "cash only: for change", input: TextFieldState(maxLength: 16, filter: .decimal)),
-            ])
-            form["amount"].setText(context.session.currency.format(order.balance).replacingOccurrences(of: ",", with: ""))
-            paymentForm = form
-            paymentMethod = PaymentMethod.allCases.firstIndex(of: order.paymentMethod == .cashOnDelivery ? .cash : order.paymentMethod) ?? 0
+            paymentForm = PaymentEntry(order: order, currency: context.session.currency)
+        case .char("m") where isStaff:
+            context.go(.push(OrderPaymentsScreen(orderID: id, number: order.number)))
+        case .char("t") where isStaff:
+            guard order.status == .delivered else { context.say("Only a delivered order takes returns (this one is \(order.status.rawValue))"); return true }
+            guard order.items.contains(where: { $0.returnedQuantity < $0.quantity }) else { context.say("Everything on this order is already back"); return true }
+            context.go(.push(ReturnScreen(order: order)))
         case .char("r") where isStaff:
             let settings = context.session.settings, name = context.session.storeName
             let payments = self.payments, currency = context.session.currency
@@ -125,36 +131,18 @@ struct OrderDetailScreen: Screen {
 
     private mutating func paymentKey(_ key: Key, _ context: inout ScreenContext) -> Bool {
         guard var form = paymentForm else { return false }
-        switch key {
-        case .escape: paymentForm = nil; return true
-        case .tab:
-            paymentMethod = (paymentMethod + 1) % PaymentMethod.allCases.count
-            return true
-        case .enter:
-            let currency = context.session.currency
-            guard let amount = currency.parseAmount(form["amount"].text), amount > 0 else {
-                form.setError("Enter an amount like \(currency.format(1250))", for: "amount"); paymentForm = form; return true
-            }
-            var tendered: Int64?
-            if !form["tendered"].text.isEmpty {
-                guard let given = currency.parseAmount(form["tendered"].text) else { form.setError("Enter an amount", for: "tendered"); paymentForm = form; return true }
-                tendered = given
-            }
+        switch form.handle(key, currency: context.session.currency) {
+        case .handled: paymentForm = form
+        case .close: paymentForm = nil
+        case .record(let amount, let method, let tendered):
+            paymentForm = form
             busy = true
-            let shop = context.shop, caller = context.caller, id = orderID, method = PaymentMethod.allCases[paymentMethod], given = tendered
-            let settings = context.session.settings
+            let shop = context.shop, caller = context.caller, id = orderID, settings = context.session.settings
             context.run {
-                let result = Result { try shop.payments.create(orderID: id, amount: amount, method: method, tendered: given, completed: true, caller: caller) }
-                guard case .success(let payment) = result else { return Paid(result: result) }
-                return Paid(result: result, drawer: Result { try ReceiptPrinter(settings: settings).openDrawer(after: [payment]) })   // cash only
+                let taken = ReceiptPrinter.takePayment(shop, orderID: id, amount: amount, method: method, tendered: tendered, caller: caller, settings: settings)
+                return Paid(result: taken.payment, drawer: taken.drawer)
             }
-            return true
-        case .up, .down, .backTab:
-            _ = form.handle(key == .up ? .backTab : key == .down ? .tab : key)
-        default:
-            _ = form.handle(key)
         }
-        paymentForm = form
         return true
     }
 
@@ -174,21 +162,27 @@ struct OrderDetailScreen: Screen {
         y += 2
         let width = min(area.width, 72)
         let (linesArea, _) = Rect(x: area.x, y: y, width: width, height: min(order.items.count + 1, 8)).splitTop(min(order.items.count + 1, 8))
-        Table(columns: [.init("Item", width: .fill(1)), .numeric("Qty", width: 5), .numeric("Price", width: 12), .numeric("Total", width: 13)],
-              rows: order.items.map { [$0.name, "\($0.quantity)", currency.format($0.unitPrice), currency.format($0.lineTotal)] })
+        // Returned goods get their own column, only on an order that has returns.
+        let returned = !order.returns.isEmpty
+        Table(columns: [.init("Item", width: .fill(1)), .numeric("Qty", width: 5)] + (returned ? [.numeric("Back", width: 5)] : [])
+                + [.numeric("Price", width: 12), .numeric("Total", width: 13)],
+              rows: order.items.map { [$0.name, "\($0.quantity)"] + (returned ? [$0.returnedQuantity > 0 ? "\($0.returnedQuantity)" : ""] : [])
+                + [currency.format($0.unitPrice), currency.format($0.lineTotal)] })
             .render(into: &buffer, area: linesArea, state: ListState(selected: nil))
         y += linesArea.height + 1
         var totals = "Subtotal \(currency.format(order.subtotal))"
         if order.discount > 0 { totals += "  Discount −\(currency.format(order.discount)) (\(order.couponCode ?? ""))" }
         totals += "  Total \(currency.format(order.total, withCode: true))  Paid \(currency.format(order.paid))"
         if order.balance > 0 && order.status != .cancelled { totals += "  Due \(currency.format(order.balance))" }
+        if order.refunded > 0 { totals += "  Refunded \(currency.format(order.refunded))" }
         buffer.setString(area.x, y, totals, style: Theme.title, maxWidth: area.width)
         y += 2
         buffer.setString(area.x, y, "Payments", style: Theme.header)
         y += 1
         if payments.isEmpty { buffer.setString(area.x, y, "none yet", style: Theme.muted); y += 1 }
         for p in payments.prefix(4) {
-            buffer.setString(area.x, y, "\(p.method.label): \(currency.format(p.amount)) — \(p.status.rawValue)\(p.change > 0 ? " (tendered \(currency.format(p.tendered ?? 0)), change \(currency.format(p.change)))" : "")", maxWidth: area.width)
+            let status = order.returns.contains { $0.paymentId == p.id } ? "refunded for a return" : p.status.rawValue
+            buffer.setString(area.x, y, "\(p.method.label): \(currency.format(p.amount)) — \(status)\(p.change > 0 ? " (tendered \(currency.format(p.tendered ?? 0)), change \(currency.format(p.change)))" : "")", maxWidth: area.width)
             y += 1
         }
         y += 1
@@ -200,14 +194,6 @@ struct OrderDetailScreen: Screen {
         if confirmingCancel {
             Banner("Cancel order \(order.number)? Its items go back in stock. y = yes, n = no", kind: .error).render(into: &buffer, area: Rect(x: area.x, y: area.bottom - 1, width: area.width, height: 1))
         }
-        if let form = paymentForm {
-            let box = area.centered(width: 56, height: 10)
-            buffer.fill(box)
-            Block(title: "Record a payment").render(into: &buffer, area: box)
-            let inner = Block(title: "").inner(box)
-            buffer.setString(inner.x, inner.y, "Method (Tab): \(PaymentMethod.allCases[paymentMethod].label)", style: Theme.title)
-            Form(labelWidth: 12).render(into: &buffer, area: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: 4), state: form)
-            buffer.setString(inner.x, inner.y + 7, "Due \(currency.format(order.balance)) · Enter records it", style: Theme.muted)
-        }
+        paymentForm?.render(into: &buffer, area: area, balance: order.balance, currency: currency)
     }
 }

@@ -75,6 +75,8 @@ struct CashUpScreen: Screen {
         lines.append(String(repeating: "-", count: width))
         lines.append(row("TOTAL \(currency.code)", currency.format(s.total)))
         if s.refunded > 0 { lines.append(row("Refunded", "-" + currency.format(s.refunded))) }
+        // Return refunds are already off the method lines and TOTAL (the till holds the net).
+        if s.returned > 0 { lines.append(row("  of which returns (in TOTAL)", currency.format(s.returned))) }
         lines.append("Orders placed \(s.ordersPlaced), cancelled \(s.ordersCancelled)")
         lines.append(String(repeating: "=", count: width))
         lines.append("Printed \(Format.timestamp(printedAt))")

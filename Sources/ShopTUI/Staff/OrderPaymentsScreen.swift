@@ -1,0 +1,159 @@
+import ShopEngine
+
+/// Staff: the payments of one order with their statuses, what is paid and what is still due.
+/// A pending payment (e.g. a web client's card or transfer) is settled (→ completed) or marked
+/// failed here; a completed one is refunded once the order is cancelled — the engine's rules
+/// (`PaymentService.updateStatus`) decide, this screen only asks. `$` records a payment taken
+/// at the counter (all of the balance or a part of it).
+struct OrderPaymentsScreen: Screen {
+    let orderID: Int64
+    var title: String
+    private var order: Order?
+    private var payments: [PaymentService.Payment] = []
+    private var list = ListState()
+    private var busy = false
+    private var loadFailed = false
+    private var entry: PaymentEntry?
+    var isLoading: Bool { order == nil && !loadFailed }
+
+    init(orderID: Int64, number: String) {
+        self.orderID = orderID
+        self.title = "Payments — order \(number)"
+    }
+
+    enum Action: Sendable { case move(Int), settle, fail, refund, record }
+
+    static let keys: KeyMap<Action> = [
+        (.move(-1), KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "choose")),
+        (.move(1), KeyBinding(keys: [.down, .char("j")], help: "down", showsInFooter: false)),
+        (.settle, KeyBinding(keys: [.char("c"), .enter], label: "c", help: "settle")),
+        (.fail, KeyBinding(keys: [.char("f")], help: "failed")),
+        (.record, KeyBinding(keys: [.char("$")], help: "pay")),
+        (.refund, KeyBinding(keys: [.char("u")], help: "refund")),
+    ]
+
+    var bindings: [KeyBinding] { entry?.bindings ?? Self.keys.bindings }
+    var capturesText: Bool { entry != nil }
+
+    private struct Loaded: Sendable { let order: Outcome<Order>; let payments: Outcome<PaymentService.PaymentPage> }
+    private struct Changed: Sendable { let result: Outcome<PaymentService.Payment>; let verb: String }
+    private struct Recorded: Sendable { let result: Outcome<PaymentService.Payment>; var drawer: Outcome<String?>? = nil }
+
+    mutating func start(_ context: inout ScreenContext) { load(&context) }
+
+    private func load(_ context: inout ScreenContext) {
+        let shop = context.shop, caller = context.caller, id = orderID
+        context.run { Loaded(order: Result { try shop.orders.order(id: id, caller: caller) }, payments: Result { try shop.payments.list(orderID: id, limit: 100, caller: caller) }) }
+    }
+
+    mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
+        switch event {
+        case .result(let loaded as Loaded):
+            switch loaded.order {
+            case .success(let o): order = o
+            case .failure(let error): context.fail(error); loadFailed = true
+            }
+            if case .success(let page) = loaded.payments {
+                payments = page.items
+                list.select(list.selected ?? 0, count: payments.count)
+            }
+        case .result(let changed as Changed):
+            busy = false
+            switch changed.result {
+            case .success(let p): context.say("Payment of \(context.session.money(p.amount)) \(changed.verb)", .success)
+            case .failure(let error): context.fail(error)
+            }
+            load(&context)
+        case .result(let recorded as Recorded):
+            busy = false
+            switch recorded.result {
+            case .success(let p):
+                entry = nil
+                context.say("Payment of \(context.session.money(p.amount)) recorded\(p.change > 0 ? " — change due \(context.session.money(p.change))" : "")", .success)
+                if case .failure(let error)? = recorded.drawer { context.fail(error) }
+            case .failure(let error):
+                entry?.show(error)
+                context.fail(error)
+            }
+            load(&context)
+        case .appeared: load(&context)
+        case .key(let key) where entry != nil:
+            guard !busy, var form = entry else { return true }
+            switch form.handle(key, currency: context.session.currency) {
+            case .handled: entry = form
+            case .close: entry = nil
+            case .record(let amount, let method, let tendered):
+                entry = form
+                busy = true
+                let shop = context.shop, caller = context.caller, id = orderID
+                let settings = context.session.settings
+                context.run {
+                    let taken = ReceiptPrinter.takePayment(shop, orderID: id, amount: amount, method: method, tendered: tendered, caller: caller, settings: settings)
+                    return Recorded(result: taken.payment, drawer: taken.drawer)
+                }
+            }
+        case .key(let key):
+            guard let action = Self.keys.action(for: key) else { return false }
+            act(action, &context)
+        default: break
+        }
+        return true
+    }
+
+    private mutating func act(_ action: Action, _ context: inout ScreenContext) {
+        if case .move(let delta) = action { list.moveSelection(by: delta, count: payments.count); return }
+        if case .record = action {
+            guard let order else { return }
+            guard order.balance > 0, order.status != .cancelled else { context.say("Nothing is due on this order"); return }
+            entry = PaymentEntry(order: order, currency: context.session.currency)
+            return
+        }
+        guard !busy, let i = list.selected, payments.indices.contains(i) else { return }
+        let payment = payments[i]
+        let (status, verb): (PaymentService.Status, String) = switch action {
+        case .settle: (.completed, "settled")
+        case .fail: (.failed, "marked failed")
+        default: (.refunded, "refunded")
+        }
+        busy = true
+        let shop = context.shop, caller = context.caller
+        context.run { Changed(result: Result { try shop.payments.updateStatus(paymentID: payment.id, to: status, caller: caller) }, verb: verb) }
+    }
+
+    /// A payment's row: a refund for returned goods says so.
+    private func label(_ p: PaymentService.Payment, currency: Currency) -> [String] {
+        let isReturnRefund = order?.returns.contains { $0.paymentId == p.id } ?? false
+        let status = isReturnRefund ? "refunded (return)" : p.status.rawValue
+        let note = p.change > 0 ? "tendered \(currency.format(p.tendered ?? 0)), change \(currency.format(p.change))" : ""
+        return [Format.timestamp(p.createdAt), p.method.label, currency.format(p.amount), status, note]
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, session: Session) {
+        guard let order else { buffer.setString(area.x, area.y, loadFailed ? "Could not load the order" : "Loading…", style: Theme.muted); return }
+        let currency = session.currency
+        let (top, rest) = area.splitTop(3)
+        var x = buffer.setString(top.x, top.y, "\(order.number)  ", style: Theme.title)
+        x = buffer.setString(x, top.y, " \(order.status.rawValue.uppercased()) ", style: order.status == .cancelled ? Theme.errorBanner : Theme.success)
+        buffer.setString(x + 2, top.y, order.paymentMethod.label, style: Theme.muted, maxWidth: top.right - x - 2)
+        let pending = payments.filter { $0.status == .pending }.reduce(Int64(0)) { $0.addingReportingOverflow($1.amount).partialValue }
+        var figures = "Total \(currency.format(order.total, withCode: true))  Paid \(currency.format(order.paid))"
+        if order.refunded > 0 { figures += "  Refunded \(currency.format(order.refunded))" }
+        if order.status != .cancelled { figures += "  Balance \(currency.format(order.balance))" }
+        if pending > 0 { figures += "  (pending \(currency.format(pending)))" }
+        buffer.setString(top.x, top.y + 1, figures, style: Theme.title, maxWidth: top.width)
+        let (table, hint) = (Rect(x: rest.x, y: rest.y, width: rest.width, height: max(0, rest.height - 2)), rest.row(rest.height - 1))
+        Table(columns: [.init("When", width: .length(17)), .init("Method", width: .length(16)), .numeric("Amount", width: 12),
+                        .init("Status", width: .length(17)), .init("", width: .fill(1))],
+              rows: payments.map { label($0, currency: currency) }, emptyText: "No payments yet")
+            .render(into: &buffer, area: table, state: list)
+        let selected = list.selected.flatMap { payments.indices.contains($0) ? payments[$0] : nil }
+        let advice: String = switch selected?.status {
+        case .pending?: "c settles this payment (money received), f marks it failed"
+        case .completed?: order.status == .cancelled ? "u refunds it (the order is cancelled)" : "A completed payment is refunded after cancelling the order, or through a return"
+        case nil: order.balance > 0 ? "$ records a payment (all of the balance or a part of it)" : ""
+        default: ""
+        }
+        buffer.setString(hint.x, hint.y, advice, style: Theme.muted, maxWidth: hint.width)
+        entry?.render(into: &buffer, area: area, balance: order.balance, currency: currency)
+    }
+}

@@ -1,0 +1,61 @@
+import ShopEngine
+
+/// Staff recording a payment on an order (all of the balance or a part of it; cash with the
+/// amount given, for change): the dialog's state, keys and drawing, shared by the order detail
+/// and its payments panel. The owning screen runs the engine call.
+struct PaymentEntry {
+    private(set) var form: FormState
+    private(set) var method: Int
+
+    /// What a key did: nothing more to do, close the dialog, or record this payment.
+    enum Outcome { case handled, close, record(amount: Int64, method: PaymentMethod, tendered: Int64?) }
+
+    /// Opens with the balance as the amount and the order's method (cash for cash on delivery).
+    init(order: Order, currency: Currency) {
+        form = FormState([
+            FormField("amount", label: "Amount", input: TextFieldState(maxLength: 16, filter: .decimal)),
+            FormField("tendered", label: "Cash given", placeholder: "cash only: for change", input: TextFieldState(maxLength: 16, filter: .decimal)),
+        ])
+        form["amount"].setText(currency.format(order.balance).replacingOccurrences(of: ",", with: ""))
+        method = PaymentMethod.allCases.firstIndex(of: order.paymentMethod == .cashOnDelivery ? .cash : order.paymentMethod) ?? 0
+    }
+
+    var bindings: [KeyBinding] { [KeyBinding(keys: [.tab], help: "method"), KeyBinding(keys: [.enter], help: "record"), KeyBinding(keys: [.escape], help: "close")] }
+
+    /// Puts the engine's complaint about the amount or cash given under that field.
+    mutating func show(_ error: any Error) {
+        if let e = error as? ShopError, let field = e.field, field == "amount" || field == "tendered" { form.setError(e.message, for: field) }
+    }
+
+    mutating func handle(_ key: Key, currency: Currency) -> Outcome {
+        switch key {
+        case .escape: return .close
+        case .tab: method = (method + 1) % PaymentMethod.allCases.count
+        case .enter:
+            guard let amount = currency.parseAmount(form["amount"].text), amount > 0 else {
+                form.setError("Enter an amount like \(currency.format(1250))", for: "amount"); return .handled
+            }
+            var tendered: Int64?
+            if !form["tendered"].text.isEmpty {
+                guard let given = currency.parseAmount(form["tendered"].text) else { form.setError("Enter an amount", for: "tendered"); return .handled }
+                tendered = given
+            }
+            return .record(amount: amount, method: PaymentMethod.allCases[method], tendered: tendered)
+        case .up, .down, .backTab:
+            _ = form.handle(key == .up ? .backTab : key == .down ? .tab : key)
+        default:
+            _ = form.handle(key)
+        }
+        return .handled
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, balance: Int64, currency: Currency) {
+        let box = area.centered(width: 56, height: 10)
+        buffer.fill(box)
+        Block(title: "Record a payment").render(into: &buffer, area: box)
+        let inner = Block(title: "").inner(box)
+        buffer.setString(inner.x, inner.y, "Method (Tab): \(PaymentMethod.allCases[method].label)", style: Theme.title)
+        Form(labelWidth: 12).render(into: &buffer, area: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: 4), state: form)
+        buffer.setString(inner.x, inner.y + 7, "Due \(currency.format(balance)) · a part of it is fine · Enter records it", style: Theme.muted, maxWidth: inner.width)
+    }
+}

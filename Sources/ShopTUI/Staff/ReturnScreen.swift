@@ -1,0 +1,169 @@
+import ShopEngine
+
+/// Staff: take goods back from a delivered order. Choose how many of each line come back and
+/// how the money goes back (cash, card, transfer); the engine does the return in one
+/// transaction (`orders.returnItems`) and says the refund — with cash, the amount to hand over.
+/// The return slip is saved (and printed) through `ReceiptPrinter`.
+struct ReturnScreen: Screen {
+    private var order: Order
+    var title: String { "Return — order \(order.number)" }
+
+    enum Mode {
+        case choosing
+        case confirming
+        case working
+        /// Done: the return, and what the printer did (nil until it answered).
+        case done(OrderReturn, printed: String?)
+    }
+
+    private var mode = Mode.choosing
+    /// How many of each order line come back now (same order as `order.items`).
+    private var quantities: [Int64]
+    private var list = ListState()
+    private var method = 0
+    static let methods: [PaymentMethod] = [.cash, .card, .transfer]
+
+    init(order: Order) {
+        self.order = order
+        quantities = Array(repeating: 0, count: order.items.count)
+        method = Self.methods.firstIndex(of: order.paymentMethod) ?? 0
+    }
+
+    enum Action: Sendable { case move(Int), more, less, all, method, confirm, yes, no, print }
+
+    static let choosingKeys: KeyMap<Action> = [
+        (.move(-1), KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "line")),
+        (.move(1), KeyBinding(keys: [.down, .char("j")], help: "down", showsInFooter: false)),
+        (.more, KeyBinding(keys: [.char("+"), .right], label: "+/−", help: "quantity")),
+        (.less, KeyBinding(keys: [.char("-"), .left], help: "less", showsInFooter: false)),
+        (.all, KeyBinding(keys: [.char("a")], help: "all of the line")),
+        (.method, KeyBinding(keys: [.tab], help: "refund method")),
+        (.confirm, KeyBinding(keys: [.enter], help: "take back")),
+    ]
+    static let confirmingKeys: KeyMap<Action> = [
+        (.yes, KeyBinding(keys: [.char("y"), .enter], label: "y", help: "yes, take back and refund")),
+        (.no, KeyBinding(keys: [.char("n")], help: "change it")),
+    ]
+    static let doneKeys: KeyMap<Action> = [(.print, KeyBinding(keys: [.char("p")], help: "print the slip again"))]
+
+    private var keys: KeyMap<Action> {
+        switch mode {
+        case .choosing: Self.choosingKeys
+        case .confirming: Self.confirmingKeys
+        case .working: []
+        case .done: Self.doneKeys
+        }
+    }
+
+    var bindings: [KeyBinding] { keys.bindings }
+
+    private struct Returned: Sendable { let result: Outcome<OrderService.ReturnOutcome>; let slip: String?; let printed: Outcome<String>? }
+    private struct Printed: Sendable { let result: Outcome<String> }
+
+    /// What the order line `i` can still give back.
+    private func left(_ i: Int) -> Int64 { max(0, order.items[i].quantity - order.items[i].returnedQuantity) }
+
+    mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
+        switch event {
+        case .result(let returned as Returned):
+            switch returned.result {
+            case .success(let done):
+                order = done.order
+                quantities = Array(repeating: 0, count: order.items.count)
+                var printed: String?
+                switch returned.printed {
+                case .success(let message)?: printed = message
+                case .failure(let error)?: printed = ScreenContext.describe(error)
+                case nil: break
+                }
+                mode = .done(done.record, printed: printed)
+                let money = context.session.currency.format(done.record.refundAmount, withCode: true)
+                context.say(done.record.refundMethod == .cash && done.record.refundAmount > 0 ? "Hand over \(money) in cash" : "Refund \(money) by \(done.record.refundMethod.label)", .success)
+            case .failure(let error):
+                mode = .choosing
+                context.fail(error)
+            }
+        case .result(let printed as Printed):
+            switch printed.result {
+            case .success(let message): context.say(message, .success)
+            case .failure(let error): context.fail(error)
+            }
+        case .key(let key):
+            guard let action = keys.action(for: key) else { return false }
+            act(action, &context)
+        default: break
+        }
+        return true
+    }
+
+    private mutating func act(_ action: Action, _ context: inout ScreenContext) {
+        let i = list.selected ?? 0
+        switch action {
+        case .move(let delta): list.moveSelection(by: delta, count: order.items.count)
+        case .more where order.items.indices.contains(i): quantities[i] = min(left(i), quantities[i] + 1)
+        case .less where order.items.indices.contains(i): quantities[i] = max(0, quantities[i] - 1)
+        case .all where order.items.indices.contains(i): quantities[i] = left(i)
+        case .method: method = (method + 1) % Self.methods.count
+        case .confirm:
+            guard quantities.contains(where: { $0 > 0 }) else { context.say("Choose what comes back: + on a line, a for all of it"); return }
+            mode = .confirming
+        case .no: mode = .choosing
+        case .yes:
+            mode = .working
+            let lines = zip(order.items, quantities).filter { $0.1 > 0 }.map { ReturnLine(orderLineID: $0.0.id, quantity: $0.1) }
+            let shop = context.shop, caller = context.caller, id = order.id, refund = Self.methods[method]
+            let settings = context.session.settings, store = context.session.storeName, currency = context.session.currency
+            context.run {
+                let result = Result { try shop.orders.returnItems(orderID: id, lines: lines, refundMethod: refund, caller: caller) }
+                guard case .success(let done) = result else { return Returned(result: result, slip: nil, printed: nil) }
+                let slip = ReturnReceipt(storeName: store, order: done.order, record: done.record, currency: currency)
+                return Returned(result: result, slip: slip.text, printed: Result { try ReceiptPrinter(settings: settings).print(slip.text, name: slip.name) })
+            }
+        case .print:
+            guard case .done(let record, _) = mode else { return }
+            let slip = ReturnReceipt(storeName: context.session.storeName, order: order, record: record, currency: context.session.currency)
+            let settings = context.session.settings
+            context.run { Printed(result: Result { try ReceiptPrinter(settings: settings).print(slip.text, name: slip.name) }) }
+        default: break
+        }
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, session: Session) {
+        let currency = session.currency
+        let (top, rest) = area.splitTop(2)
+        buffer.setString(top.x, top.y, "\(order.number) · delivered · paid \(currency.format(order.paid))\(order.refunded > 0 ? " · refunded \(currency.format(order.refunded))" : "")",
+                         style: Theme.title, maxWidth: top.width)
+        if case .done(let record, let printed) = mode {
+            let money = currency.format(record.refundAmount, withCode: true)
+            let headline = record.refundMethod == .cash && record.refundAmount > 0 ? "HAND OVER \(money) IN CASH" : "Refund \(money) by \(record.refundMethod.label)"
+            Banner(headline, kind: .success).render(into: &buffer, area: rest.row(0))
+            var y = rest.y + 2
+            for line in record.lines {
+                buffer.setString(rest.x, y, "\(line.quantity) × \(line.name) back in stock", maxWidth: rest.width)
+                y += 1
+            }
+            let worth = record.lines.reduce(Int64(0)) { $0.addingReportingOverflow($1.amount).partialValue }
+            if record.refundAmount < worth { buffer.setString(rest.x, y, "Refund limited to what was paid (goods worth \(currency.format(worth)))", style: Theme.muted, maxWidth: rest.width); y += 1 }
+            if let printed { buffer.setString(rest.x, y + 1, printed, style: Theme.muted, maxWidth: rest.width) }
+            return
+        }
+        let rows = order.items.indices.map { i -> [String] in
+            let item = order.items[i]
+            return [item.name, "\(item.quantity)", item.returnedQuantity > 0 ? "\(item.returnedQuantity)" : "", quantities[i] > 0 ? "\(quantities[i])" : "·",
+                    currency.format(item.unitPrice)]
+        }
+        let tableArea = Rect(x: rest.x, y: rest.y, width: min(rest.width, 72), height: max(0, min(order.items.count + 1, rest.height - 4)))
+        Table(columns: [.init("Item", width: .fill(1)), .numeric("Sold", width: 5), .numeric("Back", width: 5), .numeric("Now", width: 5), .numeric("Price", width: 12)],
+              rows: rows).render(into: &buffer, area: tableArea, state: list)
+        var y = tableArea.bottom + 1
+        let goods = zip(order.items, quantities).reduce(Int64(0)) { $0.addingReportingOverflow(Money.saturatingProduct($1.0.unitPrice, $1.1)).partialValue }
+        buffer.setString(rest.x, y, "Refund by (Tab): \(Self.methods[method].label)   Goods at their price: \(currency.format(goods))", style: Theme.title, maxWidth: rest.width)
+        y += 1
+        buffer.setString(rest.x, y, "The shop takes off any discount share and never refunds more than was paid.", style: Theme.muted, maxWidth: rest.width)
+        if case .confirming = mode {
+            Banner("Take these back and refund by \(Self.methods[method].label)? y = yes, n = no", kind: .info).render(into: &buffer, area: Rect(x: area.x, y: area.bottom - 1, width: area.width, height: 1))
+        } else if case .working = mode {
+            buffer.setString(rest.x, y + 1, "Working…", style: Theme.muted)
+        }
+    }
+}
