@@ -127,16 +127,36 @@ public struct CatalogService: Sendable {
 
     // MARK: - Staff: create, edit, archive
 
-    public func create(_ draft: ProductDraft, caller: Caller) throws -> Product {
-        let sku = try Self.validSKU(draft.sku)
-        let barcode = try Self.validBarcode(draft.barcode)
+    /// A draft that passed `validate`: what `create` and the CSV import write.
+    struct ValidProduct {
+        var sku: String
+        var barcode: String??
+        var name: String
+        var description: String
+        var category: String
+        var price: Int64
+        var stock: Int64
+        var variants: [VariantDraft]
+    }
+
+    /// The checks every new product passes, whichever way it arrives (form, API, CSV import).
+    static func validate(_ draft: ProductDraft) throws -> ValidProduct {
+        let sku = try validSKU(draft.sku)
+        let barcode = try validBarcode(draft.barcode)
         let name = try Validate.text(draft.name, field: "name", label: "Name", required: true, max: 200)
         let description = try Validate.text(draft.description, field: "description", label: "Description", max: 5000, multiline: true)
         let category = try Validate.text(draft.category, field: "category", label: "Category", max: 100)
-        let variants = try Self.validVariants(draft.variants ?? [], creating: true)
+        let variants = try validVariants(draft.variants ?? [], creating: true)
         if variants.isEmpty && draft.price == nil { throw ShopError.invalid("missing_price", "Price is required", field: "price") }
-        let price = try Self.validPrice(draft.price ?? 0)
-        let stock = try Self.validStock(draft.stock ?? 0)
+        let price = try validPrice(draft.price ?? 0)
+        let stock = try validStock(draft.stock ?? 0)
+        return ValidProduct(sku: sku, barcode: barcode, name: name, description: description, category: category, price: price, stock: stock, variants: variants)
+    }
+
+    public func create(_ draft: ProductDraft, caller: Caller) throws -> Product {
+        let valid = try Self.validate(draft)
+        let (sku, barcode, name, description, category) = (valid.sku, valid.barcode, valid.name, valid.description, valid.category)
+        let (variants, price, stock) = (valid.variants, valid.price, valid.stock)
         let now = context.now
         return try context.store.write { db in
             let staff = try context.requireStaff(caller, db)

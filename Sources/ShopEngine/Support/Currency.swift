@@ -43,6 +43,17 @@ public struct Currency: Codable, Sendable, Equatable {
         return (negative ? "-" : "") + text + (withCode ? " \(code)" : "")
     }
 
+    /// `1250` → `"12.50"` for USD, `"1250"` for IRR: no grouping, for files a program or a
+    /// spreadsheet reads back (`parseAmount` reads it).
+    public func plain(_ amount: Int64) -> String {
+        guard minorDigits > 0 else { return String(amount) }
+        var divisor: UInt64 = 1
+        for _ in 0..<minorDigits { divisor *= 10 }
+        let magnitude = amount.magnitude
+        let fraction = String(magnitude % divisor)
+        return (amount < 0 ? "-" : "") + String(magnitude / divisor) + "." + String(repeating: "0", count: minorDigits - fraction.count) + fraction
+    }
+
     /// Parses a decimal amount typed by a person (`"12.5"`) into minor units.
     public func parseAmount(_ text: String) -> Int64? {
         let cleaned = Text.foldDigits(text).replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces)

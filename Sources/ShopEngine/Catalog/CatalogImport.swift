@@ -1,0 +1,333 @@
+/// What a product import did — or, with `check`, would do. Nothing is written when `problems`
+/// is not empty: an import is one transaction, all or nothing.
+public struct ProductImportReport: Sendable, Equatable {
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        /// The file line (1-based; the header is line 1).
+        public let line: Int
+        public let message: String
+        public var description: String { "line \(line): \(message)" }
+    }
+
+    /// Data rows read (one per product, or one per variant).
+    public var rows = 0
+    /// Distinct SKUs in the file.
+    public var products = 0
+    public var created = 0
+    public var updated = 0
+    /// Stock-ledger rows written (reason "import").
+    public var stockChanges = 0
+    public var problems: [Problem] = []
+    /// True when the import was committed (false with `check`, or when any line is bad).
+    public var written = false
+}
+
+extension CatalogService {
+    /// Imports products from a CSV file's bytes (see `CatalogImport` for the columns): new SKUs are
+    /// created, existing ones updated, stock set through the ledger with reason "import". One
+    /// transaction: nothing is written when any line is bad, or with `check`. Staff only.
+    ///
+    /// ```swift
+    /// let report = try shop.catalog.importProducts(csv: bytes, check: true, caller: staff)
+    /// for problem in report.problems { print(problem) }   // "line 7: price \"12,5x\" is not …"
+    /// ```
+    public func importProducts(csv: [UInt8], check: Bool = false, caller: Caller,
+                               progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> ProductImportReport {
+        try CatalogImport(context: context, check: check, progress: progress).run(csv) { db in try context.requireStaff(caller, db) }
+    }
+
+    /// The same for the command line (`shop-server import products`): whoever can open the
+    /// database file is trusted; ledger rows carry no user.
+    public func localImportProducts(csv: [UInt8], check: Bool = false,
+                                    progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> ProductImportReport {
+        try CatalogImport(context: context, check: check, progress: progress).run(csv) { _ in nil }
+    }
+}
+
+/// Reads a product CSV and writes it in one transaction.
+///
+/// Columns (header row first, any order, names case-insensitive): `sku`, `name`, `price` are
+/// required; `description`, `category`, `stock`, `barcode`, `variant`, `active` are optional.
+/// A product with variants takes one row per variant, sharing the SKU: `variant` names it and
+/// `price`/`stock` are the variant's; the product's own cells repeat (or stay empty) on its other
+/// rows. A column left out leaves that field of an existing product as it is; an empty `stock`
+/// cell leaves its stock as it is (0 for a new product); an empty `barcode` cell removes it.
+struct CatalogImport {
+    enum Column: String, CaseIterable {
+        case sku, name, description, category, price, stock, barcode, variant, active
+        static let required: [Column] = [.sku, .name, .price]
+    }
+
+    let context: EngineContext
+    let check: Bool
+    let progress: ((Int, Int) -> Void)?
+
+    static let ledgerReason = "import"
+
+    /// Thrown inside the transaction to roll it back while still answering with the report.
+    private struct RollBack: Error { let report: ProductImportReport }
+
+    // MARK: - Parsed file
+
+    struct Variant {
+        let line: Int
+        let name: String
+        let price: Int64
+        let stock: Int64?
+    }
+
+    struct Item {
+        let line: Int
+        let sku: String
+        let name: String
+        var description: String?
+        var category: String?
+        var barcode: String?
+        var active: Bool?
+        var price: Int64?
+        var stock: Int64?
+        var variants: [Variant] = []
+        var valid: CatalogService.ValidProduct?
+    }
+
+    func run(_ bytes: [UInt8], authorize: (Connection) throws -> Int64?) throws -> ProductImportReport {
+        try CSV.requireUTF8(bytes)
+        var records = CSV.records(bytes)
+        guard !records.isEmpty else { throw ShopError.invalid("empty_file", "The file is empty: it needs a header row (sku,name,price,…)") }
+        let header = records.removeFirst()
+        let columns = try Self.columns(header)
+        var report = ProductImportReport()
+        var items = parse(records, columns: columns, report: &report)
+        report.rows = records.count
+        report.products = items.count
+        for index in items.indices {
+            let item = items[index]
+            do {
+                items[index].valid = try CatalogService.validate(ProductDraft(
+                    sku: item.sku, barcode: item.barcode, name: item.name, description: item.description, category: item.category,
+                    price: item.price, stock: item.stock, active: item.active,
+                    variants: item.variants.isEmpty ? nil : item.variants.map { VariantDraft(name: $0.name, price: $0.price, stock: $0.stock) }))
+            } catch let error as ShopError {
+                report.problems.append(.init(line: item.line, message: error.message))
+            }
+        }
+        let now = context.now
+        do {
+            return try context.store.write { db in
+                let userID = try authorize(db)
+                try write(items, columns: columns, userID: userID, now: now, db: db, report: &report)
+                report.problems.sort { $0.line < $1.line }
+                guard report.problems.isEmpty, !check else { throw RollBack(report: report) }
+                report.written = true
+                return report
+            }
+        } catch let rollBack as RollBack {
+            return rollBack.report
+        }
+    }
+
+    // MARK: - Reading
+
+    /// Column positions from the header row; unknown, duplicate and missing columns are errors naming them.
+    static func columns(_ header: CSV.Record) throws -> [Column: Int] {
+        if let problem = header.problem { throw ShopError.invalid("invalid_header", "line \(header.line): \(problem)") }
+        var columns: [Column: Int] = [:]
+        var unknown: [String] = []
+        for (position, raw) in header.fields.enumerated() {
+            let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let column = Column(rawValue: name) else { unknown.append("\"\(raw)\""); continue }
+            guard columns[column] == nil else { throw ShopError.invalid("duplicate_column", "line \(header.line): column \(name) appears twice") }
+            columns[column] = position
+        }
+        let known = Column.allCases.map(\.rawValue).joined(separator: ", ")
+        if !unknown.isEmpty {
+            throw ShopError.invalid("unknown_column", "line \(header.line): unknown column\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")) (known: \(known))")
+        }
+        let missing = Column.required.filter { columns[$0] == nil }.map(\.rawValue)
+        if !missing.isEmpty {
+            throw ShopError.invalid("missing_column", "line \(header.line): missing column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")) (required: sku, name, price)")
+        }
+        return columns
+    }
+
+    /// Items by SKU in file order; every bad line lands in `report.problems`.
+    func parse(_ records: [CSV.Record], columns: [Column: Int], report: inout ProductImportReport) -> [Item] {
+        var items: [Item] = []
+        var bySKU: [String: Int] = [:]
+        let currency = context.currency
+        for record in records {
+            func problem(_ message: String) { report.problems.append(.init(line: record.line, message: message)) }
+            if let text = record.problem { problem(text); continue }
+            guard record.fields.count == columns.count else {
+                problem("expected \(columns.count) fields (as in the header), found \(record.fields.count)"); continue
+            }
+            func cell(_ column: Column) -> String? {
+                guard let position = columns[column] else { return nil }
+                // Spreadsheets write line breaks inside cells as CRLF; the catalog keeps LF.
+                return CSV.unguardFormula(record.fields[position].replacingOccurrences(of: "\r\n", with: "\n"))
+            }
+            do {
+                let sku = try CatalogService.validSKU(cell(.sku) ?? "")
+                let name = try Validate.text(cell(.name), field: "name", label: "Name", required: true, max: 200)
+                let priceText = (cell(.price) ?? "").trimmingCharacters(in: .whitespaces)
+                guard !priceText.isEmpty else { throw ShopError.invalid("missing_price", "price is empty") }
+                guard let price = currency.parseAmount(priceText) else {
+                    throw ShopError.invalid("invalid_price", "price \"\(priceText)\" is not an amount in \(currency.code) (like \(Self.exampleAmount(currency)))")
+                }
+                var stock: Int64?
+                if let text = cell(.stock)?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+                    guard let n = Int64(Text.foldDigits(text)) else { throw ShopError.invalid("invalid_stock", "stock \"\(text)\" is not a whole number") }
+                    stock = try CatalogService.validStock(n)
+                }
+                var active: Bool?
+                if let text = cell(.active)?.trimmingCharacters(in: .whitespaces).lowercased(), !text.isEmpty {
+                    switch text {
+                    case "yes", "true", "1", "y": active = true
+                    case "no", "false", "0", "n": active = false
+                    default: throw ShopError.invalid("invalid_active", "active \"\(text)\" must be yes or no")
+                    }
+                }
+                let variantName = try cell(.variant).map { try Validate.text($0, field: "variant", label: "Variant name", max: 100) } ?? ""
+                let key = sku.lowercased()
+                if variantName.isEmpty {
+                    if let first = bySKU[key] { throw ShopError.invalid("duplicate_sku", "duplicate SKU \(sku) (also on line \(items[first].line))") }
+                    bySKU[key] = items.count
+                    items.append(Item(line: record.line, sku: sku, name: name, description: cell(.description), category: cell(.category),
+                                      barcode: cell(.barcode), active: active, price: price, stock: stock))
+                    continue
+                }
+                let variant = Variant(line: record.line, name: variantName, price: price, stock: stock)
+                guard let index = bySKU[key] else {
+                    bySKU[key] = items.count
+                    items.append(Item(line: record.line, sku: sku, name: name, description: cell(.description), category: cell(.category),
+                                      barcode: cell(.barcode), active: active, variants: [variant]))
+                    continue
+                }
+                let item = items[index]
+                guard !item.variants.isEmpty else { throw ShopError.invalid("duplicate_sku", "duplicate SKU \(sku) (line \(item.line) gives it without a variant)") }
+                if let twin = item.variants.first(where: { $0.name.lowercased() == variantName.lowercased() }) {
+                    throw ShopError.invalid("duplicate_variant", "variant \"\(variantName)\" of SKU \(sku) is also on line \(twin.line)")
+                }
+                // The product's own cells repeat on each variant row, or stay empty.
+                func same(_ label: String, _ mine: String?, _ first: String?) throws {
+                    guard let mine, !mine.isEmpty, mine != (first ?? "") else { return }
+                    throw ShopError.invalid("inconsistent_product", "\(label) differs from line \(item.line), the first row of SKU \(sku)")
+                }
+                try same("name", name, item.name)
+                try same("description", cell(.description), item.description)
+                try same("category", cell(.category), item.category)
+                try same("barcode", cell(.barcode), item.barcode)
+                if let active, active != (item.active ?? active) {
+                    throw ShopError.invalid("inconsistent_product", "active differs from line \(item.line), the first row of SKU \(sku)")
+                }
+                items[index].variants.append(variant)
+            } catch let error as ShopError {
+                problem(error.message)
+            } catch {
+                problem("\(error)")
+            }
+        }
+        return items
+    }
+
+    /// "12.50" in USD, "125000" in IRR: how prices are written in the file.
+    static func exampleAmount(_ currency: Currency) -> String {
+        currency.minorDigits == 0 ? "125000" : "12.5" + String(repeating: "0", count: currency.minorDigits - 1)
+    }
+
+    // MARK: - Writing
+
+    func write(_ items: [Item], columns: [Column: Int], userID: Int64?, now: Int64, db: Connection, report: inout ProductImportReport) throws {
+        let hasVariantColumn = columns[.variant] != nil
+        for (done, item) in items.enumerated() {
+            if let progress, done % 500 == 0 { progress(done, items.count) }
+            guard let valid = item.valid else { continue }
+            try db.execute("SAVEPOINT import_product")
+            do {
+                if let id = try db.scalarInt("SELECT id FROM products WHERE sku = ?", valid.sku) {
+                    try CatalogService.checkUnique(db, sku: nil, barcode: item.barcode == nil ? .none : valid.barcode, except: id)
+                    report.stockChanges += try update(id, item, valid, hasVariantColumn: hasVariantColumn, userID: userID, now: now, db: db)
+                    report.updated += 1
+                } else {
+                    try CatalogService.checkUnique(db, sku: nil, barcode: valid.barcode, except: nil)
+                    report.stockChanges += try insert(item, valid, userID: userID, now: now, db: db)
+                    report.created += 1
+                }
+                try db.execute("RELEASE import_product")
+            } catch let error as ShopError {
+                try db.execute("ROLLBACK TO import_product; RELEASE import_product")
+                report.problems.append(.init(line: item.line, message: "SKU \(valid.sku): \(error.message)"))
+            }
+        }
+        progress?(items.count, items.count)
+    }
+
+    /// A new product; stock arrives through the ledger. Returns the ledger rows written.
+    private func insert(_ item: Item, _ valid: CatalogService.ValidProduct, userID: Int64?, now: Int64, db: Connection) throws -> Int {
+        try db.run("""
+            INSERT INTO products(sku, barcode, name, sort_name, description, category, price, stock, active, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+            """, arguments: [valid.sku, valid.barcode ?? nil, valid.name, Text.searchFold(valid.name), valid.description, valid.category,
+                             valid.price, item.active ?? true, now, now])
+        let id = db.lastInsertRowID
+        var moves = 0
+        if valid.variants.isEmpty {
+            moves += try setStock(productID: id, variantID: nil, current: 0, to: valid.stock, userID: userID, now: now, db: db)
+        } else {
+            for (position, variant) in valid.variants.enumerated() {
+                try db.run("INSERT INTO product_variants(product_id, name, price, stock, position) VALUES (?, ?, ?, 0, ?)", id, variant.name, variant.price, position)
+                moves += try setStock(productID: id, variantID: db.lastInsertRowID, current: 0, to: variant.stock ?? 0, userID: userID, now: now, db: db)
+            }
+            try CatalogService.refreshAggregates(db, productID: id)
+        }
+        try CatalogService.index(db, productID: id)
+        return moves
+    }
+
+    /// An existing product: the file's columns overwrite, columns it leaves out stay as they are.
+    private func update(_ id: Int64, _ item: Item, _ valid: CatalogService.ValidProduct, hasVariantColumn: Bool,
+                        userID: Int64?, now: Int64, db: Connection) throws -> Int {
+        let existing = try db.query("SELECT id, name, stock FROM product_variants WHERE product_id = ?", id) { (id: $0.int64(0), name: $0.string(1), stock: $0.int64(2)) }
+        if !hasVariantColumn && !existing.isEmpty {
+            throw ShopError.invalid("has_variants", "the product has variants in the shop; give them in a variant column, one row each")
+        }
+        try db.run("UPDATE products SET name = ?, sort_name = ?, updated_at = ? WHERE id = ?", valid.name, Text.searchFold(valid.name), now, id)
+        if item.description != nil { try db.run("UPDATE products SET description = ? WHERE id = ?", valid.description, id) }
+        if item.category != nil { try db.run("UPDATE products SET category = ? WHERE id = ?", valid.category, id) }
+        if item.barcode != nil { try db.run("UPDATE products SET barcode = ? WHERE id = ?", valid.barcode ?? nil, id) }
+        if let active = item.active {
+            try db.run("UPDATE products SET active = ?, archived_at = CASE WHEN ? THEN NULL ELSE archived_at END WHERE id = ?", active, active, id)
+        }
+        var moves = 0
+        if hasVariantColumn {
+            // Variants are matched by name; stock goes through the ledger below, not replaceVariants.
+            let ids = Dictionary(existing.map { ($0.name.lowercased(), $0.id) }, uniquingKeysWith: { a, _ in a })
+            let drafts = valid.variants.map { VariantDraft(id: ids[$0.name.lowercased()], name: $0.name, price: $0.price, stock: nil) }
+            try CatalogService.replaceVariants(db, productID: id, with: drafts, staff: userID ?? 0, now: now) // staff is used only for new variants' stock: none here
+            for variant in valid.variants {
+                guard let row = try db.first("SELECT id, stock FROM product_variants WHERE product_id = ? AND name = ?", id, variant.name, map: { ($0.int64(0), $0.int64(1)) }) else { continue }
+                if let stock = variant.stock { moves += try setStock(productID: id, variantID: row.0, current: row.1, to: stock, userID: userID, now: now, db: db) }
+            }
+        }
+        if valid.variants.isEmpty {
+            try db.run("UPDATE products SET price = ? WHERE id = ?", valid.price, id)
+            if let stock = item.stock {
+                let current = try db.scalarInt("SELECT stock FROM products WHERE id = ?", id) ?? 0
+                moves += try setStock(productID: id, variantID: nil, current: current, to: stock, userID: userID, now: now, db: db)
+            }
+        }
+        try CatalogService.refreshAggregates(db, productID: id)
+        try CatalogService.index(db, productID: id)
+        return moves
+    }
+
+    /// Moves stock from `current` to `target` through the ledger (reason "import"); 1 when it wrote a row.
+    private func setStock(productID: Int64, variantID: Int64?, current: Int64, to target: Int64, userID: Int64?, now: Int64, db: Connection) throws -> Int {
+        let delta = target - current // both within 0…maxStock: no overflow
+        guard delta != 0 else { return 0 }
+        guard try Ledger.move(db, productID: productID, variantID: variantID, delta: delta) else {
+            throw ShopError(.conflict, "stock_changed", "the stock changed while importing; try again")
+        }
+        try Ledger.record(db, productID: productID, variantID: variantID, delta: delta, reason: Self.ledgerReason, orderID: nil, userID: userID, now: now)
+        return 1
+    }
+}
