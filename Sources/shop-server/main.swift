@@ -5,4 +5,6 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "users" {
     exit(UsersCommand.run(Array(arguments.dropFirst())))
 }
+if arguments.first == "import" { exit(ImportCommand.run(Array(arguments.dropFirst()))) }
+if arguments.first == "export" { exit(ExportCommand.run(Array(arguments.dropFirst()))) }
 exit(ServeCommand.run(arguments))

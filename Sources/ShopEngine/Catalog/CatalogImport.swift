@@ -152,7 +152,10 @@ struct CatalogImport {
     /// Items by SKU in file order; every bad line lands in `report.problems`.
     func parse(_ records: [CSV.Record], columns: [Column: Int], report: inout ProductImportReport) -> [Item] {
         var items: [Item] = []
-        var bySKU: [String: Int] = [:]
+        var bySKU: [String: Int] = [:]           // index in items
+        var firstLines: [String: Int] = [:]      // first line of each SKU, good or bad
+        var skusWithVariants: Set<String> = []
+        var variantLines: [String: Int] = [:]
         let currency = context.currency
         for record in records {
             func problem(_ message: String) { report.problems.append(.init(line: record.line, message: message)) }
@@ -167,6 +170,21 @@ struct CatalogImport {
             }
             do {
                 let sku = try CatalogService.validSKU(cell(.sku) ?? "")
+                let variantName = try cell(.variant).map { try Validate.text($0, field: "variant", label: "Variant name", max: 100) } ?? ""
+                // Duplicates first, so a second row of a SKU is reported even when the first is bad.
+                let key = sku.lowercased()
+                if variantName.isEmpty {
+                    if let first = firstLines[key] { throw ShopError.invalid("duplicate_sku", "duplicate SKU \(sku) (also on line \(first))") }
+                } else {
+                    if let first = firstLines[key], !skusWithVariants.contains(key) {
+                        throw ShopError.invalid("duplicate_sku", "duplicate SKU \(sku) (line \(first) gives it without a variant)")
+                    }
+                    let variantKey = key + "\u{0}" + variantName.lowercased()
+                    if let twin = variantLines[variantKey] { throw ShopError.invalid("duplicate_variant", "variant \"\(variantName)\" of SKU \(sku) is also on line \(twin)") }
+                    variantLines[variantKey] = record.line
+                    skusWithVariants.insert(key)
+                }
+                if firstLines[key] == nil { firstLines[key] = record.line }
                 let name = try Validate.text(cell(.name), field: "name", label: "Name", required: true, max: 200)
                 let priceText = (cell(.price) ?? "").trimmingCharacters(in: .whitespaces)
                 guard !priceText.isEmpty else { throw ShopError.invalid("missing_price", "price is empty") }
@@ -186,10 +204,7 @@ struct CatalogImport {
                     default: throw ShopError.invalid("invalid_active", "active \"\(text)\" must be yes or no")
                     }
                 }
-                let variantName = try cell(.variant).map { try Validate.text($0, field: "variant", label: "Variant name", max: 100) } ?? ""
-                let key = sku.lowercased()
                 if variantName.isEmpty {
-                    if let first = bySKU[key] { throw ShopError.invalid("duplicate_sku", "duplicate SKU \(sku) (also on line \(items[first].line))") }
                     bySKU[key] = items.count
                     items.append(Item(line: record.line, sku: sku, name: name, description: cell(.description), category: cell(.category),
                                       barcode: cell(.barcode), active: active, price: price, stock: stock))
@@ -203,10 +218,6 @@ struct CatalogImport {
                     continue
                 }
                 let item = items[index]
-                guard !item.variants.isEmpty else { throw ShopError.invalid("duplicate_sku", "duplicate SKU \(sku) (line \(item.line) gives it without a variant)") }
-                if let twin = item.variants.first(where: { $0.name.lowercased() == variantName.lowercased() }) {
-                    throw ShopError.invalid("duplicate_variant", "variant \"\(variantName)\" of SKU \(sku) is also on line \(twin.line)")
-                }
                 // The product's own cells repeat on each variant row, or stay empty.
                 func same(_ label: String, _ mine: String?, _ first: String?) throws {
                     guard let mine, !mine.isEmpty, mine != (first ?? "") else { return }
