@@ -62,6 +62,8 @@ struct CatalogImport {
     let progress: ((Int, Int) -> Void)?
 
     static let ledgerReason = "import"
+    /// Page cache while importing (KiB).
+    static let cacheKiB = 64 * 1024
 
     /// Thrown inside the transaction to roll it back while still answering with the report.
     private struct RollBack: Error { let report: ProductImportReport }
@@ -114,6 +116,11 @@ struct CatalogImport {
         do {
             return try context.store.write { db in
                 let userID = try authorize(db)
+                // A large import touches many pages: a bigger page cache for this transaction keeps
+                // SQLite from spilling them to the WAL before the commit.
+                let cache = try db.scalarInt("PRAGMA cache_size") ?? -2000
+                try db.execute("PRAGMA cache_size = -\(Self.cacheKiB)")
+                defer { try? db.execute("PRAGMA cache_size = \(cache)") }
                 try write(items, columns: columns, userID: userID, now: now, db: db, report: &report)
                 report.problems.sort { $0.line < $1.line }
                 guard report.problems.isEmpty, !check else { throw RollBack(report: report) }
@@ -166,7 +173,8 @@ struct CatalogImport {
             func cell(_ column: Column) -> String? {
                 guard let position = columns[column] else { return nil }
                 // Spreadsheets write line breaks inside cells as CRLF; the catalog keeps LF.
-                return CSV.unguardFormula(record.fields[position].replacingOccurrences(of: "\r\n", with: "\n"))
+                let field = record.fields[position]
+                return CSV.unguardFormula(field.utf8.contains(0x0D) ? field.replacingOccurrences(of: "\r\n", with: "\n") : field)
             }
             do {
                 let sku = try CatalogService.validSKU(cell(.sku) ?? "")
@@ -186,18 +194,18 @@ struct CatalogImport {
                 }
                 if firstLines[key] == nil { firstLines[key] = record.line }
                 let name = try Validate.text(cell(.name), field: "name", label: "Name", required: true, max: 200)
-                let priceText = (cell(.price) ?? "").trimmingCharacters(in: .whitespaces)
+                let priceText = Text.trimmed(cell(.price) ?? "")
                 guard !priceText.isEmpty else { throw ShopError.invalid("missing_price", "price is empty") }
                 guard let price = currency.parseAmount(priceText) else {
                     throw ShopError.invalid("invalid_price", "price \"\(priceText)\" is not an amount in \(currency.code) (like \(Self.exampleAmount(currency)))")
                 }
                 var stock: Int64?
-                if let text = cell(.stock)?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+                if let text = cell(.stock).map({ Text.trimmed($0) }), !text.isEmpty {
                     guard let n = Int64(Text.foldDigits(text)) else { throw ShopError.invalid("invalid_stock", "stock \"\(text)\" is not a whole number") }
                     stock = try CatalogService.validStock(n)
                 }
                 var active: Bool?
-                if let text = cell(.active)?.trimmingCharacters(in: .whitespaces).lowercased(), !text.isEmpty {
+                if let text = cell(.active).map({ Text.trimmed($0).lowercased() }), !text.isEmpty {
                     switch text {
                     case "yes", "true", "1", "y": active = true
                     case "no", "false", "0", "n": active = false
@@ -252,7 +260,10 @@ struct CatalogImport {
         for (done, item) in items.enumerated() {
             if let progress, done % 500 == 0 { progress(done, items.count) }
             guard let valid = item.valid else { continue }
-            try db.execute("SAVEPOINT import_product")
+            // No savepoint per product: a failure rolls the whole transaction back anyway, and a
+            // savepoint journal (a temporary file) cost ~25 writes per product. A product that fails
+            // half way may leave rows that later products are checked against; the report can
+            // only gain a line from that, never lose one.
             do {
                 if let id = try db.scalarInt("SELECT id FROM products WHERE sku = ?", valid.sku) {
                     try CatalogService.checkUnique(db, sku: nil, barcode: item.barcode == nil ? .none : valid.barcode, except: id)
@@ -263,9 +274,7 @@ struct CatalogImport {
                     report.stockChanges += try insert(item, valid, userID: userID, now: now, db: db)
                     report.created += 1
                 }
-                try db.execute("RELEASE import_product")
             } catch let error as ShopError {
-                try db.execute("ROLLBACK TO import_product; RELEASE import_product")
                 report.problems.append(.init(line: item.line, message: "SKU \(valid.sku): \(error.message)"))
             }
         }

@@ -291,7 +291,7 @@ public struct CatalogService: Sendable {
     // MARK: - Helpers
 
     static func validSKU(_ raw: String) throws -> String {
-        let sku = raw.trimmingCharacters(in: .whitespaces)
+        let sku = Text.trimmed(raw, newlines: false)
         guard (1...64).contains(sku.count), sku.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 }) else {
             throw ShopError.invalid("invalid_sku", "SKU must be 1–64 visible ASCII characters", field: "sku")
         }
@@ -301,7 +301,7 @@ public struct CatalogService: Sendable {
     /// nil input: no barcode given; "" clears it.
     static func validBarcode(_ raw: String?) throws -> String?? {
         guard let raw else { return .none }
-        let code = Text.foldDigits(raw).trimmingCharacters(in: .whitespaces)
+        let code = Text.trimmed(Text.foldDigits(raw), newlines: false)
         if code.isEmpty { return .some(nil) }
         guard (4...64).contains(code.count), code.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 }) else {
             throw ShopError.invalid("invalid_barcode", "Barcode must be 4–64 digits or letters", field: "barcode")
@@ -379,15 +379,14 @@ public struct CatalogService: Sendable {
             """, productID)
     }
 
+    /// Re-indexes a product for search: the folded text is built here and inserted once (folding
+    /// in SQL's stead, so FTS sees the same folding as queries; an FTS5 UPDATE would cost a delete
+    /// and an insert more, which a 100,000-product import feels).
     static func index(_ db: Connection, productID: Int64) throws {
-        try db.run("DELETE FROM products_fts WHERE rowid = ?", productID)
-        try db.run("""
-            INSERT INTO products_fts(rowid, search)
-            SELECT id, name || ' ' || description || ' ' || sku || ' ' || category || ' ' || ifnull(barcode, '') FROM products WHERE id = ?
-            """, productID)
-        // Fold in SQL's stead: FTS sees the same folding as queries.
-        if let text = try db.scalarString("SELECT search FROM products_fts WHERE rowid = ?", productID) {
-            try db.run("UPDATE products_fts SET search = ? WHERE rowid = ?", Text.searchFold(text), productID)
+        let text = try db.first("SELECT name, description, sku, category, ifnull(barcode, '') FROM products WHERE id = ?", productID) {
+            Text.searchFold([$0.string(0), $0.string(1), $0.string(2), $0.string(3), $0.string(4)].joined(separator: " "))
         }
+        try db.run("DELETE FROM products_fts WHERE rowid = ?", productID)
+        if let text { try db.run("INSERT INTO products_fts(rowid, search) VALUES (?, ?)", productID, text) }
     }
 }

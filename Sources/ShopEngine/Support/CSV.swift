@@ -113,7 +113,7 @@ public enum CSV {
                     }
                     if !closed {
                         problem = "the quoted field starting on line \(startLine) is never closed"
-                        fields.append(String(decoding: value, as: UTF8.self))
+                        fields.append(value.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) })
                         return Record(line: startLine, fields: fields, problem: problem)
                     }
                     // After a closing quote only a comma or the end of the row may follow.
@@ -128,7 +128,7 @@ public enum CSV {
                     }
                     if value.last == 0x0D, i == bytes.count || bytes[i] == 0x0A { value.removeLast() }
                 }
-                fields.append(String(decoding: value, as: UTF8.self))
+                fields.append(value.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) })
                 if i >= bytes.count { break }
                 if bytes[i] == 0x2C { i += 1; continue }
                 if bytes[i] == 0x0D { i += 1 } // CRLF after a quoted field

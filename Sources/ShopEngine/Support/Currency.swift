@@ -56,7 +56,8 @@ public struct Currency: Codable, Sendable, Equatable {
 
     /// Parses a decimal amount typed by a person (`"12.5"`) into minor units.
     public func parseAmount(_ text: String) -> Int64? {
-        let cleaned = Text.foldDigits(text).replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces)
+        let folded = Text.foldDigits(text)
+        let cleaned = Text.trimmed(folded.utf8.contains(0x2C) ? folded.replacingOccurrences(of: ",", with: "") : folded, newlines: false)
         let parts = cleaned.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), !parts[0].isEmpty || parts.count == 2,
               parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return nil }
