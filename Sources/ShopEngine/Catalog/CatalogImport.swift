@@ -193,7 +193,9 @@ struct CatalogImport {
                     skusWithVariants.insert(key)
                 }
                 if firstLines[key] == nil { firstLines[key] = record.line }
-                let name = try Validate.text(cell(.name), field: "name", label: "Name", required: true, max: 200)
+                // A variant row after a SKU's first row may leave the product's cells empty, name too.
+                let name = try Validate.text(cell(.name), field: "name", label: "Name", max: 200)
+                if name.isEmpty && (variantName.isEmpty || bySKU[key] == nil) { throw ShopError.invalid("missing_name", "Name is required") }
                 let priceText = Text.trimmed(cell(.price) ?? "")
                 guard !priceText.isEmpty else { throw ShopError.invalid("missing_price", "price is empty") }
                 guard let price = currency.parseAmount(priceText) else {
