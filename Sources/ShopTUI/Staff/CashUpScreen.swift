@@ -67,10 +67,11 @@ struct CashUpScreen: Screen {
     /// folder through the engine's export; returns the notice saying where.
     static func exportOrders(day: String, shop: Shop, caller: Caller, settings: SessionSettings) throws -> String {
         guard let date = CivilDate(day) else { throw ShopError(.invalid, "invalid_day", "Day must look like 2026-11-21") }
-        let path = try ReceiptPrinter.folder(settings) + "/orders-\(day).csv"
+        let folder = try ReceiptPrinter.folder(settings), name = "orders-\(day).csv"
         let request = ExportRequest(kind: .orders, format: .csv, since: date.startLocal, until: date.nextLocal.startLocal, excel: true)
-        let summary = try shop.exports.writeFile(request, to: path, caller: caller)
-        return "\(summary.records) order\(summary.records == 1 ? "" : "s") of \(day) saved to \(ReceiptPrinter.shown(path))"
+        let summary = try shop.exports.writeFile(request, to: folder + "/" + name, caller: caller)
+        // The file name first: a long folder may not fit the notice line.
+        return "\(name) (\(summary.records) order\(summary.records == 1 ? "" : "s")) saved in \(ReceiptPrinter.shown(folder))"
     }
 
     /// `2026-11-21` moved by `days` (local calendar).
