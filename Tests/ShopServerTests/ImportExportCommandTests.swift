@@ -55,7 +55,7 @@ struct ImportExportCommandTests {
         #expect(help.status == 0 && help.stdout.contains("usage: shop-server import products FILE.csv"))
 
         let imported = try Self.shopServer(["import", "products", "good.csv"] + db, in: directory)
-        #expect(imported.status == 0 && imported.stdout.contains("imported 2 products from 3 rows: 2 new, 0 updated, 3 stock changes"), "\(imported.stdout)\(imported.stderr)")
+        #expect(imported.status == 0 && imported.stdout.contains("imported 2 products from 3 rows: 2 new, 0 updated, 0 unchanged, 3 stock changes"), "\(imported.stdout)\(imported.stderr)")
 
         let exported = try Self.shopServer(["export", "products", "--to", "out.csv", "--excel"] + db, in: directory)
         #expect(exported.status == 0 && exported.stderr.contains("exported 2 products to out.csv"), "\(exported.stderr)")
@@ -78,9 +78,9 @@ struct ImportExportCommandTests {
         #expect(rows.first?["name"] == "کیک شکلاتی, ویژه" && rows.first?["price"] == "12.50" && rows.first?["category"] == "نانوایی")
         #expect(rows.map { $0["variant"] ?? "?" } == ["", "100 g", "250 g"])
 
-        // The exported file imports back unchanged: every SKU updated, no stock moved.
+        // The exported file imports back unchanged: every SKU matched, nothing written.
         let again = try Self.shopServer(["import", "products", "out.csv"] + db, in: directory)
-        #expect(again.status == 0 && again.stdout.contains("0 new, 2 updated, 0 stock changes"), "\(again.stdout)\(again.stderr)")
+        #expect(again.status == 0 && again.stdout.contains("0 new, 0 updated, 2 unchanged, 0 stock changes"), "\(again.stdout)\(again.stderr)")
 
         let json = try Self.shopServer(["export", "orders", "--format", "json", "--since", "2020-01-01"] + db, in: directory)
         #expect(json.status == 0 && json.stdout.isEmpty, "no orders yet: \(json.stderr)")

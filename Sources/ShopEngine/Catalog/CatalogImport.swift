@@ -13,7 +13,10 @@ public struct ProductImportReport: Sendable, Equatable {
     /// Distinct SKUs in the file.
     public var products = 0
     public var created = 0
+    /// Existing products the file changed.
     public var updated = 0
+    /// Existing products the file gives exactly as they are (nothing written for them).
+    public var unchanged = 0
     /// Stock-ledger rows written (reason "import").
     public var stockChanges = 0
     public var problems: [Problem] = []
@@ -267,10 +270,13 @@ struct CatalogImport {
             // half way may leave rows that later products are checked against; the report can
             // only gain a line from that, never lose one.
             do {
-                if let id = try db.scalarInt("SELECT id FROM products WHERE sku = ?", valid.sku) {
-                    try CatalogService.checkUnique(db, sku: nil, barcode: item.barcode == nil ? .none : valid.barcode, except: id)
-                    report.stockChanges += try update(id, item, valid, hasVariantColumn: hasVariantColumn, userID: userID, now: now, db: db)
-                    report.updated += 1
+                if let current = try db.first("SELECT id, name, description, category, barcode, price, stock, active, archived_at IS NOT NULL FROM products WHERE sku = ?", valid.sku, map: {
+                    Current(id: $0.int64(0), name: $0.string(1), description: $0.string(2), category: $0.string(3), barcode: $0.optionalString(4),
+                            price: $0.int64(5), stock: $0.int64(6), active: $0.bool(7), archived: $0.bool(8))
+                }) {
+                    let (changed, moves) = try update(current, item, valid, hasVariantColumn: hasVariantColumn, userID: userID, now: now, db: db)
+                    report.stockChanges += moves
+                    if changed { report.updated += 1 } else { report.unchanged += 1 }
                 } else {
                     try CatalogService.checkUnique(db, sku: nil, barcode: valid.barcode, except: nil)
                     report.stockChanges += try insert(item, valid, userID: userID, now: now, db: db)
@@ -283,63 +289,103 @@ struct CatalogImport {
         progress?(items.count, items.count)
     }
 
-    /// A new product; stock arrives through the ledger. Returns the ledger rows written.
+    /// A product as the database has it before the import.
+    struct Current {
+        let id: Int64
+        let name, description, category: String
+        let barcode: String?
+        let price, stock: Int64
+        let active, archived: Bool
+    }
+
+    /// A new product, with its stock recorded in the ledger. Returns the ledger rows written.
     private func insert(_ item: Item, _ valid: CatalogService.ValidProduct, userID: Int64?, now: Int64, db: Connection) throws -> Int {
+        let stock = valid.variants.isEmpty ? valid.stock : valid.variants.reduce(Int64(0)) { $0 + ($1.stock ?? 0) } // ≤ 50 × maxStock: no overflow
+        let price = valid.variants.map(\.price).min() ?? valid.price
         try db.run("""
             INSERT INTO products(sku, barcode, name, sort_name, description, category, price, stock, active, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [valid.sku, valid.barcode ?? nil, valid.name, Text.searchFold(valid.name), valid.description, valid.category,
-                             valid.price, item.active ?? true, now, now])
+                             price, stock, item.active ?? true, now, now])
         let id = db.lastInsertRowID
         var moves = 0
         if valid.variants.isEmpty {
-            moves += try setStock(productID: id, variantID: nil, current: 0, to: valid.stock, userID: userID, now: now, db: db)
+            moves += try record(productID: id, variantID: nil, delta: stock, userID: userID, now: now, db: db)
         } else {
             for (position, variant) in valid.variants.enumerated() {
-                try db.run("INSERT INTO product_variants(product_id, name, price, stock, position) VALUES (?, ?, ?, 0, ?)", id, variant.name, variant.price, position)
-                moves += try setStock(productID: id, variantID: db.lastInsertRowID, current: 0, to: variant.stock ?? 0, userID: userID, now: now, db: db)
+                try db.run("INSERT INTO product_variants(product_id, name, price, stock, position) VALUES (?, ?, ?, ?, ?)", id, variant.name, variant.price, variant.stock ?? 0, position)
+                moves += try record(productID: id, variantID: db.lastInsertRowID, delta: variant.stock ?? 0, userID: userID, now: now, db: db)
             }
-            try CatalogService.refreshAggregates(db, productID: id)
         }
-        try CatalogService.index(db, productID: id)
+        try CatalogService.index(db, productID: id, name: valid.name, description: valid.description, sku: valid.sku, category: valid.category,
+                                 barcode: valid.barcode ?? nil, replacing: false)
         return moves
     }
 
     /// An existing product: the file's columns overwrite, columns it leaves out stay as they are.
-    private func update(_ id: Int64, _ item: Item, _ valid: CatalogService.ValidProduct, hasVariantColumn: Bool,
-                        userID: Int64?, now: Int64, db: Connection) throws -> Int {
-        let existing = try db.query("SELECT id, name, stock FROM product_variants WHERE product_id = ?", id) { (id: $0.int64(0), name: $0.string(1), stock: $0.int64(2)) }
+    /// Nothing is written (`updated_at` included) when the file says what the shop already has.
+    /// Returns whether anything changed and the ledger rows written.
+    private func update(_ current: Current, _ item: Item, _ valid: CatalogService.ValidProduct, hasVariantColumn: Bool,
+                        userID: Int64?, now: Int64, db: Connection) throws -> (Bool, Int) {
+        let id = current.id
+        let existing = try db.query("SELECT id, name, price, stock FROM product_variants WHERE product_id = ? ORDER BY position, id", id) {
+            (id: $0.int64(0), name: $0.string(1), price: $0.int64(2), stock: $0.int64(3))
+        }
         if !hasVariantColumn && !existing.isEmpty {
             throw ShopError.invalid("has_variants", "the product has variants in the shop; give them in a variant column, one row each")
         }
-        try db.run("UPDATE products SET name = ?, sort_name = ?, updated_at = ? WHERE id = ?", valid.name, Text.searchFold(valid.name), now, id)
-        if item.description != nil { try db.run("UPDATE products SET description = ? WHERE id = ?", valid.description, id) }
-        if item.category != nil { try db.run("UPDATE products SET category = ? WHERE id = ?", valid.category, id) }
-        if item.barcode != nil { try db.run("UPDATE products SET barcode = ? WHERE id = ?", valid.barcode ?? nil, id) }
-        if let active = item.active {
-            try db.run("UPDATE products SET active = ?, archived_at = CASE WHEN ? THEN NULL ELSE archived_at END WHERE id = ?", active, active, id)
+        let description = item.description != nil ? valid.description : current.description
+        let category = item.category != nil ? valid.category : current.category
+        let barcode: String? = item.barcode != nil ? (valid.barcode ?? nil) : current.barcode
+        if barcode != current.barcode { try CatalogService.checkUnique(db, sku: nil, barcode: .some(barcode), except: id) }
+        let price = valid.variants.isEmpty ? valid.price : current.price // with variants: refreshed from them below
+        let active = item.active ?? current.active
+        let archived = current.archived && item.active != true
+        let textChanged = valid.name != current.name || description != current.description || category != current.category || barcode != current.barcode
+        var changed = textChanged || price != current.price || active != current.active || archived != current.archived
+        if changed {
+            try db.run("""
+                UPDATE products SET name = ?, sort_name = ?, description = ?, category = ?, barcode = ?, price = ?, active = ?,
+                  archived_at = CASE WHEN ? THEN archived_at ELSE NULL END WHERE id = ?
+                """, arguments: [valid.name, Text.searchFold(valid.name), description, category, barcode, price, active, archived, id])
         }
         var moves = 0
+        var variantsChanged = false
         if hasVariantColumn {
-            // Variants are matched by name; stock goes through the ledger below, not replaceVariants.
-            let ids = Dictionary(existing.map { ($0.name.lowercased(), $0.id) }, uniquingKeysWith: { a, _ in a })
-            let drafts = valid.variants.map { VariantDraft(id: ids[$0.name.lowercased()], name: $0.name, price: $0.price, stock: nil) }
-            try CatalogService.replaceVariants(db, productID: id, with: drafts, staff: userID ?? 0, now: now) // staff is used only for new variants' stock: none here
+            let same = existing.count == valid.variants.count
+                && zip(existing, valid.variants).allSatisfy { $0.name == $1.name && $0.price == $1.price }
+            if !same {
+                // Variants are matched by name; their stock goes through the ledger below, not replaceVariants.
+                let ids = Dictionary(existing.map { ($0.name.lowercased(), $0.id) }, uniquingKeysWith: { a, _ in a })
+                let drafts = valid.variants.map { VariantDraft(id: ids[$0.name.lowercased()], name: $0.name, price: $0.price, stock: nil) }
+                try CatalogService.replaceVariants(db, productID: id, with: drafts, staff: userID ?? 0, now: now) // `staff` only records new variants' stock: none here
+                variantsChanged = true
+            }
             for variant in valid.variants {
-                guard let row = try db.first("SELECT id, stock FROM product_variants WHERE product_id = ? AND name = ?", id, variant.name, map: { ($0.int64(0), $0.int64(1)) }) else { continue }
-                if let stock = variant.stock { moves += try setStock(productID: id, variantID: row.0, current: row.1, to: stock, userID: userID, now: now, db: db) }
+                guard let stock = variant.stock else { continue }
+                let row = same ? existing.first { $0.name == variant.name }.map { ($0.id, $0.stock) }
+                    : try db.first("SELECT id, stock FROM product_variants WHERE product_id = ? AND name = ?", id, variant.name, map: { ($0.int64(0), $0.int64(1)) })
+                if let row { moves += try setStock(productID: id, variantID: row.0, current: row.1, to: stock, userID: userID, now: now, db: db) }
             }
         }
-        if valid.variants.isEmpty {
-            try db.run("UPDATE products SET price = ? WHERE id = ?", valid.price, id)
-            if let stock = item.stock {
-                let current = try db.scalarInt("SELECT stock FROM products WHERE id = ?", id) ?? 0
-                moves += try setStock(productID: id, variantID: nil, current: current, to: stock, userID: userID, now: now, db: db)
-            }
+        if valid.variants.isEmpty, let stock = item.stock {
+            let before = variantsChanged ? try db.scalarInt("SELECT stock FROM products WHERE id = ?", id) ?? 0 : current.stock
+            moves += try setStock(productID: id, variantID: nil, current: before, to: stock, userID: userID, now: now, db: db)
         }
-        try CatalogService.refreshAggregates(db, productID: id)
-        try CatalogService.index(db, productID: id)
-        return moves
+        changed = changed || variantsChanged || moves > 0
+        if variantsChanged || (moves > 0 && !valid.variants.isEmpty) { try CatalogService.refreshAggregates(db, productID: id) }
+        if changed { try db.run("UPDATE products SET updated_at = ? WHERE id = ?", now, id) }
+        if textChanged {
+            try CatalogService.index(db, productID: id, name: valid.name, description: description, sku: valid.sku, category: category, barcode: barcode, replacing: true)
+        }
+        return (changed, moves)
+    }
+
+    /// A ledger row for stock a new product or variant arrives with; 1 when it wrote one.
+    private func record(productID: Int64, variantID: Int64?, delta: Int64, userID: Int64?, now: Int64, db: Connection) throws -> Int {
+        guard delta != 0 else { return 0 }
+        try Ledger.record(db, productID: productID, variantID: variantID, delta: delta, reason: Self.ledgerReason, orderID: nil, userID: userID, now: now)
+        return 1
     }
 
     /// Moves stock from `current` to `target` through the ledger (reason "import"); 1 when it wrote a row.

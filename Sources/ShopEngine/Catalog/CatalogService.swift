@@ -383,10 +383,17 @@ public struct CatalogService: Sendable {
     /// in SQL's stead, so FTS sees the same folding as queries; an FTS5 UPDATE would cost a delete
     /// and an insert more, which a 100,000-product import feels).
     static func index(_ db: Connection, productID: Int64) throws {
-        let text = try db.first("SELECT name, description, sku, category, ifnull(barcode, '') FROM products WHERE id = ?", productID) {
-            Text.searchFold([$0.string(0), $0.string(1), $0.string(2), $0.string(3), $0.string(4)].joined(separator: " "))
-        }
-        try db.run("DELETE FROM products_fts WHERE rowid = ?", productID)
-        if let text { try db.run("INSERT INTO products_fts(rowid, search) VALUES (?, ?)", productID, text) }
+        guard let row = try db.first("SELECT name, description, sku, category, barcode FROM products WHERE id = ?", productID, map: {
+            ($0.string(0), $0.string(1), $0.string(2), $0.string(3), $0.optionalString(4))
+        }) else { return }
+        try index(db, productID: productID, name: row.0, description: row.1, sku: row.2, category: row.3, barcode: row.4, replacing: true)
+    }
+
+    /// The search text of a product is its name, description, SKU, category and barcode, folded.
+    /// `replacing: false` for a product just inserted (no old row to remove).
+    static func index(_ db: Connection, productID: Int64, name: String, description: String, sku: String, category: String, barcode: String?, replacing: Bool) throws {
+        if replacing { try db.run("DELETE FROM products_fts WHERE rowid = ?", productID) }
+        try db.run("INSERT INTO products_fts(rowid, search) VALUES (?, ?)", productID,
+                   Text.searchFold([name, description, sku, category, barcode ?? ""].joined(separator: " ")))
     }
 }

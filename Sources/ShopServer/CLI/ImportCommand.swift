@@ -55,9 +55,9 @@ public enum ImportCommand {
                 return 1
             }
             if check {
-                output("checked \(what): \(report.created) new, \(report.updated) to update, \(report.stockChanges) stock change\(report.stockChanges == 1 ? "" : "s"); no problems (nothing written)")
+                output("checked \(what): \(report.created) new, \(report.updated) to update, \(report.unchanged) unchanged, \(report.stockChanges) stock change\(report.stockChanges == 1 ? "" : "s"); no problems (nothing written)")
             } else {
-                output("imported \(what): \(report.created) new, \(report.updated) updated, \(report.stockChanges) stock change\(report.stockChanges == 1 ? "" : "s") in the ledger")
+                output("imported \(what): \(report.created) new, \(report.updated) updated, \(report.unchanged) unchanged, \(report.stockChanges) stock change\(report.stockChanges == 1 ? "" : "s") in the ledger")
             }
             return 0
         } catch let error as Options.UsageError {
