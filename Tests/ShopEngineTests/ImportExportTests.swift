@@ -169,6 +169,24 @@ struct ImportExportTests {
         #expect(irr.problems.first?.message == "price \"12.50\" is not an amount in IRR (like 125000)")
     }
 
+    @Test("the one-pass search folding gives what folding digits, lowercasing and mapping letters in turn gives")
+    func searchFoldingUnchanged() {
+        func reference(_ s: String) -> String {
+            let folded = Text.foldDigits(s).lowercased()
+            return String(String.UnicodeScalarView(folded.unicodeScalars.map { scalar -> Unicode.Scalar in
+                switch scalar.value {
+                case 0x064A, 0x0649: "\u{06CC}"
+                case 0x0643: "\u{06A9}"
+                case 0x200C: " "
+                default: scalar
+                }
+            }))
+        }
+        for text in ["Chocolate CAKE 12", "كيك شكلاتي ۱۲۳ ٤٥", "کیک‌خامه‌ای", "İSTANBUL Straße ΣΟΦΙΑ", "Ünïcödé ÀÉÎ \u{212A}elvin", "مي ۹ kg", "\u{1F600} emoji"] {
+            #expect(Text.searchFold(text) == reference(text), "\(text)")
+        }
+    }
+
     // MARK: - Export
 
     /// Exports into memory.
