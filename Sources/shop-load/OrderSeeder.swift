@@ -27,7 +27,7 @@ enum OrderSeeder {
             try store.write { db in
                 for k in 0..<batch {
                     let n = first + Int64(done + k)
-                    let created = now - 365 * 86_400 + n * 86_400 * 365 / Int64(max(count, 1)) % (365 * 86_400)
+                    let created = now - 365 * 86_400 + (n - first) * 365 * 86_400 / Int64(max(count, 1)) // oldest first, over a year
                     let lines = (0..<Int(1 + n % 3)).map { products[Int((n * 7 + Int64($0) * 13) % Int64(products.count))] }
                     let quantities = lines.indices.map { Int64(1 + (Int(n) + $0) % 4) }
                     let subtotal = zip(lines, quantities).reduce(Int64(0)) { $0 + $1.0.price * $1.1 }
