@@ -46,3 +46,24 @@ extension TextWidth {
     /// Punctuation that means nothing in front of an `…`.
     private static let separators: Set<Character> = [",", ":", ";", "·", "-", "–", "—", "/", "("]
 }
+
+extension Buffer {
+    /// Writes `pieces` one after another from (x, y), `separator` between them, starting a new
+    /// line when the next piece would not fit in `width`: a piece (an amount with its label)
+    /// is never cut, unless it alone is wider than the line. Returns the number of lines used.
+    ///
+    ///     buffer.setPieces(["Subtotal 1,199,999.80", "Total 1,199,999.80 USD", "Paid 0.00"], x: 0, y: 0, width: 40)
+    ///     // "Subtotal 1,199,999.80"
+    ///     // "Total 1,199,999.80 USD  Paid 0.00"
+    @discardableResult
+    public mutating func setPieces(_ pieces: [String], x: Int, y: Int, width: Int, style: Style = .plain, separator: String = "  ") -> Int {
+        var row = 0, col = 0
+        for piece in pieces where !piece.isEmpty {
+            let w = TextWidth.of(piece)
+            if col > 0, col + TextWidth.of(separator) + w > width { row += 1; col = 0 }
+            if col > 0 { col = setString(x + col, y + row, separator, style: style) - x }
+            col = setString(x + col, y + row, piece, style: style, maxWidth: width - col, truncation: .ellipsis) - x
+        }
+        return pieces.contains { !$0.isEmpty } ? row + 1 : 0
+    }
+}

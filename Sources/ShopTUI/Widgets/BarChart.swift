@@ -1,14 +1,14 @@
 /// Vertical bars of block characters (`▁▂▃▄▅▆▇█`, eighths of a cell), with the scale on the
-/// left (the top value and 0) and each bar's label under it. The bars are characters, not
+/// left (the top value and 0) and each bar's label under it (the latest always). The bars are characters, not
 /// colours, and stand one column apart while there is room, so the chart reads the same in 8
 /// colours and in monochrome.
 ///
 ///     BarChart(bars: [.init("9", 1000), .init("10", 0), .init("11", 1250)], format: { currency.format($0) })
 ///         .render(into: &buffer, area: Rect(x: 0, y: 0, width: 20, height: 4))
-///     // 12.50┤    █
-///     //      │▅   █
-///     //     0┤█   █
-///     //      └9 10 11      (labels that would touch are left out)
+///     // 12.50┤▃   █
+///     //      │█   █
+///     //  0.00┤█   █
+///     //      └9   11       ("10" would touch "11": left out)
 public struct BarChart: Sendable {
     public struct Bar: Sendable, Equatable {
         public var label: String
@@ -64,7 +64,17 @@ public struct BarChart: Sendable {
 
         let (bar, gap) = geometry(count: bars.count, width: plot.width)
         let eighthsHigh = Double(plot.height * 8)
-        var labelsFreeFrom = plot.x
+        // Labels go from the right, so the latest bar (this hour, today) is always labelled;
+        // a label that would run into the one after it is left out (every other hour, say).
+        var labelsEndBefore = area.right + 1
+        for (i, item) in bars.enumerated().reversed() {
+            let x = plot.x + i * (bar + gap)
+            guard x + bar <= plot.right, !item.label.isEmpty else { continue }
+            if x + TextWidth.of(item.label) < labelsEndBefore, x + TextWidth.of(item.label) <= area.right {
+                buffer.setString(x, plot.bottom, item.label, style: axisStyle)
+                labelsEndBefore = x
+            }
+        }
         for (i, item) in bars.enumerated() {
             let x = plot.x + i * (bar + gap)
             guard x + bar <= plot.right else { break }
@@ -75,10 +85,6 @@ public struct BarChart: Sendable {
                 guard filled > 0 else { break }
                 let symbol: Character = filled >= 8 ? "█" : Self.eighths[filled - 1]
                 for dx in 0..<bar { buffer.set(x + dx, plot.bottom - 1 - row, symbol, style: barStyle) }
-            }
-            // Labels that would run into the one before are left out (every other hour, say).
-            if !item.label.isEmpty, x >= labelsFreeFrom, x + TextWidth.of(item.label) <= area.right {
-                labelsFreeFrom = buffer.setString(x, plot.bottom, item.label, style: axisStyle) + 1
             }
         }
     }
