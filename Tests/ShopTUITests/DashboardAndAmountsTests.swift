@@ -127,7 +127,7 @@ struct DashboardAndAmountsTests {
         check("order detail", detail.lines(), ["Subtotal 1,199,999.80", "Total 1,199,999.80 USD", "Paid 1,199,999.80", "1,200,000.00", "change 0.20"])
         let dashboard = ScreenDriver(DashboardScreen(), session: f.session(f.staff))
         let dashboardLines = dashboard.lines()
-        check("dashboard", dashboardLines, ["Taken  1,199,999.80 USD", "1,199,999.80┤"])
+        check("dashboard", dashboardLines, ["Taken  1,199,999.80 USD", "1,199,999.80┤", "By hour · best", "14 days · best"])
         #expect(dashboardLines.contains { $0.range(of: #"Cash +1 +1,199,999\.80"#, options: .regularExpression) != nil })
         #expect(dashboardLines.contains { $0.range(of: #"Espresso machine… +1 1,199,999\.80"#, options: .regularExpression) != nil })
         #expect(dashboardLines.contains { $0.contains(order.number) && $0.trimmingCharacters(in: .whitespaces).hasSuffix("1,199,999.80") })

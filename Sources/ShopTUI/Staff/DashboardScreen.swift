@@ -109,6 +109,13 @@ struct DashboardScreen: Screen {
         return min(8, sold.first ?? 8)...max(19, sold.last ?? 19)
     }
 
+    /// A chart's heading with its best value ("Today by hour · best 11:00 12.50"), shortened
+    /// so the amount stays whole: the short name, then the amount alone, then the name alone.
+    static func caption(_ name: String, _ short: String, best: String?, width: Int) -> String {
+        guard let best else { return name }
+        return ["\(name) · \(best)", "\(short) · \(best)", best].first { TextWidth.of($0) <= width } ?? name
+    }
+
     private func renderCharts(_ dashboard: ReportService.Dashboard, into buffer: inout Buffer, area: Rect, currency: Currency) {
         let format: @Sendable (Int64) -> String = { currency.format($0) }
         // 3 rows of bars and the labels at 80×24; up to 8 rows of bars on a tall terminal.
@@ -117,21 +124,21 @@ struct DashboardScreen: Screen {
 
         let hours = Self.chartHours(dashboard.hourly)
         let hourly = dashboard.hourly.isEmpty ? [Int64](repeating: 0, count: 24) : dashboard.hourly
-        var caption = "Today by hour"
-        if let best = hourly.indices.max(by: { hourly[$0] < hourly[$1] }), hourly[best] > 0 {
-            caption += " · best \(String(format: "%02d", best)):00 \(currency.format(hourly[best]))"
+        var best: String?
+        if let hour = hourly.indices.max(by: { hourly[$0] < hourly[$1] }), hourly[hour] > 0 {
+            best = "best \(String(format: "%02d", hour)):00 \(currency.format(hourly[hour]))"
         }
-        buffer.setString(area.x, y, caption, style: Theme.header, maxWidth: area.width, truncation: .ellipsis)
+        buffer.setString(area.x, y, Self.caption("Today by hour", "By hour", best: best, width: area.width), style: Theme.header, maxWidth: area.width, truncation: .ellipsis)
         BarChart(bars: hours.map { .init("\($0)", hourly[$0]) }, format: format, barWidth: 2)
             .render(into: &buffer, area: Rect(x: area.x, y: y + 1, width: area.width, height: chartHeight))
         y += chartHeight + 2
 
         let days = dashboard.daily
-        caption = "Last \(days.count) days"
-        if let best = days.max(by: { $0.amount < $1.amount }), best.amount > 0 {
-            caption += " · best \(best.day.suffix(5)) \(currency.format(best.amount))"
+        best = nil
+        if let day = days.max(by: { $0.amount < $1.amount }), day.amount > 0 {
+            best = "best \(day.day.suffix(5)) \(currency.format(day.amount))"
         }
-        buffer.setString(area.x, y, caption, style: Theme.header, maxWidth: area.width, truncation: .ellipsis)
+        buffer.setString(area.x, y, Self.caption("Last \(days.count) days", "\(days.count) days", best: best, width: area.width), style: Theme.header, maxWidth: area.width, truncation: .ellipsis)
         BarChart(bars: days.map { .init(String($0.day.suffix(2)), $0.amount) }, format: format, barWidth: 2)
             .render(into: &buffer, area: Rect(x: area.x, y: y + 1, width: area.width, height: chartHeight))
         y += chartHeight + 2
