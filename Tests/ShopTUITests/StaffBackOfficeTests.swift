@@ -204,7 +204,7 @@ struct StaffBackOfficeTests {
         app.press(.char("e"))
         let today = try f.shop.reports.day(nil, caller: f.staff.caller).day
         let path = f.receiptDirectory + "/orders-\(today).csv"
-        #expect(app.text.contains("orders-\(today).csv (1 order) saved in /"), "\(app.text)")
+        #expect(app.text.contains("orders-\(today).csv (1 order) saved in"), "\(app.text)")   // a long temporary folder ends in …
         let bytes = try #require(FileManager.default.contents(atPath: path))
         #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF], "a BOM for spreadsheets")
         let csv = String(decoding: bytes.dropFirst(3), as: UTF8.self)

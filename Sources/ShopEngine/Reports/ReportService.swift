@@ -29,13 +29,7 @@ public struct ReportService: Sendable {
 
     /// Totals for one day (default today), for the dashboard and the cash-up report.
     public func day(_ day: String? = nil, caller: Caller) throws -> DaySummary {
-        let date: CivilDate
-        if let day {
-            guard let parsed = CivilDate(day) else { throw ShopError.invalid("invalid_day", "Day must look like 2026-11-21", field: "day") }
-            date = parsed
-        } else {
-            date = CivilDate(local: context.now)
-        }
+        let date = try civilDay(day)
         return try context.store.read { db in
             _ = try context.requireStaff(caller, db)
             return try summary(db, date)
@@ -65,23 +59,33 @@ public struct ReportService: Sendable {
         }
     }
 
-    /// Everything the staff dashboard shows, read in one snapshot: today's takings, the packing
-    /// list and the products running low (by the store's `low_stock_threshold`).
+    /// Everything the staff dashboard shows, read in one snapshot: today's takings (also per
+    /// hour, and per day for the last 14 days), today's best sellers, the packing list and the
+    /// products running low (by the store's `low_stock_threshold`).
     public struct Dashboard: Sendable, Equatable {
         public let today: DaySummary
         public let awaitingDispatch: [Order]
         public let lowStock: [Product]
         /// The `low_stock_threshold` setting the list was made with.
         public let lowStockThreshold: Int64
+        /// Today's net takings per local hour (24 amounts, index = hour).
+        public var hourly: [Int64] = []
+        /// Net takings of the last 14 days, oldest first, today last.
+        public var daily: [DayTotal] = []
+        /// Today's best sellers (at most 5).
+        public var topProducts: [ProductSales] = []
     }
 
     public func dashboard(limit: Int = 50, caller: Caller) throws -> Dashboard {
         let limit = try Pagination.limit(limit)
         return try context.store.read { db in
             _ = try context.requireStaff(caller, db)
-            return Dashboard(today: try summary(db, CivilDate(local: context.now)), awaitingDispatch: try Self.awaitingDispatch(db, limit: limit),
+            let today = CivilDate(local: context.now)
+            return Dashboard(today: try summary(db, today), awaitingDispatch: try Self.awaitingDispatch(db, limit: limit),
                              lowStock: try CatalogService.lowStock(db, limit: limit, currency: context.currency.code),
-                             lowStockThreshold: try StoreSettings.lowStockThreshold(db))
+                             lowStockThreshold: try StoreSettings.lowStockThreshold(db),
+                             hourly: try Self.hourly(db, today), daily: try Self.daily(db, through: today, days: 14),
+                             topProducts: try Self.topProducts(db, today, limit: 5))
         }
     }
 

@@ -280,7 +280,7 @@ public struct ShopApp: Program {
         let bar = Style(fg: .black, bg: .indexed(109))
         buffer.setStyle(area, bar)
         var x = buffer.setString(area.x + 1, area.y, session.storeName, style: bar.bold(), maxWidth: 30)
-        x = buffer.setString(x, area.y, " › \(title)", style: bar, maxWidth: 28)
+        x = buffer.setString(x, area.y, " › \(title)", style: bar, maxWidth: 28, truncation: .ellipsis)
         let sections = "b browse  c cart  o orders  " + (session.isSignedIn ? "p profile" : "p sign in") + (session.isStaff ? "  s staff" : "")
         let who = session.user.map { "\($0.displayName)\($0.role.isStaff ? " (\($0.role.rawValue))" : "")" } ?? "guest"
         let right = "\(sections)  │ \(who) "

@@ -11,8 +11,10 @@ extension Buffer {
     ///
     ///     buffer.setLine("12.50", in: priceColumn, alignment: .right)
     @discardableResult
-    public mutating func setLine(_ text: String, in rect: Rect, style: Style = .plain, alignment: Alignment = .left) -> Int {
+    public mutating func setLine(_ text: String, in rect: Rect, style: Style = .plain, alignment: Alignment = .left,
+                                 truncation: Truncation = .clip) -> Int {
         guard !rect.isEmpty else { return rect.x }
+        let text = truncation == .ellipsis ? TextWidth.truncate(text, width: rect.width) : text
         let width = min(TextWidth.of(text), rect.width)
         var resolved = alignment
         if alignment == .leading { resolved = Bidi.isRTLParagraph(text) ? .right : .left }

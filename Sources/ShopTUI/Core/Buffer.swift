@@ -116,13 +116,19 @@ public struct Buffer: Equatable, Sendable {
     /// (wide characters take 2 columns and are never cut in half); newlines and other controls
     /// are skipped. With `bidi` (the default) right-to-left runs are shown in visual order; the
     /// text is clipped in logical order first, so the *start* of a long Persian line survives.
+    /// With `truncation: .ellipsis` text that does not fit is cut at a word boundary and ends
+    /// with `…` (`TextWidth.truncate`): for names, notices, descriptions and titles, never amounts.
     ///
     ///     let end = buffer.setString(2, 0, "نان سنگک", style: .plain, maxWidth: 10)
+    ///     buffer.setString(0, 1, "Receipt saved to receipts/S-000007.txt", maxWidth: 20, truncation: .ellipsis)
+    ///     // "Receipt saved to…"
     @discardableResult
     public mutating func setString(_ x: Int, _ y: Int, _ string: String, style: Style = .plain,
-                                   maxWidth: Int? = nil, bidi: Bool = true, leftToRight: Bool = false) -> Int {
+                                   maxWidth: Int? = nil, truncation: Truncation = .clip,
+                                   bidi: Bool = true, leftToRight: Bool = false) -> Int {
         guard y >= area.y, y < area.bottom else { return x }
         let limit = min(area.right, maxWidth.map { x + max(0, $0) } ?? Int.max)
+        let string = truncation == .ellipsis ? TextWidth.truncate(string, width: limit - x) : string
         var fitted = ""
         var width = 0
         for ch in string {

@@ -70,16 +70,25 @@ struct Receipt {
         return (String(line[..<range.lowerBound]), String(line[range.upperBound...]))
     }
 
-    /// Draws receipt text into `area`, keeping the amounts in their right-hand column.
+    /// The widest line of receipt text: the room a panel needs to show it uncut.
+    static func width(of text: String) -> Int {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { TextWidth.of($0) }.max() ?? 0
+    }
+
+    /// Draws receipt text into `area`, keeping the amounts in their right-hand column. Amounts
+    /// are drawn whole; when the area is narrower than the receipt the words on their left
+    /// give way (cut with `…`).
     static func render(_ text: String, into buffer: inout Buffer, area: Rect, scroll: Int = 0) {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         for (i, line) in lines.dropFirst(scroll).prefix(area.height).enumerated() {
             let (left, right) = columns(line)
-            buffer.setString(area.x, area.y + i, left, maxWidth: area.width, leftToRight: true)
-            if let right {
-                let width = TextWidth.of(right)
-                buffer.setString(max(area.x, area.right - width), area.y + i, right, maxWidth: area.width, leftToRight: true)
+            guard let right else {
+                buffer.setString(area.x, area.y + i, left, maxWidth: area.width, truncation: .ellipsis, leftToRight: true)
+                continue
             }
+            let width = min(TextWidth.of(right), area.width)
+            buffer.setString(area.x, area.y + i, left, maxWidth: area.width - width - 1, truncation: .ellipsis, leftToRight: true)
+            buffer.setString(area.right - width, area.y + i, right, maxWidth: width, leftToRight: true)
         }
     }
 

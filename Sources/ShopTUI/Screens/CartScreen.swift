@@ -126,10 +126,12 @@ struct CartScreen: Screen {
             if y > tableArea.y && y < tableArea.bottom { buffer.setStyle(Rect(x: tableArea.right - 16, y: y, width: 16, height: 1), Theme.error) }
         }
         let total = "Total  \(currency.format(cart.total, withCode: true))   (\(cart.itemCount) item\(cart.itemCount == 1 ? "" : "s"))"
-        buffer.setString(totals.x, totals.y + 1, total, style: Theme.title)
+        let end = buffer.setString(totals.x, totals.y + 1, total, style: Theme.title)
         if !cart.items.isEmpty {
+            // The hint gives way to the total (cut with "…"), never the reverse.
             let hint = cart.canCheckout ? "Enter: checkout" : "Fix the lines marked in red before checkout"
-            buffer.setString(totals.right - TextWidth.of(hint), totals.y + 1, hint, style: cart.canCheckout ? Theme.muted : Theme.error)
+            let room = Rect(x: end + 2, y: totals.y + 1, width: max(0, totals.right - end - 2), height: 1)
+            buffer.setLine(hint, in: room, style: cart.canCheckout ? Theme.muted : Theme.error, alignment: .right, truncation: .ellipsis)
         }
     }
 }

@@ -170,20 +170,21 @@ struct OrderDetailScreen: Screen {
                 + [currency.format($0.unitPrice), currency.format($0.lineTotal)] })
             .render(into: &buffer, area: linesArea, state: ListState(selected: nil))
         y += linesArea.height + 1
-        var totals = "Subtotal \(currency.format(order.subtotal))"
-        if order.discount > 0 { totals += "  Discount −\(currency.format(order.discount)) (\(order.couponCode ?? ""))" }
-        totals += "  Total \(currency.format(order.total, withCode: true))  Paid \(currency.format(order.paid))"
-        if order.balance > 0 && order.status != .cancelled { totals += "  Due \(currency.format(order.balance))" }
-        if order.refunded > 0 { totals += "  Refunded \(currency.format(order.refunded))" }
-        buffer.setString(area.x, y, totals, style: Theme.title, maxWidth: area.width)
-        y += 2
+        // Each amount with its label is one piece; pieces that do not fit go to the next line.
+        var totals = ["Subtotal \(currency.format(order.subtotal))"]
+        if order.discount > 0 { totals.append("Discount −\(currency.format(order.discount)) (\(order.couponCode ?? ""))") }
+        totals += ["Total \(currency.format(order.total, withCode: true))", "Paid \(currency.format(order.paid))"]
+        if order.balance > 0 && order.status != .cancelled { totals.append("Due \(currency.format(order.balance))") }
+        if order.refunded > 0 { totals.append("Refunded \(currency.format(order.refunded))") }
+        y += buffer.setPieces(totals, x: area.x, y: y, width: area.width, style: Theme.title) + 1
         buffer.setString(area.x, y, "Payments", style: Theme.header)
         y += 1
         if payments.isEmpty { buffer.setString(area.x, y, "none yet", style: Theme.muted); y += 1 }
         for p in payments.prefix(4) {
             let status = order.returns.contains { $0.paymentId == p.id } ? "refunded for a return" : p.status.rawValue
-            buffer.setString(area.x, y, "\(p.method.label): \(currency.format(p.amount)) — \(status)\(p.change > 0 ? " (tendered \(currency.format(p.tendered ?? 0)), change \(currency.format(p.change)))" : "")", maxWidth: area.width)
-            y += 1
+            var pieces = ["\(p.method.label): \(currency.format(p.amount)) — \(status)"]
+            if p.change > 0 { pieces.append("(tendered \(currency.format(p.tendered ?? 0)), change \(currency.format(p.change)))") }
+            y += buffer.setPieces(pieces, x: area.x, y: y, width: area.width, separator: " ")
         }
         y += 1
         buffer.setString(area.x, y, "Deliver to", style: Theme.header)

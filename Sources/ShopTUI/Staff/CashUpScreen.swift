@@ -88,6 +88,8 @@ struct CashUpScreen: Screen {
     /// The printable report, 40 columns wide like a receipt, printed at `printedAt` (seconds since 1970).
     static func report(_ s: ReportService.DaySummary, storeName: String, currency: Currency, printedAt: Int64, width: Int = 40) -> String {
         func row(_ left: String, _ right: String) -> String {
+            // The words give way to the amount, never the reverse.
+            let left = TextWidth.truncate(left, width: max(1, width - TextWidth.of(right) - 1))
             let space = width - TextWidth.of(left) - TextWidth.of(right)
             return space >= 1 ? left + String(repeating: " ", count: space) + right : left + " " + right
         }
@@ -108,11 +110,10 @@ struct CashUpScreen: Screen {
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         guard let summary else { buffer.setString(area.x, area.y, "Loading…", style: Theme.muted); return }
         buffer.setString(area.x, area.y, "◀  \(summary.day)  ▶", style: Theme.title)
-        let box = Rect(x: area.x, y: area.y + 2, width: min(area.width, 44), height: min(area.height - 2, 16))
+        let report = Self.report(summary, storeName: session.storeName, currency: session.currency, printedAt: session.now)
+        let box = Rect(x: area.x, y: area.y + 2, width: min(area.width, max(44, Receipt.width(of: report) + 4)), height: min(area.height - 2, 16))
         Block(title: "Cash-up").render(into: &buffer, area: box)
-        let inner = box.inner(1).inner(horizontal: 1, vertical: 0)
-        for (i, line) in Self.report(summary, storeName: session.storeName, currency: session.currency, printedAt: session.now).split(separator: "\n").prefix(inner.height).enumerated() {
-            buffer.setString(inner.x, inner.y + i, String(line), maxWidth: inner.width)
-        }
+        // Drawn like a receipt: amounts whole in their right-hand column.
+        Receipt.render(report, into: &buffer, area: box.inner(1).inner(horizontal: 1, vertical: 0))
     }
 }

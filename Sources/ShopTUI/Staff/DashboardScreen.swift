@@ -1,8 +1,10 @@
 import Foundation
 import ShopEngine
 
-/// The shop at a glance: today's takings per payment method, orders paid but not yet sent
-/// (Enter opens one), and products running low.
+/// The shop at a glance: today's takings per payment method, today's sales per hour and the
+/// last 14 days as bar charts, today's best sellers, orders paid but not yet sent (Enter opens
+/// one), and products running low. Everything comes from one engine read
+/// (`ReportService.dashboard`).
 struct DashboardScreen: Screen {
     var title: String { "Dashboard" }
     private var dashboard: ReportService.Dashboard?
@@ -55,41 +57,99 @@ struct DashboardScreen: Screen {
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         guard let dashboard else { buffer.setString(area.x, area.y, refused ? "Nothing to show" : "Loading…", style: Theme.muted); return }
-        let summary = dashboard.today, low = dashboard.lowStock
-        let currency = session.currency
-        let leftWidth = min(36, area.width / 2)
+        let leftWidth = min(40, area.width / 2)
         let (left, right) = area.splitLeft(leftWidth)
-        var y = left.y
-        buffer.setString(left.x, y, "Today \(summary.day)", style: Theme.title)
+        renderFigures(dashboard, into: &buffer, area: Rect(x: left.x, y: left.y, width: max(0, leftWidth - 2), height: left.height), currency: session.currency)
+        renderCharts(dashboard, into: &buffer, area: right.inner(horizontal: 1, vertical: 0), currency: session.currency)
+    }
+
+    // MARK: - Left: today's numbers, best sellers, low stock
+
+    private func renderFigures(_ dashboard: ReportService.Dashboard, into buffer: inout Buffer, area: Rect, currency: Currency) {
+        let summary = dashboard.today, low = dashboard.lowStock
+        var y = area.y
+        buffer.setString(area.x, y, "Today \(summary.day)", style: Theme.title, maxWidth: area.width)
         y += 2
         let methods = summary.byMethod.map { [$0.method.label, "\($0.count)", currency.format($0.amount)] }
         Table(columns: [.init("Payments", width: .fill(1)), .numeric("#", width: 4), .numeric("Amount", width: 11)],
               rows: methods, emptyText: "No payments yet today")
-            .render(into: &buffer, area: Rect(x: left.x, y: y, width: leftWidth - 2, height: max(2, methods.count + 1)), state: ListState(selected: nil))
+            .render(into: &buffer, area: Rect(x: area.x, y: y, width: area.width, height: max(2, methods.count + 1)), state: ListState(selected: nil))
         y += max(2, methods.count + 1) + 1
-        buffer.setString(left.x, y, "Taken  \(currency.format(summary.total, withCode: true))", style: Theme.title)
+        buffer.setString(area.x, y, "Taken  \(currency.format(summary.total, withCode: true))", style: Theme.title)
         y += 1
-        if summary.refunded > 0 { buffer.setString(left.x, y, "Refunded  \(currency.format(summary.refunded))", style: Theme.error); y += 1 }
-        buffer.setString(left.x, y, "Orders placed \(summary.ordersPlaced) · cancelled \(summary.ordersCancelled)", style: Theme.muted, maxWidth: leftWidth - 2)
+        if summary.refunded > 0 { buffer.setString(area.x, y, "Refunded  \(currency.format(summary.refunded))", style: Theme.error); y += 1 }
+        buffer.setString(area.x, y, "Orders placed \(summary.ordersPlaced) · cancelled \(summary.ordersCancelled)", style: Theme.muted,
+                         maxWidth: area.width, truncation: .ellipsis)
         y += 2
-        buffer.setString(left.x, y, "Low stock (≤ \(dashboard.lowStockThreshold))", style: Theme.header)
+
+        let top = dashboard.topProducts.map { [$0.name, "\($0.quantity)", currency.format($0.amount)] }
+        let topRows = max(1, min(top.count, max(1, (area.bottom - y) / 2 - 2)))
+        Table(columns: [.init("Best sellers today", width: .fill(1)), .numeric("Qty", width: 3), .numeric("Amount", width: 9)],
+              rows: Array(top.prefix(topRows)), emptyText: "Nothing sold yet today")
+            .render(into: &buffer, area: Rect(x: area.x, y: y, width: area.width, height: max(0, min(topRows + 1, area.bottom - y))), state: ListState(selected: nil))
+        y += topRows + 2
+
+        guard y < area.bottom else { return }
+        buffer.setString(area.x, y, "Low stock (≤ \(dashboard.lowStockThreshold))", style: Theme.header)
         y += 1
-        if low.isEmpty { buffer.setString(left.x, y, "nothing is running low", style: Theme.muted) }
-        for product in low.prefix(max(0, left.bottom - y)) {
+        if low.isEmpty { buffer.setString(area.x, y, "nothing is running low", style: Theme.muted) }
+        for product in low.prefix(max(0, area.bottom - y)) {
             let stock = "\(product.stock)"
-            buffer.setString(left.x, y, product.name, maxWidth: leftWidth - 8)
-            buffer.setString(left.x + leftWidth - 3 - TextWidth.of(stock), y, stock, style: product.stock == 0 ? Theme.error : Theme.title)
+            buffer.setString(area.x, y, product.name, maxWidth: area.width - TextWidth.of(stock) - 2, truncation: .ellipsis)
+            buffer.setString(area.right - 1 - TextWidth.of(stock), y, stock, style: product.stock == 0 ? Theme.error : Theme.title)
             y += 1
         }
+    }
 
-        let right2 = right.inner(horizontal: 1, vertical: 0)
-        buffer.setString(right2.x, right2.y, "Paid, not yet sent (\(awaiting.count))", style: Theme.title)
+    // MARK: - Right: today per hour, the last 14 days, orders to send
+
+    /// The hours the chart spans: the shop's usual day (8 to 19) widened to any hour with sales.
+    static func chartHours(_ hourly: [Int64]) -> ClosedRange<Int> {
+        let sold = hourly.indices.filter { hourly[$0] != 0 }
+        return min(8, sold.first ?? 8)...max(19, sold.last ?? 19)
+    }
+
+    /// A chart's heading with its best value ("Today by hour · best 11:00 12.50"), shortened
+    /// so the amount stays whole: the short name, then the amount alone, then the name alone.
+    static func caption(_ name: String, _ short: String, best: String?, width: Int) -> String {
+        guard let best else { return name }
+        return ["\(name) · \(best)", "\(short) · \(best)", best].first { TextWidth.of($0) <= width } ?? name
+    }
+
+    private func renderCharts(_ dashboard: ReportService.Dashboard, into buffer: inout Buffer, area: Rect, currency: Currency) {
+        let format: @Sendable (Int64) -> String = { currency.format($0) }
+        // 3 rows of bars and the labels at 80×24; up to 8 rows of bars on a tall terminal.
+        let chartHeight = max(4, min(9, (area.height - 12) / 3))
+        var y = area.y
+
+        let hours = Self.chartHours(dashboard.hourly)
+        let hourly = dashboard.hourly.isEmpty ? [Int64](repeating: 0, count: 24) : dashboard.hourly
+        var best: String?
+        if let hour = hourly.indices.max(by: { hourly[$0] < hourly[$1] }), hourly[hour] > 0 {
+            best = "best \(String(format: "%02d", hour)):00 \(currency.format(hourly[hour]))"
+        }
+        buffer.setString(area.x, y, Self.caption("Today by hour", "By hour", best: best, width: area.width), style: Theme.header, maxWidth: area.width, truncation: .ellipsis)
+        BarChart(bars: hours.map { .init("\($0)", hourly[$0]) }, format: format, barWidth: 2)
+            .render(into: &buffer, area: Rect(x: area.x, y: y + 1, width: area.width, height: chartHeight))
+        y += chartHeight + 2
+
+        let days = dashboard.daily
+        best = nil
+        if let day = days.max(by: { $0.amount < $1.amount }), day.amount > 0 {
+            best = "best \(day.day.suffix(5)) \(currency.format(day.amount))"
+        }
+        buffer.setString(area.x, y, Self.caption("Last \(days.count) days", "\(days.count) days", best: best, width: area.width), style: Theme.header, maxWidth: area.width, truncation: .ellipsis)
+        BarChart(bars: days.map { .init(String($0.day.suffix(2)), $0.amount) }, format: format, barWidth: 2)
+            .render(into: &buffer, area: Rect(x: area.x, y: y + 1, width: area.width, height: chartHeight))
+        y += chartHeight + 2
+
+        buffer.setString(area.x, y, "Paid, not yet sent (\(awaiting.count))", style: Theme.title, maxWidth: area.width, truncation: .ellipsis)
         let rows = awaiting.map { o -> [String] in
             let who = "\(o.firstName) \(o.lastName)".trimmingCharacters(in: .whitespaces)
             return [o.number, who.isEmpty ? "walk-in" : who, currency.format(o.total)]
         }
         Table(columns: [.init("Order", width: .length(9)), .init("Customer", width: .fill(1)), .numeric("Total", width: 10)],
               rows: rows, emptyText: "Nothing waiting to be sent")
-            .render(into: &buffer, area: Rect(x: right2.x, y: right2.y + 2, width: right2.width, height: max(0, right2.height - 2)), state: list)
+            .render(into: &buffer, area: Rect(x: area.x, y: y + 1, width: area.width, height: max(0, area.bottom - y - 1)), state: list)
     }
 }

@@ -33,6 +33,6 @@ public struct Banner: Sendable {
         guard !area.isEmpty else { return }
         let line = area.row(0)
         buffer.setStyle(line, style)
-        buffer.setString(line.x + 1, line.y, "\(symbol) \(message)", style: style, maxWidth: line.width - 2)
+        buffer.setString(line.x + 1, line.y, "\(symbol) \(message)", style: style, maxWidth: line.width - 2, truncation: .ellipsis)
     }
 }

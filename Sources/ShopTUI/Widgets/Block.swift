@@ -48,7 +48,7 @@ public struct Block: Sendable {
             let x = hasBorder ? area.x + 1 : area.x
             let room = hasBorder ? area.width - 2 : area.width
             guard room > 2 else { return }
-            buffer.setString(x, area.y, " \(title) ", style: titleStyle, maxWidth: room)
+            buffer.setString(x, area.y, " \(TextWidth.truncate(title, width: room - 2)) ", style: titleStyle, maxWidth: room)
         }
     }
 }

@@ -46,7 +46,7 @@ public struct ListView: Sendable {
                 buffer.setString(line.x, line.y, highlightSymbol, style: item.style.patched(with: highlightStyle), maxWidth: line.width)
             }
             let style = isSelected ? item.style.patched(with: highlightStyle) : item.style
-            buffer.setString(line.x + indent, line.y, item.text, style: style, maxWidth: line.width - indent)
+            buffer.setString(line.x + indent, line.y, item.text, style: style, maxWidth: line.width - indent, truncation: .ellipsis)
         }
     }
 }

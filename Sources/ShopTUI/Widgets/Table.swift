@@ -11,13 +11,20 @@ public struct Table: Sendable {
         public var title: String
         public var width: Constraint
         public var alignment: Alignment
-        public init(_ title: String, width: Constraint, alignment: Alignment = .left) {
+        /// Numbers never give way: the column widens to its widest value (and title), taking
+        /// the room from the `.fill` columns, whose text is cut with `…` instead.
+        public var fitsWidestValue: Bool
+        public init(_ title: String, width: Constraint, alignment: Alignment = .left, fitsWidestValue: Bool = false) {
             self.title = title
             self.width = width
             self.alignment = alignment
+            self.fitsWidestValue = fitsWidestValue
         }
-        /// A right-aligned column for numbers and prices.
-        public static func numeric(_ title: String, width: Int) -> Column { Column(title, width: .length(width), alignment: .right) }
+        /// A right-aligned column for numbers and prices, at least `width` wide and as wide as
+        /// its widest value.
+        public static func numeric(_ title: String, width: Int) -> Column {
+            Column(title, width: .length(width), alignment: .right, fitsWidestValue: true)
+        }
     }
 
     public var columns: [Column]
@@ -37,11 +44,21 @@ public struct Table: Sendable {
         self.emptyText = emptyText
     }
 
+    /// The columns' constraints with each `fitsWidestValue` column widened to its widest cell.
+    var widths: [Constraint] {
+        columns.enumerated().map { c, column in
+            guard column.fitsWidestValue, case .length(let minimum) = column.width else { return column.width }
+            let widest = rows.lazy.compactMap { c < $0.count ? TextWidth.of($0[c]) : nil }.max() ?? 0
+            return .length(max(minimum, widest, TextWidth.of(column.title)))
+        }
+    }
+
     public func render(into buffer: inout Buffer, area: Rect, state: ListState) {
         guard !area.isEmpty else { return }
-        let cols = Layout.horizontal(columns.map(\.width), spacing: columnSpacing).split(area)
+        let cols = Layout.horizontal(widths, spacing: columnSpacing).split(area)
         for (column, rect) in zip(columns, cols) {
-            buffer.setLine(column.title, in: rect.row(0), style: headerStyle, alignment: column.alignment)
+            buffer.setLine(column.title, in: rect.row(0), style: headerStyle, alignment: column.alignment,
+                           truncation: column.fitsWidestValue ? .clip : .ellipsis)
         }
         let body = area.splitTop(1).rest
         guard !rows.isEmpty else {
@@ -56,7 +73,8 @@ public struct Table: Sendable {
             if isSelected { buffer.setStyle(body.row(r), highlightStyle) }
             for (c, (column, rect)) in zip(columns, cols).enumerated() where c < rows[index].count {
                 let cellRect = Rect(x: rect.x, y: y, width: rect.width, height: 1)
-                buffer.setLine(rows[index][c], in: cellRect, style: isSelected ? highlightStyle : .plain, alignment: column.alignment)
+                buffer.setLine(rows[index][c], in: cellRect, style: isSelected ? highlightStyle : .plain, alignment: column.alignment,
+                               truncation: column.fitsWidestValue ? .clip : .ellipsis)
             }
         }
     }

@@ -34,7 +34,9 @@ struct SaleReceipt {
 
     func render(into buffer: inout Buffer, area: Rect, currency: Currency) {
         let order = sale.order
-        let receiptWidth = min(44, area.width / 2 + 4)
+        // As wide as the receipt (border and padding: 4) so no amount is cut, leaving the
+        // summary on the right at least 30 columns.
+        let receiptWidth = max(min(44, area.width / 2 + 4), min(Receipt.width(of: receipt) + 4, area.width - 30))
         let (left, right) = area.splitLeft(receiptWidth)
         Block(title: "Receipt").render(into: &buffer, area: left)
         Receipt.render(receipt, into: &buffer, area: left.inner(1).inner(horizontal: 1, vertical: 0), scroll: scroll)
