@@ -44,7 +44,13 @@ public enum Subprocess {
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, program, &actions, &attributes, &argv, environ)
+        var spawned = posix_spawn(&pid, program, &actions, &attributes, &argv, environ)
+        // A program just written (a script an operator saved, a file still open for writing in a
+        // process forked meanwhile) gives ETXTBSY for a moment: try again briefly.
+        for _ in 0..<100 where spawned == ETXTBSY {
+            usleep(10_000)
+            spawned = posix_spawn(&pid, program, &actions, &attributes, &argv, environ)
+        }
         close(readEnd)
         guard spawned == 0 else { close(writeEnd); return nil }
         input.withUnsafeBytes { raw in
