@@ -20,6 +20,11 @@ public enum BusyWaits {
         /// Time spent in those sleeps, in nanoseconds.
         public var nanoseconds: UInt64
         public var seconds: Double { Double(nanoseconds) / 1e9 }
+
+        public init(retries: UInt64, nanoseconds: UInt64) {
+            self.retries = retries
+            self.nanoseconds = nanoseconds
+        }
     }
 
     private static let retries = Atomic<UInt64>(0)
