@@ -32,7 +32,7 @@ let package = Package(
         // Test-only: the temporary shop every test target opens. No product or executable
         // depends on it, so it is never linked into `shop` or `shop-server`.
         .target(name: "ShopTestSupport", dependencies: ["ShopEngine"], path: "Tests/ShopTestSupport"),
-        .testTarget(name: "ShopEngineTests", dependencies: ["ShopEngine", "ShopTestSupport", "shop-server", "shop-load"]),
+        .testTarget(name: "ShopEngineTests", dependencies: ["ShopEngine", "ShopTestSupport", "shop-server", "shop-load"], exclude: ["Fixtures"]),
         .testTarget(name: "ShopServerTests", dependencies: ["ShopServer", "ShopEngine", "ShopTestSupport", "CPosix", "shop-server"]),
         .testTarget(name: "ShopTUITests", dependencies: ["ShopTUI", "ShopEngine", "ShopTestSupport", "shop"]),
     ],

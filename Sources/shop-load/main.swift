@@ -16,6 +16,7 @@ guard arguments.count >= 2 else {
            shop-load cancel DB ORDER...           cancel the given orders as staff
            shop-load counter-sales DB PRODUCT N   N counter sales of 1–3 units as staff, each paid by card + cash with change
            shop-load seed DB N                    add N generated products (bulk, for benchmarks)
+           shop-load seed-orders DB N             add N generated orders with lines and payments (bulk, for benchmarks)
            shop-load browse DB N                  time N of each catalog query; prints median and p99 in ms
     """)
     exit(arguments.isEmpty ? 0 : 64)
@@ -102,6 +103,11 @@ do {
         let shop = try Shop(ShopConfiguration(databasePath: arguments[1], messages: .outbox))
         try CatalogSeeder.seed(shop.store, count: n)
         counts["products"] = n
+    case "seed-orders":
+        guard arguments.count == 3, let n = Int(arguments[2]) else { fail("seed-orders DB N") }
+        let shop = try Shop(ShopConfiguration(databasePath: arguments[1], messages: .outbox))
+        try OrderSeeder.seed(shop.store, count: n)
+        counts["orders"] = n
     case "browse":
         guard arguments.count == 3, let n = Int(arguments[2]) else { fail("browse DB N") }
         let shop = try Shop(ShopConfiguration(databasePath: arguments[1], messages: .outbox))

@@ -8,4 +8,6 @@ if arguments.first == "users" {
 if let command = arguments.first, ["backup", "restore", "check"].contains(command) {
     exit(MaintenanceCommand.run(arguments))
 }
+if arguments.first == "import" { exit(ImportCommand.run(Array(arguments.dropFirst()))) }
+if arguments.first == "export" { exit(ExportCommand.run(Array(arguments.dropFirst()))) }
 exit(ServeCommand.run(arguments))

@@ -62,10 +62,12 @@ struct BackupTests {
         try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: true)
         chmod(locked, 0o500)
         defer { chmod(locked, 0o700) }
-        if getuid() != 0 {   // root writes anywhere; the not-writable case needs an ordinary user
+        if getuid() != 0 {   // root writes anywhere on disk; sysfs refuses even root (below)
             expectError("backup_failed") { try Backup.take(database: t.databasePath, to: locked + "/copy.sqlite") }
             #expect(try FileManager.default.contentsOfDirectory(atPath: locked).isEmpty)
         }
+        expectError("backup_failed", "a folder nobody may write to, root included") { try Backup.take(database: t.databasePath, to: "/sys/shop-backup-test.sqlite") }
+        #expect(!FileManager.default.fileExists(atPath: "/sys/shop-backup-test.sqlite"))
         expectError("backup_failed", "an existing file is never overwritten") { try Backup.take(database: t.databasePath, to: folder + "/" + names[0]) }
         expectError("backup_failed") { try Backup.take(database: t.directory.appendingPathComponent("missing.sqlite").path, to: folder + "/x.sqlite") }
     }

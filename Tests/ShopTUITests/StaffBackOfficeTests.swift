@@ -191,6 +191,31 @@ struct StaffBackOfficeTests {
         #expect(app.text.contains("No payments taken"))
     }
 
+    @Test("e on the cash-up writes the day's orders as orders-YYYY-MM-DD.csv in the receipt folder and says where")
+    func cashUpExportsOrders() throws {
+        let f = try StaffFixture()
+        let online = try f.person("+15550101234", role: .customer)
+        let order = try f.shop.orders.create(OrderRequest(items: [.init(productID: f.bread.id, quantity: 2)], contact: .sample, paymentMethod: .card), caller: online.caller)
+        _ = try f.shop.payments.create(orderID: order.id, amount: 900, method: .card, completed: true, caller: f.staff.caller)
+
+        let app = AppDriver(f.session(f.staff))
+        app.openStaff("Dashboard")
+        app.press(.char("u"))
+        app.press(.char("e"))
+        let today = try f.shop.reports.day(nil, caller: f.staff.caller).day
+        let path = f.receiptDirectory + "/orders-\(today).csv"
+        #expect(app.text.contains("orders-\(today).csv (1 order) saved in /"), "\(app.text)")
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF], "a BOM for spreadsheets")
+        let csv = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        #expect(csv.hasPrefix("order_id,number,"))
+        #expect(csv.contains(order.number) && csv.contains(",9.00,9.00 card completed,USD,"))
+        app.press(.left, .char("e"))
+        let yesterday = CashUpScreen.shift(today, by: -1)!
+        #expect(try String(contentsOfFile: f.receiptDirectory + "/orders-\(yesterday).csv", encoding: .utf8).split(separator: "\r\n").count == 1,
+                "only the header: no orders that day")
+    }
+
     @Test("the demo outbox lists the codes kept instead of sent, for demo sessions only")
     func outbox() throws {
         let f = try StaffFixture()

@@ -65,7 +65,8 @@ fi
 WINDOW=counter keys Escape Escape
 WINDOW=counter keys s Down Down Down Enter
 check "orders to send" "Status: paid" 5 counter
-ORDER=$(screen counter | grep -o '^ S-[0-9]\{6\}' | head -1 | tr -d ' ')
+wait_re '^ S-[0-9]{6} ' 10 counter >/dev/null   # the filter label shows before the rows arrive
+ORDER=$(screen counter | grep -o '^ S-[0-9]\{6\}' | head -1 | tr -d ' ' || true)
 WINDOW=counter keys Enter
 check "the order's contact and delivery details" "Deliver to" 5 counter
 WINDOW=counter keys n

@@ -42,8 +42,9 @@ keys -l "Maya"; keys Tab; keys -l "Lee"; keys Tab Tab Tab; keys -l "12 Elm Stree
 check "the review step" "Review your order"
 keys Enter Enter
 check "the order is placed once" "PENDING"
-NUMBER=$(screen | grep -o 'S-[0-9]\{6\}' | head -1)
+NUMBER=$(screen | grep -o 'S-[0-9]\{6\}' | head -1 || true)
 keys o
+wait_re '^ Order +Placed' 10 >/dev/null   # the history's own header: the order detail also starts with its number
 if wait_re "^ $NUMBER "; then ok "the order is in the history"; else not_ok "the order is in the history"; fi
 ORDERS=$(screen | grep -c "^ S-[0-9]" || true)
 [ "$ORDERS" -eq 1 ] && ok "exactly one order for this customer" || not_ok "exactly one order for this customer (saw $ORDERS)"

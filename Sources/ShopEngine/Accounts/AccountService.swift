@@ -40,7 +40,7 @@ public struct AccountService: Sendable {
     public func signOut(caller: Caller) throws {
         guard let family = caller.tokenFamily else { return }
         try context.store.write { db in
-            try db.run("UPDATE token_families SET revoked_at = ?, revoked_reason = 'logout' WHERE id = ? AND revoked_at IS NULL", context.now, family)
+            try TokenService.revoke(db, family: family, now: context.now, reason: "logout")
         }
     }
 }

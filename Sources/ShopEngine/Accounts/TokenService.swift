@@ -52,7 +52,7 @@ public struct TokenService {
             guard let state, state.2 == userID, state.1 == nil else { return .revoked }
             if state.0 != nil {
                 // A refresh token used twice means a copy leaked: end every session of this family.
-                try db.run("UPDATE token_families SET revoked_at = ?, revoked_reason = 'refresh token reused' WHERE id = ?", now, claims.fam)
+                try Self.revoke(db, family: claims.fam, now: now, reason: "refresh token reused")
                 return .reused
             }
             guard let user = try User.load(db, id: userID), user.active else { return .revoked }
@@ -76,10 +76,18 @@ public struct TokenService {
         }
         if let userID = caller.userID, String(userID) != claims.sub { throw JWT.invalid }
         try context.store.write { db in
-            try db.run("UPDATE token_families SET revoked_at = ?, revoked_reason = 'logout' WHERE id = ? AND revoked_at IS NULL", context.now, claims.fam)
+            try Self.revoke(db, family: claims.fam, now: context.now, reason: "logout")
         }
     }
 
+    // MARK: - Ending sessions: the one place that revokes
+
+    /// Ends one sign-in (a token family): its access and refresh tokens stop working at once.
+    static func revoke(_ db: Connection, family: String, now: Int64, reason: String) throws {
+        try db.run("UPDATE token_families SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL", now, reason, family)
+    }
+
+    /// Ends every sign-in of an account (password reset or change).
     static func revokeAll(_ db: Connection, userID: Int64, now: Int64, reason: String) throws {
         try db.run("UPDATE token_families SET revoked_at = ?, revoked_reason = ? WHERE user_id = ? AND revoked_at IS NULL", now, reason, userID)
     }

@@ -127,16 +127,36 @@ public struct CatalogService: Sendable {
 
     // MARK: - Staff: create, edit, archive
 
-    public func create(_ draft: ProductDraft, caller: Caller) throws -> Product {
-        let sku = try Self.validSKU(draft.sku)
-        let barcode = try Self.validBarcode(draft.barcode)
+    /// A draft that passed `validate`: what `create` and the CSV import write.
+    struct ValidProduct {
+        var sku: String
+        var barcode: String??
+        var name: String
+        var description: String
+        var category: String
+        var price: Int64
+        var stock: Int64
+        var variants: [VariantDraft]
+    }
+
+    /// The checks every new product passes, whichever way it arrives (form, API, CSV import).
+    static func validate(_ draft: ProductDraft) throws -> ValidProduct {
+        let sku = try validSKU(draft.sku)
+        let barcode = try validBarcode(draft.barcode)
         let name = try Validate.text(draft.name, field: "name", label: "Name", required: true, max: 200)
         let description = try Validate.text(draft.description, field: "description", label: "Description", max: 5000, multiline: true)
         let category = try Validate.text(draft.category, field: "category", label: "Category", max: 100)
-        let variants = try Self.validVariants(draft.variants ?? [], creating: true)
+        let variants = try validVariants(draft.variants ?? [], creating: true)
         if variants.isEmpty && draft.price == nil { throw ShopError.invalid("missing_price", "Price is required", field: "price") }
-        let price = try Self.validPrice(draft.price ?? 0)
-        let stock = try Self.validStock(draft.stock ?? 0)
+        let price = try validPrice(draft.price ?? 0)
+        let stock = try validStock(draft.stock ?? 0)
+        return ValidProduct(sku: sku, barcode: barcode, name: name, description: description, category: category, price: price, stock: stock, variants: variants)
+    }
+
+    public func create(_ draft: ProductDraft, caller: Caller) throws -> Product {
+        let valid = try Self.validate(draft)
+        let (sku, barcode, name, description, category) = (valid.sku, valid.barcode, valid.name, valid.description, valid.category)
+        let (variants, price, stock) = (valid.variants, valid.price, valid.stock)
         let now = context.now
         return try context.store.write { db in
             let staff = try context.requireStaff(caller, db)
@@ -282,7 +302,7 @@ public struct CatalogService: Sendable {
     // MARK: - Helpers
 
     static func validSKU(_ raw: String) throws -> String {
-        let sku = raw.trimmingCharacters(in: .whitespaces)
+        let sku = Text.trimmed(raw, newlines: false)
         guard (1...64).contains(sku.count), sku.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 }) else {
             throw ShopError.invalid("invalid_sku", "SKU must be 1–64 visible ASCII characters", field: "sku")
         }
@@ -292,7 +312,7 @@ public struct CatalogService: Sendable {
     /// nil input: no barcode given; "" clears it.
     static func validBarcode(_ raw: String?) throws -> String?? {
         guard let raw else { return .none }
-        let code = Text.foldDigits(raw).trimmingCharacters(in: .whitespaces)
+        let code = Text.trimmed(Text.foldDigits(raw), newlines: false)
         if code.isEmpty { return .some(nil) }
         guard (4...64).contains(code.count), code.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 }) else {
             throw ShopError.invalid("invalid_barcode", "Barcode must be 4–64 digits or letters", field: "barcode")
@@ -370,15 +390,21 @@ public struct CatalogService: Sendable {
             """, productID)
     }
 
+    /// Re-indexes a product for search: the folded text is built here and inserted once (folding
+    /// in SQL's stead, so FTS sees the same folding as queries; an FTS5 UPDATE would cost a delete
+    /// and an insert more, which a 100,000-product import feels).
     static func index(_ db: Connection, productID: Int64) throws {
-        try db.run("DELETE FROM products_fts WHERE rowid = ?", productID)
-        try db.run("""
-            INSERT INTO products_fts(rowid, search)
-            SELECT id, name || ' ' || description || ' ' || sku || ' ' || category || ' ' || ifnull(barcode, '') FROM products WHERE id = ?
-            """, productID)
-        // Fold in SQL's stead: FTS sees the same folding as queries.
-        if let text = try db.scalarString("SELECT search FROM products_fts WHERE rowid = ?", productID) {
-            try db.run("UPDATE products_fts SET search = ? WHERE rowid = ?", Text.searchFold(text), productID)
-        }
+        guard let row = try db.first("SELECT name, description, sku, category, barcode FROM products WHERE id = ?", productID, map: {
+            ($0.string(0), $0.string(1), $0.string(2), $0.string(3), $0.optionalString(4))
+        }) else { return }
+        try index(db, productID: productID, name: row.0, description: row.1, sku: row.2, category: row.3, barcode: row.4, replacing: true)
+    }
+
+    /// The search text of a product is its name, description, SKU, category and barcode, folded.
+    /// `replacing: false` for a product just inserted (no old row to remove).
+    static func index(_ db: Connection, productID: Int64, name: String, description: String, sku: String, category: String, barcode: String?, replacing: Bool) throws {
+        if replacing { try db.run("DELETE FROM products_fts WHERE rowid = ?", productID) }
+        try db.run("INSERT INTO products_fts(rowid, search) VALUES (?, ?)", productID,
+                   Text.searchFold([name, description, sku, category, barcode ?? ""].joined(separator: " ")))
     }
 }

@@ -43,9 +43,21 @@ public struct Currency: Codable, Sendable, Equatable {
         return (negative ? "-" : "") + text + (withCode ? " \(code)" : "")
     }
 
+    /// `1250` → `"12.50"` for USD, `"1250"` for IRR: no grouping, for files a program or a
+    /// spreadsheet reads back (`parseAmount` reads it).
+    public func plain(_ amount: Int64) -> String {
+        guard minorDigits > 0 else { return String(amount) }
+        var divisor: UInt64 = 1
+        for _ in 0..<minorDigits { divisor *= 10 }
+        let magnitude = amount.magnitude
+        let fraction = String(magnitude % divisor)
+        return (amount < 0 ? "-" : "") + String(magnitude / divisor) + "." + String(repeating: "0", count: minorDigits - fraction.count) + fraction
+    }
+
     /// Parses a decimal amount typed by a person (`"12.5"`) into minor units.
     public func parseAmount(_ text: String) -> Int64? {
-        let cleaned = Text.foldDigits(text).replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces)
+        let folded = Text.foldDigits(text)
+        let cleaned = Text.trimmed(folded.utf8.contains(0x2C) ? folded.replacingOccurrences(of: ",", with: "") : folded, newlines: false)
         let parts = cleaned.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), !parts[0].isEmpty || parts.count == 2,
               parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return nil }

@@ -38,7 +38,9 @@ import Foundation
 public enum Text {
     /// Persian (۰–۹) and Arabic-Indic (٠–٩) digits become ASCII digits.
     public static func foldDigits(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.map { scalar in
+        // Every such digit starts with byte 0xD9 or 0xDB in UTF-8: most text has neither (imports fold 100,000s of cells).
+        guard s.utf8.contains(where: { $0 == 0xD9 || $0 == 0xDB }) else { return s }
+        return String(String.UnicodeScalarView(s.unicodeScalars.map { scalar in
             switch scalar.value {
             case 0x06F0...0x06F9: Unicode.Scalar(scalar.value - 0x06F0 + 0x30)!
             case 0x0660...0x0669: Unicode.Scalar(scalar.value - 0x0660 + 0x30)!
@@ -49,21 +51,44 @@ public enum Text {
 
     /// Folding for search and sorting: lowercase, digits unified, Arabic Yeh/Kaf as Persian ones.
     public static func searchFold(_ s: String) -> String {
-        let folded = foldDigits(s).lowercased()
-        return String(String.UnicodeScalarView(folded.unicodeScalars.map { scalar in
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s.lowercased() } // ASCII: nothing else to fold
+        // One pass, scalar by scalar (as `lowercased()` maps them); an import folds 100,000s of names.
+        var folded = ""
+        folded.reserveCapacity(s.utf8.count)
+        for scalar in s.unicodeScalars {
             switch scalar.value {
-            case 0x064A, 0x0649: "\u{06CC}" // Arabic Yeh / Alef Maksura → Persian Yeh
-            case 0x0643: "\u{06A9}"         // Arabic Kaf → Persian Keheh
-            case 0x200C: " "                // ZWNJ separates word parts
-            default: scalar
+            case 0x41...0x5A: folded.unicodeScalars.append(Unicode.Scalar(scalar.value + 0x20)!)
+            case 0x00...0x7F: folded.unicodeScalars.append(scalar)
+            case 0x06F0...0x06F9: folded.unicodeScalars.append(Unicode.Scalar(scalar.value - 0x06F0 + 0x30)!) // Persian digits
+            case 0x0660...0x0669: folded.unicodeScalars.append(Unicode.Scalar(scalar.value - 0x0660 + 0x30)!) // Arabic-Indic digits
+            case 0x064A, 0x0649: folded.unicodeScalars.append("\u{06CC}") // Arabic Yeh / Alef Maksura → Persian Yeh
+            case 0x0643: folded.unicodeScalars.append("\u{06A9}")         // Arabic Kaf → Persian Keheh
+            case 0x200C: folded.unicodeScalars.append(" ")                // ZWNJ separates word parts
+            default:
+                if scalar.properties.changesWhenLowercased {
+                    folded.unicodeScalars.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+                } else {
+                    folded.unicodeScalars.append(scalar)
+                }
             }
-        }))
+        }
+        return folded
     }
 
     /// Trims and rejects control characters; nil when the value has any.
     static func clean(_ s: String) -> String? {
-        let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
-        let hasControl = trimmed.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" }
+        let trimmed = trimmed(s)
+        // The control characters (general category Cc) are exactly U+0000–001F and U+007F–009F.
+        let hasControl = trimmed.unicodeScalars.contains { ($0.value < 0x20 || (0x7F...0x9F).contains($0.value)) && $0 != "\n" }
         return hasControl ? nil : trimmed
+    }
+
+    /// Without white space and line breaks at either end; Foundation only when an end may be some.
+    /// `newlines: false` keeps line breaks (trims spaces and tabs only).
+    static func trimmed(_ s: String, newlines: Bool = true) -> String {
+        guard let first = s.utf8.first, let last = s.utf8.last else { return s }
+        func plain(_ b: UInt8) -> Bool { b > 0x20 && b < 0x7F } // visible ASCII: surely not white space
+        if plain(first) && plain(last) { return s }
+        return s.trimmingCharacters(in: newlines ? .whitespacesAndNewlines : .whitespaces)
     }
 }

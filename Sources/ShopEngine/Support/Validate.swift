@@ -2,7 +2,7 @@
 enum Validate {
     static func text(_ value: String?, field: String, label: String, required: Bool = false, max: Int = 200, multiline: Bool = false) throws -> String {
         let raw = value ?? ""
-        guard let cleaned = Text.clean(raw), multiline || !cleaned.contains("\n") else {
+        guard let cleaned = Text.clean(raw), multiline || !cleaned.utf8.contains(0x0A) else {
             throw ShopError.invalid("invalid_\(field)", "\(label) contains characters that are not allowed", field: field)
         }
         if required && cleaned.isEmpty {

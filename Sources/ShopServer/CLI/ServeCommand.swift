@@ -20,6 +20,8 @@ public enum ServeCommand {
     shop-server \(ShopEngineVersion.string) — usage: shop-server [--db PATH] [--host ADDR] [--port N] [options]
            shop-server users add --phone PHONE --role admin|staff|customer
            shop-server users list
+           shop-server import products FILE.csv [--check]
+           shop-server export products|orders|customers|payments [--format csv|json] [--to FILE]
 
     Serves the Shop HTTP JSON API (/api/v1, /healthz, /metrics, /openapi.json) on the database,
     shared safely with every other Shop process. Stops gracefully on SIGTERM or SIGINT;

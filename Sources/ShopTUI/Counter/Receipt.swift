@@ -112,8 +112,7 @@ struct ReceiptPrinter: Sendable {
     /// Writes and prints `text`; returns what happened, for the notice line.
     func print(_ text: String, name: String = "receipt") throws -> String {
         var done: [String] = []
-        let folder = settings.receiptDirectory ?? FileManager.default.currentDirectoryPath + "/receipts"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try Self.folder(settings)
         let path = folder + "/\(name).txt"
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         let cwd = FileManager.default.currentDirectoryPath + "/"
@@ -182,6 +181,20 @@ struct ReceiptPrinter: Sendable {
             }
         }
         if let failure { throw ShopError(.unavailable, "printer_failed", "Writing to \(path) failed (\(String(cString: strerror(failure)))); \(what)") }
+    }
+
+    /// The receipt folder (`--receipt-dir`, default `./receipts`), created when missing; the
+    /// cash-up's order exports go there too.
+    static func folder(_ settings: SessionSettings) throws -> String {
+        let folder = settings.receiptDirectory ?? FileManager.default.currentDirectoryPath + "/receipts"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// `path` as the notice line shows it: relative to the working directory when inside it.
+    static func shown(_ path: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
     }
 
     /// Splits a command line into words, honouring single and double quotes (no shell involved).

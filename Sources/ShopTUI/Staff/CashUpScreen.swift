@@ -2,7 +2,7 @@ import Foundation
 import ShopEngine
 
 /// The end-of-day cash-up: totals per payment method for one day (←/→ changes the day),
-/// printed with the receipt printer.
+/// printed with the receipt printer; `e` exports the day's orders as CSV into the receipt folder.
 struct CashUpScreen: Screen {
     var title: String { "Cash-up" }
     private var summary: ReportService.DaySummary?
@@ -10,9 +10,11 @@ struct CashUpScreen: Screen {
 
     private struct Loaded: Sendable { let result: Outcome<ReportService.DaySummary> }
     private struct Printed: Sendable { let result: Outcome<String> }
+    private struct Exported: Sendable { let result: Outcome<String> }
 
     var bindings: [KeyBinding] {
-        [KeyBinding(keys: [.left, .right], label: "←→", help: "day"), KeyBinding(keys: [.char("p")], help: "print"), KeyBinding(keys: [.char("t")], help: "today")]
+        [KeyBinding(keys: [.left, .right], label: "←→", help: "day"), KeyBinding(keys: [.char("p")], help: "print"),
+         KeyBinding(keys: [.char("e")], help: "export orders"), KeyBinding(keys: [.char("t")], help: "today")]
     }
 
     mutating func start(_ context: inout ScreenContext) { load(&context) }
@@ -27,6 +29,11 @@ struct CashUpScreen: Screen {
         case .result(let loaded as Loaded):
             switch loaded.result {
             case .success(let s): summary = s; day = s.day
+            case .failure(let error): context.fail(error)
+            }
+        case .result(let exported as Exported):
+            switch exported.result {
+            case .success(let message): context.say(message, .success)
             case .failure(let error): context.fail(error)
             }
         case .result(let printed as Printed):
@@ -46,10 +53,25 @@ struct CashUpScreen: Screen {
             let text = Self.report(summary, storeName: context.session.storeName, currency: context.session.currency, printedAt: context.now)
             let settings = context.session.settings
             context.run { Printed(result: Result { try ReceiptPrinter(settings: settings).print(text, name: "cashup-\(summary.day)") }) }
+        case .key(.char("e")):
+            guard let summary else { return true }
+            let shop = context.shop, caller = context.caller, settings = context.session.settings
+            context.run { Exported(result: Result { try Self.exportOrders(day: summary.day, shop: shop, caller: caller, settings: settings) }) }
         case .key: return false
         default: break
         }
         return true
+    }
+
+    /// Writes the day's orders (local calendar day) as `orders-YYYY-MM-DD.csv` in the receipt
+    /// folder through the engine's export; returns the notice saying where.
+    static func exportOrders(day: String, shop: Shop, caller: Caller, settings: SessionSettings) throws -> String {
+        guard let date = CivilDate(day) else { throw ShopError(.invalid, "invalid_day", "Day must look like 2026-11-21") }
+        let folder = try ReceiptPrinter.folder(settings), name = "orders-\(day).csv"
+        let request = ExportRequest(kind: .orders, format: .csv, since: date.startLocal, until: date.nextLocal.startLocal, excel: true)
+        let summary = try shop.exports.writeFile(request, to: folder + "/" + name, caller: caller)
+        // The file name first: a long folder may not fit the notice line.
+        return "\(name) (\(summary.records) order\(summary.records == 1 ? "" : "s")) saved in \(ReceiptPrinter.shown(folder))"
     }
 
     /// `2026-11-21` moved by `days` (local calendar).

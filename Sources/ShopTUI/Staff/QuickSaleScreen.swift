@@ -337,12 +337,11 @@ struct QuickSaleScreen: Screen {
         case .findingCustomer(let finder): finder.render(into: &buffer, area: area)
         case .takingPayment(let panel): panel.render(into: &buffer, area: area, sale: sale, currency: currency)
         case .completing(let panel):
-            panel.render(into: &buffer, area: area, sale: sale, currency: currency)
+            panel.render(into: &buffer, area: area, sale: sale, currency: currency, focused: false)   // keys go to the code field meanwhile
             renderWaiting("Completing the sale…", into: &buffer, area: area)
         case .quoting: renderWaiting("Checking prices and stock…", into: &buffer, area: area)
         case .scanning, .receipt: break
         }
-        buffer.cursor = cursor(in: area)
     }
 
     private func renderWaiting(_ text: String, into buffer: inout Buffer, area: Rect) {
@@ -350,17 +349,5 @@ struct QuickSaleScreen: Screen {
         buffer.fill(box)
         Block().render(into: &buffer, area: box)
         buffer.setLine(text, in: box.inner(1), style: Theme.title, alignment: .center)
-    }
-
-    /// Where typing goes: the panel in front, or the code field while the engine is asked (a
-    /// scanner's keys typed meanwhile join the sale).
-    private func cursor(in area: Rect) -> (x: Int, y: Int)? {
-        switch mode {
-        case .receipt: return nil
-        case .findingCustomer(let finder): return finder.cursor(in: area)
-        case .takingPayment(let panel): return panel.cursor(in: area, tenders: sale.tenders.count)
-        // Keys typed while the engine is asked go to the code field: the cursor shows it.
-        case .scanning, .quoting, .completing, .choosingVariant: return lines.cursor(in: area, scanner: scanner)
-        }
     }
 }

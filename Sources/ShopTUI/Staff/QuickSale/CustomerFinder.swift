@@ -68,10 +68,4 @@ struct CustomerFinder {
         let hint = items.isEmpty ? "Enter searches · Del on empty: walk-in · Esc close" : "Enter chooses · Esc close"
         buffer.setString(inner.x, inner.bottom - 1, hint, style: Theme.muted, maxWidth: inner.width)
     }
-
-    func cursor(in area: Rect) -> (x: Int, y: Int)? {
-        var field = Self.field(area)
-        field.height = 1
-        return TextField(isFocused: true).cursorPosition(area: field, state: phone)
-    }
 }

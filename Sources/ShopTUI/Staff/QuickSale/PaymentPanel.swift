@@ -62,7 +62,8 @@ struct PaymentPanel {
         return Rect(x: inner.x + 12, y: inner.y + 4, width: 16, height: 2)
     }
 
-    func render(into buffer: inout Buffer, area: Rect, sale: Sale, currency: Currency) {
+    /// `focused`: false while the engine completes the sale (typing goes to the code field then).
+    func render(into buffer: inout Buffer, area: Rect, sale: Sale, currency: Currency, focused: Bool = true) {
         let box = Self.box(area, tenders: sale.tenders.count)
         buffer.fill(box)
         Block(title: "Take payment").render(into: &buffer, area: box)
@@ -82,7 +83,7 @@ struct PaymentPanel {
         y = field.y
         let method = Self.methods[self.method]
         buffer.setString(inner.x, y, method == .cash ? "Cash given" : "Amount", style: Theme.title)
-        TextField(placeholder: currency.format(sale.due), isFocused: true).render(into: &buffer, area: field, state: amount)
+        TextField(placeholder: currency.format(sale.due), isFocused: focused).render(into: &buffer, area: field, state: amount)
         let room = inner.right - field.right - 2
         if method == .cash, let given = currency.parseAmount(amount.text), given > sale.due {
             buffer.setString(field.right + 2, y, "Change \(currency.format(Money.saturatingDifference(given, sale.due)))", style: Theme.title, maxWidth: room)
@@ -97,11 +98,5 @@ struct PaymentPanel {
             y += 1
         }
         buffer.setString(inner.x, inner.bottom - 1, "Enter takes it · Tab method · Backspace undoes · Esc back", style: Theme.muted, maxWidth: inner.width)
-    }
-
-    func cursor(in area: Rect, tenders: Int) -> (x: Int, y: Int)? {
-        var field = Self.field(area, tenders: tenders)
-        field.height = 1
-        return TextField(isFocused: true).cursorPosition(area: field, state: amount)
     }
 }

@@ -83,8 +83,4 @@ struct SalePanel {
         let total = "TOTAL  \(currency.format(sale.total, withCode: true))"
         buffer.setString(a.totals.right - TextWidth.of(total), a.totals.y + 1, total, style: Theme.title)
     }
-
-    func cursor(in area: Rect, scanner: ScanQueue) -> (x: Int, y: Int)? {
-        TextField(isFocused: true).cursorPosition(area: Self.areas(area).code, state: scanner.code)
-    }
 }
