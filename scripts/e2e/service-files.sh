@@ -22,7 +22,7 @@ done
 help=$("$SERVER" --help; "$SERVER" backup --help 2>&1 || true)
 for unit in "${UNITS[@]}"; do
   [[ $unit == *.service ]] || continue
-  for flag in $(grep -E '^ExecStart=' "$unit" | grep -oE -- '--[a-z-]+' | sort -u); do
+  for flag in $(grep -E '^ExecStart(Post)?=' "$unit" | grep -oE -- '--[a-z-]+' | sort -u); do
     if grep -qE -- "$flag( |$|=)" <<<"$help"; then :; else not_ok "$unit: shop-server does not know $flag"; continue 2; fi
   done
   ok "$unit: shop-server knows every flag it is given"
@@ -40,7 +40,7 @@ grep -qE '^ReadWritePaths=(.* )?/var/lib/shop( |$)' scripts/systemd/shop-server.
   && ok "shop-server.service may write /var/lib/shop" || not_ok "shop-server.service: ReadWritePaths lacks /var/lib/shop"
 need scripts/systemd/shop-backup.service 'Type=oneshot' 'User=shop' \
   'ExecStart=/usr/local/bin/shop-server backup --db /var/lib/shop/shop.sqlite --to /var/backups/shop/ --keep 14'
-need scripts/systemd/shop-backup.timer 'OnCalendar=daily' 'Persistent=true' 'WantedBy=timers.target'
+need scripts/systemd/shop-backup.timer 'OnCalendar=*-*-* 03:15:00' 'Persistent=true' 'WantedBy=timers.target'
 
 if command -v systemd-analyze >/dev/null; then
   # verify wants ExecStart binaries to exist: point them at the one just built.
