@@ -71,4 +71,29 @@ struct APILogFileTests {
         }
         #expect(messages.contains { $0.contains("stopped") })
     }
+
+    @Test("without --log-file SIGHUP is ignored: `systemctl reload` never stops the server")
+    func hangupWithoutFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shop-hup-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let port = try freeTCPPort()
+        let process = Process()
+        process.executableURL = APIExecutableTests.executable
+        process.arguments = ["--db", directory.appendingPathComponent("shop.sqlite").path, "--port", String(port), "--quiet"]
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        func get(_ path: String) -> Int? { (try? TestClient(port: port, receiveTimeout: 5))?.get(path)?.status }
+        #expect(poll { get("/healthz") == 200 }, "shop-server did not answer on port \(port)")
+        kill(process.processIdentifier, SIGHUP)
+        kill(process.processIdentifier, SIGHUP)
+        // Both signals are delivered before the next request is answered or the process is gone.
+        #expect(get("/healthz") == 200)
+        #expect(process.isRunning)
+        kill(process.processIdentifier, SIGTERM)
+        #expect(poll { !process.isRunning })
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+    }
 }
