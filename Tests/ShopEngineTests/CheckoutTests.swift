@@ -4,22 +4,7 @@ import Testing
 
 @Suite("Cart, checkout, orders and payments")
 struct CheckoutTests {
-    struct Fixture {
-        let t: TestShop
-        let staff: SignIn
-        let customer: SignIn
-        let tea: Product
-        let cake: Product
-        init() throws {
-            t = try TestShop()
-            staff = try t.staff()
-            customer = try t.customer()
-            tea = try t.shop.catalog.create(ProductDraft(sku: "TEA", name: "Tea", price: 250, stock: 10), caller: staff.caller)
-            cake = try t.shop.catalog.create(ProductDraft(sku: "CAKE", name: "Cake", variants: [.init(name: "1 kg", price: 1000, stock: 2), .init(name: "2 kg", price: 1800, stock: 1)]), caller: staff.caller)
-        }
-        var shop: Shop { t.shop }
-        func stock(_ product: Product) throws -> Int64 { try shop.catalog.product(id: product.id, caller: staff.caller).stock }
-    }
+    typealias Fixture = CommerceFixture
 
     @Test("adding the same item again adds to its line; quantities and variants are checked")
     func cartRules() throws {

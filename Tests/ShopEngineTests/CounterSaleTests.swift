@@ -4,31 +4,7 @@ import Testing
 
 @Suite("Counter sales: one operation, one transaction")
 struct CounterSaleTests {
-    struct Fixture {
-        let t: TestShop
-        let staff: SignIn
-        let customer: SignIn
-        let tea: Product
-        let cake: Product
-        init() throws {
-            t = try TestShop()
-            staff = try t.staff()
-            customer = try t.customer()
-            tea = try t.shop.catalog.create(ProductDraft(sku: "TEA", name: "Tea", price: 250, stock: 10), caller: staff.caller)
-            cake = try t.shop.catalog.create(ProductDraft(sku: "CAKE", name: "Cake", variants: [.init(name: "1 kg", price: 1000, stock: 2), .init(name: "2 kg", price: 1800, stock: 1)]), caller: staff.caller)
-        }
-        var shop: Shop { t.shop }
-        func stock(_ product: Product) throws -> Int64 { try shop.catalog.product(id: product.id, caller: staff.caller).stock }
-        func count(_ sql: String) throws -> Int64 { try shop.store.read { try $0.scalarInt(sql) ?? -1 } }
-        /// Orders, payments, ledger rows and stock: what a refused sale must leave as it was.
-        func footprint() throws -> [Int64] {
-            [try count("SELECT count(*) FROM orders"), try count("SELECT count(*) FROM order_items"), try count("SELECT count(*) FROM payments"),
-             try count("SELECT count(*) FROM stock_ledger"), try count("SELECT count(*) FROM order_status_history"), try stock(tea), try stock(cake)]
-        }
-        func sell(_ lines: [OrderRequest.Item], _ tenders: [CounterSaleRequest.Tender], customer: Int64? = nil, key: String? = nil, as caller: Caller? = nil) throws -> CounterSale {
-            try shop.orders.counterSale(CounterSaleRequest(lines: lines, tenders: tenders, customerID: customer, idempotencyKey: key), caller: caller ?? staff.caller)
-        }
-    }
+    typealias Fixture = CommerceFixture
 
     @Test("a cash sale with change is written whole: order delivered, payment completed with the cash tendered, stock and ledger taken")
     func cashWithChange() throws {
@@ -180,5 +156,17 @@ struct CounterSaleTests {
         #expect(stock + sold == initial, "stock \(stock) + sold \(sold) must be \(initial)")
         #expect(try check("SELECT ifnull(sum(delta), 0) FROM stock_ledger WHERE product_id = \(product.id) AND reason = 'sale'") == -sold)
         #expect(try check("SELECT count(*) FROM payments p WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = p.order_id)") == 0)
+    }
+}
+
+extension CommerceFixture {
+    /// Orders, payments, ledger rows and stock: what a refused sale must leave as it was.
+    func footprint() throws -> [Int64] {
+        [try count("SELECT count(*) FROM orders"), try count("SELECT count(*) FROM order_items"), try count("SELECT count(*) FROM payments"),
+         try count("SELECT count(*) FROM stock_ledger"), try count("SELECT count(*) FROM order_status_history"), try stock(tea), try stock(cake)]
+    }
+
+    func sell(_ lines: [OrderRequest.Item], _ tenders: [CounterSaleRequest.Tender], customer: Int64? = nil, key: String? = nil, as caller: Caller? = nil) throws -> CounterSale {
+        try shop.orders.counterSale(CounterSaleRequest(lines: lines, tenders: tenders, customerID: customer, idempotencyKey: key), caller: caller ?? staff.caller)
     }
 }

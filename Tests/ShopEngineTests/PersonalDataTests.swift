@@ -6,7 +6,7 @@ import Testing
 struct PersonalDataTests {
     @Test("the export holds the profile, keys, cart, every order with its payments and the sessions, as snake_case JSON")
     func export() throws {
-        let f = try CheckoutTests.Fixture()
+        let f = try CommerceFixture()
         let me = f.customer.caller
         _ = try f.shop.accounts.updateProfile(.init(firstName: "Maya", address: "12 Elm St"), caller: me)
         let order = try f.shop.orders.create(OrderRequest(items: [.init(productID: f.tea.id, quantity: 2)], contact: .sample), caller: me)
@@ -23,7 +23,7 @@ struct PersonalDataTests {
 
     @Test("deleting the account erases the person, blanks their orders' contact, ends sessions, and keeps the books")
     func delete() throws {
-        let f = try CheckoutTests.Fixture()
+        let f = try CommerceFixture()
         let me = f.customer.caller
         _ = try f.shop.accounts.updateProfile(.init(firstName: "Maya", lastName: "Lee", address: "12 Elm St"), caller: me)
         try f.shop.accounts.setPhoto([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1], contentType: "image/png", caller: me)

@@ -5,47 +5,11 @@ import Testing
 
 @Suite("Returns: goods back from a delivered order, stock through the ledger, refunds never above what was paid")
 struct ReturnTests {
-    struct Fixture {
-        let t: TestShop
-        let staff: SignIn
-        let customer: SignIn
-        let tea: Product
-        let cake: Product
-        init() throws {
-            t = try TestShop()
-            staff = try t.staff()
-            customer = try t.customer()
-            tea = try t.shop.catalog.create(ProductDraft(sku: "TEA", name: "Tea", price: 250, stock: 10), caller: staff.caller)
-            cake = try t.shop.catalog.create(ProductDraft(sku: "CAKE", name: "Cake", variants: [.init(name: "1 kg", price: 1000, stock: 5)]), caller: staff.caller)
-        }
-        var shop: Shop { t.shop }
-        var kilo: Int64 { cake.variants[0].id }
-        func stock(_ product: Product) throws -> Int64 { try shop.catalog.product(id: product.id, caller: staff.caller).stock }
-        func ledger(_ product: Product) throws -> [StockMovement] { try shop.catalog.stockHistory(productID: product.id, caller: staff.caller) }
-
-        /// A counter sale paid in full in cash: delivered on the spot.
-        func counterSale(tea: Int64 = 4, cake: Int64 = 0, coupon: String? = nil) throws -> Order {
-            var items = [OrderRequest.Item(productID: self.tea.id, quantity: tea)]
-            if cake > 0 { items.append(.init(productID: self.cake.id, variantID: kilo, quantity: cake)) }
-            let order = try shop.orders.create(OrderRequest(items: items, contact: Contact(), coupon: coupon, counterSale: true), caller: staff.caller)
-            _ = try shop.payments.create(orderID: order.id, amount: order.total, method: .cash, completed: true, caller: staff.caller)
-            let delivered = try shop.orders.order(id: order.id, caller: staff.caller)
-            #expect(delivered.status == .delivered)
-            return delivered
-        }
-
-        func returnTea(_ order: Order, _ quantity: Int64, method: PaymentMethod = .cash, caller: Caller? = nil) throws -> OrderService.ReturnOutcome {
-            try shop.orders.returnItems(orderID: order.id, lines: [ReturnLine(productID: tea.id, quantity: quantity)], refundMethod: method, caller: caller ?? staff.caller)
-        }
-
-        func rowCount(_ table: String) throws -> Int64 {
-            try shop.context.store.read { try $0.scalarInt("SELECT count(*) FROM \(table)") ?? 0 }
-        }
-    }
+    typealias Fixture = CommerceFixture
 
     @Test("a partial return puts the stock back through the ledger, refunds the goods in cash and shows on the order")
     func partialReturn() throws {
-        let f = try Fixture()
+        let f = try Fixture.forReturns()
         let order = try f.counterSale(tea: 4)
         #expect(try f.stock(f.tea) == 6)
 
@@ -69,7 +33,7 @@ struct ReturnTests {
 
     @Test("a full return of a discounted sale with a variant refunds exactly what was paid and restocks the variant")
     func fullReturnWithDiscount() throws {
-        let f = try Fixture()
+        let f = try Fixture.forReturns()
         _ = try f.shop.orders.createCoupon(code: "THIRD", kind: .percent, value: 33, caller: f.staff.caller)
         let order = try f.counterSale(tea: 3, cake: 1, coupon: "THIRD")
         #expect(order.total == 1750 - 577)
@@ -88,7 +52,7 @@ struct ReturnTests {
 
     @Test("two returns never take back more than was sold, and the refused one writes nothing")
     func neverMoreThanSold() throws {
-        let f = try Fixture()
+        let f = try Fixture.forReturns()
         let order = try f.counterSale(tea: 3)
         _ = try f.returnTea(order, 2)
         let before = (try f.rowCount("returns"), try f.rowCount("return_items"), try f.rowCount("payments"), try f.rowCount("stock_ledger"), try f.stock(f.tea))
@@ -107,7 +71,7 @@ struct ReturnTests {
 
     @Test("two counters returning the same goods at once from two processes: one return passes, the other is refused")
     func concurrentReturns() throws {
-        let f = try Fixture()
+        let f = try Fixture.forReturns()
         let order = try f.counterSale(tea: 3)
         let shops = [f.shop, try f.t.openAgain()]
         let results = Mutex<[Result<Int64, ShopError>]>([])
@@ -128,7 +92,7 @@ struct ReturnTests {
 
     @Test("a retried return with the same Idempotency-Key gives the earlier one back; the key for a different return is refused")
     func idempotentReturn() throws {
-        let f = try Fixture()
+        let f = try Fixture.forReturns()
         let order = try f.counterSale(tea: 3)
         let lines = [ReturnLine(productID: f.tea.id, quantity: 1)]
         let first = try f.shop.orders.returnItems(orderID: order.id, lines: lines, refundMethod: .cash, idempotencyKey: "ret-1", caller: f.staff.caller)
@@ -146,7 +110,7 @@ struct ReturnTests {
 
     @Test("the refund is never more than was paid: a cash-on-delivery order delivered part paid refunds only what was paid beyond the goods kept")
     func refundCappedAtPaid() throws {
-        let f = try Fixture()
+        let f = try Fixture.forReturns()
         let order = try f.shop.orders.create(OrderRequest(items: [.init(productID: f.tea.id, quantity: 4)], contact: .sample, paymentMethod: .cashOnDelivery), caller: f.customer.caller)
         _ = try f.shop.orders.updateStatus(id: order.id, to: .sent, caller: f.staff.caller)
         _ = try f.shop.orders.updateStatus(id: order.id, to: .delivered, caller: f.staff.caller)
@@ -169,7 +133,7 @@ struct ReturnTests {
 
     @Test("undelivered and cancelled orders are refused, customers are forbidden, bad lines and methods are refused, all writing nothing")
     func refusals() throws {
-        let f = try Fixture()
+        let f = try Fixture.forReturns()
         let pending = try f.shop.orders.create(OrderRequest(items: [.init(productID: f.tea.id, quantity: 2)], contact: .sample, paymentMethod: .cash), caller: f.customer.caller)
         expectError("order_not_delivered") { try f.returnTea(pending, 1) }
         _ = try f.shop.payments.create(orderID: pending.id, amount: pending.total, method: .cash, completed: true, caller: f.staff.caller)
@@ -200,7 +164,7 @@ struct ReturnTests {
 
     @Test("a customer sees the returns on their own order")
     func customerSeesReturns() throws {
-        let f = try Fixture()
+        let f = try Fixture.forReturns()
         let order = try f.shop.orders.create(OrderRequest(items: [.init(productID: f.tea.id, quantity: 2)], contact: .sample, paymentMethod: .card), caller: f.customer.caller)
         _ = try f.shop.payments.create(orderID: order.id, amount: order.total, method: .card, caller: f.customer.caller)
         let pending = try f.shop.payments.list(orderID: order.id, caller: f.staff.caller).items[0]
@@ -214,7 +178,7 @@ struct ReturnTests {
 
     @Test("the day's totals are net of return refunds, per method")
     func cashUpNetOfReturns() throws {
-        let f = try Fixture()
+        let f = try Fixture.forReturns()
         let order = try f.counterSale(tea: 4)
         _ = try f.returnTea(order, 1)
         _ = try f.returnTea(order, 1, method: .card)
@@ -225,4 +189,28 @@ struct ReturnTests {
         #expect(day.total == 500)
         #expect(day.returned == 500 && day.refunded == 500)
     }
+}
+
+extension CommerceFixture {
+    /// The returns tests sell one cake size with more stock.
+    static func forReturns() throws -> CommerceFixture { try CommerceFixture(cake: [.init(name: "1 kg", price: 1000, stock: 5)]) }
+
+    var kilo: Int64 { cake.variants[0].id }
+
+    /// A counter sale paid in full in cash: delivered on the spot.
+    func counterSale(tea: Int64 = 4, cake: Int64 = 0, coupon: String? = nil) throws -> Order {
+        var items = [OrderRequest.Item(productID: self.tea.id, quantity: tea)]
+        if cake > 0 { items.append(.init(productID: self.cake.id, variantID: kilo, quantity: cake)) }
+        let order = try shop.orders.create(OrderRequest(items: items, contact: Contact(), coupon: coupon, counterSale: true), caller: staff.caller)
+        _ = try shop.payments.create(orderID: order.id, amount: order.total, method: .cash, completed: true, caller: staff.caller)
+        let delivered = try shop.orders.order(id: order.id, caller: staff.caller)
+        #expect(delivered.status == .delivered)
+        return delivered
+    }
+
+    func returnTea(_ order: Order, _ quantity: Int64, method: PaymentMethod = .cash, caller: Caller? = nil) throws -> OrderService.ReturnOutcome {
+        try shop.orders.returnItems(orderID: order.id, lines: [ReturnLine(productID: tea.id, quantity: quantity)], refundMethod: method, caller: caller ?? staff.caller)
+    }
+
+    func rowCount(_ table: String) throws -> Int64 { try count("SELECT count(*) FROM \(table)") }
 }

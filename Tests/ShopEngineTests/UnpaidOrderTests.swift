@@ -5,34 +5,11 @@ import Testing
 
 @Suite("Unpaid orders expire; a customer's unpaid orders are capped")
 struct UnpaidOrderTests {
-    struct Fixture {
-        let t: TestShop
-        let staff: SignIn
-        let customer: SignIn
-        let tea: Product
-        let cake: Product
-        init(expiryMinutes: Int = 30, maxUnpaid: Int = 5) throws {
-            t = try TestShop { config in
-                config.unpaidExpiryMinutes = expiryMinutes
-                config.maxUnpaidOrders = maxUnpaid
-            }
-            staff = try t.staff()
-            customer = try t.customer()
-            tea = try t.shop.catalog.create(ProductDraft(sku: "TEA", name: "Tea", price: 250, stock: 10), caller: staff.caller)
-            cake = try t.shop.catalog.create(ProductDraft(sku: "CAKE", name: "Cake", variants: [.init(name: "1 kg", price: 1000, stock: 2)]), caller: staff.caller)
-        }
-        var shop: Shop { t.shop }
-        func stock(_ product: Product) throws -> Int64 { try shop.catalog.product(id: product.id, caller: staff.caller).stock }
-        func order(_ method: PaymentMethod, tea quantity: Int64 = 4, coupon: String? = nil, caller: Caller? = nil) throws -> Order {
-            try shop.orders.create(OrderRequest(items: [.init(productID: tea.id, quantity: quantity)], contact: .sample, paymentMethod: method, coupon: coupon),
-                                   caller: caller ?? customer.caller)
-        }
-        func ledger(_ product: Product) throws -> [StockMovement] { try shop.catalog.stockHistory(productID: product.id, caller: staff.caller) }
-    }
+    typealias Fixture = CommerceFixture
 
     @Test("a card order still unpaid after the expiry is cancelled: stock back through the ledger, coupon released, reason in its history")
     func cardOrderExpires() throws {
-        let f = try Fixture()
+        let f = try Fixture.forUnpaid()
         _ = try f.shop.orders.createCoupon(code: "ONCE", kind: .percent, value: 10, maxUses: 1, caller: f.staff.caller)
         let order = try f.order(.card, coupon: "ONCE")
         #expect(order.expiresAt == order.createdAt + 30 * 60, "the customer is told when it expires")
@@ -60,7 +37,7 @@ struct UnpaidOrderTests {
 
     @Test("cash on delivery, counter sales and orders with a completed payment never expire; paid orders are not touched")
     func onlyUnpaidOnlineOrdersExpire() throws {
-        let f = try Fixture()
+        let f = try Fixture.forUnpaid()
         let cod = try f.order(.cashOnDelivery, tea: 1)
         let counter = try f.shop.orders.create(OrderRequest(items: [.init(productID: f.tea.id, quantity: 1)], contact: Contact(), paymentMethod: .card, counterSale: true), caller: f.staff.caller)
         let paid = try f.order(.card, tea: 1)
@@ -80,7 +57,7 @@ struct UnpaidOrderTests {
 
     @Test("checkout first releases stock held by expired orders, so the next buyer is not refused")
     func checkoutSweepsBeforeCheckingStock() throws {
-        let f = try Fixture()
+        let f = try Fixture.forUnpaid()
         _ = try f.order(.card, tea: 10)
         f.t.clock.advance(61)
         let other = try f.t.customer("+15550002222")
@@ -93,7 +70,7 @@ struct UnpaidOrderTests {
 
     @Test("a payment for an order past its time is refused: the order was cancelled")
     func noPaymentAfterExpiry() throws {
-        let f = try Fixture(expiryMinutes: 60)
+        let f = try Fixture.forUnpaid(expiryMinutes: 60)
         let order = try f.order(.transfer, tea: 1)
         let pending = try f.shop.payments.create(orderID: order.id, amount: order.total, method: .transfer, caller: f.customer.caller)
         f.t.clock.advance(3600)
@@ -105,7 +82,7 @@ struct UnpaidOrderTests {
 
     @Test("two processes sweeping the same file at once restock each expired order once")
     func concurrentSweepsRestockOnce() async throws {
-        let f = try Fixture()
+        let f = try Fixture.forUnpaid()
         for _ in 0..<5 { _ = try f.order(.card, tea: 2) }
         #expect(try f.stock(f.tea) == 0)
         f.t.clock.advance(31 * 60)
@@ -122,7 +99,7 @@ struct UnpaidOrderTests {
 
     @Test("shop-server's timer expires due orders without anyone reading them, and stops when asked")
     func sweeperOnATimer() throws {
-        let f = try Fixture()
+        let f = try Fixture.forUnpaid()
         let order = try f.order(.card, tea: 3)
         f.t.clock.advance(30 * 60)
         let logged = Mutex<[String]>([])
@@ -138,7 +115,7 @@ struct UnpaidOrderTests {
 
     @Test("a customer may keep at most --max-unpaid-orders open unpaid orders; the next checkout is refused and writes nothing")
     func unpaidOrdersAreCapped() throws {
-        let f = try Fixture(maxUnpaid: 2)
+        let f = try Fixture.forUnpaid(maxUnpaid: 2)
         _ = try f.order(.card, tea: 1)
         _ = try f.order(.cashOnDelivery, tea: 1)
         _ = try f.shop.carts.add(productID: f.tea.id, quantity: 1, caller: f.customer.caller)
@@ -167,7 +144,7 @@ struct UnpaidOrderTests {
 
     @Test("expired orders no longer count against the cap")
     func expiredOrdersFreeTheCap() throws {
-        let f = try Fixture(maxUnpaid: 1)
+        let f = try Fixture.forUnpaid(maxUnpaid: 1)
         _ = try f.order(.card, tea: 1)
         expectError("too_many_unpaid_orders") { try f.order(.card, tea: 1) }
         f.t.clock.advance(30 * 60)
@@ -185,5 +162,20 @@ struct UnpaidOrderTests {
         for bad in [["--unpaid-expiry", "0"], ["--unpaid-expiry", "10081"], ["--unpaid-expiry", "soon"], ["--max-unpaid-orders", "0"], ["--max-unpaid-orders", "-3"]] {
             #expect(throws: Options.UsageError.self, "\(bad)") { try Options.parse(bad, flags: Options.engineFlags, environment: [:]).configuration() }
         }
+    }
+}
+
+extension CommerceFixture {
+    /// The unpaid-order tests choose the expiry and the cap, and sell one cake size.
+    static func forUnpaid(expiryMinutes: Int = 30, maxUnpaid: Int = 5) throws -> CommerceFixture {
+        try CommerceFixture(cake: [.init(name: "1 kg", price: 1000, stock: 2)]) { config in
+            config.unpaidExpiryMinutes = expiryMinutes
+            config.maxUnpaidOrders = maxUnpaid
+        }
+    }
+
+    func order(_ method: PaymentMethod, tea quantity: Int64 = 4, coupon: String? = nil, caller: Caller? = nil) throws -> Order {
+        try shop.orders.create(OrderRequest(items: [.init(productID: tea.id, quantity: quantity)], contact: .sample, paymentMethod: method, coupon: coupon),
+                               caller: caller ?? customer.caller)
     }
 }

@@ -17,18 +17,8 @@ public final class Connection {
     /// `cacheKiB`: this connection's page cache (nil: SQLite's default, 2 MiB).
     public init(path: String, cacheKiB: Int? = nil) throws {
         try Self.createPrivateFile(path)
-        var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
-        guard rc == SQLITE_OK, let db else {
-            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
-            sqlite3_close_v2(db)
-            throw SQLiteError(code: rc, message: "\(message) (\(path))", sql: nil)
-        }
-        self.handle = db
+        self.handle = try Self.openHandle(path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX)
         self.path = path
-        sqlite3_extended_result_codes(db, 1)
-        BusyWaits.install(on: db) // the busy timeout, counted for /metrics
         try execute("PRAGMA foreign_keys = ON")
         try enableWAL()
         try execute("PRAGMA synchronous = FULL")
@@ -38,17 +28,22 @@ public final class Connection {
     /// Opens an existing file read-only to inspect it (a backup, a file about to be restored):
     /// nothing is created and its journal mode is left as it is.
     public init(inspecting path: String) throws {
+        self.handle = try Self.openHandle(path, flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX)
+        self.path = path
+    }
+
+    /// Opens a handle with extended result codes and the busy timeout every connection has.
+    private static func openHandle(_ path: String, flags: Int32) throws -> OpaquePointer {
         var db: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close_v2(db)
             throw SQLiteError(code: rc, message: "\(message) (\(path))", sql: nil)
         }
-        self.handle = db
-        self.path = path
         sqlite3_extended_result_codes(db, 1)
         BusyWaits.install(on: db) // the busy timeout, counted for /metrics
+        return db
     }
 
     /// The database holds password hashes, addresses and orders: a new file is created 0600
