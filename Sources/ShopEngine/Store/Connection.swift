@@ -10,7 +10,8 @@ public final class Connection {
     public let path: String
     private var statements: [String: Statement] = [:]
 
-    /// How long a writer waits for another process's lock before giving up.
+    /// How long a writer waits for another process's lock before giving up (the busy handler
+    /// in `BusyWaits` sleeps on SQLite's own schedule up to this total and counts each wait).
     public static let busyTimeoutMilliseconds: Int32 = 10_000
 
     /// `cacheKiB`: this connection's page cache (nil: SQLite's default, 2 MiB).
@@ -41,7 +42,7 @@ public final class Connection {
             throw SQLiteError(code: rc, message: "\(message) (\(path))", sql: nil)
         }
         sqlite3_extended_result_codes(db, 1)
-        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+        BusyWaits.install(on: db) // the busy timeout, counted for /metrics
         return db
     }
 
@@ -80,7 +81,9 @@ public final class Connection {
                 mode = try scalarString("PRAGMA journal_mode = WAL") ?? ""
                 if mode == "wal" { return }
             } catch let error as SQLiteError where error.isBusy {
-                usleep(useconds_t(5_000 + attempt * 1_000))
+                let pause = 5_000 + attempt * 1_000
+                usleep(useconds_t(pause))
+                BusyWaits.record(nanoseconds: UInt64(pause) * 1_000)
                 continue
             }
             break

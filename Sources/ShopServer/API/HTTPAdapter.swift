@@ -1,7 +1,7 @@
 import Foundation
 import ShopEngine
 
-/// Puts the API's routes on the HTTP router, plus `/healthz` and `/openapi.json`.
+/// Puts the API's routes on the HTTP router, plus `/healthz`, `/metrics` and `/openapi.json`.
 extension ShopAPI {
     /// A router serving every API route, the health check and the OpenAPI document.
     public func router(openAPIDocument: [UInt8]?, errorLog: @escaping @Sendable (String) -> Void = AccessLog.standardError) -> Router {
@@ -17,6 +17,7 @@ extension ShopAPI {
         }
         let health = JSON.object([("status", .string("ok"))]).bytes
         router.add("GET", "/healthz") { _ in .json(status: 200, data: health) }
+        router.add("GET", "/metrics") { [self] in try metricsHandler($0) }
         if let document = openAPIDocument {
             router.add("GET", "/openapi.json") { _ in .json(status: 200, data: document) }
         }

@@ -13,10 +13,13 @@ public struct ShopAPI: Sendable {
 
     let shop: Shop
     let cache: ResponseCache
+    /// Orders placed and checkouts refused for stock are counted here; served at `/metrics`.
+    public let metrics: ServerMetrics
     private(set) var routes: [Route] = []
 
-    public init(shop: Shop) {
+    public init(shop: Shop, metrics: ServerMetrics = ServerMetrics()) {
         self.shop = shop
+        self.metrics = metrics
         self.cache = ResponseCache(store: shop.store)
         addAuthRoutes()
         addProfileRoutes()
@@ -283,8 +286,10 @@ extension ShopAPI {
                                   phone: try b.optionalString("phone") ?? "", email: try b.optionalString("email") ?? "",
                                   address: try b.optionalString("address") ?? "", postalCode: try b.optionalString("postal_code") ?? "",
                                   deliveryDate: try b.optionalString("delivery_date") ?? "", note: try b.optionalString("note") ?? "")
-            let placed = try shop.orders.place(OrderRequest(items: items, contact: contact, paymentMethod: method, coupon: try b.optionalString("coupon"),
-                                                            idempotencyKey: r.header("idempotency-key")), caller: me)
+            let placed = try countedCheckout({ $0.replayed }) {
+                try shop.orders.place(OrderRequest(items: items, contact: contact, paymentMethod: method, coupon: try b.optionalString("coupon"),
+                                                   idempotencyKey: r.header("idempotency-key")), caller: me)
+            }
             return .json(placed.replayed ? 200 : 201, Present.order(placed.order))
         }
         add("GET", "/orders") { [self] r in
@@ -360,7 +365,7 @@ extension ShopAPI {
                     return CounterSaleRequest.Tender(method: method, amount: try t.int("amount"), tendered: try t.optionalInt("tendered"))
                 },
                 customerID: try b.optionalInt("customer_id"), idempotencyKey: r.header("idempotency-key"))
-            let sale = try shop.orders.counterSale(request, caller: me)
+            let sale = try countedCheckout({ $0.replayed }) { try shop.orders.counterSale(request, caller: me) }
             return .json(sale.replayed ? 200 : 201, .object([("order", Present.order(sale.order)), ("payments", .array(sale.payments.map(Present.payment))),
                                                              ("change", .int(sale.change))]))
         }

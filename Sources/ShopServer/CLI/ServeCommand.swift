@@ -12,6 +12,8 @@ public enum ServeCommand {
         Options.Flag("max-connections-per-address", env: "SHOP_MAX_CONNECTIONS_PER_ADDRESS", value: "N", help: "open connections from one client address before its new ones get 503 (default \(HTTPServerConfiguration.defaultMaxConnectionsPerAddress))"),
         Options.Flag("demo", help: "serve a fresh demo store (a temporary database unless --db names an empty one); codes go to GET /api/v1/admin/outbox (the demo only)"),
         Options.Flag("quiet", help: "no access log"),
+        Options.Flag("log-format", env: "SHOP_LOG_FORMAT", value: "text|json", help: "access log lines as text (default) or one JSON object per line"),
+        Options.Flag("log-file", env: "SHOP_LOG_FILE", value: "PATH", help: "append the access log to PATH (created 0640) instead of stderr; SIGHUP reopens it"),
     ]
 
     public static let usage = """
@@ -21,16 +23,19 @@ public enum ServeCommand {
            shop-server import products FILE.csv [--check]
            shop-server export products|orders|customers|payments [--format csv|json] [--to FILE]
 
-    Serves the Shop HTTP JSON API (/api/v1, /healthz, /openapi.json) on the database,
-    shared safely with every other Shop process. Stops gracefully on SIGTERM or SIGINT.
+    Serves the Shop HTTP JSON API (/api/v1, /healthz, /metrics, /openapi.json) on the database,
+    shared safely with every other Shop process. Stops gracefully on SIGTERM or SIGINT;
+    SIGHUP reopens the --log-file.
 
     """ + Options.help(flags)
 
     public static func run(_ arguments: [String]) -> Int32 {
-        let log = AccessLog.standardError
+        var log = AccessLog.standardError
         do {
             let options = try Options.parse(arguments, flags: flags)
             if options.has("help") { print(usage); return 0 }
+            let logging = try Logging(options)
+            log = logging.messages
             guard options.positional.isEmpty else { throw Options.UsageError(description: "unexpected argument \(options.positional[0]) (see --help)") }
             let perAddress = try number(options, "max-connections-per-address", default: HTTPServerConfiguration.defaultMaxConnectionsPerAddress, range: 1...100_000)
             let demo = options.has("demo") ? try DemoDatabase.open(options) : nil
@@ -43,10 +48,12 @@ public enum ServeCommand {
             http.workerThreads = try number(options, "workers", default: max(2, ProcessInfo.processInfo.activeProcessorCount), range: 1...256)
             if options.value("max-connections") != nil { http.maxConnections = try number(options, "max-connections", default: 1024, range: 1...100_000) }
             http.maxConnectionsPerAddress = perAddress
-            if options.has("quiet") { http.accessLog = nil }
+            logging.configure(&http, quiet: options.has("quiet"))
+            let metrics = ServerMetrics()
+            http.metrics = metrics
             let document = (try? Assets.data("openapi.json")).map { [UInt8]($0) }
             if document == nil { log("shop-server: assets/openapi.json not found; GET /openapi.json will be 404 (set SHOP_ASSETS)") }
-            let server = HTTPServer(configuration: http, handler: ShopAPI(shop: shop).router(openAPIDocument: document).handler)
+            let server = HTTPServer(configuration: http, handler: ShopAPI(shop: shop, metrics: metrics).router(openAPIDocument: document, errorLog: log).handler)
             try server.start()
             server.installShutdownSignals()
             let sweeper = UnpaidOrderSweeper.start(shop, every: 60, log: log) // unpaid orders expire even when nobody reads orders

@@ -208,6 +208,7 @@ final class EventLoop {
             let connection = Connection(fd: fd, id: nextID, remoteAddress: Socket.ipString(storage), limits: config.limits)
             nextID += 1
             connections[fd] = connection
+            config.metrics?.connectionOpened()
             connection.interest = shop_epollin | shop_epollrdhup
             _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_ADD, fd, connection.interest, UInt64(fd))
 
@@ -434,6 +435,7 @@ final class EventLoop {
         _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_DEL, c.fd, 0, 0)
         close(c.fd)
         connections[c.fd] = nil
+        config.metrics?.connectionClosed()
         release(c)
     }
 

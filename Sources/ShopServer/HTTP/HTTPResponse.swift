@@ -14,6 +14,9 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// The route pattern that answered (`/api/v1/products/{id}`), set by `Router`; nil when no
+    /// route did. For metrics and the access log only: it is never sent.
+    public var route: String?
 
     public init(status: Int = 200, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         self.status = status

@@ -35,6 +35,10 @@ public struct HTTPServerConfiguration: Sendable {
     public var limits = HTTPRequestDecoder.Limits()
     /// One line per request; nil disables the access log.
     public var accessLog: (@Sendable (String) -> Void)? = AccessLog.standardError
+    /// How access-log lines are written (README.md, "Metrics and logs").
+    public var accessLogFormat: AccessLog.Format = .text
+    /// Counts requests, latency and open connections for `GET /metrics`; nil counts nothing.
+    public var metrics: ServerMetrics?
     /// Server-side problems (handler errors, accept failures).
     public var errorLog: @Sendable (String) -> Void = AccessLog.standardError
     public var listenBacklog: Int32 = 1024
@@ -231,14 +235,17 @@ final class ServerShared: Sendable {
         let keepAlive = request.wantsKeepAlive && !draining.load(ordering: .acquiring)
         let bytes = response.serialize(keepAlive: keepAlive, keepAliveHeader: request.version == .http1_0,
                                        isHead: request.method == "HEAD", date: dateCache.line())
-        log(request: request, status: response.status, bytes: bytes.count, startedAt: startedAt)
+        log(request: request, route: response.route, status: response.status, bytes: bytes.count, startedAt: startedAt)
         post(Completion(connectionID: connectionID, fd: fd, bytes: bytes, close: !keepAlive))
     }
 
-    func log(request: HTTPRequest?, remote: String? = nil, status: Int, bytes: Int, startedAt: UInt64) {
-        guard let sink = configuration.accessLog else { return }
+    /// The access-log line and the request metrics of one response (`route` nil: no route answered).
+    func log(request: HTTPRequest?, remote: String? = nil, route: String? = nil, status: Int, bytes: Int, startedAt: UInt64) {
         let elapsed = MonotonicClock.now() &- startedAt
-        sink(AccessLog.line(remote: request?.remoteAddress ?? remote ?? "-", method: request?.method ?? "-",
-                            path: request?.rawPath ?? "-", status: status, bytes: bytes, durationNanos: elapsed))
+        configuration.metrics?.recordRequest(route: route, method: request?.method ?? "-", status: status, durationNanoseconds: elapsed)
+        guard let sink = configuration.accessLog else { return }
+        let entry = AccessLog.Entry(remote: request?.remoteAddress ?? remote ?? "-", method: request?.method ?? "-",
+                                    route: route, path: request?.rawPath ?? "-", status: status, bytes: bytes, durationNanos: elapsed)
+        sink(AccessLog.line(entry, format: configuration.accessLogFormat))
     }
 }

@@ -107,12 +107,15 @@ public struct Router: Sendable {
         }
         var routed = request
         routed.pathParameters = params
+        var response: HTTPResponse
         do {
-            return try route.handler(routed)
+            response = try route.handler(routed)
         } catch {
             errorLog("handler error: \(request.method) \(request.rawPath) (\(route.pattern)): \(error)")
-            return .internalError
+            response = .internalError
         }
+        response.route = route.pattern
+        return response
     }
 
     // MARK: - Matching

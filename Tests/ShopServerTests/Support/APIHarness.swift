@@ -13,6 +13,10 @@ import ShopTestSupport
 final class APIServer: @unchecked Sendable {
     let temporary: TemporaryShop<ManualClock>
     let live: LiveServer
+    /// What the server counts for `/metrics` (the same object the router serves).
+    let metrics: ServerMetrics
+    /// The router the server runs, for in-process calls (e.g. from an address no socket gives).
+    let router: Router
     var shop: Shop { temporary.shop }
     var clock: ManualClock { temporary.clock }
     var directory: URL { temporary.directory }
@@ -22,10 +26,13 @@ final class APIServer: @unchecked Sendable {
     init(corsOrigins: [String] = [], workers: Int = 4, signinLimit: Int = 1000) throws {
         temporary = try TemporaryShop(clock: ManualClock(), prefix: "shop-api", signinLimit: signinLimit)
         let document = try [UInt8](Data(contentsOf: APIServer.openAPIURL))
-        let router = ShopAPI(shop: temporary.shop).router(openAPIDocument: document, errorLog: { _ in })
-        live = try LiveServer({ configuration in
+        let api = ShopAPI(shop: temporary.shop)
+        metrics = api.metrics
+        router = api.router(openAPIDocument: document, errorLog: { _ in })
+        live = try LiveServer({ [metrics] configuration in
             configuration.corsOrigins = corsOrigins
             configuration.workerThreads = workers
+            configuration.metrics = metrics
         }, handler: router.handler)
     }
 
@@ -56,7 +63,7 @@ final class APIServer: @unchecked Sendable {
             bytes = [UInt8](try! JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed]))
             if type == nil { type = "application/json" }
         }
-        var head = "\(method) \(path.hasPrefix("/api/") || path.hasPrefix("/healthz") || path.hasPrefix("/openapi") ? path : "/api/v1" + path) HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
+        var head = "\(method) \(path.hasPrefix("/api/") || path.hasPrefix("/healthz") || path.hasPrefix("/metrics") || path.hasPrefix("/openapi") ? path : "/api/v1" + path) HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
         if let type { head += "Content-Type: \(type)\r\n" }
         if let token { head += "Authorization: Bearer \(token)\r\n" }
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
