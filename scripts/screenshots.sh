@@ -39,6 +39,8 @@ shot "Counter — receipt with change due"
 keys Escape Escape Escape; keys s; wait_for "Dashboard"
 keys Down Down Down Down; keys Enter; wait_for "Today"
 shot "Staff dashboard"
+keys Escape; wait_for "Coupons"; keys Down; keys Enter; wait_for "WELCOME10"
+shot "Coupons — issue (n), uses, disable (d)"
 keys q
 
 python3 - "$out" <<'PY'
