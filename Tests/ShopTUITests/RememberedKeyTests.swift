@@ -12,7 +12,7 @@ struct RememberedKeyTests {
     private func signInByCode(_ d: AppDriver, _ h: AppHarness, phone: String) throws {
         d.press(.char("p"))
         d.type(phone); d.press(.enter)
-        d.type(try #require(h.code(for: phone)))
+        d.type(try #require(h.code(for: phone))); d.press(.enter)
     }
 
     @Test("another account answering y for a key that signs in someone else is told so, and the key stays its owner's")

@@ -75,13 +75,35 @@ struct ShopAppTests {
         #expect(d.text.contains("We sent a 6-digit code to \(phone)"))
         #expect(d.text.contains("expires in 4:5") || d.text.contains("expires in 5:00"))
         let code = try #require(h.code(for: phone))
-        d.type(code == "000000" ? "111111" : "000000")
+        d.type(code == "000000" ? "111111" : "000000"); d.press(.enter)
         #expect(d.text.contains("Wrong code"))
         #expect(!d.session.isSignedIn)
-        d.type(code)
+        d.type(code); d.press(.enter)
         #expect(d.session.isSignedIn)
         #expect(d.lines[0].contains("Black tea"), "back on the product page")
         #expect(try h.shop.carts.cart(caller: d.session.caller).items.map(\.name) == ["Black tea"])
+    }
+
+    @Test("a guest who signs in by typing the six digits then Enter, as the footer says, gets the item once: the Enter does not add it again")
+    func codeThenEnterAddsOnce() throws {
+        let h = try AppHarness()
+        let phone = "+15550004445"
+        let d = h.driver(width: 80, height: 24)
+        d.press(.char("/")); d.type("tea"); d.press(.enter, .enter)
+        #expect(d.lines[0].contains("Black tea"))
+        d.press(.enter)                                  // add as a guest
+        d.type(phone); d.press(.enter)
+        let code = try #require(h.code(for: phone))
+        d.type(code)
+        #expect(!d.session.isSignedIn, "the sixth digit does not submit by itself")
+        #expect(d.text.contains("Enter sign in"), "the footer says what Enter does:\n\(d.text)")
+        #expect(d.text.contains("Press Enter to sign in"))
+        d.press(.enter)
+        #expect(d.session.isSignedIn)
+        #expect(d.lines[0].contains("Black tea"), "back on the product page")
+        let lines = try h.shop.carts.cart(caller: d.session.caller).items
+        #expect(lines.count == 1)
+        #expect(lines.first?.quantity == 1, "one Enter, one item: \(lines.map { ($0.name, $0.quantity) })")
     }
 
     @Test("sign in by password from the sign-in screen")

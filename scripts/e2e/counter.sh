@@ -21,7 +21,7 @@ run() { t new-session -d -s "$1" -x 100 -y 30 "$SHOP --db $DB --messages file:$E
 sign_in() { # sign_in WINDOW PHONE
   WINDOW=$1 keys p; WINDOW=$1 keys -l "$2"; WINDOW=$1 keys Enter
   wait_for "We sent a 6-digit code" 10 "$1"
-  WINDOW=$1 keys -l "$(code_for "$2")"
+  WINDOW=$1 keys -l "$(code_for "$2")"; WINDOW=$1 keys Enter
 }
 sql() { sqlite3 "$DB" "$1"; }
 

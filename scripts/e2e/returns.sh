@@ -52,7 +52,7 @@ t new-session -d -s main -x 100 -y 30 "$SHOP --db $DB --messages file:$MESSAGES 
 wait_for "products" 10 >/dev/null
 keys p; keys -l "$STAFF"; keys Enter
 wait_for "We sent a 6-digit code" 10 >/dev/null
-keys -l "$(code_for "$STAFF")"
+keys -l "$(code_for "$STAFF")"; keys Enter
 check "staff sign in" "press s for the staff screens" 10
 keys o
 check "the web order is first in the orders list" "$NUMBER" 5

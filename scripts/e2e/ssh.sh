@@ -360,7 +360,7 @@ j_code_for() {
 }
 
 # On the sign-in screen: type PHONE, Enter, read the code from the messages file, type it
-# (the sixth digit submits it).
+# and press Enter (the code step does not submit itself).
 j_sign_in() {
   local w=$1 phone=$2 code
   j_wait "$w" "Sign in or create an account" || return 1
@@ -370,6 +370,7 @@ j_sign_in() {
   J_WAITED="a code for $phone in $(MESSAGES_FILE)"
   code=$(j_code_for "$phone") || return 1
   j_type "$w" "$code"
+  j_keys "$w" Enter
 }
 
 # From the catalog: search for TEXT and open the first hit (the product page).

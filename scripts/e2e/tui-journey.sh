@@ -30,7 +30,7 @@ keys -l "$PHONE"; keys Enter
 check "a code is sent" "We sent a 6-digit code to $PHONE"
 CODE=$(code_for "$PHONE")
 [ ${#CODE} -eq 6 ] && ok "the code arrived in the file sink" || not_ok "the code arrived in the file sink"
-keys -l "$CODE"
+keys -l "$CODE"; keys Enter
 check "signed in and back on the product, which went into the cart" "Added 2 × Chocolate cake"
 keys c
 check "the cart shows the line" "Chocolate cake (2 kg)"

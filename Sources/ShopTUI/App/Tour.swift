@@ -5,7 +5,7 @@ struct Tour {
     enum Step {
         case keys([Key])
         case type(String)
-        /// Types the code the demo outbox holds for the phone being signed in.
+        /// Types the code the demo outbox holds for the phone being signed in (Enter then signs in).
         case demoCode
         case caption(String)
         case wait(Double)
@@ -36,7 +36,7 @@ struct Tour {
         .caption("A product with variants: choose one, set the quantity, Enter adds it"),
         .keys([.down]), .wait(0.8), .keys([.char("+")]), .wait(0.8), .keys([.enter]), .wait(2),
         .caption("Guests sign in by phone: a one-time code (shown on screen in the demo)"),
-        .type(customerPhone), .wait(0.8), .keys([.enter]), .wait(2.5), .demoCode,
+        .type(customerPhone), .wait(0.8), .keys([.enter]), .wait(2.5), .demoCode, .keys([.enter]),
         .caption("Signed in and back on the product: it went into the cart"), .wait(3),
         .keys([.char("c")]), .wait(2), .caption("The cart editor: +/- quantity, v variant, Del removes"),
         .keys([.char("+")]), .wait(1.5), .keys([.enter]), .wait(2),
@@ -45,7 +45,7 @@ struct Tour {
         .keys([.char("o")]), .caption("Order history, newest first"), .wait(3),
         .keys([.enter]), .wait(2), .caption("Order detail: status, lines, payments — x cancels while allowed"), .wait(3),
         .caption("Now the counter: staff sign in the same way"), .keys([.char("p")]), .wait(1.5), .keys([.char("l")]), .wait(1),
-        .keys([.char("p")]), .type(staffPhone), .keys([.enter]), .wait(2), .demoCode, .wait(2),
+        .keys([.char("p")]), .type(staffPhone), .keys([.enter]), .wait(2), .demoCode, .keys([.enter]), .wait(2),
         .keys([.char("s")]), .wait(1.5), .keys([.enter]), .caption("Quick sale: scan barcodes (a scanner types digits + Enter)"), .wait(2),
         .type("6260100000079"), .keys([.enter]), .wait(1.2), .type("2*6260100000086"), .keys([.enter]), .wait(2),
         .caption("F5 takes payment: cash given, change due, receipt printed"), .keys([.function(5)]), .wait(1.5),

@@ -144,12 +144,10 @@ struct SignInScreen: Screen {
                 let digits = code.text
                 context.run { SignedIn(result: Result { try shop.accounts.verifyCode(requestID: request.requestId, code: digits, caller: caller) }) }
             default:
+                // No auto-submit at the sixth digit: the footer says Enter signs in, and an Enter
+                // typed after the sixth digit must sign in, not land on the screen underneath
+                // (a guest adding to the cart got the item twice).
                 if code.handle(key) { code.error = nil }
-                if code.text.count == 6, key != .backspace, !busy, let request {   // auto-submit the sixth digit
-                    busy = true
-                    let digits = code.text
-                    context.run { SignedIn(result: Result { try shop.accounts.verifyCode(requestID: request.requestId, code: digits, caller: caller) }) }
-                }
             }
         case .password:
             if key == .escape { return false }
@@ -211,6 +209,9 @@ struct SignInScreen: Screen {
             if mode == .code, let expiresAt {
                 let field = labelled("Code", focused: true, width: 10)
                 TextField(placeholder: "6 digits", isFocused: true).render(into: &buffer, area: field, state: code)
+                if code.text.count == 6, code.error == nil, !busy {
+                    buffer.setString(box.x, y + 1, "Press Enter to sign in", style: Theme.title)
+                }
                 let left = expiresAt - now
                 let expiry = left > 0 ? String(format: "expires in %d:%02d", Int(left / 60), Int(left % 60)) : "expired — press r for a new code"
                 buffer.setString(field.right + 2, y, expiry, style: left > 30 ? Theme.muted : Theme.error)
