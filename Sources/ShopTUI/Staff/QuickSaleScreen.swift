@@ -137,7 +137,12 @@ struct QuickSaleScreen: Screen {
     private mutating func paymentKey(_ key: Key, _ panel: inout PaymentPanel, _ context: inout ScreenContext) {
         switch panel.handle(key, sale: &sale, currency: context.session.currency) {
         case .none: mode = .takingPayment(panel)
-        case .back: backToScanning(&context)
+        case .said(let text):
+            mode = .takingPayment(panel)
+            context.say(text)
+        case .back(let said):
+            backToScanning(&context)
+            if let said { context.say(said) }
         case .complete: complete(panel, &context)
         case .scanned(let code):
             scanner.enqueue(code)

@@ -149,7 +149,7 @@ struct Sale: Sendable, Equatable {
         let tender: Tender
         if amount >= due {
             guard method == .cash || amount == due else {
-                throw ShopError(.invalid, "overpayment", "\(method.label) can pay at most the \(currency.format(due)) due", field: "amount")
+                throw ShopError(.invalid, "overpayment", "A \(method.label.lowercased()) payment cannot be more than the amount due (\(currency.format(due)))", field: "amount")
             }
             tender = Tender(method: method, amount: due, given: amount > due ? amount : nil)
         } else {

@@ -3,6 +3,9 @@ import ShopEngine
 /// Taking payment: a method (Tab), an amount (empty: what is due), Enter takes it. Cash may be
 /// more than due (change shown before it is taken); card and transfer may pay part (a split).
 /// The prices the engine's quote changed since scanning are listed at the top.
+///
+/// Money taken stays taken until someone says otherwise: Backspace only edits the amount,
+/// Ctrl-Z gives back the last payment (and says so), and Esc with payments taken asks first.
 struct PaymentPanel {
     static let methods: [PaymentMethod] = CounterSaleRequest.methods
 
@@ -11,22 +14,37 @@ struct PaymentPanel {
     /// Prices the quote found different from the ones scanned.
     let changes: [Sale.PriceChange]
 
-    enum Action { case none, back, complete, scanned(String) }
+    /// Esc was pressed once with payments taken: a second Esc gives them back.
+    private var confirmingBack = false
+
+    /// `back`: to the sale, saying what happened to money taken (nil: nothing was taken).
+    enum Action { case none, back(said: String?), complete, scanned(String), said(String) }
 
     static let bindings = [KeyBinding(keys: [.tab], label: "Tab/←→", help: "method"), KeyBinding(keys: [.enter], help: "take payment"),
-                           KeyBinding(keys: [.backspace], label: "Backspace", help: "undo last"), KeyBinding(keys: [.escape], help: "back to sale")]
+                           KeyBinding(keys: [.ctrl("z")], label: "Ctrl-Z", help: "undo payment"), KeyBinding(keys: [.escape], help: "back to sale")]
 
     init(changes: [Sale.PriceChange] = []) { self.changes = changes }
 
     mutating func handle(_ key: Key, sale: inout Sale, currency: Currency) -> Action {
+        let confirmed = key == .escape && confirmingBack
+        confirmingBack = false
         switch key {
         case .escape:
+            guard !sale.tenders.isEmpty else { return .back(said: nil) }
+            let taken = Self.describe(sale.tenders, currency: currency)
+            guard confirmed else {
+                confirmingBack = true
+                return .said("Taken: \(taken). Esc again gives it back and returns to the sale; Enter goes on")
+            }
             sale.clearTenders()
-            return .back
+            amount.setText("")
+            return .back(said: "Gave back \(taken): the sale is unpaid")
         case .tab, .right: method = (method + 1) % Self.methods.count
         case .backTab, .left: method = (method + Self.methods.count - 1) % Self.methods.count
-        case .backspace where amount.isEmpty && !sale.tenders.isEmpty:
+        case .ctrl("z"):
+            guard let last = sale.tenders.last else { return .said("No payment to undo") }
             sale.undoTender()
+            return .said("Gave back \(Self.describe([last], currency: currency)): \(currency.format(sale.due, withCode: true)) due")
         case .enter, .function(5):
             if sale.isCovered { return .complete }
             let text = amount.text
@@ -52,19 +70,34 @@ struct PaymentPanel {
         return .none
     }
 
+    /// "Cash 100.00 + Card 20.00", for the messages that say what was taken or given back.
+    static func describe(_ tenders: [Sale.Tender], currency: Currency) -> String {
+        tenders.map { "\($0.method.label) \(currency.format($0.amount))" }.joined(separator: " + ")
+    }
+
     /// Twelve or more digits and no decimal point: a scanned barcode, not an amount of money.
     static func looksScanned(_ text: String) -> Bool { text.count >= 12 && text.allSatisfy(\.isNumber) }
 
-    private static func box(_ area: Rect, tenders: Int) -> Rect { area.centered(width: min(area.width, 62), height: min(area.height, 11 + min(tenders, 4))) }
+    private static let width = 62
+    /// The amount's error, wrapped to the panel's width (the field alone would cut it off).
+    private func errorLines(_ area: Rect) -> [String] {
+        amount.error.map { Paragraph($0).lines(width: min(area.width, Self.width) - 4) } ?? []
+    }
+    /// Rows beyond the one under the field that the error needs.
+    private func extraRows(_ area: Rect) -> Int { max(0, errorLines(area).count - 1) }
+    private static func box(_ area: Rect, tenders: Int, extra: Int) -> Rect {
+        area.centered(width: min(area.width, width), height: min(area.height, 11 + min(tenders, 4) + extra))
+    }
     /// Where the amount field is: drawn there and the cursor put there.
-    private static func field(_ area: Rect, tenders: Int) -> Rect {
-        let inner = box(area, tenders: tenders).inner(1).inner(horizontal: 1, vertical: 0)
+    private static func field(_ area: Rect, tenders: Int, extra: Int) -> Rect {
+        let inner = box(area, tenders: tenders, extra: extra).inner(1).inner(horizontal: 1, vertical: 0)
         return Rect(x: inner.x + 12, y: inner.y + 4, width: 16, height: 2)
     }
 
     /// `focused`: false while the engine completes the sale (typing goes to the code field then).
     func render(into buffer: inout Buffer, area: Rect, sale: Sale, currency: Currency, focused: Bool = true) {
-        let box = Self.box(area, tenders: sale.tenders.count)
+        let errors = errorLines(area), extra = extraRows(area)
+        let box = Self.box(area, tenders: sale.tenders.count, extra: extra)
         buffer.fill(box)
         Block(title: "Take payment").render(into: &buffer, area: box)
         let inner = box.inner(1).inner(horizontal: 1, vertical: 0)
@@ -79,7 +112,7 @@ struct PaymentPanel {
         for (i, method) in Self.methods.enumerated() {
             x = buffer.setString(x, y, " \(method.label) ", style: i == self.method ? Theme.selection : .plain) + 1
         }
-        let field = Self.field(area, tenders: sale.tenders.count)
+        let field = Self.field(area, tenders: sale.tenders.count, extra: extra)
         y = field.y
         let method = Self.methods[self.method]
         buffer.setString(inner.x, y, method == .cash ? "Cash given" : "Amount", style: Theme.title)
@@ -87,16 +120,27 @@ struct PaymentPanel {
         let room = inner.right - field.right - 2
         if method == .cash, let given = currency.parseAmount(amount.text), given > sale.due {
             buffer.setString(field.right + 2, y, "Change \(currency.format(Money.saturatingDifference(given, sale.due)))", style: Theme.title, maxWidth: room)
+        } else if method != .cash, let wanted = currency.parseAmount(amount.text), wanted > sale.due {
+            buffer.setString(field.right + 2, y, "more than due", style: Theme.error, maxWidth: room)
         } else {
-            buffer.setString(field.right + 2, y, amount.isEmpty ? "empty: the amount due" : (method == .cash ? "" : "less than due: split"), style: Theme.muted, maxWidth: room)
+            let hint = amount.isEmpty ? "empty: the amount due"
+                : method == .cash || currency.parseAmount(amount.text) == sale.due ? "" : "less than due: split"
+            buffer.setString(field.right + 2, y, hint, style: Theme.muted, maxWidth: room)
         }
-        y += 2
+        y += 1
+        if !errors.isEmpty {
+            // The field is narrow: its error gets the panel's whole width, never cut off.
+            buffer.fill(Rect(x: field.x, y: y, width: field.width, height: 1))
+            for line in errors { buffer.setString(inner.x, y, line, style: Theme.error, maxWidth: inner.width); y += 1 }
+        } else {
+            y += 1
+        }
         for tender in sale.tenders.suffix(4) {
             var text = "✓ \(tender.method.label) \(currency.format(tender.amount))"
             if let given = tender.given { text += " (given \(currency.format(given)), change \(currency.format(tender.change)))" }
             buffer.setString(inner.x, y, text, maxWidth: inner.width)
             y += 1
         }
-        buffer.setString(inner.x, inner.bottom - 1, "Enter takes it · Tab method · Backspace undoes · Esc back", style: Theme.muted, maxWidth: inner.width)
+        buffer.setString(inner.x, inner.bottom - 1, "Enter takes it · Tab method · Ctrl-Z undoes · Esc back", style: Theme.muted, maxWidth: inner.width)
     }
 }

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import ShopTUI
+import ShopEngine
+
+/// "What the screen says is what happened" at the counter: money taken in the payment dialog
+/// never vanishes without a word, and a refused amount is explained in full.
+@Suite("Quick sale: payments say what happened")
+struct CounterHonestyTests {
+    /// A quick sale of one sourdough bread (4.50) with the payment dialog open.
+    private func paying(_ f: StaffFixture, width: Int = 80, height: Int = 24) -> AppDriver {
+        let app = AppDriver(f.session(f.staff), width: width, height: height)
+        app.openStaff("Quick sale")
+        app.scan("BREAD-SD")
+        app.press(.function(5))
+        return app
+    }
+
+    @Test("Backspace in the amount after a cash tender only edits the amount; Ctrl-Z gives the tender back and says so")
+    func backspaceKeepsTheTender() throws {
+        let f = try StaffFixture()
+        let app = AppDriver(f.session(f.staff), width: 80, height: 24)
+        app.openStaff("Quick sale")
+        app.scan("BREAD-SD"); app.scan("BREAD-SD")           // 9.00
+        app.press(.function(5))
+        app.type("5"); app.press(.enter)                  // cash 5.00 of 9.00
+        #expect(app.text.contains("✓ Cash 5.00"))
+        app.type("1"); app.press(.backspace, .backspace)  // one too many Backspaces
+        #expect(app.text.contains("✓ Cash 5.00"), "Backspace does not take back money:\n\(app.text)")
+        #expect(app.text.contains("Due 4.00 USD"))
+        #expect(app.text.contains("Ctrl-Z"), "the footer names the undo key")
+        app.press(.ctrl("z"))
+        #expect(!app.text.contains("✓ Cash 5.00"))
+        #expect(app.text.contains("Gave back Cash 5.00"))
+        #expect(app.text.contains("Due 9.00 USD"))
+    }
+
+    @Test("Esc with payments taken asks first; a second Esc gives them back and says so")
+    func escapeAsksFirst() throws {
+        let f = try StaffFixture()
+        let app = AppDriver(f.session(f.staff), width: 80, height: 24)
+        app.openStaff("Quick sale")
+        app.scan("BREAD-SD"); app.scan("BREAD-SD")
+        app.press(.function(5))
+        app.type("5"); app.press(.enter)
+        app.press(.escape)
+        #expect(app.text.contains("Take payment"), "still paying after one Esc")
+        #expect(app.text.contains("✓ Cash 5.00"))
+        #expect(app.text.contains("Esc again gives it back"))
+        app.press(.escape)
+        #expect(!app.text.contains("Take payment"))
+        #expect(app.text.contains("Gave back Cash 5.00"))
+    }
+
+    @Test("Esc with nothing taken goes straight back to the sale")
+    func escapeWithoutTenders() throws {
+        let f = try StaffFixture()
+        let app = paying(f)
+        app.press(.escape)
+        #expect(!app.text.contains("Take payment"))
+    }
+
+    @Test("a card amount above what is due says so next to the field and, on Enter, in full")
+    func cardAboveDue() throws {
+        let f = try StaffFixture()
+        let app = paying(f)
+        app.press(.tab)                                   // card
+        app.type("10")
+        #expect(app.text.contains("more than due"))
+        #expect(!app.text.contains("less than due"))
+        app.press(.enter)
+        #expect(app.text.contains("A card payment cannot be more than the amount due (4.50)"), "\(app.text)")
+        #expect(try f.orders().isEmpty)
+    }
+}
