@@ -10,6 +10,10 @@ struct ProductScreen: Screen {
     var isLoading: Bool { product == nil && !loadFailed }
     private var variants = ListState()
     private var quantity: Int64 = 1
+    /// The next digit starts a new quantity instead of appending to the one shown: true when
+    /// the page opens and after any key that is not a digit (+/-, a variant, an add), so typing
+    /// `2` then `5` after `+` gives 25, not 225.
+    private var digitReplaces = true
     private var pendingAdd = false
     private var adding = false
 
@@ -85,22 +89,45 @@ struct ProductScreen: Screen {
             if pendingAdd && context.session.isSignedIn { pendingAdd = false; add(&context) }
         case .key(let key):
             if case .char(let c) = key, let digit = c.wholeNumberValue {
-                quantity = min(CartService.maxQuantity, quantity * 10 + Int64(digit))
-                if quantity == 0 { quantity = 1 }
+                let typed = digitReplaces ? Int64(digit) : quantity * 10 + Int64(digit)
+                digitReplaces = false
+                setQuantity(typed, &context)
                 return true
             }
             if key == .backspace { quantity = max(1, quantity / 10); return true }
             guard let action = Self.keys.action(for: key) else { return false }
+            digitReplaces = true
             switch action {
-            case .up: variants.moveSelection(by: -1, count: product?.variants.count ?? 0)
-            case .down: variants.moveSelection(by: 1, count: product?.variants.count ?? 0)
-            case .more: quantity = min(CartService.maxQuantity, quantity + 1)
+            case .up:
+                variants.moveSelection(by: -1, count: product?.variants.count ?? 0)
+                if quantity > limit { setQuantity(quantity, &context) }
+            case .down:
+                variants.moveSelection(by: 1, count: product?.variants.count ?? 0)
+                if quantity > limit { setQuantity(quantity, &context) }
+            case .more: setQuantity(quantity + 1, &context)
             case .less: quantity = max(1, quantity - 1)
             case .add: add(&context)
             }
         default: break
         }
         return true
+    }
+
+    /// The most one add may ask for: what is in stock (the engine's one quantity rule caps it).
+    /// A sold-out item keeps 1, and the engine's refusal says it is sold out.
+    private var limit: Int64 { available > 0 ? min(available, CartService.maxQuantity) : 1 }
+
+    /// Sets the quantity, capped at the stock shown, and says the limit at once when capped.
+    private mutating func setQuantity(_ wanted: Int64, _ context: inout ScreenContext) {
+        guard wanted > limit else { quantity = max(1, wanted); return }
+        quantity = limit
+        if available <= 0 {
+            context.say("\(selectedVariant?.name ?? product?.name ?? "This item") is sold out", .error)
+        } else if available >= CartService.maxQuantity {
+            context.say("At most \(CartService.maxQuantity) of one item", .error)
+        } else {
+            context.say("Only \(available) in stock: the quantity is \(limit)", .error)
+        }
     }
 
     private mutating func add(_ context: inout ScreenContext) {
