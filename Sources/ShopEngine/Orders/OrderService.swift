@@ -94,6 +94,43 @@ public struct OrderService: Sendable {
         }
     }
 
+    // MARK: - Checking details before placing
+
+    /// Every problem with an order's details at once, without placing it: the contact fields,
+    /// the delivery date and the coupon, each checked by the same rules `create` applies (which
+    /// would refuse them one at a time). Writes nothing; an empty answer means the details pass.
+    /// The cart's stock is not checked here: it can change until the order is placed.
+    ///
+    ///     let problems = try shop.orders.validate(contact, coupon: "SAVE10", caller: caller)
+    ///     for p in problems { form.setError(p.message, for: p.field!) }
+    public func validate(_ contact: Contact, coupon: String? = nil, caller: Caller) throws -> [ShopError] {
+        var problems = contactProblems(contact, counter: false)
+        let code = coupon.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        let now = context.now
+        try context.store.read { db in
+            _ = try context.requireUser(caller, db)
+            if let code, let problem = try couponProblem(db, code: code, now: now) { problems.append(problem) }
+        }
+        return problems
+    }
+
+    /// Each contact field's error, not only the first (`validContact` stops at the first).
+    private func contactProblems(_ contact: Contact, counter: Bool) -> [ShopError] {
+        let checks: [() throws -> Void] = [
+            { _ = try Validate.text(contact.firstName, field: "first_name", label: "First name", required: !counter, max: 100) },
+            { _ = try Validate.text(contact.lastName, field: "last_name", label: "Last name", required: !counter, max: 100) },
+            { _ = try validPhone(contact.phone, counter: counter) },
+            { if !contact.email.trimmingCharacters(in: .whitespaces).isEmpty { _ = try Validate.email(contact.email) } },
+            { _ = try Validate.text(contact.address, field: "address", label: "Address", required: !counter, max: 500, multiline: true) },
+            { _ = try Validate.postalCode(contact.postalCode) },
+            { _ = try validDeliveryDate(contact.deliveryDate) },
+            { _ = try Validate.text(contact.note, field: "note", label: "Note", max: 500, multiline: true) },
+        ]
+        return checks.compactMap { check in
+            do { try check(); return nil } catch let error as ShopError { return error } catch { return ShopError.invalid("invalid", "\(error)") }
+        }
+    }
+
     // MARK: - Reading
 
     /// One order. Customers see only their own: anyone else's id answers "not found".
@@ -259,11 +296,9 @@ public struct OrderService: Sendable {
 
     private func applyCoupon(_ db: Connection, code: String?, subtotal: Int64, now: Int64) throws -> (Int64?, Int64) {
         guard let code else { return (nil, 0) }
+        if let problem = try couponProblem(db, code: code, now: now) { throw problem }
         guard let coupon = try db.first("SELECT id, code, kind, value, valid_from, valid_until, max_uses, used_count, active FROM coupons WHERE code = ?", code, map: Coupon.init)
         else { throw ShopError.invalid("invalid_coupon", "There is no coupon \(code)", field: "coupon") }
-        guard coupon.active else { throw ShopError.invalid("coupon_disabled", "Coupon \(code) has been disabled by the shop", field: "coupon") }
-        if let from = coupon.validFrom, now < from { throw ShopError.invalid("coupon_not_yet_valid", "Coupon \(code) is not valid yet", field: "coupon") }
-        if let until = coupon.validUntil, now >= until { throw ShopError.invalid("coupon_expired", "Coupon \(code) has expired", field: "coupon") }
         guard try db.run("UPDATE coupons SET used_count = used_count + 1 WHERE id = ? AND (max_uses IS NULL OR used_count < max_uses)", coupon.id) == 1 else {
             throw ShopError.invalid("coupon_used_up", "Coupon \(code) has been used up", field: "coupon")
         }
@@ -271,17 +306,32 @@ public struct OrderService: Sendable {
         return (coupon.id, discount)
     }
 
+    /// Why a coupon cannot be used now (unknown, disabled, not yet or no longer valid, used up),
+    /// or nil. One home for the rule: `validate` asks it, `applyCoupon` asks it before counting a use.
+    private func couponProblem(_ db: Connection, code: String, now: Int64) throws -> ShopError? {
+        guard let coupon = try db.first("SELECT id, code, kind, value, valid_from, valid_until, max_uses, used_count, active FROM coupons WHERE code = ?", code, map: Coupon.init)
+        else { return ShopError.invalid("invalid_coupon", "There is no coupon \(code)", field: "coupon") }
+        guard coupon.active else { return ShopError.invalid("coupon_disabled", "Coupon \(code) has been disabled by the shop", field: "coupon") }
+        if let from = coupon.validFrom, now < from { return ShopError.invalid("coupon_not_yet_valid", "Coupon \(code) is not valid yet", field: "coupon") }
+        if let until = coupon.validUntil, now >= until { return ShopError.invalid("coupon_expired", "Coupon \(code) has expired", field: "coupon") }
+        if let max = coupon.maxUses, coupon.usedCount >= max { return ShopError.invalid("coupon_used_up", "Coupon \(code) has been used up", field: "coupon") }
+        return nil
+    }
+
+    private func validPhone(_ raw: String, counter: Bool) throws -> String {
+        let phone = raw.trimmingCharacters(in: .whitespaces)
+        if phone.isEmpty {
+            if !counter { throw ShopError.invalid("missing_phone", "Phone is required", field: "phone") }
+            return ""
+        }
+        return try Phone.normalize(phone, defaultCountry: context.configuration.defaultCountry)
+    }
+
     private func validContact(_ contact: Contact, counter: Bool) throws -> Contact {
         var c = contact
         c.firstName = try Validate.text(contact.firstName, field: "first_name", label: "First name", required: !counter, max: 100)
         c.lastName = try Validate.text(contact.lastName, field: "last_name", label: "Last name", required: !counter, max: 100)
-        let phone = contact.phone.trimmingCharacters(in: .whitespaces)
-        if phone.isEmpty {
-            if !counter { throw ShopError.invalid("missing_phone", "Phone is required", field: "phone") }
-            c.phone = ""
-        } else {
-            c.phone = try Phone.normalize(phone, defaultCountry: context.configuration.defaultCountry)
-        }
+        c.phone = try validPhone(contact.phone, counter: counter)
         c.email = contact.email.trimmingCharacters(in: .whitespaces).isEmpty ? "" : try Validate.email(contact.email)
         c.address = try Validate.text(contact.address, field: "address", label: "Address", required: !counter, max: 500, multiline: true)
         c.postalCode = try Validate.postalCode(contact.postalCode)

@@ -3,6 +3,8 @@ import ShopEngine
 /// Checkout in two steps: contact and delivery details (validated, pre-filled from the
 /// profile), then a review with the payment method and a confirmation. The order carries an
 /// idempotency key made when the screen opens, so pressing Enter twice never orders twice.
+/// The review opens only once the engine passed the details (`orders.validate`): every field's
+/// problem is marked at once, so "place order" is not a way to find them one at a time.
 struct CheckoutScreen: Screen {
     var title: String { step == .details ? "Checkout — details" : "Checkout — review and pay" }
     private let cart: CartService.Cart
@@ -10,6 +12,7 @@ struct CheckoutScreen: Screen {
     private var form: FormState
     private var methods = ListState(selected: 0)
     private var placing = false
+    private var checking = false
     private let idempotencyKey = "tui-" + Crypto.randomID()
 
     enum Step { case details, review }
@@ -30,6 +33,7 @@ struct CheckoutScreen: Screen {
     }
 
     private struct Placed: Sendable { let result: Outcome<Order> }
+    private struct Checked: Sendable { let result: Outcome<[ShopError]> }
 
     var bindings: [KeyBinding] {
         step == .details
@@ -56,6 +60,12 @@ struct CheckoutScreen: Screen {
 
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
         switch event {
+        case .result(let checked as Checked):
+            checking = false
+            switch checked.result {
+            case .success(let problems): self.checked(problems, &context)
+            case .failure(let error): context.fail(error)
+            }
         case .result(let placed as Placed):
             placing = false
             switch placed.result {
@@ -92,11 +102,27 @@ struct CheckoutScreen: Screen {
                 context.say("Please fill in the marked fields", .error)
                 return true
             }
-            step = .review
+            guard !checking else { return true }
+            checking = true
+            let shop = context.shop, caller = context.caller, contact = self.contact, coupon = form["coupon"].text
+            context.run { Checked(result: Result { try shop.orders.validate(contact, coupon: coupon, caller: caller) }) }
             return true
         }
         _ = form.handle(key)
         return true
+    }
+
+    /// The engine's answer on the details: every problem under its field, or on to the review.
+    private mutating func checked(_ problems: [ShopError], _ context: inout ScreenContext) {
+        let marked = problems.filter { p in p.field.map { f in form.fields.contains { $0.id == f } } ?? false }
+        for problem in marked { form.setError(problem.message, for: problem.field!) }
+        if let first = form.fields.first(where: { $0.input.error != nil }) {
+            form.focus(on: first.id)
+            context.say(marked.count == 1 ? "Please correct the marked field" : "Please correct the \(marked.count) marked fields", .error)
+            return
+        }
+        if let other = problems.first { context.fail(other); return }
+        step = .review
     }
 
     private mutating func review(_ key: Key, _ context: inout ScreenContext) -> Bool {

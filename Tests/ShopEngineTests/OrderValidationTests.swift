@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+@testable import ShopEngine
+
+/// `orders.validate`: every problem with the details in one call, nothing written, the same
+/// rules as placing the order.
+@Suite("Checking an order's details before placing it")
+struct OrderValidationTests {
+    @Test("a bad email, a past delivery date and an unknown coupon come back together, each under its field, and nothing is written")
+    func everyProblemAtOnce() throws {
+        let f = try CommerceFixture()
+        let me = f.customer.caller
+        var contact = Contact.sample
+        contact.email = "maya@@example"
+        contact.deliveryDate = "2020-01-01"
+        let problems = try f.shop.orders.validate(contact, coupon: "NOPE", caller: me)
+        #expect(problems.map(\.field) == ["email", "delivery_date", "coupon"])
+        #expect(problems.map(\.code) == ["invalid_email", "invalid_delivery_date", "invalid_coupon"])
+        #expect(try f.shop.orders.list(caller: me).items.isEmpty)
+    }
+
+    @Test("good details and a valid coupon pass without using the coupon; a used-up coupon is named")
+    func goodDetailsPass() throws {
+        let f = try CommerceFixture()
+        _ = try f.shop.orders.createCoupon(code: "ONCE", kind: .percent, value: 10, maxUses: 1, caller: f.staff.caller)
+        #expect(try f.shop.orders.validate(.sample, coupon: "ONCE", caller: f.customer.caller).isEmpty)
+        #expect(try f.shop.orders.coupons(caller: f.staff.caller).first { $0.code == "ONCE" }?.usedCount == 0)
+        _ = try f.shop.carts.add(productID: f.tea.id, quantity: 1, caller: f.customer.caller)
+        _ = try f.shop.orders.create(OrderRequest(contact: .sample, coupon: "ONCE"), caller: f.customer.caller)
+        #expect(try f.shop.orders.validate(.sample, coupon: "ONCE", caller: f.customer.caller).map(\.code) == ["coupon_used_up"])
+    }
+
+    @Test("missing required fields are all named")
+    func missingFields() throws {
+        let f = try CommerceFixture()
+        let problems = try f.shop.orders.validate(Contact(), caller: f.customer.caller)
+        #expect(problems.map(\.field) == ["first_name", "last_name", "phone", "address"])
+    }
+}
