@@ -99,7 +99,11 @@ struct OrderDetailScreen: Screen {
             confirmingCancel = false
             if key == .char("y") {
                 busy = true
-                context.run { Changed(result: Result { try shop.orders.cancel(id: id, caller: caller) }, message: "Order \(order.number) cancelled; its items are back in stock") }
+                // With money paid, what to do with it matters more than the stock (said in the confirm).
+                let message = OrderPaymentsScreen.cancelNote(payments: payments, staff: isStaff, currency: context.session.currency)
+                    .map { "Order \(order.number) cancelled · " + $0.replacingOccurrences(of: " after cancelling", with: "").replacingOccurrences(of: " once the order is cancelled", with: "") }
+                    ?? "Order \(order.number) cancelled; its items are back in stock"
+                context.run { Changed(result: Result { try shop.orders.cancel(id: id, caller: caller) }, message: message) }
             }
             return true
         }
@@ -194,6 +198,9 @@ struct OrderDetailScreen: Screen {
         if !order.note.isEmpty { buffer.setString(area.x, y + 3, "Note: \(order.note)", style: Theme.muted, maxWidth: area.width) }
         if confirmingCancel {
             Banner("Cancel order \(order.number)? Its items go back in stock. y = yes, n = no", kind: .error).render(into: &buffer, area: Rect(x: area.x, y: area.bottom - 1, width: area.width, height: 1))
+            if let money = OrderPaymentsScreen.cancelNote(payments: payments, staff: isStaff, currency: currency) {
+                Banner(money, kind: .error).render(into: &buffer, area: Rect(x: area.x, y: area.bottom - 2, width: area.width, height: 1))
+            }
         }
         paymentForm?.render(into: &buffer, area: area, balance: order.balance, currency: currency)
     }

@@ -6,6 +6,25 @@ import ShopEngine
 /// (`PaymentService.updateStatus`) decide, this screen only asks. `$` records a payment taken
 /// at the counter (all of the balance or a part of it).
 struct OrderPaymentsScreen: Screen {
+    /// What cancelling an order does with money already paid, said before and after the
+    /// cancel. The engine's rule: cancelling puts the stock back and fails pending payments;
+    /// completed ones stay completed until staff refund them here (`u`), which takes them out
+    /// of the cash-up. Nil when nothing completed was paid.
+    ///
+    ///     "Paid 12.00 by card: refund it from Payments (m) after cancelling"
+    static func cancelNote(payments: [PaymentService.Payment], staff: Bool, currency: Currency) -> String? {
+        let paid = payments.filter { $0.status == .completed }
+        guard !paid.isEmpty else { return nil }
+        var byMethod: [(method: PaymentMethod, amount: Int64)] = []
+        for p in paid {
+            if let i = byMethod.firstIndex(where: { $0.method == p.method }) { byMethod[i].amount = Money.saturatingSum(byMethod[i].amount, p.amount) }
+            else { byMethod.append((p.method, p.amount)) }
+        }
+        let what = byMethod.map { "\(currency.format($0.amount)) \($0.method == .cash ? "in" : "by") \($0.method.label.lowercased())" }.joined(separator: " + ")
+        let them = paid.count == 1 ? "it" : "them"
+        return "Paid \(what): " + (staff ? "refund \(them) from Payments (m) after cancelling" : "the shop refunds \(them) once the order is cancelled")
+    }
+
     let orderID: Int64
     var title: String
     private var order: Order?
