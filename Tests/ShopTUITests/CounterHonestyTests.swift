@@ -73,3 +73,30 @@ struct CounterHonestyTests {
         #expect(try f.orders().isEmpty)
     }
 }
+
+@Suite("Quick sale: counter conveniences")
+struct CounterConvenienceTests {
+    @Test("Ctrl-P on an empty sale prints the previous sale's receipt again, after the next sale started")
+    func reprintLastReceipt() throws {
+        let f = try StaffFixture()
+        let app = AppDriver(f.session(f.staff), width: 80, height: 24)
+        app.openStaff("Quick sale")
+        app.press(.ctrl("p"))
+        #expect(app.text.contains("No sale yet to print a receipt for"))
+        app.scan("BREAD-SD")
+        app.press(.function(5), .enter)                   // cash, exact
+        #expect(app.text.contains("Sale S-000001 complete"))
+        let file = f.receiptDirectory + "/S-000001.txt"
+        try FileManager.default.removeItem(atPath: file)
+        app.press(.enter)                                 // the next sale starts, empty
+        #expect(app.text.contains("N*CODE adds N"))
+        app.press(.ctrl("p"))
+        #expect(FileManager.default.fileExists(atPath: file), "the last receipt printed again")
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains("Sourdough bread"))
+        app.scan("BUTTER")
+        try FileManager.default.removeItem(atPath: file)
+        app.press(.ctrl("p"))
+        #expect(!FileManager.default.fileExists(atPath: file), "not in the middle of a sale")
+        #expect(app.text.contains("once this sale is finished or empty"))
+    }
+}

@@ -34,6 +34,9 @@ struct QuickSaleScreen: Screen {
     /// A product with variants looked up while another panel was open: its choice (and the
     /// queue behind it) waits until the counter is back to scanning.
     private var pendingChoice: VariantPicker?
+    /// The last completed sale's receipt: Ctrl-P on an empty sale prints it again (the next
+    /// customer's scan already started a new sale, and the last one asks for a copy).
+    private var lastReceipt: (text: String, number: String)?
 
     private struct Looked: Sendable { let code: String; let quantity: Int64; let result: Outcome<Product> }
     private struct Found: Sendable { let query: String; let result: Outcome<AdminService.UserPage> }
@@ -89,6 +92,14 @@ struct QuickSaleScreen: Screen {
     }
 
     private mutating func scanningKey(_ key: Key, _ context: inout ScreenContext) -> Bool {
+        if key == .ctrl("p") {
+            guard sale.lines.isEmpty, scanner.isIdle, let last = lastReceipt else {
+                context.say(lastReceipt == nil ? "No sale yet to print a receipt for" : "Ctrl-P prints the last receipt once this sale is finished or empty")
+                return true
+            }
+            reprint(last.text, name: last.number, &context)
+            return true
+        }
         switch lines.handle(key, sale: &sale, scanner: &scanner) {
         case .none: break
         case .enqueue: enqueue(&context)
@@ -155,9 +166,7 @@ struct QuickSaleScreen: Screen {
         switch receipt.handle(key) {
         case .none: mode = .receipt(receipt)
         case .leave: return false
-        case .print:
-            let settings = context.session.settings, text = receipt.receipt, name = receipt.sale.order.number
-            context.run { Printed(result: Result { try ReceiptPrinter(settings: settings).print(text, name: name) }) }
+        case .print: reprint(receipt.receipt, name: receipt.sale.order.number, &context)
         case .newSale(let key):
             newSale()
             if key == .enter {
@@ -168,6 +177,11 @@ struct QuickSaleScreen: Screen {
             pump(&context)
         }
         return true
+    }
+
+    private func reprint(_ text: String, name: String, _ context: inout ScreenContext) {
+        let settings = context.session.settings
+        context.run { Printed(result: Result { try ReceiptPrinter(settings: settings).print(text, name: name) }) }
     }
 
     private mutating func typeAhead(_ key: Key, _ context: inout ScreenContext) {
@@ -310,6 +324,7 @@ struct QuickSaleScreen: Screen {
             return
         }
         mode = .receipt(SaleReceipt(sale: sold, receipt: completed.receipt ?? "", customerName: sale.customer?.name))
+        if let text = completed.receipt { lastReceipt = (text, sold.order.number) }
         let change = sold.change > 0 ? " · change \(context.session.money(sold.change))" : ""
         let number = sold.order.number
         switch completed.printed {

@@ -11,7 +11,8 @@ struct SalePanel {
 
     static let bindings = [KeyBinding(keys: [.enter], help: "add / pay"), KeyBinding(keys: [.char("+"), .char("-")], label: "+/-", help: "qty"),
                            KeyBinding(keys: [.delete], help: "remove"), KeyBinding(keys: [.up, .down], label: "↑↓", help: "line", showsInFooter: false),
-                           KeyBinding(keys: [.function(2), .ctrl("f")], label: "F2", help: "customer"), KeyBinding(keys: [.function(5)], help: "pay")]
+                           KeyBinding(keys: [.function(2), .ctrl("f")], label: "F2", help: "customer"), KeyBinding(keys: [.function(5)], help: "pay"),
+                           KeyBinding(keys: [.ctrl("p")], help: "reprint last", showsInFooter: false)]
 
     mutating func handle(_ key: Key, sale: inout Sale, scanner: inout ScanQueue) -> Action {
         let leaving = key == .escape && confirmingLeave
