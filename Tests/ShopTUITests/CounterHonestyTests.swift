@@ -99,4 +99,25 @@ struct CounterConvenienceTests {
         #expect(!FileManager.default.fileExists(atPath: file), "not in the middle of a sale")
         #expect(app.text.contains("once this sale is finished or empty"))
     }
+
+    @Test("letters that are no barcode or SKU search the catalog by name and show a pick list; Enter adds the chosen product")
+    func findByName() throws {
+        let f = try StaffFixture()
+        let app = AppDriver(f.session(f.staff), width: 80, height: 24)
+        app.openStaff("Quick sale")
+        app.scan("sourdough")
+        #expect(app.text.contains("Products matching \"sourdough\""), "\(app.text)")
+        #expect(app.text.contains("Sourdough bread"))
+        app.press(.enter)
+        #expect(!app.text.contains("Products matching"))
+        #expect(app.screen().contains { $0.contains("Sourdough bread") && $0.contains(" 1 ") })
+        app.scan("2*cake")                                // a name with variants: then which one
+        #expect(app.text.contains("Chocolate cake"))
+        app.press(.enter)
+        #expect(app.text.contains("Which Chocolate cake?"))
+        app.press(.enter)
+        #expect(app.screen().contains { $0.contains("Chocolate cake (1 kg)") && $0.contains(" 2 ") }, "\(app.text)")
+        app.scan("nothing like it")
+        #expect(app.text.contains("No product with barcode, SKU or name \"nothing like it\""))
+    }
 }

@@ -17,6 +17,8 @@ struct QuickSaleScreen: Screen {
     enum Mode {
         case scanning
         case choosingVariant(VariantPicker)
+        /// A name typed instead of a code: the catalog's matches.
+        case choosingProduct(ProductPicker)
         case findingCustomer(CustomerFinder)
         /// Asking the engine for today's prices and stock before payment; after the engine
         /// refused the sale, `refusal` says why.
@@ -34,11 +36,15 @@ struct QuickSaleScreen: Screen {
     /// A product with variants looked up while another panel was open: its choice (and the
     /// queue behind it) waits until the counter is back to scanning.
     private var pendingChoice: VariantPicker?
+    /// Likewise for the matches of a name typed in the code field.
+    private var pendingProducts: ProductPicker?
     /// The last completed sale's receipt: Ctrl-P on an empty sale prints it again (the next
     /// customer's scan already started a new sale, and the last one asks for a copy).
     private var lastReceipt: (text: String, number: String)?
 
     private struct Looked: Sendable { let code: String; let quantity: Int64; let result: Outcome<Product> }
+    /// No barcode or SKU matched a text with letters in it: the catalog searched by name.
+    private struct Searched: Sendable { let query: String; let quantity: Int64; let result: Outcome<ProductPage> }
     private struct Found: Sendable { let query: String; let result: Outcome<AdminService.UserPage> }
     private struct Quoted: Sendable { let result: Outcome<CounterQuote> }
     private struct Completed: Sendable { let result: Outcome<CounterSale>; let receipt: String?; let printed: Outcome<String>?; var drawer: Outcome<String?>? = nil }
@@ -52,6 +58,7 @@ struct QuickSaleScreen: Screen {
         case .findingCustomer: return CustomerFinder.bindings
         case .takingPayment, .completing: return PaymentPanel.bindings
         case .choosingVariant: return VariantPicker.bindings
+        case .choosingProduct: return ProductPicker.bindings
         case .scanning, .quoting: return SalePanel.bindings
         }
     }
@@ -60,6 +67,7 @@ struct QuickSaleScreen: Screen {
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
         switch event {
         case .result(let looked as Looked): self.looked(looked, &context)
+        case .result(let searched as Searched): self.searched(searched, &context)
         case .result(let found as Found):
             guard case .findingCustomer(var finder) = mode else { break }
             if let error = finder.found(found.query, found.result) { context.fail(error) }
@@ -84,6 +92,7 @@ struct QuickSaleScreen: Screen {
         case .scanning: return scanningKey(key, &context)
         case .quoting, .completing: typeAhead(key, &context)   // the scanner goes on for the next codes
         case .choosingVariant(var picker): pickerKey(key, &picker, &context)
+        case .choosingProduct(var picker): productPickerKey(key, &picker, &context)
         case .findingCustomer(var finder): finderKey(key, &finder, &context)
         case .takingPayment(var panel): paymentKey(key, &panel, &context)
         case .receipt(var receipt): return receiptKey(key, &receipt, &context)
@@ -122,6 +131,22 @@ struct QuickSaleScreen: Screen {
             pump(&context)
         case .skipped:
             context.say("\(picker.product.name) not added")
+            backToScanning(&context)
+        }
+    }
+
+    private mutating func productPickerKey(_ key: Key, _ picker: inout ProductPicker, _ context: inout ScreenContext) {
+        switch picker.handle(key, typing: !scanner.code.isEmpty) {
+        case .none: mode = .choosingProduct(picker)
+        case .typed(let key): typeAhead(key, &context)
+        case .chosen(let product, let quantity) where product.isForSale && !product.variants.isEmpty:
+            mode = .choosingVariant(VariantPicker(product: product, quantity: quantity))
+        case .chosen(let product, let quantity):
+            mode = .scanning
+            add(product, variant: nil, quantity: quantity, &context)
+            pump(&context)
+        case .skipped:
+            context.say("Nothing added for \"\(picker.query)\"")
             backToScanning(&context)
         }
     }
@@ -204,9 +229,22 @@ struct QuickSaleScreen: Screen {
             mode = .choosingVariant(picker)
             return
         }
+        if let picker = pendingProducts {
+            pendingProducts = nil
+            mode = .choosingProduct(picker)
+            return
+        }
         if let next = scanner.startNext() {
             let shop = context.shop, caller = context.caller
-            context.run { Looked(code: next.code, quantity: next.quantity, result: Result { try shop.catalog.product(code: next.code, caller: caller) }) }
+            context.run { () -> any Sendable in
+                let found = Result { try shop.catalog.product(code: next.code, caller: caller) }
+                // Letters and no such code: a name ("sourdough"), so the catalog is searched.
+                if case .failure(let error as ShopError) = found, error.code == "not_found", next.code.contains(where: \.isLetter) {
+                    return Searched(query: next.code, quantity: next.quantity,
+                                    result: Result { try shop.catalog.list(ProductQuery(text: next.code, limit: 8), caller: caller) })
+                }
+                return Looked(code: next.code, quantity: next.quantity, result: found)
+            }
         } else if scanner.isIdle, scanner.payWhenReady {
             scanner.payWhenReady = false
             startPayment(&context)
@@ -220,6 +258,21 @@ struct QuickSaleScreen: Screen {
             pendingChoice = VariantPicker(product: product, quantity: looked.quantity)   // the queue waits for the choice
         case .success(let product):
             add(product, variant: nil, quantity: looked.quantity, &context)
+        case .failure(let error):
+            scanner.payWhenReady = false
+            context.fail(error)
+        }
+        pump(&context)
+    }
+
+    private mutating func searched(_ searched: Searched, _ context: inout ScreenContext) {
+        scanner.finished()
+        switch searched.result {
+        case .success(let page) where page.items.isEmpty:
+            scanner.payWhenReady = false
+            context.fail(ShopError(.notFound, "not_found", "No product with barcode, SKU or name \"\(searched.query)\""))
+        case .success(let page):
+            pendingProducts = ProductPicker(query: searched.query, products: page.items, quantity: searched.quantity)   // the queue waits for the choice
         case .failure(let error):
             scanner.payWhenReady = false
             context.fail(error)
@@ -247,8 +300,8 @@ struct QuickSaleScreen: Screen {
     /// Enter on an empty code or F5: once every code is looked up, the engine prices the lines
     /// (a price or stock changed elsewhere shows up here), then the payment panel opens.
     private mutating func startPayment(_ context: inout ScreenContext) {
-        guard !sale.lines.isEmpty || !scanner.isIdle || pendingChoice != nil else { context.say("Scan or type a barcode or SKU first"); return }
-        guard scanner.isIdle, pendingChoice == nil else {
+        guard !sale.lines.isEmpty || !scanner.isIdle || pendingChoice != nil || pendingProducts != nil else { context.say("Scan or type a barcode, SKU or name first"); return }
+        guard scanner.isIdle, pendingChoice == nil, pendingProducts == nil else {
             scanner.payWhenReady = true
             return
         }
@@ -354,6 +407,7 @@ struct QuickSaleScreen: Screen {
         lines.render(into: &buffer, area: area, sale: sale, scanner: scanner, currency: currency)
         switch mode {
         case .choosingVariant(let picker): picker.render(into: &buffer, area: area, currency: currency)
+        case .choosingProduct(let picker): picker.render(into: &buffer, area: area, currency: currency)
         case .findingCustomer(let finder): finder.render(into: &buffer, area: area)
         case .takingPayment(let panel): panel.render(into: &buffer, area: area, sale: sale, currency: currency)
         case .completing(let panel):
