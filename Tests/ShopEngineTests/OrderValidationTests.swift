@@ -37,3 +37,22 @@ struct OrderValidationTests {
         #expect(problems.map(\.field) == ["first_name", "last_name", "phone", "address"])
     }
 }
+
+@Suite("Customers added at the counter")
+struct CounterCustomerTests {
+    @Test("staff add a customer by phone and name; the phone stays pending and the owner's code sign-in still works")
+    func addedCustomerReservesNothing() throws {
+        let f = try CommerceFixture()
+        let added = try f.shop.admin.createCustomer(phone: "+15550109999", firstName: "Maya", lastName: "Lee", caller: f.staff.caller)
+        #expect(added.displayName == "Maya Lee")
+        #expect(!added.phoneVerified)
+        #expect(try f.shop.admin.findCustomer(phone: "+15550109999", caller: f.staff.caller).items.map(\.id) == [added.id])
+        expectError("customer_exists") { try f.shop.admin.createCustomer(phone: "+15550109999", firstName: "Other", caller: f.staff.caller) }
+        expectError("forbidden") { try f.shop.admin.createCustomer(phone: "+15550109998", firstName: "X", caller: f.customer.caller) }
+        expectError("missing_first_name") { try f.shop.admin.createCustomer(phone: "+15550109997", firstName: " ", caller: f.staff.caller) }
+        let request = try f.shop.accounts.requestCode(phone: "+15550109999", caller: .guest())
+        let code = try #require(f.t.lastCode(to: "+15550109999"))
+        let owner = try f.shop.accounts.verifyCode(requestID: request.requestId, code: code, caller: .guest())
+        #expect(owner.user.phoneVerified)
+    }
+}

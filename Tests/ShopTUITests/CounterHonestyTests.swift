@@ -121,3 +121,32 @@ struct CounterConvenienceTests {
         #expect(app.text.contains("No product with barcode, SKU or name \"nothing like it\""))
     }
 }
+
+@Suite("Quick sale: a new customer from F2")
+struct CounterNewCustomerTests {
+    @Test("a phone nobody has asks for a name; Enter adds the customer, the sale is theirs, and the next search finds them")
+    func createFromF2() throws {
+        let f = try StaffFixture()
+        let app = AppDriver(f.session(f.staff), width: 80, height: 24)
+        app.openStaff("Quick sale")
+        app.scan("BREAD-SD")
+        app.press(.function(2))
+        app.type("+15550108888"); app.press(.enter)
+        #expect(app.text.contains("No customer yet: type a name to add one"), "\(app.text)")
+        #expect(app.text.contains("Enter add customer"), "the footer says what Enter does now")
+        app.press(.enter)
+        #expect(app.text.contains("Type the customer's name"))
+        app.type("Maya Lee"); app.press(.enter)
+        #expect(app.text.contains("Added customer Maya Lee"), "\(app.text)")
+        #expect(app.text.contains("Customer: Maya Lee"))
+        app.press(.enter, .enter)                         // pay, cash exact
+        #expect(app.text.contains("Sale S-000001 complete"))
+        let order = try #require(try f.orders().first)
+        #expect(order.firstName == "Maya" && order.lastName == "Lee" && order.phone == "+15550108888")
+        app.press(.enter)                                 // next sale
+        app.press(.function(2))
+        app.type("+15550108888"); app.press(.enter)
+        #expect(app.text.contains("Maya Lee"))
+        #expect(try f.shop.admin.findCustomer(phone: "+15550108888", caller: f.staff.caller).items.count == 1)
+    }
+}

@@ -127,9 +127,43 @@ extension AdminService {
         let phone = try Phone.normalize(rawPhone, defaultCountry: context.configuration.defaultCountry)
         return try context.store.read { db in
             _ = try context.requireStaff(caller, db)
-            let users = try db.query("SELECT \(User.columns) FROM users u WHERE u.phone = ? AND u.active = 1", phone) { User(row: $0) }
-            return UserPage(items: users, nextCursor: nil)
+            // Also the customers staff added at the counter for this phone (`createCustomer`): their
+            // phone is pending and they have no way to sign in, so matching them reveals no one's
+            // account; a pending phone of an account that signs in is never matched.
+            return UserPage(items: try Self.customers(db, phone: phone), nextCursor: nil)
         }
+    }
+
+    /// Staff at the counter: a customer for a phone no customer has, with a name, so the sale
+    /// (and the next ones, found by `findCustomer`) carry them. The phone stays pending — not a
+    /// sign-in identity, reserving nothing — until its owner verifies a code; signing in by code
+    /// makes the owner's own account as usual.
+    ///
+    ///     let maya = try shop.admin.createCustomer(phone: "+15550101", firstName: "Maya", lastName: "Lee", caller: staff)
+    public func createCustomer(phone rawPhone: String, firstName: String, lastName: String = "", caller: Caller) throws -> User {
+        let phone = try Phone.normalize(rawPhone, defaultCountry: context.configuration.defaultCountry)
+        let first = try Validate.text(firstName, field: "first_name", label: "First name", required: true, max: 100)
+        let last = try Validate.text(lastName, field: "last_name", label: "Last name", max: 100)
+        let now = context.now
+        return try context.store.write { db in
+            _ = try context.requireStaff(caller, db)
+            if try !Self.customers(db, phone: phone).isEmpty {
+                throw ShopError(.conflict, "customer_exists", "A customer already has the phone \(phone): search for it", field: "phone")
+            }
+            try db.run("INSERT INTO users(pending_phone, first_name, last_name, role, auth_status, created_at, updated_at) VALUES (?, ?, ?, 'customer', 'NEW', ?, ?)",
+                       phone, first, last, now, now)
+            guard var user = try User.load(db, id: db.lastInsertRowID) else { throw ShopError.notFound("Customer") }
+            user.isNew = true
+            return user
+        }
+    }
+
+    private static func customers(_ db: Connection, phone: String) throws -> [User] {
+        try db.query("""
+            SELECT \(User.columns) FROM users u WHERE u.active = 1 AND (u.phone = ?
+              OR (u.pending_phone = ? AND u.phone IS NULL AND u.username IS NULL AND u.password_hash IS NULL AND u.role = 'customer'))
+            ORDER BY u.phone IS NULL, u.id
+            """, phone, phone) { User(row: $0) }
     }
 }
 

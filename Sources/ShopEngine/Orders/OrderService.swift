@@ -28,7 +28,7 @@ public struct OrderService: Sendable {
             var contact = contact
             if request.counterSale, let owner {
                 // A sale for a known customer: blank contact fields come from their profile.
-                guard let profile = try db.first("SELECT first_name, last_name, ifnull(phone, ''), ifnull(email, ''), address, postal_code FROM users WHERE id = ?", owner,
+                guard let profile = try db.first("SELECT first_name, last_name, coalesce(phone, pending_phone, ''), ifnull(email, ''), address, postal_code FROM users WHERE id = ?", owner,
                                                  map: { Contact(firstName: $0.string(0), lastName: $0.string(1), phone: $0.string(2), email: $0.string(3), address: $0.string(4), postalCode: $0.string(5)) })
                 else { throw ShopError.notFound("Customer") }
                 contact.fillBlanks(from: profile)

@@ -46,6 +46,7 @@ struct QuickSaleScreen: Screen {
     /// No barcode or SKU matched a text with letters in it: the catalog searched by name.
     private struct Searched: Sendable { let query: String; let quantity: Int64; let result: Outcome<ProductPage> }
     private struct Found: Sendable { let query: String; let result: Outcome<AdminService.UserPage> }
+    private struct Created: Sendable { let result: Outcome<User> }
     private struct Quoted: Sendable { let result: Outcome<CounterQuote> }
     private struct Completed: Sendable { let result: Outcome<CounterSale>; let receipt: String?; let printed: Outcome<String>?; var drawer: Outcome<String?>? = nil }
     private struct Printed: Sendable { let result: Outcome<String> }
@@ -55,7 +56,7 @@ struct QuickSaleScreen: Screen {
     var bindings: [KeyBinding] {
         switch mode {
         case .receipt: return SaleReceipt.bindings
-        case .findingCustomer: return CustomerFinder.bindings
+        case .findingCustomer(let finder): return finder.bindings
         case .takingPayment, .completing: return PaymentPanel.bindings
         case .choosingVariant: return VariantPicker.bindings
         case .choosingProduct: return ProductPicker.bindings
@@ -72,6 +73,17 @@ struct QuickSaleScreen: Screen {
             guard case .findingCustomer(var finder) = mode else { break }
             if let error = finder.found(found.query, found.result) { context.fail(error) }
             mode = .findingCustomer(finder)
+        case .result(let created as Created):
+            guard case .findingCustomer(var finder) = mode else { break }
+            switch created.result {
+            case .success(let user):
+                sale.customer = Sale.Customer(id: user.id, name: user.displayName, phone: user.phone ?? "")
+                context.say("Added customer \(user.displayName) · \(user.phone ?? ""): the sale is for them", .success)
+                backToScanning(&context)
+            case .failure(let error):
+                if let other = finder.createFailed(error) { context.fail(other) }
+                mode = .findingCustomer(finder)
+            }
         case .result(let quoted as Quoted): self.quoted(quoted, &context)
         case .result(let completed as Completed): self.completed(completed, &context)
         case .result(let printed as Printed):
@@ -163,6 +175,10 @@ struct QuickSaleScreen: Screen {
             sale.customer = Sale.Customer(id: user.id, name: user.displayName, phone: user.phone ?? "")
             context.say("Sale for \(user.displayName)", .success)
             backToScanning(&context)
+        case .create(let phone, let first, let last):
+            mode = .findingCustomer(finder)
+            let shop = context.shop, caller = context.caller
+            context.run { Created(result: Result { try shop.admin.createCustomer(phone: phone, firstName: first, lastName: last, caller: caller) }) }
         case .search(let query):
             mode = .findingCustomer(finder)
             let shop = context.shop, caller = context.caller

@@ -1,19 +1,42 @@
 import ShopEngine
 
 /// The customer a sale is for, found by phone (F2); Del on an empty field makes it a walk-in.
+/// A phone nobody has opens a name field: Enter there adds the customer (`admin.createCustomer`).
 struct CustomerFinder {
     var phone = TextFieldState(maxLength: 20, filter: .phone)
+    /// Shown once a search found nobody: the new customer's name ("Maya Lee").
+    private(set) var name: TextFieldState?
     private(set) var results: [User] = []
     private var list = ListState(selected: nil)
     /// The digits last searched for: a result for anything else is stale.
     private(set) var searchedFor: String?
 
-    enum Action { case none, close, walkIn, chosen(User), search(String) }
+    enum Action { case none, close, walkIn, chosen(User), search(String), create(phone: String, firstName: String, lastName: String) }
+
+    var bindings: [KeyBinding] {
+        name == nil ? Self.bindings : [KeyBinding(keys: [.enter], help: "add customer"), KeyBinding(keys: [.up], label: "↑", help: "phone"),
+                                       KeyBinding(keys: [.escape], help: "close")]
+    }
 
     static let bindings = [KeyBinding(keys: [.enter], help: "search / choose"), KeyBinding(keys: [.up, .down], label: "↑↓", help: "move"),
                            KeyBinding(keys: [.delete], help: "walk-in"), KeyBinding(keys: [.escape], help: "close")]
 
     mutating func handle(_ key: Key) -> Action {
+        if var field = name, let phoneQuery = searchedFor {
+            switch key {
+            case .escape: return .close
+            case .up, .backTab: self.name = nil; return .none   // back to the phone
+            case .enter:
+                let words = field.text.split(separator: " ").map(String.init)
+                guard let first = words.first else { field.error = "Type the customer's name"; self.name = field; return .none }
+                return .create(phone: phoneQuery, firstName: first, lastName: words.dropFirst().joined(separator: " "))
+            default:
+                _ = field.handle(key)
+                field.error = nil
+                self.name = field
+                return .none
+            }
+        }
         switch key {
         case .escape: return .close
         case .up: list.moveSelection(by: -1, count: results.count)
@@ -32,6 +55,15 @@ struct CustomerFinder {
         return .none
     }
 
+    /// The engine refused to add the customer: its message under the name.
+    mutating func createFailed(_ error: any Error) -> (any Error)? {
+        guard var field = name else { return error }
+        if let e = error as? ShopError, e.field == "phone" { phone.error = e.message; name = nil; return nil }
+        field.error = ScreenContext.describe(error)
+        name = field
+        return nil
+    }
+
     /// The engine's answer for `query`; returns an error for the notice line (not about the phone).
     mutating func found(_ query: String, _ result: Outcome<AdminService.UserPage>) -> (any Error)? {
         guard searchedFor == query else { return nil }
@@ -39,7 +71,10 @@ struct CustomerFinder {
         case .success(let page):
             results = page.items
             list = ListState(selected: page.items.isEmpty ? nil : 0)
-            if page.items.isEmpty { phone.error = "No customer with that phone — Esc keeps the sale walk-in" }
+            if page.items.isEmpty {
+                phone.error = "No customer yet: type a name to add one"
+                name = TextFieldState(maxLength: 100)
+            }
         case .failure(let error as ShopError) where error.field == "phone":
             phone.error = error.message
         case .failure(let error):
@@ -60,12 +95,18 @@ struct CustomerFinder {
         Block(title: "Customer by phone").render(into: &buffer, area: box)
         let inner = box.inner(1).inner(horizontal: 1, vertical: 0)
         buffer.setString(inner.x, inner.y, "Phone", style: Theme.title)
-        TextField(placeholder: "+1555…", isFocused: true).render(into: &buffer, area: Self.field(area), state: phone)
+        TextField(placeholder: "+1555…", isFocused: name == nil).render(into: &buffer, area: Self.field(area), state: phone)
         let items = results.map { ListItem("\($0.displayName) · \($0.phone ?? "")\($0.role.isStaff ? " (\($0.role.rawValue))" : "")") }
         if !items.isEmpty {
             ListView(items: items).render(into: &buffer, area: Rect(x: inner.x, y: inner.y + 3, width: inner.width, height: max(0, inner.height - 4)), state: list)
         }
-        let hint = items.isEmpty ? "Enter searches · Del on empty: walk-in · Esc close" : "Enter chooses · Esc close"
+        if let name {
+            buffer.setString(inner.x, inner.y + 3, "Name", style: Theme.title)
+            TextField(placeholder: "first and last name", isFocused: true)
+                .render(into: &buffer, area: Rect(x: inner.x + 7, y: inner.y + 3, width: inner.width - 7, height: 2), state: name)
+        }
+        let hint = name != nil ? "Enter adds this customer · ↑ back to the phone · Esc close"
+            : items.isEmpty ? "Enter searches · Del on empty: walk-in · Esc close" : "Enter chooses · Esc close"
         buffer.setString(inner.x, inner.bottom - 1, hint, style: Theme.muted, maxWidth: inner.width)
     }
 }
