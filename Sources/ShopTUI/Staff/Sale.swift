@@ -160,7 +160,7 @@ struct Sale: Sendable, Equatable {
         return tender
     }
 
-    /// Takes back the last tender (Backspace on an empty amount).
+    /// Takes back the last tender (Ctrl-Z in the payment panel, which says so).
     mutating func undoTender() {
         guard !tenders.isEmpty else { return }
         tenders.removeLast()
