@@ -11,6 +11,10 @@ public struct ShopApp: Program {
     private var notice: (text: String, kind: Banner.Kind, ticks: Int)?
     private var showingHelp = false
     public private(set) var isFinished = false
+    /// The screen on top (what the footer describes).
+    var topScreen: (any Screen)? { stack.last?.screen }
+    /// How many screens are open (tests walk the stack).
+    var depth: Int { stack.count }
 
     enum Global: Sendable { case help, quit, back, browse, cart, orders, profile, staff }
     static let globalKeys: KeyMap<Global> = [
@@ -247,33 +251,65 @@ public struct ShopApp: Program {
         let screenArea = content.inner(horizontal: 1, vertical: 0)
         top.render(into: &buffer, area: screenArea, session: session)
         // Global keys on the right, always visible; the screen's own keys fill the rest.
-        let globals = Footer(footerGlobals(for: top))
+        let globals = Footer(activeGlobals(for: top).filter(\.showsInFooter))
         let globalsWidth = min(footerRow.width, TextWidth.of(globals.text(width: footerRow.width)))
         let (left, right) = footerRow.splitLeft(footerRow.width - globalsWidth)
         Footer(top.bindings).render(into: &buffer, area: left)
         globals.render(into: &buffer, area: right)
         if showingHelp {
-            let sections = top.bindings + Self.globalKeys.bindings.filter { $0.help != "staff (counter, stock, orders)" || session.isStaff }
-            HelpOverlay(sections, title: "Keys — \(top.title)").render(into: &buffer, area: area)
+            HelpOverlay(helpBindings(for: top), title: "Keys — \(top.title)").render(into: &buffer, area: area)
             buffer.cursor = nil   // the overlay covers the field
         }
     }
 
-    /// Global keys worth showing beside the screen's own: none the screen already binds, and
-    /// while a field takes typing only Esc and F1 (letters go into the field).
-    private func footerGlobals(for screen: any Screen) -> [KeyBinding] {
+    // MARK: - Keys that do something now
+
+    /// What the help overlay lists on `screen`: its own keys, then the global keys that act in
+    /// this state — each entry once.
+    func helpBindings(for screen: any Screen) -> [KeyBinding] {
+        var seen = Set<String>()
+        return (screen.bindings + activeGlobals(for: screen)).filter { seen.insert("\($0.label)\u{1}\($0.help)").inserted }
+    }
+
+    /// The global keys that would act if pressed now on `screen`, the screen on top. A key is
+    /// left out when the screen binds it itself, takes it as typing (a focused field, a receipt
+    /// that starts the next sale with any key), or when its action has nothing to do here (Esc
+    /// on the home screen, `b` on Browse, `s` for a customer). The footer and the help overlay
+    /// both come from here, so neither lists a key that does nothing.
+    func activeGlobals(for screen: any Screen) -> [KeyBinding] {
         let taken = Set(screen.bindings.flatMap(\.keys))
-        return Self.globalKeys.bindings.filter { binding in
-            guard binding.showsInFooter, !binding.keys.contains(where: taken.contains) else { return false }
-            if screen.capturesText {
-                return binding.keys.contains(.escape) || binding.keys.contains(.function(1))
+        return Self.globalKeys.entries.compactMap { entry -> KeyBinding? in
+            guard globalActs(entry.action, on: screen) else { return nil }
+            var binding = entry.binding
+            // F1 is caught before any screen sees it, so it always opens help.
+            binding.keys = binding.keys.filter { key in
+                key == .function(1) || !taken.contains(key) && !(screen.capturesText && key.isPrintable) && !Self.consumes(screen, key, session: session)
             }
-            return true
-        }.map { binding in
-            var b = binding
-            if screen.capturesText && b.keys.contains(.function(1)) { b.label = "F1"; b.help = "help" }
-            return b
+            guard let first = binding.keys.first else { return nil }
+            if first != entry.binding.keys.first { binding.label = first.displayName }
+            return binding
         }
+    }
+
+    /// Whether `action` has something to do with `screen` on top.
+    private func globalActs(_ action: Global, on screen: any Screen) -> Bool {
+        let inSection = stack.count == 2
+        switch action {
+        case .help, .quit: return true
+        case .back, .browse: return stack.count > 1
+        case .cart: return !(inSection && screen is CartScreen)
+        case .orders: return !(inSection && screen is OrdersScreen)
+        case .profile: return !(inSection && screen is ProfileScreen) && !(screen is SignInScreen)
+        case .staff: return session.isStaff && !(inSection && screen is StaffMenuScreen)
+        }
+    }
+
+    /// Whether `screen` takes `key` itself in its current state (so the global never sees it):
+    /// asked of a copy, whose effects and navigation are dropped — `handle` only collects them.
+    private static func consumes(_ screen: any Screen, _ key: Key, session: Session) -> Bool {
+        var copy = screen
+        var context = ScreenContext(session: session, screenID: -1)
+        return copy.handle(.key(key), &context)
     }
 
     private func renderHeader(into buffer: inout Buffer, area: Rect, title: String) {

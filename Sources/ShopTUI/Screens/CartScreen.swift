@@ -28,7 +28,18 @@ struct CartScreen: Screen {
         (.clear, KeyBinding(keys: [.char("X")], help: "empty the cart", showsInFooter: false)),
         (.checkout, KeyBinding(keys: [.enter], help: "checkout")),
     ]
-    var bindings: [KeyBinding] { Self.keys.bindings }
+    /// Only what acts on this cart: moving needs two lines, a variant a line whose product has them.
+    var bindings: [KeyBinding] {
+        let count = cart?.items.count ?? 0
+        return Self.keys.entries.filter { entry in
+            switch entry.action {
+            case .up, .down: count > 1
+            case .variant: selectedLine?.variantId != nil
+            case .more, .less, .remove: selectedLine != nil
+            case .checkout, .clear: count > 0
+            }
+        }.map(\.binding)
+    }
 
     mutating func start(_ context: inout ScreenContext) { load(&context) }
 

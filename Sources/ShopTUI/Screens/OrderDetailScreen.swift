@@ -28,13 +28,14 @@ struct OrderDetailScreen: Screen {
         if confirmingCancel { return [KeyBinding(keys: [.char("y")], help: "yes, cancel it"), KeyBinding(keys: [.char("n")], help: "keep it")] }
         if let paymentForm { return paymentForm.bindings }
         // Only what the order can still do, in short words: the staff keys fit an 80-column footer.
-        let open = order.map { $0.status != .delivered && $0.status != .cancelled } ?? true
-        let cancel = order?.canBeCancelled ?? true
+        guard let order else { return [] }   // nothing to act on until it has loaded
+        let open = order.status != .delivered && order.status != .cancelled
+        let cancel = order.canBeCancelled
         guard isStaff else { return cancel ? [KeyBinding(keys: [.char("x")], help: "cancel order")] : [] }
         var keys = cancel ? [KeyBinding(keys: [.char("x")], help: "cancel")] : []
         if open { keys.append(KeyBinding(keys: [.char("n")], help: "sent/delivered")) }
         keys += [KeyBinding(keys: [.char("$")], help: "pay"), KeyBinding(keys: [.char("m")], help: "payments")]
-        if order?.status == .delivered { keys.append(KeyBinding(keys: [.char("t")], help: "return")) }
+        if order.status == .delivered { keys.append(KeyBinding(keys: [.char("t")], help: "return")) }
         keys.append(KeyBinding(keys: [.char("r")], help: "receipt"))
         return keys
     }

@@ -17,7 +17,16 @@ struct OrdersScreen: Screen {
         (.open, KeyBinding(keys: [.enter], help: "open")),
         (.filter, KeyBinding(keys: [.char("f")], help: "filter by status")),
     ]
-    var bindings: [KeyBinding] { Self.keys.bindings }
+    var bindings: [KeyBinding] {
+        let count = rows.items.count
+        return Self.keys.entries.filter { entry in
+            switch entry.action {
+            case .up, .down: count > 1
+            case .open: count > 0
+            case .filter, .more: true
+            }
+        }.map(\.binding)
+    }
 
     mutating func start(_ context: inout ScreenContext) {
         staffView = context.session.isStaff

@@ -13,8 +13,9 @@ struct CouponsScreen: Screen {
     private struct Changed: Sendable { let result: Outcome<OrderService.Coupon> }
 
     var bindings: [KeyBinding] {
-        [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move"), KeyBinding(keys: [.char("n")], help: "new coupon"),
-         KeyBinding(keys: [.char("d")], help: "disable/enable")]
+        (coupons.count > 1 ? [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move")] : [])
+            + [KeyBinding(keys: [.char("n")], help: "new coupon")]
+            + (selected == nil ? [] : [KeyBinding(keys: [.char("d")], help: "disable/enable")])
     }
 
     mutating func start(_ context: inout ScreenContext) { load(&context) }

@@ -49,7 +49,16 @@ struct QuickSaleScreen: Screen {
         case .findingCustomer: return CustomerFinder.bindings
         case .takingPayment, .completing: return PaymentPanel.bindings
         case .choosingVariant: return VariantPicker.bindings
-        case .scanning, .quoting: return SalePanel.bindings
+        case .scanning, .quoting:
+            // Only what acts now: Enter needs a code or lines, +/- and Del a chosen line.
+            let typing = !scanner.code.isEmpty, count = sale.lines.count, chosen = lines.list.selected != nil
+            return SalePanel.bindings.filter { b in
+                if b.keys.contains(.enter) { return typing || count > 0 }
+                if b.keys.contains(.function(5)) { return count > 0 }
+                if b.keys.contains(.char("+")) || b.keys.contains(.delete) { return !typing && chosen }
+                if b.keys.contains(.up) { return count > 1 || (count > 0 && !chosen) }
+                return true
+            } + [KeyBinding(keys: [.escape], help: typing ? "clear code" : count > 0 ? "discard sale" : "back")]
         }
     }
     var capturesText: Bool { if case .receipt = mode { false } else { true } }
