@@ -8,7 +8,34 @@ public struct ShopApp: Program {
     let session: Session
     private var stack: [(id: Int, screen: any Screen)] = []
     private var nextID = 1
-    private var notice: (text: String, kind: Banner.Kind, ticks: Int)?
+    private var notice: Notice?
+
+    /// The notice line: words about what just happened, for `ticks` more ticks. A notice
+    /// belongs to the screen that raised it (`owner`, a stack id) and goes when that screen is
+    /// no longer on top, so "out of stock" never shows on the cart nor "press Esc again" on the
+    /// menu below. Notices from the app itself ("Signed in as …", the tour) have no owner and
+    /// travel.
+    struct Notice {
+        var text: String
+        var kind: Banner.Kind
+        var ticks: Int
+        var owner: Int?
+        init(_ text: String, _ kind: Banner.Kind, _ ticks: Int, owner: Int? = nil) {
+            self.text = text; self.kind = kind; self.ticks = ticks; self.owner = owner
+        }
+    }
+
+    /// The notice on screen now, if any (tests read it).
+    var noticeText: String? { visibleNotice?.text }
+    private var visibleNotice: Notice? {
+        guard let notice, notice.owner == nil || notice.owner == stack.last?.id else { return nil }
+        return notice
+    }
+
+    /// Drops a notice whose screen is no longer on top (called whenever the stack changes).
+    private mutating func dropNoticeOfLeftScreen() {
+        if let owner = notice?.owner, owner != stack.last?.id { notice = nil }
+    }
     private var showingHelp = false
     public private(set) var isFinished = false
     /// The screen on top (what the footer describes).
@@ -58,7 +85,7 @@ public struct ShopApp: Program {
         case .demoCode:
             let shop = session.shop, phone = script.phone
             return [.run { .tourCode((try? shop.admin.localOutbox(limit: 5))?.first { $0.to == phone }?.text.split(whereSeparator: { !$0.isNumber }).first { $0.count == 6 }.map(String.init)) }]
-        case .caption(let text): notice = ("Tour: " + text, .info, 8)
+        case .caption(let text): notice = Notice("Tour: " + text, .info, 8)
         case .wait(let seconds): delay = seconds
         }
         return effects + [.after(seconds: delay, .tourStep)]
@@ -88,7 +115,7 @@ public struct ShopApp: Program {
         case .key(let key):
             if tour != nil {
                 tour = nil   // any real key: the presenter takes over
-                notice = ("Tour stopped — the store is yours (? shows the keys)", .info, 5)
+                notice = Notice("Tour stopped — the store is yours (? shows the keys)", .info, 5)
                 return effects
             }
             if showingHelp {
@@ -142,14 +169,18 @@ public struct ShopApp: Program {
     /// Gives an event to the screen at `index`, then carries out what it asked for.
     private mutating func dispatch(_ event: ScreenEvent, to index: Int, effects: inout [Effect<AppMessage>]) -> Bool {
         guard stack.indices.contains(index) else { return false }
-        var context = ScreenContext(session: session, screenID: stack[index].id)
+        let id = stack[index].id
+        var context = ScreenContext(session: session, screenID: id)
         var screen = stack[index].screen
         let handled = screen.handle(event, &context)
         stack[index].screen = screen
         effects += context.effects
         for step in context.navigation { effects += navigate(step) }
-        // The screen's own words win over what navigation says ("Signed in as …").
-        if let n = context.notice { notice = (n.text, n.kind, n.kind == .error ? 8 : 5) }
+        // The screen's own words win over what navigation says ("Signed in as …"). Words said
+        // while navigating ("Saved", then back to the list) belong to where the user lands.
+        if let n = context.notice {
+            notice = Notice(n.text, n.kind, n.kind == .error ? 8 : 5, owner: context.navigation.isEmpty ? id : stack.last?.id)
+        }
         return handled
     }
 
@@ -165,7 +196,7 @@ public struct ShopApp: Program {
         case .profile: return session.isSignedIn ? open(ProfileScreen()) : navigate(.signIn)
         case .staff:
             guard session.isStaff else {
-                notice = ("Staff screens are for shop staff", .error, 5)
+                notice = Notice("Staff screens are for shop staff", .error, 5, owner: stack.last?.id)
                 return []
             }
             return open(StaffMenuScreen())
@@ -187,7 +218,8 @@ public struct ShopApp: Program {
         var started = screen
         started.start(&context)
         stack.append((id, started))
-        if let n = context.notice { notice = (n.text, n.kind, 5) }
+        dropNoticeOfLeftScreen()
+        if let n = context.notice { notice = Notice(n.text, n.kind, 5, owner: id) }
         return context.effects
     }
 
@@ -212,14 +244,14 @@ public struct ShopApp: Program {
         case .signedIn(let signIn):
             session.signedIn(signIn)
             while stack.count > 1, stack.last?.screen is SignInScreen || stack.last?.screen is RegisterScreen { stack.removeLast() }
-            notice = ("Signed in as \(signIn.user.displayName)\(signIn.caller.isStaff ? " — press s for the staff screens" : "")", .success, 5)
+            notice = Notice("Signed in as \(signIn.user.displayName)\(signIn.caller.isStaff ? " — press s for the staff screens" : "")", .success, 5)
             return reappear()
         case .signOut:
             let caller = session.caller
             let shop = session.shop
             session.signedOut()
             stack.removeSubrange(1...)
-            notice = ("Signed out", .info, 4)
+            notice = Notice("Signed out", .info, 4)
             return [.run { _ = try? shop.accounts.signOut(caller: caller); return .screen(id: 0, payload: ()) }] + reappear()
         case .sessionEnded:
             session.signedOut()
@@ -232,6 +264,7 @@ public struct ShopApp: Program {
     }
 
     private mutating func reappear() -> [Effect<AppMessage>] {
+        dropNoticeOfLeftScreen()
         var effects: [Effect<AppMessage>] = []
         _ = dispatch(.appeared, to: stack.count - 1, effects: &effects)
         return effects
@@ -245,7 +278,7 @@ public struct ShopApp: Program {
         let (noticeRow, body) = rest.splitTop(1)
         let (content, footerRow) = body.splitBottom(1)
         renderHeader(into: &buffer, area: header, title: top.title)
-        if let notice {
+        if let notice = visibleNotice {
             Banner(notice.text, kind: notice.kind).render(into: &buffer, area: noticeRow)
         }
         let screenArea = content.inner(horizontal: 1, vertical: 0)
