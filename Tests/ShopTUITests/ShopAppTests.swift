@@ -110,6 +110,9 @@ struct ShopAppTests {
         d.press(.down, .char("v"))
         #expect(d.text.contains("Chocolate cake (2 kg)"), "v switched the variant in place")
         d.press(.delete)
+        #expect(d.app.pendingQuestion?.contains("Remove Chocolate cake") == true, "a line is not removed without a word")
+        #expect(try h.shop.carts.cart(caller: session.caller).items.count == 2)
+        d.press(.char("y"))
         #expect(try h.shop.carts.cart(caller: session.caller).items.count == 1)
         #expect(d.text.contains("Total  13.50 USD"))
     }

@@ -21,7 +21,8 @@ struct TruthfulKeysTests {
     /// stack, or started an effect (effects are not run: the walk goes on from the original).
     static func footerKeysAct(_ d: AppDriver, _ state: String, sourceLocation: SourceLocation = #_sourceLocation) {
         guard let top = d.app.topScreen else { Issue.record("no screen", sourceLocation: sourceLocation); return }
-        let keys = top.bindings.filter(\.showsInFooter) + d.app.activeGlobals(for: top).filter(\.showsInFooter)
+        let footer = d.app.footerKeys()
+        let keys = footer.screen + footer.globals
         #expect(!keys.isEmpty || top.isLoading, "\(state): a footer with no keys", sourceLocation: sourceLocation)
         let before = body(d.app, width: d.width, height: d.height)
         let signIn = d.session.signIn

@@ -76,6 +76,7 @@ struct ScreenContext {
     var effects: [Effect<AppMessage>] = []
     var navigation: [Navigation] = []
     var notice: (text: String, kind: Banner.Kind)?
+    var confirmation: (prompt: ConfirmPrompt, payload: any Sendable)?
 
     var shop: Shop { session.shop }
     var caller: Caller { session.caller }
@@ -95,6 +96,13 @@ struct ScreenContext {
     }
 
     mutating func go(_ step: Navigation) { navigation.append(step) }
+    /// Asks first (see `ConfirmPrompt`): the app shows `question` on a line of its own, and on
+    /// `y` hands `payload` back to this screen as `.result(payload)`; `n` or Esc drop it.
+    ///
+    ///     context.confirm("Mark order S-000001 sent?", yes: "mark sent", then: Confirmed.markSent)
+    mutating func confirm(_ question: String, yes: String, then payload: any Sendable) {
+        confirmation = (ConfirmPrompt(question: question, yes: yes), payload)
+    }
     mutating func say(_ text: String, _ kind: Banner.Kind = .info) { notice = (text, kind) }
     mutating func fail(_ error: any Error) {
         notice = (Self.describe(error), .error)

@@ -25,6 +25,11 @@ public struct ShopApp: Program {
         }
     }
 
+    /// A question waiting for y or n, asked by the screen `owner` (see `ScreenContext.confirm`).
+    private var confirmation: (owner: Int, prompt: ConfirmPrompt, payload: any Sendable)?
+    /// The open question, if any (tests read it).
+    var pendingQuestion: String? { confirmation?.prompt.question }
+
     /// The notice on screen now, if any (tests read it).
     var noticeText: String? { visibleNotice?.text }
     private var visibleNotice: Notice? {
@@ -35,6 +40,7 @@ public struct ShopApp: Program {
     /// Drops a notice whose screen is no longer on top (called whenever the stack changes).
     private mutating func dropNoticeOfLeftScreen() {
         if let owner = notice?.owner, owner != stack.last?.id { notice = nil }
+        if let owner = confirmation?.owner, owner != stack.last?.id { confirmation = nil }
     }
     private var showingHelp = false
     public private(set) var isFinished = false
@@ -94,6 +100,17 @@ public struct ShopApp: Program {
     /// A key as if typed, through the same path as real keys.
     private mutating func press(_ key: Key) -> [Effect<AppMessage>] {
         var effects: [Effect<AppMessage>] = []
+        if let open = confirmation {
+            // While a question is open only its answers act; everything else waits on it.
+            switch open.prompt.answer(key) {
+            case .yes:
+                confirmation = nil
+                if let index = stack.firstIndex(where: { $0.id == open.owner }) { _ = dispatch(.result(open.payload), to: index, effects: &effects) }
+            case .no: confirmation = nil
+            case .undecided: break
+            }
+            return effects
+        }
         if !dispatch(.key(key), to: stack.count - 1, effects: &effects) { effects += handleGlobal(key) }
         return effects
     }
@@ -181,6 +198,7 @@ public struct ShopApp: Program {
         if let n = context.notice {
             notice = Notice(n.text, n.kind, n.kind == .error ? 8 : 5, owner: context.navigation.isEmpty ? id : stack.last?.id)
         }
+        if let c = context.confirmation, stack.last?.id == id { confirmation = (id, c.prompt, c.payload) }
         return handled
     }
 
@@ -281,21 +299,36 @@ public struct ShopApp: Program {
         if let notice = visibleNotice {
             Banner(notice.text, kind: notice.kind).render(into: &buffer, area: noticeRow)
         }
-        let screenArea = content.inner(horizontal: 1, vertical: 0)
+        var screenArea = content.inner(horizontal: 1, vertical: 0)
+        if let confirmation {
+            // The question takes a line of its own: the list it is about stays in view.
+            let (above, promptRow) = content.splitBottom(1)
+            screenArea = above.inner(horizontal: 1, vertical: 0)
+            confirmation.prompt.render(into: &buffer, area: promptRow)
+        }
         top.render(into: &buffer, area: screenArea, session: session)
         // Global keys on the right, always visible; the screen's own keys fill the rest.
-        let globals = Footer(activeGlobals(for: top).filter(\.showsInFooter))
+        let keys = footerKeys()
+        let globals = Footer(keys.globals)
         let globalsWidth = min(footerRow.width, TextWidth.of(globals.text(width: footerRow.width)))
         let (left, right) = footerRow.splitLeft(footerRow.width - globalsWidth)
-        Footer(top.bindings).render(into: &buffer, area: left)
+        Footer(keys.screen).render(into: &buffer, area: left)
         globals.render(into: &buffer, area: right)
         if showingHelp {
-            HelpOverlay(helpBindings(for: top), title: "Keys — \(top.title)").render(into: &buffer, area: area)
+            HelpOverlay(confirmation.map { $0.prompt.bindings } ?? helpBindings(for: top), title: "Keys — \(top.title)").render(into: &buffer, area: area)
             buffer.cursor = nil   // the overlay covers the field
         }
     }
 
     // MARK: - Keys that do something now
+
+    /// The footer's two halves as drawn now: the screen's keys (or an open question's y/n) and
+    /// the global keys that act.
+    func footerKeys() -> (screen: [KeyBinding], globals: [KeyBinding]) {
+        guard let top = stack.last?.screen else { return ([], []) }
+        if let confirmation { return (confirmation.prompt.bindings, []) }
+        return (top.bindings.filter(\.showsInFooter), activeGlobals(for: top).filter(\.showsInFooter))
+    }
 
     /// What the help overlay lists on `screen`: its own keys, then the global keys that act in
     /// this state — each entry once.

@@ -8,7 +8,6 @@ struct OrderDetailScreen: Screen {
     var title: String
     private var order: Order?
     private var payments: [PaymentService.Payment] = []
-    private var confirmingCancel = false
     private var busy = false
     private var paymentForm: PaymentEntry?
     private var loadFailed = false
@@ -23,13 +22,15 @@ struct OrderDetailScreen: Screen {
     private struct Changed: Sendable { let result: Outcome<Order>; let message: String }
     private struct Paid: Sendable { let result: Outcome<PaymentService.Payment>; var drawer: Outcome<String?>? = nil }
     private struct Printed: Sendable { let result: Outcome<String> }
+    /// What the person said yes to (see `ScreenContext.confirm`).
+    private enum Confirmed: Sendable { case cancel, mark(OrderStatus) }
 
     var bindings: [KeyBinding] {
-        if confirmingCancel { return [KeyBinding(keys: [.char("y")], help: "yes, cancel it"), KeyBinding(keys: [.char("n")], help: "keep it")] }
         if let paymentForm { return paymentForm.bindings }
         // Only what the order can still do, in short words: the staff keys fit an 80-column footer.
         guard let order else { return [] }   // nothing to act on until it has loaded
-        let open = order.status != .delivered && order.status != .cancelled
+        // n only where the engine allows the next step (a pending order is sent only cash on delivery).
+        let open = order.status == .paid || order.status == .sent || order.status == .pending && order.paymentMethod == .cashOnDelivery
         let cancel = order.canBeCancelled
         guard isStaff else { return cancel ? [KeyBinding(keys: [.char("x")], help: "cancel order")] : [] }
         var keys = cancel ? [KeyBinding(keys: [.char("x")], help: "cancel")] : []
@@ -79,6 +80,16 @@ struct OrderDetailScreen: Screen {
                 context.fail(error)
             }
             load(&context)
+        case .result(let confirmed as Confirmed):
+            guard let order, !busy else { break }
+            let shop = context.shop, caller = context.caller, id = orderID
+            busy = true
+            switch confirmed {
+            case .cancel:
+                context.run { Changed(result: Result { try shop.orders.cancel(id: id, caller: caller) }, message: "Order \(order.number) cancelled; its items are back in stock") }
+            case .mark(let next):
+                context.run { Changed(result: Result { try shop.orders.updateStatus(id: id, to: next, caller: caller) }, message: "Marked \(next.rawValue)") }
+            }
         case .result(let printed as Printed):
             switch printed.result {
             case .success(let message): context.say(message, .success)
@@ -95,23 +106,14 @@ struct OrderDetailScreen: Screen {
 
     private mutating func orderKey(_ key: Key, _ context: inout ScreenContext) -> Bool {
         guard let order, !busy else { return key != .escape && key != .char("q") && key != .char("?") }
-        let shop = context.shop, caller = context.caller, id = orderID
-        if confirmingCancel {
-            confirmingCancel = false
-            if key == .char("y") {
-                busy = true
-                context.run { Changed(result: Result { try shop.orders.cancel(id: id, caller: caller) }, message: "Order \(order.number) cancelled; its items are back in stock") }
-            }
-            return true
-        }
+        let id = orderID
         switch key {
         case .char("x"):
             guard order.canBeCancelled else { context.say("A \(order.status.rawValue) order can no longer be cancelled"); return true }
-            confirmingCancel = true
+            context.confirm("Cancel order \(order.number)? Its items go back in stock.", yes: "cancel the order", then: Confirmed.cancel)
         case .char("n") where isStaff:
             let next: OrderStatus = order.status == .sent ? .delivered : .sent
-            busy = true
-            context.run { Changed(result: Result { try shop.orders.updateStatus(id: id, to: next, caller: caller) }, message: "Marked \(next.rawValue)") }
+            context.confirm("Mark order \(order.number) \(next.rawValue)?", yes: "mark \(next.rawValue)", then: Confirmed.mark(next))
         case .char("$") where isStaff:
             paymentForm = PaymentEntry(order: order, currency: context.session.currency)
         case .char("m") where isStaff:
@@ -193,9 +195,6 @@ struct OrderDetailScreen: Screen {
         buffer.setString(area.x, y + 1, [name.isEmpty ? "walk-in customer" : name, order.phone, order.email].filter { !$0.isEmpty }.joined(separator: " · "), maxWidth: area.width)
         buffer.setString(area.x, y + 2, [order.address, order.postalCode, order.deliveryDate.isEmpty ? "" : "on \(order.deliveryDate)"].filter { !$0.isEmpty }.joined(separator: " · "), maxWidth: area.width)
         if !order.note.isEmpty { buffer.setString(area.x, y + 3, "Note: \(order.note)", style: Theme.muted, maxWidth: area.width) }
-        if confirmingCancel {
-            Banner("Cancel order \(order.number)? Its items go back in stock. y = yes, n = no", kind: .error).render(into: &buffer, area: Rect(x: area.x, y: area.bottom - 1, width: area.width, height: 1))
-        }
         paymentForm?.render(into: &buffer, area: area, balance: order.balance, currency: currency)
     }
 }
