@@ -54,9 +54,44 @@ struct TruthfulKeysTests {
         }
     }
 
+    /// At the driver's width the footer shows each entry whole, two spaces from the next, and
+    /// says `more` when some were left out — which the help overlay then lists.
+    static func footerFits(_ d: AppDriver, _ state: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let line = d.app.footerLine(width: d.width)
+        let text = d.lines[d.height - 1]
+        for b in line.left + line.right {
+            let entry = "\(b.label) \(b.help)"
+            let ok = text.hasPrefix(entry) || text.contains("  " + entry)
+            #expect(ok, "\(state): footer entry “\(entry)” runs into its neighbour: \(text)", sourceLocation: sourceLocation)
+        }
+        if !line.omitted.isEmpty, let top = d.app.topScreen, d.app.pendingQuestion == nil {
+            #expect(text.contains("? more") || text.contains("F1 more"), "\(state): keys left out without a word: \(text)", sourceLocation: sourceLocation)
+            let help = d.app.helpBindings(for: top).map { "\($0.label) \($0.help)" }
+            for b in line.omitted {
+                #expect(help.contains("\(b.label) \(b.help)"), "\(state): “\(b.label) \(b.help)” is neither in the footer nor in help", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
     static func check(_ d: AppDriver, _ state: String, sourceLocation: SourceLocation = #_sourceLocation) {
         footerKeysAct(d, state, sourceLocation: sourceLocation)
+        footerFits(d, state, sourceLocation: sourceLocation)
         helpIsHonest(d, state, sourceLocation: sourceLocation)
+    }
+
+    @Test("at 80 columns Browse's footer keeps entries apart, says ? more, and ? shows the rest")
+    func narrowFooter() throws {
+        let h = try AppHarness()
+        let d = h.driver(width: 80, height: 24)
+        let footer = d.lines[23]
+        #expect(!footer.contains("only?"), "entries never run together: \(footer)")
+        #expect(footer.contains("? more"), "\(footer)")
+        let omitted = d.app.footerLine(width: 80).omitted
+        #expect(!omitted.isEmpty)
+        d.press(.char("?"))
+        for b in omitted { #expect(d.text.contains("\(b.label)   \(b.help)") || d.text.contains(b.help), "help lists \(b.help)") }
+        let wide = h.driver(width: 120, height: 30)
+        #expect(wide.lines[29].contains("? help") && !wide.lines[29].contains("more"), "with room, everything shows")
     }
 
     @Test("customer screens: every footer key acts in every state walked")

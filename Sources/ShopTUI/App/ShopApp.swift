@@ -51,7 +51,7 @@ public struct ShopApp: Program {
 
     enum Global: Sendable { case help, quit, back, browse, cart, orders, profile, staff }
     static let globalKeys: KeyMap<Global> = [
-        (.back, KeyBinding(keys: [.escape], help: "back")),
+        (.back, KeyBinding(keys: [.escape], help: "back", priority: 1)),
         (.help, KeyBinding(keys: [.char("?"), .function(1)], label: "?", help: "help")),
         (.browse, KeyBinding(keys: [.char("b")], help: "browse", showsInFooter: false)),
         (.cart, KeyBinding(keys: [.char("c")], help: "cart", showsInFooter: false)),
@@ -308,12 +308,7 @@ public struct ShopApp: Program {
         }
         top.render(into: &buffer, area: screenArea, session: session)
         // Global keys on the right, always visible; the screen's own keys fill the rest.
-        let keys = footerKeys()
-        let globals = Footer(keys.globals)
-        let globalsWidth = min(footerRow.width, TextWidth.of(globals.text(width: footerRow.width)))
-        let (left, right) = footerRow.splitLeft(footerRow.width - globalsWidth)
-        Footer(keys.screen).render(into: &buffer, area: left)
-        globals.render(into: &buffer, area: right)
+        footerLine(width: footerRow.width).render(into: &buffer, area: footerRow)
         if showingHelp {
             HelpOverlay(confirmation.map { $0.prompt.bindings } ?? helpBindings(for: top), title: "Keys — \(top.title)").render(into: &buffer, area: area)
             buffer.cursor = nil   // the overlay covers the field
@@ -321,6 +316,12 @@ public struct ShopApp: Program {
     }
 
     // MARK: - Keys that do something now
+
+    /// The footer as drawn at `width`: what fits by priority, `? more` for the rest.
+    func footerLine(width: Int) -> FooterLine {
+        let keys = footerKeys()
+        return FooterLine(screen: keys.screen, globals: keys.globals, width: width)
+    }
 
     /// The footer's two halves as drawn now: the screen's keys (or an open question's y/n) and
     /// the global keys that act.
