@@ -164,8 +164,8 @@ public struct ShopApp: Program {
                 _ = dispatch(.result(payload), to: index, effects: &effects)
                 effects += replayTypedAhead()
             }
-        case .resize:
-            break
+        case .resize(let width, let height):
+            session.terminalSize = (width, height)
         }
         return effects
     }
@@ -292,14 +292,12 @@ public struct ShopApp: Program {
 
     public func render(into buffer: inout Buffer, area: Rect) {
         guard let top = stack.last?.screen else { return }
-        let (header, rest) = area.splitTop(1)
-        let (noticeRow, body) = rest.splitTop(1)
-        let (content, footerRow) = body.splitBottom(1)
+        let (header, noticeRow, content, footerRow) = Self.frame(area)
         renderHeader(into: &buffer, area: header, title: top.title)
         if let notice = visibleNotice {
             Banner(notice.text, kind: notice.kind).render(into: &buffer, area: noticeRow)
         }
-        var screenArea = content.inner(horizontal: 1, vertical: 0)
+        var screenArea = Self.screenArea(in: area)
         if let confirmation {
             // The question takes a line of its own: the list it is about stays in view.
             let (above, promptRow) = content.splitBottom(1)
@@ -314,6 +312,17 @@ public struct ShopApp: Program {
             buffer.cursor = nil   // the overlay covers the field
         }
     }
+
+    /// The app's frame: header, notice line, content, footer.
+    static func frame(_ area: Rect) -> (header: Rect, notice: Rect, content: Rect, footer: Rect) {
+        let (header, rest) = area.splitTop(1)
+        let (noticeRow, body) = rest.splitTop(1)
+        let (content, footerRow) = body.splitBottom(1)
+        return (header, noticeRow, content, footerRow)
+    }
+
+    /// Where the screen on top draws (without an open question).
+    static func screenArea(in area: Rect) -> Rect { frame(area).content.inner(horizontal: 1, vertical: 0) }
 
     // MARK: - Keys that do something now
 
