@@ -9,6 +9,9 @@ public enum AppMessage: Sendable {
     case tourCode(String?)
     /// Store settings, re-read now and then by an effect (the header shows the store's name).
     case storeSettings(StoreSettings)
+    /// The store's change counter (`Store.changeCounter`, SQLite's data_version), read now and
+    /// then by an effect; nil when it could not be read.
+    case dataVersion(Int64?)
 }
 
 /// What a screen receives.
@@ -20,6 +23,9 @@ enum ScreenEvent {
     case result(any Sendable)
     /// The screen is on top again (after a screen above it closed).
     case appeared
+    /// Something in the shop changed since the last check — in this terminal or another (see
+    /// `ShopApp`'s change watch): a screen showing stored data reloads it, keeping its place.
+    case shopChanged
 
     /// Whether this is the key press `key`: `event.isKey(.left)`.
     func isKey(_ key: Key) -> Bool { if case .key(let k) = self { return k == key } else { return false } }

@@ -68,6 +68,12 @@ public struct ShopApp: Program {
 
     private var tour: Tour?
     private var ticksSinceSettings = 0
+    /// The store's change counter at the last check (see `AppMessage.dataVersion`).
+    private var dataVersion: Int64?
+    private var ticksSinceChangeCheck = 0
+    /// Ticks between checks for changes by other terminals: one cheap PRAGMA on a dedicated
+    /// connection, so an open list is at most this many seconds behind.
+    static let changeCheckTicks = 2
 
     public init(session: Session, tour: Bool = false) {
         self.session = session
@@ -126,6 +132,12 @@ public struct ShopApp: Program {
             effects += advanceTour()
         case .message(.storeSettings(let settings)):
             session.storeSettingsLoaded(settings)
+        case .message(.dataVersion(let version)):
+            // The first reading is the baseline; a different one means someone committed.
+            if let version, let known = dataVersion, version != known, !stack.isEmpty, confirmation == nil {
+                _ = dispatch(.shopChanged, to: stack.count - 1, effects: &effects)
+            }
+            if let version { dataVersion = version }
         case .message(.tourCode(let code)):
             for ch in code ?? "" { effects += press(.char(ch)) }
             if tour != nil { effects.append(.after(seconds: 0.5, .tourStep)) }
@@ -151,6 +163,12 @@ public struct ShopApp: Program {
             if var n = notice {
                 n.ticks -= 1
                 notice = n.ticks <= 0 ? nil : n
+            }
+            ticksSinceChangeCheck += 1
+            if ticksSinceChangeCheck >= Self.changeCheckTicks {
+                ticksSinceChangeCheck = 0
+                let store = session.shop.store
+                effects.append(.run { .dataVersion(try? store.changeCounter()) })
             }
             ticksSinceSettings += 1
             if ticksSinceSettings >= Self.settingsRefreshTicks {

@@ -88,7 +88,7 @@ struct BrowseScreen: Screen {
             if case .success(let list) = loaded.result { categories = list }
         case .result(let tick as Debounced):
             if tick.version == version { reload(&context) }
-        case .appeared:
+        case .appeared, .shopChanged:
             keepSelection = list.selected.flatMap { products.indices.contains($0) ? products[$0].id : nil }
             reload(&context)
         case .key(let key):

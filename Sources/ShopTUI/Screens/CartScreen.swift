@@ -79,7 +79,7 @@ struct CartScreen: Screen {
             case .remove(let lineID): change(&context) { try shop.carts.remove(lineID: lineID, caller: caller) }
             case .clear: change(&context) { try shop.carts.clear(caller: caller); return try shop.carts.cart(caller: caller) }
             }
-        case .appeared: load(&context)
+        case .appeared, .shopChanged: load(&context)
         case .key(let key):
             guard let action = Self.keys.action(for: key) else { return false }
             guard !busy else { return true }

@@ -95,7 +95,7 @@ struct OrderDetailScreen: Screen {
             case .success(let message): context.say(message, .success)
             case .failure(let error): context.fail(error)
             }
-        case .appeared: load(&context)
+        case .appeared, .shopChanged: load(&context)
         case .key(let key):
             if paymentForm != nil { return paymentKey(key, &context) }
             return orderKey(key, &context)

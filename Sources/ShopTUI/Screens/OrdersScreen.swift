@@ -45,7 +45,7 @@ struct OrdersScreen: Screen {
         switch event {
         case .result(let page as PagedRows<Order>.Page):
             rows.receive(page, &context)
-        case .appeared: load(&context)
+        case .appeared, .shopChanged: load(&context)
         case .key(let key):
             guard let action = Self.keys.action(for: key) else { return false }
             switch action {

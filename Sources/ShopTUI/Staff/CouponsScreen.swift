@@ -29,7 +29,7 @@ struct CouponsScreen: Screen {
 
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
         switch event {
-        case .appeared: load(&context)
+        case .appeared, .shopChanged: load(&context)
         case .result(let loaded as Loaded):
             self.loaded = true
             switch loaded.result {

@@ -40,7 +40,7 @@ struct DashboardScreen: Screen {
                 return true
             }
             list.select(list.selected ?? 0, count: awaiting.count)
-        case .appeared: load(&context)
+        case .appeared, .shopChanged: load(&context)
         case .key(let key):
             switch key {
             case .up, .char("k"): list.moveSelection(by: -1, count: awaiting.count)

@@ -14,7 +14,7 @@ struct ProductsScreen: Screen {
 
     /// The stock change being entered: which variant (for products with variants), how much, why.
     private struct StockAdjustment {
-        let product: Product
+        var product: Product
         var variant: ListState
         var choosingVariant: Bool
         var form = FormState([
@@ -25,6 +25,9 @@ struct ProductsScreen: Screen {
     }
 
     private struct Adjusted: Sendable { let result: Outcome<Product> }
+    /// The product as it is now, read when the stock dialog opens (and when the shop changes):
+    /// the row it was opened from may be older than another terminal's change.
+    private struct Fresh: Sendable { let result: Outcome<Product> }
     private struct Removed: Sendable { let name: String; let result: Outcome<CatalogService.Removal> }
 
     enum Action: Sendable { case up, down, search, add, edit, stock, history, remove }
@@ -63,6 +66,11 @@ struct ProductsScreen: Screen {
 
     private var selected: Product? { rows.selected }
 
+    private func refresh(_ id: Int64, _ context: inout ScreenContext) {
+        let shop = context.shop, caller = context.caller
+        context.run { Fresh(result: Result { try shop.catalog.product(id: id, caller: caller) }) }
+    }
+
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
         switch event {
         case .result(let page as PagedRows<Product>.Page):
@@ -84,7 +92,12 @@ struct ProductsScreen: Screen {
             case .failure(let error): context.fail(error)
             }
             load(&context)
+        case .result(let fresh as Fresh):
+            if case .success(let product) = fresh.result, adjusting?.product.id == product.id { adjusting?.product = product }
         case .appeared: load(&context)
+        case .shopChanged:
+            load(&context)
+            if let id = adjusting?.product.id { refresh(id, &context) }
         case .key(let key):
             if searching { return searchKey(key, &context) }
             if adjusting != nil { adjustKey(key, &context); return true }
@@ -108,6 +121,7 @@ struct ProductsScreen: Screen {
             case .stock:
                 guard let product = selected else { return true }
                 adjusting = StockAdjustment(product: product, variant: ListState(selected: 0), choosingVariant: !product.variants.isEmpty)
+                refresh(product.id, &context)
             case .history: if let product = selected { context.go(.push(StockHistoryScreen(product: product))) }
             case .remove: if selected != nil { confirmingRemoval = true }
             }
