@@ -94,6 +94,25 @@ struct TruthfulKeysTests {
         #expect(wide.lines[29].contains("? help") && !wide.lines[29].contains("more"), "with room, everything shows")
     }
 
+    @Test("the quick-sale receipt, where any key starts the next sale, lists neither ? help nor q quit")
+    func receiptFooter() throws {
+        let f = try StaffFixture()
+        let d = AppDriver(f.session(f.staff))
+        d.openStaff("Quick sale")
+        d.scan("BREAD-SD")
+        Self.check(d, "quick sale with a line")
+        d.press(.function(5))
+        Self.check(d, "quick sale: taking payment")
+        d.press(.enter)
+        #expect(d.text.contains("complete"))
+        Self.check(d, "quick sale: receipt")
+        let footer = d.lines[d.height - 1]
+        #expect(!footer.contains("? help") && !footer.contains("q quit"), "? and q start the next sale here: \(footer)")
+        d.press(.char("?"))
+        let help = d.app.topScreen.map { d.app.helpBindings(for: $0).map(\.label) } ?? []
+        #expect(!help.contains("q"), "help does not offer q where it types")
+    }
+
     @Test("customer screens: every footer key acts in every state walked")
     func customerWalk() throws {
         let h = try AppHarness()

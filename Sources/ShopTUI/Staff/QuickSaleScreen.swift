@@ -47,7 +47,11 @@ struct QuickSaleScreen: Screen {
         switch mode {
         case .receipt: return SaleReceipt.bindings
         case .findingCustomer: return CustomerFinder.bindings
-        case .takingPayment, .completing: return PaymentPanel.bindings
+        case .takingPayment(let panel):
+            // Backspace undoes a tender only when one was taken and nothing is typed.
+            let undoes = panel.amount.isEmpty && !sale.tenders.isEmpty
+            return PaymentPanel.bindings.filter { !$0.keys.contains(.backspace) || undoes }
+        case .completing: return PaymentPanel.bindings
         case .choosingVariant: return VariantPicker.bindings
         case .scanning, .quoting:
             // Only what acts now: Enter needs a code or lines, +/- and Del a chosen line.
@@ -58,7 +62,9 @@ struct QuickSaleScreen: Screen {
                 if b.keys.contains(.char("+")) || b.keys.contains(.delete) { return !typing && chosen }
                 if b.keys.contains(.up) { return count > 1 || (count > 0 && !chosen) }
                 return true
-            } + [KeyBinding(keys: [.escape], help: typing ? "clear code" : count > 0 ? "discard sale" : "back")]
+            } + (typing ? [KeyBinding(keys: [.escape], help: "clear code")] : count == 0 ? [KeyBinding(keys: [.escape], help: "back")]
+                 // With lines, Esc is two presses (the first only warns): help says so, the footer leaves it out.
+                 : [KeyBinding(keys: [.escape], label: "Esc Esc", help: "discard sale", showsInFooter: false)])
         }
     }
     var capturesText: Bool { if case .receipt = mode { false } else { true } }
