@@ -46,6 +46,8 @@ struct UsersScreen: Screen {
 
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
         switch event {
+        case .shopChanged where !searching && photoPath == nil:
+            load(&context)
         case .result(let page as PagedRows<User>.Page):
             rows.receive(page, &context)
             loadPhoto(&context)
