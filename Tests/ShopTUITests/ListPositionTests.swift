@@ -61,4 +61,22 @@ struct ListPositionTests {
         #expect(row > 20, "the selection sits at row \(row), not held above row 20")
         #expect(d.lines.contains { $0.contains("Item 00") } || d.lines.contains { $0.contains("Black tea") }, "no scrolling yet: the top of the list is still shown")
     }
+
+    @Test("a long text pages by the rows it shows and stops at its last page (80×24 and 120×40)")
+    func textViewPages() throws {
+        let h = try AppHarness()
+        let text = (0..<200).map { String(format: "line %03d", $0) }.joined(separator: "\n")
+        for (width, height) in [(80, 24), (120, 40)] {
+            let session = Session(shop: h.shop)
+            session.terminalSize = (width, height)
+            let area = session.screenArea
+            var d = ScreenDriver(TextViewScreen(title: "Export", text: text), session: session)
+            d.press(.pageDown)
+            #expect(d.lines(width: area.width, height: area.height)[0].contains(String(format: "line %03d", area.height)), "\(width)×\(height): one page is \(area.height) rows")
+            for _ in 0..<20 { d.press(.pageDown) }
+            d.press(.up)
+            let shown = d.lines(width: area.width, height: area.height)
+            #expect(shown[area.height - 1].contains("line 198"), "paging stopped at the end, so one ↑ scrolls at once: \(shown.last ?? "")")
+        }
+    }
 }
