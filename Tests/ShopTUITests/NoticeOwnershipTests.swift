@@ -62,3 +62,24 @@ struct NoticeOwnershipTests {
         #expect(d.app.noticeText?.hasPrefix("Signed in as") == true, "a notice meant to travel survives the screen it came from")
     }
 }
+
+@Suite("Notices about a state go when the state changes")
+struct NoticeScopeTests {
+    @Test("'Marked sent' goes when another terminal marks the order delivered")
+    func markedSentGoesWhenDelivered() throws {
+        let f = try StaffFixture()
+        let other = try Shop(ShopConfiguration(databasePath: f.shop.store.path, messages: .outbox, passwordIterations: 1_000))
+        let customer = try f.person("+15550101234", role: .customer)
+        let order = try f.shop.orders.create(OrderRequest(items: [.init(productID: f.bread.id, quantity: 1)], contact: .sample, paymentMethod: .cashOnDelivery), caller: customer.caller)
+        let app = AppDriver(f.session(f.staff))
+        app.openStaff("Orders")
+        app.press(.enter)
+        app.press(.char("n"), .char("y"))
+        #expect(app.app.noticeText == "Marked sent")
+        app.tick(); app.tick()                       // baseline for the change watch
+        _ = try other.orders.updateStatus(id: order.id, to: .delivered, caller: f.staff.caller)
+        app.tick(); app.tick()
+        #expect(app.text.contains("DELIVERED") || app.text.contains("delivered"))
+        #expect(app.app.noticeText == nil, "the order is delivered now; 'Marked sent' no longer describes it")
+    }
+}

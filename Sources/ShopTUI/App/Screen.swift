@@ -42,6 +42,9 @@ protocol Screen {
     /// True until the screen's first data has arrived (or failed to): keys typed meanwhile are
     /// kept by the app and replayed in order once it has, so typing ahead loses nothing.
     var isLoading: Bool { get }
+    /// The state a notice from this screen speaks about (an order's status, say): a notice
+    /// raised in one scope is hidden once the screen moves to another. Nil: the screen as a whole.
+    var noticeScope: AnyHashable? { get }
     /// Called once when pushed: start loading.
     mutating func start(_ context: inout ScreenContext)
     /// Returns false for a key the screen leaves to the app (global keys such as Esc, q, ?).
@@ -56,6 +59,7 @@ protocol Screen {
 extension Screen {
     var capturesText: Bool { false }
     var isLoading: Bool { false }
+    var noticeScope: AnyHashable? { nil }
     mutating func start(_ context: inout ScreenContext) {}
 }
 
@@ -109,7 +113,13 @@ struct ScreenContext {
     mutating func confirm(_ question: String, yes: String, then payload: any Sendable) {
         confirmation = (ConfirmPrompt(question: question, yes: yes), payload)
     }
-    mutating func say(_ text: String, _ kind: Banner.Kind = .info) { notice = (text, kind) }
+    /// Whether the notice speaks of the screen's current state (`Screen.noticeScope`) and should
+    /// go when that state changes, not only when the screen is left.
+    var noticeAboutState = false
+    mutating func say(_ text: String, _ kind: Banner.Kind = .info, aboutState: Bool = false) {
+        notice = (text, kind)
+        noticeAboutState = aboutState
+    }
     mutating func fail(_ error: any Error) {
         notice = (Self.describe(error), .error)
         // Signed out elsewhere, password changed, account deactivated: back to browsing as a guest.

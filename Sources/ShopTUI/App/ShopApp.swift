@@ -20,8 +20,10 @@ public struct ShopApp: Program {
         var kind: Banner.Kind
         var ticks: Int
         var owner: Int?
-        init(_ text: String, _ kind: Banner.Kind, _ ticks: Int, owner: Int? = nil) {
-            self.text = text; self.kind = kind; self.ticks = ticks; self.owner = owner
+        /// The owner's `noticeScope` when it was raised: shown only while the screen is still there.
+        var scope: AnyHashable?
+        init(_ text: String, _ kind: Banner.Kind, _ ticks: Int, owner: Int? = nil, scope: AnyHashable? = nil) {
+            self.text = text; self.kind = kind; self.ticks = ticks; self.owner = owner; self.scope = scope
         }
     }
 
@@ -34,6 +36,7 @@ public struct ShopApp: Program {
     var noticeText: String? { visibleNotice?.text }
     private var visibleNotice: Notice? {
         guard let notice, notice.owner == nil || notice.owner == stack.last?.id else { return nil }
+        if let scope = notice.scope, stack.last?.screen.noticeScope != scope { return nil }
         return notice
     }
 
@@ -214,7 +217,9 @@ public struct ShopApp: Program {
         // The screen's own words win over what navigation says ("Signed in as …"). Words said
         // while navigating ("Saved", then back to the list) belong to where the user lands.
         if let n = context.notice {
-            notice = Notice(n.text, n.kind, n.kind == .error ? 8 : 5, owner: context.navigation.isEmpty ? id : stack.last?.id)
+            let stayed = context.navigation.isEmpty
+            notice = Notice(n.text, n.kind, n.kind == .error ? 8 : 5, owner: stayed ? id : stack.last?.id,
+                            scope: stayed && context.noticeAboutState && stack.indices.contains(index) ? stack[index].screen.noticeScope : nil)
         }
         if let c = context.confirmation, stack.last?.id == id { confirmation = (id, c.prompt, c.payload) }
         return handled

@@ -42,6 +42,8 @@ struct OrderDetailScreen: Screen {
     }
     private var isStaff = false
     var capturesText: Bool { paymentForm != nil }
+    /// "Marked sent" or "can no longer be cancelled" speak of the order's status then.
+    var noticeScope: AnyHashable? { order?.status }
 
     mutating func start(_ context: inout ScreenContext) {
         isStaff = context.session.isStaff
@@ -64,7 +66,7 @@ struct OrderDetailScreen: Screen {
         case .result(let changed as Changed):
             busy = false
             switch changed.result {
-            case .success(let o): order = o; context.say(changed.message, .success)
+            case .success(let o): order = o; context.say(changed.message, .success, aboutState: true)
             case .failure(let error): context.fail(error)
             }
             load(&context)
@@ -109,7 +111,7 @@ struct OrderDetailScreen: Screen {
         let id = orderID
         switch key {
         case .char("x"):
-            guard order.canBeCancelled else { context.say("A \(order.status.rawValue) order can no longer be cancelled"); return true }
+            guard order.canBeCancelled else { context.say("A \(order.status.rawValue) order can no longer be cancelled", aboutState: true); return true }
             context.confirm("Cancel order \(order.number)? Its items go back in stock.", yes: "cancel the order", then: Confirmed.cancel)
         case .char("n") where isStaff:
             let next: OrderStatus = order.status == .sent ? .delivered : .sent
