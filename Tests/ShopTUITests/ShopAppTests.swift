@@ -18,7 +18,7 @@ struct ShopAppTests {
         let matcha = try #require(lines.first { $0.contains("抹茶ラテ") })
         #expect(TextWidth.of(matcha) == 80, "wide characters take two columns; the row still fits the screen")
         #expect(matcha.contains("sold out"))
-        #expect(lines[23].contains("Enter open") && lines[23].contains("? help") && lines[23].contains("q quit"), "the footer shows the keys")
+        #expect(lines[23].contains("Enter open") && lines[23].contains("? more"), "the footer shows the keys, and that there are more")
     }
 
     @Test("the first frame through the real runner shows the catalog")
@@ -132,6 +132,9 @@ struct ShopAppTests {
         d.press(.down, .char("v"))
         #expect(d.text.contains("Chocolate cake (2 kg)"), "v switched the variant in place")
         d.press(.delete)
+        #expect(d.app.pendingQuestion?.contains("Remove Chocolate cake") == true, "a line is not removed without a word")
+        #expect(try h.shop.carts.cart(caller: session.caller).items.count == 2)
+        d.press(.char("y"))
         #expect(try h.shop.carts.cart(caller: session.caller).items.count == 1)
         #expect(d.text.contains("Total  13.50 USD"))
     }

@@ -147,14 +147,14 @@ struct StaffBackOfficeTests {
         app.openStaff("Users")
         app.press(.char("/")); app.type("0101234"); app.press(.enter)
         #expect(app.screen().contains { $0.contains("+15550101234") && $0.contains("customer") })
-        app.press(.char("r"))
+        app.press(.char("r"), .char("y"))
         #expect(app.screen().contains { $0.contains("+15550101234") && $0.contains("staff") })
-        app.press(.char("a"))
+        app.press(.char("a"), .char("y"))
         #expect(app.screen().contains { $0.contains("+15550101234") && $0.contains("off") })
         let changed = try f.shop.admin.listUsers(query: "0101234", caller: admin.caller).items[0]
         #expect(changed.id == customer.user.id && changed.role == .staff && !changed.active)
 
-        app.press(.char("/"), .ctrl("u")); app.type("0100999"); app.press(.enter, .char("r"))
+        app.press(.char("/"), .ctrl("u")); app.type("0100999"); app.press(.enter, .char("r"), .char("y"))
         #expect(app.text.contains("You cannot demote or deactivate your own account"))
     }
 

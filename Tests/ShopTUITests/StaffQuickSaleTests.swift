@@ -280,7 +280,7 @@ struct StaffQuickSaleTests {
             "",
             " ──────────────────────────────────────────────────────────────────────────────",
             " 2 items on 2 lines                                            TOTAL  28.50 USD",
-            "Enter add / pay  +/- qty  Del remove  F2 customer  F5 pay      Esc back  F1 help",
+            "Enter add / pay  F2 customer  F5 pay  Esc clear code                     F1 help",
         ])
     }
 

@@ -70,6 +70,8 @@ ORDER=$(screen counter | grep -o '^ S-[0-9]\{6\}' | head -1 | tr -d ' ' || true)
 WINDOW=counter keys Enter
 check "the order's contact and delivery details" "Deliver to" 5 counter
 WINDOW=counter keys n
+check "marking it sent asks first" "y mark sent" 5 counter
+WINDOW=counter keys y
 check "marking it sent" "SENT" 5 counter
 [ "$(sql "select status from orders where number = '$ORDER'")" = sent ] && ok "the order is sent in the database" || not_ok "order $ORDER not sent"
 

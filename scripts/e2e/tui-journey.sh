@@ -53,7 +53,7 @@ IN_DB=$(sqlite3 "$DB" "select count(*) from orders where phone = '$PHONE'")
 keys Enter
 check "the order opens" "Deliver to"
 keys x
-check "cancelling asks first" "yes, cancel it"
+check "cancelling asks first" "y cancel the order"
 keys y
 check "cancelling the order" "CANCELLED"
 

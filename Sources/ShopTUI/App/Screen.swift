@@ -9,6 +9,9 @@ public enum AppMessage: Sendable {
     case tourCode(String?)
     /// Store settings, re-read now and then by an effect (the header shows the store's name).
     case storeSettings(StoreSettings)
+    /// The store's change counter (`Store.changeCounter`, SQLite's data_version), read now and
+    /// then by an effect; nil when it could not be read.
+    case dataVersion(Int64?)
 }
 
 /// What a screen receives.
@@ -20,6 +23,9 @@ enum ScreenEvent {
     case result(any Sendable)
     /// The screen is on top again (after a screen above it closed).
     case appeared
+    /// Something in the shop changed since the last check — in this terminal or another (see
+    /// `ShopApp`'s change watch): a screen showing stored data reloads it, keeping its place.
+    case shopChanged
 
     /// Whether this is the key press `key`: `event.isKey(.left)`.
     func isKey(_ key: Key) -> Bool { if case .key(let k) = self { return k == key } else { return false } }
@@ -36,6 +42,9 @@ protocol Screen {
     /// True until the screen's first data has arrived (or failed to): keys typed meanwhile are
     /// kept by the app and replayed in order once it has, so typing ahead loses nothing.
     var isLoading: Bool { get }
+    /// The state a notice from this screen speaks about (an order's status, say): a notice
+    /// raised in one scope is hidden once the screen moves to another. Nil: the screen as a whole.
+    var noticeScope: AnyHashable? { get }
     /// Called once when pushed: start loading.
     mutating func start(_ context: inout ScreenContext)
     /// Returns false for a key the screen leaves to the app (global keys such as Esc, q, ?).
@@ -50,6 +59,7 @@ protocol Screen {
 extension Screen {
     var capturesText: Bool { false }
     var isLoading: Bool { false }
+    var noticeScope: AnyHashable? { nil }
     mutating func start(_ context: inout ScreenContext) {}
 }
 
@@ -76,6 +86,7 @@ struct ScreenContext {
     var effects: [Effect<AppMessage>] = []
     var navigation: [Navigation] = []
     var notice: (text: String, kind: Banner.Kind)?
+    var confirmation: (prompt: ConfirmPrompt, payload: any Sendable)?
 
     var shop: Shop { session.shop }
     var caller: Caller { session.caller }
@@ -95,7 +106,20 @@ struct ScreenContext {
     }
 
     mutating func go(_ step: Navigation) { navigation.append(step) }
-    mutating func say(_ text: String, _ kind: Banner.Kind = .info) { notice = (text, kind) }
+    /// Asks first (see `ConfirmPrompt`): the app shows `question` on a line of its own, and on
+    /// `y` hands `payload` back to this screen as `.result(payload)`; `n` or Esc drop it.
+    ///
+    ///     context.confirm("Mark order S-000001 sent?", yes: "mark sent", then: Confirmed.markSent)
+    mutating func confirm(_ question: String, yes: String, detail: String? = nil, then payload: any Sendable) {
+        confirmation = (ConfirmPrompt(question: question, yes: yes, detail: detail), payload)
+    }
+    /// Whether the notice speaks of the screen's current state (`Screen.noticeScope`) and should
+    /// go when that state changes, not only when the screen is left.
+    var noticeAboutState = false
+    mutating func say(_ text: String, _ kind: Banner.Kind = .info, aboutState: Bool = false) {
+        notice = (text, kind)
+        noticeAboutState = aboutState
+    }
     mutating func fail(_ error: any Error) {
         notice = (Self.describe(error), .error)
         // Signed out elsewhere, password changed, account deactivated: back to browsing as a guest.

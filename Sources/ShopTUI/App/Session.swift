@@ -22,6 +22,13 @@ public final class Session {
     /// every frame.
     public private(set) var store: StoreSettings
 
+    /// The terminal's size as last reported (`ShopApp` records each resize), so a list can
+    /// page by the rows it really shows rather than a guess.
+    public internal(set) var terminalSize = (width: 80, height: 24)
+    /// The area a screen is given to draw in at the current terminal size (the one home of the
+    /// app's frame layout: header, notice line, footer, a column of margin each side).
+    var screenArea: Rect { ShopApp.screenArea(in: Rect(width: terminalSize.width, height: terminalSize.height)) }
+
     /// When the catalog first arrived on screen (wall clock), for the start-up benchmark.
     public internal(set) var catalogShownAt: Date?
 

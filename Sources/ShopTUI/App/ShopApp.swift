@@ -8,13 +8,53 @@ public struct ShopApp: Program {
     let session: Session
     private var stack: [(id: Int, screen: any Screen)] = []
     private var nextID = 1
-    private var notice: (text: String, kind: Banner.Kind, ticks: Int)?
+    private var notice: Notice?
+
+    /// The notice line: words about what just happened, for `ticks` more ticks. A notice
+    /// belongs to the screen that raised it (`owner`, a stack id) and goes when that screen is
+    /// no longer on top, so "out of stock" never shows on the cart nor "press Esc again" on the
+    /// menu below. Notices from the app itself ("Signed in as …", the tour) have no owner and
+    /// travel.
+    struct Notice {
+        var text: String
+        var kind: Banner.Kind
+        var ticks: Int
+        var owner: Int?
+        /// The owner's `noticeScope` when it was raised: shown only while the screen is still there.
+        var scope: AnyHashable?
+        init(_ text: String, _ kind: Banner.Kind, _ ticks: Int, owner: Int? = nil, scope: AnyHashable? = nil) {
+            self.text = text; self.kind = kind; self.ticks = ticks; self.owner = owner; self.scope = scope
+        }
+    }
+
+    /// A question waiting for y or n, asked by the screen `owner` (see `ScreenContext.confirm`).
+    private var confirmation: (owner: Int, prompt: ConfirmPrompt, payload: any Sendable)?
+    /// The open question, if any (tests read it).
+    var pendingQuestion: String? { confirmation?.prompt.question }
+
+    /// The notice on screen now, if any (tests read it).
+    var noticeText: String? { visibleNotice?.text }
+    private var visibleNotice: Notice? {
+        guard let notice, notice.owner == nil || notice.owner == stack.last?.id else { return nil }
+        if let scope = notice.scope, stack.last?.screen.noticeScope != scope { return nil }
+        return notice
+    }
+
+    /// Drops a notice whose screen is no longer on top (called whenever the stack changes).
+    private mutating func dropNoticeOfLeftScreen() {
+        if let owner = notice?.owner, owner != stack.last?.id { notice = nil }
+        if let owner = confirmation?.owner, owner != stack.last?.id { confirmation = nil }
+    }
     private var showingHelp = false
     public private(set) var isFinished = false
+    /// The screen on top (what the footer describes).
+    var topScreen: (any Screen)? { stack.last?.screen }
+    /// How many screens are open (tests walk the stack).
+    var depth: Int { stack.count }
 
     enum Global: Sendable { case help, quit, back, browse, cart, orders, profile, staff }
     static let globalKeys: KeyMap<Global> = [
-        (.back, KeyBinding(keys: [.escape], help: "back")),
+        (.back, KeyBinding(keys: [.escape], help: "back", priority: 1)),
         (.help, KeyBinding(keys: [.char("?"), .function(1)], label: "?", help: "help")),
         (.browse, KeyBinding(keys: [.char("b")], help: "browse", showsInFooter: false)),
         (.cart, KeyBinding(keys: [.char("c")], help: "cart", showsInFooter: false)),
@@ -31,6 +71,12 @@ public struct ShopApp: Program {
 
     private var tour: Tour?
     private var ticksSinceSettings = 0
+    /// The store's change counter at the last check (see `AppMessage.dataVersion`).
+    private var dataVersion: Int64?
+    private var ticksSinceChangeCheck = 0
+    /// Ticks between checks for changes by other terminals: one cheap PRAGMA on a dedicated
+    /// connection, so an open list is at most this many seconds behind.
+    static let changeCheckTicks = 2
 
     public init(session: Session, tour: Bool = false) {
         self.session = session
@@ -54,7 +100,7 @@ public struct ShopApp: Program {
         case .demoCode:
             let shop = session.shop, phone = script.phone
             return [.run { .tourCode((try? shop.admin.localOutbox(limit: 5))?.first { $0.to == phone }?.text.split(whereSeparator: { !$0.isNumber }).first { $0.count == 6 }.map(String.init)) }]
-        case .caption(let text): notice = ("Tour: " + text, .info, 8)
+        case .caption(let text): notice = Notice("Tour: " + text, .info, 8)
         case .wait(let seconds): delay = seconds
         }
         return effects + [.after(seconds: delay, .tourStep)]
@@ -63,6 +109,17 @@ public struct ShopApp: Program {
     /// A key as if typed, through the same path as real keys.
     private mutating func press(_ key: Key) -> [Effect<AppMessage>] {
         var effects: [Effect<AppMessage>] = []
+        if let open = confirmation {
+            // While a question is open only its answers act; everything else waits on it.
+            switch open.prompt.answer(key) {
+            case .yes:
+                confirmation = nil
+                if let index = stack.firstIndex(where: { $0.id == open.owner }) { _ = dispatch(.result(open.payload), to: index, effects: &effects) }
+            case .no: confirmation = nil
+            case .undecided: break
+            }
+            return effects
+        }
         if !dispatch(.key(key), to: stack.count - 1, effects: &effects) { effects += handleGlobal(key) }
         return effects
     }
@@ -78,13 +135,19 @@ public struct ShopApp: Program {
             effects += advanceTour()
         case .message(.storeSettings(let settings)):
             session.storeSettingsLoaded(settings)
+        case .message(.dataVersion(let version)):
+            // The first reading is the baseline; a different one means someone committed.
+            if let version, let known = dataVersion, version != known, !stack.isEmpty, confirmation == nil {
+                _ = dispatch(.shopChanged, to: stack.count - 1, effects: &effects)
+            }
+            if let version { dataVersion = version }
         case .message(.tourCode(let code)):
             for ch in code ?? "" { effects += press(.char(ch)) }
             if tour != nil { effects.append(.after(seconds: 0.5, .tourStep)) }
         case .key(let key):
             if tour != nil {
                 tour = nil   // any real key: the presenter takes over
-                notice = ("Tour stopped — the store is yours (? shows the keys)", .info, 5)
+                notice = Notice("Tour stopped — the store is yours (? shows the keys)", .info, 5)
                 return effects
             }
             if showingHelp {
@@ -104,6 +167,12 @@ public struct ShopApp: Program {
                 n.ticks -= 1
                 notice = n.ticks <= 0 ? nil : n
             }
+            ticksSinceChangeCheck += 1
+            if ticksSinceChangeCheck >= Self.changeCheckTicks {
+                ticksSinceChangeCheck = 0
+                let store = session.shop.store
+                effects.append(.run { .dataVersion(try? store.changeCounter()) })
+            }
             ticksSinceSettings += 1
             if ticksSinceSettings >= Self.settingsRefreshTicks {
                 ticksSinceSettings = 0
@@ -116,8 +185,8 @@ public struct ShopApp: Program {
                 _ = dispatch(.result(payload), to: index, effects: &effects)
                 effects += replayTypedAhead()
             }
-        case .resize:
-            break
+        case .resize(let width, let height):
+            session.terminalSize = (width, height)
         }
         return effects
     }
@@ -138,14 +207,21 @@ public struct ShopApp: Program {
     /// Gives an event to the screen at `index`, then carries out what it asked for.
     private mutating func dispatch(_ event: ScreenEvent, to index: Int, effects: inout [Effect<AppMessage>]) -> Bool {
         guard stack.indices.contains(index) else { return false }
-        var context = ScreenContext(session: session, screenID: stack[index].id)
+        let id = stack[index].id
+        var context = ScreenContext(session: session, screenID: id)
         var screen = stack[index].screen
         let handled = screen.handle(event, &context)
         stack[index].screen = screen
         effects += context.effects
         for step in context.navigation { effects += navigate(step) }
-        // The screen's own words win over what navigation says ("Signed in as …").
-        if let n = context.notice { notice = (n.text, n.kind, n.kind == .error ? 8 : 5) }
+        // The screen's own words win over what navigation says ("Signed in as …"). Words said
+        // while navigating ("Saved", then back to the list) belong to where the user lands.
+        if let n = context.notice {
+            let stayed = context.navigation.isEmpty
+            notice = Notice(n.text, n.kind, n.kind == .error ? 8 : 5, owner: stayed ? id : stack.last?.id,
+                            scope: stayed && context.noticeAboutState && stack.indices.contains(index) ? stack[index].screen.noticeScope : nil)
+        }
+        if let c = context.confirmation, stack.last?.id == id { confirmation = (id, c.prompt, c.payload) }
         return handled
     }
 
@@ -161,7 +237,7 @@ public struct ShopApp: Program {
         case .profile: return session.isSignedIn ? open(ProfileScreen()) : navigate(.signIn)
         case .staff:
             guard session.isStaff else {
-                notice = ("Staff screens are for shop staff", .error, 5)
+                notice = Notice("Staff screens are for shop staff", .error, 5, owner: stack.last?.id)
                 return []
             }
             return open(StaffMenuScreen())
@@ -183,7 +259,8 @@ public struct ShopApp: Program {
         var started = screen
         started.start(&context)
         stack.append((id, started))
-        if let n = context.notice { notice = (n.text, n.kind, 5) }
+        dropNoticeOfLeftScreen()
+        if let n = context.notice { notice = Notice(n.text, n.kind, 5, owner: id) }
         return context.effects
     }
 
@@ -208,14 +285,14 @@ public struct ShopApp: Program {
         case .signedIn(let signIn):
             session.signedIn(signIn)
             while stack.count > 1, stack.last?.screen is SignInScreen || stack.last?.screen is RegisterScreen { stack.removeLast() }
-            notice = ("Signed in as \(signIn.user.displayName)\(signIn.caller.isStaff ? " — press s for the staff screens" : "")", .success, 5)
+            notice = Notice("Signed in as \(signIn.user.displayName)\(signIn.caller.isStaff ? " — press s for the staff screens" : "")", .success, 5)
             return reappear()
         case .signOut:
             let caller = session.caller
             let shop = session.shop
             session.signedOut()
             stack.removeSubrange(1...)
-            notice = ("Signed out", .info, 4)
+            notice = Notice("Signed out", .info, 4)
             return [.run { _ = try? shop.accounts.signOut(caller: caller); return .screen(id: 0, payload: ()) }] + reappear()
         case .sessionEnded:
             session.signedOut()
@@ -228,6 +305,7 @@ public struct ShopApp: Program {
     }
 
     private mutating func reappear() -> [Effect<AppMessage>] {
+        dropNoticeOfLeftScreen()
         var effects: [Effect<AppMessage>] = []
         _ = dispatch(.appeared, to: stack.count - 1, effects: &effects)
         return effects
@@ -237,43 +315,100 @@ public struct ShopApp: Program {
 
     public func render(into buffer: inout Buffer, area: Rect) {
         guard let top = stack.last?.screen else { return }
-        let (header, rest) = area.splitTop(1)
-        let (noticeRow, body) = rest.splitTop(1)
-        let (content, footerRow) = body.splitBottom(1)
+        let (header, noticeRow, content, footerRow) = Self.frame(area)
         renderHeader(into: &buffer, area: header, title: top.title)
-        if let notice {
+        if let notice = visibleNotice {
             Banner(notice.text, kind: notice.kind).render(into: &buffer, area: noticeRow)
         }
-        let screenArea = content.inner(horizontal: 1, vertical: 0)
+        var screenArea = Self.screenArea(in: area)
+        if let confirmation {
+            // The question takes a line of its own: the list it is about stays in view.
+            let (above, promptRow) = content.splitBottom(confirmation.prompt.height)
+            screenArea = above.inner(horizontal: 1, vertical: 0)
+            confirmation.prompt.render(into: &buffer, area: promptRow)
+        }
         top.render(into: &buffer, area: screenArea, session: session)
         // Global keys on the right, always visible; the screen's own keys fill the rest.
-        let globals = Footer(footerGlobals(for: top))
-        let globalsWidth = min(footerRow.width, TextWidth.of(globals.text(width: footerRow.width)))
-        let (left, right) = footerRow.splitLeft(footerRow.width - globalsWidth)
-        Footer(top.bindings).render(into: &buffer, area: left)
-        globals.render(into: &buffer, area: right)
+        footerLine(width: footerRow.width).render(into: &buffer, area: footerRow)
         if showingHelp {
-            let sections = top.bindings + Self.globalKeys.bindings.filter { $0.help != "staff (counter, stock, orders)" || session.isStaff }
-            HelpOverlay(sections, title: "Keys — \(top.title)").render(into: &buffer, area: area)
+            HelpOverlay(confirmation.map { $0.prompt.bindings } ?? helpBindings(for: top), title: "Keys — \(top.title)").render(into: &buffer, area: area)
             buffer.cursor = nil   // the overlay covers the field
         }
     }
 
-    /// Global keys worth showing beside the screen's own: none the screen already binds, and
-    /// while a field takes typing only Esc and F1 (letters go into the field).
-    private func footerGlobals(for screen: any Screen) -> [KeyBinding] {
+    /// The app's frame: header, notice line, content, footer.
+    static func frame(_ area: Rect) -> (header: Rect, notice: Rect, content: Rect, footer: Rect) {
+        let (header, rest) = area.splitTop(1)
+        let (noticeRow, body) = rest.splitTop(1)
+        let (content, footerRow) = body.splitBottom(1)
+        return (header, noticeRow, content, footerRow)
+    }
+
+    /// Where the screen on top draws (without an open question).
+    static func screenArea(in area: Rect) -> Rect { frame(area).content.inner(horizontal: 1, vertical: 0) }
+
+    // MARK: - Keys that do something now
+
+    /// The footer as drawn at `width`: what fits by priority, `? more` for the rest.
+    func footerLine(width: Int) -> FooterLine {
+        let keys = footerKeys()
+        return FooterLine(screen: keys.screen, globals: keys.globals, width: width)
+    }
+
+    /// The footer's two halves as drawn now: the screen's keys (or an open question's y/n) and
+    /// the global keys that act.
+    func footerKeys() -> (screen: [KeyBinding], globals: [KeyBinding]) {
+        guard let top = stack.last?.screen else { return ([], []) }
+        if let confirmation { return (confirmation.prompt.bindings, []) }
+        return (top.bindings.filter(\.showsInFooter), activeGlobals(for: top).filter(\.showsInFooter))
+    }
+
+    /// What the help overlay lists on `screen`: its own keys, then the global keys that act in
+    /// this state — each entry once.
+    func helpBindings(for screen: any Screen) -> [KeyBinding] {
+        var seen = Set<String>()
+        return (screen.bindings + activeGlobals(for: screen)).filter { seen.insert("\($0.label)\u{1}\($0.help)").inserted }
+    }
+
+    /// The global keys that would act if pressed now on `screen`, the screen on top. A key is
+    /// left out when the screen binds it itself, takes it as typing (a focused field, a receipt
+    /// that starts the next sale with any key), or when its action has nothing to do here (Esc
+    /// on the home screen, `b` on Browse, `s` for a customer). The footer and the help overlay
+    /// both come from here, so neither lists a key that does nothing.
+    func activeGlobals(for screen: any Screen) -> [KeyBinding] {
         let taken = Set(screen.bindings.flatMap(\.keys))
-        return Self.globalKeys.bindings.filter { binding in
-            guard binding.showsInFooter, !binding.keys.contains(where: taken.contains) else { return false }
-            if screen.capturesText {
-                return binding.keys.contains(.escape) || binding.keys.contains(.function(1))
+        return Self.globalKeys.entries.compactMap { entry -> KeyBinding? in
+            guard globalActs(entry.action, on: screen) else { return nil }
+            var binding = entry.binding
+            // F1 is caught before any screen sees it, so it always opens help.
+            binding.keys = binding.keys.filter { key in
+                key == .function(1) || !taken.contains(key) && !(screen.capturesText && key.isPrintable) && !Self.consumes(screen, key, session: session)
             }
-            return true
-        }.map { binding in
-            var b = binding
-            if screen.capturesText && b.keys.contains(.function(1)) { b.label = "F1"; b.help = "help" }
-            return b
+            guard let first = binding.keys.first else { return nil }
+            if first != entry.binding.keys.first { binding.label = first.displayName }
+            return binding
         }
+    }
+
+    /// Whether `action` has something to do with `screen` on top.
+    private func globalActs(_ action: Global, on screen: any Screen) -> Bool {
+        let inSection = stack.count == 2
+        switch action {
+        case .help, .quit: return true
+        case .back, .browse: return stack.count > 1
+        case .cart: return !(inSection && screen is CartScreen)
+        case .orders: return !(inSection && screen is OrdersScreen)
+        case .profile: return !(inSection && screen is ProfileScreen) && !(screen is SignInScreen)
+        case .staff: return session.isStaff && !(inSection && screen is StaffMenuScreen)
+        }
+    }
+
+    /// Whether `screen` takes `key` itself in its current state (so the global never sees it):
+    /// asked of a copy, whose effects and navigation are dropped — `handle` only collects them.
+    private static func consumes(_ screen: any Screen, _ key: Key, session: Session) -> Bool {
+        var copy = screen
+        var context = ScreenContext(session: session, screenID: -1)
+        return copy.handle(.key(key), &context)
     }
 
     private func renderHeader(into buffer: inout Buffer, area: Rect, title: String) {

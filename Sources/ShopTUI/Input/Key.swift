@@ -15,6 +15,9 @@ public enum Key: Hashable, Sendable {
     /// Ctrl plus a letter, lowercased: Ctrl-C is `.ctrl("c")`.
     case ctrl(Character)
 
+    /// A key that types a character (a field takes it as text).
+    public var isPrintable: Bool { if case .char = self { true } else { false } }
+
     /// A short name for footers and help: "↑", "Enter", "Ctrl-C", "F1", "q".
     public var displayName: String {
         switch self {

@@ -10,9 +10,13 @@ public struct KeyBinding: Hashable, Sendable {
     public var help: String
     /// Shown in the footer (true) or only in the help overlay (false).
     public var showsInFooter: Bool
+    /// When the footer is short of room, higher priorities stay and the rest go behind `? more`
+    /// (ties: the order given, so a screen lists its most used keys first).
+    public var priority: Int
 
-    public init(keys: [Key], label: String? = nil, help: String, showsInFooter: Bool = true) {
+    public init(keys: [Key], label: String? = nil, help: String, showsInFooter: Bool = true, priority: Int = 0) {
         self.keys = keys
+        self.priority = priority
         self.label = label ?? keys.first?.displayName ?? ""
         self.help = help
         self.showsInFooter = showsInFooter

@@ -21,7 +21,8 @@ struct BrowseScreen: Screen {
     private var shownVersion = 0
     /// Enter was pressed before the pending results arrived: open the first match when they do.
     private var openWhenLoaded = false
-    private var visibleRows = 15
+    /// The product kept selected across a reload (back from a product, the shop changed).
+    private var keepSelection: Int64?
 
     /// A page of results, and when the effect finished (wall clock, for the start-up figure).
     private struct Page: Sendable { let version: Int; let append: Bool; let result: Outcome<ProductPage>; var loadedAt = Date() }
@@ -70,7 +71,12 @@ struct BrowseScreen: Screen {
             case .success(let result):
                 products = page.append ? products + result.items : result.items
                 nextCursor = result.nextCursor
-                if !page.append { list = ListState(selected: products.isEmpty ? nil : 0) }
+                if !page.append {
+                    // Back from a product or a refresh: stay on the same product, same scroll.
+                    let kept = keepSelection.flatMap { id in products.firstIndex { $0.id == id } }
+                    list = ListState(selected: products.isEmpty ? nil : kept ?? 0, offset: kept == nil ? 0 : list.offset)
+                    keepSelection = nil
+                }
                 if context.session.catalogShownAt == nil { context.session.catalogShownAt = page.loadedAt }
                 if openWhenLoaded {
                     openWhenLoaded = false
@@ -82,7 +88,8 @@ struct BrowseScreen: Screen {
             if case .success(let list) = loaded.result { categories = list }
         case .result(let tick as Debounced):
             if tick.version == version { reload(&context) }
-        case .appeared:
+        case .appeared, .shopChanged:
+            keepSelection = list.selected.flatMap { products.indices.contains($0) ? products[$0].id : nil }
             reload(&context)
         case .key(let key):
             if searching { return typeSearch(key, &context) }
@@ -116,8 +123,8 @@ struct BrowseScreen: Screen {
         switch action {
         case .up: move(-1, &context)
         case .down: move(1, &context)
-        case .pageUp: move(-visibleRows, &context)
-        case .pageDown: move(visibleRows, &context)
+        case .pageUp: move(-Self.visibleRows(in: context.session.screenArea), &context)
+        case .pageDown: move(Self.visibleRows(in: context.session.screenArea), &context)
         case .open:
             if shownVersion != version { openWhenLoaded = true; return } // results still on their way
             if let i = list.selected, products.indices.contains(i) { context.go(.push(ProductScreen(productID: products[i].id, name: products[i].name))) }
@@ -137,7 +144,7 @@ struct BrowseScreen: Screen {
     }
 
     private mutating func move(_ delta: Int, _ context: inout ScreenContext) {
-        list.moveSelection(by: delta, count: products.count, visibleRows: visibleRows)
+        list.moveSelection(by: delta, count: products.count, visibleRows: Self.visibleRows(in: context.session.screenArea))
         if let i = list.selected, i >= products.count - 10, nextCursor != nil, !loading { reload(&context, append: true) }
     }
 
@@ -150,8 +157,14 @@ struct BrowseScreen: Screen {
         }
     }
 
+    /// The table's area in the screen's: below the search and filter lines. Render and paging
+    /// both use it, so a page is what the table shows.
+    static func tableArea(in area: Rect) -> (top: Rect, table: Rect) { let (top, table) = area.splitTop(2); return (top, table) }
+    /// Product rows the table shows (its header takes one).
+    static func visibleRows(in area: Rect) -> Int { max(1, tableArea(in: area).table.height - 1) }
+
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
-        let (top, rest) = area.splitTop(2)
+        let (top, rest) = Self.tableArea(in: area)
         let x = buffer.setString(top.x, top.y, "Search ", style: searching ? Theme.title : .plain)
         TextField(placeholder: "type / to search", isFocused: searching).render(into: &buffer, area: Rect(x: x, y: top.y, width: min(32, top.width - 40), height: 1), state: search)
         let filters = "Category: \(categoryIndex.map { categories[$0].name } ?? "all")   Sort: \(Self.sortLabel(sort))   In stock only: \(inStockOnly ? "yes" : "no")"

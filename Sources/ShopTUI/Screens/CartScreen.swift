@@ -17,6 +17,9 @@ struct CartScreen: Screen {
     private struct Loaded: Sendable { let result: Outcome<CartService.Cart>; var afterChange = false }
     private struct Variants: Sendable { let productID: Int64; let lineID: Int64; let result: Outcome<Product> }
 
+    /// A removal the customer said yes to (see `ScreenContext.confirm`).
+    private enum Confirmed: Sendable { case remove(lineID: Int64), clear }
+
     enum Action: Sendable { case up, down, more, less, variant, remove, checkout, clear }
     static let keys: KeyMap<Action> = [
         (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "move")),
@@ -28,7 +31,18 @@ struct CartScreen: Screen {
         (.clear, KeyBinding(keys: [.char("X")], help: "empty the cart", showsInFooter: false)),
         (.checkout, KeyBinding(keys: [.enter], help: "checkout")),
     ]
-    var bindings: [KeyBinding] { Self.keys.bindings }
+    /// Only what acts on this cart: moving needs two lines, a variant a line whose product has them.
+    var bindings: [KeyBinding] {
+        let count = cart?.items.count ?? 0
+        return Self.keys.entries.filter { entry in
+            switch entry.action {
+            case .up, .down: count > 1
+            case .variant: selectedLine?.variantId != nil
+            case .more, .less, .remove: selectedLine != nil
+            case .checkout, .clear: count > 0
+            }
+        }.map(\.binding)
+    }
 
     mutating func start(_ context: inout ScreenContext) { load(&context) }
 
@@ -59,7 +73,13 @@ struct CartScreen: Screen {
                 variantsByProduct[loaded.productID] = product.variants
                 cycleVariant(lineID: loaded.lineID, &context)
             } else if case .failure(let error) = loaded.result { context.fail(error) }
-        case .appeared: load(&context)
+        case .result(let confirmed as Confirmed):
+            let shop = context.shop, caller = context.caller
+            switch confirmed {
+            case .remove(let lineID): change(&context) { try shop.carts.remove(lineID: lineID, caller: caller) }
+            case .clear: change(&context) { try shop.carts.clear(caller: caller); return try shop.carts.cart(caller: caller) }
+            }
+        case .appeared, .shopChanged: load(&context)
         case .key(let key):
             guard let action = Self.keys.action(for: key) else { return false }
             guard !busy else { return true }
@@ -79,9 +99,9 @@ struct CartScreen: Screen {
                 }
             case .remove:
                 guard let line = selectedLine else { return true }
-                change(&context) { try shop.carts.remove(lineID: line.id, caller: caller) }
+                context.confirm("Remove \(line.name) (× \(line.quantity)) from the cart?", yes: "remove it", then: Confirmed.remove(lineID: line.id))
             case .clear:
-                change(&context) { try shop.carts.clear(caller: caller); return try shop.carts.cart(caller: caller) }
+                context.confirm("Empty the cart (\(cart?.items.count ?? 0) lines)?", yes: "empty it", then: Confirmed.clear)
             case .checkout:
                 guard let cart, !cart.items.isEmpty else { context.say("Your cart is empty — press b to browse"); return true }
                 guard cart.canCheckout else { context.say("Some lines are short of stock: lower their quantity or remove them first", .error); return true }

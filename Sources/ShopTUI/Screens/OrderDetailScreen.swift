@@ -8,7 +8,6 @@ struct OrderDetailScreen: Screen {
     var title: String
     private var order: Order?
     private var payments: [PaymentService.Payment] = []
-    private var confirmingCancel = false
     private var busy = false
     private var paymentForm: PaymentEntry?
     private var loadFailed = false
@@ -23,23 +22,28 @@ struct OrderDetailScreen: Screen {
     private struct Changed: Sendable { let result: Outcome<Order>; let message: String }
     private struct Paid: Sendable { let result: Outcome<PaymentService.Payment>; var drawer: Outcome<String?>? = nil }
     private struct Printed: Sendable { let result: Outcome<String> }
+    /// What the person said yes to (see `ScreenContext.confirm`).
+    private enum Confirmed: Sendable { case cancel, mark(OrderStatus) }
 
     var bindings: [KeyBinding] {
-        if confirmingCancel { return [KeyBinding(keys: [.char("y")], help: "yes, cancel it"), KeyBinding(keys: [.char("n")], help: "keep it")] }
         if let paymentForm { return paymentForm.bindings }
         // Only what the order can still do, in short words: the staff keys fit an 80-column footer.
-        let open = order.map { $0.status != .delivered && $0.status != .cancelled } ?? true
-        let cancel = order?.canBeCancelled ?? true
+        guard let order else { return [] }   // nothing to act on until it has loaded
+        // n only where the engine allows the next step (a pending order is sent only cash on delivery).
+        let open = order.status == .paid || order.status == .sent || order.status == .pending && order.paymentMethod == .cashOnDelivery
+        let cancel = order.canBeCancelled
         guard isStaff else { return cancel ? [KeyBinding(keys: [.char("x")], help: "cancel order")] : [] }
         var keys = cancel ? [KeyBinding(keys: [.char("x")], help: "cancel")] : []
         if open { keys.append(KeyBinding(keys: [.char("n")], help: "sent/delivered")) }
         keys += [KeyBinding(keys: [.char("$")], help: "pay"), KeyBinding(keys: [.char("m")], help: "payments")]
-        if order?.status == .delivered { keys.append(KeyBinding(keys: [.char("t")], help: "return")) }
+        if order.status == .delivered { keys.append(KeyBinding(keys: [.char("t")], help: "return")) }
         keys.append(KeyBinding(keys: [.char("r")], help: "receipt"))
         return keys
     }
     private var isStaff = false
     var capturesText: Bool { paymentForm != nil }
+    /// "Marked sent" or "can no longer be cancelled" speak of the order's status then.
+    var noticeScope: AnyHashable? { order?.status }
 
     mutating func start(_ context: inout ScreenContext) {
         isStaff = context.session.isStaff
@@ -62,7 +66,7 @@ struct OrderDetailScreen: Screen {
         case .result(let changed as Changed):
             busy = false
             switch changed.result {
-            case .success(let o): order = o; context.say(changed.message, .success)
+            case .success(let o): order = o; context.say(changed.message, .success, aboutState: true)
             case .failure(let error): context.fail(error)
             }
             load(&context)
@@ -78,12 +82,26 @@ struct OrderDetailScreen: Screen {
                 context.fail(error)
             }
             load(&context)
+        case .result(let confirmed as Confirmed):
+            guard let order, !busy else { break }
+            let shop = context.shop, caller = context.caller, id = orderID
+            busy = true
+            switch confirmed {
+            case .cancel:
+                // With money paid, what to do with it matters more than the stock (said in the question too).
+                let message = OrderPaymentsScreen.cancelNote(payments: payments, staff: isStaff, currency: context.session.currency)
+                    .map { "Order \(order.number) cancelled · " + $0.replacingOccurrences(of: " after cancelling", with: "").replacingOccurrences(of: " once the order is cancelled", with: "") }
+                    ?? "Order \(order.number) cancelled; its items are back in stock"
+                context.run { Changed(result: Result { try shop.orders.cancel(id: id, caller: caller) }, message: message) }
+            case .mark(let next):
+                context.run { Changed(result: Result { try shop.orders.updateStatus(id: id, to: next, caller: caller) }, message: "Marked \(next.rawValue)") }
+            }
         case .result(let printed as Printed):
             switch printed.result {
             case .success(let message): context.say(message, .success)
             case .failure(let error): context.fail(error)
             }
-        case .appeared: load(&context)
+        case .appeared, .shopChanged: load(&context)
         case .key(let key):
             if paymentForm != nil { return paymentKey(key, &context) }
             return orderKey(key, &context)
@@ -94,27 +112,15 @@ struct OrderDetailScreen: Screen {
 
     private mutating func orderKey(_ key: Key, _ context: inout ScreenContext) -> Bool {
         guard let order, !busy else { return key != .escape && key != .char("q") && key != .char("?") }
-        let shop = context.shop, caller = context.caller, id = orderID
-        if confirmingCancel {
-            confirmingCancel = false
-            if key == .char("y") {
-                busy = true
-                // With money paid, what to do with it matters more than the stock (said in the confirm).
-                let message = OrderPaymentsScreen.cancelNote(payments: payments, staff: isStaff, currency: context.session.currency)
-                    .map { "Order \(order.number) cancelled · " + $0.replacingOccurrences(of: " after cancelling", with: "").replacingOccurrences(of: " once the order is cancelled", with: "") }
-                    ?? "Order \(order.number) cancelled; its items are back in stock"
-                context.run { Changed(result: Result { try shop.orders.cancel(id: id, caller: caller) }, message: message) }
-            }
-            return true
-        }
+        let id = orderID
         switch key {
         case .char("x"):
-            guard order.canBeCancelled else { context.say("A \(order.status.rawValue) order can no longer be cancelled"); return true }
-            confirmingCancel = true
+            guard order.canBeCancelled else { context.say("A \(order.status.rawValue) order can no longer be cancelled", aboutState: true); return true }
+            context.confirm("Cancel order \(order.number)? Its items go back in stock.", yes: "cancel the order",
+                            detail: OrderPaymentsScreen.cancelNote(payments: payments, staff: isStaff, currency: context.session.currency), then: Confirmed.cancel)
         case .char("n") where isStaff:
             let next: OrderStatus = order.status == .sent ? .delivered : .sent
-            busy = true
-            context.run { Changed(result: Result { try shop.orders.updateStatus(id: id, to: next, caller: caller) }, message: "Marked \(next.rawValue)") }
+            context.confirm("Mark order \(order.number) \(next.rawValue)?", yes: "mark \(next.rawValue)", then: Confirmed.mark(next))
         case .char("$") where isStaff:
             paymentForm = PaymentEntry(order: order, currency: context.session.currency)
         case .char("m") where isStaff:
@@ -196,12 +202,6 @@ struct OrderDetailScreen: Screen {
         buffer.setString(area.x, y + 1, [name.isEmpty ? "walk-in customer" : name, order.phone, order.email].filter { !$0.isEmpty }.joined(separator: " · "), maxWidth: area.width)
         buffer.setString(area.x, y + 2, [order.address, order.postalCode, order.deliveryDate.isEmpty ? "" : "on \(order.deliveryDate)"].filter { !$0.isEmpty }.joined(separator: " · "), maxWidth: area.width)
         if !order.note.isEmpty { buffer.setString(area.x, y + 3, "Note: \(order.note)", style: Theme.muted, maxWidth: area.width) }
-        if confirmingCancel {
-            Banner("Cancel order \(order.number)? Its items go back in stock. y = yes, n = no", kind: .error).render(into: &buffer, area: Rect(x: area.x, y: area.bottom - 1, width: area.width, height: 1))
-            if let money = OrderPaymentsScreen.cancelNote(payments: payments, staff: isStaff, currency: currency) {
-                Banner(money, kind: .error).render(into: &buffer, area: Rect(x: area.x, y: area.bottom - 2, width: area.width, height: 1))
-            }
-        }
         paymentForm?.render(into: &buffer, area: area, balance: order.balance, currency: currency)
     }
 }

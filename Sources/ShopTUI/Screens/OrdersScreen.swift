@@ -17,7 +17,16 @@ struct OrdersScreen: Screen {
         (.open, KeyBinding(keys: [.enter], help: "open")),
         (.filter, KeyBinding(keys: [.char("f")], help: "filter by status")),
     ]
-    var bindings: [KeyBinding] { Self.keys.bindings }
+    var bindings: [KeyBinding] {
+        let count = rows.items.count
+        return Self.keys.entries.filter { entry in
+            switch entry.action {
+            case .up, .down: count > 1
+            case .open: count > 0
+            case .filter, .more: true
+            }
+        }.map(\.binding)
+    }
 
     mutating func start(_ context: inout ScreenContext) {
         staffView = context.session.isStaff
@@ -36,7 +45,7 @@ struct OrdersScreen: Screen {
         switch event {
         case .result(let page as PagedRows<Order>.Page):
             rows.receive(page, &context)
-        case .appeared: load(&context)
+        case .appeared, .shopChanged: load(&context)
         case .key(let key):
             guard let action = Self.keys.action(for: key) else { return false }
             switch action {

@@ -40,7 +40,8 @@ struct PagedRows<Item: Sendable> {
         case .success(let (rows, next)):
             items = page.append ? items + rows : rows
             nextCursor = next
-            if !page.append { list = ListState(selected: items.isEmpty ? nil : min(list.selected ?? 0, items.count - 1)) }
+            // A reload (back on the screen, the shop changed) keeps the row and the scroll.
+            if !page.append { list = ListState(selected: items.isEmpty ? nil : min(list.selected ?? 0, items.count - 1), offset: list.offset) }
         case .failure(let error):
             // A transient failure leaves the last rows up; a refusal (the role changed, the
             // session ended) takes them down: they were shown to a role the caller lost.

@@ -37,7 +37,11 @@ struct ProductScreen: Screen {
         (.less, KeyBinding(keys: [.char("-"), .left], help: "fewer", showsInFooter: false)),
         (.add, KeyBinding(keys: [.enter, .char("a")], label: "Enter", help: "add to cart")),
     ]
-    var bindings: [KeyBinding] { Self.keys.bindings }
+    /// Variant keys only for a product that has variants.
+    var bindings: [KeyBinding] {
+        let hasVariants = !(product?.variants.isEmpty ?? true)
+        return Self.keys.entries.filter { hasVariants || !($0.action == .up || $0.action == .down) }.map(\.binding)
+    }
 
     mutating func start(_ context: inout ScreenContext) {
         load(&context)

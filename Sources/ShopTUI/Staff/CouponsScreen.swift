@@ -13,8 +13,9 @@ struct CouponsScreen: Screen {
     private struct Changed: Sendable { let result: Outcome<OrderService.Coupon> }
 
     var bindings: [KeyBinding] {
-        [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move"), KeyBinding(keys: [.char("n")], help: "new coupon"),
-         KeyBinding(keys: [.char("d")], help: "disable/enable")]
+        (coupons.count > 1 ? [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move")] : [])
+            + [KeyBinding(keys: [.char("n")], help: "new coupon")]
+            + (selected == nil ? [] : [KeyBinding(keys: [.char("d")], help: "disable/enable")])
     }
 
     mutating func start(_ context: inout ScreenContext) { load(&context) }
@@ -28,7 +29,7 @@ struct CouponsScreen: Screen {
 
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
         switch event {
-        case .appeared: load(&context)
+        case .appeared, .shopChanged: load(&context)
         case .result(let loaded as Loaded):
             self.loaded = true
             switch loaded.result {

@@ -16,8 +16,9 @@ struct DashboardScreen: Screen {
     private struct Loaded: Sendable { let dashboard: Outcome<ReportService.Dashboard> }
 
     var bindings: [KeyBinding] {
-        [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move"), KeyBinding(keys: [.enter], help: "open order"),
-         KeyBinding(keys: [.char("u")], help: "cash-up"), KeyBinding(keys: [.char("r")], help: "refresh")]
+        (awaiting.count > 1 ? [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move")] : [])
+            + (awaiting.isEmpty ? [] : [KeyBinding(keys: [.enter], help: "open order")])
+            + [KeyBinding(keys: [.char("u")], help: "cash-up"), KeyBinding(keys: [.char("r")], help: "refresh")]
     }
 
     mutating func start(_ context: inout ScreenContext) { load(&context) }
@@ -39,7 +40,7 @@ struct DashboardScreen: Screen {
                 return true
             }
             list.select(list.selected ?? 0, count: awaiting.count)
-        case .appeared: load(&context)
+        case .appeared, .shopChanged: load(&context)
         case .key(let key):
             switch key {
             case .up, .char("k"): list.moveSelection(by: -1, count: awaiting.count)

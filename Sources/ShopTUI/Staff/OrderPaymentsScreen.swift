@@ -95,7 +95,7 @@ struct OrderPaymentsScreen: Screen {
                 context.fail(error)
             }
             load(&context)
-        case .appeared: load(&context)
+        case .appeared, .shopChanged: load(&context)
         case .key(let key) where entry != nil:
             guard !busy, var form = entry else { return true }
             switch form.handle(key, currency: context.session.currency) {

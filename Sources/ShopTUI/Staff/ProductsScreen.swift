@@ -10,11 +10,10 @@ struct ProductsScreen: Screen {
     private var search = TextFieldState(maxLength: 100)
     private var searching = false
     private var adjusting: StockAdjustment?
-    private var confirmingRemoval = false
 
     /// The stock change being entered: which variant (for products with variants), how much, why.
     private struct StockAdjustment {
-        let product: Product
+        var product: Product
         var variant: ListState
         var choosingVariant: Bool
         var form = FormState([
@@ -25,6 +24,11 @@ struct ProductsScreen: Screen {
     }
 
     private struct Adjusted: Sendable { let result: Outcome<Product> }
+    /// The product as it is now, read when the stock dialog opens (and when the shop changes):
+    /// the row it was opened from may be older than another terminal's change.
+    private struct Fresh: Sendable { let result: Outcome<Product> }
+    /// A removal the person said yes to (see `ScreenContext.confirm`).
+    private struct RemovalConfirmed: Sendable { let product: Product }
     private struct Removed: Sendable { let name: String; let result: Outcome<CatalogService.Removal> }
 
     enum Action: Sendable { case up, down, search, add, edit, stock, history, remove }
@@ -46,7 +50,6 @@ struct ProductsScreen: Screen {
                 ? [KeyBinding(keys: [.up, .down], label: "↑↓", help: "variant"), KeyBinding(keys: [.enter], help: "choose"), KeyBinding(keys: [.escape], help: "cancel")]
                 : [KeyBinding(keys: [.tab], help: "next field"), KeyBinding(keys: [.enter], help: "save"), KeyBinding(keys: [.escape], help: "cancel")]
         }
-        if confirmingRemoval { return [KeyBinding(keys: [.char("y")], help: "yes, remove it"), KeyBinding(keys: [.char("n")], help: "keep it")] }
         return Self.keys.bindings
     }
     var capturesText: Bool { searching || (adjusting.map { !$0.choosingVariant } ?? false) }
@@ -62,6 +65,11 @@ struct ProductsScreen: Screen {
     }
 
     private var selected: Product? { rows.selected }
+
+    private func refresh(_ id: Int64, _ context: inout ScreenContext) {
+        let shop = context.shop, caller = context.caller
+        context.run { Fresh(result: Result { try shop.catalog.product(id: id, caller: caller) }) }
+    }
 
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
         switch event {
@@ -84,18 +92,18 @@ struct ProductsScreen: Screen {
             case .failure(let error): context.fail(error)
             }
             load(&context)
+        case .result(let confirmed as RemovalConfirmed):
+            let shop = context.shop, caller = context.caller, product = confirmed.product
+            context.run { Removed(name: product.name, result: Result { try shop.catalog.delete(id: product.id, caller: caller) }) }
+        case .result(let fresh as Fresh):
+            if case .success(let product) = fresh.result, adjusting?.product.id == product.id { adjusting?.product = product }
         case .appeared: load(&context)
+        case .shopChanged:
+            load(&context)
+            if let id = adjusting?.product.id { refresh(id, &context) }
         case .key(let key):
             if searching { return searchKey(key, &context) }
             if adjusting != nil { adjustKey(key, &context); return true }
-            if confirmingRemoval {
-                confirmingRemoval = false
-                if key == .char("y"), let product = selected {
-                    let shop = context.shop, caller = context.caller
-                    context.run { Removed(name: product.name, result: Result { try shop.catalog.delete(id: product.id, caller: caller) }) }
-                }
-                return true
-            }
             guard let action = Self.keys.action(for: key) else { return false }
             switch action {
             case .up: rows.move(by: -1)
@@ -108,8 +116,12 @@ struct ProductsScreen: Screen {
             case .stock:
                 guard let product = selected else { return true }
                 adjusting = StockAdjustment(product: product, variant: ListState(selected: 0), choosingVariant: !product.variants.isEmpty)
+                refresh(product.id, &context)
             case .history: if let product = selected { context.go(.push(StockHistoryScreen(product: product))) }
-            case .remove: if selected != nil { confirmingRemoval = true }
+            case .remove:
+                if let product = selected {
+                    context.confirm("Remove \(product.name)? Deleted if never ordered, archived otherwise.", yes: "remove it", then: RemovalConfirmed(product: product))
+                }
             }
         default: break
         }
@@ -190,10 +202,6 @@ struct ProductsScreen: Screen {
             guard y > rest.y, y < rest.bottom, rows.list.selected != i else { continue }
             if p.isLowStock { buffer.setStyle(Rect(x: rest.right - 19, y: y, width: 10, height: 1), Theme.error) }
             if !p.isForSale { buffer.setStyle(Rect(x: rest.right - 8, y: y, width: 8, height: 1), Theme.muted) }
-        }
-        if confirmingRemoval, let p = selected {
-            Banner("Remove \(p.name)? Deleted if never ordered, archived otherwise. y = yes, n = no", kind: .error)
-                .render(into: &buffer, area: Rect(x: area.x, y: area.bottom - 1, width: area.width, height: 1))
         }
         if let adjusting { renderAdjustment(adjusting, into: &buffer, area: area) }
     }

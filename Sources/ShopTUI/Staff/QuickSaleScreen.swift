@@ -57,10 +57,24 @@ struct QuickSaleScreen: Screen {
         switch mode {
         case .receipt: return SaleReceipt.bindings
         case .findingCustomer(let finder): return finder.bindings
-        case .takingPayment, .completing: return PaymentPanel.bindings
+        case .takingPayment:
+            // Ctrl-Z gives a tender back only when one was taken.
+            return PaymentPanel.bindings.filter { !$0.keys.contains(.ctrl("z")) || !sale.tenders.isEmpty }
+        case .completing: return PaymentPanel.bindings
         case .choosingVariant: return VariantPicker.bindings
         case .choosingProduct: return ProductPicker.bindings
-        case .scanning, .quoting: return SalePanel.bindings
+        case .scanning, .quoting:
+            // Only what acts now: Enter needs a code or lines, +/- and Del a chosen line.
+            let typing = !scanner.code.isEmpty, count = sale.lines.count, chosen = lines.list.selected != nil
+            return SalePanel.bindings.filter { b in
+                if b.keys.contains(.enter) { return typing || count > 0 }
+                if b.keys.contains(.function(5)) { return count > 0 }
+                if b.keys.contains(.char("+")) || b.keys.contains(.delete) { return !typing && chosen }
+                if b.keys.contains(.up) { return count > 1 || (count > 0 && !chosen) }
+                return true
+            } + (typing ? [KeyBinding(keys: [.escape], help: "clear code")] : count == 0 ? [KeyBinding(keys: [.escape], help: "back")]
+                 // With lines, Esc is two presses (the first only warns): help says so, the footer leaves it out.
+                 : [KeyBinding(keys: [.escape], label: "Esc Esc", help: "discard sale", showsInFooter: false)])
         }
     }
     var capturesText: Bool { if case .receipt = mode { false } else { true } }

@@ -29,6 +29,9 @@ struct UsersScreen: Screen {
     }
     var capturesText: Bool { searching || photoPath != nil }
 
+    /// A role change or a deactivation the admin said yes to (see `ScreenContext.confirm`).
+    private struct Confirmed: Sendable { let user: User; let changes: AdminService.UserChanges }
+
     mutating func start(_ context: inout ScreenContext) { load(&context) }
 
     private mutating func load(_ context: inout ScreenContext, append: Bool = false) {
@@ -43,6 +46,8 @@ struct UsersScreen: Screen {
 
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
         switch event {
+        case .shopChanged where !searching && photoPath == nil:
+            load(&context)
         case .result(let page as PagedRows<User>.Page):
             rows.receive(page, &context)
             loadPhoto(&context)
@@ -61,6 +66,8 @@ struct UsersScreen: Screen {
             }
         case .key(let key) where photoPath != nil:
             editPhotoPath(key, &context)
+        case .result(let confirmed as Confirmed):
+            change(confirmed.user, confirmed.changes, &context)
         case .result(let changed as Changed):
             switch changed.result {
             case .success(let user): context.say("\(user.displayName): \(user.role.rawValue), \(user.active ? "active" : "deactivated")", .success)
@@ -94,10 +101,17 @@ struct UsersScreen: Screen {
                 guard let user = selected else { return true }
                 let roles = Role.allCases
                 let next = roles[((roles.firstIndex(of: user.role) ?? 0) + 1) % roles.count]
-                change(user, AdminService.UserChanges(role: next), &context)
+                // One key, someone else's access: ask first.
+                context.confirm("Change \(user.displayName)'s role from \(user.role.rawValue) to \(next.rawValue)?", yes: "make \(next.rawValue)",
+                                then: Confirmed(user: user, changes: AdminService.UserChanges(role: next)))
             case .char("a"):
                 guard let user = selected else { return true }
-                change(user, AdminService.UserChanges(active: !user.active), &context)
+                if user.active {
+                    context.confirm("Deactivate \(user.displayName)? They are signed out and cannot sign in.", yes: "deactivate",
+                                    then: Confirmed(user: user, changes: AdminService.UserChanges(active: false)))
+                } else {
+                    change(user, AdminService.UserChanges(active: true), &context)   // harmless: no question
+                }
             default: return false
             }
         default: break

@@ -35,6 +35,71 @@ public struct Footer: Sendable {
     }
 }
 
+/// The footer line of the app: the screen's keys on the left, global keys on the right, two
+/// spaces between entries at least. When not all fit, the entries of lowest priority give way
+/// and the help key (`?` or F1) reads `more`: the help overlay lists them all.
+///
+///     let line = FooterLine(screen: top.bindings, globals: globals, width: 80)
+///     line.render(into: &buffer, area: footerRow)
+public struct FooterLine: Sendable {
+    public private(set) var left: [KeyBinding]
+    public private(set) var right: [KeyBinding]
+    /// Bindings left out for want of room (shown by the help overlay).
+    public private(set) var omitted: [KeyBinding] = []
+    public var keyStyle: Style = Theme.key
+
+    static let gap = 2
+
+    static func width(_ b: KeyBinding) -> Int { TextWidth.of(b.label) + 1 + TextWidth.of(b.help) }
+    static func width(_ entries: [KeyBinding]) -> Int {
+        entries.isEmpty ? 0 : entries.map(width).reduce(0, +) + gap * (entries.count - 1)
+    }
+
+    public init(screen: [KeyBinding], globals: [KeyBinding], width: Int) {
+        let screen = screen.filter(\.showsInFooter), globals = globals.filter(\.showsInFooter)
+        let all = screen + globals
+        func total(_ entries: [KeyBinding]) -> Int { Self.width(entries) }
+        guard total(all) > width else { left = screen; right = globals; return }
+        // Short of room: the help key stays (as "more"), the rest by priority, then order.
+        let helpIndex = globals.firstIndex { $0.keys.contains(.char("?")) || $0.keys.contains(.function(1)) }
+        var more: KeyBinding?
+        if let helpIndex { more = globals[helpIndex]; more!.help = "more" }
+        var candidates = all.indices.filter { helpIndex == nil || $0 != screen.count + helpIndex! }
+        candidates.sort { a, b in all[a].priority != all[b].priority ? all[a].priority > all[b].priority : a < b }
+        var kept = Set<Int>()
+        for i in candidates {
+            let trial = all.indices.filter { kept.contains($0) || $0 == i }.map { all[$0] } + (more.map { [$0] } ?? [])
+            if total(trial) <= width { kept.insert(i) }
+        }
+        left = screen.indices.filter { kept.contains($0) }.map { screen[$0] }
+        right = globals.indices.compactMap { j -> KeyBinding? in
+            if j == helpIndex { return more }
+            return kept.contains(screen.count + j) ? globals[j] : nil
+        }
+        omitted = all.indices.filter { !kept.contains($0) && (helpIndex == nil || $0 != screen.count + helpIndex!) }.map { all[$0] }
+    }
+
+    /// The line as plain text.
+    public func text(width: Int) -> String {
+        var buffer = Buffer(area: Rect(width: width, height: 1))
+        render(into: &buffer, area: buffer.area)
+        return buffer.lines[0].replacingTrailingSpaces()
+    }
+
+    public func render(into buffer: inout Buffer, area: Rect) {
+        guard !area.isEmpty else { return }
+        func draw(_ entries: [KeyBinding], from start: Int) {
+            var x = start
+            for b in entries {
+                x = buffer.setString(x, area.y, b.label, style: keyStyle, maxWidth: max(0, area.right - x))
+                x = buffer.setString(x + 1, area.y, b.help, maxWidth: max(0, area.right - x - 1)) + Self.gap
+            }
+        }
+        draw(left, from: area.x)
+        draw(right, from: max(area.x + Self.width(left) + (left.isEmpty ? 0 : Self.gap), area.right - Self.width(right)))
+    }
+}
+
 /// A one-line bar with text on the left and on the right (screen title, signed-in user, cart total).
 ///
 ///     StatusBar(left: "Shop › Cart", right: "3 items · 41.50").render(into: &buffer, area: area.row(0))
