@@ -70,8 +70,10 @@ wait_sql "$DB" "select status from orders where id = $ORDER_ID" paid && ok "the 
 keys Escape
 check "back on the order" "PAID" 5
 keys n
+wait_for "y mark sent" 5 >/dev/null; keys y   # marking an order asks first
 check "marked sent" "SENT" 5
 keys n
+wait_for "y mark delivered" 5 >/dev/null; keys y
 check "marked delivered" "DELIVERED" 5
 BEFORE=$(sql "select stock from products where id = $PRODUCT")
 [ "$BEFORE" -eq $((STOCK0 - 2)) ] && ok "the web order took two loaves ($STOCK0 → $BEFORE)" || not_ok "stock after the order: $BEFORE"
