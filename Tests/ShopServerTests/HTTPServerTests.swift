@@ -319,6 +319,24 @@ struct HTTPServerTests {
         #expect(raw.hasSuffix("\r\n\r\n"), "no body after the head: \(raw)")
     }
 
+    @Test("an unknown method token over a socket gets 405 with Allow and the connection stays open")
+    func unknownMethodOverSocket() throws {
+        var router = Router()
+        router.add("GET", "/api/v1/cart") { _ in .json(data: text("{}")) }
+        router.add("DELETE", "/api/v1/cart") { _ in .noContent }
+        let live = try LiveServer(handler: router.handler)
+        defer { live.stop() }
+        let client = try TestClient(port: live.port)
+        client.send("QUERY /api/v1/cart HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}")
+        let query = try #require(client.readResponse())
+        #expect(query.status == 405)
+        #expect(query.headers["allow"] == "DELETE, GET, HEAD")
+        #expect(query.bodyText.contains("method_not_allowed"))
+        client.send("BREW /nowhere HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(client.readResponse()?.status == 404)
+        #expect(client.get("/api/v1/cart")?.status == 200, "keep-alive survives both")
+    }
+
     @Test("Expect: 100-continue gets an interim 100 before the body is sent")
     func expectContinue() throws {
         let live = try LiveServer(handler: echoHandler)
