@@ -18,9 +18,13 @@ struct APIRequest {
         return id
     }
 
-    func queryInt(_ name: String) throws -> Int64? {
+    /// An integer query parameter; below `minimum` (as the document states it) is a 400 naming it.
+    func queryInt(_ name: String, minimum: Int64? = nil) throws -> Int64? {
         guard let text = query[name], !text.isEmpty else { return nil }
         guard let value = Int64(text) else { throw ShopError(.invalid, "invalid_\(name)", "\(name) must be a whole number", field: name) }
+        if let minimum, value < minimum {
+            throw ShopError(.invalid, "invalid_\(name)", "\(name) must be at least \(minimum)", field: name)
+        }
         return value
     }
 

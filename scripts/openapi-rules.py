@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Writes the server's input rules into assets/openapi.json (idempotent; run after editing it).
+Keeps one home for the regular expressions the document states, so the Swift validators and the
+document can be compared side by side. Usage: python3 scripts/openapi-rules.py"""
+import json, pathlib
+path = pathlib.Path(__file__).resolve().parent.parent / "assets" / "openapi.json"
+doc = json.loads(path.read_text())
+S = doc["components"]["schemas"]
+
+# Phone.normalize: + or 00, then 8–15 digits (first not 0); spaces, dashes, dots, brackets and
+# no-break spaces between them; Persian and Arabic-Indic digits count as digits; at most 32 characters.
+D, NZ, SEP = r"[0-9\u0660-\u0669\u06F0-\u06F9]", r"[1-9\u0661-\u0669\u06F1-\u06F9]", r"[ ().\u00A0-]"
+PHONE = rf"^\s*(\+|[0\u0660\u06F0]{{2}}){SEP}*{NZ}({SEP}*{D}){{7,14}}{SEP}*\s*$"
+PHONE_DESC = ("E.164 with its country code (`+15551234567`, or `00` instead of `+`); spaces, dashes, dots and "
+              "brackets are ignored. A server started with `--default-country` also takes local forms (`0914…`). "
+              "Else 400 `invalid_phone`.")
+# Validate.text: trimmed, no control characters; required names are not blank.
+NAME = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+TEXT = r"^[^\x00-\x1F\x7F-\x9F]*$"
+MULTILINE = r"^[^\x00-\x09\x0B-\x1F\x7F-\x9F]*$"
+CODE6 = r"^[ \t]*[0-9\u0660-\u0669\u06F0-\u06F9]{6}[ \t]*$"
+NONBLANK = r"^[\s\S]*\S[\s\S]*$"
+
+def phone(nullable=False, allow_empty=False):
+    p = {"type": ["string", "null"] if nullable else "string", "maxLength": 32, "description": PHONE_DESC,
+         "pattern": (f"^$|{PHONE}" if allow_empty else PHONE), "examples": ["+15551234567"]}
+    return p
+
+def name(max_len, required=True):
+    return {"type": "string", "minLength": 1 if required else 0, "maxLength": max_len, "pattern": NAME if required else TEXT,
+            "description": f"At most {max_len} characters (code points), no control characters" + ("; not blank." if required else ".")}
+
+def password():
+    return {"type": "string", "format": "password", "minLength": 8, "maxLength": 128,
+            "description": "8–128 characters (code points); else 400 `weak_password`."}
+
+S["OtpRequest"]["properties"]["phone"] = phone()
+S["OtpVerify"]["properties"]["request_id"] = {"type": "string", "pattern": "^[0-9a-fA-F]{32}$",
+    "description": "`request_id` from `POST /auth/otp/request` (else 400 `invalid_request_id`); one the server never issued answers 410 `otp_expired`."}
+S["OtpVerify"]["properties"]["code"] = {"type": "string", "pattern": CODE6, "examples": ["123456"],
+    "description": "The 6-digit code (Persian digits accepted); else 400 `invalid_code`. A wrong code is 400 `otp_invalid`."}
+
+reg = S["Registration"]["properties"]
+reg["username"] = {"type": "string", "minLength": 3, "maxLength": 32, "pattern": "^[A-Za-z0-9._-]{3,32}$",
+                   "description": "3–32 ASCII letters, digits, dots, dashes or underscores; else 400 `invalid_username`; taken: 409 `username_taken`."}
+reg["email"] = {"type": "string", "format": "email", "maxLength": 254, "description": "name@domain.tld; else 400 `invalid_email`."}
+reg["password"] = password()
+reg["password_confirm"] = {"type": "string", "format": "password", "description": "Equal to `password`; else 400 `password_mismatch`."}
+reg["first_name"] = name(100)
+reg["last_name"] = name(100)
+reg["phone"] = phone(nullable=True, allow_empty=True)
+reg["address"] = {"type": ["string", "null"], "maxLength": 500, "pattern": MULTILINE,
+                  "description": "At most 500 characters; line breaks allowed, other control characters not."}
+
+S["PasswordForgot"]["properties"]["login"] = {"type": "string", "minLength": 1, "maxLength": 254, "pattern": NAME,
+    "description": "Username, email or phone; blank: 400 `missing_login`. The answer is 202 whether or not an account matches."}
+pr = S["PasswordReset"]["properties"]
+pr["password"] = password()
+pr["password_confirm"] = {"type": "string", "format": "password", "description": "Equal to `password`; else 400 `password_mismatch`."}
+pr["code"]["description"] = "The reset code that was sent; a wrong, used or expired code (or an unknown login) is 400 `invalid_code`."
+pc = S["PasswordChange"]["properties"]
+pc["password"] = password()
+pc["password_confirm"] = {"type": "string", "format": "password", "description": "Equal to `password`; else 400 `password_mismatch`."}
+
+# Lists: the cursor is opaque (base64url); any other string than a `next_cursor` of the same query is 400.
+doc["components"]["parameters"]["Cursor"]["schema"] = {"type": "string", "maxLength": 1024, "pattern": "^[A-Za-z0-9_-]*$"}
+doc["components"]["parameters"]["Cursor"]["description"] = ("`next_cursor` from the previous page of the same query (opaque base64url). "
+    "Anything else answers 400 `invalid_cursor`: start again from the first page.")
+
+path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
