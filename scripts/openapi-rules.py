@@ -67,4 +67,90 @@ doc["components"]["parameters"]["Cursor"]["schema"] = {"type": "string", "maxLen
 doc["components"]["parameters"]["Cursor"]["description"] = ("`next_cursor` from the previous page of the same query (opaque base64url). "
     "Anything else answers 400 `invalid_cursor`: start again from the first page.")
 
+# Catalog: names and reasons are required and not blank (Validate.text(required: true)).
+def required_text(max_len, what="Name"):
+    return {"type": "string", "minLength": 1, "maxLength": max_len, "pattern": NAME,
+            "description": f"{what}: at most {max_len} characters, not blank, no control characters."}
+S["ProductDraft"]["properties"]["name"] = required_text(200)
+S["ProductChanges"]["properties"]["name"] = required_text(200)
+S["VariantDraft"]["properties"]["name"] = required_text(100, "Variant name")
+S["StockAdjustment"]["properties"]["reason"] = required_text(200, "Reason")
+# Deleting an account compares the password; its length is not a rule of its own.
+S["AccountDeletion"]["properties"]["password"].pop("maxLength", None)
+# Coupons: a percent is at most 100; dates in order (not expressible: 400 `invalid_coupon_dates`).
+S["CouponCreate"]["if"] = {"properties": {"kind": {"const": "percent"}}, "required": ["kind"]}
+S["CouponCreate"]["then"] = {"properties": {"value": {"maximum": 100}}}
+S["CouponCreate"]["properties"]["valid_until"]["description"] = (
+    "Unix seconds; after `valid_from` and in the future, else 400 `invalid_coupon_dates`.")
+S["CouponCreate"]["properties"]["code"]["pattern"] = "^[A-Za-z0-9_-]{3,32}$"
+
+# Photos: an empty body is 400 `empty_image`; the bytes must be PNG or JPEG (magic bytes), else 415.
+for p, item in doc["paths"].items():
+    op = item.get("put")
+    if op and p.endswith("/photo"):
+        for media in op["requestBody"]["content"].values():
+            media["schema"]["minLength"] = 1
+
+def request_schemas():
+    names, todo = set(), []
+    for item in doc["paths"].values():
+        for m, op in item.items():
+            if m == "parameters": continue
+            for media in op.get("requestBody", {}).get("content", {}).values():
+                todo.append(media.get("schema", {}))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if ref and ref.startswith("#/components/schemas/"):
+                name = ref.split("/")[-1]
+                if name not in names:
+                    names.add(name); todo.append(S[name])
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return names
+# Ids in bodies are positive; stock counts and stock changes are bounded (CatalogService).
+def walk_request_props(fn):
+    for name in request_schemas():
+        for key, prop in S[name].get("properties", {}).items():
+            fn(name, key, prop)
+def ids_and_stock(name, key, prop):
+    t = prop.get("type"); types = t if isinstance(t, list) else [t]
+    if "integer" not in types: return
+    if (key == "id" or key.endswith("_id")) and "minimum" not in prop:
+        prop["minimum"] = 1
+    if key == "stock":
+        prop["minimum"] = 0; prop["maximum"] = 1_000_000_000
+walk_request_props(ids_and_stock)
+S["StockAdjustment"]["properties"]["delta"].update({"minimum": -1_000_000_000, "maximum": 1_000_000_000, "not": {"const": 0},
+    "description": "Units to add (negative: remove); not zero, at most 1000000000 either way, else 400 `invalid_delta`."})
+S["VariantChange"]["properties"]["name"] = required_text(100, "Variant name")
+o = S["OrderRequest"]["properties"]
+o["first_name"] = required_text(100, "First name")
+o["last_name"] = required_text(100, "Last name")
+o["phone"] = phone()
+o["email"] = {"type": "string", "maxLength": 254, "pattern": r"^\s*$|^[^\s@]+@[^\s@.][^\s@]*\.[^\s@]*[^\s@.]$",
+              "description": "name@domain.tld, or \"\"; else 400 `invalid_email`."}
+o["address"] = {"type": "string", "minLength": 1, "maxLength": 500,
+                "pattern": r"^[^\x00-\x09\x0B-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x09\x0B-\x1F\x7F-\x9F]*$",
+                "description": "At most 500 characters, not blank; line breaks allowed."}
+o["postal_code"] = {"type": "string", "maxLength": 16, "pattern": "^[A-Za-z0-9 -]{0,16}$",
+                    "description": "Letters, digits, spaces and dashes (at most 16); else 400 `invalid_postal_code`."}
+o["note"] = {"type": "string", "maxLength": 500, "pattern": MULTILINE}
+
+# Optional body fields: the server reads `null` as "not given" (RequestBody.optionalString & co),
+# so every optional property of a request schema also allows null.
+for name in sorted(request_schemas()):
+    schema = S[name]
+    required = set(schema.get("required", []))
+    for key, prop in schema.get("properties", {}).items():
+        if key in required or "type" not in prop or "const" in prop: continue
+        t = prop["type"]
+        types = t if isinstance(t, list) else [t]
+        if "null" not in types:
+            prop["type"] = types + ["null"]
+        if "enum" in prop and None not in prop["enum"]:
+            prop["enum"] = prop["enum"] + [None]
+
 path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
