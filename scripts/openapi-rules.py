@@ -139,6 +139,13 @@ o["postal_code"] = {"type": "string", "maxLength": 16, "pattern": "^[A-Za-z0-9 -
                     "description": "Letters, digits, spaces and dashes (at most 16); else 400 `invalid_postal_code`."}
 o["note"] = {"type": "string", "maxLength": 500, "pattern": MULTILINE}
 
+# A product needs a price unless it has variants (each with its own price).
+S["ProductDraft"]["anyOf"] = [
+    {"required": ["price"], "properties": {"price": {"type": "integer"}}},
+    {"required": ["variants"], "properties": {"variants": {"type": "array", "minItems": 1}}},
+]
+S["ProductDraft"]["properties"]["price"]["description"] = "Required unless `variants` are given (else 400 `missing_price`)."
+
 # Optional body fields: the server reads `null` as "not given" (RequestBody.optionalString & co),
 # so every optional property of a request schema also allows null.
 for name in sorted(request_schemas()):
