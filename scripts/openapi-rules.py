@@ -146,6 +146,15 @@ S["ProductDraft"]["anyOf"] = [
 ]
 S["ProductDraft"]["properties"]["price"]["description"] = "Required unless `variants` are given (else 400 `missing_price`)."
 
+# Profile: a phone may be added (E.164); "" leaves it as it is.
+S["ProfileChanges"]["properties"]["phone"] = phone(allow_empty=True)
+S["ProfileChanges"]["properties"]["phone"]["description"] = PHONE_DESC + " Changing an existing phone needs the code flow: 409 `phone_locked`."
+# Money.swift: a price is 0…10^12 minor units.
+def prices(name, key, prop):
+    if key == "price" and "integer" in (prop["type"] if isinstance(prop["type"], list) else [prop["type"]]):
+        prop["minimum"] = 0; prop["maximum"] = 1_000_000_000_000
+walk_request_props(prices)
+
 # Optional body fields: the server reads `null` as "not given" (RequestBody.optionalString & co),
 # so every optional property of a request schema also allows null.
 for name in sorted(request_schemas()):
