@@ -155,6 +155,15 @@ def prices(name, key, prop):
         prop["minimum"] = 0; prop["maximum"] = 1_000_000_000_000
 walk_request_props(prices)
 
+me = doc["paths"]["/api/v1/me"]["patch"]["responses"]
+me["400"]["description"] = "Invalid field (`field` names it) or `missing_email`."
+me["409"]["description"] = "`email_taken`, `phone_taken`, or `phone_locked` (the account has a phone: change it by signing in with a code on the new number)."
+METHODS = ("\n\n## Methods\nAny method a path does not list — including unknown method tokens such as `QUERY` — "
+           "answers 405 `method_not_allowed` with an `Allow` header listing the path's methods (`HEAD` wherever `GET` is); "
+           "an unknown path answers 404. A request line whose method is not an RFC 9110 token is 400.")
+if "## Methods" not in doc["info"]["description"]:
+    doc["info"]["description"] += METHODS
+
 # Optional body fields: the server reads `null` as "not given" (RequestBody.optionalString & co),
 # so every optional property of a request schema also allows null.
 for name in sorted(request_schemas()):
