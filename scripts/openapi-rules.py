@@ -164,6 +164,11 @@ METHODS = ("\n\n## Methods\nAny method a path does not list — including unknow
 if "## Methods" not in doc["info"]["description"]:
     doc["info"]["description"] += METHODS
 
+doc["paths"]["/docs"] = {"get": {"operationId": "docs", "tags": ["server"],
+    "summary": "This reference as a readable HTML page", "security": [{}],
+    "description": "Rendered on the server from this document: every route with parameters, bodies, responses and a curl example. No scripts.",
+    "responses": {"200": {"description": "The HTML reference.", "content": {"text/html": {"schema": {"type": "string"}}}}}}}
+
 # Optional body fields: the server reads `null` as "not given" (RequestBody.optionalString & co),
 # so every optional property of a request schema also allows null.
 for name in sorted(request_schemas()):

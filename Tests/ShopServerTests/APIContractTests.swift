@@ -90,3 +90,23 @@ struct APIContractTests {
         #expect((cursor?["schema"] as? [String: Any])?["pattern"] as? String == "^[A-Za-z0-9_-]*$")
     }
 }
+
+@Suite("API reference page")
+struct APIReferenceTests {
+    @Test("GET /docs renders every documented route with its parameters, codes and a curl example, escaped, without scripts")
+    func rendersDocument() throws {
+        let bytes = try [UInt8](Data(contentsOf: APIServer.openAPIURL))
+        let page = String(decoding: try #require(APIReference.html(document: bytes)), as: UTF8.self)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: Any])
+        for path in paths.keys { #expect(page.contains(APIReference.escape(path)), "\(path)") }
+        #expect(page.contains("min_price"))
+        #expect(page.contains("out_of_stock"))
+        #expect(page.contains("curl -X POST &#39;") || page.contains("curl -X POST '"))
+        #expect(!page.contains("<script"))
+        let hostile = Array(#"{"info":{"title":"<b>x</b>"},"paths":{"/a":{"get":{"summary":"<script>alert(1)</script>","responses":{}}}}}"#.utf8)
+        let escaped = String(decoding: try #require(APIReference.html(document: hostile)), as: UTF8.self)
+        #expect(!escaped.contains("<script>alert"))
+        #expect(escaped.contains("&lt;script&gt;"))
+    }
+}
