@@ -122,7 +122,8 @@ struct PhoneSignInTests {
         let t = try TestShop()
         expectError("invalid_phone") { try t.shop.accounts.requestCode(phone: "hello", caller: t.guest) }
         expectError("invalid_code") { try t.shop.accounts.verifyCode(requestID: String(repeating: "a", count: 32), code: "12ab", caller: t.guest) }
-        expectError("otp_expired") { try t.shop.accounts.verifyCode(requestID: "nope", code: "123456", caller: t.guest) }
+        expectError("invalid_request_id") { try t.shop.accounts.verifyCode(requestID: "nope", code: "123456", caller: t.guest) }
+        expectError("otp_expired") { try t.shop.accounts.verifyCode(requestID: String(repeating: "b", count: 32), code: "123456", caller: t.guest) }
         #expect(try t.shop.store.read { try $0.scalarInt("SELECT count(*) FROM otp_requests") } == 0)
     }
 

@@ -191,11 +191,14 @@ func missingHost() {
     #expect(failureStatus("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") == 400)
 }
 
-@Test("unknown methods are 400, unsupported versions 505, malformed versions 400")
+@Test("any method token is decoded (the router decides 405 or 404); non-tokens are 400, unsupported versions 505")
 func methodsAndVersions() {
-    #expect(failureStatus("BREW / HTTP/1.1\r\nHost: x\r\n\r\n") == 400)
-    #expect(failureStatus("get / HTTP/1.1\r\nHost: x\r\n\r\n") == 400)
+    #expect(onlyRequest("BREW / HTTP/1.1\r\nHost: x\r\n\r\n")?.method == "BREW")
+    #expect(onlyRequest("QUERY /api/v1/cart HTTP/1.1\r\nHost: x\r\n\r\n")?.method == "QUERY")
+    #expect(onlyRequest("get / HTTP/1.1\r\nHost: x\r\n\r\n")?.method == "get")
+    #expect(onlyRequest("M-SEARCH! / HTTP/1.1\r\nHost: x\r\n\r\n")?.method == "M-SEARCH!")
     #expect(failureStatus("G(T / HTTP/1.1\r\nHost: x\r\n\r\n") == 400)
+    #expect(failureStatus("G\"T / HTTP/1.1\r\nHost: x\r\n\r\n") == 400)
     #expect(failureStatus("GET / HTTP/2.0\r\nHost: x\r\n\r\n") == 505)
     #expect(failureStatus("GET / HTTP/0.9\r\nHost: x\r\n\r\n") == 505)
     #expect(failureStatus("GET / HTTP/1.1x\r\nHost: x\r\n\r\n") == 400)

@@ -45,6 +45,16 @@ func wrongMethod() {
     #expect(response.headers["allow"] == "DELETE, GET, HEAD")
 }
 
+@Test("an unknown method token on a known path is a 405 with Allow, on an unknown path a 404")
+func unknownMethodToken() {
+    for method in ["QUERY", "BREW", "get", "TRACE", "CONNECT"] {
+        let response = makeRouter().handle(HTTPRequest(method: method, target: "/api/v1/products"))
+        #expect(response.status == 405, "\(method)")
+        #expect(response.headers["allow"] == "GET, HEAD", "\(method)")
+        #expect(makeRouter().handle(HTTPRequest(method: method, target: "/nope")).status == 404, "\(method)")
+    }
+}
+
 @Test("HEAD falls back to the GET route")
 func headFallback() {
     #expect(makeRouter().handle(HTTPRequest(method: "HEAD", target: "/api/v1/products")).status == 200)

@@ -267,7 +267,7 @@ struct HTTPServerTests {
         _ = client.get("/items?token=s3cret-query", headers: "Authorization: Bearer s3cret-auth\r\n")
         client.send("POST /p?x=s3cret-post HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\n\r\ns3cret-body")
         _ = client.readResponse()
-        client.send("BREW /pot HTTP/1.1\r\nHost: t\r\n\r\n")
+        client.send("BR(EW /pot HTTP/1.1\r\nHost: t\r\n\r\n")   // not a method token: 400
         _ = client.readResponse()
         #expect(eventually { log.lines.count == 3 })
         let lines = log.lines
@@ -317,6 +317,24 @@ struct HTTPServerTests {
         #expect(raw.hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(raw.contains("Content-Length: 7\r\n"))
         #expect(raw.hasSuffix("\r\n\r\n"), "no body after the head: \(raw)")
+    }
+
+    @Test("an unknown method token over a socket gets 405 with Allow and the connection stays open")
+    func unknownMethodOverSocket() throws {
+        var router = Router()
+        router.add("GET", "/api/v1/cart") { _ in .json(data: text("{}")) }
+        router.add("DELETE", "/api/v1/cart") { _ in .noContent }
+        let live = try LiveServer(handler: router.handler)
+        defer { live.stop() }
+        let client = try TestClient(port: live.port)
+        client.send("QUERY /api/v1/cart HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}")
+        let query = try #require(client.readResponse())
+        #expect(query.status == 405)
+        #expect(query.headers["allow"] == "DELETE, GET, HEAD")
+        #expect(query.bodyText.contains("method_not_allowed"))
+        client.send("BREW /nowhere HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(client.readResponse()?.status == 404)
+        #expect(client.get("/api/v1/cart")?.status == 200, "keep-alive survives both")
     }
 
     @Test("Expect: 100-continue gets an interim 100 before the body is sent")

@@ -81,8 +81,10 @@ extension AccountService {
     /// Sends a reset code to the account's verified email (or else its verified phone). Answers the
     /// same for unknown logins; an email or phone still waiting for its code finds nothing.
     public func forgotPassword(login: String, caller: Caller) throws {
-        let trimmed = login.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.count <= 254 else { throw ShopError.invalid("missing_login", "Enter your username, email or phone", field: "login") }
+        // Blank, control characters or over 254: refused, as the API document's pattern says.
+        guard let trimmed = Text.clean(login), !trimmed.isEmpty, login.unicodeScalars.count <= 254 else {
+            throw ShopError.invalid("missing_login", "Enter your username, email or phone", field: "login")
+        }
         try context.sender.requireConfigured()
         try context.limitSignIn(caller)
         let code = Crypto.randomDigits(6)

@@ -50,8 +50,9 @@ extension AccountService {
         guard code.count == 6, code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw ShopError.invalid("invalid_code", "The code is 6 digits", field: "code")
         }
-        guard requestID.count == 32, requestID.allSatisfy(\.isHexDigit) else {
-            throw ShopError(.gone, "otp_expired", "This code has expired; ask for a new one")
+        // Not a request id the server could have issued: malformed input (400), as the API document's pattern says.
+        guard requestID.count == 32, requestID.allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
+            throw ShopError.invalid("invalid_request_id", "request_id must be the one POST /auth/otp/request answered", field: "request_id")
         }
         try context.limitSignIn(caller)
         let now = context.now

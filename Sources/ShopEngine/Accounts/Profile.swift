@@ -58,7 +58,8 @@ extension AccountService {
             if let phone, phone != current.phone {
                 // A phone is a sign-in identity: changing a proven one needs the code flow; adding one waits for its code.
                 guard verified.phone == nil else {
-                    throw ShopError.invalid("phone_locked", "To change your phone, sign in with a code on the new number", field: "phone")
+                    // Well-formed, refused for the account's state (it has a phone): a conflict, as the API document says.
+                    throw ShopError(.conflict, "phone_locked", "To change your phone, sign in with a code on the new number", field: "phone")
                 }
                 if phone.isEmpty {
                     try db.run("UPDATE users SET pending_phone = NULL WHERE id = ?", me.id)

@@ -5,6 +5,8 @@
 /// ```
 public enum Phone {
     public static func normalize(_ raw: String, defaultCountry: String?) throws -> String {
+        // At most 32 characters as sent (the API document's maxLength), then trimmed.
+        guard raw.unicodeScalars.count <= 32 else { throw ShopError.invalid("invalid_phone", "Enter a phone number like +15551234567", field: "phone") }
         var text = Text.foldDigits(raw).trimmingCharacters(in: .whitespacesAndNewlines)
         let invalid = ShopError.invalid("invalid_phone", "Enter a phone number like +15551234567\(defaultCountry != nil ? " or 0…" : "")", field: "phone")
         guard !text.isEmpty, text.count <= 32 else { throw invalid }

@@ -8,7 +8,8 @@ enum Validate {
         if required && cleaned.isEmpty {
             throw ShopError.invalid("missing_\(field)", "\(label) is required", field: field)
         }
-        guard cleaned.count <= max else {
+        // Lengths count Unicode code points, as JSON Schema's maxLength does in the API document.
+        guard cleaned.unicodeScalars.count <= max else {
             throw ShopError.invalid("invalid_\(field)", "\(label) must be at most \(max) characters", field: field)
         }
         return cleaned
@@ -33,7 +34,7 @@ enum Validate {
     }
 
     static func password(_ password: String, confirmation: String) throws {
-        guard (8...128).contains(password.count) else {
+        guard (8...128).contains(password.unicodeScalars.count) else { // code points, as the API document's minLength/maxLength
             throw ShopError.invalid("weak_password", "Password must be 8 to 128 characters", field: "password")
         }
         guard password == confirmation else {

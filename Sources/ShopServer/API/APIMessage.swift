@@ -18,17 +18,23 @@ struct APIRequest {
         return id
     }
 
-    func queryInt(_ name: String) throws -> Int64? {
-        guard let text = query[name], !text.isEmpty else { return nil }
+    /// An integer query parameter; below `minimum` (as the document states it) is a 400 naming it.
+    func queryInt(_ name: String, minimum: Int64? = nil) throws -> Int64? {
+        // Absent is "not given"; present but empty (`?limit=`) is not a number, as the document says.
+        guard let text = query[name] else { return nil }
         guard let value = Int64(text) else { throw ShopError(.invalid, "invalid_\(name)", "\(name) must be a whole number", field: name) }
+        if let minimum, value < minimum {
+            throw ShopError(.invalid, "invalid_\(name)", "\(name) must be at least \(minimum)", field: name)
+        }
         return value
     }
 
     func queryBool(_ name: String) throws -> Bool {
-        guard let text = query[name]?.lowercased(), !text.isEmpty else { return false }
+        guard let text = query[name] else { return false }
         switch text {
-        case "true", "1", "yes": return true
-        case "false", "0", "no": return false
+        // Exactly the document's boolean values: what it forbids is refused.
+        case "true": return true
+        case "false": return false
         default: throw ShopError(.invalid, "invalid_\(name)", "\(name) must be true or false", field: name)
         }
     }

@@ -20,6 +20,13 @@ extension ShopAPI {
         router.add("GET", "/metrics") { [self] in try metricsHandler($0) }
         if let document = openAPIDocument {
             router.add("GET", "/openapi.json") { _ in .json(status: 200, data: document) }
+            // The readable reference, rendered once from the same document.
+            let page = APIReference.html(document: document) ?? Array("<!doctype html><p>The API document could not be read.</p>".utf8)
+            router.add("GET", "/docs") { _ in
+                var headers = HTTPHeaders()
+                headers.add(name: "Content-Type", value: "text/html; charset=utf-8")
+                return HTTPResponse(status: 200, headers: headers, body: page)
+            }
         }
         return router
     }

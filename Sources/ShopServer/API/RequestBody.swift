@@ -43,9 +43,14 @@ struct RequestBody {
 
     func optionalInt(_ key: String) throws -> Int64? {
         guard let value = object[key], !(value is NSNull) else { return nil }
-        guard let number = value as? NSNumber, !Self.isBool(number), "ilqsIQLS".contains(String(cString: number.objCType)) else {
-            throw ShopError.wrongType(key, "a whole number")
+        guard let number = value as? NSNumber, !Self.isBool(number) else { throw ShopError.wrongType(key, "a whole number") }
+        // JSON Schema's "integer" includes 232.0 (a number with no fraction), so the server does too.
+        if "fd".contains(String(cString: number.objCType)) {
+            let double = number.doubleValue
+            guard double.rounded() == double, double >= -9.2e18, double <= 9.2e18 else { throw ShopError.wrongType(key, "a whole number") }
+            return Int64(double)
         }
+        guard "ilqsIQLS".contains(String(cString: number.objCType)) else { throw ShopError.wrongType(key, "a whole number") }
         // Above Int64.max the parser gives an unsigned number, which `int64Value` would wrap
         // into a negative one (9223372036854775808 → Int64.min).
         if String(cString: number.objCType) == "Q", number.uint64Value > UInt64(Int64.max) {

@@ -186,7 +186,7 @@ extension ShopAPI {
         let shop = self.shop
         add("GET", "/products") { [self] r in try cachedForGuests(r) {
             let sort = try RequestBody.oneOf(r.query["sort"] ?? ProductQuery.Sort.name.rawValue, key: "sort", allowed: ProductQuery.Sort.allCases)
-            let query = ProductQuery(text: r.query["q"], category: r.query["category"], minPrice: try r.queryInt("min_price"), maxPrice: try r.queryInt("max_price"),
+            let query = ProductQuery(text: r.query["q"], category: r.query["category"], minPrice: try r.queryInt("min_price", minimum: 0), maxPrice: try r.queryInt("max_price", minimum: 0),
                                      inStockOnly: try r.queryBool("in_stock"), sort: sort, limit: try r.limit(), cursor: r.query["cursor"],
                                      includeInactive: try r.queryBool("include_inactive"))
             let page = try shop.catalog.list(query, caller: try optionalCaller(r))
@@ -294,7 +294,7 @@ extension ShopAPI {
         }
         add("GET", "/orders") { [self] r in
             let status = try r.query["status"].flatMap { $0.isEmpty ? nil : $0 }.map { try RequestBody.oneOf($0, key: "status", allowed: OrderStatus.allCases) }
-            let page = try shop.orders.list(status: status, customerID: try r.queryInt("customer_id"), limit: try r.limit(), cursor: r.query["cursor"], caller: try caller(r))
+            let page = try shop.orders.list(status: status, customerID: try r.queryInt("customer_id", minimum: 1), limit: try r.limit(), cursor: r.query["cursor"], caller: try caller(r))
             return .json(200, Present.list(page.items.map(Present.order), next: page.nextCursor))
         }
         add("GET", "/orders/{id}") { [self] r in .json(200, Present.order(try shop.orders.order(id: try r.id(), caller: try caller(r)))) }

@@ -195,8 +195,6 @@ public struct HTTPRequestDecoder: Sendable {
         }
     }
 
-    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE"]
-
     static func isTokenByte(_ b: UInt8) -> Bool {
         switch b {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -221,8 +219,10 @@ public struct HTTPRequestDecoder: Sendable {
             return fail(400, "Malformed request line", "bad_request")
         }
         guard parts[0].allSatisfy(Self.isTokenByte) else { return fail(400, "Invalid method", "bad_request") }
+        // Any RFC 9110 token is a well-formed method (QUERY, BREW, …): the decoder accepts it and
+        // the router answers 405 with `Allow` (known path) or 404, so a client always learns
+        // which methods a path has. Methods are case-sensitive; `get` is simply another token.
         let method = String(decoding: parts[0], as: UTF8.self)
-        guard Self.knownMethods.contains(method) else { return fail(400, "Unknown method", "bad_request") }
 
         let versionBytes = Array(parts[2])
         if versionBytes == Array("HTTP/1.1".utf8) {

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import ShopEngine
+@testable import ShopServer
+
+/// The server refuses what assets/openapi.json forbids and accepts what it allows — the cases the
+/// schemathesis run (scripts/e2e/schemathesis.sh) found, kept here as plain tests.
+@Suite("API contract")
+struct APIContractTests {
+
+    @Test("query parameters outside the documented minimum, empty numbers and non-boolean flags are 400s naming the parameter")
+    func queryParameters() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        for (query, field) in [("min_price=-1", "min_price"), ("max_price=-5", "max_price"), ("limit=", "limit"),
+                               ("in_stock=yes", "in_stock"), ("in_stock=1", "in_stock"), ("in_stock=", "in_stock")] {
+            let answer = api.call("GET", "/products?\(query)")
+            #expect(answer.status == 400, "\(query)")
+            #expect(answer.string("field") == field, "\(query)")
+        }
+        #expect(api.call("GET", "/products?min_price=0&in_stock=true").status == 200)
+    }
+
+    @Test("a whole number written as 2.0 is accepted as an integer; 2.5 is refused")
+    func integralDoubles() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        let staff = try api.signIn(phone: "+15550170001", role: .staff)
+        let product = try api.createProduct(staff, sku: "CONTRACT-1")
+        let id = try #require(product["id"] as? Int)
+        let customer = try api.signIn(phone: "+15550170002")
+        let whole = api.call("POST", "/cart/items", body: Array("{\"product_id\":\(id),\"quantity\":2.0}".utf8), contentType: "application/json", token: customer.access)
+        #expect(whole.status == 201 || whole.status == 200, "\(whole.text)")
+        let fraction = api.call("POST", "/cart/items", body: Array("{\"product_id\":\(id),\"quantity\":2.5}".utf8), contentType: "application/json", token: customer.access)
+        #expect(fraction.status == 400)
+        #expect(fraction.code == "invalid_quantity")
+    }
+
+    @Test("a malformed otp request_id is a 400 naming it; a well-formed unknown one is 410")
+    func otpRequestID() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        let malformed = api.call("POST", "/auth/otp/verify", json: ["request_id": "", "code": "123456"])
+        #expect(malformed.status == 400)
+        #expect(malformed.string("field") == "request_id")
+        let unknown = api.call("POST", "/auth/otp/verify", json: ["request_id": String(repeating: "a", count: 32), "code": "123456"])
+        #expect(unknown.status == 410)
+    }
+
+    @Test("forgot password refuses a login of only control characters or spaces")
+    func forgotBlank() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        for login in ["\u{0C}", "   ", "a\u{07}b"] {
+            #expect(api.call("POST", "/auth/password/forgot", json: ["login": login]).status == 400, "\(login.unicodeScalars.map(\.value))")
+        }
+    }
+
+    @Test("a phone longer than 32 characters as sent is refused even when trimming would shorten it")
+    func phoneLength() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        let padded = "+15550170009" + String(repeating: "\u{00A0}", count: 24)
+        #expect(api.call("POST", "/auth/otp/request", json: ["phone": padded]).code == "invalid_phone")
+    }
+
+    @Test("changing an existing phone through PATCH /me is a 409 phone_locked")
+    func phoneLocked() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        let me = try api.signIn(phone: "+15550170003")
+        let answer = api.call("PATCH", "/me", json: ["phone": "+15550170004"], token: me.access)
+        #expect(answer.status == 409)
+        #expect(answer.code == "phone_locked")
+    }
+
+    @Test("the document states the rules: phone and username patterns, password lengths, cursor format")
+    func documentStatesRules() throws {
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: APIServer.openAPIURL)) as? [String: Any])
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        func property(_ schema: String, _ name: String) -> [String: Any]? {
+            ((schemas[schema] as? [String: Any])?["properties"] as? [String: Any])?[name] as? [String: Any]
+        }
+        #expect(property("OtpRequest", "phone")?["pattern"] != nil)
+        #expect(property("Registration", "username")?["pattern"] as? String == "^[A-Za-z0-9._-]{3,32}$")
+        #expect(property("Registration", "password")?["minLength"] as? Int == 8)
+        #expect(property("Registration", "password")?["maxLength"] as? Int == 128)
+        #expect(property("CartItemAdd", "quantity")?["minimum"] as? Int == 1)
+        let cursor = ((document["components"] as? [String: Any])?["parameters"] as? [String: Any])?["Cursor"] as? [String: Any]
+        #expect((cursor?["schema"] as? [String: Any])?["pattern"] as? String == "^[A-Za-z0-9_-]*$")
+    }
+}
+
+@Suite("API reference page")
+struct APIReferenceTests {
+    @Test("GET /docs renders every documented route with its parameters, codes and a curl example, escaped, without scripts")
+    func rendersDocument() throws {
+        let bytes = try [UInt8](Data(contentsOf: APIServer.openAPIURL))
+        let page = String(decoding: try #require(APIReference.html(document: bytes)), as: UTF8.self)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: Any])
+        for path in paths.keys { #expect(page.contains(APIReference.escape(path)), "\(path)") }
+        #expect(page.contains("min_price"))
+        #expect(page.contains("out_of_stock"))
+        #expect(page.contains("curl -X POST &#39;") || page.contains("curl -X POST '"))
+        #expect(!page.contains("<script"))
+        let hostile = Array(#"{"info":{"title":"<b>x</b>"},"paths":{"/a":{"get":{"summary":"<script>alert(1)</script>","responses":{}}}}}"#.utf8)
+        let escaped = String(decoding: try #require(APIReference.html(document: hostile)), as: UTF8.self)
+        #expect(!escaped.contains("<script>alert"))
+        #expect(escaped.contains("&lt;script&gt;"))
+    }
+}
