@@ -147,6 +147,10 @@ S["ProductDraft"]["anyOf"] = [
 S["ProductDraft"]["properties"]["price"]["description"] = "Required unless `variants` are given (else 400 `missing_price`)."
 
 # Profile: a phone may be added (E.164); "" leaves it as it is.
+for field in ["first_name", "last_name"]:
+    S["ProfileChanges"]["properties"][field] = {**name(100, required=False), "type": ["string", "null"]}
+S["ProfileChanges"]["properties"]["address"] = {"type": ["string", "null"], "maxLength": 500, "pattern": MULTILINE,
+                                                "description": "At most 500 characters; line breaks allowed, other control characters not."}
 S["ProfileChanges"]["properties"]["phone"] = phone(allow_empty=True)
 S["ProfileChanges"]["properties"]["phone"]["description"] = PHONE_DESC + " Changing an existing phone needs the code flow: 409 `phone_locked`."
 # Money.swift: a price is 0…10^12 minor units.

@@ -19,7 +19,7 @@ struct CheckoutTests {
         expectError("invalid_quantity") { try f.shop.carts.add(productID: f.tea.id, quantity: 1000, caller: me) }
         expectError("out_of_stock") { try f.shop.carts.add(productID: f.tea.id, quantity: 6, caller: me) }
         expectError("variant_required") { try f.shop.carts.add(productID: f.cake.id, quantity: 1, caller: me) }
-        expectError("not_found") { try f.shop.carts.add(productID: f.cake.id, variantID: 999, quantity: 1, caller: me) }
+        expectError("invalid_variant") { try f.shop.carts.add(productID: f.cake.id, variantID: 999, quantity: 1, caller: me) }
         expectError("not_found") { try f.shop.carts.add(productID: 999, quantity: 1, caller: me) }
         expectError("sign_in_required") { try f.shop.carts.add(productID: f.tea.id, quantity: 1, caller: f.t.guest) }
         cart = try f.shop.carts.add(productID: f.cake.id, variantID: f.cake.variants[0].id, quantity: 1, caller: me)
@@ -92,7 +92,7 @@ struct CheckoutTests {
         expectError("invalid_delivery_date") { try f.shop.orders.create(OrderRequest(items: [.init(productID: f.tea.id, quantity: 1)], contact: contact), caller: me) }
         expectError("invalid_quantity") { try f.shop.orders.create(OrderRequest(items: [.init(productID: f.tea.id, quantity: -2)], contact: .sample), caller: me) }
         expectError("out_of_stock") { try f.shop.orders.create(OrderRequest(items: [.init(productID: f.tea.id, quantity: 5), .init(productID: f.cake.id, variantID: f.cake.variants[1].id, quantity: 2)], contact: .sample), caller: me) }
-        expectError("not_found") { try f.shop.orders.create(OrderRequest(items: [.init(productID: f.tea.id, variantID: f.cake.variants[0].id, quantity: 1)], contact: .sample), caller: me) }
+        expectError("invalid_variant") { try f.shop.orders.create(OrderRequest(items: [.init(productID: f.tea.id, variantID: f.cake.variants[0].id, quantity: 1)], contact: .sample), caller: me) }
         expectError("invalid_coupon") { try f.shop.orders.create(OrderRequest(items: [.init(productID: f.tea.id, quantity: 1)], contact: .sample, coupon: "NOPE"), caller: me) }
         #expect(try f.stock(f.tea) == 10, "the partly checked order took no stock")
         #expect(try f.shop.orders.list(caller: f.staff.caller).items.isEmpty)

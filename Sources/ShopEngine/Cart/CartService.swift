@@ -144,7 +144,8 @@ public struct CartService: Sendable {
               product.forSale else { throw ShopError.notFound("Product") }
         if let variantID {
             guard let variant = try db.first("SELECT name, stock FROM product_variants WHERE id = ? AND product_id = ?", variantID, productID, map: { ($0.string("name"), $0.int64("stock")) }) else {
-                throw ShopError(.notFound, "not_found", "That variant does not belong to this product", field: "variant_id")
+                // A field of the request is wrong, not the resource it is sent to: 400, not 404.
+                throw ShopError.invalid("invalid_variant", "That variant does not belong to this product", field: "variant_id")
             }
             return ("\(product.name) (\(variant.0))", variant.1)
         }
