@@ -151,6 +151,8 @@ for field in ["first_name", "last_name"]:
     S["ProfileChanges"]["properties"][field] = {**name(100, required=False), "type": ["string", "null"]}
 S["ProfileChanges"]["properties"]["address"] = {"type": ["string", "null"], "maxLength": 500, "pattern": MULTILINE,
                                                 "description": "At most 500 characters; line breaks allowed, other control characters not."}
+S["ProfileChanges"]["properties"]["postal_code"] = {"type": ["string", "null"], "pattern": "^[0-9A-Za-z -]{0,16}$",
+                                                    "description": "Letters, digits, spaces and dashes, at most 16 (Persian digits are accepted too and folded)."}
 S["ProfileChanges"]["properties"]["phone"] = phone(allow_empty=True)
 S["ProfileChanges"]["properties"]["phone"]["description"] = PHONE_DESC + " Changing an existing phone needs the code flow: 409 `phone_locked`."
 # Money.swift: a price is 0…10^12 minor units.
