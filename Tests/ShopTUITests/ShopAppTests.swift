@@ -361,6 +361,20 @@ struct ShopAppTests {
         #expect(d.text.contains("Your account was deleted"))
     }
 
+    @Test("one product is '1 product'; an empty filtered order list names its filter")
+    func wording() throws {
+        let h = try AppHarness()
+        let d = h.driver()
+        d.press(.char("/")); d.type("Black tea")
+        #expect(d.text.contains("1 product") && !d.text.contains("1 products"))
+        let f = try StaffFixture()
+        let app = AppDriver(f.session(f.staff))
+        app.openStaff("Orders")
+        app.press(.char("f"))
+        #expect(app.text.contains("Status: pending"))
+        #expect(app.text.contains("No pending orders") && !app.text.contains("No orders yet"))
+    }
+
     @Test("a customer pressing s is told the staff screens are for staff")
     func staffGate() throws {
         let h = try AppHarness()

@@ -180,7 +180,7 @@ struct BrowseScreen: Screen {
                           rows: rows, emptyText: loading ? "Loading…" : search.isEmpty ? "No products yet" : "Nothing matches “\(search.text)”")
         table.render(into: &buffer, area: rest, state: list)
         if nextCursor != nil || products.count > 0 {
-            let status = "\(products.count)\(nextCursor != nil ? "+" : "") products"
+            let status = "\(products.count)\(nextCursor != nil ? "+" : "") \(products.count == 1 && nextCursor == nil ? "product" : "products")"
             buffer.setString(rest.right - TextWidth.of(status), top.y + 1, status, style: Theme.muted)
         }
     }

@@ -76,7 +76,7 @@ struct OrdersScreen: Screen {
         }
         Table(columns: [.init("Order", width: .length(10)), .init("Placed", width: .length(17)), .init("Status", width: .length(10)),
                         .init(staffView ? "Customer" : "Items", width: .fill(1)), .numeric("Total (\(currency.code))", width: 14)],
-              rows: cells, emptyText: rows.loading ? "Loading…" : "No orders yet").render(into: &buffer, area: rest, state: rows.list)
+              rows: cells, emptyText: rows.loading ? "Loading…" : status.map { "No \($0.rawValue) orders" } ?? "No orders yet").render(into: &buffer, area: rest, state: rows.list)
     }
 }
 
