@@ -69,7 +69,7 @@ sleep 0.3
 AFTER=$(python3 -c "print(open('$RAW','rb').read().count(b'\x1b_Ga=T'))")
 [ "$COUNT" = 1 ] && [ "$AFTER" = 1 ] && ok "sent once: redrawing the page (quantity +) does not send it again" || not_ok "picture sent $COUNT then $AFTER times"
 WINDOW=kitty keys Escape
-wait_re "[0-9]+ products" 5 kitty
+wait_re "[0-9]+ products?" 5 kitty >/dev/null || true   # back on Browse ("1 product" for a single match)
 sleep 0.3
 raw_has "$RAW" "b'\x1b_Ga=d,d=I,'" && ok "leaving the page deletes the picture (a=d)" || not_ok "no kitty delete after leaving the page"
 WINDOW=kitty keys q
