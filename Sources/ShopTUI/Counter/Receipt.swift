@@ -109,6 +109,11 @@ struct Receipt {
 struct ReceiptPrinter: Sendable {
     /// Records a completed payment at the counter and opens the drawer when it was cash: what
     /// every screen that takes money runs in its effect.
+    /// What the counter says once a payment is taken: the amount, and the change to hand back.
+    static func recordedMessage(_ payment: PaymentService.Payment, session: Session) -> String {
+        "Payment of \(session.money(payment.amount)) recorded\(payment.change > 0 ? " — change due \(session.money(payment.change))" : "")"
+    }
+
     static func takePayment(_ shop: Shop, orderID: Int64, amount: Int64, method: PaymentMethod, tendered: Int64?, caller: Caller,
                             settings: SessionSettings) -> (payment: Outcome<PaymentService.Payment>, drawer: Outcome<String?>?) {
         let result = Result { try shop.payments.create(orderID: orderID, amount: amount, method: method, tendered: tendered, completed: true, caller: caller) }

@@ -75,7 +75,7 @@ struct OrderDetailScreen: Screen {
             switch paid.result {
             case .success(let payment):
                 paymentForm = nil
-                context.say("Payment of \(context.session.money(payment.amount)) recorded\(payment.change > 0 ? " — change due \(context.session.money(payment.change))" : "")", .success)
+                context.say(ReceiptPrinter.recordedMessage(payment, session: context.session), .success)
                 if case .failure(let error)? = paid.drawer { context.fail(error) }
             case .failure(let error):
                 paymentForm?.show(error)

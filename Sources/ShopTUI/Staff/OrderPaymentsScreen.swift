@@ -88,7 +88,7 @@ struct OrderPaymentsScreen: Screen {
             switch recorded.result {
             case .success(let p):
                 entry = nil
-                context.say("Payment of \(context.session.money(p.amount)) recorded\(p.change > 0 ? " — change due \(context.session.money(p.change))" : "")", .success)
+                context.say(ReceiptPrinter.recordedMessage(p, session: context.session), .success)
                 if case .failure(let error)? = recorded.drawer { context.fail(error) }
             case .failure(let error):
                 entry?.show(error)
