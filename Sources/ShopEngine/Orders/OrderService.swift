@@ -194,6 +194,12 @@ public struct OrderService: Sendable {
         return try context.store.write { try UnpaidOrders.expireDue($0, now: now, expiry: expiry) }
     }
 
+    /// When the next order waiting for an online payment falls due (seconds since 1970), or nil
+    /// when none waits: until then, reading orders expires nothing, so a kept answer stays exact.
+    public func nextUnpaidExpiry() throws -> Int64? {
+        try context.store.read { try UnpaidOrders.nextDue($0, expiry: context.unpaidExpiry) }
+    }
+
     /// Before showing orders: expire the due ones, so nobody sees (or pays) an order that is
     /// past its time. Best effort: a busy database must not fail the read itself, and the next
     /// read, checkout or shop-server's timer sweeps again.

@@ -7,7 +7,18 @@ public enum Schema {
         Migration(4, "proven identities", sql: provenIdentities),
         Migration(5, "unpaid order expiry", sql: unpaidOrderExpiry),
         Migration(6, "returns", sql: returns),
+        Migration(7, "search terms", sql: searchTerms),
     ]
+
+    /// Every word the search index holds, so a typed prefix can be spelled out as the whole words
+    /// it stands for (`SearchTerms`). Filled here from the index itself; kept up to date by
+    /// `CatalogService.index`. Words of deleted products stay: they match nothing.
+    static let searchTerms = """
+    CREATE TABLE search_terms(term TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE VIRTUAL TABLE temp.products_fts_words USING fts5vocab(main, products_fts, row);
+    INSERT INTO search_terms(term) SELECT term FROM temp.products_fts_words;
+    DROP TABLE temp.products_fts_words;
+    """
 
     /// A phone or email becomes a sign-in identity (`users.phone`, `users.email`, both unique) only
     /// once a code sent to it was verified. Until then it waits in `pending_phone` /
