@@ -26,7 +26,7 @@ public struct CatalogService: Sendable {
             var conditions: [String] = []
             var arguments: [SQLBindable?] = []
             if !query.includeInactive { conditions.append("p.active = 1 AND p.archived_at IS NULL") }
-            let match = try query.text.flatMap { try SearchTerms.expression($0, db) }
+            let search = try query.text.flatMap { try SearchTerms.search($0, db) }
             if let category = query.category, !category.isEmpty { conditions.append("p.category = ?"); arguments.append(category) }
             if let min = query.minPrice { conditions.append("p.price >= ?"); arguments.append(min) }
             if let max = query.maxPrice { conditions.append("p.price <= ?"); arguments.append(max) }
@@ -47,7 +47,7 @@ public struct CatalogService: Sendable {
                 if let cursor { conditions.append("p.id < ?"); arguments.append(cursor.id) }
             }
             let filter = SQLFilter(conditions: conditions, arguments: arguments)
-            let rows = try match.map { try Self.searchPage(db, match: $0, filter: filter, order: order, count: limit + 1) }
+            let rows = try search.map { try Self.searchPage(db, search: $0, filter: filter, order: order, count: limit + 1) }
                 ?? Self.page(db, filter: filter, order: order, count: limit + 1)
             let page = Array(rows.prefix(limit))
             var next: String?
@@ -76,29 +76,52 @@ public struct CatalogService: Sendable {
         try db.query("SELECT p.id, p.sort_name, p.price FROM products p \(filter.whereClause) ORDER BY \(order) LIMIT ?", arguments: filter.arguments + [count], map: cursor)
     }
 
-    /// The first `count` products passing `filter` and matching the FTS5 expression `match`, in
-    /// `order`. Few matches (under `searchDriveLimit`): read them all and sort. Many: walk the
-    /// sort order testing each product (a word in every product fills a page after a page's
-    /// worth), but only the next `searchWalkWindow` products. Matches rare there (a word that
-    /// begins names late in the alphabet) then fall back to reading and sorting them all: always
-    /// exact, and slow only for that case.
-    static func searchPage(_ db: Connection, match: String, filter: SQLFilter, order: String, count: Int) throws -> [PageCursor] {
-        let matches = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM products_fts WHERE products_fts MATCH ? LIMIT ?)", match, searchDriveLimit) ?? 0
+    /// The first `count` products passing `filter` and matching `search`, in `order`. Few
+    /// matches (under `driveLimit`): read them all from the search index and sort. Many: walk
+    /// the sort order testing each product's words (a word in every product fills a page after
+    /// a page's worth), but at most `walkWindow` products: matches rare there (a word that begins
+    /// names late in the alphabet) fall back to reading and sorting them all. Always exact; slow
+    /// only in that last case.
+    static func searchPage(_ db: Connection, search: SearchTerms.Search, filter: SQLFilter, order: String, count: Int,
+                           driveLimit: Int64 = searchDriveLimit, walkWindow: Int64 = searchWalkWindow) throws -> [PageCursor] {
+        let matches = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM products_fts WHERE products_fts MATCH ? LIMIT ?)", search.expression, driveLimit) ?? 0
         var driven = filter
         driven.conditions.append("p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)")
-        driven.arguments.append(match)
-        guard matches >= searchDriveLimit else { return try page(db, filter: driven, order: order, count: count) }
+        driven.arguments.append(search.expression)
+        guard matches >= driveLimit, let words = search.words,
+              let walked = try walk(db, words: words, filter: filter, order: order, count: count, window: walkWindow) else {
+            return try page(db, filter: driven, order: order, count: count)
+        }
+        return walked
+    }
 
-        let window = "SELECT p.id, p.sort_name, p.price FROM products p \(filter.whereClause) ORDER BY \(order) LIMIT ?"
-        let found = try db.query("""
-            SELECT p.id, p.sort_name, p.price FROM (\(window)) p
-            WHERE EXISTS (SELECT 1 FROM products_fts f WHERE products_fts MATCH ? AND f.rowid = p.id)
-            ORDER BY \(order) LIMIT ?
-            """, arguments: filter.arguments + [searchWalkWindow, match, count], map: cursor)
-        if found.count >= count { return found }
-        let walked = try db.first("SELECT count(*) FROM (\(window))", arguments: filter.arguments + [searchWalkWindow]) { $0.int64(0) } ?? 0
-        if walked < searchWalkWindow { return found } // the walk reached the end: every candidate was tested
-        return try page(db, filter: driven, order: order, count: count)
+    private struct WalkEnded: Error {}
+
+    /// The first `count` products in `order` whose words start with every one of `words`, found by
+    /// testing the next `window` products; nil when that is not enough to know (fewer found, more
+    /// products left) or a product has no words listed.
+    private static func walk(_ db: Connection, words: [String], filter: SQLFilter, order: String, count: Int, window: Int64) throws -> [PageCursor]? {
+        // " cake dark " contains " ca": a word starting with "ca".
+        let test = words.map { _ in "instr(w.words, ?) > 0" }.joined(separator: " AND ")
+        var found: [PageCursor] = []
+        var seen: Int64 = 0
+        var unknown = false
+        do {
+            try db.forEach("""
+                SELECT p.id, p.sort_name, p.price, CASE WHEN w.words IS NULL THEN -1 WHEN \(test) THEN 1 ELSE 0 END AS hit
+                FROM products p LEFT JOIN product_words w ON w.product_id = p.id \(filter.whereClause) ORDER BY \(order) LIMIT ?
+                """, arguments: words.map { " " + $0 } + filter.arguments + [window]) { row in
+                seen += 1
+                switch row.int("hit") {
+                case 1: found.append(cursor(row))
+                case 0: break
+                default: unknown = true; throw WalkEnded()
+                }
+                if found.count == count { throw WalkEnded() }
+            }
+        } catch is WalkEnded {}
+        if unknown { return nil }
+        return found.count == count || seen < window ? found : nil
     }
 
     private static func cursor(_ row: Row) -> PageCursor {
@@ -255,6 +278,7 @@ public struct CatalogService: Sendable {
             }
             try db.run("DELETE FROM stock_ledger WHERE product_id = ?", id)
             try db.run("DELETE FROM products_fts WHERE rowid = ?", id)
+            try db.run("DELETE FROM product_words WHERE product_id = ?", id)
             try db.run("DELETE FROM products WHERE id = ?", id)
             return .deleted
         }
@@ -437,6 +461,6 @@ public struct CatalogService: Sendable {
         if replacing { try db.run("DELETE FROM products_fts WHERE rowid = ?", productID) }
         let text = Text.searchFold([name, description, sku, category, barcode ?? ""].joined(separator: " "))
         try db.run("INSERT INTO products_fts(rowid, search) VALUES (?, ?)", productID, text)
-        try SearchTerms.add(db, text: text)
+        try SearchTerms.index(db, productID: productID, text: text)
     }
 }

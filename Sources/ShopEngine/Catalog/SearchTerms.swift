@@ -10,6 +10,22 @@ public enum SearchTerms {
     /// Above this many words, a prefix stays a prefix (FTS5 merges them; each is then rare).
     static let maxExpansion = 64
 
+    /// A search, ready to run both ways: `expression` for FTS5, `words` (as FTS5 folds them) to
+    /// test one product's `product_words`; nil `words` when a word does not fold to one word.
+    struct Search {
+        let expression: String
+        let words: [String]?
+    }
+
+    static func search(_ text: String, _ db: Connection) throws -> Search? {
+        let words = Text.searchFold(text).split { !($0.isLetter || $0.isNumber) }.prefix(8).map(String.init)
+        guard !words.isEmpty else { return nil }
+        // An explicit AND: FTS5 takes no implicit one before a parenthesis.
+        let expression = try words.map { try match($0, db) }.joined(separator: " AND ")
+        let foldedWords = try words.map { try folded(db, $0) }
+        return Search(expression: expression, words: foldedWords.contains(nil) ? nil : foldedWords.compactMap { $0 })
+    }
+
     /// `text` as an FTS5 expression, or nil when it has no words. Up to 8 words, each a prefix.
     ///
     /// ```swift
@@ -17,10 +33,7 @@ public enum SearchTerms {
     /// try SearchTerms.expression("number", db) // "(\"number\" OR \"numbers\")" when those are the indexed words
     /// ```
     static func expression(_ text: String, _ db: Connection) throws -> String? {
-        let words = Text.searchFold(text).split { !($0.isLetter || $0.isNumber) }.prefix(8)
-        guard !words.isEmpty else { return nil }
-        // An explicit AND: FTS5 takes no implicit one before a parenthesis.
-        return try words.map { try match(String($0), db) }.joined(separator: " AND ")
+        try search(text, db)?.expression
     }
 
     /// One word: the whole indexed words it is a prefix of, or the prefix itself when the prefix
@@ -52,27 +65,53 @@ public enum SearchTerms {
         return result
     }
 
-    // MARK: - Keeping the list
+    // MARK: - Keeping the lists
 
-    /// Adds the words FTS5 makes of `text`. FTS5's own tokenizer decides, through an empty
-    /// scratch index in this connection's temp schema, so the list never lacks a word the search
-    /// index has (a missing one would hide products from a prefix search).
-    static func add(_ db: Connection, text: String) throws {
-        try db.execute("""
-            CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_scratch USING fts5(search, content = '', tokenize = 'unicode61 remove_diacritics 2');
-            CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_scratch_words USING fts5vocab(temp, search_scratch, row);
-            """)
-        try db.run("INSERT INTO temp.search_scratch(search) VALUES (?)", text)
+    /// Records the words FTS5 makes of a product's search text: in `search_terms`, and as the
+    /// product's `product_words`. FTS5's own tokenizer decides, through an empty scratch index
+    /// in this connection's temp schema, so the lists never lack a word the search index has (a
+    /// missing one would hide products from a prefix search).
+    static func index(_ db: Connection, productID: Int64, text: String) throws {
+        try scratch(db, text)
+        try db.run("INSERT OR REPLACE INTO product_words(product_id, words) SELECT ?, ' ' || group_concat(term, ' ') || ' ' FROM temp.search_scratch_words", productID)
         try db.run("INSERT OR IGNORE INTO search_terms(term) SELECT term FROM temp.search_scratch_words")
         try db.run("INSERT INTO temp.search_scratch(search_scratch) VALUES ('delete-all')")
     }
 
-    /// Refills the list from the search index (after products were written straight into
+    /// A typed word as FTS5 folds it (accents off, and so on), when it stays one word; nil when
+    /// FTS5 makes several words or none of it. Only the temp schema is written: fine in a read.
+    static func folded(_ db: Connection, _ word: String) throws -> String? {
+        if word.utf8.allSatisfy({ $0 < 0x80 }) { return word } // `Text.searchFold` lowercased it: FTS5 changes nothing more
+        try scratch(db, word)
+        let terms = try db.query("SELECT term FROM temp.search_scratch_words") { $0.string(0) }
+        try db.run("INSERT INTO temp.search_scratch(search_scratch) VALUES ('delete-all')")
+        return terms.count == 1 ? terms[0] : nil
+    }
+
+    /// Puts `text` alone into the scratch index (creating it on this connection's first use).
+    private static func scratch(_ db: Connection, _ text: String) throws {
+        do {
+            try db.run("INSERT INTO temp.search_scratch(search) VALUES (?)", text)
+        } catch let error as SQLiteError where error.message.hasPrefix("no such table") {
+            // First use on this connection (an import indexes 100,000s: no CREATE on every call).
+            // The tokenizer must be products_fts's (Schema.commerce).
+            try db.execute("""
+                CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_scratch USING fts5(search, content = '', tokenize = 'unicode61 remove_diacritics 2');
+                CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_scratch_words USING fts5vocab(temp, search_scratch, row);
+                """)
+            try db.run("INSERT INTO temp.search_scratch(search) VALUES (?)", text)
+        }
+    }
+
+    /// Refills both lists from the search index (after products were written straight into
     /// `products_fts`, as the benchmark seeder does).
     public static func rebuild(_ db: Connection) throws {
         try db.execute("""
             CREATE VIRTUAL TABLE IF NOT EXISTS temp.products_fts_words USING fts5vocab(main, products_fts, row);
             INSERT OR IGNORE INTO search_terms(term) SELECT term FROM temp.products_fts_words;
+            CREATE VIRTUAL TABLE IF NOT EXISTS temp.products_fts_instances USING fts5vocab(main, products_fts, instance);
+            INSERT OR REPLACE INTO product_words(product_id, words)
+                SELECT doc, ' ' || group_concat(term, ' ') || ' ' FROM (SELECT DISTINCT doc, term FROM temp.products_fts_instances) GROUP BY doc;
             """)
     }
 }

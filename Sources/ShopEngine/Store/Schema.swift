@@ -11,13 +11,20 @@ public enum Schema {
     ]
 
     /// Every word the search index holds, so a typed prefix can be spelled out as the whole words
-    /// it stands for (`SearchTerms`). Filled here from the index itself; kept up to date by
-    /// `CatalogService.index`. Words of deleted products stay: they match nothing.
+    /// it stands for, and each product's words (" cake dark golden "), so a search with many
+    /// matches can test products one by one as it walks the sort order (`SearchTerms`). Filled
+    /// here from the index itself; kept up to date by `CatalogService.index`. Words of deleted
+    /// products stay in `search_terms`: they match nothing.
     static let searchTerms = """
     CREATE TABLE search_terms(term TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE TABLE product_words(product_id INTEGER PRIMARY KEY, words TEXT NOT NULL) STRICT;
     CREATE VIRTUAL TABLE temp.products_fts_words USING fts5vocab(main, products_fts, row);
     INSERT INTO search_terms(term) SELECT term FROM temp.products_fts_words;
     DROP TABLE temp.products_fts_words;
+    CREATE VIRTUAL TABLE temp.products_fts_instances USING fts5vocab(main, products_fts, instance);
+    INSERT INTO product_words(product_id, words)
+        SELECT doc, ' ' || group_concat(term, ' ') || ' ' FROM (SELECT DISTINCT doc, term FROM temp.products_fts_instances) GROUP BY doc;
+    DROP TABLE temp.products_fts_instances;
     """
 
     /// A phone or email becomes a sign-in identity (`users.phone`, `users.email`, both unique) only

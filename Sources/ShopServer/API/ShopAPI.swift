@@ -13,6 +13,8 @@ public struct ShopAPI: Sendable {
 
     let shop: Shop
     let cache: ResponseCache
+    /// Signed-in callers' own answers, apart, so many accounts never push the catalog out.
+    let callerCache: ResponseCache
     /// Orders placed and checkouts refused for stock are counted here; served at `/metrics`.
     public let metrics: ServerMetrics
     private(set) var routes: [Route] = []
@@ -21,6 +23,7 @@ public struct ShopAPI: Sendable {
         self.shop = shop
         self.metrics = metrics
         self.cache = ResponseCache(store: shop.store)
+        self.callerCache = ResponseCache(store: shop.store, maxEntries: 5_000)
         addAuthRoutes()
         addProfileRoutes()
         addCatalogRoutes()
@@ -70,7 +73,7 @@ public struct ShopAPI: Sendable {
         let me = try caller(request)
         guard let userID = me.userID else { return try make(me) }
         let clock = shop.configuration.clock
-        return try cache.response(for: "user:\(userID)|" + ResponseCache.key(path: request.path, query: request.query),
+        return try callerCache.response(for: "user:\(userID)|" + ResponseCache.key(path: request.path, query: request.query),
                                   now: { clock.now() }, validUntil: { expiring ? try shop.orders.nextUnpaidExpiry() : nil }) { try make(me) }
     }
 
