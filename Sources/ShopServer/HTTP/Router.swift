@@ -34,6 +34,9 @@ public struct Router: Sendable {
     }
 
     private var table: [Route] = []
+    /// Indices into `table` by segment count: a route only matches paths with as many segments,
+    /// so a request tries a handful of routes, not all of them.
+    private var bySegmentCount: [Int: [Int]] = [:]
     /// Where handler errors are reported (default: stderr).
     public var errorLog: @Sendable (String) -> Void
 
@@ -57,6 +60,7 @@ public struct Router: Sendable {
             return .literal(String(part))
         }
         let literals = segments.filter { if case .literal = $0 { true } else { false } }.count
+        bySegmentCount[segments.count, default: []].append(table.count)
         table.append(Route(method: method.uppercased(), pattern: pattern, segments: segments,
                            literalCount: literals, handler: handler))
     }
@@ -81,7 +85,8 @@ public struct Router: Sendable {
 
         var best: (route: Route, params: [String: String])?
         var allowed: Set<String> = []
-        for route in table {
+        for index in bySegmentCount[decoded.count] ?? [] {
+            let route = table[index]
             guard let params = Router.match(route.segments, decoded) else { continue }
             allowed.insert(route.method)
             let methodMatches = route.method == request.method || (request.method == "HEAD" && route.method == "GET")
