@@ -106,3 +106,51 @@ struct APILanguageTests {
         #expect((verified.object["user"] as? [String: Any])?["language"] as? String == "fa")
     }
 }
+
+@Suite("shop-server --demo --lang fa")
+struct PersianDemoServerTests {
+    /// Runs the built `shop-server` with `arguments` (assets from the repository, no SHOP_LANG).
+    func start(_ arguments: [String]) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = APIExecutableTests.executable
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["SHOP_ASSETS"] = APIServer.packageRoot.appendingPathComponent("assets").path
+        environment["SHOP_LANG"] = nil
+        process.environment = environment
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return (process, stderr)
+    }
+
+    @Test("serves a Persian store in rials, and refuses a language it does not speak")
+    func persianDemo() throws {
+        let port = try freeTCPPort()
+        let (process, _) = try start(["--demo", "--lang", "fa", "--port", String(port), "--quiet"])
+        defer { if process.isRunning { kill(process.processIdentifier, SIGTERM); process.waitUntilExit() } }
+        var categories: TestResponse?
+        let deadline = Date().addingTimeInterval(60)
+        while categories == nil && Date() < deadline && process.isRunning {
+            if let client = try? TestClient(port: port, receiveTimeout: 10) { categories = client.get("/api/v1/categories") }
+            if categories == nil { usleep(100_000) }
+        }
+        let answered = try #require(categories, "shop-server --demo --lang fa did not answer on port \(port)")
+        #expect(answered.status == 200)
+        func items(_ response: TestResponse) -> [[String: Any]] {
+            ((try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any])?["items"] as? [[String: Any]] ?? []
+        }
+        let names = Set(items(answered).compactMap { $0["name"] as? String })
+        #expect(names.isSuperset(of: ["نان", "شیرینی", "کیک"]), "\(answered.bodyText)")
+        let products = try #require(try TestClient(port: port, receiveTimeout: 10).get("/api/v1/products?q=%D8%B3%D9%86%DA%AF%DA%A9")) // q=سنگک
+        let sangak = items(products).first { $0["name"] as? String == "نان سنگک" }
+        #expect(sangak?["currency"] as? String == "IRR", "\(products.bodyText)")
+
+        let (refused, stderr) = try start(["--demo", "--lang", "de", "--port", "0"])
+        refused.waitUntilExit()
+        #expect(refused.terminationStatus == 64)
+        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(message.contains("--lang must be en or fa"), "\(message)")
+    }
+}
