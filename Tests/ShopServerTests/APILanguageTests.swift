@@ -101,6 +101,9 @@ struct APILanguageTests {
         #expect(text.hasPrefix("کد ورود شما به فروشگاه: "))
         let code = try #require(api.lastCode(to: "+989121234567"))
         #expect(code.allSatisfy { $0.isASCII }, "the code stays copyable")
+        let wrong = api.call("POST", "/auth/otp/verify", json: ["request_id": requested.string("request_id")!, "code": code == "000000" ? "111111" : "000000"],
+                             headers: ["Accept-Language": "fa"])
+        #expect(wrong.status == 400 && wrong.string("code") == "otp_invalid" && wrong.string("error") == "کد نادرست است؛ ۴ بار دیگر می‌توانید امتحان کنید", "\(wrong.text)")
         let verified = api.call("POST", "/auth/otp/verify", json: ["request_id": requested.string("request_id")!, "code": code])
         #expect(verified.status == 200)
         #expect((verified.object["user"] as? [String: Any])?["language"] as? String == "fa")

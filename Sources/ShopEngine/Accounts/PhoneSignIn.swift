@@ -72,7 +72,8 @@ extension AccountService {
                 try db.run("UPDATE otp_requests SET attempts = attempts + 1 WHERE id = ?", requestID)
                 let left = Self.maxWrongTries - row.attempts - 1
                 let tail = left > 0 ? "\(left) \(left == 1 ? "try" : "tries") left" : "ask for a new code"
-                return .failure(ShopError(.invalid, "otp_invalid", "Wrong code; \(tail)", field: "code"))
+                return .failure(ShopError(.invalid, "otp_invalid", "Wrong code; \(tail)", field: "code",
+                                          parameters: ["reason": left > 0 ? "tries_left" : "no_tries", "left": "\(left)"]))
             }
             try db.run("UPDATE otp_requests SET consumed_at = ? WHERE id = ?", now, requestID)
             var isNew = false

@@ -53,8 +53,9 @@ public struct ShopError: Error, Equatable, Sendable, CustomStringConvertible {
     static func invalid(_ code: String, _ message: String, field: String? = nil) -> ShopError {
         ShopError(.invalid, code, message, field: field)
     }
+    /// `what` in English ("Cart line"); translations pick `not_found.cart_line`.
     static func notFound(_ what: String) -> ShopError {
-        ShopError(.notFound, Code.notFound, "\(what) not found")
+        ShopError(.notFound, Code.notFound, "\(what) not found", parameters: ["reason": what.lowercased().replacingOccurrences(of: " ", with: "_")])
     }
     static let signInRequired = ShopError(.unauthorized, Code.signInRequired, "Please sign in first")
     static let sessionEnded = ShopError(.unauthorized, Code.sessionEnded, "Your session has ended (signed out or password changed elsewhere); please sign in again")
