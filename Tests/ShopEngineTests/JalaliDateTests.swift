@@ -67,6 +67,8 @@ struct JalaliDateTests {
         #expect(date.formatted() == "۱۴۰۵/۰۹/۰۸")
         #expect(date.formatted(.long) == "۸ آذر ۱۴۰۵")
         #expect(jalali("2025-03-20").formatted(.long) == "۳۰ اسفند ۱۴۰۳")
+        let noon = CivilDate(year: 2026, month: 11, day: 29).startLocal + 14 * 3600 + 30 * 60
+        #expect(JalaliDate.localTimestamp(noon) == "۱۴۰۵/۰۹/۰۸ ۱۴:۳۰")
         #expect(JalaliDate.monthNames.count == 12 && JalaliDate.monthNames.first == "فروردین" && JalaliDate.monthNames.last == "اسفند")
     }
 

@@ -68,6 +68,14 @@ public struct JalaliDate: Equatable, Comparable, Hashable, Sendable, CustomStrin
 
     // MARK: - Formatting and parsing
 
+    /// The local (shop time zone) Jalali day and time of a Unix time, as `CivilDate.localTimestamp`
+    /// in Persian: `۱۴۰۵/۰۹/۰۸ ۱۴:۳۰`.
+    public static func localTimestamp(_ seconds: Int64) -> String {
+        let gregorian = CivilDate.localTimestamp(seconds)   // "2026-11-29 14:30"
+        let time = gregorian.split(separator: " ").last.map(String.init) ?? ""
+        return JalaliDate(CivilDate(local: seconds)).formatted() + " " + Text.persianDigits(time)
+    }
+
     public enum Style: Sendable {
         /// `۱۴۰۵/۰۹/۰۸`: fixed width, for tables and receipts.
         case short
