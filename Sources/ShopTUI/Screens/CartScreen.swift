@@ -145,7 +145,7 @@ struct CartScreen: Screen {
             let y = tableArea.y + 1 + i - list.visibleOffset(rows: tableArea.height - 1, count: cart.items.count)
             if y > tableArea.y && y < tableArea.bottom { buffer.setStyle(Rect(x: tableArea.right - 16, y: y, width: 16, height: 1), Theme.error) }
         }
-        let total = "Total  \(currency.format(cart.total, withCode: true))   (\(cart.itemCount) item\(cart.itemCount == 1 ? "" : "s"))"
+        let total = "Total  \(currency.format(cart.total, withCode: true))   (\(Format.items(cart.itemCount)))"
         let end = buffer.setString(totals.x, totals.y + 1, total, style: Theme.title)
         if !cart.items.isEmpty {
             // The hint gives way to the total (cut with "…"), never the reverse.

@@ -2,7 +2,11 @@ import ShopEngine
 
 /// Order history, newest first (staff see every order and can filter by status).
 struct OrdersScreen: Screen {
-    var title: String { staffView ? "Orders (all)" : "My orders" }
+    /// Says which list is shown: the filter follows `f` ("Orders to send" is the paid ones).
+    var title: String {
+        let list = staffView ? (status == .paid ? "Orders to send" : "Orders") : "My orders"
+        return "\(list) (\(status?.rawValue ?? "all"))"
+    }
     private var rows = PagedRows<Order>()
     var isLoading: Bool { !rows.hasLoaded }
     private var status: OrderStatus?
@@ -71,7 +75,7 @@ struct OrdersScreen: Screen {
         buffer.setString(top.x, top.y, "Status: \(status?.rawValue ?? "all")", style: Theme.muted)
         let currency = session.currency
         let cells = rows.items.map { o -> [String] in
-            let who = staffView ? "\(o.firstName) \(o.lastName)".trimmingCharacters(in: .whitespaces) : "\(o.items.count) item\(o.items.count == 1 ? "" : "s")"
+            let who = staffView ? "\(o.firstName) \(o.lastName)".trimmingCharacters(in: .whitespaces) : Format.items(Format.units(of: o))
             return [o.number, Format.timestamp(o.createdAt), o.status.rawValue, who.isEmpty ? "walk-in" : who, currency.format(o.total)]
         }
         Table(columns: [.init("Order", width: .length(10)), .init("Placed", width: .length(17)), .init("Status", width: .length(10)),

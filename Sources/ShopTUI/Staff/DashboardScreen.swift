@@ -94,10 +94,11 @@ struct DashboardScreen: Screen {
         buffer.setString(area.x, y, "Low stock (≤ \(dashboard.lowStockThreshold))", style: Theme.header)
         y += 1
         if low.isEmpty { buffer.setString(area.x, y, "nothing is running low", style: Theme.muted) }
-        for product in low.prefix(max(0, area.bottom - y)) {
-            let stock = "\(product.stock)"
-            buffer.setString(area.x, y, product.name, maxWidth: area.width - TextWidth.of(stock) - 2, truncation: .ellipsis)
-            buffer.setString(area.right - 1 - TextWidth.of(stock), y, stock, style: product.stock == 0 ? Theme.error : Theme.title)
+        // A product with variants is listed by the variants that are low, each with its own stock.
+        for entry in low.flatMap(\.lowStockEntries).prefix(max(0, area.bottom - y)) {
+            let stock = entry.stock == 0 ? "sold out" : "\(entry.stock)"
+            buffer.setString(area.x, y, entry.name, maxWidth: area.width - TextWidth.of(stock) - 2, truncation: .ellipsis)
+            buffer.setString(area.right - 1 - TextWidth.of(stock), y, stock, style: entry.stock == 0 ? Theme.error : Theme.title)
             y += 1
         }
     }

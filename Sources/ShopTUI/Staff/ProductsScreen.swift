@@ -23,7 +23,8 @@ struct ProductsScreen: Screen {
         var variantID: Int64? { choosingVariant || product.variants.isEmpty ? nil : variant.selected.map { product.variants[$0].id } }
     }
 
-    private struct Adjusted: Sendable { let result: Outcome<Product> }
+    /// `variantID`: the variant whose stock changed, so the message gives its stock, not the product's total.
+    private struct Adjusted: Sendable { let variantID: Int64?; let result: Outcome<Product> }
     /// The product as it is now, read when the stock dialog opens (and when the shop changes):
     /// the row it was opened from may be older than another terminal's change.
     private struct Fresh: Sendable { let result: Outcome<Product> }
@@ -79,7 +80,11 @@ struct ProductsScreen: Screen {
             switch adjusted.result {
             case .success(let product):
                 adjusting = nil
-                context.say("Stock of \(product.name) is now \(product.stock)", .success)
+                if let variant = adjusted.variantID.flatMap({ id in product.variants.first { $0.id == id } }) {
+                    context.say("Stock of \(product.name) (\(variant.name)) is now \(variant.stock)", .success)
+                } else {
+                    context.say("Stock of \(product.name) is now \(product.stock)", .success)
+                }
                 load(&context)
             case .failure(let error):
                 if let e = error as? ShopError, e.field == "delta" || e.field == "reason" { adjusting?.form.setError(e.message, for: e.field!) }
@@ -170,7 +175,7 @@ struct ProductsScreen: Screen {
                 return
             }
             let shop = context.shop, caller = context.caller, id = adjusting.product.id, variant = adjusting.variantID, reason = adjusting.form["reason"].text
-            context.run { Adjusted(result: Result { try shop.catalog.adjustStock(productID: id, variantID: variant, delta: delta, reason: reason, caller: caller) }) }
+            context.run { Adjusted(variantID: variant, result: Result { try shop.catalog.adjustStock(productID: id, variantID: variant, delta: delta, reason: reason, caller: caller) }) }
         } else {
             _ = adjusting.form.handle(key)
         }

@@ -79,7 +79,7 @@ struct SalePanel {
         }
 
         buffer.setString(a.totals.x, a.totals.y, String(repeating: "─", count: a.totals.width), style: Theme.border)
-        let count = "\(sale.itemCount) item\(sale.itemCount == 1 ? "" : "s")" + (sale.lines.count > 1 ? " on \(sale.lines.count) lines" : "")
+        let count = Format.items(sale.itemCount, lines: sale.lines.count)
         buffer.setString(a.totals.x, a.totals.y + 1, count, style: Theme.muted)
         let total = "TOTAL  \(currency.format(sale.total, withCode: true))"
         buffer.setString(a.totals.right - TextWidth.of(total), a.totals.y + 1, total, style: Theme.title)
