@@ -50,6 +50,10 @@ struct QuickSaleScreen: Screen {
     private struct Quoted: Sendable { let result: Outcome<CounterQuote> }
     private struct Completed: Sendable { let result: Outcome<CounterSale>; let receipt: String?; let printed: Outcome<String>?; var drawer: Outcome<String?>? = nil }
     private struct Printed: Sendable { let result: Outcome<String> }
+    /// Answers the person said yes to (see `ScreenContext.confirm`): leave without the sale;
+    /// give back the payments taken.
+    private struct DiscardConfirmed: Sendable {}
+    private struct GiveBackConfirmed: Sendable {}
 
     // MARK: - Keys
 
@@ -73,8 +77,8 @@ struct QuickSaleScreen: Screen {
                 if b.keys.contains(.up) { return count > 1 || (count > 0 && !chosen) }
                 return true
             } + (typing ? [KeyBinding(keys: [.escape], help: "clear code")] : count == 0 ? [KeyBinding(keys: [.escape], help: "back")]
-                 // With lines, Esc is two presses (the first only warns): help says so, the footer leaves it out.
-                 : [KeyBinding(keys: [.escape], label: "Esc Esc", help: "discard sale", showsInFooter: false)])
+                 // With lines, Esc asks before the sale is discarded.
+                 : [KeyBinding(keys: [.escape], help: "discard sale", showsInFooter: false)])
         }
     }
     var capturesText: Bool { if case .receipt = mode { false } else { true } }
@@ -100,6 +104,13 @@ struct QuickSaleScreen: Screen {
             }
         case .result(let quoted as Quoted): self.quoted(quoted, &context)
         case .result(let completed as Completed): self.completed(completed, &context)
+        case .result(is DiscardConfirmed):
+            if case .scanning = mode { context.go(.pop) }
+        case .result(is GiveBackConfirmed):
+            guard case .takingPayment(var panel) = mode else { break }
+            let said = panel.giveBack(&sale, currency: context.session.currency)
+            backToScanning(&context)
+            context.say(said)
         case .result(let printed as Printed):
             switch printed.result {
             case .success(let message):
@@ -141,6 +152,8 @@ struct QuickSaleScreen: Screen {
         case .pay: startPayment(&context)
         case .findCustomer: mode = .findingCustomer(CustomerFinder())
         case .leave: return false
+        case .confirmLeave:
+            context.confirm("Discard this sale of \(Format.items(sale.itemCount)) and leave?", yes: "discard and leave", then: DiscardConfirmed())
         case .said(let text): context.say(text)
         case .failed(let error): context.fail(error)
         }
@@ -209,6 +222,9 @@ struct QuickSaleScreen: Screen {
         case .back(let said):
             backToScanning(&context)
             if let said { context.say(said) }
+        case .confirmBack(let taken):
+            mode = .takingPayment(panel)
+            context.confirm("Give back \(taken) and return to the sale?", yes: "give it back", then: GiveBackConfirmed())
         case .complete: complete(panel, &context)
         case .scanned(let code):
             scanner.enqueue(code)

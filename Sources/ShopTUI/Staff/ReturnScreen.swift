@@ -10,7 +10,6 @@ struct ReturnScreen: Screen {
 
     enum Mode {
         case choosing
-        case confirming
         case working
         /// Done: the return, and what the printer did (nil until it answered).
         case done(OrderReturn, printed: String?)
@@ -29,7 +28,7 @@ struct ReturnScreen: Screen {
         method = Self.methods.firstIndex(of: order.paymentMethod) ?? 0
     }
 
-    enum Action: Sendable { case move(Int), more, less, all, method, confirm, yes, no, print }
+    enum Action: Sendable { case move(Int), more, less, all, method, confirm, print }
 
     static let choosingKeys: KeyMap<Action> = [
         (.move(-1), KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "line")),
@@ -40,16 +39,11 @@ struct ReturnScreen: Screen {
         (.method, KeyBinding(keys: [.tab], help: "refund method")),
         (.confirm, KeyBinding(keys: [.enter], help: "take back")),
     ]
-    static let confirmingKeys: KeyMap<Action> = [
-        (.yes, KeyBinding(keys: [.char("y"), .enter], label: "y", help: "yes, take back and refund")),
-        (.no, KeyBinding(keys: [.char("n")], help: "change it")),
-    ]
     static let doneKeys: KeyMap<Action> = [(.print, KeyBinding(keys: [.char("p")], help: "print the slip again"))]
 
     private var keys: KeyMap<Action> {
         switch mode {
         case .choosing: Self.choosingKeys
-        case .confirming: Self.confirmingKeys
         case .working: []
         case .done: Self.doneKeys
         }
@@ -59,6 +53,8 @@ struct ReturnScreen: Screen {
 
     private struct Returned: Sendable { let result: Outcome<OrderService.ReturnOutcome>; let slip: String?; let printed: Outcome<String>? }
     private struct Printed: Sendable { let result: Outcome<String> }
+    /// The return the person said yes to (see `ScreenContext.confirm`).
+    private struct ReturnConfirmed: Sendable {}
 
     /// What the order line `i` can still give back.
     private func left(_ i: Int) -> Int64 { max(0, order.items[i].quantity - order.items[i].returnedQuantity) }
@@ -83,6 +79,8 @@ struct ReturnScreen: Screen {
                 mode = .choosing
                 context.fail(error)
             }
+        case .result(is ReturnConfirmed):
+            if case .choosing = mode { takeBack(&context) }
         case .result(let printed as Printed):
             switch printed.result {
             case .success(let message): context.say(message, .success)
@@ -106,25 +104,27 @@ struct ReturnScreen: Screen {
         case .method: method = (method + 1) % Self.methods.count
         case .confirm:
             guard quantities.contains(where: { $0 > 0 }) else { context.say("Choose what comes back: + on a line, a for all of it"); return }
-            mode = .confirming
-        case .no: mode = .choosing
-        case .yes:
-            mode = .working
-            let lines = zip(order.items, quantities).filter { $0.1 > 0 }.map { ReturnLine(orderLineID: $0.0.id, quantity: $0.1) }
-            let shop = context.shop, caller = context.caller, id = order.id, refund = Self.methods[method]
-            let settings = context.session.settings, store = context.session.storeName, currency = context.session.currency
-            context.run {
-                let result = Result { try shop.orders.returnItems(orderID: id, lines: lines, refundMethod: refund, caller: caller) }
-                guard case .success(let done) = result else { return Returned(result: result, slip: nil, printed: nil) }
-                let slip = ReturnReceipt(storeName: store, order: done.order, record: done.record, currency: currency)
-                return Returned(result: result, slip: slip.text, printed: Result { try ReceiptPrinter(settings: settings).print(slip.text, name: slip.name) })
-            }
+            let count = Format.items(quantities.reduce(0, +))
+            context.confirm("Take back \(count) and refund by \(Self.methods[method].label)?", yes: "take back and refund", then: ReturnConfirmed())
         case .print:
             guard case .done(let record, _) = mode else { return }
             let slip = ReturnReceipt(storeName: context.session.storeName, order: order, record: record, currency: context.session.currency)
             let settings = context.session.settings
             context.run { Printed(result: Result { try ReceiptPrinter(settings: settings).print(slip.text, name: slip.name) }) }
         default: break
+        }
+    }
+
+    private mutating func takeBack(_ context: inout ScreenContext) {
+        mode = .working
+        let lines = zip(order.items, quantities).filter { $0.1 > 0 }.map { ReturnLine(orderLineID: $0.0.id, quantity: $0.1) }
+        let shop = context.shop, caller = context.caller, id = order.id, refund = Self.methods[method]
+        let settings = context.session.settings, store = context.session.storeName, currency = context.session.currency
+        context.run {
+            let result = Result { try shop.orders.returnItems(orderID: id, lines: lines, refundMethod: refund, caller: caller) }
+            guard case .success(let done) = result else { return Returned(result: result, slip: nil, printed: nil) }
+            let slip = ReturnReceipt(storeName: store, order: done.order, record: done.record, currency: currency)
+            return Returned(result: result, slip: slip.text, printed: Result { try ReceiptPrinter(settings: settings).print(slip.text, name: slip.name) })
         }
     }
 
@@ -160,9 +160,7 @@ struct ReturnScreen: Screen {
         buffer.setString(rest.x, y, "Refund by (Tab): \(Self.methods[method].label)   Goods at their price: \(currency.format(goods))", style: Theme.title, maxWidth: rest.width)
         y += 1
         buffer.setString(rest.x, y, "The shop takes off any discount share and never refunds more than was paid.", style: Theme.muted, maxWidth: rest.width)
-        if case .confirming = mode {
-            Banner("Take these back and refund by \(Self.methods[method].label)? y = yes, n = no", kind: .info).render(into: &buffer, area: Rect(x: area.x, y: area.bottom - 1, width: area.width, height: 1))
-        } else if case .working = mode {
+        if case .working = mode {
             buffer.setString(rest.x, y + 1, "Working…", style: Theme.muted)
         }
     }

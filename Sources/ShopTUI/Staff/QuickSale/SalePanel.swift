@@ -4,10 +4,9 @@ import ShopEngine
 /// choose one, +/- its quantity, Del removes it) and the total. Short lines are marked in red.
 struct SalePanel {
     private(set) var list = ListState(selected: nil)
-    /// Esc was pressed once on a sale with lines: a second Esc discards it.
-    private var confirmingLeave = false
 
-    enum Action { case none, enqueue, pay, findCustomer, leave, said(String), failed(any Error) }
+    /// `confirmLeave`: Esc on a sale with lines — the screen asks first (`ScreenContext.confirm`).
+    enum Action { case none, enqueue, pay, findCustomer, leave, confirmLeave, said(String), failed(any Error) }
 
     static let bindings = [KeyBinding(keys: [.enter], help: "add / pay"), KeyBinding(keys: [.char("+"), .char("-")], label: "+/-", help: "qty"),
                            KeyBinding(keys: [.delete], help: "remove"), KeyBinding(keys: [.up, .down], label: "↑↓", help: "line", showsInFooter: false),
@@ -15,8 +14,6 @@ struct SalePanel {
                            KeyBinding(keys: [.ctrl("p")], help: "reprint last", showsInFooter: false)]
 
     mutating func handle(_ key: Key, sale: inout Sale, scanner: inout ScanQueue) -> Action {
-        let leaving = key == .escape && confirmingLeave
-        confirmingLeave = false
         let typing = !scanner.code.isEmpty
         switch key {
         case .enter where typing: return .enqueue
@@ -35,9 +32,7 @@ struct SalePanel {
         case .function(2), .ctrl("f"): return .findCustomer
         case .escape:
             if typing { scanner.code.setText(""); return .none }
-            if leaving || (sale.lines.isEmpty && scanner.isIdle) { return .leave }
-            confirmingLeave = true
-            return .said("Press Esc again to discard this sale and leave")
+            return sale.lines.isEmpty && scanner.isIdle ? .leave : .confirmLeave
         default:
             _ = scanner.code.handle(key)
         }
