@@ -14,10 +14,11 @@ struct OrdersScreen: Screen {
 
     init(status: OrderStatus? = nil) { self.status = status }
 
-    enum Action: Sendable { case up, down, open, filter, more }
+    enum Action: Sendable { case up, down, page, open, filter, more }
     static let keys: KeyMap<Action> = [
         (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "move")),
         (.down, KeyBinding(keys: [.down, .char("j")], help: "move down", showsInFooter: false)),
+        (.page, ListState.pagingBindings[0]), (.page, ListState.pagingBindings[1]),
         (.open, KeyBinding(keys: [.enter], help: "open")),
         (.filter, KeyBinding(keys: [.char("f")], help: "filter by status")),
     ]
@@ -25,7 +26,7 @@ struct OrdersScreen: Screen {
         let count = rows.items.count
         return Self.keys.entries.filter { entry in
             switch entry.action {
-            case .up, .down: count > 1
+            case .up, .down, .page: count > 1
             case .open: count > 0
             case .filter, .more: true
             }
@@ -53,9 +54,8 @@ struct OrdersScreen: Screen {
         case .key(let key):
             guard let action = Self.keys.action(for: key) else { return false }
             switch action {
-            case .up: rows.move(by: -1)
-            case .down:
-                rows.move(by: 1)
+            case .up, .down, .page:
+                _ = rows.navigate(ListState.arrow(key), visibleRows: Table.bodyRows(in: Self.tableArea(in: context.session.screenArea)))
                 if rows.wantsMore { load(&context, append: true) }
             case .open:
                 if let order = rows.selected { context.go(.push(OrderDetailScreen(orderID: order.id, number: order.number))) }
@@ -70,8 +70,11 @@ struct OrdersScreen: Screen {
         return true
     }
 
+    /// The table's area in the screen's (render and paging both use it).
+    static func tableArea(in area: Rect) -> Rect { area.splitTop(2).rest }
+
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
-        let (top, rest) = area.splitTop(2)
+        let (top, rest) = (area.splitTop(2).top, Self.tableArea(in: area))
         buffer.setString(top.x, top.y, "Status: \(status?.rawValue ?? "all")", style: Theme.muted)
         let currency = session.currency
         let cells = rows.items.map { o -> [String] in

@@ -28,11 +28,12 @@ struct ReturnScreen: Screen {
         method = Self.methods.firstIndex(of: order.paymentMethod) ?? 0
     }
 
-    enum Action: Sendable { case move(Int), more, less, all, method, confirm, print }
+    enum Action: Sendable { case move(Int), page, more, less, all, method, confirm, print }
 
     static let choosingKeys: KeyMap<Action> = [
         (.move(-1), KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "line")),
         (.move(1), KeyBinding(keys: [.down, .char("j")], help: "down", showsInFooter: false)),
+        (.page, ListState.pagingBindings[0]), (.page, ListState.pagingBindings[1]),
         (.more, KeyBinding(keys: [.char("+"), .right], label: "+/−", help: "quantity")),
         (.less, KeyBinding(keys: [.char("-"), .left], help: "less", showsInFooter: false)),
         (.all, KeyBinding(keys: [.char("a")], help: "all of the line")),
@@ -88,6 +89,10 @@ struct ReturnScreen: Screen {
             }
         case .key(let key):
             guard let action = keys.action(for: key) else { return false }
+            if case .page = action {
+                _ = list.navigate(key, count: order.items.count, visibleRows: Table.bodyRows(in: Self.tableArea(in: context.session.screenArea, count: order.items.count)))
+                return true
+            }
             act(action, &context)
         default: break
         }
@@ -97,7 +102,7 @@ struct ReturnScreen: Screen {
     private mutating func act(_ action: Action, _ context: inout ScreenContext) {
         let i = list.selected ?? 0
         switch action {
-        case .move(let delta): list.moveSelection(by: delta, count: order.items.count)
+        case .move(let delta): list.moveSelection(by: delta, count: order.items.count, visibleRows: Table.bodyRows(in: Self.tableArea(in: context.session.screenArea, count: order.items.count)))
         case .more where order.items.indices.contains(i): quantities[i] = min(left(i), quantities[i] + 1)
         case .less where order.items.indices.contains(i): quantities[i] = max(0, quantities[i] - 1)
         case .all where order.items.indices.contains(i): quantities[i] = left(i)
@@ -128,6 +133,12 @@ struct ReturnScreen: Screen {
         }
     }
 
+    /// The lines' table in the screen's area: as tall as the lines, leaving room for the refund rows.
+    static func tableArea(in area: Rect, count: Int) -> Rect {
+        let rest = area.splitTop(2).rest
+        return Rect(x: rest.x, y: rest.y, width: min(rest.width, 72), height: max(0, min(count + 1, rest.height - 4)))
+    }
+
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         let currency = session.currency
         let (top, rest) = area.splitTop(2)
@@ -152,7 +163,7 @@ struct ReturnScreen: Screen {
             return [item.name, "\(item.quantity)", item.returnedQuantity > 0 ? "\(item.returnedQuantity)" : "", quantities[i] > 0 ? "\(quantities[i])" : "·",
                     currency.format(item.unitPrice)]
         }
-        let tableArea = Rect(x: rest.x, y: rest.y, width: min(rest.width, 72), height: max(0, min(order.items.count + 1, rest.height - 4)))
+        let tableArea = Self.tableArea(in: area, count: order.items.count)
         Table(columns: [.init("Item", width: .fill(1)), .numeric("Sold", width: 5), .numeric("Back", width: 5), .numeric("Now", width: 5), .numeric("Price", width: 12)],
               rows: rows).render(into: &buffer, area: tableArea, state: list)
         var y = tableArea.bottom + 1
