@@ -52,7 +52,18 @@ struct OrderPaymentsScreen: Screen {
         (.refund, KeyBinding(keys: [.char("u")], help: "refund")),
     ]
 
-    var bindings: [KeyBinding] { entry?.bindings ?? Self.keys.bindings }
+    /// Only what acts now: moving needs two payments, paying an amount due.
+    var bindings: [KeyBinding] {
+        if let entry { return entry.bindings }
+        let due = order.map { $0.balance > 0 && $0.status != .cancelled } ?? false
+        return Self.keys.entries.filter { entry in
+            switch entry.action {
+            case .move, .page: payments.count > 1
+            case .record: due
+            case .settle, .fail, .refund: true
+            }
+        }.map(\.binding)
+    }
     var capturesText: Bool { entry != nil }
 
     private struct Loaded: Sendable { let order: Outcome<Order>; let payments: Outcome<PaymentService.PaymentPage> }
@@ -181,7 +192,7 @@ struct OrderPaymentsScreen: Screen {
         case nil: order.balance > 0 ? "$ records a payment (all of the balance or a part of it)" : ""
         default: ""
         }
-        buffer.setString(hint.x, hint.y, advice, style: Theme.muted, maxWidth: hint.width)
+        buffer.setString(hint.x, hint.y, advice, style: Theme.muted, maxWidth: hint.width, truncation: .ellipsis)
         entry?.render(into: &buffer, area: area, balance: order.balance, currency: currency)
     }
 }

@@ -9,7 +9,9 @@ struct OutboxScreen: Screen {
 
     private struct Loaded: Sendable { let result: Outcome<[AdminService.OutboxMessage]> }
 
-    var bindings: [KeyBinding] { [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move")] + ListState.pagingBindings + [KeyBinding(keys: [.char("r")], help: "refresh")] }
+    var bindings: [KeyBinding] {
+        (messages.count > 1 ? [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move")] + ListState.pagingBindings : []) + [KeyBinding(keys: [.char("r")], help: "refresh")]
+    }
 
     mutating func start(_ context: inout ScreenContext) { load(&context) }
 

@@ -66,7 +66,9 @@ struct QuickSaleScreen: Screen {
             return PaymentPanel.bindings.filter { !$0.keys.contains(.ctrl("z")) || !sale.tenders.isEmpty }
         case .completing: return PaymentPanel.bindings
         case .choosingVariant: return VariantPicker.bindings
-        case .choosingProduct: return ProductPicker.bindings
+        case .choosingProduct(let picker):
+            // ↑↓ only with a choice to make.
+            return ProductPicker.bindings.filter { !$0.keys.contains(.up) || picker.products.count > 1 }
         case .scanning, .quoting:
             // Only what acts now: Enter needs a code or lines, +/- and Del a chosen line.
             let typing = !scanner.code.isEmpty, count = sale.lines.count, chosen = lines.list.selected != nil

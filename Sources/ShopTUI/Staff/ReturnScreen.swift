@@ -50,7 +50,10 @@ struct ReturnScreen: Screen {
         }
     }
 
-    var bindings: [KeyBinding] { keys.bindings }
+    /// Enter only once something is chosen to come back.
+    var bindings: [KeyBinding] {
+        keys.entries.filter { entry in if case .confirm = entry.action { quantities.contains { $0 > 0 } } else { true } }.map(\.binding)
+    }
 
     private struct Returned: Sendable { let result: Outcome<OrderService.ReturnOutcome>; let slip: String?; let printed: Outcome<String>? }
     private struct Printed: Sendable { let result: Outcome<String> }

@@ -22,7 +22,7 @@ struct UsersScreen: Screen {
 
     var bindings: [KeyBinding] {
         if searching { return [KeyBinding(keys: [.enter], help: "done"), KeyBinding(keys: [.escape], help: "clear")] }
-        if photoPath != nil { return [KeyBinding(keys: [.enter], help: "set photo"), KeyBinding(keys: [.escape], help: "cancel")] }
+        if let photoPath { return (photoPath.isEmpty ? [] : [KeyBinding(keys: [.enter], help: "set photo")]) + [KeyBinding(keys: [.escape], help: "cancel")] }
         return [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move")] + ListState.pagingBindings + [KeyBinding(keys: [.char("/")], help: "search"),
                 KeyBinding(keys: [.char("r")], help: "change role"), KeyBinding(keys: [.char("a")], help: "activate/deactivate"),
                 KeyBinding(keys: [.char("f")], help: "photo from a file")]
