@@ -260,4 +260,28 @@ struct TruthfulKeysTests {
         d.press(.escape)
         Self.check(d, "quick sale: confirm discarding the sale")
     }
+
+    @Test("customer dialogs: every footer key acts on the code step, register, password reset, profile forms and the cart's confirm prompt")
+    func customerDialogsWalk() throws {
+        let h = try AppHarness()
+        let guest = h.driver(width: 80, height: 24)
+        guest.press(.char("p"))
+        guest.type("+15550104040"); guest.press(.enter)
+        Self.check(guest, "sign in: code step")
+        guest.press(.escape, .function(3))
+        Self.check(guest, "register")
+        guest.press(.function(2), .function(2), .function(4))
+        #expect(guest.text.contains("Forgotten password") || guest.lines[0].contains("Forgotten"), "\(guest.text)")
+        Self.check(guest, "password reset: login")
+
+        let session = try h.customerSession()
+        let d = h.driver(session, width: 80, height: 24)
+        d.press(.char("/")); d.type("tea"); d.press(.enter, .enter, .enter)   // one tea in the cart
+        d.press(.char("c"), .char("x"))
+        Self.check(d, "cart: confirm removing a line")
+        d.press(.char("n"), .char("p"), .char("e"))
+        Self.check(d, "profile: editing")
+        d.press(.escape, .char("w"))
+        Self.check(d, "profile: password")
+    }
 }

@@ -27,6 +27,9 @@ struct SignInScreen: Screen {
     private var resendAt: Int64?
     /// When a new code may be asked for this phone, after the engine said "wait" on the phone step.
     private var phoneWaitUntil: Int64?
+    /// The clock at the last event (ticks come about once a second): the footer offers `r` only
+    /// once a new code may be asked for.
+    private var now: Int64 = 0
     private var demoCode: DemoCodes.Found?
     private var busy = false
     private var pending: SignIn?
@@ -46,7 +49,8 @@ struct SignInScreen: Screen {
         switch mode {
         case .phone: [KeyBinding(keys: [.enter], help: "send code"), KeyBinding(keys: [.function(2), .ctrl("p")], label: "F2", help: "use a password"),
                       KeyBinding(keys: [.function(3), .ctrl("r")], label: "F3", help: "create an account")]
-        case .code: [KeyBinding(keys: [.enter], help: "sign in"), KeyBinding(keys: [.char("r")], help: "new code"), KeyBinding(keys: [.escape], help: "other phone")]
+        case .code: [KeyBinding(keys: [.enter], help: "sign in")] + ((resendAt ?? 0) <= now ? [KeyBinding(keys: [.char("r")], help: "new code")] : [])
+                    + [KeyBinding(keys: [.escape], help: "other phone")]
         case .password: [KeyBinding(keys: [.tab], help: "next field"), KeyBinding(keys: [.enter], help: "sign in"),
                          KeyBinding(keys: [.function(2), .ctrl("p")], label: "F2", help: "use a phone code"), KeyBinding(keys: [.function(3), .ctrl("r")], label: "F3", help: "create an account")]
                         + (codesWork ? [KeyBinding(keys: [.function(4), .ctrl("f")], label: "F4", help: "forgot password")] : [])
@@ -56,6 +60,7 @@ struct SignInScreen: Screen {
     var capturesText: Bool { mode != .rememberKey }
 
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
+        now = context.now
         switch event {
         case .result(let sent as CodeSent):
             busy = false
