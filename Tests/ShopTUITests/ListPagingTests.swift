@@ -85,4 +85,25 @@ struct ListPagingTests {
             Self.pages(shopper, "My orders")
         }
     }
+
+    @Test("the quick sale's lines page up by the rows the table shows (Home/End stay with the code field)")
+    func quickSaleLinesPage() throws {
+        let f = try StaffFixture()
+        for i in 0..<40 {
+            _ = try f.shop.catalog.create(ProductDraft(sku: String(format: "ITEM%02d", i), name: String(format: "Item %02d", i), category: "Shop", price: 100, stock: 50), caller: f.staff.caller)
+        }
+        for (width, height) in Self.sizes {
+            let d = AppDriver(f.session(f.staff), width: width, height: height)
+            d.openStaff("Quick sale")
+            for i in 0..<40 { d.scan(String(format: "ITEM%02d", i)) }
+            let before = d.lines.map { $0.trimmingCharacters(in: .whitespaces) }
+            #expect(Self.highlighted(d)?.text.hasPrefix("Item 39") == true, "the last line scanned is chosen")
+            d.press(.pageUp)
+            guard let paged = Self.highlighted(d) else { Issue.record("no highlight after PgUp"); continue }
+            #expect(!before.contains(paged.text), "\(width)×\(height): PgUp lands on the first line above the ones shown, not “\(paged.text)”")
+            #expect(before.contains(d.lines[paged.y + 1].trimmingCharacters(in: .whitespaces)), "\(width)×\(height): PgUp moved more than a page")
+            d.press(.pageDown)
+            #expect(Self.highlighted(d)?.text.hasPrefix("Item 39") == true, "PgDn comes back")
+        }
+    }
 }

@@ -76,7 +76,7 @@ struct QuickSaleScreen: Screen {
                 if b.keys.contains(.enter) { return typing || count > 0 }
                 if b.keys.contains(.function(5)) { return count > 0 }
                 if b.keys.contains(.char("+")) || b.keys.contains(.delete) { return !typing && chosen }
-                if b.keys.contains(.up) { return count > 1 || (count > 0 && !chosen) }
+                if b.keys.contains(.up) || b.keys.contains(.pageDown) { return count > 1 || (count > 0 && !chosen) }
                 return true
             } + (typing ? [KeyBinding(keys: [.escape], help: "clear code")] : count == 0 ? [KeyBinding(keys: [.escape], help: "back")]
                  // With lines, Esc asks before the sale is discarded.
@@ -148,7 +148,7 @@ struct QuickSaleScreen: Screen {
             reprint(last.text, name: last.number, &context)
             return true
         }
-        switch lines.handle(key, sale: &sale, scanner: &scanner) {
+        switch lines.handle(key, sale: &sale, scanner: &scanner, screen: context.session.screenArea) {
         case .none: break
         case .enqueue: enqueue(&context)
         case .pay: startPayment(&context)

@@ -11,9 +11,11 @@ struct SalePanel {
     static let bindings = [KeyBinding(keys: [.enter], help: "add / pay"), KeyBinding(keys: [.char("+"), .char("-")], label: "+/-", help: "qty"),
                            KeyBinding(keys: [.delete], help: "remove"), KeyBinding(keys: [.up, .down], label: "↑↓", help: "line", showsInFooter: false),
                            KeyBinding(keys: [.function(2), .ctrl("f")], label: "F2", help: "customer"), KeyBinding(keys: [.function(5)], help: "pay"),
-                           KeyBinding(keys: [.ctrl("p")], help: "reprint last", showsInFooter: false)]
+                           ListState.pagingBindings[0], KeyBinding(keys: [.ctrl("p")], help: "reprint last", showsInFooter: false)]
+    // Home/End stay with the code field (start and end of the code); PgUp/PgDn page the lines.
 
-    mutating func handle(_ key: Key, sale: inout Sale, scanner: inout ScanQueue) -> Action {
+    /// `screen`: the area the panel is drawn in (a page of lines is what its table shows there).
+    mutating func handle(_ key: Key, sale: inout Sale, scanner: inout ScanQueue, screen: Rect) -> Action {
         let typing = !scanner.code.isEmpty
         switch key {
         case .enter where typing: return .enqueue
@@ -21,8 +23,7 @@ struct SalePanel {
         case .char("+") where !typing, .char("-") where !typing:
             guard let i = list.selected else { return .none }
             do { try sale.changeQuantity(at: i, by: key == .char("+") ? 1 : -1) } catch { return .failed(error) }
-        case .up: list.moveSelection(by: -1, count: sale.lines.count)
-        case .down: list.moveSelection(by: 1, count: sale.lines.count)
+        case .up, .down, .pageUp, .pageDown: _ = list.navigate(key, count: sale.lines.count, visibleRows: Table.bodyRows(in: Self.areas(screen).table))
         case .delete where !typing:
             guard let i = list.selected, sale.lines.indices.contains(i) else { return .none }
             let name = sale.lines[i].name
