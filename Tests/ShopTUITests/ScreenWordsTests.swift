@@ -108,6 +108,23 @@ struct ScreenWordsTests {
         #expect(d.app.noticeText?.hasPrefix("Signed in as") == true, "the first code still signs in")
     }
 
+    @Test("leaving sign-in while a code is valid and coming back: the phone is filled in and Enter returns to that code")
+    func validCodeSurvivesLeavingSignIn() throws {
+        let h = try AppHarness()
+        let d = h.driver(width: 80, height: 24)
+        d.press(.char("p"))
+        d.type("+15550103031"); d.press(.enter)
+        d.press(.escape, .escape)                 // code step → phone step → back to Browse
+        #expect(!d.text.contains("Sign in or create"), "left sign-in")
+        d.press(.char("p"))
+        #expect(d.text.contains("+15550103031"), "the phone is still there:\n\(d.text)")
+        d.press(.enter)
+        #expect(d.text.contains("A code was already sent to +15550103031"), "\(d.text)")
+        #expect(!d.text.contains("try again in"))
+        d.type(try #require(h.code(for: "+15550103031"))); d.press(.enter)
+        #expect(d.app.noticeText?.hasPrefix("Signed in as") == true)
+    }
+
     @Test("in the demo the email verification code appears on screen like the phone code; outside the demo it does not")
     func demoShowsEmailCode() throws {
         let f = try StaffFixture()

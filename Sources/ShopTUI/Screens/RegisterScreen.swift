@@ -47,7 +47,8 @@ struct RegisterScreen: Screen {
             }
         case .key(.escape): return false
         case .key(let key) where Self.signInKeys.contains(key):
-            context.go(.replace(SignInScreen(codesWork: codesWork)))
+            context.go(.pop)
+            context.go(.signIn)   // the app's sign-in: it brings back a code this terminal was sent
         case .key(.enter):
             guard !busy else { return true }
             form.clearErrors()

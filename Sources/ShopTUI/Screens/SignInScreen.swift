@@ -36,9 +36,30 @@ struct SignInScreen: Screen {
     /// Whether this shop can send codes at all.
     private let codesWork: Bool
 
-    init(codesWork: Bool = true) {
+    /// A code sent from an earlier sign-in screen of this terminal: the app keeps it when the
+    /// screen is left, so coming back finds the phone filled in and Enter returns to the code.
+    struct SentCode: Sendable {
+        let request: AccountService.CodeRequest
+        let requestedAs: String
+        let expiresAt: Int64
+        let resendAt: Int64?
+    }
+
+    var sentCode: SentCode? {
+        guard let request, let requestedAs, let expiresAt else { return nil }
+        return SentCode(request: request, requestedAs: requestedAs, expiresAt: expiresAt, resendAt: resendAt)
+    }
+
+    init(codesWork: Bool = true, sentCode: SentCode? = nil) {
         self.codesWork = codesWork
         if !codesWork { mode = .password }
+        if let sentCode, codesWork {
+            request = sentCode.request
+            requestedAs = sentCode.requestedAs
+            expiresAt = sentCode.expiresAt
+            resendAt = sentCode.resendAt
+            phone.setText(sentCode.requestedAs)
+        }
     }
 
     private struct CodeSent: Sendable { let result: Outcome<AccountService.CodeRequest> }
