@@ -247,6 +247,7 @@ public struct ShopApp: Program {
     /// Opens a section, replacing whatever was above the home screen.
     private mutating func open(_ screen: any Screen, needsAccount: Bool = false) -> [Effect<AppMessage>] {
         if needsAccount && !session.isSignedIn { return navigate(.signIn) }
+        keepSentCode()
         while stack.count > 1 { stack.removeLast() }
         return push(screen)
     }
@@ -264,15 +265,23 @@ public struct ShopApp: Program {
         return context.effects
     }
 
+    /// The code a sign-in screen being left had sent, so the next sign-in screen can return to it.
+    private var sentCode: SignInScreen.SentCode?
+    private mutating func keepSentCode() {
+        if let signIn = stack.last?.screen as? SignInScreen, let sent = signIn.sentCode { sentCode = sent }
+    }
+
     private mutating func navigate(_ step: Navigation) -> [Effect<AppMessage>] {
         switch step {
         case .push(let screen):
             return push(screen)
         case .replace(let screen):
+            keepSentCode()
             if stack.count > 1 { stack.removeLast() }
             return push(screen)
         case .pop:
             guard stack.count > 1 else { return [] }
+            keepSentCode()
             stack.removeLast()
             return reappear()
         case .home:
@@ -281,9 +290,10 @@ public struct ShopApp: Program {
             return reappear()
         case .signIn:
             if stack.last?.screen is SignInScreen { return [] }
-            return push(SignInScreen(codesWork: session.shop.sendsCodes))
+            return push(SignInScreen(codesWork: session.shop.sendsCodes, sentCode: sentCode))
         case .signedIn(let signIn):
             session.signedIn(signIn)
+            sentCode = nil
             while stack.count > 1, stack.last?.screen is SignInScreen || stack.last?.screen is RegisterScreen { stack.removeLast() }
             notice = Notice("Signed in as \(signIn.user.displayName)\(signIn.caller.isStaff ? " — press s for the staff screens" : "")", .success, 5)
             return reappear()
