@@ -91,6 +91,85 @@ struct APIContractTests {
     }
 }
 
+extension APIContractTests {
+    static func document() throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: APIServer.openAPIURL)) as? [String: Any])
+    }
+
+    @Test("every route lists every status it can answer, without `default`, and each error status names its code")
+    func everyStatusListed() throws {
+        let document = try Self.document()
+        let components = try #require((document["components"] as? [String: Any])?["responses"] as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        var problems: [String] = []
+        for (path, item) in paths {
+            for (method, value) in item {
+                guard let op = value as? [String: Any], let responses = op["responses"] as? [String: Any] else { continue }
+                let name = "\(method.uppercased()) \(path)"
+                if responses["default"] != nil { problems.append("\(name) leans on default") }
+                // What the HTTP layer answers to any request, whatever the route.
+                for status in ["400", "408", "411", "413", "414", "431", "500", "503", "505"] where responses[status] == nil {
+                    problems.append("\(name) does not list \(status)")
+                }
+                // No document-wide `security`: a route without its own needs no token.
+                let secured = (op["security"] as? [[String: Any]])?.contains { !$0.isEmpty } ?? false
+                if secured && responses["401"] == nil { problems.append("\(name) needs a token but does not list 401") }
+                for (status, response) in responses where !status.hasPrefix("2") {
+                    var answer = response as? [String: Any] ?? [:]
+                    if let ref = answer["$ref"] as? String { answer = components[String(ref.split(separator: "/").last ?? "")] as? [String: Any] ?? [:] }
+                    let description = answer["description"] as? String ?? ""
+                    if !description.contains("`") { problems.append("\(name) \(status) names no code: \(description)") }
+                }
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.sorted().joined(separator: "\n"))")
+    }
+
+    @Test("an unknown body field is ignored, as the document says, and no request schema claims otherwise")
+    func unknownFieldsIgnored() throws {
+        let document = try Self.document()
+        #expect(((document["info"] as? [String: Any])?["description"] as? String)?.contains("Fields the route does not list are ignored") == true)
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let strict = schemas.filter { ($0.value as? [String: Any])?["additionalProperties"] as? Bool == false }.map(\.key)
+        #expect(strict.isEmpty, "request schemas with additionalProperties: false: \(strict)")
+
+        let api = try APIServer()
+        defer { api.stop() }
+        let me = try api.signIn(phone: "+15550170005")
+        let answer = api.call("PATCH", "/me", json: ["first_name": "Maya", "nickname": "not a field"], token: me.access)
+        #expect(answer.status == 200, "\(answer.text)")
+        #expect(answer.string("first_name") == "Maya")
+    }
+
+    @Test("a price range upside down is a 400 invalid_price_range, and the document says so on max_price")
+    func priceRange() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        let answer = api.call("GET", "/products?min_price=500&max_price=100")
+        #expect(answer.status == 400)
+        #expect(answer.code == "invalid_price_range")
+        let list = try #require(((try Self.document()["paths"] as? [String: Any])?["/api/v1/products"] as? [String: Any])?["get"] as? [String: Any])
+        let maxPrice = (list["parameters"] as? [[String: Any]])?.first { $0["name"] as? String == "max_price" }
+        #expect((maxPrice?["description"] as? String)?.contains("invalid_price_range") == true)
+    }
+
+    @Test("a returned line names an order line or a product: the document says so and the server agrees")
+    func returnLineNamesSomething() throws {
+        let schemas = try #require((try Self.document()["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let line = try #require((((schemas["ReturnRequest"] as? [String: Any])?["properties"] as? [String: Any])?["items"] as? [String: Any])?["items"] as? [String: Any])
+        let required = (line["anyOf"] as? [[String: Any]])?.compactMap { ($0["required"] as? [String])?.first }
+        #expect(required == ["order_item_id", "product_id"])
+
+        let api = try APIServer()
+        defer { api.stop() }
+        let staff = try api.signIn(phone: "+15550170006", role: .staff)
+        let answer = api.call("POST", "/orders/1/returns", json: ["items": [["quantity": 1]], "refund_method": "cash"], token: staff.access)
+        // The body is read before the order is looked up, so no order is needed to see the rule.
+        #expect(answer.status == 400, "\(answer.text)")
+        #expect(answer.code == "missing_product_id")
+    }
+}
+
 @Suite("API reference page")
 struct APIReferenceTests {
     @Test("GET /docs renders every documented route with its parameters, codes and a curl example, escaped, without scripts")
