@@ -83,6 +83,7 @@ S["VariantDraft"]["properties"]["name"] = required_text(100, "Variant name")
 S["StockAdjustment"]["properties"]["reason"] = required_text(200, "Reason")
 # Deleting an account compares the password; its length is not a rule of its own.
 S["AccountDeletion"]["properties"]["password"].pop("maxLength", None)
+S["AccountDeletion"]["properties"]["password"]["description"] = "Required when the account has a password; wrong or missing: 400 `wrong_password`."
 # Coupons: a percent is at most 100; dates in order (not expressible: 400 `invalid_coupon_dates`).
 S["CouponCreate"]["if"] = {"properties": {"kind": {"const": "percent"}}, "required": ["kind"]}
 S["CouponCreate"]["then"] = {"properties": {"value": {"maximum": 100}}}
