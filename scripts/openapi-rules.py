@@ -69,7 +69,7 @@ pc["old_password"]["description"] = ("The current password: required when the ac
                                      "400 `wrong_password`); ignored for an account that has none yet.")
 
 # Lists: the cursor is opaque (base64url); any other string than a `next_cursor` of the same query is 400.
-doc["components"]["parameters"]["Cursor"]["schema"] = {"type": "string", "maxLength": 1024, "pattern": "^[A-Za-z0-9_-]*$"}
+doc["components"]["parameters"]["Cursor"]["schema"] = {"type": "string", "minLength": 1, "maxLength": 1024, "pattern": "^[A-Za-z0-9_-]+$"}
 doc["components"]["parameters"]["Cursor"]["description"] = ("`next_cursor` from the previous page of the same query (opaque base64url). "
     "Anything else answers 400 `invalid_cursor`: start again from the first page.")
 
@@ -258,6 +258,40 @@ describe("/api/v1/counter/sales", "post", "404", "A product, variant or customer
 describe("/api/v1/admin/outbox", "get", "404", "Not in demo mode (`not_found`).")
 for photo in ["/api/v1/me/photo", "/api/v1/products/{id}/photo", "/api/v1/admin/users/{id}/photo"]:
     doc["paths"][photo]["put"]["responses"]["413"] = error_response("More than 2 MiB (`payload_too_large`).")
+
+# Coupons.create: times are not negative (400 `invalid_coupon_date`); the end is after the start
+# (`invalid_coupon_dates`) and not past (`coupon_window_past`); a fixed value is at most 10^15;
+# max_uses 1…10^9 (`invalid_coupon_uses`). The examples are a window that is valid for years.
+cc = S["CouponCreate"]["properties"]
+cc["valid_from"].update({"minimum": 0, "examples": [1767225600],
+    "description": "Unix seconds, not negative (else 400 `invalid_coupon_date`); null: valid from now."})
+cc["valid_until"].update({"minimum": 0, "examples": [4102444800],
+    "description": "Unix seconds, not negative (`invalid_coupon_date`); after `valid_from` (`invalid_coupon_dates`) "
+                   "and not already past (`coupon_window_past`); all 400. Null: no end."})
+cc["value"].update({"maximum": 1_000_000_000_000_000,
+    "description": "Percent 1–100, or minor units 1–10^15 for `fixed`; else 400 `invalid_coupon_value`."})
+cc["max_uses"].update({"maximum": 1_000_000_000, "description": "1–1000000000, else 400 `invalid_coupon_uses`; null: no limit."})
+# Ids inside a return's lines are positive, like every id in a body.
+for key in ["order_item_id", "product_id", "variant_id"]:
+    S["ReturnRequest"]["properties"]["items"]["items"]["properties"][key]["minimum"] = 1
+doc["components"]["parameters"]["Cursor"]["schema"]["examples"] = ["eyJpZCI6MjB9"]
+
+# CatalogService.validSKU / validBarcode: spaces and tabs at either end are trimmed (Swift's
+# .whitespaces: tab and the Zs spaces); then visible ASCII, 1–64 for a SKU, 4–64 for a barcode
+# (Persian and Arabic-Indic digits fold to ASCII ones first; "" clears a barcode). Category: one
+# line; description: line breaks allowed; neither with other control characters.
+WS = r"[\t \u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]"
+for name in ["ProductDraft", "ProductChanges"]:
+    props = S[name]["properties"]
+    # Lengths count after trimming, so the pattern bounds them rather than maxLength.
+    props["sku"].pop("maxLength", None)
+    props["barcode"].pop("maxLength", None)
+    props["sku"].update({"pattern": rf"^{WS}*[!-~]{{1,64}}{WS}*$",
+        "description": "1–64 visible ASCII characters (no spaces inside); else 400 `invalid_sku`; taken: 409 `sku_taken`."})
+    props["barcode"].update({"pattern": rf"^{WS}*$|^{WS}*[!-~\u0660-\u0669\u06F0-\u06F9]{{4,64}}{WS}*$",
+        "description": "4–64 visible ASCII characters (digits may be Persian); \"\" clears it; else 400 `invalid_barcode`; taken: 409 `barcode_taken`."})
+    props["category"].update({"pattern": TEXT, "description": "At most 100 characters, one line; else 400 `invalid_category`."})
+    props["description"].update({"pattern": MULTILINE, "description": "At most 5000 characters; line breaks allowed, other control characters not (else 400 `invalid_description`)."})
 
 # Optional body fields: the server reads `null` as "not given" (RequestBody.optionalString & co),
 # so every optional property of a request schema also allows null.

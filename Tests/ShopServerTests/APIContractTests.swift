@@ -87,7 +87,7 @@ struct APIContractTests {
         #expect(property("Registration", "password")?["maxLength"] as? Int == 128)
         #expect(property("CartItemAdd", "quantity")?["minimum"] as? Int == 1)
         let cursor = ((document["components"] as? [String: Any])?["parameters"] as? [String: Any])?["Cursor"] as? [String: Any]
-        #expect((cursor?["schema"] as? [String: Any])?["pattern"] as? String == "^[A-Za-z0-9_-]*$")
+        #expect((cursor?["schema"] as? [String: Any])?["pattern"] as? String == "^[A-Za-z0-9_-]+$")
     }
 }
 
