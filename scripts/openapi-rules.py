@@ -293,6 +293,10 @@ for name in ["ProductDraft", "ProductChanges"]:
     props["category"].update({"pattern": TEXT, "description": "At most 100 characters, one line; else 400 `invalid_category`."})
     props["description"].update({"pattern": MULTILINE, "description": "At most 5000 characters; line breaks allowed, other control characters not (else 400 `invalid_description`)."})
 
+# PATCH /products/{id} refuses `stock` rather than ignoring it: stock changes need a reason.
+S["ProductChanges"]["properties"]["stock"] = {"not": {}, "description":
+    "Not accepted here (400 `invalid_stock`): change stock with `POST /products/{id}/stock` and a reason."}
+
 # Optional body fields: the server reads `null` as "not given" (RequestBody.optionalString & co),
 # so every optional property of a request schema also allows null.
 for name in sorted(request_schemas()):
