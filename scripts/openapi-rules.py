@@ -206,6 +206,13 @@ BODIES = ("\n\n## Request bodies\nA JSON body is one object. Fields the route do
           "is checked as documented, and `null` for an optional field means \"not given\".")
 if "## Request bodies" not in doc["info"]["description"]:
     doc["info"]["description"] += BODIES
+STATUSES = ("\n\n## Statuses\nEach route lists every status it can answer, each error status with its `code`s; there is no "
+            "catch-all. The HTTP layer's answers appear on every route: 400 `bad_request` (malformed framing), 408, 411, "
+            "413, 414, 431, 500 `internal_error` (a fault, logged), 503 (busy) and 505. Rules that JSON Schema cannot "
+            "state — two fields that must match, a code that must be the one sent, stock, a cursor of the same query, "
+            "coupon dates — are named with their status and `code` on the field or the response.")
+if "## Statuses" not in doc["info"]["description"]:
+    doc["info"]["description"] += STATUSES
 
 # Every route lists every status it can answer, with its error codes: its own, plus those the HTTP
 # layer gives any request (framing, timeouts, sizes, the connection cap, a fault). No `default`.
@@ -244,6 +251,11 @@ for path_name, item in doc["paths"].items():
         if "{id}" in path_name: responses.setdefault("404", ref("NotFound"))
         if any(op.get("security", [{}])) or op["operationId"] in OPTIONAL_AUTH:
             responses.setdefault("401", ref("Unauthorized"))
+        # Routes that send a code have their own 503; the server can be busy there too.
+        busy = responses["503"].get("description", "")
+        if busy and "message_not_sent" not in busy:
+            responses["503"]["description"] = busy + (" `message_not_sent`: the message gateway failed; try again."
+                                                      " Busy: `unavailable`, `too_many_connections`.")
         op["responses"] = dict(sorted(responses.items()))
 # Route-specific answers that named no code.
 def describe(path, method, status, text):
