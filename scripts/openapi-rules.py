@@ -309,6 +309,14 @@ for name in ["ProductDraft", "ProductChanges"]:
 S["ProductChanges"]["properties"]["stock"] = {"not": {}, "description":
     "Not accepted here (400 `invalid_stock`): change stock with `POST /products/{id}/stock` and a reason."}
 
+# OrderService.place: `items`, when given, is not empty; without it the cart must not be (both 400
+# `empty_cart`). Cash tendered covers the amount (400 `invalid_tendered`); the sale's tenders add up
+# to its total (409 `tenders_short`).
+o["items"].update({"minItems": 1, "description": "The items to buy (at least one, else 400 `empty_cart`). Without "
+                   "`items` the order takes the caller's cart and empties it; an empty cart is 400 `empty_cart`."})
+S["PaymentCreate"]["properties"]["tendered"]["description"] = "Cash handed over: at least `amount`, else 400 `invalid_tendered`."
+S["CounterSaleRequest"]["properties"]["tenders"]["description"] = "Their amounts add up to the total, else 409 `tenders_short`."
+
 # Optional body fields: the server reads `null` as "not given" (RequestBody.optionalString & co),
 # so every optional property of a request schema also allows null.
 for name in sorted(request_schemas()):
