@@ -317,6 +317,10 @@ o["items"].update({"minItems": 1, "description": "The items to buy (at least one
 S["PaymentCreate"]["properties"]["tendered"]["description"] = "Cash handed over: at least `amount`, else 400 `invalid_tendered`."
 S["CounterSaleRequest"]["properties"]["tenders"]["description"] = "Their amounts add up to the total, else 409 `tenders_short`."
 
+doc["paths"]["/api/v1/products/{id}"]["delete"]["responses"]["200"]["description"] = (
+    "`result: deleted`, or `result: archived` when an order names the product: it is then inactive and out of "
+    "every cart, and staff still read and edit it (`archived: true`); for everyone else it is 404.")
+
 # Optional body fields: the server reads `null` as "not given" (RequestBody.optionalString & co),
 # so every optional property of a request schema also allows null.
 for name in sorted(request_schemas()):

@@ -17,6 +17,8 @@ reports=${SCHEMATHESIS_REPORT_DIR:-}
 work=$(mktemp -d)
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+# Under set -e a failed step inside $(…) would end the script without a word: say which one.
+trap 'echo "not ok - schemathesis setup: line $LINENO failed: $BASH_COMMAND"' ERR
 
 if [ ! -x "$venv/bin/schemathesis" ] || ! "$venv/bin/schemathesis" --version | grep -q "$SCHEMATHESIS_VERSION"; then
   python3 -m venv "$venv"
