@@ -238,7 +238,7 @@ TRANSPORT = {"400": "BadRequest", "408": "RequestTimeout", "411": "LengthRequire
              "414": "UriTooLong", "431": "HeadersTooLarge", "500": "InternalError", "503": "ServiceUnavailable",
              "505": "VersionNotSupported"}
 # A token is optional on these; a bad one is still 401.
-OPTIONAL_AUTH = {"listProducts", "getProduct", "getProductPhoto", "listCategories"}
+OPTIONAL_AUTH = {"listProducts", "getProduct", "getProductPhoto"}
 def ref(name): return {"$ref": f"#/components/responses/{name}"}
 for path_name, item in doc["paths"].items():
     for m, op in item.items():

@@ -170,6 +170,57 @@ extension APIContractTests {
     }
 }
 
+extension APIContractTests {
+    static func schema(_ name: String) throws -> [String: Any] {
+        try #require(((try document()["components"] as? [String: Any])?["schemas"] as? [String: Any])?[name] as? [String: Any])
+    }
+    static func property(_ schema: [String: Any], _ name: String) -> [String: Any]? {
+        (schema["properties"] as? [String: Any])?[name] as? [String: Any]
+    }
+
+    @Test("rules the document now states are the server's: coupon times and uses, SKU spaces, an empty items list, stock in PATCH")
+    func statedRulesHold() throws {
+        let coupon = try Self.schema("CouponCreate")
+        #expect(Self.property(coupon, "valid_from")?["minimum"] as? Int == 0)
+        #expect(Self.property(coupon, "max_uses")?["maximum"] as? Int == 1_000_000_000)
+        #expect(Self.property(try Self.schema("OrderRequest"), "items")?["minItems"] as? Int == 1)
+        #expect(Self.property(try Self.schema("ProductChanges"), "stock")?["not"] != nil)
+        let skuPattern = try #require(Self.property(try Self.schema("ProductDraft"), "sku")?["pattern"] as? String)
+        let sku = try NSRegularExpression(pattern: skuPattern)
+        func matches(_ text: String) -> Bool { sku.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil }
+        #expect(matches("  CAKE-1\t") && !matches("CAKE 1") && !matches(String(repeating: "A", count: 65)))
+
+        let api = try APIServer()
+        defer { api.stop() }
+        let staff = try api.signIn(phone: "+15550170007", role: .staff)
+        let negative = api.call("POST", "/coupons", json: ["code": "EARLY", "kind": "fixed", "value": 100, "valid_from": -1], token: staff.access)
+        #expect(negative.code == "invalid_coupon_date")
+        let uses = api.call("POST", "/coupons", json: ["code": "MANY", "kind": "fixed", "value": 100, "max_uses": 1_000_000_001], token: staff.access)
+        #expect(uses.code == "invalid_coupon_uses")
+        let spaced = try api.createProduct(staff, sku: "  SPACED-1\t")
+        #expect(spaced["sku"] as? String == "SPACED-1")
+        #expect(api.call("POST", "/products", json: ["sku": "TWO WORDS", "name": "x", "price": 1], token: staff.access).code == "invalid_sku")
+        let id = try #require(spaced["id"] as? Int)
+        #expect(api.call("PATCH", "/products/\(id)", json: ["stock": 5], token: staff.access).code == "invalid_stock")
+        let customer = try api.signIn(phone: "+15550170008")
+        let order: [String: Any] = ["first_name": "Maya", "last_name": "Lee", "phone": "+15550170008", "email": "", "address": "12 Elm St",
+                                    "postal_code": "", "delivery_date": "", "note": "", "payment_method": "card", "items": [Any]()]
+        #expect(api.call("POST", "/orders", json: order, token: customer.access).code == "empty_cart")
+    }
+
+    @Test("categories ignore a token, so the document lists no 401 there; the product list refuses a bad one")
+    func optionalTokens() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        #expect(api.call("GET", "/categories", token: "not-a-token").status == 200)
+        #expect(api.call("GET", "/products", token: "not-a-token").status == 401)
+        let paths = try #require(try Self.document()["paths"] as? [String: Any])
+        func responses(_ path: String) -> [String: Any]? { ((paths[path] as? [String: Any])?["get"] as? [String: Any])?["responses"] as? [String: Any] }
+        #expect(responses("/api/v1/categories")?["401"] == nil)
+        #expect(responses("/api/v1/products")?["401"] != nil)
+    }
+}
+
 @Suite("API reference page")
 struct APIReferenceTests {
     @Test("GET /docs renders every documented route with its parameters, codes and a curl example, escaped, without scripts")
