@@ -19,6 +19,38 @@ public enum Bidi {
         return String(reorder(chars, levels: levels))
     }
 
+    /// The line in display order as a paragraph of the given direction (the text's own first
+    /// strong character does not matter): how a right-to-left screen lays out each string it
+    /// writes, so Latin words and numbers keep their order inside while neutrals (spaces, `›`,
+    /// `:`) at the edges follow the screen.
+    ///
+    ///     Bidi.visualOrder(" › Cart", paragraph: .rightToLeft)   // "Cart ‹ "
+    public static func visualOrder(_ line: String, paragraph: LayoutDirection) -> String {
+        if paragraph == .leftToRight { return visualOrder(line, leftToRight: true) }
+        let chars = Array(line)
+        let levels = resolveLevels(chars.map(bidiClass), base: 1)
+        return String(reorder(chars, levels: levels))
+    }
+
+    /// For each character of `line` (logical index), its index in the display order of a
+    /// paragraph of direction `paragraph` (nil: from the first strong character). Text fields
+    /// use it to draw the caret at its visual place.
+    ///
+    ///     Bidi.visualIndices(of: Array("ab"), paragraph: .rightToLeft)   // [0, 1]
+    ///     Bidi.visualIndices(of: Array("سلام"), paragraph: .rightToLeft) // [3, 2, 1, 0]
+    public static func visualIndices(of chars: [Character], paragraph: LayoutDirection?) -> [Int] {
+        let classes = chars.map(bidiClass)
+        let levels = switch paragraph {
+        case .rightToLeft: resolveLevels(classes, base: 1)
+        case .leftToRight: resolveLevels(classes, leftToRight: true)
+        case nil: resolveLevels(classes)
+        }
+        let order = visualSources(levels)
+        var positions = Array(repeating: 0, count: chars.count)
+        for (visual, source) in order.enumerated() { positions[source] = visual }
+        return positions
+    }
+
     /// True when the text has at least one strong right-to-left character.
     public static func containsRTL(_ text: some StringProtocol) -> Bool {
         text.unicodeScalars.contains { isRTL($0.value) }
@@ -65,6 +97,11 @@ public enum Bidi {
     /// `leftToRight` forces a left-to-right paragraph (columns of a receipt or a table row built
     /// as one string), whatever its first strong character is.
     static func resolveLevels(_ input: [BidiClass], leftToRight: Bool = false) -> [Int] {
+        resolveLevels(input, base: leftToRight ? 0 : nil)
+    }
+
+    /// `base`: 0 (left to right), 1 (right to left), or nil for the first strong character's.
+    static func resolveLevels(_ input: [BidiClass], base forcedBase: Int?) -> [Int] {
         var classes = input
         let n = classes.count
         // Separators touching a digit belong to the number.
@@ -73,7 +110,7 @@ public enum Bidi {
             let nextDigit = i + 1 < n && classes[i + 1] == .digit
             classes[i] = (prevDigit || nextDigit) ? .digit : .neutral
         }
-        let base = !leftToRight && classes.first { $0 == .ltr || $0 == .rtl } == .rtl ? 1 : 0
+        let base = forcedBase ?? (classes.first { $0 == .ltr || $0 == .rtl } == .rtl ? 1 : 0)
         // Digits after strong L (or at the start of an LTR paragraph) are plain L (UBA W7).
         var lastStrong: BidiClass = base == 1 ? .rtl : .ltr
         for i in 0..<n {
@@ -119,7 +156,16 @@ public enum Bidi {
 
     static func reorder(_ chars: [Character], levels: [Int]) -> [Character] {
         var out = chars
-        var idx = Array(chars.indices)
+        for (pos, source) in visualSources(levels).enumerated() {
+            // L4: mirrored glyphs inside RTL runs.
+            out[pos] = levels[source] % 2 == 1 ? mirrored(chars[source]) : chars[source]
+        }
+        return out
+    }
+
+    /// For each display position, the logical index shown there (UBA L2).
+    static func visualSources(_ levels: [Int]) -> [Int] {
+        var idx = Array(levels.indices)
         let maxLevel = levels.max() ?? 0
         let minOdd = levels.filter { $0 % 2 == 1 }.min() ?? 1
         // L2: from the highest level down to the lowest odd one, reverse every run at that level or above.
@@ -135,11 +181,7 @@ public enum Bidi {
             }
             level -= 1
         }
-        for (pos, source) in idx.enumerated() {
-            // L4: mirrored glyphs inside RTL runs.
-            out[pos] = levels[source] % 2 == 1 ? mirrored(chars[source]) : chars[source]
-        }
-        return out
+        return idx
     }
 
     static func mirrored(_ ch: Character) -> Character {
