@@ -39,16 +39,6 @@ public enum ShopCommand {
         }
         if options.has("help") { print(usage); return 0 }
         guard options.positional.isEmpty else { printError("shop: unexpected argument \(options.positional[0]) (see --help)"); return 64 }
-        guard isatty(0) == 1, isatty(1) == 1, !(environment["TERM"] ?? "").isEmpty || environment["SSH_CONNECTION"] == nil else {
-            printError("shop needs a terminal (run it in a terminal, or connect with ssh -t)")
-            return 1
-        }
-        var idle: Double = 1800
-        if let text = options.value("idle-timeout") {
-            guard let seconds = Double(text), seconds >= 0, seconds <= 86_400 * 7 else { printError("shop: --idle-timeout must be a number of seconds, got \"\(text)\""); return 64 }
-            idle = seconds
-        }
-
         // The language and who does bidi: before anything is drawn (Localization/README.md).
         do {
             L.setLanguage(try Language.choose(flag: options.value("lang"), environment: environment))
@@ -66,6 +56,16 @@ public enum ShopCommand {
         } catch {
             printError("shop: \(error)")
             return 1
+        }
+
+        guard isatty(0) == 1, isatty(1) == 1, !(environment["TERM"] ?? "").isEmpty || environment["SSH_CONNECTION"] == nil else {
+            printError("shop needs a terminal (run it in a terminal, or connect with ssh -t)")
+            return 1
+        }
+        var idle: Double = 1800
+        if let text = options.value("idle-timeout") {
+            guard let seconds = Double(text), seconds >= 0, seconds <= 86_400 * 7 else { printError("shop: --idle-timeout must be a number of seconds, got \"\(text)\""); return 64 }
+            idle = seconds
         }
 
         // Pictures only where the terminal surely shows them (xterm, tmux, unknown: a text marker).
@@ -159,7 +159,7 @@ public enum ShopCommand {
         if let path = options.value("stats-file") { writeStats(path, runner: runner, backend: backend, session: session, reason: reason) }
         shop.store.close()
         switch reason {
-        case .idleTimeout: print(L.t("app.exit.idle", ["minutes": Format.number(Int(idle / 60))]))
+        case .idleTimeout: print(L.plural("app.exit.idle", count: Int(idle / 60)))
         case .signal(let signal): return 128 + signal
         default: print(L.t("app.exit.thanks", ["store": session.storeName]))
         }

@@ -73,10 +73,13 @@ public enum Bidi {
     enum BidiClass { case ltr, rtl, digit, separator, neutral }
 
     static func isRTL(_ v: UInt32) -> Bool {
-        (0x0590...0x08FF).contains(v) && !isArabicDigit(v) && !isCombiningMark(v)
+        (0x0590...0x08FF).contains(v) && !isArabicDigit(v) && !isArabicNumberSign(v) && !isCombiningMark(v)
             || (0xFB1D...0xFDFF).contains(v) || (0xFE70...0xFEFE).contains(v)
             || (0x10800...0x10FFF).contains(v) || (0x1E800...0x1EFFF).contains(v)
     }
+
+    /// ٪ ٫ ٬ (Arabic percent, decimal and thousands separators): part of a number, not letters.
+    static func isArabicNumberSign(_ v: UInt32) -> Bool { (0x066A...0x066C).contains(v) }
 
     static func isArabicDigit(_ v: UInt32) -> Bool { (0x0660...0x0669).contains(v) || (0x06F0...0x06F9).contains(v) }
 
@@ -87,7 +90,7 @@ public enum Bidi {
         if isRTL(v) { return .rtl }
         if (0x30...0x39).contains(v) || isArabicDigit(v) { return .digit }
         // Number separators and terminators: part of a number when next to digits (UBA W4/W5).
-        if ".,:/٫٬%$€£+-".unicodeScalars.contains(where: { $0.value == v }) { return .separator }
+        if ".,:/٫٬٪%$€£+-".unicodeScalars.contains(where: { $0.value == v }) { return .separator }
         if ch.isLetter { return .ltr }
         return .neutral
     }
