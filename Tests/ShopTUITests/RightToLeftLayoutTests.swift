@@ -158,7 +158,8 @@ struct PersianAppSnapshotTests {
             #expect(lines[0].contains(Bidi.visualOrder("b فروشگاه", paragraph: .rightToLeft)))
             let footer = lines[23]
             let firstKey = try #require(d.app.footerKeys().screen.first)
-            #expect(footer.replacingTrailingSpaces().hasSuffix(Bidi.visualOrder("\(firstKey.label) \(firstKey.help)", paragraph: .rightToLeft)),
+            // Key and words are two writes: the key at the right, its (still English) words left of it.
+            #expect(footer.replacingTrailingSpaces().hasSuffix("\(firstKey.help) \(firstKey.label)"),
                     "the screen's first key at the right end of the footer: \(footer)")
             #expect(footer.hasPrefix(Bidi.visualOrder("? بیشتر", paragraph: .rightToLeft)), "the help key, in Persian, at the left: \(footer)")
             let tea = try #require(lines.first { $0.contains("Black tea") })
@@ -194,5 +195,19 @@ struct PersianAppSnapshotTests {
             d.press(.char("L"))
             #expect(d.lines[0].hasPrefix(" Shop › Browse"), "and back")
         }
+    }
+}
+
+@Suite("Brackets in mixed text")
+struct BidiBracketTests {
+    @Test("a Latin name with brackets keeps them in a Persian line; Persian in brackets gets mirrored ones")
+    func brackets() {
+        #expect(Bidi.visualOrder("Green tea (sencha)", paragraph: .rightToLeft) == "Green tea (sencha)")
+        #expect(Bidi.visualOrder("Price (USD)", paragraph: .rightToLeft) == "Price (USD)")
+        #expect(Bidi.visualOrder("چای (سبز)", paragraph: .rightToLeft) == "(زبس) یاچ")
+        var b = Buffer(area: Rect(width: 23, height: 1), layout: .rightToLeft)
+        let x = b.setString(0, 0, "Green tea (sencha)")
+        b.setString(x + 1, 0, "2 kg")
+        #expect(b.lines[0] == "2 kg Green tea (sencha)", "Latin-only writes keep their own order")
     }
 }

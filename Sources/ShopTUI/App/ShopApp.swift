@@ -428,8 +428,12 @@ public struct ShopApp: Program {
         x = buffer.setString(x, area.y, " › \(title)", style: bar, maxWidth: 28, truncation: .ellipsis)
         let sections = L.t("header.sections") + "  " + (session.isSignedIn ? L.t("header.profile") : L.t("header.sign_in")) + (session.isStaff ? "  " + L.t("header.staff") : "")
         let who = session.user.map { $0.role.isStaff ? L.t("header.user_with_role", ["name": $0.displayName, "role": $0.role.rawValue]) : $0.displayName } ?? L.t("header.guest")
-        let right = "\(sections)  │ \(who) "
-        let width = TextWidth.of(right)
-        if area.right - width > x + 1 { buffer.setString(area.right - width, area.y, right, style: bar) }
+        // Three writes, three bidi runs: a Latin name never swaps places with Persian words.
+        let pieces = [sections, "  │ ", who + " "]
+        let width = pieces.map { TextWidth.of($0) }.reduce(0, +)
+        if area.right - width > x + 1 {
+            var col = area.right - width
+            for piece in pieces { col = buffer.setString(col, area.y, piece, style: bar) }
+        }
     }
 }

@@ -15,7 +15,7 @@ public enum Bidi {
     public static func visualOrder(_ line: String, leftToRight forcedLTR: Bool = false) -> String {
         guard containsRTL(line) else { return line }
         let chars = Array(line)
-        let levels = resolveLevels(chars.map(bidiClass), leftToRight: forcedLTR)
+        let levels = levels(of: chars, base: forcedLTR ? 0 : nil)
         return String(reorder(chars, levels: levels))
     }
 
@@ -28,8 +28,24 @@ public enum Bidi {
     public static func visualOrder(_ line: String, paragraph: LayoutDirection) -> String {
         if paragraph == .leftToRight { return visualOrder(line, leftToRight: true) }
         let chars = Array(line)
-        let levels = resolveLevels(chars.map(bidiClass), base: 1)
+        let levels = levels(of: chars, base: 1)
         return String(reorder(chars, levels: levels))
+    }
+
+    /// How a right-to-left screen shows one separately written string: text with Persian in it
+    /// as a right-to-left paragraph; Latin-only text in its own order, with the spaces and
+    /// separators at its edges moved to the mirrored side (so `" › Cart"` after a store name
+    /// reads `Cart ‹ ` and `2 kg` never becomes `kg 2`).
+    ///
+    ///     Bidi.mirroredLayoutOrder(" › Cart")   // "Cart › " (the buffer then mirrors › to ‹)
+    public static func mirroredLayoutOrder(_ text: String) -> String {
+        if containsRTL(text) { return visualOrder(text, paragraph: .rightToLeft) }
+        let chars = Array(text)
+        let isEdge: (Character) -> Bool = { $0.isWhitespace || "›‹»«·│|–—-".contains($0) }
+        guard let first = chars.firstIndex(where: { !isEdge($0) }), let last = chars.lastIndex(where: { !isEdge($0) }) else {
+            return String(chars.reversed())
+        }
+        return String(chars[(last + 1)...].reversed()) + String(chars[first...last]) + String(chars[..<first].reversed())
     }
 
     /// For each character of `line` (logical index), its index in the display order of a
@@ -39,11 +55,10 @@ public enum Bidi {
     ///     Bidi.visualIndices(of: Array("ab"), paragraph: .rightToLeft)   // [0, 1]
     ///     Bidi.visualIndices(of: Array("سلام"), paragraph: .rightToLeft) // [3, 2, 1, 0]
     public static func visualIndices(of chars: [Character], paragraph: LayoutDirection?) -> [Int] {
-        let classes = chars.map(bidiClass)
         let levels = switch paragraph {
-        case .rightToLeft: resolveLevels(classes, base: 1)
-        case .leftToRight: resolveLevels(classes, leftToRight: true)
-        case nil: resolveLevels(classes)
+        case .rightToLeft: levels(of: chars, base: 1)
+        case .leftToRight: levels(of: chars, base: 0)
+        case nil: levels(of: chars, base: nil)
         }
         let order = visualSources(levels)
         var positions = Array(repeating: 0, count: chars.count)
@@ -99,6 +114,51 @@ public enum Bidi {
 
     /// `leftToRight` forces a left-to-right paragraph (columns of a receipt or a table row built
     /// as one string), whatever its first strong character is.
+    /// The levels of `chars` in a paragraph of `base` (nil: the first strong character's),
+    /// brackets paired first so `Green tea (sencha)` keeps its `)` in a Persian line (UBA N0).
+    static func levels(of chars: [Character], base forcedBase: Int?) -> [Int] {
+        var classes = chars.map(bidiClass)
+        let base = forcedBase ?? (classes.first { $0 == .ltr || $0 == .rtl } == .rtl ? 1 : 0)
+        resolveBracketPairs(chars, &classes, base: base)
+        return resolveLevels(classes, base: base)
+    }
+
+    /// UBA N0, simplified: a matched bracket pair takes the paragraph's direction when its inside
+    /// has a strong character of that direction (digits count as right to left); else the
+    /// opposite direction when its inside has it and so does the text before the pair.
+    static func resolveBracketPairs(_ chars: [Character], _ classes: inout [BidiClass], base: Int) {
+        let openers: [Character: Character] = ["(": ")", "[": "]", "{": "}", "«": "»"]
+        var open: [(close: Character, at: Int)] = []
+        var pairs: [(Int, Int)] = []
+        for (i, ch) in chars.enumerated() {
+            if let close = openers[ch] {
+                if open.count < 63 { open.append((close, i)) }
+            } else if let k = open.lastIndex(where: { $0.close == ch }) {
+                pairs.append((open[k].at, i))
+                open.removeSubrange(k...)
+            }
+        }
+        let embedding: BidiClass = base == 1 ? .rtl : .ltr
+        func strong(_ c: BidiClass) -> BidiClass? {
+            switch c {
+            case .ltr: .ltr
+            case .rtl, .digit: .rtl
+            default: nil
+            }
+        }
+        for (o, c) in pairs.sorted(by: { $0.0 < $1.0 }) {
+            let inside = classes[(o + 1)..<c].compactMap(strong)
+            var direction: BidiClass?
+            if inside.contains(embedding) {
+                direction = embedding
+            } else if let opposite = inside.first {
+                let before = classes[..<o].reversed().lazy.compactMap(strong).first ?? embedding
+                direction = before == opposite ? opposite : embedding
+            }
+            if let direction { classes[o] = direction; classes[c] = direction }
+        }
+    }
+
     static func resolveLevels(_ input: [BidiClass], leftToRight: Bool = false) -> [Int] {
         resolveLevels(input, base: leftToRight ? 0 : nil)
     }

@@ -149,6 +149,9 @@ public struct Buffer: Equatable, Sendable {
     /// (wide characters take 2 columns and are never cut in half); newlines and other controls
     /// are skipped. With `bidi` (the default) right-to-left runs are shown in visual order; the
     /// text is clipped in logical order first, so the *start* of a long Persian line survives.
+    /// In a right-to-left buffer (`layout`) the write takes the mirrored columns and reads as a
+    /// right-to-left paragraph (`Bidi.mirroredLayoutOrder`); `leftToRight: true` keeps a phone
+    /// number, postal code or SKU in its own order; `paragraph` forces a direction (text fields).
     /// With `truncation: .ellipsis` text that does not fit is cut at a word boundary and ends
     /// with `…` (`TextWidth.truncate`): for names, notices, descriptions and titles, never amounts.
     ///
@@ -158,7 +161,7 @@ public struct Buffer: Equatable, Sendable {
     @discardableResult
     public mutating func setString(_ x: Int, _ y: Int, _ string: String, style: Style = .plain,
                                    maxWidth: Int? = nil, truncation: Truncation = .clip,
-                                   bidi: Bool = true, leftToRight: Bool = false) -> Int {
+                                   bidi: Bool = true, leftToRight: Bool = false, paragraph: LayoutDirection? = nil) -> Int {
         guard y >= area.y, y < area.bottom else { return x }
         let limit = min(area.right, maxWidth.map { x + max(0, $0) } ?? Int.max)
         let string = truncation == .ellipsis ? TextWidth.truncate(string, width: limit - x) : string
@@ -172,8 +175,10 @@ public struct Buffer: Equatable, Sendable {
             width += w
         }
         if layout.mirrors {
-            // Its own right-to-left paragraph, in the mirrored columns (only what fits was kept).
-            let visual = bidi ? Bidi.visualOrder(fitted, paragraph: leftToRight ? .leftToRight : .rightToLeft) : fitted
+            // Its own paragraph, in the mirrored columns (only what fits was kept).
+            let visual = !bidi ? fitted
+                : leftToRight ? Bidi.visualOrder(fitted, paragraph: .leftToRight)
+                : paragraph.map { Bidi.visualOrder(fitted, paragraph: $0) } ?? Bidi.mirroredLayoutOrder(fitted)
             var col = visualX(x, width: width)
             for ch in visual { col += put(col, y, LayoutDirection.mirrored(ch), style: style) }
             return x + width

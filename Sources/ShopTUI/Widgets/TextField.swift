@@ -50,7 +50,9 @@ public struct TextField: Sendable {
             buffer.setString(line.x, line.y, placeholder, style: placeholderStyle, maxWidth: line.width)
         } else {
             let shown = visible(state, width: line.width).text
-            buffer.setString(line.x, line.y, displayed(shown, state), style: fieldStyle, maxWidth: line.width)
+            // A right-to-left paragraph in a Persian frame, whatever is typed: the caret logic matches.
+            buffer.setString(line.x, line.y, displayed(shown, state), style: fieldStyle, maxWidth: line.width,
+                             paragraph: buffer.layout.mirrors ? .rightToLeft : nil)
         }
         if area.height >= 2, let error = state.error {
             buffer.setString(area.x, area.y + 1, error, style: errorStyle, maxWidth: area.width)
