@@ -76,6 +76,21 @@ struct RightToLeftLayoutTests {
         #expect(b.lines[0] == "   …کگنس نان")
     }
 
+    @Test("a bar chart mirrors: scale on the right, axis corners swapped, the latest bar on the left, Persian digits")
+    func barChart() {
+        L.withLanguage(.fa) {
+            var b = Buffer(area: Rect(width: 20, height: 4), layout: L.layout)
+            BarChart(bars: [.init(Format.number(9), 1000), .init(Format.number(10), 0), .init(Format.number(11), 1250)],
+                     format: { Format.digits(String(format: "%d.%02d", $0 / 100, $0 % 100)) })
+                .render(into: &b, area: b.area)
+            // The English chart (TruncationAndChartTests) seen in a mirror; the scale hugs its axis.
+            expectGrid(b, ["         █   ▃├۱۲٫۵۰",
+                           "         █   █│     ",
+                           "         █   █├۰٫۰۰ ",
+                           "        ۱۱   ۹┘     "])
+        }
+    }
+
     @Test("--bidi terminal: cells in logical order, nothing mirrored (the terminal does both)")
     func terminalBidi() {
         L.withLanguage(.fa, bidi: .terminal) {
