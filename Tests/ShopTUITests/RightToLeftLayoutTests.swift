@@ -226,3 +226,25 @@ struct BidiBracketTests {
         #expect(b.lines[0] == "2 kg Green tea (sencha)", "Latin-only writes keep their own order")
     }
 }
+
+@Suite("Shared widgets speak the session's language")
+struct LocalizedWidgetTests {
+    @Test("the size notice, a yes/no question and the help box's close hint come from the catalog, numbers in Persian digits")
+    func widgetsInPersian() {
+        L.withLanguage(.fa) {
+            let lines = TooSmallNotice().lines(for: Rect(width: 60, height: 20))
+            #expect(lines[0] == "پایانه خیلی کوچک است: ۶۰×۲۰")
+            #expect(lines[1] == "دست‌کم ۸۰×۲۴ لازم است")
+            let prompt = ConfirmPrompt(question: "حذف شود؟", yes: "حذف")
+            #expect(prompt.no == "بدون تغییر")
+            var b = Buffer(area: Rect(width: 40, height: 1), layout: L.layout)
+            prompt.render(into: &b, area: b.area)
+            #expect(b.lines[0].hasSuffix(Bidi.visualOrder("? حذف شود؟", paragraph: .rightToLeft) + " "), "the question at the right: \(b.lines[0])")
+            #expect(HelpOverlay([]).closeHint == "برای بستن Esc یا ?")
+        }
+        L.withLanguage(.en) {
+            #expect(TooSmallNotice().lines(for: Rect(width: 60, height: 20))[0] == "Terminal too small: 60×20")
+            #expect(ConfirmPrompt(question: "Remove?", yes: "remove").no == "keep as is")
+        }
+    }
+}
