@@ -201,7 +201,8 @@ extension OrderService {
     static func takeStock(_ db: Connection, _ quote: CounterQuote) throws {
         for line in quote.lines {
             guard try Ledger.move(db, productID: line.productId, variantID: line.variantId, delta: -line.quantity) else {
-                throw ShopError(.conflict, "out_of_stock", line.stock <= 0 ? "\(line.name) is out of stock" : "Only \(line.stock) left of \(line.name)", field: "lines")
+                throw ShopError(.conflict, "out_of_stock", line.stock <= 0 ? "\(line.name) is out of stock" : "Only \(line.stock) left of \(line.name)", field: "lines",
+                                parameters: ShopError.stockParameters(name: line.name, left: line.stock))
             }
         }
     }

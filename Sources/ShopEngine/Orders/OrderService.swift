@@ -64,7 +64,8 @@ public struct OrderService: Sendable {
                 guard let row = try db.first("SELECT p.sku, coalesce(v.price, p.price), coalesce(v.stock, p.stock) FROM products p LEFT JOIN product_variants v ON v.id = ? WHERE p.id = ?",
                                              item.variantId, item.productId, map: { (sku: $0.string(0), price: $0.int64(1), stock: $0.int64(2)) }) else { throw ShopError.notFound("Product") }
                 guard try Ledger.move(db, productID: item.productId, variantID: item.variantId, delta: -item.quantity) else {
-                    throw ShopError(.conflict, "out_of_stock", row.stock == 0 ? "\(name) is out of stock" : "Only \(row.stock) left of \(name)", field: "items")
+                    throw ShopError(.conflict, "out_of_stock", row.stock == 0 ? "\(name) is out of stock" : "Only \(row.stock) left of \(name)", field: "items",
+                                        parameters: ShopError.stockParameters(name: name, left: row.stock))
                 }
                 lines.append((item, row.sku, name, row.price))
             }

@@ -7,7 +7,16 @@ public enum Schema {
         Migration(4, "proven identities", sql: provenIdentities),
         Migration(5, "unpaid order expiry", sql: unpaidOrderExpiry),
         Migration(6, "returns", sql: returns),
+        Migration(7, "account language", sql: accountLanguage),
     ]
+
+    /// The language an account is spoken to in (codes by SMS and email, the TUI on sign-in), and
+    /// the one a phone sign-in asked in, given to the account that code creates. The engine
+    /// writes only the languages it knows (`Language`); no CHECK, so adding one needs no rebuild.
+    static let accountLanguage = """
+    ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
+    ALTER TABLE otp_requests ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
+    """
 
     /// A phone or email becomes a sign-in identity (`users.phone`, `users.email`, both unique) only
     /// once a code sent to it was verified. Until then it waits in `pending_phone` /

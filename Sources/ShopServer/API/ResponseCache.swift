@@ -4,6 +4,8 @@ import Synchronization
 /// Answers to anonymous catalog reads (product lists, details, categories), kept until the
 /// database changes. Every use first reads the store's change counter, so a stock change by a
 /// checkout in any process, or a staff edit, is visible on the very next request.
+/// Only 200s are kept, and their bodies never depend on `Accept-Language` (catalog data is not
+/// translated; errors, the only translated answers, are never stored), so the key has no language.
 final class ResponseCache: Sendable {
     private struct State {
         var version: Int64 = -1

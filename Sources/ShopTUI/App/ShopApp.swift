@@ -233,9 +233,13 @@ public struct ShopApp: Program {
         case .help: showingHelp = true; return []
         case .quit: isFinished = true; return []
         case .language:
-            L.setLanguage(L.language == .en ? .fa : .en)
+            let language: Language = L.language == .en ? .fa : .en
+            L.setLanguage(language)
             notice = Notice(L.t("app.language_switched"), .info, 4)
-            return []
+            guard session.isSignedIn else { return [] }
+            // Kept in the profile: the next sign-in (any terminal) starts in it.
+            let (shop, caller) = (session.shop, session.caller)
+            return [.run { _ = try? shop.accounts.updateProfile(AccountService.ProfileChanges(language: language), caller: caller); return .screen(id: 0, payload: ()) }]
         case .back: return navigate(.pop)
         case .browse: return navigate(.home)
         case .cart: return open(CartScreen(), needsAccount: true)
@@ -253,6 +257,7 @@ public struct ShopApp: Program {
     /// Opens a section, replacing whatever was above the home screen.
     private mutating func open(_ screen: any Screen, needsAccount: Bool = false) -> [Effect<AppMessage>] {
         if needsAccount && !session.isSignedIn { return navigate(.signIn) }
+        keepSentCode()
         while stack.count > 1 { stack.removeLast() }
         return push(screen)
     }
@@ -270,15 +275,23 @@ public struct ShopApp: Program {
         return context.effects
     }
 
+    /// The code a sign-in screen being left had sent, so the next sign-in screen can return to it.
+    private var sentCode: SignInScreen.SentCode?
+    private mutating func keepSentCode() {
+        if let signIn = stack.last?.screen as? SignInScreen, let sent = signIn.sentCode { sentCode = sent }
+    }
+
     private mutating func navigate(_ step: Navigation) -> [Effect<AppMessage>] {
         switch step {
         case .push(let screen):
             return push(screen)
         case .replace(let screen):
+            keepSentCode()
             if stack.count > 1 { stack.removeLast() }
             return push(screen)
         case .pop:
             guard stack.count > 1 else { return [] }
+            keepSentCode()
             stack.removeLast()
             return reappear()
         case .home:
@@ -287,12 +300,13 @@ public struct ShopApp: Program {
             return reappear()
         case .signIn:
             if stack.last?.screen is SignInScreen { return [] }
-            return push(SignInScreen(codesWork: session.shop.sendsCodes))
+            return push(SignInScreen(codesWork: session.shop.sendsCodes, sentCode: sentCode))
         case .signedIn(let signIn):
             session.signedIn(signIn)
+            sentCode = nil
             // Issue 18: the account's stored language wins over the locale (which rarely arrives
-            // over SSH). The single call site: pass `signIn.user.language` once the profile has it.
-            L.applyAccountLanguage(nil)
+            // over SSH); also applied for the SSH-key sign-in at start (ShopCommand).
+            L.applyAccountLanguage(signIn.user.language)
             while stack.count > 1, stack.last?.screen is SignInScreen || stack.last?.screen is RegisterScreen { stack.removeLast() }
             notice = Notice(signIn.caller.isStaff ? L.t("app.signed_in_staff", ["name": signIn.user.displayName]) : L.t("app.signed_in", ["name": signIn.user.displayName]), .success, 5)
             return reappear()

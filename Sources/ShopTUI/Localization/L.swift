@@ -1,3 +1,4 @@
+import ShopEngine
 import Synchronization
 
 /// The interface's words in the session's language: what every screen calls for text.
@@ -107,9 +108,9 @@ public enum BidiMode: String, CaseIterable, Hashable, Sendable {
 }
 
 extension L {
-    /// Applies a signed-in account's stored language (`en`, `fa`); nil or an unknown code keeps
-    /// the current one. Called once, where the app learns who signed in (ShopApp, `.signedIn`).
-    public static func applyAccountLanguage(_ code: String?) {
-        if let code, let language = Language(code: code) { setLanguage(language) }
+    /// Applies a signed-in account's stored language (nil keeps the current one). Called once,
+    /// where the app learns who signed in (ShopApp, `.signedIn`).
+    public static func applyAccountLanguage(_ language: Language?) {
+        if let language { setLanguage(language) }
     }
 }

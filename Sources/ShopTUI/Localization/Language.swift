@@ -1,8 +1,9 @@
-/// A language the interface speaks. Adding one: a catalog `assets/locales/CODE.txt` with every
-/// key, a case here, and its direction and plural rule.
-public enum Language: String, CaseIterable, Hashable, Sendable {
-    case en, fa
+import ShopEngine
 
+/// What the terminal needs of a language (the enum is the engine's: an account's language too).
+/// Adding one: a case in `ShopEngine.Language`, a catalog `assets/locales/CODE.txt` with every
+/// key, and its direction and plural rule here.
+extension Language {
     /// Which way its screens read.
     public var direction: LayoutDirection { self == .fa ? .rightToLeft : .leftToRight }
 
@@ -15,17 +16,8 @@ public enum Language: String, CaseIterable, Hashable, Sendable {
         }
     }
 
-    /// The language `code` names (`en`, `fa`, case-insensitive), nil for anything else.
-    public init?(code: String) {
-        guard let language = Language(rawValue: code.lowercased()) else { return nil }
-        self = language
-    }
-
     /// The language of a POSIX locale name (`fa_IR.UTF-8` → fa, `en_US` → en, `C` → nil).
-    static func fromLocale(_ locale: String) -> Language? {
-        let code = locale.prefix { $0.isLetter }
-        return Language(rawValue: code.lowercased())
-    }
+    static func fromLocale(_ locale: String) -> Language? { Language(tag: locale) }
 
     /// The language a session starts in: `--lang` (or `SHOP_LANG`) when given, else the first
     /// set one of `LC_ALL`, `LC_MESSAGES`, `LANG` that names a language we speak, else English.
@@ -34,7 +26,7 @@ public enum Language: String, CaseIterable, Hashable, Sendable {
     ///     try Language.choose(flag: nil, environment: ["LANG": "fa_IR.UTF-8"])   // .fa
     public static func choose(flag: String?, environment: [String: String]) throws(LanguageError) -> Language {
         if let asked = flag ?? environment["SHOP_LANG"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            guard let language = Language(code: asked) else { throw LanguageError(value: asked) }
+            guard let language = Language(tag: asked) else { throw LanguageError(value: asked) }
             return language
         }
         for name in ["LC_ALL", "LC_MESSAGES", "LANG"] {

@@ -10,14 +10,7 @@ public enum Numerals {
     /// the decimal point in Persian; unchanged in English.
     public static func localized(_ text: String, for language: Language = L.language) -> String {
         guard language == .fa else { return text }
-        return String(String.UnicodeScalarView(text.unicodeScalars.map { s -> Unicode.Scalar in
-            switch s.value {
-            case 0x30...0x39: Unicode.Scalar(s.value - 0x30 + 0x06F0)!
-            case 0x2C: "\u{066C}"   // ٬ thousands separator
-            case 0x2E: "\u{066B}"   // ٫ decimal separator
-            default: s
-            }
-        }))
+        return Text.persianDigits(text).replacingOccurrences(of: ",", with: "\u{066C}").replacingOccurrences(of: ".", with: "\u{066B}")
     }
 
     /// Persian (۰–۹) and Arabic-Indic (٠–٩) digits folded to ASCII, and Persian separators back

@@ -31,6 +31,19 @@ enum Format {
     /// Any number already written the English way ("12.50", "3/5") in the language's digits.
     static func digits(_ text: String) -> String { Numerals.localized(text) }
 
+    /// How many things a cart, order or sale holds, counted the same on every screen: items are
+    /// units (2 × cake + 2 × bread is "4 items"); `lines` adds " on 2 lines" when there are several.
+    ///
+    ///     Format.items(4, lines: 2)   // "4 items on 2 lines"
+    static func items(_ units: Int64, lines: Int? = nil) -> String {
+        let count = "\(units) item\(units == 1 ? "" : "s")"
+        guard let lines, lines > 1 else { return count }
+        return count + " on \(lines) lines"
+    }
+
+    /// The units of an order's lines (see `items`).
+    static func units(of order: Order) -> Int64 { order.items.reduce(0) { Money.saturatingSum($0, $1.quantity) } }
+
 }
 
 extension String {

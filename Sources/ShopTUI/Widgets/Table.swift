@@ -29,6 +29,9 @@ public struct Table: Sendable {
 
     public var columns: [Column]
     public var rows: [[String]]
+
+    /// The data rows a table shows in `area` (its header takes one): a list's page.
+    public static func bodyRows(in area: Rect) -> Int { max(1, area.height - 1) }
     public var headerStyle: Style
     public var highlightStyle: Style
     public var columnSpacing: Int
