@@ -198,6 +198,21 @@ struct PersianAppSnapshotTests {
         }
     }
 
+    @Test("L keeps a signed-in customer's choice in the profile; signing in applies the stored language")
+    func accountLanguage() throws {
+        let h = try AppHarness()
+        let session = try h.customerSession()
+        try L.withLanguage(.en) {
+            let d = h.driver(session, width: 80, height: 24)
+            d.press(.char("L"))
+            #expect(L.language == .fa)
+            #expect(try h.shop.accounts.profile(caller: session.caller).language == .fa, "stored for the next sign-in")
+            L.setLanguage(.en)
+            L.applyAccountLanguage(try h.shop.accounts.profile(caller: session.caller).language)
+            #expect(L.language == .fa, "the stored language wins at sign-in")
+        }
+    }
+
     @Test("L switches between English and Persian at any time, and the frame mirrors at once")
     func switchKey() throws {
         let h = try AppHarness()
