@@ -38,7 +38,7 @@ public struct Table: Sendable {
     public var emptyText: String
 
     public init(columns: [Column], rows: [[String]], headerStyle: Style = Theme.header,
-                highlightStyle: Style = Theme.selection, columnSpacing: Int = 1, emptyText: String = "Nothing here yet") {
+                highlightStyle: Style = Theme.selection, columnSpacing: Int = 1, emptyText: String = L.t("list.empty")) {
         self.columns = columns
         self.rows = rows
         self.headerStyle = headerStyle
