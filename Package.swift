@@ -22,7 +22,7 @@ let package = Package(
 
         .target(name: "ShopEngine", dependencies: ["CSQLite", "COpenSSL"]),
         .target(name: "ShopServer", dependencies: ["ShopEngine", "CPosix"]),
-        .target(name: "ShopTUI", dependencies: ["ShopEngine", "CNCurses"]),
+        .target(name: "ShopTUI", dependencies: ["ShopEngine", "CNCurses"], exclude: ["Localization/README.md"]),
 
         .executableTarget(name: "shop", dependencies: ["ShopTUI", "ShopEngine"]),
         .executableTarget(name: "shop-server", dependencies: ["ShopServer", "ShopEngine"]),

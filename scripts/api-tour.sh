@@ -9,6 +9,8 @@ server=${SERVER_BIN:-$PWD/.build/debug/shop-server}
 work=$(mktemp -d)
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+# Under set -e a failed curl inside $(…) would end the script without a word: say which step.
+trap 'echo "not ok - api tour: line $LINENO failed: $BASH_COMMAND"' ERR
 db="$work/shop.sqlite"
 "$server" --demo --db "$db" --port 0 --quiet 2>"$work/log" &
 pid=$!

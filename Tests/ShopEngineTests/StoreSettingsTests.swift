@@ -31,6 +31,20 @@ struct StoreSettingsTests {
         #expect(!(try catalog.product(id: cake.id, caller: staff.caller)).isLowStock)
     }
 
+    @Test("a sold-out variant comes first in the low-stock list, named with its product, with its own stock (not the product's total)")
+    func lowVariantsAreListed() throws {
+        let t = try TestShop()
+        let staff = try t.staff("+15550000002")
+        let catalog = t.shop.catalog
+        _ = try catalog.create(ProductDraft(sku: "FOUR", name: "Four", price: 100, stock: 4), caller: staff.caller)
+        let cake = try catalog.create(ProductDraft(sku: "CAKE", name: "Carrot cake", variants: [.init(name: "1 kg", price: 900, stock: 40), .init(name: "2 kg", price: 1700, stock: 0)]),
+                                      caller: staff.caller)
+        let low = try catalog.lowStock(caller: staff.caller)
+        #expect(low.map(\.sku) == ["CAKE", "FOUR"], "the cake's 2 kg is sold out, so it is lower than Four's 4 though the cake totals 40")
+        #expect(cake.lowStockEntries.map(\.name) == ["Carrot cake (2 kg)"])
+        #expect(cake.lowStockEntries.map(\.stock) == [0])
+    }
+
     @Test("only admins change settings; values out of range are refused and change nothing")
     func onlyAdmins() throws {
         let t = try TestShop()

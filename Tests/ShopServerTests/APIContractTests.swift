@@ -87,7 +87,137 @@ struct APIContractTests {
         #expect(property("Registration", "password")?["maxLength"] as? Int == 128)
         #expect(property("CartItemAdd", "quantity")?["minimum"] as? Int == 1)
         let cursor = ((document["components"] as? [String: Any])?["parameters"] as? [String: Any])?["Cursor"] as? [String: Any]
-        #expect((cursor?["schema"] as? [String: Any])?["pattern"] as? String == "^[A-Za-z0-9_-]*$")
+        #expect((cursor?["schema"] as? [String: Any])?["pattern"] as? String == "^[A-Za-z0-9_-]+$")
+    }
+}
+
+extension APIContractTests {
+    static func document() throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: APIServer.openAPIURL)) as? [String: Any])
+    }
+
+    @Test("every route lists every status it can answer, without `default`, and each error status names its code")
+    func everyStatusListed() throws {
+        let document = try Self.document()
+        let components = try #require((document["components"] as? [String: Any])?["responses"] as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        var problems: [String] = []
+        for (path, item) in paths {
+            for (method, value) in item {
+                guard let op = value as? [String: Any], let responses = op["responses"] as? [String: Any] else { continue }
+                let name = "\(method.uppercased()) \(path)"
+                if responses["default"] != nil { problems.append("\(name) leans on default") }
+                // What the HTTP layer answers to any request, whatever the route.
+                for status in ["400", "408", "411", "413", "414", "431", "500", "503", "505"] where responses[status] == nil {
+                    problems.append("\(name) does not list \(status)")
+                }
+                // No document-wide `security`: a route without its own needs no token.
+                let secured = (op["security"] as? [[String: Any]])?.contains { !$0.isEmpty } ?? false
+                if secured && responses["401"] == nil { problems.append("\(name) needs a token but does not list 401") }
+                for (status, response) in responses where !status.hasPrefix("2") {
+                    var answer = response as? [String: Any] ?? [:]
+                    if let ref = answer["$ref"] as? String { answer = components[String(ref.split(separator: "/").last ?? "")] as? [String: Any] ?? [:] }
+                    let description = answer["description"] as? String ?? ""
+                    if !description.contains("`") { problems.append("\(name) \(status) names no code: \(description)") }
+                }
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.sorted().joined(separator: "\n"))")
+    }
+
+    @Test("an unknown body field is ignored, as the document says, and no request schema claims otherwise")
+    func unknownFieldsIgnored() throws {
+        let document = try Self.document()
+        #expect(((document["info"] as? [String: Any])?["description"] as? String)?.contains("Fields the route does not list are ignored") == true)
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let strict = schemas.filter { ($0.value as? [String: Any])?["additionalProperties"] as? Bool == false }.map(\.key)
+        #expect(strict.isEmpty, "request schemas with additionalProperties: false: \(strict)")
+
+        let api = try APIServer()
+        defer { api.stop() }
+        let me = try api.signIn(phone: "+15550170005")
+        let answer = api.call("PATCH", "/me", json: ["first_name": "Maya", "nickname": "not a field"], token: me.access)
+        #expect(answer.status == 200, "\(answer.text)")
+        #expect(answer.string("first_name") == "Maya")
+    }
+
+    @Test("a price range upside down is a 400 invalid_price_range, and the document says so on max_price")
+    func priceRange() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        let answer = api.call("GET", "/products?min_price=500&max_price=100")
+        #expect(answer.status == 400)
+        #expect(answer.code == "invalid_price_range")
+        let list = try #require(((try Self.document()["paths"] as? [String: Any])?["/api/v1/products"] as? [String: Any])?["get"] as? [String: Any])
+        let maxPrice = (list["parameters"] as? [[String: Any]])?.first { $0["name"] as? String == "max_price" }
+        #expect((maxPrice?["description"] as? String)?.contains("invalid_price_range") == true)
+    }
+
+    @Test("a returned line names an order line or a product: the document says so and the server agrees")
+    func returnLineNamesSomething() throws {
+        let schemas = try #require((try Self.document()["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let line = try #require((((schemas["ReturnRequest"] as? [String: Any])?["properties"] as? [String: Any])?["items"] as? [String: Any])?["items"] as? [String: Any])
+        let required = (line["anyOf"] as? [[String: Any]])?.compactMap { ($0["required"] as? [String])?.first }
+        #expect(required == ["order_item_id", "product_id"])
+
+        let api = try APIServer()
+        defer { api.stop() }
+        let staff = try api.signIn(phone: "+15550170006", role: .staff)
+        let answer = api.call("POST", "/orders/1/returns", json: ["items": [["quantity": 1]], "refund_method": "cash"], token: staff.access)
+        // The body is read before the order is looked up, so no order is needed to see the rule.
+        #expect(answer.status == 400, "\(answer.text)")
+        #expect(answer.code == "missing_product_id")
+    }
+}
+
+extension APIContractTests {
+    static func schema(_ name: String) throws -> [String: Any] {
+        try #require(((try document()["components"] as? [String: Any])?["schemas"] as? [String: Any])?[name] as? [String: Any])
+    }
+    static func property(_ schema: [String: Any], _ name: String) -> [String: Any]? {
+        (schema["properties"] as? [String: Any])?[name] as? [String: Any]
+    }
+
+    @Test("rules the document now states are the server's: coupon times and uses, SKU spaces, an empty items list, stock in PATCH")
+    func statedRulesHold() throws {
+        let coupon = try Self.schema("CouponCreate")
+        #expect(Self.property(coupon, "valid_from")?["minimum"] as? Int == 0)
+        #expect(Self.property(coupon, "max_uses")?["maximum"] as? Int == 1_000_000_000)
+        #expect(Self.property(try Self.schema("OrderRequest"), "items")?["minItems"] as? Int == 1)
+        #expect(Self.property(try Self.schema("ProductChanges"), "stock")?["not"] != nil)
+        let skuPattern = try #require(Self.property(try Self.schema("ProductDraft"), "sku")?["pattern"] as? String)
+        let sku = try NSRegularExpression(pattern: skuPattern)
+        func matches(_ text: String) -> Bool { sku.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil }
+        #expect(matches("  CAKE-1\t") && !matches("CAKE 1") && !matches(String(repeating: "A", count: 65)))
+
+        let api = try APIServer()
+        defer { api.stop() }
+        let staff = try api.signIn(phone: "+15550170007", role: .staff)
+        let negative = api.call("POST", "/coupons", json: ["code": "EARLY", "kind": "fixed", "value": 100, "valid_from": -1], token: staff.access)
+        #expect(negative.code == "invalid_coupon_date")
+        let uses = api.call("POST", "/coupons", json: ["code": "MANY", "kind": "fixed", "value": 100, "max_uses": 1_000_000_001], token: staff.access)
+        #expect(uses.code == "invalid_coupon_uses")
+        let spaced = try api.createProduct(staff, sku: "  SPACED-1\t")
+        #expect(spaced["sku"] as? String == "SPACED-1")
+        #expect(api.call("POST", "/products", json: ["sku": "TWO WORDS", "name": "x", "price": 1], token: staff.access).code == "invalid_sku")
+        let id = try #require(spaced["id"] as? Int)
+        #expect(api.call("PATCH", "/products/\(id)", json: ["stock": 5], token: staff.access).code == "invalid_stock")
+        let customer = try api.signIn(phone: "+15550170008")
+        let order: [String: Any] = ["first_name": "Maya", "last_name": "Lee", "phone": "+15550170008", "email": "", "address": "12 Elm St",
+                                    "postal_code": "", "delivery_date": "", "note": "", "payment_method": "card", "items": [Any]()]
+        #expect(api.call("POST", "/orders", json: order, token: customer.access).code == "empty_cart")
+    }
+
+    @Test("categories ignore a token, so the document lists no 401 there; the product list refuses a bad one")
+    func optionalTokens() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        #expect(api.call("GET", "/categories", token: "not-a-token").status == 200)
+        #expect(api.call("GET", "/products", token: "not-a-token").status == 401)
+        let paths = try #require(try Self.document()["paths"] as? [String: Any])
+        func responses(_ path: String) -> [String: Any]? { ((paths[path] as? [String: Any])?["get"] as? [String: Any])?["responses"] as? [String: Any] }
+        #expect(responses("/api/v1/categories")?["401"] == nil)
+        #expect(responses("/api/v1/products")?["401"] != nil)
     }
 }
 

@@ -35,7 +35,7 @@ struct CounterHonestyTests {
         #expect(app.text.contains("Due 9.00 USD"))
     }
 
-    @Test("Esc with payments taken asks first; a second Esc gives them back and says so")
+    @Test("Esc with payments taken asks first with the shared prompt; n keeps them, y gives them back and says so")
     func escapeAsksFirst() throws {
         let f = try StaffFixture()
         let app = AppDriver(f.session(f.staff), width: 80, height: 24)
@@ -46,8 +46,14 @@ struct CounterHonestyTests {
         app.press(.escape)
         #expect(app.text.contains("Take payment"), "still paying after one Esc")
         #expect(app.text.contains("✓ Cash 5.00"))
-        #expect(app.text.contains("Esc again gives it back"))
+        #expect(app.text.contains("? Give back Cash 5.00 and return to the sale?"), "the shared ConfirmPrompt")
+        app.press(.char("n"))
+        #expect(app.text.contains("Take payment") && app.text.contains("✓ Cash 5.00"), "n keeps the payment")
         app.press(.escape)
+        app.press(.escape)
+        #expect(app.text.contains("Take payment") && app.text.contains("✓ Cash 5.00"), "Esc answers no, as everywhere")
+        app.press(.escape)
+        app.press(.char("y"))
         #expect(!app.text.contains("Take payment"))
         #expect(app.text.contains("Gave back Cash 5.00"))
     }

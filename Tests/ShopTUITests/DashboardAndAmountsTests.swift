@@ -136,6 +136,69 @@ struct DashboardAndAmountsTests {
         #expect(cashUp.lines().contains { $0.range(of: #"TOTAL USD +1,199,999\.80"#, options: .regularExpression) != nil })
     }
 
+    @Test("every screen that shows amounts, customer and staff, at 80×24 with the widest demo-like amount: each amount whole")
+    func everyScreenWithAmounts() throws {
+        let f = try StaffFixture()
+        let machine = try f.shop.catalog.create(ProductDraft(sku: "ESPRESSO-XL", name: "Espresso machine, dual boiler, polished brass", category: "Kitchen",
+                                                             price: 119_999_980, stock: 10), caller: f.staff.caller)
+        let admin = try f.person("+15550102223", role: .admin)
+        let customer = try f.person("+15550102222", role: .customer)
+        let order = try f.shop.orders.create(OrderRequest(items: [.init(productID: machine.id, quantity: 1)], contact: .sample, paymentMethod: .cash), caller: customer.caller)
+        _ = try f.shop.payments.create(orderID: order.id, amount: order.total, method: .cash, tendered: 120_000_000, completed: true, caller: f.staff.caller)
+        _ = try f.shop.orders.updateStatus(id: order.id, to: .sent, caller: f.staff.caller)
+        _ = try f.shop.orders.updateStatus(id: order.id, to: .delivered, caller: f.staff.caller)
+        _ = try f.shop.carts.add(productID: machine.id, quantity: 1, caller: customer.caller)
+        _ = try f.shop.orders.createCoupon(code: "BIG", kind: .fixed, value: 99_999_999, caller: f.staff.caller)
+        let wide = "1,199,999.80"
+
+        var checked: [String] = []
+        func check(_ name: String, _ d: AppDriver, expect amounts: [String] = [wide], sourceLocation: SourceLocation = #_sourceLocation) {
+            checked.append(name)
+            let text = d.text
+            for amount in amounts { #expect(text.contains(amount), "\(name): \(amount) whole\n\(text)", sourceLocation: sourceLocation) }
+            #expect(cutAmounts(in: text).isEmpty, "\(name): cut \(cutAmounts(in: text))\n\(text)", sourceLocation: sourceLocation)
+        }
+
+        let shopper = AppDriver(f.session(customer), width: 80, height: 24)
+        shopper.press(.char("/")); shopper.type("espresso"); shopper.press(.enter)
+        check("browse", shopper)
+        shopper.press(.enter)
+        check("product", shopper)
+        shopper.press(.char("c"))
+        check("cart", shopper)
+        shopper.press(.enter)
+        check("checkout details", shopper)
+        shopper.press(.escape, .escape, .char("o"))
+        check("my orders", shopper)
+        shopper.press(.enter)
+        check("my order detail", shopper)
+
+        let staff = AppDriver(f.session(admin), width: 80, height: 24)
+        staff.openStaff("Products")
+        staff.press(.char("/")); staff.type("ESPRESSO"); staff.press(.enter)
+        check("staff products", staff)
+        staff.press(.escape, .escape)
+        staff.openStaff("Orders")
+        check("staff orders", staff)
+        staff.press(.enter)
+        check("staff order detail", staff)
+        staff.press(.char("m"))
+        check("order payments", staff)
+        staff.press(.escape, .char("t"))
+        staff.press(.char("a"))
+        check("return", staff)
+        for _ in 0..<4 where staff.app.depth > 1 { staff.press(.escape) }
+        staff.openStaff("Coupons")
+        check("coupons", staff, expect: ["999,999.99"])
+        for _ in 0..<4 where staff.app.depth > 1 { staff.press(.escape) }
+        staff.openStaff("Quick sale")
+        staff.scan("ESPRESSO-XL")
+        check("quick sale", staff)
+        staff.press(.function(5))
+        check("quick sale payment", staff)
+        #expect(checked.count == 14)
+    }
+
     // MARK: - Text cut at words
 
     @Test("at 80×24 the staff menu's descriptions that do not fit end with … after a whole word")

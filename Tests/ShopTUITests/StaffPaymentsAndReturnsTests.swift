@@ -67,7 +67,7 @@ struct StaffPaymentsAndReturnsTests {
         #expect(app.text.contains("Return — order \(sale.number)"))
         app.press(.char("+"), .char("+"))       // two of the bread
         app.press(.enter)
-        #expect(app.text.contains("Take these back and refund by Cash?"))
+        #expect(app.text.contains("Take back 2 items and refund by Cash?"), "the shared confirm prompt")
         app.press(.char("y"))
         #expect(app.text.contains("HAND OVER 9.00 USD IN CASH"))
         #expect(app.text.contains("2 × Sourdough bread back in stock"))

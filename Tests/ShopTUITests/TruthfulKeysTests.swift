@@ -188,4 +188,100 @@ struct TruthfulKeysTests {
             Self.check(d, "staff order detail (\(status.rawValue))")
         }
     }
+
+    @Test("staff sub-screens and dialogs: every footer key acts in every state walked (stock, forms, ledger, payments, return, pickers, finder, outbox, confirm)")
+    func staffDialogsWalk() throws {
+        let f = try StaffFixture()
+        let admin = try f.person("+15550108881", role: .admin)
+        let customer = try f.person("+15550108882", role: .customer)
+        let order = try f.shop.orders.create(OrderRequest(items: [.init(productID: f.bread.id, quantity: 2), .init(productID: f.butter.id, quantity: 1)],
+                                                          contact: .sample, paymentMethod: .cash), caller: customer.caller)
+        _ = try f.shop.payments.create(orderID: order.id, amount: order.total, method: .cash, completed: true, caller: f.staff.caller)
+        _ = try f.shop.orders.updateStatus(id: order.id, to: .sent, caller: f.staff.caller)
+        _ = try f.shop.orders.updateStatus(id: order.id, to: .delivered, caller: f.staff.caller)
+        _ = try f.shop.orders.createCoupon(code: "TEN", kind: .percent, value: 10, caller: f.staff.caller)
+        let d = AppDriver(f.session(admin, demo: true), width: 80, height: 24)
+        func home() { for _ in 0..<6 where d.app.depth > 1 { d.press(.escape) } }
+
+        d.openStaff("Products")
+        d.press(.char("/"))
+        Self.check(d, "products: searching")
+        d.type("CAKE-CHOC"); d.press(.enter)
+        d.press(.char("s"))
+        Self.check(d, "stock dialog: choosing a variant")
+        d.press(.enter)
+        Self.check(d, "stock dialog: change and reason")
+        d.press(.escape, .char("l"))
+        Self.check(d, "stock ledger")
+        d.press(.escape, .char("x"))
+        Self.check(d, "confirm prompt: remove product")
+        d.press(.char("n"), .char("a"))
+        Self.check(d, "product form (new)")
+        home()
+
+        d.openStaff("Orders")
+        d.press(.enter)
+        d.press(.char("m"))
+        Self.check(d, "order payments")
+        d.press(.escape, .char("t"))
+        Self.check(d, "return: choosing")
+        d.press(.char("a"), .enter)
+        Self.check(d, "return: confirm prompt")
+        d.press(.char("y"))
+        Self.check(d, "return: done")
+        home()
+
+        d.openStaff("Coupons")
+        d.press(.char("n"))
+        Self.check(d, "coupon form")
+        home()
+
+        d.openStaff("Users")
+        d.press(.char("/"))
+        Self.check(d, "users: searching")
+        d.press(.escape, .char("f"))
+        Self.check(d, "users: photo path")
+        home()
+
+        d.openStaff("Messages outbox")
+        Self.check(d, "outbox (demo)")
+        home()
+
+        d.openStaff("Quick sale")
+        d.press(.function(2))
+        Self.check(d, "quick sale: finding a customer")
+        d.press(.escape)
+        d.scan("CAKE-CHOC")
+        Self.check(d, "quick sale: choosing a variant")
+        d.press(.enter)
+        d.scan("bread")
+        Self.check(d, "quick sale: choosing a product by name")
+        d.press(.enter)
+        d.press(.escape)
+        Self.check(d, "quick sale: confirm discarding the sale")
+    }
+
+    @Test("customer dialogs: every footer key acts on the code step, register, password reset, profile forms and the cart's confirm prompt")
+    func customerDialogsWalk() throws {
+        let h = try AppHarness()
+        let guest = h.driver(width: 80, height: 24)
+        guest.press(.char("p"))
+        guest.type("+15550104040"); guest.press(.enter)
+        Self.check(guest, "sign in: code step")
+        guest.press(.escape, .function(3))
+        Self.check(guest, "register")
+        guest.press(.function(2), .function(2), .function(4))
+        #expect(guest.text.contains("Forgotten password") || guest.lines[0].contains("Forgotten"), "\(guest.text)")
+        Self.check(guest, "password reset: login")
+
+        let session = try h.customerSession()
+        let d = h.driver(session, width: 80, height: 24)
+        d.press(.char("/")); d.type("tea"); d.press(.enter, .enter, .enter)   // one tea in the cart
+        d.press(.char("c"), .char("x"))
+        Self.check(d, "cart: confirm removing a line")
+        d.press(.char("n"), .char("p"), .char("e"))
+        Self.check(d, "profile: editing")
+        d.press(.escape, .char("w"))
+        Self.check(d, "profile: password")
+    }
 }

@@ -93,5 +93,37 @@ wait_sql "$DB" "select stock from products where sku = 'DELI-HUMMUS'" 12 && ok "
 WINDOW=customer keys Enter
 check "the customer's session shows the new stock" "12 in stock" 5 customer
 
+# Two demo runs number their sales from the same start: the second run's receipt gets a name of
+# its own (S-…-2.txt), the first stays as it was, and the notice says where it went.
+DEMO_RECEIPTS="$E2E_TMP/demo-receipts"
+demo_sale() { # demo_sale WINDOW CASH: a fresh `shop --demo`, the demo staff signs in, sells a loaf for CASH
+  # (the cash differs between runs: a receipt identical to the one saved is a reprint, not a new file)
+  t new-session -d -s "$1" -x 100 -y 30 "$SHOP --demo --receipt-dir $DEMO_RECEIPTS; sleep 30"
+  wait_for "products" 20 "$1" >/dev/null || true
+  WINDOW=$1 keys p; WINDOW=$1 keys -l "$STAFF"; WINDOW=$1 keys Enter
+  wait_re "Demo mode — the code sent to .* is [0-9]{6}" 10 "$1" >/dev/null || true
+  local code
+  code=$(screen "$1" | grep -oE "is [0-9]{6}" | grep -oE "[0-9]{6}" | head -1 || true)
+  WINDOW=$1 keys -l "$code"; WINDOW=$1 keys Enter
+  wait_for "press s for the staff screens" 10 "$1" >/dev/null || true
+  WINDOW=$1 keys s; wait_for "Quick sale" 5 "$1" >/dev/null || true
+  WINDOW=$1 keys Enter; wait_for "N*CODE adds N" 5 "$1" >/dev/null || true
+  WINDOW=$1 keys -l 6260100000079; WINDOW=$1 keys Enter
+  wait_for "Sourdough loaf" 5 "$1" >/dev/null || true
+  WINDOW=$1 keys F5; wait_for "Take payment" 5 "$1" >/dev/null || true
+  WINDOW=$1 keys -l "$2"; WINDOW=$1 keys Enter
+}
+demo_sale demo1 20
+if wait_re "demo-receipts/S-[0-9]{6}\.txt" 10 demo1; then ok "demo run 1 saves its receipt"; else not_ok "demo run 1 saves its receipt"; fi
+FIRST=$(ls "$DEMO_RECEIPTS" 2>/dev/null | head -1 || true)
+FIRST_SUM=$( [ -n "$FIRST" ] && md5sum < "$DEMO_RECEIPTS/$FIRST" || echo none)
+t kill-session -t demo1 || true
+demo_sale demo2 10
+if wait_re "demo-receipts/S-[0-9]{6}-2\.txt" 10 demo2; then ok "demo run 2 numbers the same sale but saves under a new name, and says which"; else not_ok "demo run 2 saves under a new name"; fi
+if [ -n "$FIRST" ] && [ "$(md5sum < "$DEMO_RECEIPTS/$FIRST")" = "$FIRST_SUM" ]; then ok "the first run's receipt $FIRST is left as it was"; else not_ok "the first run's receipt was changed or is missing ($FIRST)"; fi
+COUNT=$(ls "$DEMO_RECEIPTS" 2>/dev/null | wc -l || true)
+if [ "$COUNT" -eq 2 ]; then ok "two receipt files for two demo runs"; else not_ok "receipt files: $(ls "$DEMO_RECEIPTS" 2>/dev/null | tr '\n' ' ')"; fi
+t kill-session -t demo2 || true
+
 WINDOW=counter keys q; WINDOW=customer keys q
 e2e_finish

@@ -83,7 +83,7 @@ keys +
 keys Tab Tab
 check "refund in cash chosen" "Refund by (Tab): Cash" 5
 keys Enter
-check "asked to confirm" "Take these back and refund by Cash?" 5
+check "asked to confirm" "Take back 1 item and refund by Cash?" 5
 keys y
 UNIT=$(sql "select unit_price from order_items where order_id = $ORDER_ID")
 MONEY=$(python3 -c "print(f'{$UNIT / 100:.2f}')")

@@ -7,13 +7,15 @@ extension AccountService {
     /// another account already proved it, a notice to its owner (the asker learns nothing).
     func proofMessage(_ db: Connection, userID: Int64, channel: OutgoingMessage.Channel, to address: String) throws -> OutgoingMessage {
         let column = channel == .email ? "email" : "phone"
-        let what = channel == .email ? "email address" : "phone number"
+        // The account's language: the message goes to whoever it names, in the words of the
+        // account asking (an owner elsewhere has not told us theirs for this address).
+        let language = try db.first("SELECT language FROM users WHERE id = ?", userID) { $0.value("language", or: Language.en) } ?? .en
         if try db.scalarInt("SELECT 1 FROM users WHERE \(column) = ? AND id <> ?", address, userID) != nil {
-            return OutgoingMessage(channel: channel, to: address, text: "Someone tried to add this \(what) to another Shop account. If it was you, sign in with it instead (or reset your password). Otherwise ignore this message.")
+            return OutgoingMessage(channel: channel, to: address, text: AccountMessages.claimedElsewhere(channel: channel, in: language))
         }
         let code = Crypto.randomDigits(6)
         try storeAccountCode(db, userID: userID, purpose: channel == .email ? "verify_email" : "verify_phone", code: code)
-        return OutgoingMessage(channel: channel, to: address, text: "Your Shop code to verify this \(what) is \(code).")
+        return OutgoingMessage(channel: channel, to: address, text: AccountMessages.proofCode(code, channel: channel, in: language))
     }
 
     /// Signs in by username, email or phone and password, with one generic failure.

@@ -11,12 +11,14 @@ extension AccountService {
         public var lastName: String
         public var phone: String?
         public var address: String?
+        /// The account's language (its codes are sent in it): the one the person signs up in.
+        public var language: Language?
 
         public init(username: String, email: String, password: String, passwordConfirm: String,
-                    firstName: String, lastName: String, phone: String? = nil, address: String? = nil) {
+                    firstName: String, lastName: String, phone: String? = nil, address: String? = nil, language: Language? = nil) {
             self.username = username; self.email = email; self.password = password
             self.passwordConfirm = passwordConfirm; self.firstName = firstName; self.lastName = lastName
-            self.phone = phone; self.address = address
+            self.phone = phone; self.address = address; self.language = language
         }
     }
 
@@ -40,9 +42,9 @@ extension AccountService {
                 throw ShopError(.conflict, "username_taken", "That username is taken", field: "username")
             }
             try db.run("""
-                INSERT INTO users(username, pending_email, pending_phone, password_hash, first_name, last_name, address, auth_status, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'NEW', ?, ?)
-                """, username, email, phone, hash, first, last, address, now, now)
+                INSERT INTO users(username, pending_email, pending_phone, password_hash, first_name, last_name, address, auth_status, language, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'NEW', ?, ?, ?)
+                """, username, email, phone, hash, first, last, address, (form.language ?? .en).rawValue, now, now)
             let id = db.lastInsertRowID
             var messages = [try proofMessage(db, userID: id, channel: .email, to: email)]
             if let phone { messages.append(try proofMessage(db, userID: id, channel: .sms, to: phone)) }
@@ -94,7 +96,7 @@ extension AccountService {
             if let last = try db.scalarInt("SELECT max(created_at) FROM account_codes WHERE user_id = ? AND purpose = 'reset_password'", user.id),
                now - last < Self.resendCooldown { return nil } // silently: the answer must not differ
             try storeAccountCode(db, userID: user.id, purpose: "reset_password", code: code)
-            let text = "Your Shop password reset code is \(code). If you did not ask for it, ignore this message."
+            let text = AccountMessages.passwordResetCode(code, in: user.language)
             if let email = user.verifiedEmail { return OutgoingMessage(channel: .email, to: email, text: text) }
             if let phone = user.verifiedPhone { return OutgoingMessage(channel: .sms, to: phone, text: text) }
             return nil

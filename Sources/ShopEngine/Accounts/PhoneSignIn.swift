@@ -13,29 +13,32 @@ extension AccountService {
     }
 
     /// Sends a 6-digit code to `phone`. The answer is the same whether or not the phone has an
-    /// account: new and returning customers share this flow.
-    public func requestCode(phone rawPhone: String, caller: Caller) throws -> CodeRequest {
+    /// account: new and returning customers share this flow. The text is in the account's
+    /// language; a phone with no account yet gets `language` (the one the person is using now),
+    /// which the account created by this code then keeps.
+    public func requestCode(phone rawPhone: String, language: Language = .en, caller: Caller) throws -> CodeRequest {
         let phone = try Phone.normalize(rawPhone, defaultCountry: context.configuration.defaultCountry)
         try context.sender.requireConfigured()
         try context.limitSignIn(caller)
         let now = context.now
         let requestID = Crypto.randomID()
         let code = Crypto.randomDigits(6)
-        let wait: Int64? = try context.store.write { db in
+        let result: (wait: Int64?, language: Language) = try context.store.write { db in
+            let language = try db.first("SELECT language FROM users WHERE phone = ?", phone) { $0.value("language", or: Language.en) } ?? language
             if let last = try db.scalarInt("SELECT max(created_at) FROM otp_requests WHERE phone = ?", phone),
                now - last < Self.resendCooldown {
-                return Self.resendCooldown - (now - last)
+                return (Self.resendCooldown - (now - last), language)
             }
             let recent = try db.query("SELECT created_at FROM otp_requests WHERE phone = ? AND created_at > ? ORDER BY created_at", phone, now - 3600) { $0.int64(0) }
-            if recent.count >= Self.codesPerHour { return recent[recent.count - Self.codesPerHour] + 3600 - now }
-            try db.run("INSERT INTO otp_requests(id, phone, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                       requestID, phone, context.codeHash(code, for: requestID), now, now + Self.codeLifetime)
+            if recent.count >= Self.codesPerHour { return (recent[recent.count - Self.codesPerHour] + 3600 - now, language) }
+            try db.run("INSERT INTO otp_requests(id, phone, code_hash, created_at, expires_at, language) VALUES (?, ?, ?, ?, ?, ?)",
+                       requestID, phone, context.codeHash(code, for: requestID), now, now + Self.codeLifetime, language.rawValue)
             try db.run("DELETE FROM otp_requests WHERE phone = ? AND created_at < ?", phone, now - 86_400)
-            return nil
+            return (nil, language)
         }
-        if let wait { throw ShopError.tooMany("Please wait \(wait) s before asking for another code", retryAfter: Int(wait)) }
+        if let wait = result.wait { throw ShopError.tooMany("Please wait \(wait) s before asking for another code", retryAfter: Int(wait)) }
         do {
-            try context.sender.send(OutgoingMessage(channel: .sms, to: phone, text: "Your Shop code is \(code). It expires in \(Self.codeLifetime / 60) minutes."))
+            try context.sender.send(OutgoingMessage(channel: .sms, to: phone, text: AccountMessages.signInCode(code, minutes: Int(Self.codeLifetime / 60), in: result.language)))
         } catch {
             // Not delivered: forget the request so the customer can try again at once.
             _ = try? context.store.write { try $0.run("DELETE FROM otp_requests WHERE id = ?", requestID) }
@@ -58,8 +61,8 @@ extension AccountService {
         let now = context.now
         let expired = ShopError(.gone, "otp_expired", "This code has expired; ask for a new one")
         return try context.store.writeCommittingFailure { db in
-            guard let row = try db.first("SELECT phone, code_hash, expires_at, attempts, consumed_at FROM otp_requests WHERE id = ?", requestID,
-                                         map: { (phone: $0.string("phone"), hash: $0.blob("code_hash"), expires: $0.int64("expires_at"), attempts: $0.int("attempts"), consumed: $0.optionalInt64("consumed_at")) }) else {
+            guard let row = try db.first("SELECT phone, code_hash, expires_at, attempts, consumed_at, language FROM otp_requests WHERE id = ?", requestID,
+                                         map: { (phone: $0.string("phone"), language: $0.string("language"), hash: $0.blob("code_hash"), expires: $0.int64("expires_at"), attempts: $0.int("attempts"), consumed: $0.optionalInt64("consumed_at")) }) else {
                 return .failure(expired)
             }
             if row.consumed != nil { return .failure(ShopError(.gone, "otp_used", "This code was already used; ask for a new one")) }
@@ -69,15 +72,22 @@ extension AccountService {
                 try db.run("UPDATE otp_requests SET attempts = attempts + 1 WHERE id = ?", requestID)
                 let left = Self.maxWrongTries - row.attempts - 1
                 let tail = left > 0 ? "\(left) \(left == 1 ? "try" : "tries") left" : "ask for a new code"
-                return .failure(ShopError(.invalid, "otp_invalid", "Wrong code; \(tail)", field: "code"))
+                return .failure(ShopError(.invalid, "otp_invalid", "Wrong code; \(tail)", field: "code",
+                                          parameters: ["reason": left > 0 ? "tries_left" : "no_tries", "left": "\(left)"]))
             }
             try db.run("UPDATE otp_requests SET consumed_at = ? WHERE id = ?", now, requestID)
             var isNew = false
-            // Only a proven phone signs in. One waiting on another account reserves nothing: the
-            // owner who just proved it gets their own account, and the claim elsewhere is dropped.
+            // Only a proven phone signs in. A customer the counter added for this phone (no
+            // password, no username: the phone is all it has) becomes its owner's account, so
+            // their counter purchases are in their history. A phone waiting on any other account
+            // reserves nothing: the owner gets their own account, and that claim is dropped.
             var userID = try db.scalarInt("SELECT id FROM users WHERE phone = ?", row.phone)
+            if userID == nil, let walkIn = try db.scalarInt("SELECT u.id FROM users u WHERE u.pending_phone = ? AND u.active = 1 AND \(User.addedAtCounter) ORDER BY u.id LIMIT 1", row.phone) {
+                try db.run("UPDATE users SET phone = pending_phone, pending_phone = NULL, auth_status = 'VERIFIED', updated_at = ? WHERE id = ?", now, walkIn)
+                userID = walkIn
+            }
             if userID == nil {
-                try db.run("INSERT INTO users(phone, auth_status, created_at, updated_at) VALUES (?, 'VERIFIED', ?, ?)", row.phone, now, now)
+                try db.run("INSERT INTO users(phone, auth_status, language, created_at, updated_at) VALUES (?, 'VERIFIED', ?, ?, ?)", row.phone, row.language, now, now)
                 userID = db.lastInsertRowID
                 isNew = true
             }

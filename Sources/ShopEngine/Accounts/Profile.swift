@@ -16,9 +16,12 @@ extension AccountService {
         public var phone: String?
         public var address: String?
         public var postalCode: String?
-        public init(firstName: String? = nil, lastName: String? = nil, email: String? = nil, phone: String? = nil, address: String? = nil, postalCode: String? = nil) {
+        /// The language codes are texted in and the TUI switches to on sign-in.
+        public var language: Language?
+        public init(firstName: String? = nil, lastName: String? = nil, email: String? = nil, phone: String? = nil, address: String? = nil,
+                    postalCode: String? = nil, language: Language? = nil) {
             self.firstName = firstName; self.lastName = lastName; self.email = email
-            self.phone = phone; self.address = address; self.postalCode = postalCode
+            self.phone = phone; self.address = address; self.postalCode = postalCode; self.language = language
         }
     }
 
@@ -40,6 +43,8 @@ extension AccountService {
             if let last { try db.run("UPDATE users SET last_name = ? WHERE id = ?", last, me.id) }
             if let address { try db.run("UPDATE users SET address = ? WHERE id = ?", address, me.id) }
             if let postal { try db.run("UPDATE users SET postal_code = ? WHERE id = ?", postal, me.id) }
+            // First: the code sent for a new email or phone below is then in the new language.
+            if let language = changes.language { try db.run("UPDATE users SET language = ? WHERE id = ?", language.rawValue, me.id) }
             let verified = try db.first("SELECT email, phone FROM users WHERE id = ?", me.id) { (email: $0.optionalString("email"), phone: $0.optionalString("phone")) }!
             if let email, email.lowercased() != current.email?.lowercased() {
                 if email.isEmpty {

@@ -21,6 +21,9 @@ public struct User: Codable, Sendable, Equatable {
     public var hasPassword: Bool
     public var hasPhoto: Bool
     public var createdAt: Int64
+    /// The language the account is spoken to in: codes are texted in it, and the TUI switches
+    /// to it on sign-in. Set through `updateProfile(ProfileChanges(language:))`.
+    public var language: Language
     /// True only in the response that created the account.
     public var isNew: Bool = false
     /// The proven identities, which alone sign in and receive reset codes (never shown as such).
@@ -37,11 +40,15 @@ public struct User: Codable, Sendable, Equatable {
         return full.isEmpty ? (username ?? phone ?? email ?? "#\(id)") : full
     }
 
+    /// A customer staff added at the counter (`AdminService.createCustomer`), on `users u`: no
+    /// verified phone, no username, no password — only the phone waiting in `pending_phone`.
+    static let addedAtCounter = "u.phone IS NULL AND u.username IS NULL AND u.password_hash IS NULL AND u.role = 'customer'"
+
     /// The columns `init(row:)` reads by name; select them from `users u`.
     static let columns = """
         u.id, u.phone, u.username, u.email, u.first_name, u.last_name, u.address, u.postal_code, u.role, u.active,
         u.auth_status, u.password_hash IS NOT NULL AS has_password,
-        EXISTS(SELECT 1 FROM user_photos p WHERE p.user_id = u.id) AS has_photo, u.created_at, u.pending_phone, u.pending_email
+        EXISTS(SELECT 1 FROM user_photos p WHERE p.user_id = u.id) AS has_photo, u.created_at, u.pending_phone, u.pending_email, u.language
         """
 
     init(row: Row) {
@@ -65,6 +72,7 @@ public struct User: Codable, Sendable, Equatable {
         hasPassword = row.bool("has_password")
         hasPhoto = row.bool("has_photo")
         createdAt = row.int64("created_at")
+        language = row.value("language", or: .en)
     }
 
     static func load(_ db: Connection, id: Int64) throws -> User? {

@@ -132,7 +132,8 @@ public struct CartService: Sendable {
 
     static func checkStock(_ stock: (name: String, stock: Int64), wanted: Int64) throws {
         guard wanted <= stock.stock else {
-            throw ShopError(.conflict, "out_of_stock", stock.stock == 0 ? "\(stock.name) is out of stock" : "Only \(stock.stock) left of \(stock.name)", field: "quantity")
+            throw ShopError(.conflict, "out_of_stock", stock.stock == 0 ? "\(stock.name) is out of stock" : "Only \(stock.stock) left of \(stock.name)", field: "quantity",
+                            parameters: ShopError.stockParameters(name: stock.name, left: stock.stock))
         }
     }
 

@@ -349,7 +349,7 @@ public struct CatalogService: Sendable {
         let ids = try db.query("""
             SELECT id FROM products p WHERE active = 1 AND archived_at IS NULL
             AND (stock <= ? OR EXISTS(SELECT 1 FROM product_variants v WHERE v.product_id = p.id AND v.stock <= ?))
-            ORDER BY stock, sort_name LIMIT ?
+            ORDER BY COALESCE((SELECT MIN(v.stock) FROM product_variants v WHERE v.product_id = p.id), stock), sort_name LIMIT ?
             """, threshold, threshold, limit) { $0.int64(0) }
         return try Product.load(db, ids: ids, currency: currency)
     }

@@ -68,6 +68,13 @@ public struct Product: Codable, Sendable, Equatable {
     /// see `StoreSettings`): a count at or below it is running low.
     public var lowStockThreshold: Int64
 
+    /// What is running low, one entry per thing a shelf holds: the product itself, or each of
+    /// its variants that is low ("Carrot cake (1 kg)", 0), lowest first.
+    public var lowStockEntries: [(name: String, stock: Int64)] {
+        if variants.isEmpty { return isLow(stock: stock) ? [(name, stock)] : [] }
+        return variants.filter { isLow(stock: $0.stock) }.sorted { $0.stock < $1.stock }.map { ("\(name) (\($0.name))", $0.stock) }
+    }
+
     /// Whether `units` (this product's or one variant's stock) is running low, sold out included.
     public func isLow(stock units: Int64) -> Bool { units <= lowStockThreshold }
 

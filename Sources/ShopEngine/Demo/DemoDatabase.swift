@@ -1,17 +1,20 @@
 import Foundation
 
 /// The database behind `--demo`: a fresh temporary file (removed on exit), or the file `--db`
-/// names when it is empty. A demo never writes into a database that holds data.
+/// names when it is empty. A demo never writes into a database that holds data. `language`
+/// picks the demo store (`DemoStore.seed(_:language:)`), its currency and, unless
+/// `--default-country` says otherwise, its country code.
 public final class DemoDatabase: Sendable {
     public let shop: Shop
     public let path: String
     /// True when the file was made for this demo and is deleted by `remove()`.
     public let isTemporary: Bool
 
-    public static func open(_ options: Options, cacheKiB: Int? = nil) throws -> DemoDatabase {
+    public static func open(_ options: Options, cacheKiB: Int? = nil, language: Language = .en) throws -> DemoDatabase {
         var config = try options.configuration(defaultMessages: .outbox, cacheKiB: cacheKiB)
         config.messages = .outbox   // codes are shown on screen, never sent
-        config.currency = try DemoStore.currency()
+        config.currency = try DemoStore.currency(language: language)
+        if config.defaultCountry == nil { config.defaultCountry = try DemoStore.defaultCountry(language: language) }
         let temporary = options.value("db") == nil
         if temporary {
             var template = Array((FileManager.default.temporaryDirectory.path + "/shop-demo-XXXXXX").utf8CString)
@@ -26,7 +29,7 @@ public final class DemoDatabase: Sendable {
             }
         }
         let shop = try Shop(config)
-        try DemoStore.seed(shop)
+        try DemoStore.seed(shop, language: language)
         return DemoDatabase(shop: shop, path: config.databasePath, isTemporary: temporary)
     }
 

@@ -2,7 +2,13 @@ import Foundation
 
 /// Fills an empty database with the demo store from `assets/demo-catalog.json`: about 40
 /// products (some Persian, some with variants, a few nearly sold out), coupons, a staff and an
-/// admin account, and customers with past orders in every status.
+/// admin account, and customers with past orders in every status. In Persian
+/// (`assets/demo-catalog-fa.json`) it is an Iranian confectionery: Persian names, categories
+/// and customers with +98 phones, prices in rials (IRR:0), accounts speaking Persian.
+///
+/// ```swift
+/// try DemoStore.seed(shop, language: .fa)   // open `shop` with `DemoStore.currency(language: .fa)`
+/// ```
 public enum DemoStore {
     struct Catalog: Decodable {
         struct Item: Decodable {
@@ -14,6 +20,8 @@ public enum DemoStore {
         struct Person: Decodable {
             let phone: String; let role: String; let firstName: String; let lastName: String
             let email: String?; let address: String?; let postalCode: String?
+            /// The account's language; the demo's own when absent.
+            let language: Language?
         }
         struct PastOrder: Decodable {
             let customer: String; let items: [[Line]]; let paymentMethod: String; let status: String; let daysAgo: Int64
@@ -26,21 +34,28 @@ public enum DemoStore {
             }
         }
         let storeName: String; let currency: String
+        /// Written as the address of orders for pick-up.
+        let pickupAddress: String?
+        /// Local phone forms (`0912…`) in this demo are read with this country code.
+        let defaultCountry: String?
         let products: [Item]; let coupons: [Coupon]; let people: [Person]; let orders: [PastOrder]
     }
 
     /// The demo accounts, for sign-in hints: (phone, role, name).
-    public static func people() throws -> [(phone: String, role: Role, name: String)] {
-        try load().people.map { ($0.phone, Role(rawValue: $0.role) ?? .customer, "\($0.firstName) \($0.lastName)") }
+    public static func people(language: Language = .en) throws -> [(phone: String, role: Role, name: String)] {
+        try load(language).people.map { ($0.phone, Role(rawValue: $0.role) ?? .customer, "\($0.firstName) \($0.lastName)") }
     }
 
     /// The demo's currency, to open the demo shop with.
-    public static func currency() throws -> Currency { try Currency.parse(try load().currency) }
+    public static func currency(language: Language = .en) throws -> Currency { try Currency.parse(try load(language).currency) }
 
-    static func load() throws -> Catalog {
+    /// The country code the demo's people and local phone forms use (`+98` in Persian), if any.
+    public static func defaultCountry(language: Language = .en) throws -> String? { try load(language).defaultCountry }
+
+    static func load(_ language: Language = .en) throws -> Catalog {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(Catalog.self, from: try Assets.data("demo-catalog.json"))
+        return try decoder.decode(Catalog.self, from: try Assets.data(language == .en ? "demo-catalog.json" : "demo-catalog-\(language.rawValue).json"))
     }
 
     /// True when the database has no products, users or orders (safe to fill).
@@ -50,15 +65,16 @@ public enum DemoStore {
         }
     }
 
-    /// Fills `shop`, which must be empty.
-    public static func seed(_ shop: Shop) throws {
+    /// Fills `shop`, which must be empty, with the demo store in `language`.
+    public static func seed(_ shop: Shop, language: Language = .en) throws {
         guard try isEmpty(shop) else { throw ShopError(.conflict, "not_empty", "The demo store goes only into an empty database") }
-        let catalog = try load()
+        let catalog = try load(language)
         for person in catalog.people {
             let (user, _) = try shop.admin.localSetRole(phone: person.phone, role: Role(rawValue: person.role) ?? .customer)
             try shop.store.write { db in
-                try db.run("UPDATE users SET first_name = ?, last_name = ?, email = ?, address = ?, postal_code = ?, auth_status = 'VERIFIED' WHERE id = ?",
-                           arguments: [person.firstName, person.lastName, person.email, person.address ?? "", person.postalCode ?? "", user.id])
+                try db.run("UPDATE users SET first_name = ?, last_name = ?, email = ?, address = ?, postal_code = ?, language = ?, auth_status = 'VERIFIED' WHERE id = ?",
+                           arguments: [person.firstName, person.lastName, person.email, person.address ?? "", person.postalCode ?? "",
+                                       (person.language ?? language).rawValue, user.id])
             }
         }
         let admin = try shop.admin.localSignIn(phone: catalog.people.first { $0.role == "admin" }!.phone).caller
@@ -82,7 +98,7 @@ public enum DemoStore {
             }
             let user = customer.user
             let contact = Contact(firstName: user.firstName, lastName: user.lastName, phone: user.phone ?? "", email: user.email ?? "",
-                                  address: user.address.isEmpty ? "Pick up at the shop" : user.address, postalCode: user.postalCode)
+                                  address: user.address.isEmpty ? catalog.pickupAddress ?? "Pick up at the shop" : user.address, postalCode: user.postalCode)
             let order = try shop.orders.create(OrderRequest(items: items, contact: contact, paymentMethod: PaymentMethod(rawValue: past.paymentMethod) ?? .card), caller: customer.caller)
             let status = OrderStatus(rawValue: past.status) ?? .pending
             if [.paid, .sent, .delivered].contains(status) && order.paymentMethod != .cashOnDelivery {

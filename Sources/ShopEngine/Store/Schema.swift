@@ -7,8 +7,17 @@ public enum Schema {
         Migration(4, "proven identities", sql: provenIdentities),
         Migration(5, "unpaid order expiry", sql: unpaidOrderExpiry),
         Migration(6, "returns", sql: returns),
-        Migration(7, "search terms", sql: searchTerms),
+        Migration(7, "account language", sql: accountLanguage),
+        Migration(8, "search terms", sql: searchTerms),
     ]
+
+    /// The language an account is spoken to in (codes by SMS and email, the TUI on sign-in), and
+    /// the one a phone sign-in asked in, given to the account that code creates. The engine
+    /// writes only the languages it knows (`Language`); no CHECK, so adding one needs no rebuild.
+    static let accountLanguage = """
+    ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
+    ALTER TABLE otp_requests ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
+    """
 
     /// Every word the search index holds, so a typed prefix can be spelled out as the whole words
     /// it stands for, and each product's words (" cake dark golden "), so a search with many

@@ -33,13 +33,16 @@ public struct ShopError: Error, Equatable, Sendable, CustomStringConvertible {
     public let retryAfter: Int?
     /// The input field the error is about, when there is one (forms show it beside the field).
     public let field: String?
+    /// Values a translated message fills in (`{day}`, `{name}`…), beside `field` and `retryAfter`.
+    public let parameters: [String: String]
 
-    public init(_ kind: Kind, _ code: String, _ message: String, retryAfter: Int? = nil, field: String? = nil) {
+    public init(_ kind: Kind, _ code: String, _ message: String, retryAfter: Int? = nil, field: String? = nil, parameters: [String: String] = [:]) {
         self.kind = kind
         self.code = code
         self.message = message
         self.retryAfter = retryAfter
         self.field = field
+        self.parameters = parameters
     }
 
     public var httpStatus: Int { kind.httpStatus }
@@ -50,12 +53,17 @@ public struct ShopError: Error, Equatable, Sendable, CustomStringConvertible {
     static func invalid(_ code: String, _ message: String, field: String? = nil) -> ShopError {
         ShopError(.invalid, code, message, field: field)
     }
+    /// `what` in English ("Cart line"); translations pick `not_found.cart_line`.
     static func notFound(_ what: String) -> ShopError {
-        ShopError(.notFound, Code.notFound, "\(what) not found")
+        ShopError(.notFound, Code.notFound, "\(what) not found", parameters: ["reason": what.lowercased().replacingOccurrences(of: " ", with: "_")])
     }
     static let signInRequired = ShopError(.unauthorized, Code.signInRequired, "Please sign in first")
     static let sessionEnded = ShopError(.unauthorized, Code.sessionEnded, "Your session has ended (signed out or password changed elsewhere); please sign in again")
     static let forbidden = ShopError(.forbidden, Code.forbidden, "You are not allowed to do this")
+    /// What a translated `out_of_stock` names: the product and how many are left.
+    static func stockParameters(name: String, left: Int64) -> [String: String] {
+        ["reason": left <= 0 ? "none" : "some", "name": name, "left": "\(max(0, left))"]
+    }
     static func tooMany(_ message: String, retryAfter: Int) -> ShopError {
         ShopError(.tooManyRequests, Code.tooManyRequests, message, retryAfter: max(1, retryAfter))
     }

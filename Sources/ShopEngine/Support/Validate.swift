@@ -3,14 +3,14 @@ enum Validate {
     static func text(_ value: String?, field: String, label: String, required: Bool = false, max: Int = 200, multiline: Bool = false) throws -> String {
         let raw = value ?? ""
         guard let cleaned = Text.clean(raw), multiline || !cleaned.utf8.contains(0x0A) else {
-            throw ShopError.invalid("invalid_\(field)", "\(label) contains characters that are not allowed", field: field)
+            throw ShopError(.invalid, "invalid_\(field)", "\(label) contains characters that are not allowed", field: field, parameters: ["reason": "characters"])
         }
         if required && cleaned.isEmpty {
             throw ShopError.invalid("missing_\(field)", "\(label) is required", field: field)
         }
         // Lengths count Unicode code points, as JSON Schema's maxLength does in the API document.
         guard cleaned.unicodeScalars.count <= max else {
-            throw ShopError.invalid("invalid_\(field)", "\(label) must be at most \(max) characters", field: field)
+            throw ShopError(.invalid, "invalid_\(field)", "\(label) must be at most \(max) characters", field: field, parameters: ["reason": "too_long", "max": "\(max)"])
         }
         return cleaned
     }

@@ -12,6 +12,9 @@ struct APIRequest {
 
     func header(_ name: String) -> String? { headers(name) }
 
+    /// The language the client prefers (`Accept-Language`), for error messages.
+    var language: Language { AcceptLanguage.preferred(header("accept-language")) }
+
     /// A path parameter that must be a positive integer id.
     func id(_ name: String = "id") throws -> Int64 {
         guard let text = parameters[name], let id = Int64(text), id > 0 else { throw ShopError(.notFound, "not_found", "Not found") }
@@ -60,11 +63,16 @@ struct APIResponse {
         APIResponse(status: 200, headers: [("Content-Type", photo.contentType), ("Cache-Control", "private, max-age=60")], body: photo.bytes)
     }
 
-    /// The one place engine errors become HTTP: a status and `{"error", "code", "field"?}`.
-    static func error(_ error: ShopError) -> APIResponse {
-        var fields: [(String, JSON)] = [("error", .string(error.message)), ("code", .string(error.code))]
+    /// The one place engine errors become HTTP: a status and `{"error", "code", "field"?}`, the
+    /// message in `language` when `messages` has it (`code` and `field` never change), said by
+    /// `Content-Language`; `Vary` tells caches the text depends on `Accept-Language`.
+    static func error(_ error: ShopError, in language: Language = .en, messages: ErrorMessages? = nil) -> APIResponse {
+        let language = messages?.language(for: language) ?? .en
+        let message = messages?.message(for: error, in: language) ?? error.message
+        var fields: [(String, JSON)] = [("error", .string(message)), ("code", .string(error.code))]
         if let field = error.field { fields.append(("field", .string(field))) }
         var response = APIResponse.json(error.httpStatus, .object(fields))
+        response.headers += [("Content-Language", language.rawValue), ("Vary", "Accept-Language")]
         if let wait = error.retryAfter { response.headers.append(("Retry-After", String(wait))) }
         return response
     }

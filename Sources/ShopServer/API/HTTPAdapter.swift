@@ -6,13 +6,14 @@ extension ShopAPI {
     /// A router serving every API route, the health check and the OpenAPI document.
     public func router(openAPIDocument: [UInt8]?, errorLog: @escaping @Sendable (String) -> Void = AccessLog.standardError) -> Router {
         var router = Router(errorLog: errorLog)
+        let messages = errorMessages
         for route in routes {
             let handler = route.handler
             router.add(route.method, route.pattern) { request in
                 let apiRequest = APIRequest(method: request.method, path: request.path, query: request.query,
                                             headers: { request.headers[$0] }, body: request.body,
                                             remoteAddress: request.remoteAddress, parameters: request.pathParameters)
-                return HTTPResponse(ShopAPI.run(handler, apiRequest, log: errorLog))
+                return HTTPResponse(ShopAPI.run(handler, apiRequest, messages: messages, log: errorLog))
             }
         }
         let health = JSON.object([("status", .string("ok"))]).bytes

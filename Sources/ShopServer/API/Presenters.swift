@@ -7,7 +7,8 @@ enum Present {
                  ("first_name", .string(u.firstName)), ("last_name", .string(u.lastName)), ("address", .string(u.address)),
                  ("postal_code", .string(u.postalCode)), ("role", .string(u.role.rawValue)), ("active", .bool(u.active)),
                  ("auth_status", .string(u.authStatus.rawValue)), ("email_verified", .bool(u.emailVerified)), ("phone_verified", .bool(u.phoneVerified)), ("has_password", .bool(u.hasPassword)), ("has_photo", .bool(u.hasPhoto)),
-                 ("created_at", .int(u.createdAt)), ("is_new", .bool(u.isNew))])
+                 ("created_at", .int(u.createdAt)), ("is_new", .bool(u.isNew)),
+                 ("language", .string(u.language.rawValue))])
     }
 
     static func tokens(_ s: SignIn) -> JSON {

@@ -5,6 +5,8 @@ import Synchronization
 /// profile, keyed by account), kept until the database changes. Every use first reads the
 /// store's change counter, so a stock change by a checkout in any process, a staff edit, or a
 /// logout or role change is visible on the very next request.
+/// Only 200s are kept, and their bodies never depend on `Accept-Language` (catalog data is not
+/// translated; errors, the only translated answers, are never stored), so the key has no language.
 final class ResponseCache: Sendable {
     private struct Entry {
         let response: APIResponse

@@ -17,6 +17,8 @@ public struct ShopAPI: Sendable {
     let callerCache: ResponseCache
     /// Orders placed and checkouts refused for stock are counted here; served at `/metrics`.
     public let metrics: ServerMetrics
+    /// Error messages in the languages of `Accept-Language` (assets/locales/api-*.txt).
+    let errorMessages = ErrorMessages.load()
     private(set) var routes: [Route] = []
 
     public init(shop: Shop, metrics: ServerMetrics = ServerMetrics()) {
@@ -86,14 +88,14 @@ public struct ShopAPI: Sendable {
     }
 
     /// Runs a handler: engine errors become their status and JSON body; anything else a logged 500.
-    static func run(_ handler: Handler, _ request: APIRequest, log: (String) -> Void) -> APIResponse {
+    static func run(_ handler: Handler, _ request: APIRequest, messages: ErrorMessages? = nil, log: (String) -> Void) -> APIResponse {
         do {
             return try handler(request)
         } catch let error as ShopError where error.kind != .internal {
-            return .error(error)
+            return .error(error, in: request.language, messages: messages)
         } catch {
             log("internal error on \(request.method) \(request.path): \(error)")
-            return .error(ShopError(.internal, HTTPResponse.internalErrorCode, HTTPResponse.internalErrorMessage))
+            return .error(ShopError(.internal, HTTPResponse.internalErrorCode, HTTPResponse.internalErrorMessage), in: request.language, messages: messages)
         }
     }
 }
@@ -105,7 +107,7 @@ extension ShopAPI {
         let shop = self.shop
         add("POST", "/auth/otp/request") { [self] r in
             let body = try RequestBody(r)
-            let sent = try shop.accounts.requestCode(phone: try body.string("phone"), caller: guest(r))
+            let sent = try shop.accounts.requestCode(phone: try body.string("phone"), language: r.language, caller: guest(r))
             return .json(202, .object([("request_id", .string(sent.requestId)), ("expires_in", .int(sent.expiresIn)),
                                        ("retry_after", .int(sent.retryAfter)), ("phone", .string(sent.phone))]))
         }
@@ -117,7 +119,8 @@ extension ShopAPI {
             let b = try RequestBody(r)
             let form = AccountService.Registration(username: try b.string("username"), email: try b.string("email"), password: try b.string("password"),
                                                    passwordConfirm: try b.string("password_confirm"), firstName: try b.string("first_name"),
-                                                   lastName: try b.string("last_name"), phone: try b.optionalString("phone"), address: try b.optionalString("address"))
+                                                   lastName: try b.string("last_name"), phone: try b.optionalString("phone"), address: try b.optionalString("address"),
+                                                   language: r.language)
             return .json(201, Present.tokens(try shop.accounts.register(form, caller: guest(r))))
         }
         add("POST", "/auth/email/verify") { [self] r in
@@ -192,7 +195,8 @@ extension ShopAPI {
             let b = try RequestBody(r)
             let changes = AccountService.ProfileChanges(firstName: try b.optionalString("first_name"), lastName: try b.optionalString("last_name"),
                                                         email: try b.optionalString("email"), phone: try b.optionalString("phone"),
-                                                        address: try b.optionalString("address"), postalCode: try b.optionalString("postal_code"))
+                                                        address: try b.optionalString("address"), postalCode: try b.optionalString("postal_code"),
+                                                        language: try b.optionalOneOf("language"))
             return .json(200, Present.user(try shop.accounts.updateProfile(changes, caller: me)))
         }
         add("PUT", "/me/photo") { [self] r in

@@ -11,6 +11,7 @@ public enum ServeCommand {
         Options.Flag("max-connections", env: "SHOP_MAX_CONNECTIONS", value: "N", help: "open connections before new ones get 503 (default 1024)"),
         Options.Flag("max-connections-per-address", env: "SHOP_MAX_CONNECTIONS_PER_ADDRESS", value: "N", help: "open connections from one client address before its new ones get 503 (default \(HTTPServerConfiguration.defaultMaxConnectionsPerAddress))"),
         Options.Flag("demo", help: "serve a fresh demo store (a temporary database unless --db names an empty one); codes go to GET /api/v1/admin/outbox (the demo only)"),
+        Options.Flag("lang", env: "SHOP_LANG", value: "en|fa", help: "with --demo, the demo store's language (fa: a Persian store in rials); API errors follow each request's Accept-Language"),
         Options.Flag("quiet", help: "no access log"),
         Options.Flag("log-format", env: "SHOP_LOG_FORMAT", value: "text|json", help: "access log lines as text (default) or one JSON object per line"),
         Options.Flag("log-file", env: "SHOP_LOG_FILE", value: "PATH", help: "append the access log to PATH (created 0640) instead of stderr; SIGHUP reopens it"),
@@ -31,14 +32,14 @@ public enum ServeCommand {
 
     public static func run(_ arguments: [String]) -> Int32 {
         var log = AccessLog.standardError
-        do {
+        return CommandExit.run("shop-server", errors: log) {
             let options = try Options.parse(arguments, flags: flags)
             if options.has("help") { print(usage); return 0 }
             let logging = try Logging(options)
             log = logging.messages
             guard options.positional.isEmpty else { throw Options.UsageError(description: "unexpected argument \(options.positional[0]) (see --help)") }
             let perAddress = try number(options, "max-connections-per-address", default: HTTPServerConfiguration.defaultMaxConnectionsPerAddress, range: 1...100_000)
-            let demo = options.has("demo") ? try DemoDatabase.open(options) : nil
+            let demo = options.has("demo") ? try DemoDatabase.open(options, language: try demoLanguage(options)) : nil
             defer { demo?.remove() }
             let shop = try demo?.shop ?? Shop(try options.configuration())
 
@@ -64,16 +65,14 @@ public enum ServeCommand {
             shop.store.close()
             log("shop-server: stopped")
             return 0
-        } catch let error as Options.UsageError {
-            log("shop-server: \(error.description)")
-            return 64
-        } catch let error as ShopError {
-            log("shop-server: \(error.message)")
-            return 1
-        } catch {
-            log("shop-server: \(error)")
-            return 1
         }
+    }
+
+    /// `--lang en|fa` (or `SHOP_LANG`), for the demo store; English when not given.
+    static func demoLanguage(_ options: Options) throws -> Language {
+        guard let text = options.value("lang") else { return .en }
+        guard let language = Language(rawValue: text) else { throw Options.UsageError(description: "--lang must be en or fa, got \"\(text)\"") }
+        return language
     }
 
     static func number(_ options: Options, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {

@@ -59,7 +59,7 @@ public final class Session {
     func signedOut() { signIn = nil; user = nil }
     func updateUser(_ user: User) { if signIn != nil { self.user = user } }
 
-    func money(_ amount: Int64) -> String { currency.format(amount, withCode: false) }
+    func money(_ amount: Int64) -> String { Format.money(amount, currency) }
 }
 
 /// Per-session options from flags and the environment.

@@ -52,17 +52,19 @@ public struct ShopApp: Program {
     /// How many screens are open (tests walk the stack).
     var depth: Int { stack.count }
 
-    enum Global: Sendable { case help, quit, back, browse, cart, orders, profile, staff }
-    static let globalKeys: KeyMap<Global> = [
-        (.back, KeyBinding(keys: [.escape], help: "back", priority: 1)),
-        (.help, KeyBinding(keys: [.char("?"), .function(1)], label: "?", help: "help")),
-        (.browse, KeyBinding(keys: [.char("b")], help: "browse", showsInFooter: false)),
-        (.cart, KeyBinding(keys: [.char("c")], help: "cart", showsInFooter: false)),
-        (.orders, KeyBinding(keys: [.char("o")], help: "orders", showsInFooter: false)),
-        (.profile, KeyBinding(keys: [.char("p")], help: "profile / sign in", showsInFooter: false)),
-        (.staff, KeyBinding(keys: [.char("s")], help: "staff (counter, stock, orders)", showsInFooter: false)),
-        (.quit, KeyBinding(keys: [.char("q")], help: "quit")),
-    ]
+    enum Global: Sendable { case help, quit, back, browse, cart, orders, profile, staff, language }
+    /// Computed: the words follow the language (`L` switches it at any time).
+    static var globalKeys: KeyMap<Global> { [
+        (.back, KeyBinding(keys: [.escape], help: L.t("keys.back"), priority: 1)),
+        (.help, KeyBinding(keys: [.char("?"), .function(1)], label: "?", help: L.t("keys.help"))),
+        (.browse, KeyBinding(keys: [.char("b")], help: L.t("keys.browse"), showsInFooter: false)),
+        (.cart, KeyBinding(keys: [.char("c")], help: L.t("keys.cart"), showsInFooter: false)),
+        (.orders, KeyBinding(keys: [.char("o")], help: L.t("keys.orders"), showsInFooter: false)),
+        (.profile, KeyBinding(keys: [.char("p")], help: L.t("keys.profile_or_sign_in"), showsInFooter: false)),
+        (.staff, KeyBinding(keys: [.char("s")], help: L.t("keys.staff"), showsInFooter: false)),
+        (.language, KeyBinding(keys: [.char("L")], help: L.t("keys.language"), showsInFooter: false)),
+        (.quit, KeyBinding(keys: [.char("q")], help: L.t("keys.quit"))),
+    ] }
 
     /// Effects of the first screen, returned by the first `update` (init cannot return them).
     private var startup: [Effect<AppMessage>] = []
@@ -147,7 +149,7 @@ public struct ShopApp: Program {
         case .key(let key):
             if tour != nil {
                 tour = nil   // any real key: the presenter takes over
-                notice = Notice("Tour stopped — the store is yours (? shows the keys)", .info, 5)
+                notice = Notice(L.t("app.tour_stopped"), .info, 5)
                 return effects
             }
             if showingHelp {
@@ -230,6 +232,14 @@ public struct ShopApp: Program {
         switch action {
         case .help: showingHelp = true; return []
         case .quit: isFinished = true; return []
+        case .language:
+            let language: Language = L.language == .en ? .fa : .en
+            L.setLanguage(language)
+            notice = Notice(L.t("app.language_switched"), .info, 4)
+            guard session.isSignedIn else { return [] }
+            // Kept in the profile: the next sign-in (any terminal) starts in it.
+            let (shop, caller) = (session.shop, session.caller)
+            return [.run { _ = try? shop.accounts.updateProfile(AccountService.ProfileChanges(language: language), caller: caller); return .screen(id: 0, payload: ()) }]
         case .back: return navigate(.pop)
         case .browse: return navigate(.home)
         case .cart: return open(CartScreen(), needsAccount: true)
@@ -237,7 +247,7 @@ public struct ShopApp: Program {
         case .profile: return session.isSignedIn ? open(ProfileScreen()) : navigate(.signIn)
         case .staff:
             guard session.isStaff else {
-                notice = Notice("Staff screens are for shop staff", .error, 5, owner: stack.last?.id)
+                notice = Notice(L.t("app.staff_only"), .error, 5, owner: stack.last?.id)
                 return []
             }
             return open(StaffMenuScreen())
@@ -247,6 +257,7 @@ public struct ShopApp: Program {
     /// Opens a section, replacing whatever was above the home screen.
     private mutating func open(_ screen: any Screen, needsAccount: Bool = false) -> [Effect<AppMessage>] {
         if needsAccount && !session.isSignedIn { return navigate(.signIn) }
+        keepSentCode()
         while stack.count > 1 { stack.removeLast() }
         return push(screen)
     }
@@ -264,15 +275,23 @@ public struct ShopApp: Program {
         return context.effects
     }
 
+    /// The code a sign-in screen being left had sent, so the next sign-in screen can return to it.
+    private var sentCode: SignInScreen.SentCode?
+    private mutating func keepSentCode() {
+        if let signIn = stack.last?.screen as? SignInScreen, let sent = signIn.sentCode { sentCode = sent }
+    }
+
     private mutating func navigate(_ step: Navigation) -> [Effect<AppMessage>] {
         switch step {
         case .push(let screen):
             return push(screen)
         case .replace(let screen):
+            keepSentCode()
             if stack.count > 1 { stack.removeLast() }
             return push(screen)
         case .pop:
             guard stack.count > 1 else { return [] }
+            keepSentCode()
             stack.removeLast()
             return reappear()
         case .home:
@@ -281,18 +300,22 @@ public struct ShopApp: Program {
             return reappear()
         case .signIn:
             if stack.last?.screen is SignInScreen { return [] }
-            return push(SignInScreen(codesWork: session.shop.sendsCodes))
+            return push(SignInScreen(codesWork: session.shop.sendsCodes, sentCode: sentCode))
         case .signedIn(let signIn):
             session.signedIn(signIn)
+            sentCode = nil
+            // Issue 18: the account's stored language wins over the locale (which rarely arrives
+            // over SSH); also applied for the SSH-key sign-in at start (ShopCommand).
+            L.applyAccountLanguage(signIn.user.language)
             while stack.count > 1, stack.last?.screen is SignInScreen || stack.last?.screen is RegisterScreen { stack.removeLast() }
-            notice = Notice("Signed in as \(signIn.user.displayName)\(signIn.caller.isStaff ? " — press s for the staff screens" : "")", .success, 5)
+            notice = Notice(signIn.caller.isStaff ? L.t("app.signed_in_staff", ["name": signIn.user.displayName]) : L.t("app.signed_in", ["name": signIn.user.displayName]), .success, 5)
             return reappear()
         case .signOut:
             let caller = session.caller
             let shop = session.shop
             session.signedOut()
             stack.removeSubrange(1...)
-            notice = Notice("Signed out", .info, 4)
+            notice = Notice(L.t("app.signed_out"), .info, 4)
             return [.run { _ = try? shop.accounts.signOut(caller: caller); return .screen(id: 0, payload: ()) }] + reappear()
         case .sessionEnded:
             session.signedOut()
@@ -315,6 +338,7 @@ public struct ShopApp: Program {
 
     public func render(into buffer: inout Buffer, area: Rect) {
         guard let top = stack.last?.screen else { return }
+        buffer.layout = L.layout   // Persian mirrors the whole frame (BufferLayout)
         let (header, noticeRow, content, footerRow) = Self.frame(area)
         renderHeader(into: &buffer, area: header, title: top.title)
         if let notice = visibleNotice {
@@ -331,7 +355,7 @@ public struct ShopApp: Program {
         // Global keys on the right, always visible; the screen's own keys fill the rest.
         footerLine(width: footerRow.width).render(into: &buffer, area: footerRow)
         if showingHelp {
-            HelpOverlay(confirmation.map { $0.prompt.bindings } ?? helpBindings(for: top), title: "Keys — \(top.title)").render(into: &buffer, area: area)
+            HelpOverlay(confirmation.map { $0.prompt.bindings } ?? helpBindings(for: top), title: L.t("help.title", ["screen": top.title])).render(into: &buffer, area: area)
             buffer.cursor = nil   // the overlay covers the field
         }
     }
@@ -394,7 +418,7 @@ public struct ShopApp: Program {
     private func globalActs(_ action: Global, on screen: any Screen) -> Bool {
         let inSection = stack.count == 2
         switch action {
-        case .help, .quit: return true
+        case .help, .quit, .language: return true
         case .back, .browse: return stack.count > 1
         case .cart: return !(inSection && screen is CartScreen)
         case .orders: return !(inSection && screen is OrdersScreen)
@@ -416,10 +440,14 @@ public struct ShopApp: Program {
         buffer.setStyle(area, bar)
         var x = buffer.setString(area.x + 1, area.y, session.storeName, style: bar.bold(), maxWidth: 30)
         x = buffer.setString(x, area.y, " › \(title)", style: bar, maxWidth: 28, truncation: .ellipsis)
-        let sections = "b browse  c cart  o orders  " + (session.isSignedIn ? "p profile" : "p sign in") + (session.isStaff ? "  s staff" : "")
-        let who = session.user.map { "\($0.displayName)\($0.role.isStaff ? " (\($0.role.rawValue))" : "")" } ?? "guest"
-        let right = "\(sections)  │ \(who) "
-        let width = TextWidth.of(right)
-        if area.right - width > x + 1 { buffer.setString(area.right - width, area.y, right, style: bar) }
+        let sections = L.t("header.sections") + "  " + (session.isSignedIn ? L.t("header.profile") : L.t("header.sign_in")) + (session.isStaff ? "  " + L.t("header.staff") : "")
+        let who = session.user.map { $0.role.isStaff ? L.t("header.user_with_role", ["name": $0.displayName, "role": $0.role.rawValue]) : $0.displayName } ?? L.t("header.guest")
+        // Three writes, three bidi runs: a Latin name never swaps places with Persian words.
+        let pieces = [sections, "  │ ", who + " "]
+        let width = pieces.map { TextWidth.of($0) }.reduce(0, +)
+        if area.right - width > x + 1 {
+            var col = area.right - width
+            for piece in pieces { col = buffer.setString(col, area.y, piece, style: bar) }
+        }
     }
 }

@@ -7,6 +7,8 @@ public enum ShopCommand {
     public static let flags: [Options.Flag] = Options.engineFlags + [
         Options.Flag("demo", help: "a fresh demo store (temporary database unless --db names an empty one); codes appear on screen"),
         Options.Flag("tour", help: "with --demo: play a walk through the main screens; any key stops it"),
+        Options.Flag("lang", env: "SHOP_LANG", value: "en|fa", help: "the interface's language (default: from LC_ALL, LC_MESSAGES or LANG, else en); L switches at any time"),
+        Options.Flag("bidi", env: "SHOP_BIDI", value: "auto|app|terminal", help: "who orders right-to-left text: app (Shop, for most terminals), terminal (GNOME Terminal and other VTE-based ones, Konsole, mlterm, which do it themselves); auto picks terminal when VTE_VERSION or KONSOLE_VERSION is set"),
         Options.Flag("idle-timeout", env: "SHOP_IDLE_TIMEOUT", value: "SECONDS", help: "end the session after this long without a key press (default 1800; 0 = never)"),
         Options.Flag("receipt-dir", env: "SHOP_RECEIPT_DIR", value: "DIR", help: "folder for printed receipts (default ./receipts)"),
         Options.Flag("images", env: "SHOP_IMAGES", value: "auto|kitty|iterm|off", help: "photos as pictures: auto (from TERM and the terminal's variables; unknown terminals get a text marker), kitty or iterm to force a protocol, off"),
@@ -37,6 +39,25 @@ public enum ShopCommand {
         }
         if options.has("help") { print(usage); return 0 }
         guard options.positional.isEmpty else { printError("shop: unexpected argument \(options.positional[0]) (see --help)"); return 64 }
+        // The language and who does bidi: before anything is drawn (Localization/README.md).
+        do {
+            L.setLanguage(try Language.choose(flag: options.value("lang"), environment: environment))
+        } catch {
+            printError("shop: \(error)")
+            return 64
+        }
+        guard let bidi = BidiMode.choose(flag: options.value("bidi"), environment: environment) else {
+            printError("shop: --bidi must be auto, app or terminal, got \"\(options.value("bidi") ?? "")\"")
+            return 64
+        }
+        L.setBidi(bidi)
+        do {
+            try L.loadCatalogs()
+        } catch {
+            printError("shop: \(error)")
+            return 1
+        }
+
         guard isatty(0) == 1, isatty(1) == 1, !(environment["TERM"] ?? "").isEmpty || environment["SSH_CONNECTION"] == nil else {
             printError("shop needs a terminal (run it in a terminal, or connect with ssh -t)")
             return 1
@@ -120,6 +141,7 @@ public enum ShopCommand {
         let session = Session(shop: shop, clientAddress: clientAddress, settings: settings)
         if let key = settings.sshKey, let signIn = try? shop.accounts.signIn(sshKey: key, clientAddress: clientAddress) {
             session.signedIn(signIn)
+            L.applyAccountLanguage(signIn.user.language)
         }
 
         let backend: NCursesBackend
@@ -138,9 +160,9 @@ public enum ShopCommand {
         if let path = options.value("stats-file") { writeStats(path, runner: runner, backend: backend, session: session, reason: reason) }
         shop.store.close()
         switch reason {
-        case .idleTimeout: print("Session ended after \(Int(idle / 60)) minutes without a key press. Your cart is saved.")
+        case .idleTimeout: print(L.plural("app.exit.idle", count: Int(idle / 60)))
         case .signal(let signal): return 128 + signal
-        default: print("Thanks for visiting \(session.storeName). Your cart is saved.")
+        default: print(L.t("app.exit.thanks", ["store": session.storeName]))
         }
         return 0
     }

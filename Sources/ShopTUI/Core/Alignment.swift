@@ -17,7 +17,8 @@ extension Buffer {
         let text = truncation == .ellipsis ? TextWidth.truncate(text, width: rect.width) : text
         let width = min(TextWidth.of(text), rect.width)
         var resolved = alignment
-        if alignment == .leading { resolved = Bidi.isRTLParagraph(text) ? .right : .left }
+        // Leading: where the line starts reading. A mirrored buffer already puts the left on the right.
+        if alignment == .leading { resolved = !layout.mirrors && Bidi.isRTLParagraph(text) ? .right : .left }
         let x: Int
         switch resolved {
         case .center: x = rect.x + (rect.width - width) / 2

@@ -25,10 +25,16 @@ public struct Buffer: Equatable, Sendable {
     public private(set) var cells: [Cell]
     /// Where the terminal cursor goes after this frame, or nil to hide it. The last widget to
     /// set it wins, so an overlay's focused field wins over a field drawn under it.
+    ///
+    /// Set in the widgets' (left-to-right) coordinates; read in screen coordinates: in a
+    /// right-to-left buffer the column set is mirrored (see `layout`).
     public var cursor: (x: Int, y: Int)? {
         get { cursorPosition.map { ($0.x, $0.y) } }
-        set { cursorPosition = newValue.map { CursorPosition(x: $0.x, y: $0.y) } }
+        set { cursorPosition = newValue.map { CursorPosition(x: visualX($0.x), y: $0.y) } }
     }
+    /// Puts the cursor at (x, y) in screen coordinates, never mirrored (a text field that has
+    /// already worked out the caret's visual place).
+    public mutating func setVisualCursor(_ x: Int, _ y: Int) { cursorPosition = CursorPosition(x: x, y: y) }
     private var cursorPosition: CursorPosition?
     private struct CursorPosition: Hashable, Sendable { let x: Int, y: Int }
 
@@ -42,7 +48,7 @@ public struct Buffer: Equatable, Sendable {
     ///     buffer.placeImage(photo, in: block.inner(box))
     ///     buffer.images    // [ImagePlacement(photo, in: …)]
     public mutating func placeImage(_ image: TerminalImage, in rect: Rect) {
-        let r = rect.intersection(area)
+        let r = visualRect(rect).intersection(area)
         guard !r.isEmpty else { return }
         images.append(ImagePlacement(image, in: r))
     }
@@ -50,9 +56,25 @@ public struct Buffer: Equatable, Sendable {
     /// Two buffers are equal when they show the same cells (the cursor is not a cell).
     public static func == (lhs: Buffer, rhs: Buffer) -> Bool { lhs.area == rhs.area && lhs.cells == rhs.cells }
 
-    public init(area: Rect, filledWith cell: Cell = .blank) {
+    /// Which way the screen reads (see `BufferLayout`): set before anything is written.
+    public var layout: BufferLayout
+
+    public init(area: Rect, filledWith cell: Cell = .blank, layout: BufferLayout = .leftToRight) {
         self.area = area
         self.cells = Array(repeating: cell, count: area.area)
+        self.layout = layout
+    }
+
+    // MARK: - Mirroring (right-to-left layout)
+
+    /// The screen column where a write of `width` columns at x starts.
+    func visualX(_ x: Int, width: Int = 1) -> Int {
+        layout.mirrors ? area.left + area.right - x - width : x
+    }
+
+    /// `rect` as it lies on screen.
+    func visualRect(_ rect: Rect) -> Rect {
+        layout.mirrors ? Rect(x: visualX(rect.x, width: rect.width), y: rect.y, width: rect.width, height: rect.height) : rect
     }
 
     /// A buffer showing `lines` (for tests): each line written from column 0.
@@ -69,7 +91,7 @@ public struct Buffer: Equatable, Sendable {
         return (y - area.y) * area.width + (x - area.x)
     }
 
-    /// The cell at absolute (x, y); a blank outside the area.
+    /// The cell at absolute (x, y) in screen coordinates (never mirrored); a blank outside the area.
     public subscript(x: Int, y: Int) -> Cell {
         get { index(x, y).map { cells[$0] } ?? .blank }
         set { if let i = index(x, y) { cells[i] = newValue } }
@@ -82,6 +104,17 @@ public struct Buffer: Equatable, Sendable {
     ///     buffer.set(3, 0, "字", style: .plain)   // cells 3 and 4
     @discardableResult
     public mutating func set(_ x: Int, _ y: Int, _ symbol: Character, style: Style = .plain) -> Int {
+        guard layout.mirrors else { return put(x, y, symbol, style: style) }
+        let w = TextWidth.of(symbol)
+        guard w > 0 else { return 0 }
+        if w == 2, x + 1 >= area.right { return put(visualX(x), y, " ", style: style) }
+        _ = put(visualX(x, width: w), y, LayoutDirection.mirrored(symbol), style: style)
+        return w
+    }
+
+    /// `set` in screen coordinates.
+    @discardableResult
+    private mutating func put(_ x: Int, _ y: Int, _ symbol: Character, style: Style) -> Int {
         guard let i = index(x, y) else { return 0 }
         let w = TextWidth.of(symbol)
         if w == 0 {
@@ -116,6 +149,9 @@ public struct Buffer: Equatable, Sendable {
     /// (wide characters take 2 columns and are never cut in half); newlines and other controls
     /// are skipped. With `bidi` (the default) right-to-left runs are shown in visual order; the
     /// text is clipped in logical order first, so the *start* of a long Persian line survives.
+    /// In a right-to-left buffer (`layout`) the write takes the mirrored columns and reads as a
+    /// right-to-left paragraph (`Bidi.mirroredLayoutOrder`); `leftToRight: true` keeps a phone
+    /// number, postal code or SKU in its own order; `paragraph` forces a direction (text fields).
     /// With `truncation: .ellipsis` text that does not fit is cut at a word boundary and ends
     /// with `…` (`TextWidth.truncate`): for names, notices, descriptions and titles, never amounts.
     ///
@@ -125,7 +161,7 @@ public struct Buffer: Equatable, Sendable {
     @discardableResult
     public mutating func setString(_ x: Int, _ y: Int, _ string: String, style: Style = .plain,
                                    maxWidth: Int? = nil, truncation: Truncation = .clip,
-                                   bidi: Bool = true, leftToRight: Bool = false) -> Int {
+                                   bidi: Bool = true, leftToRight: Bool = false, paragraph: LayoutDirection? = nil) -> Int {
         guard y >= area.y, y < area.bottom else { return x }
         let limit = min(area.right, maxWidth.map { x + max(0, $0) } ?? Int.max)
         let string = truncation == .ellipsis ? TextWidth.truncate(string, width: limit - x) : string
@@ -138,18 +174,27 @@ public struct Buffer: Equatable, Sendable {
             fitted.append(ch)
             width += w
         }
-        let visual = bidi ? Bidi.visualOrder(fitted, leftToRight: leftToRight) : fitted
+        if layout.mirrors {
+            // Its own paragraph, in the mirrored columns (only what fits was kept).
+            let visual = !bidi ? fitted
+                : leftToRight ? Bidi.visualOrder(fitted, paragraph: .leftToRight)
+                : paragraph.map { Bidi.visualOrder(fitted, paragraph: $0) } ?? Bidi.mirroredLayoutOrder(fitted)
+            var col = visualX(x, width: width)
+            for ch in visual { col += put(col, y, LayoutDirection.mirrored(ch), style: style) }
+            return x + width
+        }
+        let visual = bidi && layout.reordersText ? Bidi.visualOrder(fitted, leftToRight: leftToRight) : fitted
         var col = x
         for ch in visual {
             if col < area.x { col += TextWidth.of(ch); continue }
-            col += set(col, y, ch, style: style)
+            col += put(col, y, ch, style: style)
         }
         return col
     }
 
     /// Lays `style` over every cell of `rect` (keeping the symbols).
     public mutating func setStyle(_ rect: Rect, _ style: Style) {
-        let r = rect.intersection(area)
+        let r = visualRect(rect).intersection(area)
         for y in r.top..<r.bottom {
             for x in r.left..<r.right {
                 let i = index(x, y)!
@@ -160,7 +205,7 @@ public struct Buffer: Equatable, Sendable {
 
     /// Fills `rect` with `cell` (blank by default): how overlays clear what is under them.
     public mutating func fill(_ rect: Rect, with cell: Cell = .blank) {
-        let r = rect.intersection(area)
+        let r = visualRect(rect).intersection(area)
         guard !r.isEmpty else { return }
         // An overlay hides the pictures under it too: a terminal draws images over text.
         images.removeAll { !$0.rect.intersection(r).isEmpty }

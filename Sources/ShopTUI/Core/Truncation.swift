@@ -44,7 +44,7 @@ extension TextWidth {
     }
 
     /// Punctuation that means nothing in front of an `…`.
-    private static let separators: Set<Character> = [",", ":", ";", "·", "-", "–", "—", "/", "("]
+    private static let separators: Set<Character> = [",", ":", ";", "·", "-", "–", "—", "/", "(", "،", "؛"]
 }
 
 extension Buffer {

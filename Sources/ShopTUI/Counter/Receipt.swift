@@ -126,14 +126,48 @@ struct ReceiptPrinter: Sendable {
     /// Writes and prints `text`; returns what happened, for the notice line.
     func print(_ text: String, name: String = "receipt") throws -> String {
         var done: [String] = []
-        let folder = try Self.folder(settings)
-        let path = folder + "/\(name).txt"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        let cwd = FileManager.default.currentDirectoryPath + "/"
-        done.append("saved to \(path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path)")
+        let path = try Self.saveNew(Data(text.utf8), in: try Self.folder(settings), name: name)
+        done.append("saved to \(Self.shown(path))")
         let bytes = settings.receiptFormat == .escpos ? Data(EscPos.receipt(text)) : Data(text.utf8)
         done += try send(bytes, what: "the receipt was \(done[0])")
         return "Receipt " + done.joined(separator: " and ")
+    }
+
+    /// Saves `bytes` as `name.txt` in `folder`, never over a different file: when that name holds
+    /// something else (another demo run's S-000007, say) the next free `name-2.txt`, `name-3.txt`…
+    /// is used; the same bytes already there (a reprint) are left as they are. Returns the path.
+    static func saveNew(_ bytes: Data, in folder: String, name: String) throws -> String {
+        for n in 1...1_000 {
+            let path = folder + "/" + name + (n == 1 ? "" : "-\(n)") + ".txt"
+            // O_EXCL: created here or not at all, even with another terminal saving at once.
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if fd < 0 {
+                guard errno == EEXIST else { throw ShopError(.unavailable, "receipt_not_saved", "The receipt cannot be saved in \(shown(folder)) (\(String(cString: strerror(errno))))") }
+                if FileManager.default.contents(atPath: path) == bytes { return path }
+                continue
+            }
+            defer { close(fd) }
+            if let failure = writeAll(bytes, to: fd) {
+                throw ShopError(.unavailable, "receipt_not_saved", "Writing \(shown(path)) failed (\(String(cString: strerror(failure))))")
+            }
+            return path
+        }
+        throw ShopError(.unavailable, "receipt_not_saved", "Too many receipts named \(name) in \(shown(folder))")
+    }
+
+    /// Writes all of `bytes` to `fd`; the errno of a failure, nil when all went.
+    private static func writeAll(_ bytes: Data, to fd: Int32) -> Int32? {
+        var failure: Int32?
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { failure = errno; break }
+                offset += n
+            }
+        }
+        return failure
     }
 
     /// Opens the cash drawer if `payments` hold a completed cash payment; nil when they do not
@@ -184,17 +218,7 @@ struct ReceiptPrinter: Sendable {
             throw ShopError(.unavailable, "printer_failed", "The receipt device \(path) cannot be opened (\(String(cString: strerror(errno)))); \(what)")
         }
         defer { close(fd) }
-        var failure: Int32?
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { failure = errno; break }
-                offset += n
-            }
-        }
-        if let failure { throw ShopError(.unavailable, "printer_failed", "Writing to \(path) failed (\(String(cString: strerror(failure)))); \(what)") }
+        if let failure = writeAll(bytes, to: fd) { throw ShopError(.unavailable, "printer_failed", "Writing to \(path) failed (\(String(cString: strerror(failure)))); \(what)") }
     }
 
     /// The receipt folder (`--receipt-dir`, default `./receipts`), created when missing; the

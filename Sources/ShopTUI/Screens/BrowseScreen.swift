@@ -29,12 +29,11 @@ struct BrowseScreen: Screen {
     private struct Categories: Sendable { let result: Outcome<[ShopEngine.Category]> }
     private struct Debounced: Sendable { let version: Int }
 
-    enum Action: Sendable { case up, down, pageUp, pageDown, open, search, category, sort, stock }
+    enum Action: Sendable { case up, down, page, open, search, category, sort, stock }
     static let keys: KeyMap<Action> = [
         (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "move")),
         (.down, KeyBinding(keys: [.down, .char("j")], help: "move down", showsInFooter: false)),
-        (.pageUp, KeyBinding(keys: [.pageUp], help: "page up", showsInFooter: false)),
-        (.pageDown, KeyBinding(keys: [.pageDown], help: "page down", showsInFooter: false)),
+        (.page, ListState.pagingBindings[0]), (.page, ListState.pagingBindings[1]),
         (.open, KeyBinding(keys: [.enter], help: "open")),
         (.search, KeyBinding(keys: [.char("/")], help: "search")),
         (.category, KeyBinding(keys: [.char("f")], help: "category")),
@@ -94,6 +93,7 @@ struct BrowseScreen: Screen {
         case .key(let key):
             if searching { return typeSearch(key, &context) }
             guard let action = Self.keys.action(for: key) else { return false }
+            if case .page = action { move(key, &context); return true }
             act(action, &context)
         default: break
         }
@@ -121,10 +121,9 @@ struct BrowseScreen: Screen {
 
     private mutating func act(_ action: Action, _ context: inout ScreenContext) {
         switch action {
-        case .up: move(-1, &context)
-        case .down: move(1, &context)
-        case .pageUp: move(-Self.visibleRows(in: context.session.screenArea), &context)
-        case .pageDown: move(Self.visibleRows(in: context.session.screenArea), &context)
+        case .up: move(.up, &context)
+        case .down: move(.down, &context)
+        case .page: break   // needs the key: see `handle`
         case .open:
             if shownVersion != version { openWhenLoaded = true; return } // results still on their way
             if let i = list.selected, products.indices.contains(i) { context.go(.push(ProductScreen(productID: products[i].id, name: products[i].name))) }
@@ -143,8 +142,9 @@ struct BrowseScreen: Screen {
         }
     }
 
-    private mutating func move(_ delta: Int, _ context: inout ScreenContext) {
-        list.moveSelection(by: delta, count: products.count, visibleRows: Self.visibleRows(in: context.session.screenArea))
+    /// ↑↓, PgUp/PgDn, Home/End (see `ListState.navigate`); near the end the next page loads.
+    private mutating func move(_ key: Key, _ context: inout ScreenContext) {
+        _ = list.navigate(key, count: products.count, visibleRows: Self.visibleRows(in: context.session.screenArea))
         if let i = list.selected, i >= products.count - 10, nextCursor != nil, !loading { reload(&context, append: true) }
     }
 

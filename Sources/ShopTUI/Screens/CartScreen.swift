@@ -20,10 +20,11 @@ struct CartScreen: Screen {
     /// A removal the customer said yes to (see `ScreenContext.confirm`).
     private enum Confirmed: Sendable { case remove(lineID: Int64), clear }
 
-    enum Action: Sendable { case up, down, more, less, variant, remove, checkout, clear }
+    enum Action: Sendable { case up, down, page, more, less, variant, remove, checkout, clear }
     static let keys: KeyMap<Action> = [
         (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "move")),
         (.down, KeyBinding(keys: [.down, .char("j")], help: "move down", showsInFooter: false)),
+        (.page, ListState.pagingBindings[0]), (.page, ListState.pagingBindings[1]),
         (.more, KeyBinding(keys: [.char("+"), .right], label: "+/-", help: "quantity")),
         (.less, KeyBinding(keys: [.char("-"), .left], help: "fewer", showsInFooter: false)),
         (.variant, KeyBinding(keys: [.char("v")], help: "variant")),
@@ -36,7 +37,7 @@ struct CartScreen: Screen {
         let count = cart?.items.count ?? 0
         return Self.keys.entries.filter { entry in
             switch entry.action {
-            case .up, .down: count > 1
+            case .up, .down, .page: count > 1
             case .variant: selectedLine?.variantId != nil
             case .more, .less, .remove: selectedLine != nil
             case .checkout, .clear: count > 0
@@ -85,8 +86,8 @@ struct CartScreen: Screen {
             guard !busy else { return true }
             let shop = context.shop, caller = context.caller
             switch action {
-            case .up: list.moveSelection(by: -1, count: cart?.items.count ?? 0)
-            case .down: list.moveSelection(by: 1, count: cart?.items.count ?? 0)
+            case .up, .down, .page:
+                _ = list.navigate(ListState.arrow(key), count: cart?.items.count ?? 0, visibleRows: Table.bodyRows(in: context.session.screenArea.splitBottom(3).rest))
             case .more, .less:
                 guard let line = selectedLine else { return true }
                 let quantity = line.quantity + (action == .more ? 1 : -1)
@@ -145,7 +146,7 @@ struct CartScreen: Screen {
             let y = tableArea.y + 1 + i - list.visibleOffset(rows: tableArea.height - 1, count: cart.items.count)
             if y > tableArea.y && y < tableArea.bottom { buffer.setStyle(Rect(x: tableArea.right - 16, y: y, width: 16, height: 1), Theme.error) }
         }
-        let total = "Total  \(currency.format(cart.total, withCode: true))   (\(cart.itemCount) item\(cart.itemCount == 1 ? "" : "s"))"
+        let total = "Total  \(currency.format(cart.total, withCode: true))   (\(Format.items(cart.itemCount)))"
         let end = buffer.setString(totals.x, totals.y + 1, total, style: Theme.title)
         if !cart.items.isEmpty {
             // The hint gives way to the total (cut with "…"), never the reverse.

@@ -146,7 +146,7 @@ struct CheckoutScreen: Screen {
         let currency = session.currency
         switch step {
         case .details:
-            buffer.setString(area.x, area.y, "Where should we deliver? (\(cart.itemCount) item\(cart.itemCount == 1 ? "" : "s"), \(currency.format(cart.total, withCode: true)))", style: Theme.title, maxWidth: area.width)
+            buffer.setString(area.x, area.y, "Where should we deliver? (\(Format.items(cart.itemCount)), \(currency.format(cart.total, withCode: true)))", style: Theme.title, maxWidth: area.width)
             Form(labelWidth: 16).render(into: &buffer, area: area.splitTop(2).rest.splitLeft(76).left, state: form)
         case .review:
             var y = area.y

@@ -60,4 +60,8 @@ struct PagedRows<Item: Sendable> {
     var wantsMore: Bool { (list.selected ?? 0) >= items.count - 5 && nextCursor != nil && !loading }
 
     mutating func move(by delta: Int, visibleRows: Int? = nil) { list.moveSelection(by: delta, count: items.count, visibleRows: visibleRows) }
+
+    /// ↑↓, PgUp/PgDn and Home/End (see `ListState.navigate`); false for other keys. The caller
+    /// loads more when `wantsMore` says so.
+    mutating func navigate(_ key: Key, visibleRows: Int) -> Bool { list.navigate(key, count: items.count, visibleRows: visibleRows) }
 }

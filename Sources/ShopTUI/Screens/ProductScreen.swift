@@ -27,7 +27,8 @@ struct ProductScreen: Screen {
     }
 
     private struct Loaded: Sendable { let result: Outcome<Product> }
-    private struct Added: Sendable { let result: Outcome<CartService.Cart> }
+    /// `what`: the product and variant as the customer chose them ("2 × Carrot cake (1 kg)").
+    private struct Added: Sendable { let what: String; let result: Outcome<CartService.Cart> }
 
     enum Action: Sendable { case up, down, more, less, add }
     static let keys: KeyMap<Action> = [
@@ -84,7 +85,7 @@ struct ProductScreen: Screen {
             adding = false
             switch added.result {
             case .success(let cart):
-                context.say("Added \(quantity) × \(product?.name ?? "item") — cart has \(cart.itemCount) item\(cart.itemCount == 1 ? "" : "s"), \(context.session.money(cart.total)) (c: open cart)", .success)
+                context.say("Added \(added.what) — cart has \(Format.items(cart.itemCount)), \(context.session.money(cart.total)) (c: open cart)", .success)
                 quantity = 1
             case .failure(let error): context.fail(error)
             }
@@ -144,7 +145,8 @@ struct ProductScreen: Screen {
         }
         adding = true
         let shop = context.shop, caller = context.caller, variant = selectedVariant?.id, quantity = self.quantity
-        context.run { Added(result: Result { try shop.carts.add(productID: product.id, variantID: variant, quantity: quantity, caller: caller) }) }
+        let what = "\(quantity) × \(product.name)" + (selectedVariant.map { " (\($0.name))" } ?? "")
+        context.run { Added(what: what, result: Result { try shop.carts.add(productID: product.id, variantID: variant, quantity: quantity, caller: caller) }) }
     }
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {

@@ -10,6 +10,8 @@ struct ProfileScreen: Screen {
     private var editing: FormState?
     private var editKind: EditKind = .profile
     private var busy = false
+    /// In the demo, the code sent to the email or phone being verified (see `DemoCodes`).
+    private var demoCode: DemoCodes.Found?
     /// The customer's own photo, loaded for a terminal that shows pictures.
     private var photo: TerminalImage?
     private struct PhotoLoaded: Sendable { let photo: TerminalImage? }
@@ -57,6 +59,8 @@ struct ProfileScreen: Screen {
             keys = loaded.keys
             if keyList.selected == nil || keyList.selected! >= keys.count { keyList = ListState(selected: keys.isEmpty ? nil : 0) }
             loadPhoto(&context)
+        case .result(let found as DemoCodes.Found):
+            demoCode = found
         case .result(let loaded as PhotoLoaded):
             photo = loaded.photo
         case .result(let saved as Saved):
@@ -109,8 +113,10 @@ struct ProfileScreen: Screen {
                 editing = form; editKind = .profile
             case .char("v") where user?.email != nil && user?.emailVerified == false:
                 editing = FormState([FormField("code", label: "Email code", input: TextFieldState(maxLength: 6, filter: .digits))]); editKind = .verifyEmail
+                DemoCodes.look(for: user?.email, &context)
             case .char("t") where user?.phone != nil && user?.phoneVerified == false:
                 editing = FormState([FormField("code", label: "Phone code", input: TextFieldState(maxLength: 6, filter: .digits))]); editKind = .verifyPhone
+                DemoCodes.look(for: user?.phone, &context)
             case .char("R"):
                 guard let user else { return true }
                 let email = user.email != nil && !user.emailVerified, phone = user.phone != nil && !user.phoneVerified
@@ -158,7 +164,7 @@ struct ProfileScreen: Screen {
         guard var form = editing else { return false }
         let shop = context.shop, caller = context.caller
         switch key {
-        case .escape: editing = nil
+        case .escape: editing = nil; demoCode = nil
         case .enter:
             guard !busy else { return true }
             busy = true
@@ -208,6 +214,9 @@ struct ProfileScreen: Screen {
             }
             buffer.setString(area.x + 2, area.y + 1, heading, style: Theme.title)
             Form(labelWidth: 20).render(into: &buffer, area: Rect(x: area.x + 2, y: area.y + 3, width: min(72, area.width - 4), height: form.fields.count * 2), state: form)
+            if editKind == .verifyEmail || editKind == .verifyPhone, let banner = demoCode?.banner {
+                Banner(banner, kind: .info).render(into: &buffer, area: Rect(x: area.x + 2, y: area.y + 4 + form.fields.count * 2, width: min(72, area.width - 4), height: 1))
+            }
             return
         }
         let rows: [(String, String)] = [

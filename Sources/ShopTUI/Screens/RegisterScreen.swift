@@ -16,7 +16,16 @@ struct RegisterScreen: Screen {
     private var busy = false
     private struct Registered: Sendable { let result: Outcome<SignIn> }
 
-    var bindings: [KeyBinding] { [KeyBinding(keys: [.tab], label: "Tab/↑↓", help: "next field"), KeyBinding(keys: [.enter], help: "create account")] }
+    /// Whether this shop sends codes (read at start): F2 then offers phone sign-in, else the password one.
+    private var codesWork = true
+
+    var bindings: [KeyBinding] {
+        [KeyBinding(keys: [.tab], label: "Tab/↑↓", help: "next field"), KeyBinding(keys: [.enter], help: "create account"),
+         KeyBinding(keys: Self.signInKeys, label: "F2", help: codesWork ? "sign in with a phone code" : "sign in with a password")]
+    }
+    static let signInKeys: [Key] = [.function(2), .ctrl("p")]
+
+    mutating func start(_ context: inout ScreenContext) { codesWork = context.shop.sendsCodes }
     var capturesText: Bool { true }
 
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
@@ -37,6 +46,9 @@ struct RegisterScreen: Screen {
                 context.fail(error)
             }
         case .key(.escape): return false
+        case .key(let key) where Self.signInKeys.contains(key):
+            context.go(.pop)
+            context.go(.signIn)   // the app's sign-in: it brings back a code this terminal was sent
         case .key(.enter):
             guard !busy else { return true }
             form.clearErrors()
@@ -57,6 +69,6 @@ struct RegisterScreen: Screen {
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         buffer.setString(area.x + 2, area.y + 1, "Create an account with a password", style: Theme.title)
         Form(labelWidth: 16).render(into: &buffer, area: Rect(x: area.x + 2, y: area.y + 3, width: min(70, area.width - 4), height: 16), state: form)
-        buffer.setString(area.x + 2, area.y + 20, busy ? "Creating your account…" : "Prefer no password? Esc, then sign in with a phone code.", style: Theme.muted)
+        buffer.setString(area.x + 2, area.y + 20, busy ? "Creating your account…" : codesWork ? "Prefer no password? F2 signs in with a phone code." : "Have an account? F2 signs in with your password.", style: Theme.muted)
     }
 }

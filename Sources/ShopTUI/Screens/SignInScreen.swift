@@ -19,32 +19,59 @@ struct SignInScreen: Screen {
         FormField("password", label: "Password", input: TextFieldState(maxLength: 128, isMasked: true)),
     ])
     private var request: AccountService.CodeRequest?
+    /// The phone as typed when `request`'s code was sent: back on the phone step (Esc), Enter
+    /// with the same phone returns to that code while it is valid instead of asking for a new one.
+    private var requestedAs: String?
     /// When the code expires and when a new one may be asked for (seconds since 1970).
     private var expiresAt: Int64?
     private var resendAt: Int64?
     /// When a new code may be asked for this phone, after the engine said "wait" on the phone step.
     private var phoneWaitUntil: Int64?
-    private var demoCode: String?
+    /// The clock at the last event (ticks come about once a second): the footer offers `r` only
+    /// once a new code may be asked for.
+    private var now: Int64 = 0
+    private var demoCode: DemoCodes.Found?
     private var busy = false
     private var pending: SignIn?
     /// Whether this shop can send codes at all.
     private let codesWork: Bool
 
-    init(codesWork: Bool = true) {
+    /// A code sent from an earlier sign-in screen of this terminal: the app keeps it when the
+    /// screen is left, so coming back finds the phone filled in and Enter returns to the code.
+    struct SentCode: Sendable {
+        let request: AccountService.CodeRequest
+        let requestedAs: String
+        let expiresAt: Int64
+        let resendAt: Int64?
+    }
+
+    var sentCode: SentCode? {
+        guard let request, let requestedAs, let expiresAt else { return nil }
+        return SentCode(request: request, requestedAs: requestedAs, expiresAt: expiresAt, resendAt: resendAt)
+    }
+
+    init(codesWork: Bool = true, sentCode: SentCode? = nil) {
         self.codesWork = codesWork
         if !codesWork { mode = .password }
+        if let sentCode, codesWork {
+            request = sentCode.request
+            requestedAs = sentCode.requestedAs
+            expiresAt = sentCode.expiresAt
+            resendAt = sentCode.resendAt
+            phone.setText(sentCode.requestedAs)
+        }
     }
 
     private struct CodeSent: Sendable { let result: Outcome<AccountService.CodeRequest> }
     private struct SignedIn: Sendable { let result: Outcome<SignIn> }
-    private struct DemoCode: Sendable { let phone: String; let messages: [AdminService.OutboxMessage] }
     private struct Remembered: Sendable { let signIn: SignIn; let error: (any Error)? }
 
     var bindings: [KeyBinding] {
         switch mode {
         case .phone: [KeyBinding(keys: [.enter], help: "send code"), KeyBinding(keys: [.function(2), .ctrl("p")], label: "F2", help: "use a password"),
                       KeyBinding(keys: [.function(3), .ctrl("r")], label: "F3", help: "create an account")]
-        case .code: [KeyBinding(keys: [.enter], help: "sign in"), KeyBinding(keys: [.char("r")], help: "new code"), KeyBinding(keys: [.escape], help: "other phone")]
+        case .code: [KeyBinding(keys: [.enter], help: "sign in")] + ((resendAt ?? 0) <= now ? [KeyBinding(keys: [.char("r")], help: "new code")] : [])
+                    + [KeyBinding(keys: [.escape], help: "other phone")]
         case .password: [KeyBinding(keys: [.tab], help: "next field"), KeyBinding(keys: [.enter], help: "sign in"),
                          KeyBinding(keys: [.function(2), .ctrl("p")], label: "F2", help: "use a phone code"), KeyBinding(keys: [.function(3), .ctrl("r")], label: "F3", help: "create an account")]
                         + (codesWork ? [KeyBinding(keys: [.function(4), .ctrl("f")], label: "F4", help: "forgot password")] : [])
@@ -54,12 +81,14 @@ struct SignInScreen: Screen {
     var capturesText: Bool { mode != .rememberKey }
 
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
+        now = context.now
         switch event {
         case .result(let sent as CodeSent):
             busy = false
             switch sent.result {
             case .success(let r):
                 request = r
+                requestedAs = phone.text
                 phoneWaitUntil = nil
                 expiresAt = context.now + Int64(r.expiresIn)
                 resendAt = context.now + Int64(r.retryAfter)
@@ -67,10 +96,7 @@ struct SignInScreen: Screen {
                 code.setText("")
                 demoCode = nil
                 context.say("We sent a 6-digit code to \(r.phone)", .success)
-                if context.session.settings.isDemo {
-                    let shop = context.shop, phone = r.phone
-                    context.run { DemoCode(phone: phone, messages: (try? shop.admin.localOutbox(limit: 20)) ?? []) }
-                }
+                DemoCodes.look(for: r.phone, &context)
             case .failure(let error):
                 if let e = error as? ShopError, let wait = e.retryAfter {
                     if request != nil { resendAt = context.now + Int64(wait) } else { phoneWaitUntil = context.now + Int64(wait) }
@@ -78,8 +104,8 @@ struct SignInScreen: Screen {
                 phone.error = (error as? ShopError)?.field == "phone" ? ScreenContext.describe(error) : nil
                 context.fail(error)
             }
-        case .result(let demo as DemoCode):
-            demoCode = demo.messages.first { $0.to == demo.phone }?.text.split(whereSeparator: { !$0.isNumber }).first { $0.count == 6 }.map(String.init)
+        case .result(let found as DemoCodes.Found):
+            demoCode = found
         case .result(let result as SignedIn):
             busy = false
             switch result.result {
@@ -96,6 +122,11 @@ struct SignInScreen: Screen {
         default: break
         }
         return true
+    }
+
+    /// Whether the phone field holds the phone `request`'s code went to (as typed, or the same number written fully).
+    private func isRequestedPhone(_ request: AccountService.CodeRequest) -> Bool {
+        phone.text == requestedAs || (try? Phone.normalize(phone.text, defaultCountry: nil)) == request.phone
     }
 
     private mutating func finish(_ signIn: SignIn, _ context: inout ScreenContext) {
@@ -123,6 +154,12 @@ struct SignInScreen: Screen {
             if key == .enter {
                 guard codesWork else { phone.error = "No codes here: F2"; context.say(Self.noCodes); return true }
                 guard !busy, !phone.isEmpty else { phone.error = phone.isEmpty ? "Enter your phone number" : nil; return true }
+                if let request, let expiresAt, expiresAt > context.now, isRequestedPhone(request) {
+                    mode = .code
+                    let left = expiresAt - context.now
+                    context.say("A code was already sent to \(request.phone): it is valid for \(left / 60):\(String(format: "%02d", left % 60)) more")
+                    return true
+                }
                 busy = true
                 let number = phone.text
                 context.run { CodeSent(result: Result { try shop.accounts.requestCode(phone: number, caller: caller) }) }
@@ -219,8 +256,8 @@ struct SignInScreen: Screen {
                 let wait = (resendAt ?? now) - now
                 buffer.setString(box.x, y, wait > 0 ? "New code possible in \(wait) s" : "Did not get it? Press r for a new code", style: Theme.muted)
                 y += 2
-                if let demoCode {
-                    Banner("Demo mode — the code sent to \(request?.phone ?? "") is \(demoCode)", kind: .info).render(into: &buffer, area: Rect(x: box.x, y: y, width: box.width, height: 1))
+                if let banner = demoCode?.banner {
+                    Banner(banner, kind: .info).render(into: &buffer, area: Rect(x: box.x, y: y, width: box.width, height: 1))
                     y += 2
                 }
             }

@@ -8,7 +8,7 @@ struct StaffMenuScreen: Screen {
     private struct Entry { let name: String; let detail: String; let adminOnly: Bool; let demoOnly: Bool; let make: () -> any Screen }
     private var entries: [Entry] = []
 
-    var bindings: [KeyBinding] { [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move"), KeyBinding(keys: [.enter], help: "open")] }
+    var bindings: [KeyBinding] { [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move")] + ListState.pagingBindings + [KeyBinding(keys: [.enter], help: "open")] }
 
     mutating func start(_ context: inout ScreenContext) {
         let all: [Entry] = [
@@ -29,8 +29,7 @@ struct StaffMenuScreen: Screen {
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {
         guard case .key(let key) = event else { return true }
         switch key {
-        case .up, .char("k"): list.moveSelection(by: -1, count: entries.count)
-        case .down, .char("j"): list.moveSelection(by: 1, count: entries.count)
+        case let key where list.navigate(ListState.arrow(key), count: entries.count, visibleRows: Table.bodyRows(in: Self.tableArea(in: context.session.screenArea, count: entries.count))): break
         case .enter:
             if let i = list.selected, entries.indices.contains(i) { context.go(.push(entries[i].make())) }
         default: return false
@@ -38,9 +37,14 @@ struct StaffMenuScreen: Screen {
         return true
     }
 
+    /// The table's area in the screen's: as tall as the entries, at most what the screen has.
+    static func tableArea(in area: Rect, count: Int) -> Rect {
+        Rect(x: area.x + 2, y: area.y + 3, width: max(0, area.width - 4), height: max(0, min(count + 1, area.height - 3)))
+    }
+
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         buffer.setString(area.x + 2, area.y + 1, "Counter and back office", style: Theme.title)
         Table(columns: [.init("Screen", width: .length(20)), .init("What it is for", width: .fill(1))], rows: entries.map { [$0.name, $0.detail] })
-            .render(into: &buffer, area: Rect(x: area.x + 2, y: area.y + 3, width: area.width - 4, height: entries.count + 1), state: list)
+            .render(into: &buffer, area: Self.tableArea(in: area, count: entries.count), state: list)
     }
 }

@@ -13,7 +13,7 @@ struct CouponsScreen: Screen {
     private struct Changed: Sendable { let result: Outcome<OrderService.Coupon> }
 
     var bindings: [KeyBinding] {
-        (coupons.count > 1 ? [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move")] : [])
+        (coupons.count > 1 ? [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move")] + ListState.pagingBindings : [])
             + [KeyBinding(keys: [.char("n")], help: "new coupon")]
             + (selected == nil ? [] : [KeyBinding(keys: [.char("d")], help: "disable/enable")])
     }
@@ -49,8 +49,7 @@ struct CouponsScreen: Screen {
             load(&context)
         case .key(let key):
             switch key {
-            case .up, .char("k"): list.moveSelection(by: -1, count: coupons.count)
-            case .down, .char("j"): list.moveSelection(by: 1, count: coupons.count)
+            case let key where list.navigate(ListState.arrow(key), count: coupons.count, visibleRows: Table.bodyRows(in: Self.tableArea(in: context.session.screenArea))): break
             case .char("n"): context.go(.push(CouponFormScreen()))
             case .char("d"):
                 guard let coupon = selected else { return true }
@@ -76,6 +75,9 @@ struct CouponsScreen: Screen {
     }
 
     static func uses(_ c: OrderService.Coupon) -> String { c.maxUses.map { "\(c.usedCount)/\($0)" } ?? "\(c.usedCount)" }
+
+    /// The table's area in the screen's (render and paging both use it).
+    static func tableArea(in area: Rect) -> Rect { area.splitTop(2).rest }
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         let (top, rest) = area.splitTop(2)

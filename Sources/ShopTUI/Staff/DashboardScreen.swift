@@ -16,7 +16,7 @@ struct DashboardScreen: Screen {
     private struct Loaded: Sendable { let dashboard: Outcome<ReportService.Dashboard> }
 
     var bindings: [KeyBinding] {
-        (awaiting.count > 1 ? [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move")] : [])
+        (awaiting.count > 1 ? [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move")] + ListState.pagingBindings : [])
             + (awaiting.isEmpty ? [] : [KeyBinding(keys: [.enter], help: "open order")])
             + [KeyBinding(keys: [.char("u")], help: "cash-up"), KeyBinding(keys: [.char("r")], help: "refresh")]
     }
@@ -43,8 +43,7 @@ struct DashboardScreen: Screen {
         case .appeared, .shopChanged: load(&context)
         case .key(let key):
             switch key {
-            case .up, .char("k"): list.moveSelection(by: -1, count: awaiting.count)
-            case .down, .char("j"): list.moveSelection(by: 1, count: awaiting.count)
+            case let key where list.navigate(ListState.arrow(key), count: awaiting.count, visibleRows: Table.bodyRows(in: Rect(width: 1, height: Self.awaitingHeight(in: context.session.screenArea)))): break
             case .enter:
                 if let i = list.selected, awaiting.indices.contains(i) { context.go(.push(OrderDetailScreen(orderID: awaiting[i].id, number: awaiting[i].number))) }
             case .char("u"): context.go(.push(CashUpScreen()))
@@ -94,10 +93,11 @@ struct DashboardScreen: Screen {
         buffer.setString(area.x, y, "Low stock (≤ \(dashboard.lowStockThreshold))", style: Theme.header)
         y += 1
         if low.isEmpty { buffer.setString(area.x, y, "nothing is running low", style: Theme.muted) }
-        for product in low.prefix(max(0, area.bottom - y)) {
-            let stock = "\(product.stock)"
-            buffer.setString(area.x, y, product.name, maxWidth: area.width - TextWidth.of(stock) - 2, truncation: .ellipsis)
-            buffer.setString(area.right - 1 - TextWidth.of(stock), y, stock, style: product.stock == 0 ? Theme.error : Theme.title)
+        // A product with variants is listed by the variants that are low, each with its own stock.
+        for entry in low.flatMap(\.lowStockEntries).prefix(max(0, area.bottom - y)) {
+            let stock = entry.stock == 0 ? "sold out" : "\(entry.stock)"
+            buffer.setString(area.x, y, entry.name, maxWidth: area.width - TextWidth.of(stock) - 2, truncation: .ellipsis)
+            buffer.setString(area.right - 1 - TextWidth.of(stock), y, stock, style: entry.stock == 0 ? Theme.error : Theme.title)
             y += 1
         }
     }
@@ -117,10 +117,14 @@ struct DashboardScreen: Screen {
         return ["\(name) · \(best)", "\(short) · \(best)", best].first { TextWidth.of($0) <= width } ?? name
     }
 
+    /// 3 rows of bars and the labels at 80×24; up to 8 rows of bars on a tall terminal.
+    static func chartHeight(in area: Rect) -> Int { max(4, min(9, (area.height - 12) / 3)) }
+    /// The "paid, not yet sent" table's height (header included) under the two charts: render and paging use it.
+    static func awaitingHeight(in area: Rect) -> Int { max(0, area.height - 2 * (chartHeight(in: area) + 2) - 1) }
+
     private func renderCharts(_ dashboard: ReportService.Dashboard, into buffer: inout Buffer, area: Rect, currency: Currency) {
         let format: @Sendable (Int64) -> String = { currency.format($0) }
-        // 3 rows of bars and the labels at 80×24; up to 8 rows of bars on a tall terminal.
-        let chartHeight = max(4, min(9, (area.height - 12) / 3))
+        let chartHeight = Self.chartHeight(in: area)
         var y = area.y
 
         let hours = Self.chartHours(dashboard.hourly)
@@ -151,6 +155,6 @@ struct DashboardScreen: Screen {
         }
         Table(columns: [.init("Order", width: .length(9)), .init("Customer", width: .fill(1)), .numeric("Total", width: 10)],
               rows: rows, emptyText: "Nothing waiting to be sent")
-            .render(into: &buffer, area: Rect(x: area.x, y: y + 1, width: area.width, height: max(0, area.bottom - y - 1)), state: list)
+            .render(into: &buffer, area: Rect(x: area.x, y: y + 1, width: area.width, height: Self.awaitingHeight(in: area)), state: list)
     }
 }

@@ -40,18 +40,30 @@ struct OrderPaymentsScreen: Screen {
         self.title = "Payments — order \(number)"
     }
 
-    enum Action: Sendable { case move(Int), settle, fail, refund, record }
+    enum Action: Sendable { case move(Int), page, settle, fail, refund, record }
 
     static let keys: KeyMap<Action> = [
         (.move(-1), KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "choose")),
         (.move(1), KeyBinding(keys: [.down, .char("j")], help: "down", showsInFooter: false)),
+        (.page, ListState.pagingBindings[0]), (.page, ListState.pagingBindings[1]),
         (.settle, KeyBinding(keys: [.char("c"), .enter], label: "c", help: "settle")),
         (.fail, KeyBinding(keys: [.char("f")], help: "failed")),
         (.record, KeyBinding(keys: [.char("$")], help: "pay")),
         (.refund, KeyBinding(keys: [.char("u")], help: "refund")),
     ]
 
-    var bindings: [KeyBinding] { entry?.bindings ?? Self.keys.bindings }
+    /// Only what acts now: moving needs two payments, paying an amount due.
+    var bindings: [KeyBinding] {
+        if let entry { return entry.bindings }
+        let due = order.map { $0.balance > 0 && $0.status != .cancelled } ?? false
+        return Self.keys.entries.filter { entry in
+            switch entry.action {
+            case .move, .page: payments.count > 1
+            case .record: due
+            case .settle, .fail, .refund: true
+            }
+        }.map(\.binding)
+    }
     var capturesText: Bool { entry != nil }
 
     private struct Loaded: Sendable { let order: Outcome<Order>; let payments: Outcome<PaymentService.PaymentPage> }
@@ -113,14 +125,16 @@ struct OrderPaymentsScreen: Screen {
             }
         case .key(let key):
             guard let action = Self.keys.action(for: key) else { return false }
-            act(action, &context)
+            switch action {
+            case .move, .page: _ = list.navigate(ListState.arrow(key), count: payments.count, visibleRows: Table.bodyRows(in: Self.tableArea(in: context.session.screenArea)))
+            default: act(action, &context)
+            }
         default: break
         }
         return true
     }
 
     private mutating func act(_ action: Action, _ context: inout ScreenContext) {
-        if case .move(let delta) = action { list.moveSelection(by: delta, count: payments.count); return }
         if case .record = action {
             guard let order else { return }
             guard order.balance > 0, order.status != .cancelled else { context.say("Nothing is due on this order"); return }
@@ -147,6 +161,12 @@ struct OrderPaymentsScreen: Screen {
         return [Format.timestamp(p.createdAt), p.method.label, currency.format(p.amount), status, note]
     }
 
+    /// The payments' table in the screen's area (below the figures, above the hint): render and paging use it.
+    static func tableArea(in area: Rect) -> Rect {
+        let rest = area.splitTop(3).rest
+        return Rect(x: rest.x, y: rest.y, width: rest.width, height: max(0, rest.height - 2))
+    }
+
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         guard let order else { buffer.setString(area.x, area.y, loadFailed ? "Could not load the order" : "Loading…", style: Theme.muted); return }
         let currency = session.currency
@@ -160,7 +180,7 @@ struct OrderPaymentsScreen: Screen {
         if order.status != .cancelled { figures += "  Balance \(currency.format(order.balance))" }
         if pending > 0 { figures += "  (pending \(currency.format(pending)))" }
         buffer.setString(top.x, top.y + 1, figures, style: Theme.title, maxWidth: top.width)
-        let (table, hint) = (Rect(x: rest.x, y: rest.y, width: rest.width, height: max(0, rest.height - 2)), rest.row(rest.height - 1))
+        let (table, hint) = (Self.tableArea(in: area), rest.row(rest.height - 1))
         Table(columns: [.init("When", width: .length(17)), .init("Method", width: .length(16)), .numeric("Amount", width: 12),
                         .init("Status", width: .length(17)), .init("", width: .fill(1))],
               rows: payments.map { label($0, currency: currency) }, emptyText: "No payments yet")
@@ -172,7 +192,7 @@ struct OrderPaymentsScreen: Screen {
         case nil: order.balance > 0 ? "$ records a payment (all of the balance or a part of it)" : ""
         default: ""
         }
-        buffer.setString(hint.x, hint.y, advice, style: Theme.muted, maxWidth: hint.width)
+        buffer.setString(hint.x, hint.y, advice, style: Theme.muted, maxWidth: hint.width, truncation: .ellipsis)
         entry?.render(into: &buffer, area: area, balance: order.balance, currency: currency)
     }
 }

@@ -9,7 +9,9 @@ struct OutboxScreen: Screen {
 
     private struct Loaded: Sendable { let result: Outcome<[AdminService.OutboxMessage]> }
 
-    var bindings: [KeyBinding] { [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move"), KeyBinding(keys: [.char("r")], help: "refresh")] }
+    var bindings: [KeyBinding] {
+        (messages.count > 1 ? [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move")] + ListState.pagingBindings : []) + [KeyBinding(keys: [.char("r")], help: "refresh")]
+    }
 
     mutating func start(_ context: inout ScreenContext) { load(&context) }
 
@@ -29,8 +31,7 @@ struct OutboxScreen: Screen {
             case .failure(let error): context.fail(error)
             }
         case .appeared: load(&context)
-        case .key(.up), .key(.char("k")): list.moveSelection(by: -1, count: messages.count)
-        case .key(.down), .key(.char("j")): list.moveSelection(by: 1, count: messages.count)
+        case .key(let key) where list.navigate(ListState.arrow(key), count: messages.count, visibleRows: Table.bodyRows(in: Self.tableArea(in: context.session.screenArea))): break
         case .key(.char("r")): load(&context)
         case .key: return false
         default: break
@@ -38,8 +39,11 @@ struct OutboxScreen: Screen {
         return true
     }
 
+    /// The table's area in the screen's (render and paging both use it): the message in full below it.
+    static func tableArea(in area: Rect) -> Rect { area.splitBottom(4).rest }
+
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
-        let (tableArea, detail) = area.splitBottom(4)
+        let (tableArea, detail) = (Self.tableArea(in: area), area.splitBottom(4).bottom)
         let rows = messages.map { [Format.timestamp($0.createdAt), $0.channel, $0.to, $0.text.replacingOccurrences(of: "\n", with: " ")] }
         Table(columns: [.init("When", width: .length(17)), .init("Via", width: .length(5)), .init("To", width: .length(18)), .init("Message", width: .fill(1))],
               rows: rows, emptyText: loading ? "Loading…" : "No messages yet: sign-in codes appear here").render(into: &buffer, area: tableArea, state: list)

@@ -23,7 +23,8 @@ struct ProductsScreen: Screen {
         var variantID: Int64? { choosingVariant || product.variants.isEmpty ? nil : variant.selected.map { product.variants[$0].id } }
     }
 
-    private struct Adjusted: Sendable { let result: Outcome<Product> }
+    /// `variantID`: the variant whose stock changed, so the message gives its stock, not the product's total.
+    private struct Adjusted: Sendable { let variantID: Int64?; let result: Outcome<Product> }
     /// The product as it is now, read when the stock dialog opens (and when the shop changes):
     /// the row it was opened from may be older than another terminal's change.
     private struct Fresh: Sendable { let result: Outcome<Product> }
@@ -31,10 +32,11 @@ struct ProductsScreen: Screen {
     private struct RemovalConfirmed: Sendable { let product: Product }
     private struct Removed: Sendable { let name: String; let result: Outcome<CatalogService.Removal> }
 
-    enum Action: Sendable { case up, down, search, add, edit, stock, history, remove }
+    enum Action: Sendable { case up, down, page, search, add, edit, stock, history, remove }
     static let keys: KeyMap<Action> = [
         (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "move")),
         (.down, KeyBinding(keys: [.down, .char("j")], help: "move down", showsInFooter: false)),
+        (.page, ListState.pagingBindings[0]), (.page, ListState.pagingBindings[1]),
         (.search, KeyBinding(keys: [.char("/")], help: "search")),
         (.add, KeyBinding(keys: [.char("a")], help: "add")),
         (.edit, KeyBinding(keys: [.enter, .char("e")], label: "Enter", help: "edit")),
@@ -79,7 +81,11 @@ struct ProductsScreen: Screen {
             switch adjusted.result {
             case .success(let product):
                 adjusting = nil
-                context.say("Stock of \(product.name) is now \(product.stock)", .success)
+                if let variant = adjusted.variantID.flatMap({ id in product.variants.first { $0.id == id } }) {
+                    context.say("Stock of \(product.name) (\(variant.name)) is now \(variant.stock)", .success)
+                } else {
+                    context.say("Stock of \(product.name) is now \(product.stock)", .success)
+                }
                 load(&context)
             case .failure(let error):
                 if let e = error as? ShopError, e.field == "delta" || e.field == "reason" { adjusting?.form.setError(e.message, for: e.field!) }
@@ -106,9 +112,8 @@ struct ProductsScreen: Screen {
             if adjusting != nil { adjustKey(key, &context); return true }
             guard let action = Self.keys.action(for: key) else { return false }
             switch action {
-            case .up: rows.move(by: -1)
-            case .down:
-                rows.move(by: 1)
+            case .up, .down, .page:
+                _ = rows.navigate(ListState.arrow(key), visibleRows: Table.bodyRows(in: Self.tableArea(in: context.session.screenArea)))
                 if rows.wantsMore { load(&context, append: true) }
             case .search: searching = true
             case .add: context.go(.push(ProductFormScreen(product: nil)))
@@ -170,7 +175,7 @@ struct ProductsScreen: Screen {
                 return
             }
             let shop = context.shop, caller = context.caller, id = adjusting.product.id, variant = adjusting.variantID, reason = adjusting.form["reason"].text
-            context.run { Adjusted(result: Result { try shop.catalog.adjustStock(productID: id, variantID: variant, delta: delta, reason: reason, caller: caller) }) }
+            context.run { Adjusted(variantID: variant, result: Result { try shop.catalog.adjustStock(productID: id, variantID: variant, delta: delta, reason: reason, caller: caller) }) }
         } else {
             _ = adjusting.form.handle(key)
         }
@@ -180,9 +185,12 @@ struct ProductsScreen: Screen {
     // MARK: - Render
 
 
+    /// The table's area in the screen's (render and paging both use it).
+    static func tableArea(in area: Rect) -> Rect { area.splitTop(2).rest }
+
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         let currency = session.currency
-        let (top, rest) = area.splitTop(2)
+        let (top, rest) = (area.splitTop(2).top, Self.tableArea(in: area))
         let searchRow = Layout.horizontal([.length(8), .length(40)]).split(top.row(0))
         buffer.setString(searchRow[0].x, searchRow[0].y, "Search", style: searching ? Theme.title : Theme.muted)
         TextField(placeholder: "/ to search name, SKU, barcode…", isFocused: searching).render(into: &buffer, area: searchRow[1], state: search)

@@ -50,6 +50,10 @@ struct QuickSaleScreen: Screen {
     private struct Quoted: Sendable { let result: Outcome<CounterQuote> }
     private struct Completed: Sendable { let result: Outcome<CounterSale>; let receipt: String?; let printed: Outcome<String>?; var drawer: Outcome<String?>? = nil }
     private struct Printed: Sendable { let result: Outcome<String> }
+    /// Answers the person said yes to (see `ScreenContext.confirm`): leave without the sale;
+    /// give back the payments taken.
+    private struct DiscardConfirmed: Sendable {}
+    private struct GiveBackConfirmed: Sendable {}
 
     // MARK: - Keys
 
@@ -62,7 +66,9 @@ struct QuickSaleScreen: Screen {
             return PaymentPanel.bindings.filter { !$0.keys.contains(.ctrl("z")) || !sale.tenders.isEmpty }
         case .completing: return PaymentPanel.bindings
         case .choosingVariant: return VariantPicker.bindings
-        case .choosingProduct: return ProductPicker.bindings
+        case .choosingProduct(let picker):
+            // ↑↓ only with a choice to make.
+            return ProductPicker.bindings.filter { !$0.keys.contains(.up) || picker.products.count > 1 }
         case .scanning, .quoting:
             // Only what acts now: Enter needs a code or lines, +/- and Del a chosen line.
             let typing = !scanner.code.isEmpty, count = sale.lines.count, chosen = lines.list.selected != nil
@@ -70,11 +76,11 @@ struct QuickSaleScreen: Screen {
                 if b.keys.contains(.enter) { return typing || count > 0 }
                 if b.keys.contains(.function(5)) { return count > 0 }
                 if b.keys.contains(.char("+")) || b.keys.contains(.delete) { return !typing && chosen }
-                if b.keys.contains(.up) { return count > 1 || (count > 0 && !chosen) }
+                if b.keys.contains(.up) || b.keys.contains(.pageDown) { return count > 1 || (count > 0 && !chosen) }
                 return true
             } + (typing ? [KeyBinding(keys: [.escape], help: "clear code")] : count == 0 ? [KeyBinding(keys: [.escape], help: "back")]
-                 // With lines, Esc is two presses (the first only warns): help says so, the footer leaves it out.
-                 : [KeyBinding(keys: [.escape], label: "Esc Esc", help: "discard sale", showsInFooter: false)])
+                 // With lines, Esc asks before the sale is discarded.
+                 : [KeyBinding(keys: [.escape], help: "discard sale", showsInFooter: false)])
         }
     }
     var capturesText: Bool { if case .receipt = mode { false } else { true } }
@@ -100,6 +106,13 @@ struct QuickSaleScreen: Screen {
             }
         case .result(let quoted as Quoted): self.quoted(quoted, &context)
         case .result(let completed as Completed): self.completed(completed, &context)
+        case .result(is DiscardConfirmed):
+            if case .scanning = mode { context.go(.pop) }
+        case .result(is GiveBackConfirmed):
+            guard case .takingPayment(var panel) = mode else { break }
+            let said = panel.giveBack(&sale, currency: context.session.currency)
+            backToScanning(&context)
+            context.say(said)
         case .result(let printed as Printed):
             switch printed.result {
             case .success(let message):
@@ -135,12 +148,14 @@ struct QuickSaleScreen: Screen {
             reprint(last.text, name: last.number, &context)
             return true
         }
-        switch lines.handle(key, sale: &sale, scanner: &scanner) {
+        switch lines.handle(key, sale: &sale, scanner: &scanner, screen: context.session.screenArea) {
         case .none: break
         case .enqueue: enqueue(&context)
         case .pay: startPayment(&context)
         case .findCustomer: mode = .findingCustomer(CustomerFinder())
         case .leave: return false
+        case .confirmLeave:
+            context.confirm("Discard this sale of \(Format.items(sale.itemCount)) and leave?", yes: "discard and leave", then: DiscardConfirmed())
         case .said(let text): context.say(text)
         case .failed(let error): context.fail(error)
         }
@@ -209,6 +224,9 @@ struct QuickSaleScreen: Screen {
         case .back(let said):
             backToScanning(&context)
             if let said { context.say(said) }
+        case .confirmBack(let taken):
+            mode = .takingPayment(panel)
+            context.confirm("Give back \(taken) and return to the sale?", yes: "give it back", then: GiveBackConfirmed())
         case .complete: complete(panel, &context)
         case .scanned(let code):
             scanner.enqueue(code)

@@ -10,7 +10,6 @@ struct ReturnScreen: Screen {
 
     enum Mode {
         case choosing
-        case confirming
         case working
         /// Done: the return, and what the printer did (nil until it answered).
         case done(OrderReturn, printed: String?)
@@ -29,36 +28,37 @@ struct ReturnScreen: Screen {
         method = Self.methods.firstIndex(of: order.paymentMethod) ?? 0
     }
 
-    enum Action: Sendable { case move(Int), more, less, all, method, confirm, yes, no, print }
+    enum Action: Sendable { case move(Int), page, more, less, all, method, confirm, print }
 
     static let choosingKeys: KeyMap<Action> = [
         (.move(-1), KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "line")),
         (.move(1), KeyBinding(keys: [.down, .char("j")], help: "down", showsInFooter: false)),
+        (.page, ListState.pagingBindings[0]), (.page, ListState.pagingBindings[1]),
         (.more, KeyBinding(keys: [.char("+"), .right], label: "+/−", help: "quantity")),
         (.less, KeyBinding(keys: [.char("-"), .left], help: "less", showsInFooter: false)),
         (.all, KeyBinding(keys: [.char("a")], help: "all of the line")),
         (.method, KeyBinding(keys: [.tab], help: "refund method")),
         (.confirm, KeyBinding(keys: [.enter], help: "take back")),
     ]
-    static let confirmingKeys: KeyMap<Action> = [
-        (.yes, KeyBinding(keys: [.char("y"), .enter], label: "y", help: "yes, take back and refund")),
-        (.no, KeyBinding(keys: [.char("n")], help: "change it")),
-    ]
     static let doneKeys: KeyMap<Action> = [(.print, KeyBinding(keys: [.char("p")], help: "print the slip again"))]
 
     private var keys: KeyMap<Action> {
         switch mode {
         case .choosing: Self.choosingKeys
-        case .confirming: Self.confirmingKeys
         case .working: []
         case .done: Self.doneKeys
         }
     }
 
-    var bindings: [KeyBinding] { keys.bindings }
+    /// Enter only once something is chosen to come back.
+    var bindings: [KeyBinding] {
+        keys.entries.filter { entry in if case .confirm = entry.action { quantities.contains { $0 > 0 } } else { true } }.map(\.binding)
+    }
 
     private struct Returned: Sendable { let result: Outcome<OrderService.ReturnOutcome>; let slip: String?; let printed: Outcome<String>? }
     private struct Printed: Sendable { let result: Outcome<String> }
+    /// The return the person said yes to (see `ScreenContext.confirm`).
+    private struct ReturnConfirmed: Sendable {}
 
     /// What the order line `i` can still give back.
     private func left(_ i: Int) -> Int64 { max(0, order.items[i].quantity - order.items[i].returnedQuantity) }
@@ -83,6 +83,8 @@ struct ReturnScreen: Screen {
                 mode = .choosing
                 context.fail(error)
             }
+        case .result(is ReturnConfirmed):
+            if case .choosing = mode { takeBack(&context) }
         case .result(let printed as Printed):
             switch printed.result {
             case .success(let message): context.say(message, .success)
@@ -90,6 +92,10 @@ struct ReturnScreen: Screen {
             }
         case .key(let key):
             guard let action = keys.action(for: key) else { return false }
+            if case .page = action {
+                _ = list.navigate(key, count: order.items.count, visibleRows: Table.bodyRows(in: Self.tableArea(in: context.session.screenArea, count: order.items.count)))
+                return true
+            }
             act(action, &context)
         default: break
         }
@@ -99,26 +105,15 @@ struct ReturnScreen: Screen {
     private mutating func act(_ action: Action, _ context: inout ScreenContext) {
         let i = list.selected ?? 0
         switch action {
-        case .move(let delta): list.moveSelection(by: delta, count: order.items.count)
+        case .move(let delta): list.moveSelection(by: delta, count: order.items.count, visibleRows: Table.bodyRows(in: Self.tableArea(in: context.session.screenArea, count: order.items.count)))
         case .more where order.items.indices.contains(i): quantities[i] = min(left(i), quantities[i] + 1)
         case .less where order.items.indices.contains(i): quantities[i] = max(0, quantities[i] - 1)
         case .all where order.items.indices.contains(i): quantities[i] = left(i)
         case .method: method = (method + 1) % Self.methods.count
         case .confirm:
             guard quantities.contains(where: { $0 > 0 }) else { context.say("Choose what comes back: + on a line, a for all of it"); return }
-            mode = .confirming
-        case .no: mode = .choosing
-        case .yes:
-            mode = .working
-            let lines = zip(order.items, quantities).filter { $0.1 > 0 }.map { ReturnLine(orderLineID: $0.0.id, quantity: $0.1) }
-            let shop = context.shop, caller = context.caller, id = order.id, refund = Self.methods[method]
-            let settings = context.session.settings, store = context.session.storeName, currency = context.session.currency
-            context.run {
-                let result = Result { try shop.orders.returnItems(orderID: id, lines: lines, refundMethod: refund, caller: caller) }
-                guard case .success(let done) = result else { return Returned(result: result, slip: nil, printed: nil) }
-                let slip = ReturnReceipt(storeName: store, order: done.order, record: done.record, currency: currency)
-                return Returned(result: result, slip: slip.text, printed: Result { try ReceiptPrinter(settings: settings).print(slip.text, name: slip.name) })
-            }
+            let count = Format.items(quantities.reduce(0, +))
+            context.confirm("Take back \(count) and refund by \(Self.methods[method].label)?", yes: "take back and refund", then: ReturnConfirmed())
         case .print:
             guard case .done(let record, _) = mode else { return }
             let slip = ReturnReceipt(storeName: context.session.storeName, order: order, record: record, currency: context.session.currency)
@@ -126,6 +121,25 @@ struct ReturnScreen: Screen {
             context.run { Printed(result: Result { try ReceiptPrinter(settings: settings).print(slip.text, name: slip.name) }) }
         default: break
         }
+    }
+
+    private mutating func takeBack(_ context: inout ScreenContext) {
+        mode = .working
+        let lines = zip(order.items, quantities).filter { $0.1 > 0 }.map { ReturnLine(orderLineID: $0.0.id, quantity: $0.1) }
+        let shop = context.shop, caller = context.caller, id = order.id, refund = Self.methods[method]
+        let settings = context.session.settings, store = context.session.storeName, currency = context.session.currency
+        context.run {
+            let result = Result { try shop.orders.returnItems(orderID: id, lines: lines, refundMethod: refund, caller: caller) }
+            guard case .success(let done) = result else { return Returned(result: result, slip: nil, printed: nil) }
+            let slip = ReturnReceipt(storeName: store, order: done.order, record: done.record, currency: currency)
+            return Returned(result: result, slip: slip.text, printed: Result { try ReceiptPrinter(settings: settings).print(slip.text, name: slip.name) })
+        }
+    }
+
+    /// The lines' table in the screen's area: as tall as the lines, leaving room for the refund rows.
+    static func tableArea(in area: Rect, count: Int) -> Rect {
+        let rest = area.splitTop(2).rest
+        return Rect(x: rest.x, y: rest.y, width: min(rest.width, 72), height: max(0, min(count + 1, rest.height - 4)))
     }
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
@@ -152,7 +166,7 @@ struct ReturnScreen: Screen {
             return [item.name, "\(item.quantity)", item.returnedQuantity > 0 ? "\(item.returnedQuantity)" : "", quantities[i] > 0 ? "\(quantities[i])" : "·",
                     currency.format(item.unitPrice)]
         }
-        let tableArea = Rect(x: rest.x, y: rest.y, width: min(rest.width, 72), height: max(0, min(order.items.count + 1, rest.height - 4)))
+        let tableArea = Self.tableArea(in: area, count: order.items.count)
         Table(columns: [.init("Item", width: .fill(1)), .numeric("Sold", width: 5), .numeric("Back", width: 5), .numeric("Now", width: 5), .numeric("Price", width: 12)],
               rows: rows).render(into: &buffer, area: tableArea, state: list)
         var y = tableArea.bottom + 1
@@ -160,9 +174,7 @@ struct ReturnScreen: Screen {
         buffer.setString(rest.x, y, "Refund by (Tab): \(Self.methods[method].label)   Goods at their price: \(currency.format(goods))", style: Theme.title, maxWidth: rest.width)
         y += 1
         buffer.setString(rest.x, y, "The shop takes off any discount share and never refunds more than was paid.", style: Theme.muted, maxWidth: rest.width)
-        if case .confirming = mode {
-            Banner("Take these back and refund by \(Self.methods[method].label)? y = yes, n = no", kind: .info).render(into: &buffer, area: Rect(x: area.x, y: area.bottom - 1, width: area.width, height: 1))
-        } else if case .working = mode {
+        if case .working = mode {
             buffer.setString(rest.x, y + 1, "Working…", style: Theme.muted)
         }
     }

@@ -12,7 +12,7 @@ struct StockHistoryScreen: Screen {
 
     private struct Loaded: Sendable { let result: Outcome<[StockMovement]> }
 
-    var bindings: [KeyBinding] { [KeyBinding(keys: [.up, .down], label: "↑↓", help: "scroll")] }
+    var bindings: [KeyBinding] { [KeyBinding(keys: [.up, .down], label: "↑↓", help: "scroll")] + ListState.pagingBindings }
 
     mutating func start(_ context: inout ScreenContext) {
         let shop = context.shop, caller = context.caller, id = product.id
@@ -27,8 +27,7 @@ struct StockHistoryScreen: Screen {
             case .success(let items): movements = items
             case .failure(let error): context.fail(error)
             }
-        case .key(.up): list.moveSelection(by: -1, count: movements.count)
-        case .key(.down): list.moveSelection(by: 1, count: movements.count)
+        case .key(let key) where list.navigate(ListState.arrow(key), count: movements.count, visibleRows: Table.bodyRows(in: context.session.screenArea.splitTop(2).rest)): break
         case .key: return false
         default: break
         }

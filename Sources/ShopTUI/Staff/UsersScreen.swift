@@ -22,8 +22,8 @@ struct UsersScreen: Screen {
 
     var bindings: [KeyBinding] {
         if searching { return [KeyBinding(keys: [.enter], help: "done"), KeyBinding(keys: [.escape], help: "clear")] }
-        if photoPath != nil { return [KeyBinding(keys: [.enter], help: "set photo"), KeyBinding(keys: [.escape], help: "cancel")] }
-        return [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move"), KeyBinding(keys: [.char("/")], help: "search"),
+        if let photoPath { return (photoPath.isEmpty ? [] : [KeyBinding(keys: [.enter], help: "set photo")]) + [KeyBinding(keys: [.escape], help: "cancel")] }
+        return [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move")] + ListState.pagingBindings + [KeyBinding(keys: [.char("/")], help: "search"),
                 KeyBinding(keys: [.char("r")], help: "change role"), KeyBinding(keys: [.char("a")], help: "activate/deactivate"),
                 KeyBinding(keys: [.char("f")], help: "photo from a file")]
     }
@@ -87,9 +87,7 @@ struct UsersScreen: Screen {
             }
         case .key(let key):
             switch key {
-            case .up, .char("k"): rows.move(by: -1); loadPhoto(&context)
-            case .down, .char("j"):
-                rows.move(by: 1)
+            case let key where rows.navigate(ListState.arrow(key), visibleRows: Table.bodyRows(in: context.session.screenArea.splitTop(2).rest)):
                 if rows.wantsMore { load(&context, append: true) }
                 loadPhoto(&context)
             case .char("f"):

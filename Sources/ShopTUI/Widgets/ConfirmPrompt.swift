@@ -13,7 +13,7 @@ public struct ConfirmPrompt: Sendable, Equatable {
     /// A line above the question for what the person must know before answering (money paid).
     public var detail: String?
 
-    public init(question: String, yes: String, no: String = "keep as is", detail: String? = nil) {
+    public init(question: String, yes: String, no: String = L.t("confirm.keep"), detail: String? = nil) {
         self.question = question
         self.yes = yes
         self.no = no
@@ -48,7 +48,7 @@ public struct ConfirmPrompt: Sendable, Equatable {
         }
         let row = area.row(area.height - 1)
         buffer.setStyle(row, style)
-        let hint = "  y \(yes) · n \(no)"
+        let hint = "  " + L.t("confirm.hint", ["yes": yes, "no": no])
         let x = buffer.setString(row.x + 1, row.y, "? " + question, style: style.bold(), maxWidth: max(0, row.width - TextWidth.of(hint) - 1), truncation: .ellipsis)
         buffer.setString(x, row.y, hint, style: style, maxWidth: max(0, row.right - x))
     }

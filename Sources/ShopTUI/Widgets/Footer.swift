@@ -63,7 +63,7 @@ public struct FooterLine: Sendable {
         // Short of room: the help key stays (as "more"), the rest by priority, then order.
         let helpIndex = globals.firstIndex { $0.keys.contains(.char("?")) || $0.keys.contains(.function(1)) }
         var more: KeyBinding?
-        if let helpIndex { more = globals[helpIndex]; more!.help = "more" }
+        if let helpIndex { more = globals[helpIndex]; more!.help = L.t("footer.more") }
         var candidates = all.indices.filter { helpIndex == nil || $0 != screen.count + helpIndex! }
         candidates.sort { a, b in all[a].priority != all[b].priority ? all[a].priority > all[b].priority : a < b }
         var kept = Set<Int>()

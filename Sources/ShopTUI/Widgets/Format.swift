@@ -12,6 +12,38 @@ enum Format {
     /// Whether a product is sold: `archived` (kept for old orders), `active` or `inactive`.
     static func status(of product: Product) -> String { product.archived ? "archived" : product.active ? "active" : "inactive" }
 
+    // MARK: - Numbers in the session's language
+
+    /// A count or quantity as the language writes it: `1234` in English, `۱۲۳۴` in Persian.
+    ///
+    ///     Format.number(12)    // "12" / "۱۲"
+    static func number(_ n: some BinaryInteger) -> String { Numerals.localized(String(n)) }
+
+    /// An amount in minor units in `currency`: `1,199,999.80` in English (as `Currency.format`),
+    /// `۱٬۱۹۹٬۹۹۹٫۸۰` in Persian. Columns of amounts stay as wide as their widest value
+    /// (`leftPadded`), in either language: each digit takes one column.
+    ///
+    ///     Format.money(119_999_980, currency)    // "1,199,999.80" / "۱٬۱۹۹٬۹۹۹٫۸۰"
+    static func money(_ amount: Int64, _ currency: Currency, withCode: Bool = false) -> String {
+        Numerals.localized(currency.format(amount, withCode: withCode))
+    }
+
+    /// Any number already written the English way ("12.50", "3/5") in the language's digits.
+    static func digits(_ text: String) -> String { Numerals.localized(text) }
+
+    /// How many things a cart, order or sale holds, counted the same on every screen: items are
+    /// units (2 × cake + 2 × bread is "4 items"); `lines` adds " on 2 lines" when there are several.
+    ///
+    ///     Format.items(4, lines: 2)   // "4 items on 2 lines"
+    static func items(_ units: Int64, lines: Int? = nil) -> String {
+        let count = "\(units) item\(units == 1 ? "" : "s")"
+        guard let lines, lines > 1 else { return count }
+        return count + " on \(lines) lines"
+    }
+
+    /// The units of an order's lines (see `items`).
+    static func units(of order: Order) -> Int64 { order.items.reduce(0) { Money.saturatingSum($0, $1.quantity) } }
+
 }
 
 extension String {

@@ -8,7 +8,7 @@ public struct HelpOverlay: Sendable {
     public var closeHint: String
     public var keyStyle: Style
 
-    public init(_ bindings: [KeyBinding], title: String = "Keys", closeHint: String = "Esc or ? to close",
+    public init(_ bindings: [KeyBinding], title: String = L.t("help.keys"), closeHint: String = L.t("help.close"),
                 keyStyle: Style = Style().bold()) {
         self.bindings = bindings
         self.title = title
@@ -16,7 +16,7 @@ public struct HelpOverlay: Sendable {
         self.keyStyle = keyStyle
     }
 
-    public init<Action>(_ keyMap: KeyMap<Action>, title: String = "Keys") { self.init(keyMap.bindings, title: title) }
+    public init<Action>(_ keyMap: KeyMap<Action>, title: String = L.t("help.keys")) { self.init(keyMap.bindings, title: title) }
 
     /// The box the overlay takes in `area`.
     public func box(in area: Rect) -> Rect {

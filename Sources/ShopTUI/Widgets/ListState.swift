@@ -28,6 +28,36 @@ public struct ListState: Hashable, Sendable {
         select((selected ?? (delta > 0 ? -1 : count)) + delta, count: count, visibleRows: visibleRows)
     }
 
+    /// What every list does with ↑↓ (one row), PgUp/PgDn (a page: `visibleRows`, the rows the list
+    /// shows at this terminal size) and Home/End (the first and last row). False for other keys.
+    ///
+    ///     case .key(let key) where list.navigate(key, count: items.count, visibleRows: Self.listRows(in: context.session.screenArea)): break
+    public mutating func navigate(_ key: Key, count: Int, visibleRows: Int) -> Bool {
+        let page = max(1, visibleRows)
+        switch key {
+        case .up: moveSelection(by: -1, count: count, visibleRows: page)
+        case .down: moveSelection(by: 1, count: count, visibleRows: page)
+        case .pageUp: moveSelection(by: -page, count: count, visibleRows: page)
+        case .pageDown: moveSelection(by: page, count: count, visibleRows: page)
+        case .home: select(0, count: count, visibleRows: page)
+        case .end: select(count - 1, count: count, visibleRows: page)
+        default: return false
+        }
+        return true
+    }
+
+    /// The keys `navigate` takes beyond ↑↓, for help (the footer keeps its room for "↑↓ move").
+    public static let pagingBindings = [
+        KeyBinding(keys: [.pageUp, .pageDown], label: "PgUp/PgDn", help: "page", showsInFooter: false),
+        KeyBinding(keys: [.home, .end], label: "Home/End", help: "first / last", showsInFooter: false),
+    ]
+
+    /// The keys `navigate` takes.
+    public static let navigationKeys: [Key] = [.up, .down, .pageUp, .pageDown, .home, .end]
+
+    /// vi's k and j as ↑ and ↓ (lists that take no typing answer both); other keys as they are.
+    public static func arrow(_ key: Key) -> Key { key == .char("k") ? .up : key == .char("j") ? .down : key }
+
     /// The first row to show in `rows` rows so that the selection is visible, moving as little
     /// as possible from `offset`.
     public func visibleOffset(rows: Int, count: Int) -> Int {

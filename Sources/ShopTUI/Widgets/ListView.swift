@@ -19,7 +19,7 @@ public struct ListView: Sendable {
     public var emptyText: String
 
     public init(items: [ListItem], highlightStyle: Style = Theme.selection, highlightSymbol: String = "› ",
-                emptyText: String = "Nothing here yet") {
+                emptyText: String = L.t("list.empty")) {
         self.items = items
         self.highlightStyle = highlightStyle
         self.highlightSymbol = highlightSymbol

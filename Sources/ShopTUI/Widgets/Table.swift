@@ -29,13 +29,16 @@ public struct Table: Sendable {
 
     public var columns: [Column]
     public var rows: [[String]]
+
+    /// The data rows a table shows in `area` (its header takes one): a list's page.
+    public static func bodyRows(in area: Rect) -> Int { max(1, area.height - 1) }
     public var headerStyle: Style
     public var highlightStyle: Style
     public var columnSpacing: Int
     public var emptyText: String
 
     public init(columns: [Column], rows: [[String]], headerStyle: Style = Theme.header,
-                highlightStyle: Style = Theme.selection, columnSpacing: Int = 1, emptyText: String = "Nothing here yet") {
+                highlightStyle: Style = Theme.selection, columnSpacing: Int = 1, emptyText: String = L.t("list.empty")) {
         self.columns = columns
         self.rows = rows
         self.headerStyle = headerStyle

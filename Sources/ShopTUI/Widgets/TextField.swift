@@ -27,7 +27,7 @@ public struct TextField: Sendable {
     /// The characters shown (masked or not) and the index of the first one visible, scrolled so
     /// the cursor stays inside `width` columns.
     func visible(_ state: TextFieldState, width: Int) -> (text: String, cursorColumn: Int) {
-        let chars: [Character] = state.isMasked ? Array(repeating: "•", count: state.text.count) : Array(state.text)
+        let chars = state.shownCharacters
         let room = max(1, width - 1)          // keep a column for the cursor at the end
         var start = 0
         while TextWidth.of(String(chars[start..<state.cursor])) > room { start += 1 }
@@ -50,12 +50,45 @@ public struct TextField: Sendable {
             buffer.setString(line.x, line.y, placeholder, style: placeholderStyle, maxWidth: line.width)
         } else {
             let shown = visible(state, width: line.width).text
-            buffer.setString(line.x, line.y, shown, style: fieldStyle, maxWidth: line.width)
+            // A right-to-left paragraph in a Persian frame, whatever is typed: the caret logic matches.
+            buffer.setString(line.x, line.y, displayed(shown, state), style: fieldStyle, maxWidth: line.width,
+                             paragraph: buffer.layout.mirrors ? .rightToLeft : nil)
         }
         if area.height >= 2, let error = state.error {
             buffer.setString(area.x, area.y + 1, error, style: errorStyle, maxWidth: area.width)
         }
-        if let position = cursorPosition(area: area, state: state) { buffer.cursor = position }
+        if isFocused, let caret = visualCaret(line: line, state: state, layout: buffer.layout) {
+            buffer.setVisualCursor(buffer.visualRect(line).x + caret, line.y)
+        }
+    }
+
+    /// Numbers in the session's digits (the state keeps ASCII).
+    func displayed(_ shown: String, _ state: TextFieldState) -> String {
+        state.filter.foldsDigits && !state.isMasked ? Numerals.localized(shown) : shown
+    }
+
+    /// The caret's column inside `line` as it lies on screen (0 = the line's leftmost cell), nil
+    /// for an empty line. Right-to-left text: the caret stands where the character it precedes
+    /// is drawn (`TextFieldState.caretColumns`), so typing lands where the caret is seen.
+    func visualCaret(line: Rect, state: TextFieldState, layout: BufferLayout) -> Int? {
+        guard !line.isEmpty else { return nil }
+        let (shown, _) = visible(state, width: line.width)
+        let start = firstVisibleIndex(state, width: line.width)
+        let chars = Array(shown)
+        let columns = TextFieldState.caretColumns(chars, layout: layout)
+        let index = min(max(0, state.cursor - start), chars.count)
+        var column = columns[index]
+        if layout.mirrors { column += line.width - TextWidth.of(shown) }   // the text sits at the right edge
+        return min(max(0, column), line.width - 1)
+    }
+
+    /// The index of the first character `visible` shows.
+    private func firstVisibleIndex(_ state: TextFieldState, width: Int) -> Int {
+        let chars = state.shownCharacters
+        let room = max(1, width - 1)
+        var start = 0
+        while TextWidth.of(String(chars[start..<state.cursor])) > room { start += 1 }
+        return start
     }
 
     /// Where the terminal cursor goes when this field is focused (nil when it is not); `render`

@@ -17,9 +17,9 @@ public struct TooSmallNotice: Sendable {
     public func applies(to area: Rect) -> Bool { area.width < minimumWidth || area.height < minimumHeight }
 
     public func lines(for area: Rect) -> [String] {
-        ["Terminal too small: \(area.width)×\(area.height)",
-         "Needs at least \(minimumWidth)×\(minimumHeight)",
-         "Enlarge the window, or press q to quit"]
+        [L.t("too_small.size", ["size": Format.digits("\(area.width)×\(area.height)")]),
+         L.t("too_small.needs", ["size": Format.digits("\(minimumWidth)×\(minimumHeight)")]),
+         L.t("too_small.hint")]
     }
 
     public func render(into buffer: inout Buffer, area: Rect) {

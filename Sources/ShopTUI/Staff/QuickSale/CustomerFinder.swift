@@ -14,7 +14,7 @@ struct CustomerFinder {
     enum Action { case none, close, walkIn, chosen(User), search(String), create(phone: String, firstName: String, lastName: String) }
 
     var bindings: [KeyBinding] {
-        name == nil ? Self.bindings : [KeyBinding(keys: [.enter], help: "add customer"), KeyBinding(keys: [.up], label: "↑", help: "phone"),
+        name == nil ? Self.bindings.filter { !$0.keys.contains(.up) || results.count > 1 } : [KeyBinding(keys: [.enter], help: "add customer"), KeyBinding(keys: [.up], label: "↑", help: "phone"),
                                        KeyBinding(keys: [.escape], help: "close")]
     }
 

@@ -14,31 +14,29 @@ struct PaymentPanel {
     /// Prices the quote found different from the ones scanned.
     let changes: [Sale.PriceChange]
 
-    /// Esc was pressed once with payments taken: a second Esc gives them back.
-    private var confirmingBack = false
-
     /// `back`: to the sale, saying what happened to money taken (nil: nothing was taken).
-    enum Action { case none, back(said: String?), complete, scanned(String), said(String) }
+    /// `confirmBack`: Esc with payments taken — the screen asks first (`ScreenContext.confirm`),
+    /// naming what was taken, and on yes calls `giveBack`.
+    enum Action { case none, back(said: String?), confirmBack(taken: String), complete, scanned(String), said(String) }
 
     static let bindings = [KeyBinding(keys: [.tab], label: "Tab/←→", help: "method"), KeyBinding(keys: [.enter], help: "take payment"),
                            KeyBinding(keys: [.ctrl("z")], label: "Ctrl-Z", help: "undo payment"), KeyBinding(keys: [.escape], help: "back to sale")]
 
     init(changes: [Sale.PriceChange] = []) { self.changes = changes }
 
+    /// Gives back every payment taken (the person said yes to leaving); what to say.
+    mutating func giveBack(_ sale: inout Sale, currency: Currency) -> String {
+        let taken = Self.describe(sale.tenders, currency: currency)
+        sale.clearTenders()
+        amount.setText("")
+        return "Gave back \(taken): the sale is unpaid"
+    }
+
     mutating func handle(_ key: Key, sale: inout Sale, currency: Currency) -> Action {
-        let confirmed = key == .escape && confirmingBack
-        confirmingBack = false
         switch key {
         case .escape:
             guard !sale.tenders.isEmpty else { return .back(said: nil) }
-            let taken = Self.describe(sale.tenders, currency: currency)
-            guard confirmed else {
-                confirmingBack = true
-                return .said("Taken: \(taken). Esc again gives it back and returns to the sale; Enter goes on")
-            }
-            sale.clearTenders()
-            amount.setText("")
-            return .back(said: "Gave back \(taken): the sale is unpaid")
+            return .confirmBack(taken: Self.describe(sale.tenders, currency: currency))
         case .tab, .right: method = (method + 1) % Self.methods.count
         case .backTab, .left: method = (method + Self.methods.count - 1) % Self.methods.count
         case .ctrl("z"):

@@ -4,19 +4,18 @@ import ShopEngine
 /// choose one, +/- its quantity, Del removes it) and the total. Short lines are marked in red.
 struct SalePanel {
     private(set) var list = ListState(selected: nil)
-    /// Esc was pressed once on a sale with lines: a second Esc discards it.
-    private var confirmingLeave = false
 
-    enum Action { case none, enqueue, pay, findCustomer, leave, said(String), failed(any Error) }
+    /// `confirmLeave`: Esc on a sale with lines — the screen asks first (`ScreenContext.confirm`).
+    enum Action { case none, enqueue, pay, findCustomer, leave, confirmLeave, said(String), failed(any Error) }
 
     static let bindings = [KeyBinding(keys: [.enter], help: "add / pay"), KeyBinding(keys: [.char("+"), .char("-")], label: "+/-", help: "qty"),
                            KeyBinding(keys: [.delete], help: "remove"), KeyBinding(keys: [.up, .down], label: "↑↓", help: "line", showsInFooter: false),
                            KeyBinding(keys: [.function(2), .ctrl("f")], label: "F2", help: "customer"), KeyBinding(keys: [.function(5)], help: "pay"),
-                           KeyBinding(keys: [.ctrl("p")], help: "reprint last", showsInFooter: false)]
+                           ListState.pagingBindings[0], KeyBinding(keys: [.ctrl("p")], help: "reprint last", showsInFooter: false)]
+    // Home/End stay with the code field (start and end of the code); PgUp/PgDn page the lines.
 
-    mutating func handle(_ key: Key, sale: inout Sale, scanner: inout ScanQueue) -> Action {
-        let leaving = key == .escape && confirmingLeave
-        confirmingLeave = false
+    /// `screen`: the area the panel is drawn in (a page of lines is what its table shows there).
+    mutating func handle(_ key: Key, sale: inout Sale, scanner: inout ScanQueue, screen: Rect) -> Action {
         let typing = !scanner.code.isEmpty
         switch key {
         case .enter where typing: return .enqueue
@@ -24,8 +23,7 @@ struct SalePanel {
         case .char("+") where !typing, .char("-") where !typing:
             guard let i = list.selected else { return .none }
             do { try sale.changeQuantity(at: i, by: key == .char("+") ? 1 : -1) } catch { return .failed(error) }
-        case .up: list.moveSelection(by: -1, count: sale.lines.count)
-        case .down: list.moveSelection(by: 1, count: sale.lines.count)
+        case .up, .down, .pageUp, .pageDown: _ = list.navigate(key, count: sale.lines.count, visibleRows: Table.bodyRows(in: Self.areas(screen).table))
         case .delete where !typing:
             guard let i = list.selected, sale.lines.indices.contains(i) else { return .none }
             let name = sale.lines[i].name
@@ -35,9 +33,7 @@ struct SalePanel {
         case .function(2), .ctrl("f"): return .findCustomer
         case .escape:
             if typing { scanner.code.setText(""); return .none }
-            if leaving || (sale.lines.isEmpty && scanner.isIdle) { return .leave }
-            confirmingLeave = true
-            return .said("Press Esc again to discard this sale and leave")
+            return sale.lines.isEmpty && scanner.isIdle ? .leave : .confirmLeave
         default:
             _ = scanner.code.handle(key)
         }
@@ -79,7 +75,7 @@ struct SalePanel {
         }
 
         buffer.setString(a.totals.x, a.totals.y, String(repeating: "─", count: a.totals.width), style: Theme.border)
-        let count = "\(sale.itemCount) item\(sale.itemCount == 1 ? "" : "s")" + (sale.lines.count > 1 ? " on \(sale.lines.count) lines" : "")
+        let count = Format.items(sale.itemCount, lines: sale.lines.count)
         buffer.setString(a.totals.x, a.totals.y + 1, count, style: Theme.muted)
         let total = "TOTAL  \(currency.format(sale.total, withCode: true))"
         buffer.setString(a.totals.right - TextWidth.of(total), a.totals.y + 1, total, style: Theme.title)
