@@ -39,6 +39,11 @@ public struct Router: Sendable {
     private var bySegmentCount: [Int: [Int]] = [:]
     /// Where handler errors are reported (default: stderr).
     public var errorLog: @Sendable (String) -> Void
+    /// The router's own refusals (404 no such path, 405 with `Allow` set afterwards): a status
+    /// and code, with a message the owner may put in the client's language.
+    public var refusal: @Sendable (HTTPRequest, _ status: Int, _ code: String, _ message: String) -> HTTPResponse = { _, status, code, message in
+        .error(status: status, message: message, code: code)
+    }
 
     public init(errorLog: @escaping @Sendable (String) -> Void = AccessLog.standardError) {
         self.errorLog = errorLog
@@ -103,10 +108,10 @@ public struct Router: Sendable {
 
         guard let (route, params) = best else {
             if allowed.isEmpty {
-                return .error(status: 404, message: "Not found", code: "not_found")
+                return refusal(request, 404, "not_found", "Not found")
             }
             if allowed.contains("GET") { allowed.insert("HEAD") }
-            var response = HTTPResponse.error(status: 405, message: "Method not allowed", code: "method_not_allowed")
+            var response = refusal(request, 405, "method_not_allowed", "Method not allowed")
             response.headers["Allow"] = allowed.sorted().joined(separator: ", ")
             return response
         }
