@@ -45,13 +45,22 @@ public enum EscPos {
             let (line, rightToLeft) = Receipt.direction(of: marked)
             let bold = i == firstPrinted || totals.contains { !$0.isEmpty && line.hasPrefix($0) }
             if bold { out += boldOn }
-            out += Array((rightToLeft ? Bidi.visualOrder(line, paragraph: .rightToLeft) : line).utf8)
+            out += Array((rightToLeft ? Self.visual(line) : line).utf8)
             if bold { out += boldOff }
             out.append(0x0A)
         }
         out += [UInt8](repeating: 0x0A, count: feedLines)
         out += cut
         return out
+    }
+
+    /// A right-to-left receipt line as printed left to right: the amount's column on the left,
+    /// then the gap, then the words in their visual order.
+    static func visual(_ line: String) -> String {
+        let (left, right) = Receipt.columns(line)
+        guard let right else { return Bidi.visualOrder(line, paragraph: .rightToLeft) }
+        let gap = String(repeating: " ", count: max(1, TextWidth.of(line) - TextWidth.of(left) - TextWidth.of(right)))
+        return Bidi.visualOrder(right, paragraph: .rightToLeft) + gap + Bidi.visualOrder(left, paragraph: .rightToLeft)
     }
 
     /// Opening the drawer on its own: initialise, then the kick.

@@ -92,16 +92,24 @@ struct Receipt {
         return out.hasSuffix("\n") ? out : out + "\n"
     }
 
-    /// Every line of `text` but rules and blank ones starting with the right-to-left mark.
+    /// Every line of `text` but rules and blank ones starting with the right-to-left mark, and
+    /// one more mark ending the words before an amount's column: without it an amount after a
+    /// Latin word (`USD`, a product's name) would join that word's left-to-right run instead of
+    /// standing in the left-hand column.
     static func markedRightToLeft(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.allSatisfy({ "=- ".contains($0) }) || line.first == rightToLeftMark ? String(line) : String(rightToLeftMark) + line
+            let line = String(line)
+            guard !line.allSatisfy({ "=- ".contains($0) }), line.first != rightToLeftMark else { return line }
+            let (left, right) = columns(line)
+            guard let right else { return String(rightToLeftMark) + line }
+            let gap = TextWidth.of(line) - TextWidth.of(left) - TextWidth.of(right)
+            return String(rightToLeftMark) + left + String(rightToLeftMark) + String(repeating: " ", count: gap) + right
         }.joined(separator: "\n")
     }
 
-    /// A line of receipt text without its right-to-left mark, and whether it had one.
+    /// A line of receipt text without its right-to-left marks, and whether it had them.
     static func direction(of line: String) -> (line: String, rightToLeft: Bool) {
-        line.first == rightToLeftMark ? (String(line.dropFirst()), true) : (line, false)
+        line.first == rightToLeftMark ? (line.filter { $0 != rightToLeftMark }, true) : (line, false)
     }
 
     /// "Customer: Maya Lee", or the phone when there is no name; empty for a walk-in sale.
@@ -114,9 +122,13 @@ struct Receipt {
     /// Splits a receipt line at its last run of two or more spaces into a left and a right
     /// column, so each is drawn (and ordered for right-to-left text) on its own.
     static func columns(_ line: String) -> (left: String, right: String?) {
-        guard let range = line.range(of: "  +", options: [.regularExpression, .backwards]),
-              range.upperBound < line.endIndex, range.lowerBound > line.startIndex else { return (line, nil) }
-        return (String(line[..<range.lowerBound]), String(line[range.upperBound...]))
+        let chars = Array(line)
+        guard var stop = chars.indices.last(where: { chars[$0] == " " && $0 > 0 && chars[$0 - 1] == " " }) else { return (line, nil) }
+        var start = stop - 1
+        while start > 0 && chars[start - 1] == " " { start -= 1 }
+        while stop + 1 < chars.count && chars[stop + 1] == " " { stop += 1 }
+        guard start > 0, stop + 1 < chars.count else { return (line, nil) }
+        return (String(chars[..<start]), String(chars[(stop + 1)...]))
     }
 
     /// The widest line of receipt text: the room a panel needs to show it uncut.

@@ -128,10 +128,11 @@ struct ReturnScreen: Screen {
         let lines = zip(order.items, quantities).filter { $0.1 > 0 }.map { ReturnLine(orderLineID: $0.0.id, quantity: $0.1) }
         let shop = context.shop, caller = context.caller, id = order.id, refund = Self.methods[method]
         let settings = context.session.settings, store = context.session.storeName, currency = context.session.currency
+        let language = L.language   // the slip speaks the language of the terminal that took the return
         context.run {
             let result = Result { try shop.orders.returnItems(orderID: id, lines: lines, refundMethod: refund, caller: caller) }
             guard case .success(let done) = result else { return Returned(result: result, slip: nil, printed: nil) }
-            let slip = ReturnReceipt(storeName: store, order: done.order, record: done.record, currency: currency)
+            let slip = ReturnReceipt(storeName: store, order: done.order, record: done.record, currency: currency, language: language)
             return Returned(result: result, slip: slip.text, printed: Result { try ReceiptPrinter(settings: settings).print(slip.text, name: slip.name) })
         }
     }
