@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+@testable import ShopTUI
+import ShopEngine
+
+/// The staff screens in Persian, judged from the frame a person sees at 80×24 and 120×35:
+/// Persian labels (mirrored: the frame is drawn right to left), Persian digits in amounts and
+/// dates, and no English word left but names, codes and key names.
+@Suite("Persian staff screens")
+struct PersianStaffScreensTests {
+    static let sizes = [(80, 24), (120, 35)]
+
+    /// `text` as a right-to-left line shows it (what `buffer.lines` holds for Persian).
+    static func visual(_ text: String) -> String { Bidi.visualOrder(text, paragraph: .rightToLeft) }
+
+    /// Words of ASCII letters on `lines` that are not among `allowed` (names, SKUs, codes, key
+    /// names, the fixture's store name "Shop"): English interface words left untranslated.
+    static func englishWords(_ lines: [String], allowed: Set<String>) -> [String] {
+        let keys: Set<String> = ["Shop", "Enter", "Esc", "Tab", "Ctrl", "Del", "PgUp", "PgDn", "Home", "End", "F2", "F5", "N", "USD", "S", "P", "Z", "F"]
+        var found: [String] = []
+        // A file path (a saved receipt) is a value, not a word.
+        for line in lines {
+            let values = line.split(separator: " ").filter { !$0.contains("/") }.joined(separator: " ")
+            for word in values.split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber)) }) where word.contains(where: \.isLetter) {
+                let w = String(word)
+                if !keys.contains(w) && !allowed.contains(w) && !allowed.contains(String(w.reversed())) { found.append(w) }
+            }
+        }
+        return found
+    }
+
+    /// Opens the staff menu's entry at `row` (0: quick sale … 6: cash-up) with the keys a person presses.
+    static func openStaff(_ app: AppDriver, row: Int) {
+        app.press(.char("s"))
+        for _ in 0..<row { app.press(.down) }
+        app.press(.enter)
+    }
+
+    /// The screen's body: the lines between the frame's header and footer (the frame is the
+    /// customer screens' part, checked there).
+    static func body(_ app: AppDriver, _ width: Int, _ height: Int) -> [String] {
+        Array(app.screen(width: width, height: height).dropFirst(2).dropLast(2))
+    }
+
+    static let names: Set<String> = ["Sourdough", "bread", "Butter", "Chocolate", "cake", "kg", "BREAD", "SD", "S", "000001", "receipts", "txt"]
+
+    @Test("quick sale in Persian: the sale, the payment panel with change, and the receipt — Persian words and digits, mirrored, at 80×24 and 120×35")
+    func quickSale() throws {
+        for (width, height) in Self.sizes {
+            let f = try StaffFixture()
+            try L.withLanguage(.fa) {
+                let app = AppDriver(f.session(f.staff), width: width, height: height)
+                Self.openStaff(app, row: 0)
+                app.scan("۴۰۰۶۳۸۱۳۳۳۹۳۱")                 // Persian digits from the keyboard
+                app.press(.char("+"))
+                var screen = app.screen().joined(separator: "\n")
+                #expect(screen.contains(Self.visual("جمع کل  ۹٫۰۰ USD")) || screen.contains(Self.visual("جمع کل  USD ۹٫۰۰")), "\(width)×\(height)\n\(screen)")
+                #expect(screen.contains(Self.visual("کد")) && screen.contains(Self.visual("موجودی")), "\(screen)")
+                #expect(screen.contains("Sourdough bread"))
+                // Mirrored: the item column starts at the right edge, the amounts are on the left.
+                let row = app.screen().first { $0.contains("Sourdough bread") } ?? ""
+                #expect(row.trimmingCharacters(in: .whitespaces).hasSuffix("Sourdough bread"), "the first column on the right: «\(row)»")
+                #expect(Self.englishWords(Self.body(app, width, height), allowed: Self.names).isEmpty,
+                        "English left at \(width)×\(height): \(Self.englishWords(Self.body(app, width, height), allowed: Self.names))\n\(screen)")
+
+                app.press(.enter)                                  // take payment
+                screen = app.screen().joined(separator: "\n")
+                #expect(screen.contains(Self.visual("دریافت وجه")), "\(screen)")
+                app.type("۲۰")
+                screen = app.screen().joined(separator: "\n")
+                #expect(screen.contains(Self.visual("باقی‌مانده ۱۱٫۰۰")), "change shown before it is taken:\n\(screen)")
+                #expect(Self.englishWords(Self.body(app, width, height), allowed: Self.names).isEmpty,
+                        "English left: \(Self.englishWords(Self.body(app, width, height), allowed: Self.names))\n\(screen)")
+                app.press(.enter)
+
+                screen = app.screen().joined(separator: "\n")
+                #expect(screen.contains(Self.visual("✓ فروش S-000001 انجام شد")), "\(screen)")
+                #expect(screen.contains(Self.visual("باقی‌مانده برای پس‌دادن  ۱۱٫۰۰")), "\(screen)")
+                #expect(screen.contains(Self.visual("رسید S-000001")), "the Persian receipt on screen:\n\(screen)")
+                #expect(Self.englishWords(Self.body(app, width, height), allowed: Self.names).isEmpty,
+                        "English left: \(Self.englishWords(Self.body(app, width, height), allowed: Self.names))\n\(screen)")
+
+                let receipt = try String(contentsOfFile: f.receiptDirectory + "/S-000001.txt", encoding: .utf8)
+                let order = try f.orders()[0]
+                #expect(receipt.contains(JalaliDate(CivilDate(local: order.createdAt)).formatted()), "Jalali date:\n\(receipt)")
+                #expect(receipt.contains("۲ × Sourdough bread") && receipt.contains("۲۰٫۰۰") && receipt.contains("۱۱٫۰۰"), "\(receipt)")
+            }
+        }
+    }
+
+    @Test("cash-up in Persian: the day in Solar Hijri with Persian digits, a day typed in Solar Hijri, a bad day gets a clear Persian error")
+    func cashUp() throws {
+        for (width, height) in Self.sizes {
+            let f = try StaffFixture()
+            let items = [OrderRequest.Item(productID: f.bread.id, quantity: 1)]
+            _ = try f.shop.orders.counterSale(CounterSaleRequest(lines: items, tenders: [.init(method: .cash, amount: 450)]), caller: f.staff.caller)
+            L.withLanguage(.fa) {
+                let app = AppDriver(f.session(f.staff), width: width, height: height)
+                Self.openStaff(app, row: 6)
+                var screen = app.screen().joined(separator: "\n")
+                let today = JalaliDate(CivilDate(local: Int64(Date().timeIntervalSince1970))).formatted()
+                #expect(screen.contains(today) || screen.contains(Self.visual(today)), "today \(today) in Solar Hijri:\n\(screen)")
+                #expect(screen.contains(Self.visual("بستن صندوق")), "\(screen)")
+                #expect(screen.contains("۴٫۵۰"), "the cash total in Persian digits:\n\(screen)")
+                #expect(Self.englishWords(Self.body(app, width, height), allowed: []).isEmpty,
+                        "English left: \(Self.englishWords(Self.body(app, width, height), allowed: []))\n\(screen)")
+
+                app.press(.char("d"))
+                for _ in 0..<16 { app.press(.backspace) }
+                app.type("۱۴۰۳/۱۲/۳۱")                        // 1403 is not a leap year: no 30th… no 31st of Esfand
+                app.press(.enter)
+                screen = app.screen().joined(separator: "\n")
+                #expect(!screen.contains("Esfand") && screen.contains(Self.visual("روز")), "a Persian error under the field:\n\(screen)")
+                for _ in 0..<16 { app.press(.backspace) }
+                app.type("1405/01/01")
+                app.press(.enter)
+                screen = app.screen().joined(separator: "\n")
+                #expect(screen.contains("۱۴۰۵/۰۱/۰۱") || screen.contains(Self.visual("۱۴۰۵/۰۱/۰۱")), "the typed day shown:\n\(screen)")
+                #expect(screen.contains(Self.visual("پرداختی دریافت نشده")), "nothing taken that day:\n\(screen)")
+            }
+        }
+    }
+}
