@@ -18,6 +18,27 @@ enum StaffWords {
         }
     }
 
+    /// A payment's state.
+    static func paymentStatus(_ status: PaymentService.Status) -> String {
+        switch status {
+        case .pending: L.t("staff.payment_status.pending")
+        case .completed: L.t("staff.payment_status.completed")
+        case .failed: L.t("staff.payment_status.failed")
+        case .refunded: L.t("staff.payment_status.refunded")
+        }
+    }
+
+    /// An order's state.
+    static func orderStatus(_ status: OrderStatus) -> String {
+        switch status {
+        case .pending: L.t("staff.order_status.pending")
+        case .paid: L.t("staff.order_status.paid")
+        case .sent: L.t("staff.order_status.sent")
+        case .delivered: L.t("staff.order_status.delivered")
+        case .cancelled: L.t("staff.order_status.cancelled")
+        }
+    }
+
     /// A role's name.
     static func role(_ role: Role) -> String {
         switch role {
