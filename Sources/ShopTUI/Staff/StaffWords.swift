@@ -39,6 +39,11 @@ enum StaffWords {
         }
     }
 
+    /// Whether a product is sold: archived (kept for old orders), active or inactive.
+    static func status(of product: Product) -> String {
+        product.archived ? L.t("staff.product_status.archived") : product.active ? L.t("staff.product_status.active") : L.t("staff.product_status.inactive")
+    }
+
     /// A role's name.
     static func role(_ role: Role) -> String {
         switch role {
