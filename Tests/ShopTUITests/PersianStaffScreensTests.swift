@@ -23,7 +23,9 @@ struct PersianStaffScreensTests {
             let values = line.split(separator: " ").filter { !$0.contains("/") }.joined(separator: " ")
             for word in values.split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber)) }) where word.contains(where: \.isLetter) {
                 let w = String(word)
-                if !keys.contains(w) && !allowed.contains(w) && !allowed.contains(String(w.reversed())) { found.append(w) }
+                // Key names (`n`, `Enter`), and names or codes, whole or cut to fit a column.
+                if w.count == 1 || keys.contains(w) || allowed.contains(where: { $0.contains(w) }) { continue }
+                found.append(w)
             }
         }
         return found
@@ -42,7 +44,7 @@ struct PersianStaffScreensTests {
         Array(app.screen(width: width, height: height).dropFirst(2).dropLast(2))
     }
 
-    static let names: Set<String> = ["Sourdough", "bread", "Butter", "Chocolate", "cake", "kg", "BREAD", "SD", "S", "000001", "receipts", "txt"]
+    static let names: Set<String> = ["Sourdough", "bread", "Butter", "Chocolate", "cake", "kg", "BREAD", "SD", "S", "000001", "receipts", "txt", "NOWRUZ"]
 
     @Test("quick sale in Persian: the sale, the payment panel with change, and the receipt — Persian words and digits, mirrored, at 80×24 and 120×35")
     func quickSale() throws {
@@ -118,6 +120,99 @@ struct PersianStaffScreensTests {
                 #expect(screen.contains("۱۴۰۵/۰۱/۰۱") || screen.contains(Self.visual("۱۴۰۵/۰۱/۰۱")), "the typed day shown:\n\(screen)")
                 #expect(screen.contains(Self.visual("پرداختی دریافت نشده")), "nothing taken that day:\n\(screen)")
             }
+        }
+    }
+
+    /// Opens staff menu entry `row` at `width`×`height` in Persian, presses `keys`, and checks the
+    /// body: `words` (Persian, as the screen shows them) are there and no English word is left.
+    static func expectPersian(_ f: StaffFixture, row: Int, keys: [Key] = [], words: [String], allowed: Set<String> = names,
+                              sourceLocation: SourceLocation = #_sourceLocation) {
+        for (width, height) in sizes {
+            L.withLanguage(.fa) {
+                let app = AppDriver(f.session(f.staff), width: width, height: height)
+                openStaff(app, row: row)
+                for key in keys { app.press(key) }
+                let screen = app.screen().joined(separator: "\n")
+                for word in words {
+                    #expect(screen.contains(visual(word)), "«\(word)» at \(width)×\(height):\n\(screen)", sourceLocation: sourceLocation)
+                }
+                let english = englishWords(body(app, width, height), allowed: allowed)
+                #expect(english.isEmpty, "English left at \(width)×\(height): \(english)\n\(screen)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    static let catalogNames: Set<String> = names.union(["BUTTER", "CAKE", "CHOC", "TART", "LEM", "Lemon", "tart", "Bread", "Dairy", "Cakes", "PNG", "JPEG", "MiB", "KiB"])
+
+    @Test("products, its stock dialog and the product form in Persian at 80×24 and 120×35")
+    func products() throws {
+        let f = try StaffFixture()
+        Self.expectPersian(f, row: 1, words: ["کالاها", "دسته", "قیمت"], allowed: Self.catalogNames)
+        Self.expectPersian(f, row: 1, keys: [.char("s")], words: ["موجودی", "علت"], allowed: Self.catalogNames)
+        Self.expectPersian(f, row: 1, keys: [.char("a")], words: ["کالای تازه", "بارکد", "برای فروش"], allowed: Self.catalogNames)
+    }
+
+    @Test("the dashboard in Persian: Solar Hijri day, Persian digits, at 80×24 and 120×35")
+    func dashboard() throws {
+        let f = try StaffFixture()
+        let items = [OrderRequest.Item(productID: f.bread.id, quantity: 2)]
+        _ = try f.shop.orders.counterSale(CounterSaleRequest(lines: items, tenders: [.init(method: .cash, amount: 900)]), caller: f.staff.caller)
+        Self.expectPersian(f, row: 4, words: ["داشبورد", "پرفروش‌های امروز", "دریافتی"], allowed: Self.catalogNames)
+        L.withLanguage(.fa) {
+            let app = AppDriver(f.session(f.staff), width: 120, height: 35)
+            Self.openStaff(app, row: 4)
+            let screen = app.screen().joined(separator: "\n")
+            let today = JalaliDate(CivilDate(local: Int64(Date().timeIntervalSince1970))).formatted()
+            #expect(screen.contains(today) || screen.contains(Self.visual(today)), "today in Solar Hijri \(today):\n\(screen)")
+            #expect(screen.contains("۹٫۰۰"), "today's takings in Persian digits:\n\(screen)")
+        }
+    }
+
+    @Test("coupons and the coupon form in Persian; a coupon's last day typed in Solar Hijri is kept as that day")
+    func coupons() throws {
+        let f = try StaffFixture()
+        Self.expectPersian(f, row: 5, words: ["کدهای تخفیف", "اعتبار"], allowed: Self.catalogNames)
+        Self.expectPersian(f, row: 5, keys: [.char("n")], words: ["کد تخفیف تازه", "معتبر تا"], allowed: Self.catalogNames)
+        L.withLanguage(.fa) {
+            let app = AppDriver(f.session(f.staff), width: 120, height: 35)
+            Self.openStaff(app, row: 5)
+            app.press(.char("n"))
+            app.type("NOWRUZ")
+            app.press(.tab, .tab)
+            app.type("۱۰")
+            app.press(.tab, .tab)
+            app.type("۱۴۰۶/۰۱/۱۳")                        // Sizdah Bedar 1406, 2027-04-02
+            app.press(.enter)
+            let screen = app.screen().joined(separator: "\n")
+            #expect(!screen.contains(Self.visual("کد، نوع و مقدار لازم است")), "saved and back to the list:\n\(screen)")
+            #expect(screen.contains("۱۴۰۶/۰۱/۱۳") || screen.contains(Self.visual("تا ۱۴۰۶/۰۱/۱۳")), "the last day shown in Solar Hijri:\n\(screen)")
+        }
+        let coupon = try f.shop.orders.coupons(caller: f.staff.caller).first { $0.code == "NOWRUZ" }
+        #expect(coupon?.validUntil.map { CivilDate(local: $0 - 1).description } == "2027-04-02", "stored as the Gregorian day: \(String(describing: coupon))")
+    }
+
+    @Test("customer photo and the staff key help in Persian at 80×24 and 120×35")
+    func customerPhoto() throws {
+        let f = try StaffFixture()
+        Self.expectPersian(f, row: 7, words: ["عکس مشتری", "تلفن مشتری"], allowed: Self.catalogNames)
+    }
+
+    @Test("a return and an order's payments in Persian: Persian words and digits, Solar Hijri time")
+    func returnAndPayments() throws {
+        let f = try StaffFixture()
+        let items = [OrderRequest.Item(productID: f.bread.id, quantity: 2)]
+        let sold = try f.shop.orders.counterSale(CounterSaleRequest(lines: items, tenders: [.init(method: .cash, amount: 900, tendered: 1000)]), caller: f.staff.caller)
+        L.withLanguage(.fa) {
+            var returns = ScreenDriver(ReturnScreen(order: sold.order), session: f.session(f.staff))
+            returns.press(.char("a"))
+            var text = returns.lines(width: 78, height: 21)
+            #expect(text.joined().contains("۹٫۰۰") || text.joined().contains("۴٫۵۰"), "\(text.joined(separator: "\n"))")
+            #expect(Self.englishWords(text, allowed: Self.catalogNames).isEmpty, "English left: \(Self.englishWords(text, allowed: Self.catalogNames))\n\(text.joined(separator: "\n"))")
+            let payments = ScreenDriver(OrderPaymentsScreen(orderID: sold.order.id, number: sold.order.number), session: f.session(f.staff))
+            text = payments.lines(width: 118, height: 31)
+            let when = JalaliDate(CivilDate(local: sold.payments[0].createdAt)).formatted()
+            #expect(text.joined().contains(when), "the payment's time in Solar Hijri \(when):\n\(text.joined(separator: "\n"))")
+            #expect(Self.englishWords(text, allowed: Self.catalogNames).isEmpty, "English left: \(Self.englishWords(text, allowed: Self.catalogNames))\n\(text.joined(separator: "\n"))")
         }
     }
 }

@@ -125,10 +125,11 @@ struct CouponFormScreen: Screen {
                 context.go(.pop)
             case .failure(let error):
                 if let e = error as? ShopError, let field = e.field, form.fields.contains(where: { $0.id == field }) {
-                    form.setError(e.message, for: field)
+                    form.setError(StaffWords.error(e), for: field)
                     form.focus(on: field)
                 }
                 context.fail(error)
+                context.notice = (StaffWords.error(error), .error)   // in the session's language
             }
         case .key(.escape): return false
         case .key(.enter): save(&context)
