@@ -197,7 +197,7 @@ struct ReceiptPrinter: Sendable {
     func print(_ text: String, name: String = "receipt") throws -> String {
         let path = Self.shown(try Self.saveNew(Data(text.utf8), in: try Self.folder(settings), name: name))
         let bytes = settings.receiptFormat == .escpos ? Data(EscPos.receipt(text)) : Data(text.utf8)
-        let sent = try send(bytes, what: "the receipt was saved to \(path)")
+        let sent = try send(bytes, what: L.t("receipt.error.saved_anyway", ["path": path]))
         return sent.isEmpty ? L.t("receipt.saved", ["path": path])
             : L.t("receipt.saved_and_sent", ["path": path, "targets": sent.joined(separator: L.t("receipt.targets_separator"))])
     }
@@ -211,17 +211,17 @@ struct ReceiptPrinter: Sendable {
             // O_EXCL: created here or not at all, even with another terminal saving at once.
             let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             if fd < 0 {
-                guard errno == EEXIST else { throw ShopError(.unavailable, "receipt_not_saved", "The receipt cannot be saved in \(shown(folder)) (\(String(cString: strerror(errno))))") }
+                guard errno == EEXIST else { throw ShopError(.unavailable, "receipt_not_saved", L.t("receipt.error.not_saved", ["folder": shown(folder), "why": String(cString: strerror(errno))])) }
                 if FileManager.default.contents(atPath: path) == bytes { return path }
                 continue
             }
             defer { close(fd) }
             if let failure = writeAll(bytes, to: fd) {
-                throw ShopError(.unavailable, "receipt_not_saved", "Writing \(shown(path)) failed (\(String(cString: strerror(failure))))")
+                throw ShopError(.unavailable, "receipt_not_saved", L.t("receipt.error.not_written", ["path": shown(path), "why": String(cString: strerror(failure))]))
             }
             return path
         }
-        throw ShopError(.unavailable, "receipt_not_saved", "Too many receipts named \(name) in \(shown(folder))")
+        throw ShopError(.unavailable, "receipt_not_saved", L.t("receipt.error.too_many", ["name": name, "folder": shown(folder)]))
     }
 
     /// Writes all of `bytes` to `fd`; the errno of a failure, nil when all went.
@@ -253,14 +253,17 @@ struct ReceiptPrinter: Sendable {
         if let command = settings.drawerCommand, !command.isEmpty {
             let status = Subprocess.run(command, input: Data())
             guard status == 0 else {
-                throw ShopError(.unavailable, "drawer_failed", "The drawer command \(command.joined(separator: " ")) failed\(status.map { " (status \($0))" } ?? ""); open the drawer by hand")
+                throw ShopError(.unavailable, "drawer_failed", L.t("receipt.error.drawer_failed", ["command": command.joined(separator: " "), "status": Self.status(status)]))
             }
             return L.t("receipt.drawer_opened")
         }
         guard settings.receiptFormat == .escpos else { return nil }
-        let sent = try send(Data(EscPos.openDrawer), what: "open the drawer by hand")
+        let sent = try send(Data(EscPos.openDrawer), what: L.t("receipt.error.drawer_by_hand"))
         return sent.isEmpty ? nil : L.t("receipt.drawer_opened")
     }
+
+    /// " (status 3)" after a failed command's name; empty when it had no status.
+    private static func status(_ status: Int32?) -> String { status.map { L.t("receipt.error.status", ["status": Format.number($0)]) } ?? "" }
 
     /// Bytes to the receipt command's stdin and to the receipt device; where they went.
     private func send(_ bytes: Data, what: String) throws -> [String] {
@@ -268,7 +271,7 @@ struct ReceiptPrinter: Sendable {
         if let command = settings.receiptCommand, !command.isEmpty {
             let status = Subprocess.run(command, input: bytes)
             guard status == 0 else {
-                throw ShopError(.unavailable, "printer_failed", "The printer command \(command.joined(separator: " ")) failed\(status.map { " (status \($0))" } ?? ""); \(what)")
+                throw ShopError(.unavailable, "printer_failed", L.t("receipt.error.printer_failed", ["command": command.joined(separator: " "), "status": Self.status(status), "what": what]))
             }
             done.append(command[0])
         }
@@ -284,10 +287,10 @@ struct ReceiptPrinter: Sendable {
     static func write(_ bytes: Data, toDevice path: String, what: String) throws {
         let fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw ShopError(.unavailable, "printer_failed", "The receipt device \(path) cannot be opened (\(String(cString: strerror(errno)))); \(what)")
+            throw ShopError(.unavailable, "printer_failed", L.t("receipt.error.device", ["path": path, "why": String(cString: strerror(errno)), "what": what]))
         }
         defer { close(fd) }
-        if let failure = writeAll(bytes, to: fd) { throw ShopError(.unavailable, "printer_failed", "Writing to \(path) failed (\(String(cString: strerror(failure)))); \(what)") }
+        if let failure = writeAll(bytes, to: fd) { throw ShopError(.unavailable, "printer_failed", L.t("receipt.error.write", ["path": path, "why": String(cString: strerror(failure)), "what": what])) }
     }
 
     /// The receipt folder (`--receipt-dir`, default `./receipts`), created when missing; the
