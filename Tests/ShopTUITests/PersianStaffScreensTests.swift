@@ -215,4 +215,22 @@ struct PersianStaffScreensTests {
             #expect(Self.englishWords(text, allowed: Self.catalogNames).isEmpty, "English left: \(Self.englishWords(text, allowed: Self.catalogNames))\n\(text.joined(separator: "\n"))")
         }
     }
+
+    @Test("an engine refusal at the counter is shown in Persian, never the engine's English text")
+    func engineErrorInPersian() throws {
+        let f = try StaffFixture()
+        L.withLanguage(.fa) {
+            let app = AppDriver(f.session(f.staff))
+            Self.openStaff(app, row: 0)
+            app.scan("9999999999994")                                  // no such barcode
+            let banner = app.screen().filter { $0.contains("✗") }
+            #expect(!banner.isEmpty, "an error is shown:\n\(app.text)")
+            let english = Self.englishWords(banner, allowed: ["9999999999994"])
+            #expect(english.isEmpty, "English in the error: \(english)\n\(banner.joined(separator: "\n"))")
+            app.scan("4006381333931")
+            app.press(.char("+"), .char("+"), .char("+"), .char("+"), .char("+"), .char("+"), .char("+"), .char("+"), .char("+"), .char("+"))   // 11 of 10 in stock
+            let short = app.screen().filter { $0.contains("✗") }
+            #expect(Self.englishWords(short, allowed: Self.names).isEmpty, "\(short.joined(separator: "\n"))")
+        }
+    }
 }

@@ -39,12 +39,12 @@ struct CouponsScreen: Screen {
                 list.select(items.firstIndex { $0.id == keep } ?? (items.isEmpty ? nil : min(list.selected ?? 0, items.count - 1)), count: items.count)
             case .failure(let error):
                 if ScreenContext.isRefusal(error) { coupons = [] }
-                context.fail(error)
+                StaffWords.fail(error, &context)
             }
         case .result(let changed as Changed):
             switch changed.result {
             case .success(let c): context.say(c.active ? L.t("coupons.enabled", ["code": c.code]) : L.t("coupons.disabled", ["code": c.code]), .success)
-            case .failure(let error): context.fail(error)
+            case .failure(let error): StaffWords.fail(error, &context)
             }
             load(&context)
         case .key(let key):
@@ -74,6 +74,16 @@ struct CouponsScreen: Screen {
         return c.validFrom == nil && c.validUntil == nil ? L.t("coupons.always") : L.t("coupons.window", ["from": from, "until": until])
     }
 
+    static func state(_ state: OrderService.Coupon.State) -> String {
+        switch state {
+        case .running: L.t("coupons.state.running")
+        case .scheduled: L.t("coupons.state.scheduled")
+        case .ended: L.t("coupons.state.ended")
+        case .usedUp: L.t("coupons.state.used_up")
+        case .disabled: L.t("coupons.state.disabled")
+        }
+    }
+
     static func uses(_ c: OrderService.Coupon) -> String { Format.digits(c.maxUses.map { "\(c.usedCount)/\($0)" } ?? "\(c.usedCount)") }
 
     /// The table's area in the screen's (render and paging both use it).
@@ -82,7 +92,7 @@ struct CouponsScreen: Screen {
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         let (top, rest) = area.splitTop(2)
         buffer.setString(top.x, top.y, L.t("coupons.hint"), style: Theme.muted, maxWidth: top.width)
-        let rows = coupons.map { c in [c.code, Self.value(c, session.currency), Self.window(c), Self.uses(c), c.state(at: session.now).rawValue] }
+        let rows = coupons.map { c in [c.code, Self.value(c, session.currency), Self.window(c), Self.uses(c), Self.state(c.state(at: session.now))] }
         Table(columns: [.init(L.t("quick_sale.code"), width: .length(16)), .init(L.t("coupons.column.value"), width: .length(12)),
                         .init(L.t("coupons.column.valid"), width: .fill(1)), .init(L.t("coupons.column.uses"), width: .length(9)),
                         .init(L.t("payments.column.status"), width: .length(11))],
@@ -128,8 +138,7 @@ struct CouponFormScreen: Screen {
                     form.setError(StaffWords.error(e), for: field)
                     form.focus(on: field)
                 }
-                context.fail(error)
-                context.notice = (StaffWords.error(error), .error)   // in the session's language
+                StaffWords.fail(error, &context)
             }
         case .key(.escape): return false
         case .key(.enter): save(&context)
@@ -171,7 +180,7 @@ struct CouponFormScreen: Screen {
             window = try OrderService.CouponWindow(from: from, until: until)
         } catch let e as ShopError {
             return fail(StaffWords.error(e), e.field ?? "valid_until", &context)
-        } catch { return context.fail(error) }
+        } catch { return StaffWords.fail(error, &context) }
         let maxUses = text("max_uses").isEmpty ? nil : Numerals.int(text("max_uses")).map(Int64.init)
         let code = text("code"), shop = context.shop, caller = context.caller
         saving = true

@@ -41,7 +41,7 @@ struct CustomerPhotoScreen: Screen {
             case .failure(let error):
                 customer = nil
                 if let e = error as? ShopError, e.field == "phone" { form.setError(StaffWords.error(e), for: "phone") }
-                context.fail(error)
+                StaffWords.fail(error, &context)
             }
         case .result(let loaded as PhotoLoaded):
             if loaded.userID == customer?.id { photo = loaded.photo }
@@ -49,7 +49,7 @@ struct CustomerPhotoScreen: Screen {
             busy = false
             if let error = saved.error {
                 if let e = error as? ShopError, e.field == "photo" { form.setError(StaffWords.error(e), for: "photo") }
-                context.fail(error)
+                StaffWords.fail(error, &context)
             } else {
                 context.say(customer.map { L.t("users.photo_set", ["name": $0.displayName]) } ?? L.t("customer_photo.set"), .success)
                 form["photo"].setText("")

@@ -36,7 +36,7 @@ struct DashboardScreen: Screen {
             case .failure(let error):
                 // Refused now (demoted, signed out): takings, orders and stock shown before go.
                 if ScreenContext.isRefusal(error) { dashboard = nil; list = ListState(); refused = true }
-                context.fail(error)
+                StaffWords.fail(error, &context)
                 return true
             }
             list.select(list.selected ?? 0, count: awaiting.count)

@@ -87,7 +87,7 @@ struct OrderPaymentsScreen: Screen {
         case .result(let loaded as Loaded):
             switch loaded.order {
             case .success(let o): order = o
-            case .failure(let error): context.fail(error); loadFailed = true
+            case .failure(let error): StaffWords.fail(error, &context); loadFailed = true
             }
             if case .success(let page) = loaded.payments {
                 payments = page.items
@@ -100,7 +100,7 @@ struct OrderPaymentsScreen: Screen {
                 let amount = ["amount": context.session.money(p.amount)]
                 context.say(changed.status == .completed ? L.t("payments.settled", amount)
                             : changed.status == .failed ? L.t("payments.marked_failed", amount) : L.t("payments.refunded", amount), .success)
-            case .failure(let error): context.fail(error)
+            case .failure(let error): StaffWords.fail(error, &context)
             }
             load(&context)
         case .result(let recorded as Recorded):
@@ -109,10 +109,10 @@ struct OrderPaymentsScreen: Screen {
             case .success(let p):
                 entry = nil
                 context.say(ReceiptPrinter.recordedMessage(p, session: context.session), .success)
-                if case .failure(let error)? = recorded.drawer { context.fail(error) }
+                if case .failure(let error)? = recorded.drawer { StaffWords.fail(error, &context) }
             case .failure(let error):
                 entry?.show(error)
-                context.fail(error)
+                StaffWords.fail(error, &context)
             }
             load(&context)
         case .appeared, .shopChanged: load(&context)

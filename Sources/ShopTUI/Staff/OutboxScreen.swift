@@ -29,7 +29,7 @@ struct OutboxScreen: Screen {
             case .success(let items):
                 messages = items
                 list.select(list.selected ?? 0, count: items.count)
-            case .failure(let error): context.fail(error)
+            case .failure(let error): StaffWords.fail(error, &context)
             }
         case .appeared: load(&context)
         case .key(let key) where list.navigate(ListState.arrow(key), count: messages.count, visibleRows: Table.bodyRows(in: Self.tableArea(in: context.session.screenArea))): break

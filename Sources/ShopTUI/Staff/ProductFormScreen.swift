@@ -133,7 +133,7 @@ struct ProductFormScreen: Screen {
                     form.setError(StaffWords.error(e), for: field)
                     form.focus(on: field)
                 }
-                context.fail(error)
+                StaffWords.fail(error, &context)
             }
         case .key(.escape): return false
         case .key(.enter): save(&context)

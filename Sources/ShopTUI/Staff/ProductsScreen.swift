@@ -93,13 +93,13 @@ struct ProductsScreen: Screen {
                 load(&context)
             case .failure(let error):
                 if let e = error as? ShopError, e.field == "delta" || e.field == "reason" { adjusting?.form.setError(StaffWords.error(e), for: e.field!) }
-                context.fail(error)
+                StaffWords.fail(error, &context)
             }
         case .result(let removed as Removed):
             switch removed.result {
             case .success(.archived): context.say(L.t("products.archived", ["name": removed.name]), .success)
             case .success(.deleted): context.say(L.t("products.deleted", ["name": removed.name]), .success)
-            case .failure(let error): context.fail(error)
+            case .failure(let error): StaffWords.fail(error, &context)
             }
             load(&context)
         case .result(let confirmed as RemovalConfirmed):

@@ -91,7 +91,7 @@ struct QuickSaleScreen: Screen {
         case .result(let searched as Searched): self.searched(searched, &context)
         case .result(let found as Found):
             guard case .findingCustomer(var finder) = mode else { break }
-            if let error = finder.found(found.query, found.result) { context.fail(error) }
+            if let error = finder.found(found.query, found.result) { StaffWords.fail(error, &context) }
             mode = .findingCustomer(finder)
         case .result(let created as Created):
             guard case .findingCustomer(var finder) = mode else { break }
@@ -101,7 +101,7 @@ struct QuickSaleScreen: Screen {
                 context.say(L.t("quick_sale.customer_added", ["name": user.displayName, "phone": user.phone ?? ""]), .success)
                 backToScanning(&context)
             case .failure(let error):
-                if let other = finder.createFailed(error) { context.fail(other) }
+                if let other = finder.createFailed(error) { StaffWords.fail(other, &context) }
                 mode = .findingCustomer(finder)
             }
         case .result(let quoted as Quoted): self.quoted(quoted, &context)
@@ -118,7 +118,7 @@ struct QuickSaleScreen: Screen {
             case .success(let message):
                 if case .receipt(var receipt) = mode { receipt.printed = message; mode = .receipt(receipt) }
                 context.say(message, .success)
-            case .failure(let error): context.fail(error)
+            case .failure(let error): StaffWords.fail(error, &context)
             }
         case .key(let key): return self.key(key, &context)
         default: break
@@ -157,7 +157,7 @@ struct QuickSaleScreen: Screen {
         case .confirmLeave:
             context.confirm(L.t("quick_sale.confirm_discard", ["items": StaffWords.items(sale.itemCount)]), yes: L.t("quick_sale.confirm_discard_yes"), then: DiscardConfirmed())
         case .said(let text): context.say(text)
-        case .failed(let error): context.fail(error)
+        case .failed(let error): StaffWords.fail(error, &context)
         }
         return true
     }
@@ -258,13 +258,13 @@ struct QuickSaleScreen: Screen {
     }
 
     private mutating func typeAhead(_ key: Key, _ context: inout ScreenContext) {
-        do { try scanner.typeAhead(key) } catch { context.fail(error) }
+        do { try scanner.typeAhead(key) } catch { StaffWords.fail(error, &context) }
     }
 
     // MARK: - Codes
 
     private mutating func enqueue(_ context: inout ScreenContext) {
-        do { try scanner.enqueueField() } catch { context.fail(error); return }
+        do { try scanner.enqueueField() } catch { StaffWords.fail(error, &context); return }
         pump(&context)
     }
 
@@ -308,7 +308,7 @@ struct QuickSaleScreen: Screen {
             add(product, variant: nil, quantity: looked.quantity, &context)
         case .failure(let error):
             scanner.payWhenReady = false
-            context.fail(error)
+            StaffWords.fail(error, &context)
         }
         pump(&context)
     }
@@ -323,7 +323,7 @@ struct QuickSaleScreen: Screen {
             pendingProducts = ProductPicker(query: searched.query, products: page.items, quantity: searched.quantity)   // the queue waits for the choice
         case .failure(let error):
             scanner.payWhenReady = false
-            context.fail(error)
+            StaffWords.fail(error, &context)
         }
         pump(&context)
     }
@@ -334,7 +334,7 @@ struct QuickSaleScreen: Screen {
             lines.select(index, count: sale.lines.count)
         } catch {
             scanner.payWhenReady = false
-            context.fail(error)
+            StaffWords.fail(error, &context)
         }
     }
 
@@ -369,7 +369,7 @@ struct QuickSaleScreen: Screen {
             changes = try sale.apply(try quoted.result.get())
         } catch {
             backToScanning(&context)
-            context.fail(error)
+            StaffWords.fail(error, &context)
             if let refusal { context.notice = (L.t("quick_sale.not_sold_because", ["reason": refusal, "error": StaffWords.error(error)]), .error) }
             return
         }
@@ -424,7 +424,7 @@ struct QuickSaleScreen: Screen {
         case .failure(let error):
             // Nothing is known to be sold: the same tenders, the same key — Enter asks again.
             mode = .takingPayment(panel)
-            context.fail(error)
+            StaffWords.fail(error, &context)
             return
         }
         mode = .receipt(SaleReceipt(sale: sold, receipt: completed.receipt ?? "", customerName: sale.customer?.name))
@@ -441,7 +441,7 @@ struct QuickSaleScreen: Screen {
         case nil:
             context.say(done, .success)
         }
-        if case .failure(let error)? = completed.drawer { context.fail(error) }
+        if case .failure(let error)? = completed.drawer { StaffWords.fail(error, &context) }
     }
 
     private mutating func newSale() {

@@ -82,14 +82,14 @@ struct ReturnScreen: Screen {
                 context.say(Self.headline(done.record, currency: context.session.currency, shouting: false), .success)
             case .failure(let error):
                 mode = .choosing
-                context.fail(error)
+                StaffWords.fail(error, &context)
             }
         case .result(is ReturnConfirmed):
             if case .choosing = mode { takeBack(&context) }
         case .result(let printed as Printed):
             switch printed.result {
             case .success(let message): context.say(message, .success)
-            case .failure(let error): context.fail(error)
+            case .failure(let error): StaffWords.fail(error, &context)
             }
         case .key(let key):
             guard let action = keys.action(for: key) else { return false }

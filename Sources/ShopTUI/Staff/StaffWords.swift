@@ -89,5 +89,12 @@ enum StaffWords {
         return messages.message(for: shopError, in: L.language)
     }
 
+    /// `context.fail(error)` with the notice in the session's language (the engine's English text
+    /// is never shown in Persian).
+    static func fail(_ error: any Error, _ context: inout ScreenContext) {
+        context.fail(error)
+        if L.language != .en { context.notice = (Self.error(error), .error) }
+    }
+
     private static let messages = ErrorMessages.load()
 }

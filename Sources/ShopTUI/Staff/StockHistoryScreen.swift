@@ -25,7 +25,7 @@ struct StockHistoryScreen: Screen {
             loading = false
             switch loaded.result {
             case .success(let items): movements = items
-            case .failure(let error): context.fail(error)
+            case .failure(let error): StaffWords.fail(error, &context)
             }
         case .key(let key) where list.navigate(ListState.arrow(key), count: movements.count, visibleRows: Table.bodyRows(in: context.session.screenArea.splitTop(2).rest)): break
         case .key: return false

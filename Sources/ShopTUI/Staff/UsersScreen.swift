@@ -55,8 +55,8 @@ struct UsersScreen: Screen {
             if photo?.userID == loaded.userID { photo = (loaded.userID, loaded.image) }
         case .result(let set as PhotoSet):
             if let error = set.error {
-                photoError = ScreenContext.describe(error)
-                context.fail(error)
+                photoError = StaffWords.error(error)
+                StaffWords.fail(error, &context)
             } else {
                 photoPath = nil
                 photoError = nil
@@ -72,7 +72,7 @@ struct UsersScreen: Screen {
             switch changed.result {
             case .success(let user): context.say(user.active ? L.t("users.changed_active", ["name": user.displayName, "role": StaffWords.role(user.role)])
                                                         : L.t("users.changed_inactive", ["name": user.displayName, "role": StaffWords.role(user.role)]), .success)
-            case .failure(let error): context.fail(error)
+            case .failure(let error): StaffWords.fail(error, &context)
             }
             load(&context)
         case .key(let key) where searching:

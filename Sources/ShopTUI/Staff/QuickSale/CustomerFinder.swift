@@ -61,7 +61,7 @@ struct CustomerFinder {
     mutating func createFailed(_ error: any Error) -> (any Error)? {
         guard var field = name else { return error }
         if let e = error as? ShopError, e.field == "phone" { phone.error = StaffWords.error(e); name = nil; return nil }
-        field.error = ScreenContext.describe(error)
+        field.error = StaffWords.error(error)
         name = field
         return nil
     }
