@@ -233,4 +233,13 @@ struct PersianStaffScreensTests {
             #expect(Self.englishWords(short, allowed: Self.names).isEmpty, "\(short.joined(separator: "\n"))")
         }
     }
+
+    @Test("the quick sale's dialogs in Persian at 80×24 and 120×35: customer by phone, variant, product by name, discard")
+    func quickSaleDialogs() throws {
+        let f = try StaffFixture()
+        Self.expectPersian(f, row: 0, keys: [.function(2)], words: ["یافتن مشتری با تلفن", "تلفن"])
+        Self.expectPersian(f, row: 0, keys: Array("6260100000017").map { Key.char($0) } + [.enter], words: ["کدام", "موجود"], allowed: Self.catalogNames)
+        Self.expectPersian(f, row: 0, keys: Array("Sourdough").map { Key.char($0) } + [.enter], words: ["کالاهای مطابق"], allowed: Self.catalogNames)
+        Self.expectPersian(f, row: 0, keys: Array("4006381333931").map { Key.char($0) } + [.enter, .escape], words: ["کنار گذاشته شود"], allowed: Self.catalogNames)
+    }
 }
