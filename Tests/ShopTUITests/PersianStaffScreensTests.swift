@@ -79,6 +79,8 @@ struct PersianStaffScreensTests {
                 #expect(screen.contains(Self.visual("✓ فروش S-000001 انجام شد")), "\(screen)")
                 #expect(screen.contains(Self.visual("باقی‌مانده برای پس‌دادن  ۱۱٫۰۰")), "\(screen)")
                 #expect(screen.contains(Self.visual("رسید S-000001")), "the Persian receipt on screen:\n\(screen)")
+                // A line whose name is Latin is still a right-to-left line: the quantity on its right.
+                #expect(screen.contains("Sourdough bread × ۲"), "the receipt line read from the right:\n\(screen)")
                 #expect(Self.englishWords(Self.body(app, width, height), allowed: Self.names).isEmpty,
                         "English left: \(Self.englishWords(Self.body(app, width, height), allowed: Self.names))\n\(screen)")
 

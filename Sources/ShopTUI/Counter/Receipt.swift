@@ -146,11 +146,13 @@ struct Receipt {
             let (line, rightToLeft) = direction(of: marked)
             let (left, right) = columns(line)
             guard let right else {
-                buffer.setString(area.x, area.y + i, left, maxWidth: area.width, truncation: .ellipsis, leftToRight: !rightToLeft)
+                buffer.setString(area.x, area.y + i, left, maxWidth: area.width, truncation: .ellipsis, leftToRight: !rightToLeft,
+                                 paragraph: rightToLeft ? .rightToLeft : nil)
                 continue
             }
             let width = min(TextWidth.of(right), area.width)
-            buffer.setString(area.x, area.y + i, left, maxWidth: area.width - width - 1, truncation: .ellipsis, leftToRight: !rightToLeft)
+            buffer.setString(area.x, area.y + i, left, maxWidth: area.width - width - 1, truncation: .ellipsis, leftToRight: !rightToLeft,
+                             paragraph: rightToLeft ? .rightToLeft : nil)
             buffer.setString(area.right - width, area.y + i, right, maxWidth: width, leftToRight: true)
         }
     }
