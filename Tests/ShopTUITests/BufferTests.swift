@@ -11,10 +11,10 @@ struct BufferTests {
         expectGrid(b, ["", "  shop"])
     }
 
-    @Test("setString clips at maxWidth and at the right edge")
+    @Test("setString clips at maxWidth when asked to, and at the right edge")
     func clips() {
         var b = blank(8, 2)
-        b.setString(0, 0, "abcdefgh", maxWidth: 3)
+        b.setString(0, 0, "abcdefgh", maxWidth: 3, truncation: .clip)
         b.setString(5, 1, "abcdefgh")
         expectGrid(b, ["abc", "     abc"])
     }
@@ -34,7 +34,7 @@ struct BufferTests {
     @Test("a wide character that does not fit in maxWidth is left out, not cut in half")
     func wideAtMaxWidth() {
         var b = blank(6, 1)
-        let end = b.setString(0, 0, "漢字漢", maxWidth: 5)
+        let end = b.setString(0, 0, "漢字漢", maxWidth: 5, truncation: .clip)
         #expect(end == 4)
         expectGrid(b, ["漢字  "])
         #expect(!b[4, 0].isContinuation)

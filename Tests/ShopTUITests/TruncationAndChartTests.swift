@@ -35,11 +35,11 @@ struct TruncationAndChartTests {
         #expect(bread.hasPrefix(String(cut.dropLast())))
     }
 
-    @Test("setString with truncation: .ellipsis draws the cut text; the default still clips")
+    @Test("text given a width is cut at a word with … by default (every screen's sentences); .clip cuts at the edge")
     func setStringEllipsis() {
         var b = blank(20, 2)
-        b.setString(0, 0, "Receipt saved to receipts/S-000007.txt", maxWidth: 20, truncation: .ellipsis)
-        b.setString(0, 1, "Receipt saved to receipts/S-000007.txt", maxWidth: 20)
+        b.setString(0, 0, "Receipt saved to receipts/S-000007.txt", maxWidth: 20)
+        b.setString(0, 1, "Receipt saved to receipts/S-000007.txt", maxWidth: 20, truncation: .clip)
         expectGrid(b, ["Receipt saved to…", "Receipt saved to rec"])
     }
 

@@ -152,19 +152,22 @@ public struct Buffer: Equatable, Sendable {
     /// In a right-to-left buffer (`layout`) the write takes the mirrored columns and reads as a
     /// right-to-left paragraph (`Bidi.mirroredLayoutOrder`); `leftToRight: true` keeps a phone
     /// number, postal code or SKU in its own order; `paragraph` forces a direction (text fields).
-    /// With `truncation: .ellipsis` text that does not fit is cut at a word boundary and ends
-    /// with `…` (`TextWidth.truncate`): for names, notices, descriptions and titles, never amounts.
+    /// Text given a `maxWidth` that does not fit is cut at a word boundary and ends with `…`
+    /// (`TextWidth.truncate`), so a sentence is never cut mid-word; `truncation: .clip` cuts at the
+    /// edge instead (amounts in columns sized to fit, drawing clipped on purpose). Without a
+    /// `maxWidth` the area's edge clips.
     ///
     ///     let end = buffer.setString(2, 0, "نان سنگک", style: .plain, maxWidth: 10)
-    ///     buffer.setString(0, 1, "Receipt saved to receipts/S-000007.txt", maxWidth: 20, truncation: .ellipsis)
+    ///     buffer.setString(0, 1, "Receipt saved to receipts/S-000007.txt", maxWidth: 20)
     ///     // "Receipt saved to…"
     @discardableResult
     public mutating func setString(_ x: Int, _ y: Int, _ string: String, style: Style = .plain,
-                                   maxWidth: Int? = nil, truncation: Truncation = .clip,
+                                   maxWidth: Int? = nil, truncation: Truncation? = nil,
                                    bidi: Bool = true, leftToRight: Bool = false, paragraph: LayoutDirection? = nil) -> Int {
         guard y >= area.y, y < area.bottom else { return x }
         let limit = min(area.right, maxWidth.map { x + max(0, $0) } ?? Int.max)
-        let string = truncation == .ellipsis ? TextWidth.truncate(string, width: limit - x) : string
+        // Text given a width is cut honestly unless the caller sized it to fit (`.clip`).
+        let string = (truncation ?? (maxWidth == nil ? .clip : .ellipsis)) == .ellipsis ? TextWidth.truncate(string, width: limit - x) : string
         var fitted = ""
         var width = 0
         for ch in string {
