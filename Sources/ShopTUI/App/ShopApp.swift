@@ -102,7 +102,7 @@ public struct ShopApp: Program {
         case .demoCode:
             let shop = session.shop, phone = script.phone
             return [.run { .tourCode((try? shop.admin.localOutbox(limit: 5))?.first { $0.to == phone }?.text.split(whereSeparator: { !$0.isNumber }).first { $0.count == 6 }.map(String.init)) }]
-        case .caption(let text): notice = Notice("Tour: " + text, .info, 8)
+        case .caption(let text): notice = Notice(L.t("tour.caption", ["text": text]), .info, 8)
         case .wait(let seconds): delay = seconds
         }
         return effects + [.after(seconds: delay, .tourStep)]
