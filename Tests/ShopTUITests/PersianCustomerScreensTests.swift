@@ -230,3 +230,38 @@ struct PersianCustomerScreensTests {
         #expect(Self.englishWords(["Black tea  SKU TEA-1"], values: ["Black tea", "TEA-1"]).isEmpty)
     }
 }
+
+@Suite("An account's language: not chosen is a real state")
+struct AccountLanguageChoiceTests {
+    @Test("a Persian session signing into an account that never chose a language stays Persian; a chosen language is applied; the profile says which")
+    func notChosenKeepsTheSession() throws {
+        let h = try AppHarness()
+        // The staff account was made without a language: NULL in the engine, English in the API.
+        let staff = try h.shop.admin.localSignIn(phone: "+15550009999")
+        #expect(staff.user.chosenLanguage == nil)
+        #expect(staff.user.language == .en, "the API's answer for an account that never chose")
+        try L.withLanguage(.fa) {
+            let d = h.driver(width: 100, height: 30)
+            d.settle()
+            d.press(.char("p")); d.settle()
+            d.type("+15550009999"); d.press(.enter); d.settle()
+            d.type(h.code(for: "+15550009999")!); d.press(.enter); d.settle()
+            #expect(L.language == .fa, "never chose: the session keeps Persian")
+            d.press(.escape); d.settle()
+            d.press(.char("p")); d.settle()
+            #expect(d.text.contains(Bidi.visualOrder("انتخاب نشده", paragraph: .rightToLeft)), "the profile says no language was chosen:\n\(d.text)")
+        }
+        // Another account that chose English: a Persian session switches to it on sign-in.
+        let chooser = try h.temporary.person("+15550004444", role: .customer)
+        _ = try h.shop.accounts.updateProfile(AccountService.ProfileChanges(language: .en), caller: chooser.caller)
+        #expect(try h.shop.accounts.profile(caller: chooser.caller).chosenLanguage == .en)
+        try L.withLanguage(.fa) {
+            let d = h.driver(width: 100, height: 30)
+            d.settle()
+            d.press(.char("p")); d.settle()
+            d.type("+15550004444"); d.press(.enter); d.settle()
+            d.type(h.code(for: "+15550004444")!); d.press(.enter); d.settle()
+            #expect(L.language == .en, "a chosen English is applied on sign-in:\n\(d.text)")
+        }
+    }
+}

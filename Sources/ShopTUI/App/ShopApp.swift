@@ -306,7 +306,7 @@ public struct ShopApp: Program {
             sentCode = nil
             // Issue 18: the account's stored language wins over the locale (which rarely arrives
             // over SSH); also applied for the SSH-key sign-in at start (ShopCommand).
-            L.applyAccountLanguage(signIn.user.language)
+            L.applyAccountLanguage(signIn.user.chosenLanguage)
             while stack.count > 1, stack.last?.screen is SignInScreen || stack.last?.screen is RegisterScreen { stack.removeLast() }
             notice = Notice(signIn.caller.isStaff ? L.t("app.signed_in_staff", ["name": signIn.user.displayName]) : L.t("app.signed_in", ["name": signIn.user.displayName]), .success, 5)
             return reappear()

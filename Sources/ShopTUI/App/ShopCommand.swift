@@ -142,7 +142,7 @@ public enum ShopCommand {
         let session = Session(shop: shop, clientAddress: clientAddress, settings: settings)
         if let key = settings.sshKey, let signIn = try? shop.accounts.signIn(sshKey: key, clientAddress: clientAddress) {
             session.signedIn(signIn)
-            L.applyAccountLanguage(signIn.user.language)
+            L.applyAccountLanguage(signIn.user.chosenLanguage)
         }
 
         let backend: NCursesBackend

@@ -232,7 +232,7 @@ struct ProfileScreen: Screen {
             (L.t("field.address"), user.address.isEmpty ? none : user.address, false, ""),
             (L.t("field.postal_code"), user.postalCode.isEmpty ? none : user.postalCode, true, ""),
             (L.t("profile.row.role"), Words.role(user.role), false, ""),
-            (L.t("profile.row.language"), Self.languageName(user.language), false, ""),
+            (L.t("profile.row.language"), Self.languageName(user.chosenLanguage), false, ""),
             (L.t("field.password"), user.hasPassword ? L.t("profile.password_set") : L.t("profile.password_none"), false, ""),
             (L.t("profile.row.photo"), user.hasPhoto ? PhotoBox.marker : L.t("profile.photo_none"), false, ""),
         ]
