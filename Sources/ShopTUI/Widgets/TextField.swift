@@ -55,7 +55,7 @@ public struct TextField: Sendable {
                              paragraph: buffer.layout.mirrors ? .rightToLeft : nil)
         }
         if area.height >= 2, let error = state.error {
-            buffer.setString(area.x, area.y + 1, error, style: errorStyle, maxWidth: area.width)
+            buffer.setString(area.x, area.y + 1, error, style: errorStyle, maxWidth: area.width, truncation: .ellipsis)
         }
         if isFocused, let caret = visualCaret(line: line, state: state, layout: buffer.layout) {
             buffer.setVisualCursor(buffer.visualRect(line).x + caret, line.y)
