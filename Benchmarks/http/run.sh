@@ -71,21 +71,56 @@ REQUEST_ID="$(curl -sf -H 'Content-Type: application/json' -d "{\"phone\":\"$PHO
 CODE="$(python3 -c 'import json,re,sys; m=[json.loads(l) for l in open(sys.argv[1])][-1]; print(re.search(r"\d{6}", m["text"]).group(0))' "$MESSAGES")"
 ACCESS="$(curl -sf -H 'Content-Type: application/json' -d "{\"request_id\":\"$REQUEST_ID\",\"code\":\"$CODE\"}" "$BASE/api/v1/auth/otp/verify" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access"])')"
 # Access tokens live 15 minutes: enough for one run of this script.
-# Put one line in the cart so GET /cart does real work.
-curl -sf -o /dev/null -H 'Content-Type: application/json' -H "Authorization: Bearer $ACCESS" -d "{\"product_id\":$PRODUCT_ID,\"quantity\":1}" "$BASE/api/v1/cart/items"
+# Give the customer real data to read: five orders (cash on delivery: they never expire), then
+# two lines in the cart, so GET /cart and GET /orders do real work.
+AUTH=(-H 'Content-Type: application/json' -H "Authorization: Bearer $ACCESS")
+for _ in 1 2 3 4 5; do
+    curl -sf -o /dev/null "${AUTH[@]}" -d "{\"items\":[{\"product_id\":$PRODUCT_ID,\"quantity\":1}],\"payment_method\":\"cash_on_delivery\",\"first_name\":\"Nima\",\"last_name\":\"Javan\",\"phone\":\"+989141883291\",\"email\":\"nima@example.com\",\"address\":\"1 Main Street\",\"postal_code\":\"6135135\",\"delivery_date\":\"$(date -u -d tomorrow +%F)\"}" "$BASE/api/v1/orders" \
+        || { echo "not ok - placing a benchmark order failed" >&2; exit 1; }
+done
+for id in "$PRODUCT_ID" "$((PRODUCT_ID + 1))"; do
+    curl -sf -o /dev/null "${AUTH[@]}" -d "{\"product_id\":$id,\"quantity\":1}" "$BASE/api/v1/cart/items" \
+        || { echo "not ok - adding product $id to the cart failed" >&2; exit 1; }
+done
 
 cat > "$WORK/auth.lua" <<LUA
 wrk.headers["Authorization"] = "Bearer $ACCESS"
 LUA
+# Uncached catalog reads: every request a different query (a search word or none, a category or
+# none, each sort order, a different min_price every time), so no answer is ever served twice.
+# Each wrk thread counts in its own range.
+cat > "$WORK/uncached.lua" <<'LUA'
+local words = {"", "cake", "bread", "tea", "coffee", "golden", "dark", "spicy", "number", "sweet", "ch", "g",
+               "%D9%86%D8%A7%D9%86", "%DA%A9%DB%8C%DA%A9", "%D8%AA%D8%A7"}   -- نان, کیک, تا
+local categories = {"", "Bakery", "Drinks", "Dairy", "Pantry", "Sweets", "Spices", "Snacks"}
+local sorts = {"name", "price", "price_desc", "newest"}
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("tid", threads) end
+function init(args) counter = tid * 1000000 end
+function request()
+    counter = counter + 1
+    local n = counter
+    local path = "/api/v1/products?limit=20&sort=" .. sorts[n % #sorts + 1] .. "&min_price=" .. (n % 50000)
+    local word = words[math.floor(n / 4) % #words + 1]
+    if word ~= "" then path = path .. "&q=" .. word end
+    local category = categories[math.floor(n / 60) % #categories + 1]
+    if category ~= "" then path = path .. "&category=" .. category end
+    return wrk.format("GET", path)
+end
+LUA
 
-NAMES=(healthz list detail cart)
-LABELS=("GET /healthz" "GET /api/v1/products?limit=20" "GET /api/v1/products/{id}" "GET /api/v1/cart (auth)")
-PATHS=("/healthz" "/api/v1/products?limit=20" "/api/v1/products/$PRODUCT_ID" "/api/v1/cart")
+NAMES=(healthz list detail cart orders me uncached)
+LABELS=("GET /healthz" "GET /api/v1/products?limit=20" "GET /api/v1/products/{id}" "GET /api/v1/cart (auth)"
+        "GET /api/v1/orders?limit=20 (auth)" "GET /api/v1/me (auth)" "GET /api/v1/products?(varied) uncached")
+PATHS=("/healthz" "/api/v1/products?limit=20" "/api/v1/products/$PRODUCT_ID" "/api/v1/cart" "/api/v1/orders?limit=20" "/api/v1/me"
+       "/api/v1/products?limit=20")
+signed_in() { case "$1" in cart|orders|me) return 0 ;; *) return 1 ;; esac; }
 
 # nginx: a static file per endpoint, of the same size as our body (our real body, so same bytes).
+# The uncached queries answer pages of about the size of the first page: nginx serves that one.
 mkdir -p "$WORK/html" "$WORK/logs"
 for i in "${!NAMES[@]}"; do
-    if [ "${NAMES[$i]}" = cart ]; then
+    if signed_in "${NAMES[$i]}"; then
         curl -sf -H "Authorization: Bearer $ACCESS" "$BASE${PATHS[$i]}" > "$WORK/html/${NAMES[$i]}"
     else
         curl -sf "$BASE${PATHS[$i]}" > "$WORK/html/${NAMES[$i]}"
@@ -143,14 +178,16 @@ for w in $WORKERS; do
     start_server "$w"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d1s "http://127.0.0.1:$PORT/api/v1/products?limit=20" >/dev/null   # warm-up
     for i in "${!NAMES[@]}"; do
-        lua=""; [ "${NAMES[$i]}" = cart ] && lua="$WORK/auth.lua"
+        lua=""
+        signed_in "${NAMES[$i]}" && lua="$WORK/auth.lua"
+        [ "${NAMES[$i]}" = uncached ] && lua="$WORK/uncached.lua"
         read -r RPS[$w,$i] P99[$w,$i] < <(measure "http://127.0.0.1:$PORT${PATHS[$i]}" "shop-$w-${NAMES[$i]}" "$lua")
     done
     stop_server
 done
 
-printf '\nshop-server (release, %s products) vs nginx (static file of the same size), wrk -t%s -c%s -d%s --latency, %s cores\n' \
-    "$PRODUCTS" "$THREADS" "$CONNECTIONS" "$DURATION" "$(nproc)"
+printf '\nshop-server (release, %s products) vs nginx (static file of the same size), wrk -t%s -c%s -d%s --latency, %s cores, load average %s\n' \
+    "$PRODUCTS" "$THREADS" "$CONNECTIONS" "$DURATION" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-32s %8s %-9s %12s %9s %7s\n' "endpoint" "bytes" "server" "requests/s" "p99 ms" "ratio"
 for i in "${!NAMES[@]}"; do
     size="$(stat -c %s "$WORK/html/${NAMES[$i]}")"

@@ -115,6 +115,8 @@ final class EngineContext: Sendable {
     let sender: MessageSender
     let limiter: RateLimiter
     let hasher: PasswordHasher
+    /// Access tokens checked since the file last changed.
+    let sessions = SessionCache()
 
     init(configuration: ShopConfiguration, store: Store, key: SecretKey, currency: Currency) {
         self.configuration = configuration

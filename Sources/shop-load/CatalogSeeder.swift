@@ -29,6 +29,8 @@ enum CatalogSeeder {
             }
             done += batch
         }
+        // The rows went straight into the search index: list its words for prefix search.
+        try store.write { try SearchTerms.rebuild($0) }
     }
 }
 
@@ -66,6 +68,22 @@ enum BrowseTimer {
         try time("search_common_prefix") { _ = try shop.catalog.list(ProductQuery(text: "spic", limit: 20), caller: guest) }
         try time("search_common_word") { _ = try shop.catalog.list(ProductQuery(text: "cake", limit: 20), caller: guest) }
         try time("search_persian") { _ = try shop.catalog.list(ProductQuery(text: "کیک", limit: 20), caller: guest) }
+        // Every product has "number" and "generated"; a 1–2 letter prefix; Persian prefixes, some
+        // spread over the name order (کی: a noun), some only where names begin with them, at the
+        // end of the name order (شک, تا: adjectives); the same by price and newest.
+        for (name, text) in [("word_in_every_product", "number"), ("long_word_in_every_product", "generated"), ("prefix_1_letter", "g"),
+                             ("prefix_2_letters", "ch"), ("persian_prefix_1_letter", "ک"), ("persian_prefix_2_letters", "کی"),
+                             ("persian_prefix_name_start", "شک"), ("persian_prefix_name_start_2", "تا")] {
+            try time("search_\(name)") { _ = try shop.catalog.list(ProductQuery(text: text, limit: 20), caller: guest) }
+        }
+        try time("search_word_in_every_product_by_price") { _ = try shop.catalog.list(ProductQuery(text: "number", sort: .price, limit: 20), caller: guest) }
+        try time("search_persian_prefix_name_start_by_price") { _ = try shop.catalog.list(ProductQuery(text: "شک", sort: .price, limit: 20), caller: guest) }
+        try time("search_prefix_1_letter_newest") { _ = try shop.catalog.list(ProductQuery(text: "g", sort: .newest, limit: 20), caller: guest) }
+        var searchCursor: String? = nil
+        try time("search_word_in_every_product_next_pages") {
+            let page = try shop.catalog.list(ProductQuery(text: "number", limit: 20, cursor: searchCursor), caller: guest)
+            searchCursor = page.nextCursor
+        }
         try time("product_detail") { _ = try shop.catalog.product(id: 777, caller: guest) }
         return results
     }

@@ -18,6 +18,7 @@ guard arguments.count >= 2 else {
            shop-load seed DB N                    add N generated products (bulk, for benchmarks)
            shop-load seed-orders DB N             add N generated orders with lines and payments (bulk, for benchmarks)
            shop-load browse DB N                  time N of each catalog query; prints median and p99 in ms
+           shop-load tokens DB N                  N new customer accounts, signed in: one access token a line (no JSON)
     """)
     exit(arguments.isEmpty ? 0 : 64)
 }
@@ -108,6 +109,16 @@ do {
         let shop = try Shop(ShopConfiguration(databasePath: arguments[1], messages: .outbox))
         try OrderSeeder.seed(shop.store, count: n)
         counts["orders"] = n
+    case "tokens":
+        // For load generators (Benchmarks/checkout): many buyers without the code flow's limits.
+        guard arguments.count == 3, let n = Int(arguments[2]) else { fail("tokens DB N") }
+        let shop = try Shop(ShopConfiguration(databasePath: arguments[1], messages: .outbox, passwordIterations: 1_000))
+        for i in 0..<n {
+            let phone = "+1555" + String(2_000_000 + i)
+            _ = try shop.admin.localSetRole(phone: phone, role: .customer)
+            print(try shop.admin.localSignIn(phone: phone).access)
+        }
+        exit(0)
     case "browse":
         guard arguments.count == 3, let n = Int(arguments[2]) else { fail("browse DB N") }
         let shop = try Shop(ShopConfiguration(databasePath: arguments[1], messages: .outbox))

@@ -40,8 +40,8 @@ struct OrderValidationTests {
 
 @Suite("Customers added at the counter")
 struct CounterCustomerTests {
-    @Test("staff add a customer by phone and name; the phone stays pending and the owner's code sign-in still works")
-    func addedCustomerReservesNothing() throws {
+    @Test("staff add a customer by phone and name; the phone stays pending until its owner signs in by code, into that account")
+    func addedCustomerIsClaimedByThePhonesOwner() throws {
         let f = try CommerceFixture()
         let added = try f.shop.admin.createCustomer(phone: "+15550109999", firstName: "Maya", lastName: "Lee", caller: f.staff.caller)
         #expect(added.displayName == "Maya Lee")
@@ -54,5 +54,21 @@ struct CounterCustomerTests {
         let code = try #require(f.t.lastCode(to: "+15550109999"))
         let owner = try f.shop.accounts.verifyCode(requestID: request.requestId, code: code, caller: .guest())
         #expect(owner.user.phoneVerified)
+        #expect(owner.user.id == added.id, "the owner signs in to the customer the counter added")
+        #expect(owner.user.displayName == "Maya Lee")
+        #expect(try f.shop.admin.findCustomer(phone: "+15550109999", caller: f.staff.caller).items.map(\.id) == [added.id])
+    }
+
+    @Test("a phone waiting on a password account is not claimed by a code sign-in: its owner gets their own account")
+    func passwordAccountIsNotClaimed() throws {
+        let f = try CommerceFixture()
+        let registered = try f.shop.accounts.register(AccountService.Registration(username: "maya.lee", email: "maya@example.com", password: "correct horse battery",
+                                                                                     passwordConfirm: "correct horse battery", firstName: "Maya", lastName: "Lee", phone: "+15550109996"), caller: .guest())
+        #expect(!registered.user.phoneVerified)
+        let request = try f.shop.accounts.requestCode(phone: "+15550109996", caller: .guest())
+        let code = try #require(f.t.lastCode(to: "+15550109996"))
+        let owner = try f.shop.accounts.verifyCode(requestID: request.requestId, code: code, caller: .guest())
+        #expect(owner.user.id != registered.user.id)
+        #expect(owner.user.isNew)
     }
 }

@@ -21,6 +21,20 @@ struct TokenTests {
         expectError("token_expired") { try t.shop.accounts.authenticate(accessToken: signIn.access, clientAddress: "x") }
     }
 
+    @Test("a token accepted (and remembered) by one engine is refused by it right after another engine on the file signs it out")
+    func checkedTokenEndedElsewhere() throws {
+        let t = try TestShop()
+        let signIn = try t.customer()
+        for _ in 0..<2 { #expect(try t.shop.accounts.authenticate(accessToken: signIn.access, clientAddress: "x").userID == signIn.user.id) }
+        let other = try t.openAgain()
+        defer { other.store.close() }
+        try other.accounts.logout(refreshToken: signIn.refresh, caller: try other.accounts.authenticate(accessToken: signIn.access, clientAddress: "y"))
+        expectError("invalid_token") { try t.shop.accounts.authenticate(accessToken: signIn.access, clientAddress: "x") }
+        // Someone else's token, checked by the same engine, is still their own.
+        let someoneElse = try t.customer("+15550001112")
+        #expect(try t.shop.accounts.authenticate(accessToken: someoneElse.access, clientAddress: "x").userID == someoneElse.user.id)
+    }
+
     @Test("tampered tokens are refused: alg none, wrong signature, changed claims, swapped type, garbage")
     func tampering() throws {
         let t = try TestShop()

@@ -45,6 +45,21 @@ struct APILanguageTests {
         #expect(unauthorized.status == 401 && unauthorized.string("error") == "لطفاً اول وارد شوید")
     }
 
+    @Test("the router's own 404 and 405 speak the client's language too, with the same code and Allow")
+    func persianRouterRefusals() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        let missing = api.call("GET", "/no-such-path", headers: ["Accept-Language": "fa"])
+        #expect(missing.status == 404 && missing.string("code") == "not_found" && missing.string("error") == "پیدا نشد", "\(missing.text)")
+        #expect(missing.headers["content-language"] == "fa")
+        let wrongMethod = api.call("DELETE", "/products", headers: ["Accept-Language": "fa"])
+        #expect(wrongMethod.status == 405 && wrongMethod.string("code") == "method_not_allowed", "\(wrongMethod.text)")
+        #expect(wrongMethod.string("error")?.contains("Allow") == true && wrongMethod.string("error") != "Method not allowed")
+        #expect(wrongMethod.headers["allow"]?.contains("GET") == true)
+        let english = api.call("DELETE", "/products")
+        #expect(english.string("error") == "Method not allowed" && english.headers["content-language"] == "en")
+    }
+
     @Test("a Persian out-of-stock error names the product and what is left in Persian digits")
     func persianStock() throws {
         let api = try APIServer()

@@ -28,6 +28,21 @@ struct ImportExportCommandTests {
         return directory
     }
 
+    @Test("every subcommand: a usage mistake exits 64 and a failure exits 1, each with one line saying why")
+    func exitStatuses() throws {
+        let directory = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for arguments in [["users", "--bogus"], ["backup", "--keep", "x", "--to", "b"], ["import", "products", "--bogus"],
+                          ["export", "orders", "--since", "yesterday"], ["--port", "not-a-port"]] {
+            let run = try Self.shopServer(arguments, in: directory)
+            #expect(run.status == 64, "\(arguments): \(run.stderr)")
+            #expect(run.stderr.hasPrefix("shop-server"), "\(arguments): \(run.stderr)")
+        }
+        let missing = try Self.shopServer(["restore", "--from", "no-such-backup.sqlite"], in: directory)
+        #expect(missing.status == 1, "\(missing.stderr)")
+        #expect(missing.stderr.contains("no-such-backup.sqlite"), "\(missing.stderr)")
+    }
+
     @Test("import checks, refuses bad files with exit 1 naming the lines, imports, and exports read back by Python's csv module")
     func importThenExport() throws {
         let directory = try Self.folder()

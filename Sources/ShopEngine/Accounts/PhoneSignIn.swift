@@ -79,9 +79,15 @@ extension AccountService {
             }
             try db.run("UPDATE otp_requests SET consumed_at = ? WHERE id = ?", now, requestID)
             var isNew = false
-            // Only a proven phone signs in. One waiting on another account reserves nothing: the
-            // owner who just proved it gets their own account, and the claim elsewhere is dropped.
+            // Only a proven phone signs in. A customer the counter added for this phone (no
+            // password, no username: the phone is all it has) becomes its owner's account, so
+            // their counter purchases are in their history. A phone waiting on any other account
+            // reserves nothing: the owner gets their own account, and that claim is dropped.
             var userID = try db.scalarInt("SELECT id FROM users WHERE phone = ?", row.phone)
+            if userID == nil, let walkIn = try db.scalarInt("SELECT u.id FROM users u WHERE u.pending_phone = ? AND u.active = 1 AND \(User.addedAtCounter) ORDER BY u.id LIMIT 1", row.phone) {
+                try db.run("UPDATE users SET phone = pending_phone, pending_phone = NULL, auth_status = 'VERIFIED', updated_at = ? WHERE id = ?", now, walkIn)
+                userID = walkIn
+            }
             if userID == nil {
                 // Signing up in a language is the new account's choice (its codes come in it).
                 try db.run("INSERT INTO users(phone, auth_status, language, created_at, updated_at) VALUES (?, 'VERIFIED', ?, ?, ?)", row.phone, row.language, now, now)

@@ -25,8 +25,15 @@ public struct TokenService {
     }
 
     /// The caller an access token stands for: valid signature and times, active user, live family.
+    /// A token already checked while nothing in the file changed is answered from memory
+    /// (`SessionCache`); its times are checked again, and anything else goes the full way.
     func authenticate(_ token: String, clientAddress: String) throws -> Caller {
-        let claims = try context.jwt.verify(token, as: .access, now: context.now)
+        let version = try context.store.changeCounter()
+        let now = context.now
+        if let known = context.sessions.session(for: token, version: version), known.expires > now, known.notBefore <= now + 5 {
+            return Caller(userID: known.userID, role: known.role, clientAddress: clientAddress, tokenFamily: known.family)
+        }
+        let claims = try context.jwt.verify(token, as: .access, now: now)
         guard let userID = Int64(claims.sub) else { throw JWT.invalid }
         let row = try context.store.read { db in
             try db.first("""
@@ -35,6 +42,7 @@ public struct TokenService {
                 """, claims.fam, userID) { (role: Role(rawValue: $0.string("role")), active: $0.bool("active"), sessionOpen: $0.bool("session_open")) }
         }
         guard let row, let role = row.role, row.active, row.sessionOpen else { throw JWT.invalid }
+        context.sessions.remember(.init(userID: userID, role: role, family: claims.fam, notBefore: claims.nbf, expires: claims.exp), for: token, version: version)
         return Caller(userID: userID, role: role, clientAddress: clientAddress, tokenFamily: claims.fam)
     }
 

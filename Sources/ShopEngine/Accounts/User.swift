@@ -44,6 +44,10 @@ public struct User: Codable, Sendable, Equatable {
         return full.isEmpty ? (username ?? phone ?? email ?? "#\(id)") : full
     }
 
+    /// A customer staff added at the counter (`AdminService.createCustomer`), on `users u`: no
+    /// verified phone, no username, no password — only the phone waiting in `pending_phone`.
+    static let addedAtCounter = "u.phone IS NULL AND u.username IS NULL AND u.password_hash IS NULL AND u.role = 'customer'"
+
     /// The columns `init(row:)` reads by name; select them from `users u`.
     static let columns = """
         u.id, u.phone, u.username, u.email, u.first_name, u.last_name, u.address, u.postal_code, u.role, u.active,

@@ -136,8 +136,8 @@ extension AdminService {
 
     /// Staff at the counter: a customer for a phone no customer has, with a name, so the sale
     /// (and the next ones, found by `findCustomer`) carry them. The phone stays pending — not a
-    /// sign-in identity, reserving nothing — until its owner verifies a code; signing in by code
-    /// makes the owner's own account as usual.
+    /// sign-in identity — until its owner signs in with a code sent to it: then this becomes
+    /// their account, with the counter purchases in its history.
     ///
     ///     let maya = try shop.admin.createCustomer(phone: "+15550101", firstName: "Maya", lastName: "Lee", caller: staff)
     public func createCustomer(phone rawPhone: String, firstName: String, lastName: String = "", caller: Caller) throws -> User {
@@ -161,7 +161,7 @@ extension AdminService {
     private static func customers(_ db: Connection, phone: String) throws -> [User] {
         try db.query("""
             SELECT \(User.columns) FROM users u WHERE u.active = 1 AND (u.phone = ?
-              OR (u.pending_phone = ? AND u.phone IS NULL AND u.username IS NULL AND u.password_hash IS NULL AND u.role = 'customer'))
+              OR (u.pending_phone = ? AND \(User.addedAtCounter)))
             ORDER BY u.phone IS NULL, u.id
             """, phone, phone) { User(row: $0) }
     }

@@ -5,8 +5,11 @@ public struct CatalogService: Sendable {
 
     static let maxPrice = Money.maxPrice // keeps quantity × price far from overflow
     static let maxStock = Money.maxStock
-    /// Below this many search matches, sorting the matches beats walking a sorted index.
-    static let searchDriveLimit: Int64 = 2_000
+    /// Below this many search matches, reading and sorting them all beats walking a sorted index.
+    static let searchDriveLimit: Int64 = 4_000
+    /// How many products in sort order a search walks, testing each, before it reads and sorts
+    /// the matches instead (see `searchPage`).
+    static let searchWalkWindow: Int64 = 4_000
 
     // MARK: - Browsing
 
@@ -23,13 +26,7 @@ public struct CatalogService: Sendable {
             var conditions: [String] = []
             var arguments: [SQLBindable?] = []
             if !query.includeInactive { conditions.append("p.active = 1 AND p.archived_at IS NULL") }
-            if let text = query.text, let match = Self.matchExpression(text) {
-                // Few matches: start from them and sort. Many: walk the sort order's index and
-                // test membership (the unary + keeps SQLite from driving the join by the list).
-                let matches = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM products_fts WHERE products_fts MATCH ? LIMIT ?)", match, Self.searchDriveLimit) ?? 0
-                conditions.append("\(matches < Self.searchDriveLimit ? "" : "+")p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)")
-                arguments.append(match)
-            }
+            let search = try query.text.flatMap { try SearchTerms.search($0, db) }
             if let category = query.category, !category.isEmpty { conditions.append("p.category = ?"); arguments.append(category) }
             if let min = query.minPrice { conditions.append("p.price >= ?"); arguments.append(min) }
             if let max = query.maxPrice { conditions.append("p.price <= ?"); arguments.append(max) }
@@ -49,11 +46,9 @@ public struct CatalogService: Sendable {
                 order = "p.id DESC"
                 if let cursor { conditions.append("p.id < ?"); arguments.append(cursor.id) }
             }
-            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            arguments.append(limit + 1)
-            let rows = try db.query("SELECT p.id, p.sort_name, p.price FROM products p \(whereClause) ORDER BY \(order) LIMIT ?", arguments: arguments) {
-                PageCursor(id: $0.int64("id"), text: $0.string("sort_name"), number: $0.int64("price"))
-            }
+            let filter = SQLFilter(conditions: conditions, arguments: arguments)
+            let rows = try search.map { try Self.searchPage(db, search: $0, filter: filter, order: order, count: limit + 1) }
+                ?? Self.page(db, filter: filter, order: order, count: limit + 1)
             let page = Array(rows.prefix(limit))
             var next: String?
             if rows.count > limit, let last = page.last {
@@ -65,6 +60,72 @@ public struct CatalogService: Sendable {
             }
             return ProductPage(items: try Product.load(db, ids: page.map(\.id), currency: context.currency.code), nextCursor: next)
         }
+    }
+
+    // MARK: - Pages in sort order
+
+    /// Conditions on `products p` (joined with AND) and their arguments.
+    struct SQLFilter {
+        var conditions: [String]
+        var arguments: [SQLBindable?]
+        var whereClause: String { conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") }
+    }
+
+    /// The first `count` products passing `filter` in `order` (their id and sort keys).
+    static func page(_ db: Connection, filter: SQLFilter, order: String, count: Int) throws -> [PageCursor] {
+        try db.query("SELECT p.id, p.sort_name, p.price FROM products p \(filter.whereClause) ORDER BY \(order) LIMIT ?", arguments: filter.arguments + [count], map: cursor)
+    }
+
+    /// The first `count` products passing `filter` and matching `search`, in `order`. Few
+    /// matches (under `driveLimit`): read them all from the search index and sort. Many: walk
+    /// the sort order testing each product's words (a word in every product fills a page after
+    /// a page's worth), but at most `walkWindow` products: matches rare there (a word that begins
+    /// names late in the alphabet) fall back to reading and sorting them all. Always exact; slow
+    /// only in that last case.
+    static func searchPage(_ db: Connection, search: SearchTerms.Search, filter: SQLFilter, order: String, count: Int,
+                           driveLimit: Int64 = searchDriveLimit, walkWindow: Int64 = searchWalkWindow) throws -> [PageCursor] {
+        let matches = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM products_fts WHERE products_fts MATCH ? LIMIT ?)", search.expression, driveLimit) ?? 0
+        var driven = filter
+        driven.conditions.append("p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)")
+        driven.arguments.append(search.expression)
+        guard matches >= driveLimit, let words = search.words,
+              let walked = try walk(db, words: words, filter: filter, order: order, count: count, window: walkWindow) else {
+            return try page(db, filter: driven, order: order, count: count)
+        }
+        return walked
+    }
+
+    private struct WalkEnded: Error {}
+
+    /// The first `count` products in `order` whose words start with every one of `words`, found by
+    /// testing the next `window` products; nil when that is not enough to know (fewer found, more
+    /// products left) or a product has no words listed.
+    private static func walk(_ db: Connection, words: [String], filter: SQLFilter, order: String, count: Int, window: Int64) throws -> [PageCursor]? {
+        // " cake dark " contains " ca": a word starting with "ca".
+        let test = words.map { _ in "instr(w.words, ?) > 0" }.joined(separator: " AND ")
+        var found: [PageCursor] = []
+        var seen: Int64 = 0
+        var unknown = false
+        do {
+            try db.forEach("""
+                SELECT p.id, p.sort_name, p.price, CASE WHEN w.words IS NULL THEN -1 WHEN \(test) THEN 1 ELSE 0 END AS hit
+                FROM products p LEFT JOIN product_words w ON w.product_id = p.id \(filter.whereClause) ORDER BY \(order) LIMIT ?
+                """, arguments: words.map { " " + $0 } + filter.arguments + [window]) { row in
+                seen += 1
+                switch row.int("hit") {
+                case 1: found.append(cursor(row))
+                case 0: break
+                default: unknown = true; throw WalkEnded()
+                }
+                if found.count == count { throw WalkEnded() }
+            }
+        } catch is WalkEnded {}
+        if unknown { return nil }
+        return found.count == count || seen < window ? found : nil
+    }
+
+    private static func cursor(_ row: Row) -> PageCursor {
+        PageCursor(id: row.int64("id"), text: row.string("sort_name"), number: row.int64("price"))
     }
 
     /// One product; inactive or archived ones only for staff (by their role now).
@@ -116,13 +177,6 @@ public struct CatalogService: Sendable {
         } catch let error as ShopError where error.kind == .unauthorized || error.kind == .forbidden {
             return false
         }
-    }
-
-    /// An FTS5 expression: every word must match as a prefix (search as you type).
-    static func matchExpression(_ text: String) -> String? {
-        let words = Text.searchFold(text).split { !($0.isLetter || $0.isNumber) }.prefix(8)
-        guard !words.isEmpty else { return nil }
-        return words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"*" }.joined(separator: " ")
     }
 
     // MARK: - Staff: create, edit, archive
@@ -224,6 +278,7 @@ public struct CatalogService: Sendable {
             }
             try db.run("DELETE FROM stock_ledger WHERE product_id = ?", id)
             try db.run("DELETE FROM products_fts WHERE rowid = ?", id)
+            try db.run("DELETE FROM product_words WHERE product_id = ?", id)
             try db.run("DELETE FROM products WHERE id = ?", id)
             return .deleted
         }
@@ -404,7 +459,8 @@ public struct CatalogService: Sendable {
     /// `replacing: false` for a product just inserted (no old row to remove).
     static func index(_ db: Connection, productID: Int64, name: String, description: String, sku: String, category: String, barcode: String?, replacing: Bool) throws {
         if replacing { try db.run("DELETE FROM products_fts WHERE rowid = ?", productID) }
-        try db.run("INSERT INTO products_fts(rowid, search) VALUES (?, ?)", productID,
-                   Text.searchFold([name, description, sku, category, barcode ?? ""].joined(separator: " ")))
+        let text = Text.searchFold([name, description, sku, category, barcode ?? ""].joined(separator: " "))
+        try db.run("INSERT INTO products_fts(rowid, search) VALUES (?, ?)", productID, text)
+        try SearchTerms.index(db, productID: productID, text: text)
     }
 }

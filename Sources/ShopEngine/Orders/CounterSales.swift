@@ -146,24 +146,12 @@ extension OrderService {
 
     /// The order (pending, channel counter), its lines at the quoted prices and their ledger rows.
     private func writeOrder(_ db: Connection, quote: CounterQuote, customerID: Int64?, contact: Contact, method: PaymentMethod, staffID: Int64, idempotency: Idempotency?) throws -> Int64 {
-        let now = context.now
-        let id = (try db.scalarInt("SELECT ifnull(max(id), 0) + 1 FROM orders") ?? 1)
-        try db.run("""
-            INSERT INTO orders(id, number, user_id, status, channel, subtotal, discount, total, currency,
-              first_name, last_name, phone, email, address, postal_code, payment_method, created_by,
-              idempotency_scope, idempotency_key, request_hash, created_at, updated_at)
-            VALUES (?, ?, ?, 'pending', 'counter', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [id, String(format: "S-%06lld", id), customerID, quote.total, quote.total, context.currency.code,
-                             contact.firstName, contact.lastName, contact.phone, contact.email, contact.address, contact.postalCode,
-                             method.rawValue, staffID, idempotency?.scope, idempotency?.key, idempotency?.fingerprint, now, now])
-        try db.run("INSERT INTO order_status_history(order_id, status, user_id, at) VALUES (?, 'pending', ?, ?)", id, staffID, now)
-        for line in quote.lines {
-            try db.run("INSERT INTO order_items(order_id, product_id, variant_id, sku, name, quantity, unit_price) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [id, line.productId, line.variantId, line.sku, line.name, line.quantity, line.unitPrice])
-            try Ledger.record(db, productID: line.productId, variantID: line.variantId, delta: -line.quantity,
-                              reason: "sale", orderID: id, userID: staffID, now: now)
-        }
-        return id
+        try NewOrder(ownerID: customerID, channel: .counter, subtotal: quote.total, total: quote.total, currency: context.currency.code,
+                     contact: contact, paymentMethod: method, createdBy: staffID, idempotencyScope: idempotency?.scope,
+                     idempotencyKey: idempotency?.key, requestHash: idempotency?.fingerprint,
+                     lines: quote.lines.map { .init(productId: $0.productId, variantId: $0.variantId, sku: $0.sku, name: $0.name,
+                                                    quantity: $0.quantity, unitPrice: $0.unitPrice) })
+            .write(db, now: context.now)
     }
 
     // MARK: - Counter helpers

@@ -72,24 +72,14 @@ public struct OrderService: Sendable {
             let subtotal = try Money.sum(lines.map { try Money.product($0.price, $0.item.quantity, field: "items") }, field: "items")
             let (couponID, discount) = try applyCoupon(db, code: coupon, subtotal: subtotal, now: now)
             let total = try Money.difference(subtotal, discount, field: "coupon")
-            let id = (try db.scalarInt("SELECT ifnull(max(id), 0) + 1 FROM orders") ?? 1)
-            let number = String(format: "S-%06lld", id)
-            try db.run("""
-                INSERT INTO orders(id, number, user_id, status, channel, subtotal, discount, total, currency, coupon_id, coupon_code,
-                  first_name, last_name, phone, email, address, postal_code, delivery_date, note, payment_method, created_by,
-                  idempotency_scope, idempotency_key, request_hash, created_at, updated_at)
-                VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, number, owner, (request.counterSale ? Order.Channel.counter : .online).rawValue, subtotal, discount, total,
-                                 context.currency.code, couponID, couponID == nil ? nil : coupon?.uppercased(), contact.firstName, contact.lastName,
-                                 contact.phone, contact.email, contact.address, contact.postalCode, contact.deliveryDate, contact.note,
-                                 request.paymentMethod.rawValue, me.id, key == nil ? nil : scope, key, fingerprint, now, now])
-            for line in lines {
-                try db.run("INSERT INTO order_items(order_id, product_id, variant_id, sku, name, quantity, unit_price) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [id, line.item.productId, line.item.variantId, line.sku, line.name, line.item.quantity, line.price])
-                try Ledger.record(db, productID: line.item.productId, variantID: line.item.variantId, delta: -line.item.quantity,
-                                  reason: "sale", orderID: id, userID: me.id, now: now)
-            }
-            try db.run("INSERT INTO order_status_history(order_id, status, user_id, at) VALUES (?, 'pending', ?, ?)", id, me.id, now)
+            let id = try NewOrder(ownerID: owner, channel: request.counterSale ? .counter : .online, subtotal: subtotal, discount: discount,
+                                  total: total, currency: context.currency.code, couponID: couponID,
+                                  couponCode: couponID == nil ? nil : coupon?.uppercased(), contact: contact,
+                                  paymentMethod: request.paymentMethod, createdBy: me.id, idempotencyScope: key == nil ? nil : scope,
+                                  idempotencyKey: key, requestHash: fingerprint,
+                                  lines: lines.map { .init(productId: $0.item.productId, variantId: $0.item.variantId, sku: $0.sku, name: $0.name,
+                                                           quantity: $0.item.quantity, unitPrice: $0.price) })
+                .write(db, now: now)
             if fromCart { try db.run("DELETE FROM cart_items WHERE user_id = ?", me.id) }
             return (try load(db, id: id)!, false)
         }
@@ -193,6 +183,12 @@ public struct OrderService: Sendable {
         // A cheap read first: the write lock is taken only when something is due.
         guard try context.store.read({ try UnpaidOrders.anyDue($0, now: now, expiry: expiry) }) else { return 0 }
         return try context.store.write { try UnpaidOrders.expireDue($0, now: now, expiry: expiry) }
+    }
+
+    /// When the next order waiting for an online payment falls due (seconds since 1970), or nil
+    /// when none waits: until then, reading orders expires nothing, so a kept answer stays exact.
+    public func nextUnpaidExpiry() throws -> Int64? {
+        try context.store.read { try UnpaidOrders.nextDue($0, expiry: context.unpaidExpiry) }
     }
 
     /// Before showing orders: expire the due ones, so nobody sees (or pays) an order that is

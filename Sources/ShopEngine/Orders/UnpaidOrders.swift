@@ -32,6 +32,11 @@ enum UnpaidOrders {
         try db.scalarInt("SELECT 1 FROM orders WHERE \(awaitingOnlinePayment) AND created_at <= ? LIMIT 1", now - expiry) != nil
     }
 
+    /// When the oldest order waiting for an online payment falls due, or nil when none waits.
+    static func nextDue(_ db: Connection, expiry: Int64) throws -> Int64? {
+        try db.scalarInt("SELECT min(created_at) FROM orders WHERE \(awaitingOnlinePayment)").map { $0 + expiry }
+    }
+
     /// Expires due orders, at most `limit` per call; must run inside a write transaction.
     /// Returns how many this call expired (an order another process expired first is skipped).
     @discardableResult

@@ -8,6 +8,7 @@ public enum Schema {
         Migration(5, "unpaid order expiry", sql: unpaidOrderExpiry),
         Migration(6, "returns", sql: returns),
         Migration(7, "account language", sql: accountLanguage),
+        Migration(8, "search terms", sql: searchTerms),
     ]
 
     /// The language an account chose to be spoken to in (codes by SMS and email, the TUI on
@@ -17,6 +18,23 @@ public enum Schema {
     static let accountLanguage = """
     ALTER TABLE users ADD COLUMN language TEXT;
     ALTER TABLE otp_requests ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
+    """
+
+    /// Every word the search index holds, so a typed prefix can be spelled out as the whole words
+    /// it stands for, and each product's words (" cake dark golden "), so a search with many
+    /// matches can test products one by one as it walks the sort order (`SearchTerms`). Filled
+    /// here from the index itself; kept up to date by `CatalogService.index`. Words of deleted
+    /// products stay in `search_terms`: they match nothing.
+    static let searchTerms = """
+    CREATE TABLE search_terms(term TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE TABLE product_words(product_id INTEGER PRIMARY KEY, words TEXT NOT NULL) STRICT;
+    CREATE VIRTUAL TABLE temp.products_fts_words USING fts5vocab(main, products_fts, row);
+    INSERT INTO search_terms(term) SELECT term FROM temp.products_fts_words;
+    DROP TABLE temp.products_fts_words;
+    CREATE VIRTUAL TABLE temp.products_fts_instances USING fts5vocab(main, products_fts, instance);
+    INSERT INTO product_words(product_id, words)
+        SELECT doc, ' ' || group_concat(term, ' ') || ' ' FROM (SELECT DISTINCT doc, term FROM temp.products_fts_instances) GROUP BY doc;
+    DROP TABLE temp.products_fts_instances;
     """
 
     /// A phone or email becomes a sign-in identity (`users.phone`, `users.email`, both unique) only

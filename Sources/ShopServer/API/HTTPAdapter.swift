@@ -7,6 +7,14 @@ extension ShopAPI {
     public func router(openAPIDocument: [UInt8]?, errorLog: @escaping @Sendable (String) -> Void = AccessLog.standardError) -> Router {
         var router = Router(errorLog: errorLog)
         let messages = errorMessages
+        // 404 and 405 from the router speak the client's language too (`code` stays the same).
+        router.refusal = { request, status, code, message in
+            let language = messages.language(for: AcceptLanguage.preferred(request.headers["accept-language"]))
+            var response = HTTPResponse.error(status: status, message: messages.message(for: ShopError(.invalid, code, message), in: language), code: code)
+            response.headers.add(name: "Content-Language", value: language.rawValue)
+            response.headers.add(name: "Vary", value: "Accept-Language")
+            return response
+        }
         for route in routes {
             let handler = route.handler
             router.add(route.method, route.pattern) { request in

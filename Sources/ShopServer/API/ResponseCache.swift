@@ -1,15 +1,22 @@
 import ShopEngine
 import Synchronization
 
-/// Answers to anonymous catalog reads (product lists, details, categories), kept until the
-/// database changes. Every use first reads the store's change counter, so a stock change by a
-/// checkout in any process, or a staff edit, is visible on the very next request.
+/// Answers to reads (anonymous catalog reads; a signed-in caller's own cart, orders and
+/// profile, keyed by account), kept until the database changes. Every use first reads the
+/// store's change counter, so a stock change by a checkout in any process, a staff edit, or a
+/// logout or role change is visible on the very next request.
 /// Only 200s are kept, and their bodies never depend on `Accept-Language` (catalog data is not
 /// translated; errors, the only translated answers, are never stored), so the key has no language.
 final class ResponseCache: Sendable {
+    private struct Entry {
+        let response: APIResponse
+        /// Seconds since 1970 after which the answer may differ although nothing was written
+        /// (an unpaid order falling due); nil: only a database change ends it.
+        let validUntil: Int64?
+    }
     private struct State {
         var version: Int64 = -1
-        var entries: [String: APIResponse] = [:]
+        var entries: [String: Entry] = [:]
     }
     private let state = Mutex(State())
     private let store: Store
@@ -59,20 +66,24 @@ final class ResponseCache: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The cached answer for `key`, or `make()`'s (stored when it is a 200).
-    func response(for key: String, _ make: () throws -> APIResponse) throws -> APIResponse {
+    /// The cached answer for `key`, or `make()`'s (stored when it is a 200). `validUntil`, asked
+    /// only on a miss, bounds how long an answer that depends on the time may be kept; `now` is
+    /// the engine's clock.
+    func response(for key: String, now: () -> Int64 = { 0 }, validUntil: () throws -> Int64? = { nil },
+                  _ make: () throws -> APIResponse) throws -> APIResponse {
         let version = try store.changeCounter()
-        if let hit = state.withLock({ s -> APIResponse? in
+        if let hit = state.withLock({ s -> Entry? in
             if s.version != version { s.version = version; s.entries.removeAll(keepingCapacity: true) }
             return s.entries[key]
-        }) { return hit }
+        }), hit.validUntil.map({ now() < $0 }) ?? true { return hit.response }
+        let until = try validUntil()
         let response = try make()
         guard response.status == 200 else { return response }
         state.withLock { s in
             // Only store what was computed against the version still current.
             guard s.version == version else { return }
             if s.entries.count >= maxEntries { s.entries.removeAll(keepingCapacity: true) }
-            s.entries[key] = response
+            s.entries[key] = Entry(response: response, validUntil: until)
         }
         return response
     }

@@ -29,7 +29,7 @@ public enum ExportCommand {
 
     public static func run(_ arguments: [String], errors: (String) -> Void = UsersCommand.printError,
                            standardOutput: Int32 = STDOUT_FILENO) -> Int32 {
-        do {
+        return CommandExit.run("shop-server", errors: errors) {
             let options = try Options.parse(arguments, flags: flags)
             if options.has("help") { FileHandle.standardOutput.write(Data((usage + "\n").utf8)); return 0 }
             guard options.positional.count == 1, let kind = ExportRequest.Kind(rawValue: options.positional[0]) else {
@@ -54,15 +54,6 @@ public enum ExportCommand {
                 _ = try shop.exports.localWrite(request) { try writeAll(standardOutput, $0) }
             }
             return 0
-        } catch let error as Options.UsageError {
-            errors("shop-server: \(error.description)")
-            return 64
-        } catch let error as ShopError {
-            errors("shop-server: \(error.message)")
-            return 1
-        } catch {
-            errors("shop-server: \(error)")
-            return 1
         }
     }
 

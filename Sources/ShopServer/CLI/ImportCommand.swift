@@ -29,7 +29,7 @@ public enum ImportCommand {
     """ + Options.help(flags)
 
     public static func run(_ arguments: [String], output: (String) -> Void = { print($0) }, errors: (String) -> Void = UsersCommand.printError) -> Int32 {
-        do {
+        return CommandExit.run("shop-server", errors: errors) {
             let options = try Options.parse(arguments, flags: flags)
             if options.has("help") { output(usage); return 0 }
             guard options.positional.count == 2, options.positional[0] == "products" else {
@@ -60,15 +60,6 @@ public enum ImportCommand {
                 output("imported \(what): \(report.created) new, \(report.updated) updated, \(report.unchanged) unchanged, \(report.stockChanges) stock change\(report.stockChanges == 1 ? "" : "s") in the ledger")
             }
             return 0
-        } catch let error as Options.UsageError {
-            errors("shop-server: \(error.description)")
-            return 64
-        } catch let error as ShopError {
-            errors("shop-server: \(error.message)")
-            return 1
-        } catch {
-            errors("shop-server: \(error)")
-            return 1
         }
     }
 }

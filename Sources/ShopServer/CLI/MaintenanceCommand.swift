@@ -35,7 +35,7 @@ public enum MaintenanceCommand {
     /// Runs `backup`, `restore` or `check` (the first word of `arguments`); returns the exit status.
     public static func run(_ arguments: [String], output: (String) -> Void = { print($0) }, errors: (String) -> Void = UsersCommand.printError) -> Int32 {
         guard let command = arguments.first else { errors(usage); return 64 }
-        do {
+        return CommandExit.run("shop-server \(command)", errors: errors) {
             let options = try Options.parse(Array(arguments.dropFirst()), flags: flags)
             if options.has("help") { output(usage); return 0 }
             guard options.positional.isEmpty else { throw Options.UsageError(description: "unexpected argument \(options.positional[0]) (see --help)") }
@@ -66,15 +66,6 @@ public enum MaintenanceCommand {
                 throw Options.UsageError(description: "unknown command \(command) (backup, restore or check)")
             }
             return 0
-        } catch let error as Options.UsageError {
-            errors("shop-server \(command): \(error.description)")
-            return 64
-        } catch let error as ShopError {
-            errors("shop-server \(command): \(error.message)")
-            return 1
-        } catch {
-            errors("shop-server \(command): \(error)")
-            return 1
         }
     }
 }

@@ -32,7 +32,7 @@ public enum ServeCommand {
 
     public static func run(_ arguments: [String]) -> Int32 {
         var log = AccessLog.standardError
-        do {
+        return CommandExit.run("shop-server", errors: log) {
             let options = try Options.parse(arguments, flags: flags)
             if options.has("help") { print(usage); return 0 }
             let logging = try Logging(options)
@@ -65,15 +65,6 @@ public enum ServeCommand {
             shop.store.close()
             log("shop-server: stopped")
             return 0
-        } catch let error as Options.UsageError {
-            log("shop-server: \(error.description)")
-            return 64
-        } catch let error as ShopError {
-            log("shop-server: \(error.message)")
-            return 1
-        } catch {
-            log("shop-server: \(error)")
-            return 1
         }
     }
 

@@ -20,7 +20,7 @@ public enum UsersCommand {
 
     /// Runs the subcommand; returns the process exit status.
     public static func run(_ arguments: [String], output: (String) -> Void = { print($0) }, errors: (String) -> Void = printError) -> Int32 {
-        do {
+        return CommandExit.run("shop-server", errors: errors) {
             let options = try Options.parse(arguments, flags: flags)
             if options.has("help") || options.positional.isEmpty { output(usage); return options.has("help") ? 0 : 64 }
             let shop = try Shop(try options.configuration())
@@ -44,12 +44,6 @@ public enum UsersCommand {
                 return 64
             }
             return 0
-        } catch let error as ShopError {
-            errors("shop-server: \(error.message)")
-            return 1
-        } catch {
-            errors("shop-server: \(error)")
-            return 1
         }
     }
 

@@ -34,8 +34,16 @@ public struct Router: Sendable {
     }
 
     private var table: [Route] = []
+    /// Indices into `table` by segment count: a route only matches paths with as many segments,
+    /// so a request tries a handful of routes, not all of them.
+    private var bySegmentCount: [Int: [Int]] = [:]
     /// Where handler errors are reported (default: stderr).
     public var errorLog: @Sendable (String) -> Void
+    /// The router's own refusals (404 no such path, 405 with `Allow` set afterwards): a status
+    /// and code, with a message the owner may put in the client's language.
+    public var refusal: @Sendable (HTTPRequest, _ status: Int, _ code: String, _ message: String) -> HTTPResponse = { _, status, code, message in
+        .error(status: status, message: message, code: code)
+    }
 
     public init(errorLog: @escaping @Sendable (String) -> Void = AccessLog.standardError) {
         self.errorLog = errorLog
@@ -57,6 +65,7 @@ public struct Router: Sendable {
             return .literal(String(part))
         }
         let literals = segments.filter { if case .literal = $0 { true } else { false } }.count
+        bySegmentCount[segments.count, default: []].append(table.count)
         table.append(Route(method: method.uppercased(), pattern: pattern, segments: segments,
                            literalCount: literals, handler: handler))
     }
@@ -81,7 +90,8 @@ public struct Router: Sendable {
 
         var best: (route: Route, params: [String: String])?
         var allowed: Set<String> = []
-        for route in table {
+        for index in bySegmentCount[decoded.count] ?? [] {
+            let route = table[index]
             guard let params = Router.match(route.segments, decoded) else { continue }
             allowed.insert(route.method)
             let methodMatches = route.method == request.method || (request.method == "HEAD" && route.method == "GET")
@@ -98,10 +108,10 @@ public struct Router: Sendable {
 
         guard let (route, params) = best else {
             if allowed.isEmpty {
-                return .error(status: 404, message: "Not found", code: "not_found")
+                return refusal(request, 404, "not_found", "Not found")
             }
             if allowed.contains("GET") { allowed.insert("HEAD") }
-            var response = HTTPResponse.error(status: 405, message: "Method not allowed", code: "method_not_allowed")
+            var response = refusal(request, 405, "method_not_allowed", "Method not allowed")
             response.headers["Allow"] = allowed.sorted().joined(separator: ", ")
             return response
         }

@@ -1,4 +1,5 @@
 import Foundation
+import ShopEngine
 
 /// How receipts reach the printer: plain text, or ESC/POS bytes for a thermal receipt printer.
 public enum ReceiptFormat: String, Sendable, CaseIterable {
@@ -6,8 +7,15 @@ public enum ReceiptFormat: String, Sendable, CaseIterable {
 }
 
 /// The few ESC/POS commands a counter needs, as bytes (Epson's reference; every thermal
-/// receipt printer we know accepts them). The receipt text goes out as UTF-8 as it is: printers
-/// set to a UTF-8 code page print it all; others print ASCII right and other letters wrong.
+/// receipt printer we know accepts them). The receipt text goes out as UTF-8: printers set to a
+/// UTF-8 code page print it all; others print ASCII right and other letters wrong.
+///
+/// Persian (a line starting with the right-to-left mark, see `Receipt`): a printer prints bytes
+/// left to right and does no bidi, so such a line is sent in its visual order — the amount on
+/// the left, the words on the right read from the right, Persian digits — without the mark.
+/// Letters are sent unshaped (U+06xx): a printer with a Persian/Arabic UTF-8 font shapes them
+/// or prints their isolated forms, which stay readable. Exact shaping on any printer takes a
+/// raster renderer: point `--receipt-command` at one; the saved .txt receipt is always exact.
 ///
 /// ```swift
 /// let bytes = EscPos.receipt(receipt.text)   // ESC @ · bold store name · lines · bold TOTAL · feed · cut
@@ -32,16 +40,27 @@ public enum EscPos {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         let firstPrinted = lines.firstIndex { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-        for (i, line) in lines.enumerated() {
-            let bold = i == firstPrinted || line.hasPrefix("TOTAL")
+        let totals = Language.allCases.map { language in L.withLanguage(language) { L.t("receipt.total", ["code": ""]) }.trimmingCharacters(in: .whitespaces) }
+        for (i, marked) in lines.enumerated() {
+            let (line, rightToLeft) = Receipt.direction(of: marked)
+            let bold = i == firstPrinted || totals.contains { !$0.isEmpty && line.hasPrefix($0) }
             if bold { out += boldOn }
-            out += Array(line.utf8)
+            out += Array((rightToLeft ? Self.visual(line) : line).utf8)
             if bold { out += boldOff }
             out.append(0x0A)
         }
         out += [UInt8](repeating: 0x0A, count: feedLines)
         out += cut
         return out
+    }
+
+    /// A right-to-left receipt line as printed left to right: the amount's column on the left,
+    /// then the gap, then the words in their visual order.
+    static func visual(_ line: String) -> String {
+        let (left, right) = Receipt.columns(line)
+        guard let right else { return Bidi.visualOrder(line, paragraph: .rightToLeft) }
+        let gap = String(repeating: " ", count: max(1, TextWidth.of(line) - TextWidth.of(left) - TextWidth.of(right)))
+        return Bidi.visualOrder(right, paragraph: .rightToLeft) + gap + Bidi.visualOrder(left, paragraph: .rightToLeft)
     }
 
     /// Opening the drawer on its own: initialise, then the kick.

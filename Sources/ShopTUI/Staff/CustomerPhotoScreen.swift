@@ -5,10 +5,10 @@ import ShopEngine
 /// a photo (the picture itself where the terminal shows pictures), and set it from a PNG or JPEG
 /// path. The engine decides who may: staff set customers' photos, admins anyone's.
 struct CustomerPhotoScreen: Screen {
-    var title: String { "Customer photo" }
+    var title: String { L.t("customer_photo.title") }
     private var form = FormState([
-        FormField("phone", label: "Customer phone", input: TextFieldState(maxLength: 20, filter: .phone)),
-        FormField("photo", label: "Photo file", placeholder: "path to a PNG or JPEG on this machine", input: TextFieldState(maxLength: 1024)),
+        FormField("phone", label: L.t("customer_photo.phone"), input: TextFieldState(maxLength: 20, filter: .phone)),
+        FormField("photo", label: L.t("customer_photo.file"), placeholder: L.t("photo.path_placeholder"), input: TextFieldState(maxLength: 1024)),
     ])
     private var customer: User?
     private var photo: TerminalImage?
@@ -19,8 +19,8 @@ struct CustomerPhotoScreen: Screen {
     private struct Saved: Sendable { let userID: Int64; let error: (any Error)? }
 
     var bindings: [KeyBinding] {
-        [KeyBinding(keys: [.tab], label: "Tab/↑↓", help: "next field"),
-         KeyBinding(keys: [.enter], help: form.focusedID == "phone" ? "find the customer" : "set the photo")]
+        [KeyBinding(keys: [.tab], label: "Tab/↑↓", help: L.t("coupon_form.keys.next")),
+         KeyBinding(keys: [.enter], help: form.focusedID == "phone" ? L.t("customer_photo.keys.find") : L.t("customer_photo.keys.set"))]
     }
     var capturesText: Bool { true }
 
@@ -37,21 +37,21 @@ struct CustomerPhotoScreen: Screen {
                 loadPhoto(&context)
             case .success(nil):
                 customer = nil
-                form.setError("No customer with this phone", for: "phone")
+                form.setError(L.t("customer_photo.no_customer"), for: "phone")
             case .failure(let error):
                 customer = nil
-                if let e = error as? ShopError, e.field == "phone" { form.setError(e.message, for: "phone") }
-                context.fail(error)
+                if let e = error as? ShopError, e.field == "phone" { form.setError(StaffWords.error(e), for: "phone") }
+                StaffWords.fail(error, &context)
             }
         case .result(let loaded as PhotoLoaded):
             if loaded.userID == customer?.id { photo = loaded.photo }
         case .result(let saved as Saved):
             busy = false
             if let error = saved.error {
-                if let e = error as? ShopError, e.field == "photo" { form.setError(e.message, for: "photo") }
-                context.fail(error)
+                if let e = error as? ShopError, e.field == "photo" { form.setError(StaffWords.error(e), for: "photo") }
+                StaffWords.fail(error, &context)
             } else {
-                context.say("Photo set for \(customer?.displayName ?? "the customer")", .success)
+                context.say(customer.map { L.t("users.photo_set", ["name": $0.displayName]) } ?? L.t("customer_photo.set"), .success)
                 form["photo"].setText("")
                 lookUp(&context)   // their record now says it has a photo; the picture is loaded again
             }
@@ -70,7 +70,7 @@ struct CustomerPhotoScreen: Screen {
                     }.failureValue)
                 }
             } else if customer == nil {
-                form.setError("Find the customer by phone first", for: "phone")
+                form.setError(L.t("customer_photo.find_first"), for: "phone")
                 form.focus(on: "phone")
             }
         case .key(let key):
@@ -86,7 +86,7 @@ struct CustomerPhotoScreen: Screen {
 
     private mutating func lookUp(_ context: inout ScreenContext) {
         let phone = form["phone"].text
-        guard !phone.isEmpty else { form.setError("Type the customer's phone", for: "phone"); return }
+        guard !phone.isEmpty else { form.setError(L.t("customer_photo.type_phone"), for: "phone"); return }
         busy = true
         let shop = context.shop, caller = context.caller
         context.run { Found(result: Result { try shop.admin.findCustomer(phone: phone, caller: caller).items.first }) }
@@ -102,17 +102,17 @@ struct CustomerPhotoScreen: Screen {
         let images = session.settings.images
         let box = PhotoBox.column(in: area.splitTop(1).rest, images: images, hasPhoto: customer?.hasPhoto == true)
         let width = (box.map { $0.x - 2 } ?? area.right - 2) - (area.x + 2)
-        buffer.setString(area.x + 2, area.y + 1, "Set a customer's profile photo from a file", style: Theme.title, maxWidth: width)
+        buffer.setString(area.x + 2, area.y + 1, L.t("customer_photo.intro"), style: Theme.title, maxWidth: width)
         Form(labelWidth: 18).render(into: &buffer, area: Rect(x: area.x + 2, y: area.y + 3, width: min(72, width), height: 4), state: form)
         var y = area.y + 8
         if let customer {
             buffer.setString(area.x + 2, y, customer.displayName, style: Theme.title, maxWidth: width)
-            buffer.setString(area.x + 2, y + 1, "\(customer.phone ?? "")  ·  \(customer.role.rawValue)", style: Theme.muted, maxWidth: width)
-            let status = customer.hasPhoto ? (box == nil ? PhotoBox.marker : "has a photo; a path replaces it") : "no photo yet"
+            buffer.setString(area.x + 2, y + 1, "\(customer.phone ?? "")  ·  \(StaffWords.role(customer.role))", style: Theme.muted, maxWidth: width)
+            let status = customer.hasPhoto ? (box == nil ? PhotoBox.marker : L.t("customer_photo.has_photo")) : L.t("customer_photo.no_photo")
             buffer.setString(area.x + 2, y + 2, status, maxWidth: width)
             y += 4
         }
-        buffer.setString(area.x + 2, y, "Customers see it in their profile. PNG or JPEG, at most 2 MiB.", style: Theme.muted, maxWidth: width)
+        buffer.setString(area.x + 2, y, L.t("customer_photo.note"), style: Theme.muted, maxWidth: width)
         if let box { PhotoBox(photo: photo, images: images).render(into: &buffer, area: box) }
     }
 }

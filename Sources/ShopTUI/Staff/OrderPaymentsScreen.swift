@@ -20,9 +20,12 @@ struct OrderPaymentsScreen: Screen {
             if let i = byMethod.firstIndex(where: { $0.method == p.method }) { byMethod[i].amount = Money.saturatingSum(byMethod[i].amount, p.amount) }
             else { byMethod.append((p.method, p.amount)) }
         }
-        let what = byMethod.map { "\(currency.format($0.amount)) \($0.method == .cash ? "in" : "by") \($0.method.label.lowercased())" }.joined(separator: " + ")
-        let them = paid.count == 1 ? "it" : "them"
-        return "Paid \(what): " + (staff ? "refund \(them) from Payments (m) after cancelling" : "the shop refunds \(them) once the order is cancelled")
+        let what = byMethod.map { part in
+            let amount = Format.money(part.amount, currency), method = StaffWords.method(part.method).lowercased()
+            return part.method == .cash ? L.t("payments.paid_in", ["amount": amount, "method": method]) : L.t("payments.paid_by", ["amount": amount, "method": method])
+        }.joined(separator: " + ")
+        return staff ? L.plural("payments.cancel_note_staff", count: paid.count, ["what": what])
+            : L.plural("payments.cancel_note_customer", count: paid.count, ["what": what])
     }
 
     let orderID: Int64
@@ -37,20 +40,22 @@ struct OrderPaymentsScreen: Screen {
 
     init(orderID: Int64, number: String) {
         self.orderID = orderID
-        self.title = "Payments — order \(number)"
+        self.title = L.t("payments.title", ["number": number])
     }
 
     enum Action: Sendable { case move(Int), page, settle, fail, refund, record }
 
-    static let keys: KeyMap<Action> = [
-        (.move(-1), KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "choose")),
-        (.move(1), KeyBinding(keys: [.down, .char("j")], help: "down", showsInFooter: false)),
-        (.page, ListState.pagingBindings[0]), (.page, ListState.pagingBindings[1]),
-        (.settle, KeyBinding(keys: [.char("c"), .enter], label: "c", help: "settle")),
-        (.fail, KeyBinding(keys: [.char("f")], help: "failed")),
-        (.record, KeyBinding(keys: [.char("$")], help: "pay")),
-        (.refund, KeyBinding(keys: [.char("u")], help: "refund")),
-    ]
+    static var keys: KeyMap<Action> {
+        [
+            (.move(-1), KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: L.t("payments.keys.choose"))),
+            (.move(1), KeyBinding(keys: [.down, .char("j")], help: L.t("return.keys.down"), showsInFooter: false)),
+            (.page, ListState.pagingBindings[0]), (.page, ListState.pagingBindings[1]),
+            (.settle, KeyBinding(keys: [.char("c"), .enter], label: "c", help: L.t("payments.keys.settle"))),
+            (.fail, KeyBinding(keys: [.char("f")], help: L.t("payments.keys.failed"))),
+            (.record, KeyBinding(keys: [.char("$")], help: L.t("quick_sale.keys.pay"))),
+            (.refund, KeyBinding(keys: [.char("u")], help: L.t("payments.keys.refund"))),
+        ]
+    }
 
     /// Only what acts now: moving needs two payments, paying an amount due.
     var bindings: [KeyBinding] {
@@ -67,7 +72,7 @@ struct OrderPaymentsScreen: Screen {
     var capturesText: Bool { entry != nil }
 
     private struct Loaded: Sendable { let order: Outcome<Order>; let payments: Outcome<PaymentService.PaymentPage> }
-    private struct Changed: Sendable { let result: Outcome<PaymentService.Payment>; let verb: String }
+    private struct Changed: Sendable { let result: Outcome<PaymentService.Payment>; let status: PaymentService.Status }
     private struct Recorded: Sendable { let result: Outcome<PaymentService.Payment>; var drawer: Outcome<String?>? = nil }
 
     mutating func start(_ context: inout ScreenContext) { load(&context) }
@@ -82,7 +87,7 @@ struct OrderPaymentsScreen: Screen {
         case .result(let loaded as Loaded):
             switch loaded.order {
             case .success(let o): order = o
-            case .failure(let error): context.fail(error); loadFailed = true
+            case .failure(let error): StaffWords.fail(error, &context); loadFailed = true
             }
             if case .success(let page) = loaded.payments {
                 payments = page.items
@@ -91,8 +96,11 @@ struct OrderPaymentsScreen: Screen {
         case .result(let changed as Changed):
             busy = false
             switch changed.result {
-            case .success(let p): context.say("Payment of \(context.session.money(p.amount)) \(changed.verb)", .success)
-            case .failure(let error): context.fail(error)
+            case .success(let p):
+                let amount = ["amount": context.session.money(p.amount)]
+                context.say(changed.status == .completed ? L.t("payments.settled", amount)
+                            : changed.status == .failed ? L.t("payments.marked_failed", amount) : L.t("payments.refunded", amount), .success)
+            case .failure(let error): StaffWords.fail(error, &context)
             }
             load(&context)
         case .result(let recorded as Recorded):
@@ -101,10 +109,10 @@ struct OrderPaymentsScreen: Screen {
             case .success(let p):
                 entry = nil
                 context.say(ReceiptPrinter.recordedMessage(p, session: context.session), .success)
-                if case .failure(let error)? = recorded.drawer { context.fail(error) }
+                if case .failure(let error)? = recorded.drawer { StaffWords.fail(error, &context) }
             case .failure(let error):
                 entry?.show(error)
-                context.fail(error)
+                StaffWords.fail(error, &context)
             }
             load(&context)
         case .appeared, .shopChanged: load(&context)
@@ -137,28 +145,28 @@ struct OrderPaymentsScreen: Screen {
     private mutating func act(_ action: Action, _ context: inout ScreenContext) {
         if case .record = action {
             guard let order else { return }
-            guard order.balance > 0, order.status != .cancelled else { context.say("Nothing is due on this order"); return }
+            guard order.balance > 0, order.status != .cancelled else { context.say(L.t("payments.nothing_due")); return }
             entry = PaymentEntry(order: order, currency: context.session.currency)
             return
         }
         guard !busy, let i = list.selected, payments.indices.contains(i) else { return }
         let payment = payments[i]
-        let (status, verb): (PaymentService.Status, String) = switch action {
-        case .settle: (.completed, "settled")
-        case .fail: (.failed, "marked failed")
-        default: (.refunded, "refunded")
+        let status: PaymentService.Status = switch action {
+        case .settle: .completed
+        case .fail: .failed
+        default: .refunded
         }
         busy = true
         let shop = context.shop, caller = context.caller
-        context.run { Changed(result: Result { try shop.payments.updateStatus(paymentID: payment.id, to: status, caller: caller) }, verb: verb) }
+        context.run { Changed(result: Result { try shop.payments.updateStatus(paymentID: payment.id, to: status, caller: caller) }, status: status) }
     }
 
     /// A payment's row: a refund for returned goods says so.
     private func label(_ p: PaymentService.Payment, currency: Currency) -> [String] {
         let isReturnRefund = order?.returns.contains { $0.paymentId == p.id } ?? false
-        let status = isReturnRefund ? "refunded (return)" : p.status.rawValue
-        let note = p.change > 0 ? "tendered \(currency.format(p.tendered ?? 0)), change \(currency.format(p.change))" : ""
-        return [Format.timestamp(p.createdAt), p.method.label, currency.format(p.amount), status, note]
+        let status = isReturnRefund ? L.t("payments.status.refunded_return") : StaffWords.paymentStatus(p.status)
+        let note = p.change > 0 ? L.t("payments.tendered", ["given": Format.money(p.tendered ?? 0, currency), "change": Format.money(p.change, currency)]) : ""
+        return [StaffWords.timestamp(p.createdAt), StaffWords.method(p.method), Format.money(p.amount, currency), status, note]
     }
 
     /// The payments' table in the screen's area (below the figures, above the hint): render and paging use it.
@@ -168,28 +176,29 @@ struct OrderPaymentsScreen: Screen {
     }
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
-        guard let order else { buffer.setString(area.x, area.y, loadFailed ? "Could not load the order" : "Loading…", style: Theme.muted); return }
+        guard let order else { buffer.setString(area.x, area.y, loadFailed ? L.t("payments.load_failed") : L.t("cash_up.loading"), style: Theme.muted); return }
         let currency = session.currency
         let (top, rest) = area.splitTop(3)
         var x = buffer.setString(top.x, top.y, "\(order.number)  ", style: Theme.title)
-        x = buffer.setString(x, top.y, " \(order.status.rawValue.uppercased()) ", style: order.status == .cancelled ? Theme.errorBanner : Theme.success)
-        buffer.setString(x + 2, top.y, order.paymentMethod.label, style: Theme.muted, maxWidth: top.right - x - 2)
+        x = buffer.setString(x, top.y, " \(StaffWords.orderStatus(order.status).uppercased()) ", style: order.status == .cancelled ? Theme.errorBanner : Theme.success)
+        buffer.setString(x + 2, top.y, StaffWords.method(order.paymentMethod), style: Theme.muted, maxWidth: top.right - x - 2)
         let pending = payments.filter { $0.status == .pending }.reduce(Int64(0)) { $0.addingReportingOverflow($1.amount).partialValue }
-        var figures = "Total \(currency.format(order.total, withCode: true))  Paid \(currency.format(order.paid))"
-        if order.refunded > 0 { figures += "  Refunded \(currency.format(order.refunded))" }
-        if order.status != .cancelled { figures += "  Balance \(currency.format(order.balance))" }
-        if pending > 0 { figures += "  (pending \(currency.format(pending)))" }
-        buffer.setString(top.x, top.y + 1, figures, style: Theme.title, maxWidth: top.width)
+        var figures = [L.t("payments.figure.total", ["amount": Format.money(order.total, currency, withCode: true)]),
+                       L.t("payments.figure.paid", ["amount": Format.money(order.paid, currency)])]
+        if order.refunded > 0 { figures.append(L.t("payments.figure.refunded", ["amount": Format.money(order.refunded, currency)])) }
+        if order.status != .cancelled { figures.append(L.t("payments.figure.balance", ["amount": Format.money(order.balance, currency)])) }
+        if pending > 0 { figures.append(L.t("payments.figure.pending", ["amount": Format.money(pending, currency)])) }
+        buffer.setString(top.x, top.y + 1, figures.joined(separator: "  "), style: Theme.title, maxWidth: top.width)
         let (table, hint) = (Self.tableArea(in: area), rest.row(rest.height - 1))
-        Table(columns: [.init("When", width: .length(17)), .init("Method", width: .length(16)), .numeric("Amount", width: 12),
-                        .init("Status", width: .length(17)), .init("", width: .fill(1))],
-              rows: payments.map { label($0, currency: currency) }, emptyText: "No payments yet")
+        Table(columns: [.init(L.t("payments.column.when"), width: .length(17)), .init(L.t("payment_panel.method"), width: .length(16)),
+                        .numeric(L.t("payment_panel.amount"), width: 12), .init(L.t("payments.column.status"), width: .length(17)), .init("", width: .fill(1))],
+              rows: payments.map { label($0, currency: currency) }, emptyText: L.t("payments.empty"))
             .render(into: &buffer, area: table, state: list)
         let selected = list.selected.flatMap { payments.indices.contains($0) ? payments[$0] : nil }
         let advice: String = switch selected?.status {
-        case .pending?: "c settles this payment (money received), f marks it failed"
-        case .completed?: order.status == .cancelled ? "u refunds it (the order is cancelled)" : "A completed payment is refunded after cancelling the order, or through a return"
-        case nil: order.balance > 0 ? "$ records a payment (all of the balance or a part of it)" : ""
+        case .pending?: L.t("payments.advice.pending")
+        case .completed?: order.status == .cancelled ? L.t("payments.advice.refund") : L.t("payments.advice.completed")
+        case nil: order.balance > 0 ? L.t("payments.advice.record") : ""
         default: ""
         }
         buffer.setString(hint.x, hint.y, advice, style: Theme.muted, maxWidth: hint.width, truncation: .ellipsis)

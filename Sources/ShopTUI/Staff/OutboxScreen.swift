@@ -2,7 +2,7 @@ import ShopEngine
 
 /// Demo mode: the codes and messages the demo kept instead of sending them, newest first.
 struct OutboxScreen: Screen {
-    var title: String { "Messages outbox" }
+    var title: String { L.t("outbox.title") }
     private var messages: [AdminService.OutboxMessage] = []
     private var list = ListState()
     private var loading = true
@@ -10,7 +10,8 @@ struct OutboxScreen: Screen {
     private struct Loaded: Sendable { let result: Outcome<[AdminService.OutboxMessage]> }
 
     var bindings: [KeyBinding] {
-        (messages.count > 1 ? [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move")] + ListState.pagingBindings : []) + [KeyBinding(keys: [.char("r")], help: "refresh")]
+        (messages.count > 1 ? [KeyBinding(keys: [.up, .down], label: "↑↓", help: L.t("customer_finder.keys.move"))] + ListState.pagingBindings : [])
+            + [KeyBinding(keys: [.char("r")], help: L.t("dashboard.keys.refresh"))]
     }
 
     mutating func start(_ context: inout ScreenContext) { load(&context) }
@@ -28,7 +29,7 @@ struct OutboxScreen: Screen {
             case .success(let items):
                 messages = items
                 list.select(list.selected ?? 0, count: items.count)
-            case .failure(let error): context.fail(error)
+            case .failure(let error): StaffWords.fail(error, &context)
             }
         case .appeared: load(&context)
         case .key(let key) where list.navigate(ListState.arrow(key), count: messages.count, visibleRows: Table.bodyRows(in: Self.tableArea(in: context.session.screenArea))): break
@@ -44,9 +45,10 @@ struct OutboxScreen: Screen {
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         let (tableArea, detail) = (Self.tableArea(in: area), area.splitBottom(4).bottom)
-        let rows = messages.map { [Format.timestamp($0.createdAt), $0.channel, $0.to, $0.text.replacingOccurrences(of: "\n", with: " ")] }
-        Table(columns: [.init("When", width: .length(17)), .init("Via", width: .length(5)), .init("To", width: .length(18)), .init("Message", width: .fill(1))],
-              rows: rows, emptyText: loading ? "Loading…" : "No messages yet: sign-in codes appear here").render(into: &buffer, area: tableArea, state: list)
+        let rows = messages.map { [StaffWords.timestamp($0.createdAt), $0.channel, $0.to, $0.text.replacingOccurrences(of: "\n", with: " ")] }
+        Table(columns: [.init(L.t("payments.column.when"), width: .length(17)), .init(L.t("outbox.column.via"), width: .length(5)),
+                        .init(L.t("outbox.column.to"), width: .length(18)), .init(L.t("outbox.column.message"), width: .fill(1))],
+              rows: rows, emptyText: loading ? L.t("cash_up.loading") : L.t("outbox.empty")).render(into: &buffer, area: tableArea, state: list)
         if let i = list.selected, messages.indices.contains(i) {
             Paragraph(messages[i].text).render(into: &buffer, area: detail.inner(horizontal: 0, vertical: 0).splitTop(1).rest)
         }

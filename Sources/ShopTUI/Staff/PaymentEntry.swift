@@ -13,18 +13,19 @@ struct PaymentEntry {
     /// Opens with the balance as the amount and the order's method (cash for cash on delivery).
     init(order: Order, currency: Currency) {
         form = FormState([
-            FormField("amount", label: "Amount", input: TextFieldState(maxLength: 16, filter: .decimal)),
-            FormField("tendered", label: "Cash given", placeholder: "cash only: for change", input: TextFieldState(maxLength: 16, filter: .decimal)),
+            FormField("amount", label: L.t("payment_panel.amount"), input: TextFieldState(maxLength: 16, filter: .decimal)),
+            FormField("tendered", label: L.t("receipt.cash_given"), placeholder: L.t("payment_entry.tendered_placeholder"), input: TextFieldState(maxLength: 16, filter: .decimal)),
         ])
-        form["amount"].setText(currency.format(order.balance).replacingOccurrences(of: ",", with: ""))
+        form["amount"].setText(Format.money(order.balance, currency).replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "\u{066C}", with: ""))
         method = PaymentMethod.allCases.firstIndex(of: order.paymentMethod == .cashOnDelivery ? .cash : order.paymentMethod) ?? 0
     }
 
-    var bindings: [KeyBinding] { [KeyBinding(keys: [.tab], help: "method"), KeyBinding(keys: [.enter], help: "record"), KeyBinding(keys: [.escape], help: "close")] }
+    var bindings: [KeyBinding] { [KeyBinding(keys: [.tab], help: L.t("payment_panel.keys.method")), KeyBinding(keys: [.enter], help: L.t("payment_entry.keys.record")),
+                                  KeyBinding(keys: [.escape], help: L.t("customer_finder.keys.close"))] }
 
     /// Puts the engine's complaint about the amount or cash given under that field.
     mutating func show(_ error: any Error) {
-        if let e = error as? ShopError, let field = e.field, field == "amount" || field == "tendered" { form.setError(e.message, for: field) }
+        if let e = error as? ShopError, let field = e.field, field == "amount" || field == "tendered" { form.setError(StaffWords.error(e), for: field) }
     }
 
     mutating func handle(_ key: Key, currency: Currency) -> Outcome {
@@ -32,12 +33,12 @@ struct PaymentEntry {
         case .escape: return .close
         case .tab: method = (method + 1) % PaymentMethod.allCases.count
         case .enter:
-            guard let amount = currency.parseAmount(form["amount"].text), amount > 0 else {
-                form.setError("Enter an amount like \(currency.format(1250))", for: "amount"); return .handled
+            guard let amount = PaymentPanel.parse(form["amount"].text, currency), amount > 0 else {
+                form.setError(L.t("payment_panel.error.amount", ["example": Format.money(1250, currency)]), for: "amount"); return .handled
             }
             var tendered: Int64?
             if !form["tendered"].text.isEmpty {
-                guard let given = currency.parseAmount(form["tendered"].text) else { form.setError("Enter an amount", for: "tendered"); return .handled }
+                guard let given = PaymentPanel.parse(form["tendered"].text, currency) else { form.setError(L.t("payment_entry.error.amount"), for: "tendered"); return .handled }
                 tendered = given
             }
             return .record(amount: amount, method: PaymentMethod.allCases[method], tendered: tendered)
@@ -52,10 +53,10 @@ struct PaymentEntry {
     func render(into buffer: inout Buffer, area: Rect, balance: Int64, currency: Currency) {
         let box = area.centered(width: 56, height: 10)
         buffer.fill(box)
-        Block(title: "Record a payment").render(into: &buffer, area: box)
+        Block(title: L.t("payment_entry.title")).render(into: &buffer, area: box)
         let inner = Block(title: "").inner(box)
-        buffer.setString(inner.x, inner.y, "Method (Tab): \(PaymentMethod.allCases[method].label)", style: Theme.title)
+        buffer.setString(inner.x, inner.y, L.t("payment_entry.method", ["method": StaffWords.method(PaymentMethod.allCases[method])]), style: Theme.title)
         Form(labelWidth: 12).render(into: &buffer, area: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: 4), state: form)
-        buffer.setString(inner.x, inner.y + 7, "Due \(currency.format(balance)) · a part of it is fine · Enter records it", style: Theme.muted, maxWidth: inner.width)
+        buffer.setString(inner.x, inner.y + 7, L.t("payment_entry.hint", ["due": Format.money(balance, currency)]), style: Theme.muted, maxWidth: inner.width)
     }
 }

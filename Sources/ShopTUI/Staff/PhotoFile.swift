@@ -7,16 +7,16 @@ enum PhotoFile {
     static func load(_ rawPath: String) throws -> Photo {
         let path = NSString(string: rawPath.trimmingCharacters(in: .whitespaces)).expandingTildeInPath
         var info = stat()
-        guard stat(path, &info) == 0 else { throw problem("No file at \(path)") }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw problem("\(path) is not a file") }
-        guard info.st_size <= Photo.maxBytes else { throw problem("The photo is \(info.st_size / 1024) KiB; at most 2 MiB") }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw problem("Cannot read \(path) (permissions?)") }
+        guard stat(path, &info) == 0 else { throw problem(L.t("photo.error.no_file", ["path": path])) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw problem(L.t("photo.error.not_file", ["path": path])) }
+        guard info.st_size <= Photo.maxBytes else { throw problem(L.t("photo.error.too_big", ["size": Format.number(info.st_size / 1024)])) }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw problem(L.t("photo.error.unreadable", ["path": path])) }
         defer { try? handle.close() }
         let bytes = [UInt8]((try? handle.read(upToCount: Photo.maxBytes + 1)) ?? Data())
         do {
             return try Photo.validated(bytes, declaredType: nil)
         } catch let error as ShopError {
-            throw ShopError(error.kind, error.code, error.message, field: "photo")
+            throw ShopError(error.kind, error.code, StaffWords.error(error), field: "photo")
         }
     }
 

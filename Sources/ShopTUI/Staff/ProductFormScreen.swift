@@ -7,35 +7,36 @@ import ShopEngine
 /// by a PNG/JPEG file's path on this machine; it is checked before anything is saved.
 struct ProductFormScreen: Screen {
     let product: Product?
-    var title: String { product.map { "Edit \($0.name)" } ?? "New product" }
+    var title: String { product.map { L.t("product_form.title_edit", ["name": $0.name]) } ?? L.t("product_form.title_new") }
     private var form: FormState
     private var saving = false
 
     init(product: Product?) {
         self.product = product
         var fields = [
-            FormField("sku", label: "SKU", input: TextFieldState(maxLength: 64)),
-            FormField("barcode", label: "Barcode", placeholder: "optional", input: TextFieldState(maxLength: 64)),
-            FormField("name", label: "Name", input: TextFieldState(maxLength: 200)),
-            FormField("description", label: "Description", placeholder: "optional", input: TextFieldState(maxLength: 5000)),
-            FormField("category", label: "Category", placeholder: "optional", input: TextFieldState(maxLength: 100)),
-            FormField("price", label: "Price", placeholder: "12.50 (empty with variants)", input: TextFieldState(maxLength: 16, filter: .decimal)),
+            FormField("sku", label: L.t("products.column.sku"), input: TextFieldState(maxLength: 64)),
+            FormField("barcode", label: L.t("product_form.barcode"), placeholder: L.t("product_form.optional"), input: TextFieldState(maxLength: 64)),
+            FormField("name", label: L.t("customer_finder.name"), input: TextFieldState(maxLength: 200)),
+            FormField("description", label: L.t("product_form.description"), placeholder: L.t("product_form.optional"), input: TextFieldState(maxLength: 5000)),
+            FormField("category", label: L.t("products.column.category"), placeholder: L.t("product_form.optional"), input: TextFieldState(maxLength: 100)),
+            FormField("price", label: L.t("quick_sale.column.price"), placeholder: L.t("product_form.price_placeholder"), input: TextFieldState(maxLength: 16, filter: .decimal)),
         ]
-        if product == nil { fields.append(FormField("stock", label: "Stock", placeholder: "0", input: TextFieldState(maxLength: 10, filter: .digits))) }
+        if product == nil { fields.append(FormField("stock", label: L.t("quick_sale.column.stock"), placeholder: Format.number(0), input: TextFieldState(maxLength: 10, filter: .digits))) }
         fields += [
-            FormField("active", label: "For sale", placeholder: "yes / no", input: TextFieldState(maxLength: 3)),
-            FormField("variants", label: "Variants", placeholder: "1 kg=24.00; 2 kg=45.00   (optional)", input: TextFieldState(maxLength: 2000)),
-            FormField("photo", label: "Photo file", placeholder: product?.hasPhoto == true ? "has a photo; a path replaces it" : "optional: path to a PNG or JPEG",
+            FormField("active", label: L.t("product_form.for_sale"), placeholder: L.t("product_form.yes_no"), input: TextFieldState(maxLength: 3)),
+            FormField("variants", label: L.t("product_form.variants"), placeholder: L.t("product_form.variants_placeholder"), input: TextFieldState(maxLength: 2000)),
+            FormField("photo", label: L.t("customer_photo.file"), placeholder: product?.hasPhoto == true ? L.t("customer_photo.has_photo") : L.t("product_form.photo_placeholder"),
                       input: TextFieldState(maxLength: 1024)),
         ]
         form = FormState(fields)
-        form["active"].setText(product.map { $0.active ? "yes" : "no" } ?? "yes")
+        form["active"].setText(product.map { $0.active ? L.t("product_form.yes") : L.t("product_form.no") } ?? L.t("product_form.yes"))
     }
 
     private struct Saved: Sendable { let result: Outcome<Product> }
 
     var bindings: [KeyBinding] {
-        [KeyBinding(keys: [.tab], label: "Tab/↑↓", help: "next field"), KeyBinding(keys: [.enter], help: "save"), KeyBinding(keys: [.escape], help: "cancel")]
+        [KeyBinding(keys: [.tab], label: "Tab/↑↓", help: L.t("coupon_form.keys.next")), KeyBinding(keys: [.enter], help: L.t("coupon_form.keys.save")),
+         KeyBinding(keys: [.escape], help: L.t("cash_up.keys.cancel"))]
     }
     var capturesText: Bool { true }
 
@@ -104,12 +105,14 @@ struct ProductFormScreen: Screen {
     static func parseVariants(_ text: String, existing: [Product.Variant], currency: Currency) throws -> [VariantDraft] {
         try split(Substring(text), on: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { part in
             let pieces = split(Substring(part), on: "=").map { unescaped($0).trimmingCharacters(in: .whitespaces) }
-            guard (2...3).contains(pieces.count), !pieces[0].isEmpty, let price = currency.parseAmount(pieces[1]) else {
-                throw ShopError(.invalid, "invalid_variants", "Write variants as name=price; name=price (e.g. 1 kg=24.00), not \"\(part)\"", field: "variants")
+            guard (2...3).contains(pieces.count), !pieces[0].isEmpty, let price = PaymentPanel.parse(pieces[1], currency) else {
+                throw ShopError(.invalid, "invalid_variants", L.t("product_form.error.variants", ["part": part]), field: "variants")
             }
             var stock: Int64?
             if pieces.count == 3 {
-                guard let n = Int64(pieces[2]), n >= 0 else { throw ShopError(.invalid, "invalid_variants", "Stock after the price must be a whole number: \"\(part)\"", field: "variants") }
+                guard let n = Numerals.int(pieces[2]).map(Int64.init), n >= 0 else {
+                    throw ShopError(.invalid, "invalid_variants", L.t("product_form.error.variant_stock", ["part": part]), field: "variants")
+                }
                 stock = n
             }
             let id = existing.first { $0.name.lowercased() == pieces[0].lowercased() }?.id
@@ -123,14 +126,14 @@ struct ProductFormScreen: Screen {
             saving = false
             switch saved.result {
             case .success(let p):
-                context.say("\(p.name) saved", .success)
+                context.say(L.t("product_form.saved", ["name": p.name]), .success)
                 context.go(.pop)
             case .failure(let error):
                 if let e = error as? ShopError, let field = e.field.map({ $0 == "variant_id" ? "variants" : $0 }), form.fields.contains(where: { $0.id == field }) {
-                    form.setError(e.message, for: field)
+                    form.setError(StaffWords.error(e), for: field)
                     form.focus(on: field)
                 }
-                context.fail(error)
+                StaffWords.fail(error, &context)
             }
         case .key(.escape): return false
         case .key(.enter): save(&context)
@@ -148,18 +151,18 @@ struct ProductFormScreen: Screen {
         let text = { (id: String) in values[id].text.trimmingCharacters(in: .whitespaces) }
         var price: Int64?
         if !text("price").isEmpty {
-            guard let p = currency.parseAmount(text("price")) else { fail("Enter a price like \(currency.format(1250))", "price", &context); return }
+            guard let p = PaymentPanel.parse(text("price"), currency) else { fail(L.t("product_form.error.price", ["example": Format.money(1250, currency)]), "price", &context); return }
             price = p
         }
         let active: Bool
         switch text("active").lowercased() {
-        case "yes", "y", "": active = true
-        case "no", "n": active = false
-        default: fail("Type yes or no", "active", &context); return
+        case "yes", "y", "", L.t("product_form.yes"): active = true
+        case "no", "n", L.t("product_form.no"): active = false
+        default: fail(L.t("product_form.error.yes_no"), "active", &context); return
         }
         let variants: [VariantDraft]
         do { variants = try Self.parseVariants(text("variants"), existing: product?.variants ?? [], currency: currency) } catch {
-            fail(ScreenContext.describe(error), "variants", &context); return
+            fail(StaffWords.error(error), "variants", &context); return
         }
         let photoPath = text("photo")
         let shop = context.shop, caller = context.caller
@@ -170,10 +173,10 @@ struct ProductFormScreen: Screen {
                                          variants: variants.isEmpty && product.variants.isEmpty ? nil : variants)
             save = { try shop.catalog.update(id: product.id, changes, caller: caller) }
         } else {
-            guard text("stock").isEmpty || Int64(text("stock")) != nil else { fail("A whole number", "stock", &context); return }
+            guard text("stock").isEmpty || Numerals.int(text("stock")) != nil else { fail(L.t("product_form.error.whole"), "stock", &context); return }
             let draft = ProductDraft(sku: text("sku"), barcode: text("barcode").isEmpty ? nil : text("barcode"), name: text("name"),
                                      description: form["description"].text, category: text("category"), price: price,
-                                     stock: Int64(text("stock")), active: active, variants: variants.isEmpty ? nil : variants)
+                                     stock: Numerals.int(text("stock")).map(Int64.init), active: active, variants: variants.isEmpty ? nil : variants)
             save = { try shop.catalog.create(draft, caller: caller) }
         }
         saving = true
@@ -192,14 +195,15 @@ struct ProductFormScreen: Screen {
     private mutating func fail(_ message: String, _ field: String, _ context: inout ScreenContext) {
         form.setError(message, for: field)
         form.focus(on: field)
-        context.say("Please fix the marked field", .error)
+        context.say(L.t("coupon_form.fix_field"), .error)
     }
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
-        let heading = product.map { "\($0.sku) · \(Format.status(of: $0)) · \($0.stock) in stock (change it with s in the list)" } ?? "A new product: SKU and name are required"
+        let heading = product.map { L.t("product_form.heading", ["sku": $0.sku, "status": StaffWords.status(of: $0), "count": Format.number($0.stock)]) }
+            ?? L.t("product_form.intro")
         buffer.setString(area.x, area.y, heading, style: Theme.title, maxWidth: area.width)
         let body = area.splitTop(2).rest
         Form(labelWidth: 13).render(into: &buffer, area: body.splitLeft(76).left, state: form)
-        if saving { buffer.setString(area.x, area.bottom - 1, "Saving…", style: Theme.title) }
+        if saving { buffer.setString(area.x, area.bottom - 1, L.t("coupon_form.saving"), style: Theme.title) }
     }
 }

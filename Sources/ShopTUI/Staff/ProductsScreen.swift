@@ -4,7 +4,7 @@ import ShopEngine
 /// marked; search; add and edit; archive or delete (the engine decides which); stock changes
 /// with a reason, and each product's stock ledger.
 struct ProductsScreen: Screen {
-    var title: String { "Products" }
+    var title: String { L.t("products.title") }
     private var rows = PagedRows<Product>()
     var isLoading: Bool { !rows.hasLoaded }
     private var search = TextFieldState(maxLength: 100)
@@ -17,8 +17,8 @@ struct ProductsScreen: Screen {
         var variant: ListState
         var choosingVariant: Bool
         var form = FormState([
-            FormField("delta", label: "Change", placeholder: "+12 received, -2 broken", input: TextFieldState(maxLength: 11)),
-            FormField("reason", label: "Reason", placeholder: "delivery, breakage, count…", input: TextFieldState(maxLength: 200)),
+            FormField("delta", label: L.t("stock_history.column.change"), placeholder: L.t("products.delta_placeholder"), input: TextFieldState(maxLength: 11)),
+            FormField("reason", label: L.t("stock_history.column.reason"), placeholder: L.t("products.reason_placeholder"), input: TextFieldState(maxLength: 200)),
         ])
         var variantID: Int64? { choosingVariant || product.variants.isEmpty ? nil : variant.selected.map { product.variants[$0].id } }
     }
@@ -33,24 +33,28 @@ struct ProductsScreen: Screen {
     private struct Removed: Sendable { let name: String; let result: Outcome<CatalogService.Removal> }
 
     enum Action: Sendable { case up, down, page, search, add, edit, stock, history, remove }
-    static let keys: KeyMap<Action> = [
-        (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "move")),
-        (.down, KeyBinding(keys: [.down, .char("j")], help: "move down", showsInFooter: false)),
-        (.page, ListState.pagingBindings[0]), (.page, ListState.pagingBindings[1]),
-        (.search, KeyBinding(keys: [.char("/")], help: "search")),
-        (.add, KeyBinding(keys: [.char("a")], help: "add")),
-        (.edit, KeyBinding(keys: [.enter, .char("e")], label: "Enter", help: "edit")),
-        (.stock, KeyBinding(keys: [.char("s"), .char("+")], help: "stock ±")),
-        (.history, KeyBinding(keys: [.char("l")], help: "ledger")),
-        (.remove, KeyBinding(keys: [.char("x"), .delete], label: "x", help: "archive/delete")),
-    ]
+    static var keys: KeyMap<Action> {
+        [
+            (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: L.t("customer_finder.keys.move"))),
+            (.down, KeyBinding(keys: [.down, .char("j")], help: L.t("return.keys.down"), showsInFooter: false)),
+            (.page, ListState.pagingBindings[0]), (.page, ListState.pagingBindings[1]),
+            (.search, KeyBinding(keys: [.char("/")], help: L.t("users.keys.search"))),
+            (.add, KeyBinding(keys: [.char("a")], help: L.t("product_picker.keys.add"))),
+            (.edit, KeyBinding(keys: [.enter, .char("e")], label: "Enter", help: L.t("products.keys.edit"))),
+            (.stock, KeyBinding(keys: [.char("s"), .char("+")], help: L.t("products.keys.stock"))),
+            (.history, KeyBinding(keys: [.char("l")], help: L.t("products.keys.ledger"))),
+            (.remove, KeyBinding(keys: [.char("x"), .delete], label: "x", help: L.t("products.keys.remove"))),
+        ]
+    }
 
     var bindings: [KeyBinding] {
-        if searching { return [KeyBinding(keys: [.enter], help: "done"), KeyBinding(keys: [.escape], help: "clear search")] }
+        if searching { return [KeyBinding(keys: [.enter], help: L.t("users.keys.done")), KeyBinding(keys: [.escape], help: L.t("products.keys.clear_search"))] }
         if let adjusting {
             return adjusting.choosingVariant
-                ? [KeyBinding(keys: [.up, .down], label: "↑↓", help: "variant"), KeyBinding(keys: [.enter], help: "choose"), KeyBinding(keys: [.escape], help: "cancel")]
-                : [KeyBinding(keys: [.tab], help: "next field"), KeyBinding(keys: [.enter], help: "save"), KeyBinding(keys: [.escape], help: "cancel")]
+                ? [KeyBinding(keys: [.up, .down], label: "↑↓", help: L.t("variant_picker.keys.variant")), KeyBinding(keys: [.enter], help: L.t("variant_picker.keys.choose")),
+                   KeyBinding(keys: [.escape], help: L.t("cash_up.keys.cancel"))]
+                : [KeyBinding(keys: [.tab], help: L.t("coupon_form.keys.next")), KeyBinding(keys: [.enter], help: L.t("coupon_form.keys.save")),
+                   KeyBinding(keys: [.escape], help: L.t("cash_up.keys.cancel"))]
         }
         return Self.keys.bindings
     }
@@ -82,20 +86,20 @@ struct ProductsScreen: Screen {
             case .success(let product):
                 adjusting = nil
                 if let variant = adjusted.variantID.flatMap({ id in product.variants.first { $0.id == id } }) {
-                    context.say("Stock of \(product.name) (\(variant.name)) is now \(variant.stock)", .success)
+                    context.say(L.t("products.stock_now_variant", ["name": product.name, "variant": variant.name, "count": Format.number(variant.stock)]), .success)
                 } else {
-                    context.say("Stock of \(product.name) is now \(product.stock)", .success)
+                    context.say(L.t("products.stock_now", ["name": product.name, "count": Format.number(product.stock)]), .success)
                 }
                 load(&context)
             case .failure(let error):
-                if let e = error as? ShopError, e.field == "delta" || e.field == "reason" { adjusting?.form.setError(e.message, for: e.field!) }
-                context.fail(error)
+                if let e = error as? ShopError, e.field == "delta" || e.field == "reason" { adjusting?.form.setError(StaffWords.error(e), for: e.field!) }
+                StaffWords.fail(error, &context)
             }
         case .result(let removed as Removed):
             switch removed.result {
-            case .success(.archived): context.say("\(removed.name) is archived: orders refer to it, so it is kept but no longer sold", .success)
-            case .success(.deleted): context.say("\(removed.name) deleted", .success)
-            case .failure(let error): context.fail(error)
+            case .success(.archived): context.say(L.t("products.archived", ["name": removed.name]), .success)
+            case .success(.deleted): context.say(L.t("products.deleted", ["name": removed.name]), .success)
+            case .failure(let error): StaffWords.fail(error, &context)
             }
             load(&context)
         case .result(let confirmed as RemovalConfirmed):
@@ -125,7 +129,7 @@ struct ProductsScreen: Screen {
             case .history: if let product = selected { context.go(.push(StockHistoryScreen(product: product))) }
             case .remove:
                 if let product = selected {
-                    context.confirm("Remove \(product.name)? Deleted if never ordered, archived otherwise.", yes: "remove it", then: RemovalConfirmed(product: product))
+                    context.confirm(L.t("products.confirm_remove", ["name": product.name]), yes: L.t("products.confirm_remove_yes"), then: RemovalConfirmed(product: product))
                 }
             }
         default: break
@@ -161,15 +165,15 @@ struct ProductsScreen: Screen {
             return
         }
         if key == .enter {
-            let text = adjusting.form["delta"].text.trimmingCharacters(in: .whitespaces)
+            let text = Numerals.ascii(adjusting.form["delta"].text).trimmingCharacters(in: .whitespaces)
             let digits = text.hasPrefix("+") ? String(text.dropFirst()) : text
             guard let delta = Int64(digits), delta != 0 else {
-                adjusting.form.setError("A whole number: +12 adds, -2 takes away", for: "delta")
+                adjusting.form.setError(L.t("products.error.delta"), for: "delta")
                 self.adjusting = adjusting
                 return
             }
             guard !adjusting.form["reason"].text.trimmingCharacters(in: .whitespaces).isEmpty else {
-                adjusting.form.setError("Say why: it goes into the stock ledger", for: "reason")
+                adjusting.form.setError(L.t("products.error.reason"), for: "reason")
                 adjusting.form.focus(on: "reason")
                 self.adjusting = adjusting
                 return
@@ -192,17 +196,22 @@ struct ProductsScreen: Screen {
         let currency = session.currency
         let (top, rest) = (area.splitTop(2).top, Self.tableArea(in: area))
         let searchRow = Layout.horizontal([.length(8), .length(40)]).split(top.row(0))
-        buffer.setString(searchRow[0].x, searchRow[0].y, "Search", style: searching ? Theme.title : Theme.muted)
-        TextField(placeholder: "/ to search name, SKU, barcode…", isFocused: searching).render(into: &buffer, area: searchRow[1], state: search)
-        let count = rows.loading ? "loading…" : "\(rows.items.count)\(rows.nextCursor == nil ? "" : "+") \(rows.items.count == 1 && rows.nextCursor == nil ? "product" : "products") · low stock ≤ \(session.store.lowStockThreshold) in red"
+        buffer.setString(searchRow[0].x, searchRow[0].y, L.t("users.search"), style: searching ? Theme.title : Theme.muted)
+        TextField(placeholder: L.t("products.search_placeholder"), isFocused: searching).render(into: &buffer, area: searchRow[1], state: search)
+        let threshold = Format.number(session.store.lowStockThreshold)
+        let count = rows.loading ? L.t("products.loading") : rows.nextCursor == nil
+            ? L.plural("products.count", count: rows.items.count, ["threshold": threshold])
+            : L.t("products.count_more", ["count": Format.number(rows.items.count), "threshold": threshold])
         buffer.setString(top.right - TextWidth.of(count), top.y, count, style: Theme.muted)
         let cells = rows.items.map { p -> [String] in
-            let stock = p.variants.isEmpty ? "\(p.stock)" : p.variants.map { "\($0.stock)" }.joined(separator: "/")
-            return [p.sku, p.name + (p.variants.isEmpty ? "" : " (\(p.variants.count) sizes)"), p.category, currency.format(p.price), stock + (p.isLowStock ? " low" : ""), Format.status(of: p)]
+            let stock = p.variants.isEmpty ? Format.number(p.stock) : p.variants.map { Format.number($0.stock) }.joined(separator: "/")
+            let name = p.variants.isEmpty ? p.name : L.plural("products.name_sizes", count: p.variants.count, ["name": p.name])
+            return [p.sku, name, p.category, Format.money(p.price, currency), p.isLowStock ? L.t("products.stock_low", ["stock": stock]) : stock, StaffWords.status(of: p)]
         }
-        Table(columns: [.init("SKU", width: .length(14)), .init("Name", width: .fill(1)), .init("Category", width: .length(10)),
-                        .numeric("Price", width: 9), .numeric("Stock", width: 10), .init("Status", width: .length(8))],
-              rows: cells, emptyText: rows.loading ? "Loading…" : search.isEmpty ? "No products yet — press a to add one" : "Nothing matches")
+        Table(columns: [.init(L.t("products.column.sku"), width: .length(14)), .init(L.t("customer_finder.name"), width: .fill(1)),
+                        .init(L.t("products.column.category"), width: .length(10)), .numeric(L.t("quick_sale.column.price"), width: 9),
+                        .numeric(L.t("quick_sale.column.stock"), width: 10), .init(L.t("payments.column.status"), width: .length(8))],
+              rows: cells, emptyText: rows.loading ? L.t("cash_up.loading") : search.isEmpty ? L.t("products.empty") : L.t("products.no_match"))
             .render(into: &buffer, area: rest, state: rows.list)
         let offset = rows.list.visibleOffset(rows: rest.height - 1, count: rows.items.count)
         for (i, p) in rows.items.enumerated() where p.isLowStock || !p.isForSale {
@@ -217,17 +226,18 @@ struct ProductsScreen: Screen {
     private func renderAdjustment(_ a: StockAdjustment, into buffer: inout Buffer, area: Rect) {
         let box = area.centered(width: min(area.width, 64), height: 12)
         buffer.fill(box)
-        Block(title: "Stock of \(a.product.name)").render(into: &buffer, area: box)
+        Block(title: L.t("products.stock_of", ["name": a.product.name])).render(into: &buffer, area: box)
         let inner = box.inner(1).inner(horizontal: 1, vertical: 0)
         if a.choosingVariant {
-            buffer.setString(inner.x, inner.y, "Which variant?", style: Theme.title)
-            ListView(items: a.product.variants.map { "\($0.name) — \($0.stock) in stock" })
+            buffer.setString(inner.x, inner.y, L.t("products.which_variant"), style: Theme.title)
+            ListView(items: a.product.variants.map { L.t("products.variant_stock", ["name": $0.name, "count": Format.number($0.stock)]) })
                 .render(into: &buffer, area: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: inner.height - 3), state: a.variant)
         } else {
             let variant = a.variantID.flatMap { id in a.product.variants.first { $0.id == id } }
-            buffer.setString(inner.x, inner.y, variant.map { "\($0.name): \($0.stock) in stock" } ?? "\(a.product.stock) in stock", style: Theme.title, maxWidth: inner.width)
+            buffer.setString(inner.x, inner.y, variant.map { L.t("products.variant_stock_now", ["name": $0.name, "count": Format.number($0.stock)]) }
+                ?? L.t("quick_sale.stock.in_stock", ["count": Format.number(a.product.stock)]), style: Theme.title, maxWidth: inner.width)
             Form(labelWidth: 9).render(into: &buffer, area: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: 4), state: a.form)
-            buffer.setString(inner.x, inner.bottom - 1, "Enter saves it to the stock ledger · Esc cancels", style: Theme.muted, maxWidth: inner.width)
+            buffer.setString(inner.x, inner.bottom - 1, L.t("products.stock_hint"), style: Theme.muted, maxWidth: inner.width)
         }
     }
 }

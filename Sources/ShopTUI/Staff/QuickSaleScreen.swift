@@ -12,7 +12,7 @@ import ShopEngine
 /// runs wait in a queue and are looked up in order, one at a time. Keys typed while a choice
 /// is open (variant, customer) or the engine is asked keep going to the code field.
 struct QuickSaleScreen: Screen {
-    var title: String { "Quick sale" }
+    var title: String { L.t("quick_sale.title") }
 
     enum Mode {
         case scanning
@@ -78,9 +78,9 @@ struct QuickSaleScreen: Screen {
                 if b.keys.contains(.char("+")) || b.keys.contains(.delete) { return !typing && chosen }
                 if b.keys.contains(.up) || b.keys.contains(.pageDown) { return count > 1 || (count > 0 && !chosen) }
                 return true
-            } + (typing ? [KeyBinding(keys: [.escape], help: "clear code")] : count == 0 ? [KeyBinding(keys: [.escape], help: "back")]
+            } + (typing ? [KeyBinding(keys: [.escape], help: L.t("quick_sale.keys.clear_code"))] : count == 0 ? [KeyBinding(keys: [.escape], help: L.t("keys.back"))]
                  // With lines, Esc asks before the sale is discarded.
-                 : [KeyBinding(keys: [.escape], help: "discard sale", showsInFooter: false)])
+                 : [KeyBinding(keys: [.escape], help: L.t("quick_sale.keys.discard"), showsInFooter: false)])
         }
     }
     var capturesText: Bool { if case .receipt = mode { false } else { true } }
@@ -91,17 +91,17 @@ struct QuickSaleScreen: Screen {
         case .result(let searched as Searched): self.searched(searched, &context)
         case .result(let found as Found):
             guard case .findingCustomer(var finder) = mode else { break }
-            if let error = finder.found(found.query, found.result) { context.fail(error) }
+            if let error = finder.found(found.query, found.result) { StaffWords.fail(error, &context) }
             mode = .findingCustomer(finder)
         case .result(let created as Created):
             guard case .findingCustomer(var finder) = mode else { break }
             switch created.result {
             case .success(let user):
                 sale.customer = Sale.Customer(id: user.id, name: user.displayName, phone: user.phone ?? "")
-                context.say("Added customer \(user.displayName) · \(user.phone ?? ""): the sale is for them", .success)
+                context.say(L.t("quick_sale.customer_added", ["name": user.displayName, "phone": user.phone ?? ""]), .success)
                 backToScanning(&context)
             case .failure(let error):
-                if let other = finder.createFailed(error) { context.fail(other) }
+                if let other = finder.createFailed(error) { StaffWords.fail(other, &context) }
                 mode = .findingCustomer(finder)
             }
         case .result(let quoted as Quoted): self.quoted(quoted, &context)
@@ -118,7 +118,7 @@ struct QuickSaleScreen: Screen {
             case .success(let message):
                 if case .receipt(var receipt) = mode { receipt.printed = message; mode = .receipt(receipt) }
                 context.say(message, .success)
-            case .failure(let error): context.fail(error)
+            case .failure(let error): StaffWords.fail(error, &context)
             }
         case .key(let key): return self.key(key, &context)
         default: break
@@ -142,7 +142,7 @@ struct QuickSaleScreen: Screen {
     private mutating func scanningKey(_ key: Key, _ context: inout ScreenContext) -> Bool {
         if key == .ctrl("p") {
             guard sale.lines.isEmpty, scanner.isIdle, let last = lastReceipt else {
-                context.say(lastReceipt == nil ? "No sale yet to print a receipt for" : "Ctrl-P prints the last receipt once this sale is finished or empty")
+                context.say(lastReceipt == nil ? L.t("quick_sale.no_receipt_yet") : L.t("quick_sale.reprint_later"))
                 return true
             }
             reprint(last.text, name: last.number, &context)
@@ -155,9 +155,9 @@ struct QuickSaleScreen: Screen {
         case .findCustomer: mode = .findingCustomer(CustomerFinder())
         case .leave: return false
         case .confirmLeave:
-            context.confirm("Discard this sale of \(Format.items(sale.itemCount)) and leave?", yes: "discard and leave", then: DiscardConfirmed())
+            context.confirm(L.t("quick_sale.confirm_discard", ["items": StaffWords.items(sale.itemCount)]), yes: L.t("quick_sale.confirm_discard_yes"), then: DiscardConfirmed())
         case .said(let text): context.say(text)
-        case .failed(let error): context.fail(error)
+        case .failed(let error): StaffWords.fail(error, &context)
         }
         return true
     }
@@ -171,7 +171,7 @@ struct QuickSaleScreen: Screen {
             add(picker.product, variant: variant, quantity: quantity, &context)
             pump(&context)
         case .skipped:
-            context.say("\(picker.product.name) not added")
+            context.say(L.t("quick_sale.not_added", ["name": picker.product.name]))
             backToScanning(&context)
         }
     }
@@ -187,7 +187,7 @@ struct QuickSaleScreen: Screen {
             add(product, variant: nil, quantity: quantity, &context)
             pump(&context)
         case .skipped:
-            context.say("Nothing added for \"\(picker.query)\"")
+            context.say(L.t("quick_sale.nothing_added", ["query": picker.query]))
             backToScanning(&context)
         }
     }
@@ -198,11 +198,11 @@ struct QuickSaleScreen: Screen {
         case .close: backToScanning(&context)
         case .walkIn:
             sale.customer = nil
-            context.say("Walk-in customer")
+            context.say(L.t("quick_sale.walk_in"))
             backToScanning(&context)
         case .chosen(let user):
             sale.customer = Sale.Customer(id: user.id, name: user.displayName, phone: user.phone ?? "")
-            context.say("Sale for \(user.displayName)", .success)
+            context.say(L.t("quick_sale.sale_for", ["name": user.displayName]), .success)
             backToScanning(&context)
         case .create(let phone, let first, let last):
             mode = .findingCustomer(finder)
@@ -226,11 +226,11 @@ struct QuickSaleScreen: Screen {
             if let said { context.say(said) }
         case .confirmBack(let taken):
             mode = .takingPayment(panel)
-            context.confirm("Give back \(taken) and return to the sale?", yes: "give it back", then: GiveBackConfirmed())
+            context.confirm(L.t("quick_sale.confirm_give_back", ["taken": taken]), yes: L.t("quick_sale.confirm_give_back_yes"), then: GiveBackConfirmed())
         case .complete: complete(panel, &context)
         case .scanned(let code):
             scanner.enqueue(code)
-            context.say("That looked like a barcode: it is added to the sale")
+            context.say(L.t("quick_sale.scanned_into_amount"))
             backToScanning(&context)
         }
     }
@@ -258,13 +258,13 @@ struct QuickSaleScreen: Screen {
     }
 
     private mutating func typeAhead(_ key: Key, _ context: inout ScreenContext) {
-        do { try scanner.typeAhead(key) } catch { context.fail(error) }
+        do { try scanner.typeAhead(key) } catch { StaffWords.fail(error, &context) }
     }
 
     // MARK: - Codes
 
     private mutating func enqueue(_ context: inout ScreenContext) {
-        do { try scanner.enqueueField() } catch { context.fail(error); return }
+        do { try scanner.enqueueField() } catch { StaffWords.fail(error, &context); return }
         pump(&context)
     }
 
@@ -308,7 +308,7 @@ struct QuickSaleScreen: Screen {
             add(product, variant: nil, quantity: looked.quantity, &context)
         case .failure(let error):
             scanner.payWhenReady = false
-            context.fail(error)
+            StaffWords.fail(error, &context)
         }
         pump(&context)
     }
@@ -318,12 +318,12 @@ struct QuickSaleScreen: Screen {
         switch searched.result {
         case .success(let page) where page.items.isEmpty:
             scanner.payWhenReady = false
-            context.fail(ShopError(.notFound, "not_found", "No product with barcode, SKU or name \"\(searched.query)\""))
+            context.say(L.t("quick_sale.not_found", ["query": searched.query]), .error)
         case .success(let page):
             pendingProducts = ProductPicker(query: searched.query, products: page.items, quantity: searched.quantity)   // the queue waits for the choice
         case .failure(let error):
             scanner.payWhenReady = false
-            context.fail(error)
+            StaffWords.fail(error, &context)
         }
         pump(&context)
     }
@@ -334,7 +334,7 @@ struct QuickSaleScreen: Screen {
             lines.select(index, count: sale.lines.count)
         } catch {
             scanner.payWhenReady = false
-            context.fail(error)
+            StaffWords.fail(error, &context)
         }
     }
 
@@ -348,7 +348,7 @@ struct QuickSaleScreen: Screen {
     /// Enter on an empty code or F5: once every code is looked up, the engine prices the lines
     /// (a price or stock changed elsewhere shows up here), then the payment panel opens.
     private mutating func startPayment(_ context: inout ScreenContext) {
-        guard !sale.lines.isEmpty || !scanner.isIdle || pendingChoice != nil || pendingProducts != nil else { context.say("Scan or type a barcode, SKU or name first"); return }
+        guard !sale.lines.isEmpty || !scanner.isIdle || pendingChoice != nil || pendingProducts != nil else { context.say(L.t("quick_sale.scan_first")); return }
         guard scanner.isIdle, pendingChoice == nil, pendingProducts == nil else {
             scanner.payWhenReady = true
             return
@@ -369,16 +369,17 @@ struct QuickSaleScreen: Screen {
             changes = try sale.apply(try quoted.result.get())
         } catch {
             backToScanning(&context)
-            context.fail(error)
-            if let refusal { context.notice = ("Not sold: \(refusal). \(ScreenContext.describe(error))", .error) }
+            StaffWords.fail(error, &context)
+            if let refusal { context.notice = (L.t("quick_sale.not_sold_because", ["reason": refusal, "error": StaffWords.error(error)]), .error) }
             return
         }
         if let short = sale.lines.first(where: \.isShort) {
             // Back to the lines, with the fresh stock figures marking the short ones in red.
             backToScanning(&context)
-            let message = refusal.map { "Not sold: \($0) — lower or remove the line in red" }
-                ?? (short.stock <= 0 ? "\(short.name) is out of stock: remove the line" : "Only \(short.stock) of \(short.name) in stock: lower the quantity")
-            context.fail(ShopError(.conflict, ShopError.Code.outOfStock, message))
+            let message = refusal.map { L.t("quick_sale.not_sold_short", ["reason": $0]) }
+                ?? (short.stock <= 0 ? L.t("quick_sale.short_out", ["name": short.name])
+                    : L.t("quick_sale.short_only", ["count": Format.number(short.stock), "name": short.name]))
+            context.say(message, .error)
             return
         }
         guard scanner.isIdle else {
@@ -390,19 +391,21 @@ struct QuickSaleScreen: Screen {
         // The panel lists each changed price; the notice says what happened.
         mode = .takingPayment(PaymentPanel(changes: changes))
         if let refusal {
-            context.fail(ShopError(.conflict, "not_sold", "Not sold: \(refusal)"))
+            context.say(L.t("quick_sale.not_sold", ["reason": refusal]), .error)
         } else if !changes.isEmpty {
-            context.fail(ShopError(.conflict, "price_changed", "Price\(changes.count == 1 ? "" : "s") changed since scanning: the total is now \(context.session.currency.format(sale.total, withCode: true))"))
+            context.say(L.plural("quick_sale.prices_changed", count: changes.count,
+                                 ["total": Format.money(sale.total, context.session.currency, withCode: true)]), .error)
         }
     }
 
     private mutating func complete(_ panel: PaymentPanel, _ context: inout ScreenContext) {
         mode = .completing(panel)
         let request = sale.request, shop = context.shop, caller = context.caller, settings = context.session.settings
+        let language = L.language   // the receipt speaks the language of the terminal that made the sale
         context.run {
             let result = Result { try shop.orders.counterSale(request, caller: caller) }
             guard case .success(let sold) = result else { return Completed(result: result, receipt: nil, printed: nil) }
-            let text = Receipt(storeName: shop.storeName(), order: sold.order, payments: sold.payments, currency: shop.currency).text
+            let text = Receipt(storeName: shop.storeName(), order: sold.order, payments: sold.payments, currency: shop.currency, language: language).text
             let printer = ReceiptPrinter(settings: settings)
             return Completed(result: result, receipt: text, printed: Result { try printer.print(text, name: sold.order.number) },
                              drawer: Result { try printer.openDrawer(after: sold.payments) })
@@ -416,28 +419,29 @@ struct QuickSaleScreen: Screen {
         case .success(let value): sold = value
         case .failure(let error as ShopError) where !ScreenContext.isRefusal(error):
             // The engine refused the sale and wrote nothing: fresh prices and stock show why.
-            quote(refusal: error.message, &context)
+            quote(refusal: StaffWords.error(error), &context)
             return
         case .failure(let error):
             // Nothing is known to be sold: the same tenders, the same key — Enter asks again.
             mode = .takingPayment(panel)
-            context.fail(error)
+            StaffWords.fail(error, &context)
             return
         }
         mode = .receipt(SaleReceipt(sale: sold, receipt: completed.receipt ?? "", customerName: sale.customer?.name))
         if let text = completed.receipt { lastReceipt = (text, sold.order.number) }
-        let change = sold.change > 0 ? " · change \(context.session.money(sold.change))" : ""
         let number = sold.order.number
+        let done = sold.change > 0 ? L.t("quick_sale.complete_change", ["number": number, "change": context.session.money(sold.change)])
+            : L.t("quick_sale.complete", ["number": number])
         switch completed.printed {
         case .success(let message)?:
             if case .receipt(var receipt) = mode { receipt.printed = message; mode = .receipt(receipt) }
-            context.say("Sale \(number) complete\(change) · \(message)", .success)
+            context.say(L.t("quick_sale.complete_printed", ["done": done, "printed": message]), .success)
         case .failure(let error)?:
-            context.fail(ShopError(.unavailable, "printer_failed", "Sale \(number) complete\(change), but the receipt was not printed: \(ScreenContext.describe(error)) — Ctrl-P tries again"))
+            context.say(L.t("quick_sale.complete_not_printed", ["done": done, "error": StaffWords.error(error)]), .error)
         case nil:
-            context.say("Sale \(number) complete\(change)", .success)
+            context.say(done, .success)
         }
-        if case .failure(let error)? = completed.drawer { context.fail(error) }
+        if case .failure(let error)? = completed.drawer { StaffWords.fail(error, &context) }
     }
 
     private mutating func newSale() {
@@ -460,8 +464,8 @@ struct QuickSaleScreen: Screen {
         case .takingPayment(let panel): panel.render(into: &buffer, area: area, sale: sale, currency: currency)
         case .completing(let panel):
             panel.render(into: &buffer, area: area, sale: sale, currency: currency, focused: false)   // keys go to the code field meanwhile
-            renderWaiting("Completing the sale…", into: &buffer, area: area)
-        case .quoting: renderWaiting("Checking prices and stock…", into: &buffer, area: area)
+            renderWaiting(L.t("quick_sale.completing"), into: &buffer, area: area)
+        case .quoting: renderWaiting(L.t("quick_sale.quoting"), into: &buffer, area: area)
         case .scanning, .receipt: break
         }
     }

@@ -6,7 +6,7 @@ import ShopEngine
 /// The return slip is saved (and printed) through `ReceiptPrinter`.
 struct ReturnScreen: Screen {
     private var order: Order
-    var title: String { "Return — order \(order.number)" }
+    var title: String { L.t("return.title", ["number": order.number]) }
 
     enum Mode {
         case choosing
@@ -30,17 +30,19 @@ struct ReturnScreen: Screen {
 
     enum Action: Sendable { case move(Int), page, more, less, all, method, confirm, print }
 
-    static let choosingKeys: KeyMap<Action> = [
-        (.move(-1), KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "line")),
-        (.move(1), KeyBinding(keys: [.down, .char("j")], help: "down", showsInFooter: false)),
-        (.page, ListState.pagingBindings[0]), (.page, ListState.pagingBindings[1]),
-        (.more, KeyBinding(keys: [.char("+"), .right], label: "+/−", help: "quantity")),
-        (.less, KeyBinding(keys: [.char("-"), .left], help: "less", showsInFooter: false)),
-        (.all, KeyBinding(keys: [.char("a")], help: "all of the line")),
-        (.method, KeyBinding(keys: [.tab], help: "refund method")),
-        (.confirm, KeyBinding(keys: [.enter], help: "take back")),
-    ]
-    static let doneKeys: KeyMap<Action> = [(.print, KeyBinding(keys: [.char("p")], help: "print the slip again"))]
+    static var choosingKeys: KeyMap<Action> {
+        [
+            (.move(-1), KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: L.t("return.keys.line"))),
+            (.move(1), KeyBinding(keys: [.down, .char("j")], help: L.t("return.keys.down"), showsInFooter: false)),
+            (.page, ListState.pagingBindings[0]), (.page, ListState.pagingBindings[1]),
+            (.more, KeyBinding(keys: [.char("+"), .right], label: "+/−", help: L.t("return.keys.quantity"))),
+            (.less, KeyBinding(keys: [.char("-"), .left], help: L.t("return.keys.less"), showsInFooter: false)),
+            (.all, KeyBinding(keys: [.char("a")], help: L.t("return.keys.all"))),
+            (.method, KeyBinding(keys: [.tab], help: L.t("return.keys.method"))),
+            (.confirm, KeyBinding(keys: [.enter], help: L.t("return.keys.take_back"))),
+        ]
+    }
+    static var doneKeys: KeyMap<Action> { [(.print, KeyBinding(keys: [.char("p")], help: L.t("return.keys.print_again")))] }
 
     private var keys: KeyMap<Action> {
         switch mode {
@@ -73,22 +75,21 @@ struct ReturnScreen: Screen {
                 var printed: String?
                 switch returned.printed {
                 case .success(let message)?: printed = message
-                case .failure(let error)?: printed = ScreenContext.describe(error)
+                case .failure(let error)?: printed = StaffWords.error(error)
                 case nil: break
                 }
                 mode = .done(done.record, printed: printed)
-                let money = context.session.currency.format(done.record.refundAmount, withCode: true)
-                context.say(done.record.refundMethod == .cash && done.record.refundAmount > 0 ? "Hand over \(money) in cash" : "Refund \(money) by \(done.record.refundMethod.label)", .success)
+                context.say(Self.headline(done.record, currency: context.session.currency, shouting: false), .success)
             case .failure(let error):
                 mode = .choosing
-                context.fail(error)
+                StaffWords.fail(error, &context)
             }
         case .result(is ReturnConfirmed):
             if case .choosing = mode { takeBack(&context) }
         case .result(let printed as Printed):
             switch printed.result {
             case .success(let message): context.say(message, .success)
-            case .failure(let error): context.fail(error)
+            case .failure(let error): StaffWords.fail(error, &context)
             }
         case .key(let key):
             guard let action = keys.action(for: key) else { return false }
@@ -111,9 +112,9 @@ struct ReturnScreen: Screen {
         case .all where order.items.indices.contains(i): quantities[i] = left(i)
         case .method: method = (method + 1) % Self.methods.count
         case .confirm:
-            guard quantities.contains(where: { $0 > 0 }) else { context.say("Choose what comes back: + on a line, a for all of it"); return }
-            let count = Format.items(quantities.reduce(0, +))
-            context.confirm("Take back \(count) and refund by \(Self.methods[method].label)?", yes: "take back and refund", then: ReturnConfirmed())
+            guard quantities.contains(where: { $0 > 0 }) else { context.say(L.t("return.choose_first")); return }
+            let count = StaffWords.items(quantities.reduce(0, +))
+            context.confirm(L.t("return.confirm", ["items": count, "method": StaffWords.method(Self.methods[method])]), yes: L.t("return.confirm_yes"), then: ReturnConfirmed())
         case .print:
             guard case .done(let record, _) = mode else { return }
             let slip = ReturnReceipt(storeName: context.session.storeName, order: order, record: record, currency: context.session.currency)
@@ -128,10 +129,11 @@ struct ReturnScreen: Screen {
         let lines = zip(order.items, quantities).filter { $0.1 > 0 }.map { ReturnLine(orderLineID: $0.0.id, quantity: $0.1) }
         let shop = context.shop, caller = context.caller, id = order.id, refund = Self.methods[method]
         let settings = context.session.settings, store = context.session.storeName, currency = context.session.currency
+        let language = L.language   // the slip speaks the language of the terminal that took the return
         context.run {
             let result = Result { try shop.orders.returnItems(orderID: id, lines: lines, refundMethod: refund, caller: caller) }
             guard case .success(let done) = result else { return Returned(result: result, slip: nil, printed: nil) }
-            let slip = ReturnReceipt(storeName: store, order: done.order, record: done.record, currency: currency)
+            let slip = ReturnReceipt(storeName: store, order: done.order, record: done.record, currency: currency, language: language)
             return Returned(result: result, slip: slip.text, printed: Result { try ReceiptPrinter(settings: settings).print(slip.text, name: slip.name) })
         }
     }
@@ -142,40 +144,51 @@ struct ReturnScreen: Screen {
         return Rect(x: rest.x, y: rest.y, width: min(rest.width, 72), height: max(0, min(count + 1, rest.height - 4)))
     }
 
+    /// "Hand over 9.00 USD in cash" (in capitals on the done screen), or the refund by card or transfer.
+    static func headline(_ record: OrderReturn, currency: Currency, shouting: Bool) -> String {
+        let money = Format.money(record.refundAmount, currency, withCode: true)
+        guard record.refundMethod == .cash && record.refundAmount > 0 else {
+            return L.t("return.refund_headline", ["amount": money, "method": StaffWords.method(record.refundMethod)])
+        }
+        return shouting ? L.t("return.hand_over_loud", ["amount": money]) : L.t("return.hand_over", ["amount": money])
+    }
+
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         let currency = session.currency
         let (top, rest) = area.splitTop(2)
-        buffer.setString(top.x, top.y, "\(order.number) · delivered · paid \(currency.format(order.paid))\(order.refunded > 0 ? " · refunded \(currency.format(order.refunded))" : "")",
+        let paid = Format.money(order.paid, currency)
+        buffer.setString(top.x, top.y, order.refunded > 0 ? L.t("return.summary_refunded", ["number": order.number, "paid": paid, "refunded": Format.money(order.refunded, currency)])
+                                                          : L.t("return.summary", ["number": order.number, "paid": paid]),
                          style: Theme.title, maxWidth: top.width)
         if case .done(let record, let printed) = mode {
-            let money = currency.format(record.refundAmount, withCode: true)
-            let headline = record.refundMethod == .cash && record.refundAmount > 0 ? "HAND OVER \(money) IN CASH" : "Refund \(money) by \(record.refundMethod.label)"
+            let headline = Self.headline(record, currency: currency, shouting: true)
             Banner(headline, kind: .success).render(into: &buffer, area: rest.row(0))
             var y = rest.y + 2
             for line in record.lines {
-                buffer.setString(rest.x, y, "\(line.quantity) × \(line.name) back in stock", maxWidth: rest.width)
+                buffer.setString(rest.x, y, L.t("return.back_in_stock", ["qty": Format.number(line.quantity), "name": line.name]), maxWidth: rest.width)
                 y += 1
             }
             let worth = record.lines.reduce(Int64(0)) { $0.addingReportingOverflow($1.amount).partialValue }
-            if record.refundAmount < worth { buffer.setString(rest.x, y, "Refund limited to what was paid (goods worth \(currency.format(worth)))", style: Theme.muted, maxWidth: rest.width); y += 1 }
+            if record.refundAmount < worth { buffer.setString(rest.x, y, L.t("return.limited", ["worth": Format.money(worth, currency)]), style: Theme.muted, maxWidth: rest.width); y += 1 }
             if let printed { buffer.setString(rest.x, y + 1, printed, style: Theme.muted, maxWidth: rest.width) }
             return
         }
         let rows = order.items.indices.map { i -> [String] in
             let item = order.items[i]
-            return [item.name, "\(item.quantity)", item.returnedQuantity > 0 ? "\(item.returnedQuantity)" : "", quantities[i] > 0 ? "\(quantities[i])" : "·",
-                    currency.format(item.unitPrice)]
+            return [item.name, Format.number(item.quantity), item.returnedQuantity > 0 ? Format.number(item.returnedQuantity) : "",
+                    quantities[i] > 0 ? Format.number(quantities[i]) : "·", Format.money(item.unitPrice, currency)]
         }
         let tableArea = Self.tableArea(in: area, count: order.items.count)
-        Table(columns: [.init("Item", width: .fill(1)), .numeric("Sold", width: 5), .numeric("Back", width: 5), .numeric("Now", width: 5), .numeric("Price", width: 12)],
+        Table(columns: [.init(L.t("quick_sale.column.item"), width: .fill(1)), .numeric(L.t("return.column.sold"), width: 5), .numeric(L.t("return.column.back"), width: 5),
+                        .numeric(L.t("return.column.now"), width: 5), .numeric(L.t("quick_sale.column.price"), width: 12)],
               rows: rows).render(into: &buffer, area: tableArea, state: list)
         var y = tableArea.bottom + 1
         let goods = zip(order.items, quantities).reduce(Int64(0)) { $0.addingReportingOverflow(Money.saturatingProduct($1.0.unitPrice, $1.1)).partialValue }
-        buffer.setString(rest.x, y, "Refund by (Tab): \(Self.methods[method].label)   Goods at their price: \(currency.format(goods))", style: Theme.title, maxWidth: rest.width)
+        buffer.setString(rest.x, y, L.t("return.refund_by", ["method": StaffWords.method(Self.methods[method]), "goods": Format.money(goods, currency)]), style: Theme.title, maxWidth: rest.width)
         y += 1
-        buffer.setString(rest.x, y, "The shop takes off any discount share and never refunds more than was paid.", style: Theme.muted, maxWidth: rest.width)
+        buffer.setString(rest.x, y, L.t("return.rule"), style: Theme.muted, maxWidth: rest.width)
         if case .working = mode {
-            buffer.setString(rest.x, y + 1, "Working…", style: Theme.muted)
+            buffer.setString(rest.x, y + 1, L.t("return.working"), style: Theme.muted)
         }
     }
 }

@@ -66,16 +66,16 @@ struct Sale: Sendable, Equatable {
     @discardableResult
     mutating func add(_ product: Product, variant: Product.Variant?, quantity: Int64) throws -> Int {
         guard product.isForSale else {
-            throw ShopError(.conflict, "not_for_sale", "\(product.name) is \(product.archived ? "archived" : "not active") and cannot be sold")
+            throw ShopError(.conflict, "not_for_sale", product.archived ? L.t("sale.error.archived", ["name": product.name]) : L.t("sale.error.inactive", ["name": product.name]))
         }
         if variant == nil && !product.variants.isEmpty {
-            throw ShopError(.invalid, "variant_required", "Choose a variant of \(product.name)")
+            throw ShopError(.invalid, "variant_required", L.t("sale.error.variant_required", ["name": product.name]))
         }
         let name = variant.map { "\(product.name) (\($0.name))" } ?? product.name
         let stock = variant?.stock ?? product.stock
         let index = lines.firstIndex { $0.productID == product.id && $0.variantID == variant?.id }
         let wanted = try Money.sum(index.map { lines[$0].quantity } ?? 0, quantity, field: "quantity")
-        guard wanted <= CartService.maxQuantity else { throw ShopError(.invalid, "invalid_quantity", "At most \(CartService.maxQuantity) of one item") }
+        guard wanted <= CartService.maxQuantity else { throw ShopError(.invalid, "invalid_quantity", L.t("sale.error.at_most", ["count": Format.number(CartService.maxQuantity)])) }
         try Self.checkStock(name: name, wanted: wanted, stock: stock)
         var next = self
         if let index {
@@ -93,8 +93,8 @@ struct Sale: Sendable, Equatable {
     mutating func changeQuantity(at index: Int, by delta: Int64) throws {
         guard lines.indices.contains(index) else { return }
         let wanted = try Money.sum(lines[index].quantity, delta, field: "quantity")
-        guard wanted >= 1 else { throw ShopError(.invalid, "invalid_quantity", "Press Del to remove the line") }
-        guard wanted <= CartService.maxQuantity else { throw ShopError(.invalid, "invalid_quantity", "At most \(CartService.maxQuantity) of one item") }
+        guard wanted >= 1 else { throw ShopError(.invalid, "invalid_quantity", L.t("sale.error.press_del")) }
+        guard wanted <= CartService.maxQuantity else { throw ShopError(.invalid, "invalid_quantity", L.t("sale.error.at_most", ["count": Format.number(CartService.maxQuantity)])) }
         if delta > 0 { try Self.checkStock(name: lines[index].name, wanted: wanted, stock: lines[index].stock) }
         var next = self
         next.lines[index].quantity = wanted
@@ -133,7 +133,8 @@ struct Sale: Sendable, Equatable {
 
     static func checkStock(name: String, wanted: Int64, stock: Int64) throws {
         guard wanted > stock else { return }
-        throw ShopError(.conflict, ShopError.Code.outOfStock, stock <= 0 ? "\(name) is out of stock" : "Only \(stock) of \(name) in stock")
+        throw ShopError(.conflict, ShopError.Code.outOfStock, stock <= 0 ? L.t("sale.error.out_of_stock", ["name": name])
+                         : L.t("sale.error.only_in_stock", ["count": Format.number(stock), "name": name]))
     }
 
     // MARK: - Payments
@@ -142,14 +143,14 @@ struct Sale: Sendable, Equatable {
     /// card and transfer may not. Returns the tender taken.
     @discardableResult
     mutating func take(_ method: PaymentMethod, amount: Int64, currency: Currency) throws -> Tender {
-        guard due > 0 else { throw ShopError(.invalid, "nothing_due", "Nothing is left to pay") }
-        guard amount > 0 else { throw ShopError(.invalid, "invalid_amount", "Enter an amount more than zero", field: "amount") }
-        guard tenders.count < CounterSaleRequest.maxTenders else { throw ShopError(.invalid, "too_many_tenders", "At most \(CounterSaleRequest.maxTenders) payments in one sale", field: "amount") }
-        guard amount <= Money.maxAmount else { throw ShopError(.invalid, "amount_too_large", "At most \(currency.format(Money.maxAmount)) in one payment", field: "amount") }
+        guard due > 0 else { throw ShopError(.invalid, "nothing_due", L.t("sale.error.nothing_due")) }
+        guard amount > 0 else { throw ShopError(.invalid, "invalid_amount", L.t("sale.error.amount_zero"), field: "amount") }
+        guard tenders.count < CounterSaleRequest.maxTenders else { throw ShopError(.invalid, "too_many_tenders", L.t("sale.error.too_many_tenders", ["count": Format.number(CounterSaleRequest.maxTenders)]), field: "amount") }
+        guard amount <= Money.maxAmount else { throw ShopError(.invalid, "amount_too_large", L.t("sale.error.amount_too_large", ["amount": Format.money(Money.maxAmount, currency)]), field: "amount") }
         let tender: Tender
         if amount >= due {
             guard method == .cash || amount == due else {
-                throw ShopError(.invalid, "overpayment", "A \(method.label.lowercased()) payment cannot be more than the amount due (\(currency.format(due)))", field: "amount")
+                throw ShopError(.invalid, "overpayment", L.t("sale.error.overpayment", ["method": StaffWords.method(method).lowercased(), "due": Format.money(due, currency)]), field: "amount")
             }
             tender = Tender(method: method, amount: due, given: amount > due ? amount : nil)
         } else {
@@ -183,7 +184,7 @@ struct Sale: Sendable, Equatable {
 
     /// Parses what the scanner or the keyboard typed: `CODE`, or `N*CODE` for N of them.
     static func parseCode(_ text: String) -> (code: String, quantity: Int64)? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = Numerals.ascii(text).trimmingCharacters(in: .whitespaces)   // ۱۲ or 12
         guard !trimmed.isEmpty else { return nil }
         if let star = trimmed.firstIndex(of: "*"), let n = Int64(trimmed[..<star].trimmingCharacters(in: .whitespaces)), (1...CartService.maxQuantity).contains(n) {
             let code = trimmed[trimmed.index(after: star)...].trimmingCharacters(in: .whitespaces)

@@ -5,7 +5,7 @@ import ShopEngine
 /// and refuses an admin demoting or deactivating themselves. The selected person's photo shows
 /// at the right on a terminal that shows pictures; elsewhere ▣ after a name marks one.
 struct UsersScreen: Screen {
-    var title: String { "Users" }
+    var title: String { L.t("users.title") }
     private var rows = PagedRows<User>()
     var isLoading: Bool { !rows.hasLoaded }
     private var search = TextFieldState(maxLength: 64)
@@ -21,11 +21,11 @@ struct UsersScreen: Screen {
     private struct PhotoLoaded: Sendable { let userID: Int64; let image: TerminalImage? }
 
     var bindings: [KeyBinding] {
-        if searching { return [KeyBinding(keys: [.enter], help: "done"), KeyBinding(keys: [.escape], help: "clear")] }
-        if let photoPath { return (photoPath.isEmpty ? [] : [KeyBinding(keys: [.enter], help: "set photo")]) + [KeyBinding(keys: [.escape], help: "cancel")] }
-        return [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move")] + ListState.pagingBindings + [KeyBinding(keys: [.char("/")], help: "search"),
-                KeyBinding(keys: [.char("r")], help: "change role"), KeyBinding(keys: [.char("a")], help: "activate/deactivate"),
-                KeyBinding(keys: [.char("f")], help: "photo from a file")]
+        if searching { return [KeyBinding(keys: [.enter], help: L.t("users.keys.done")), KeyBinding(keys: [.escape], help: L.t("users.keys.clear"))] }
+        if let photoPath { return (photoPath.isEmpty ? [] : [KeyBinding(keys: [.enter], help: L.t("users.keys.set_photo"))]) + [KeyBinding(keys: [.escape], help: L.t("cash_up.keys.cancel"))] }
+        return [KeyBinding(keys: [.up, .down], label: "↑↓", help: L.t("customer_finder.keys.move"))] + ListState.pagingBindings
+            + [KeyBinding(keys: [.char("/")], help: L.t("users.keys.search")), KeyBinding(keys: [.char("r")], help: L.t("users.keys.role")),
+               KeyBinding(keys: [.char("a")], help: L.t("users.keys.active")), KeyBinding(keys: [.char("f")], help: L.t("users.keys.photo"))]
     }
     var capturesText: Bool { searching || photoPath != nil }
 
@@ -55,13 +55,13 @@ struct UsersScreen: Screen {
             if photo?.userID == loaded.userID { photo = (loaded.userID, loaded.image) }
         case .result(let set as PhotoSet):
             if let error = set.error {
-                photoError = ScreenContext.describe(error)
-                context.fail(error)
+                photoError = StaffWords.error(error)
+                StaffWords.fail(error, &context)
             } else {
                 photoPath = nil
                 photoError = nil
                 photo = nil   // load it again: it changed
-                context.say("Photo set for \(set.name)", .success)
+                context.say(L.t("users.photo_set", ["name": set.name]), .success)
                 load(&context)
             }
         case .key(let key) where photoPath != nil:
@@ -70,8 +70,9 @@ struct UsersScreen: Screen {
             change(confirmed.user, confirmed.changes, &context)
         case .result(let changed as Changed):
             switch changed.result {
-            case .success(let user): context.say("\(user.displayName): \(user.role.rawValue), \(user.active ? "active" : "deactivated")", .success)
-            case .failure(let error): context.fail(error)
+            case .success(let user): context.say(user.active ? L.t("users.changed_active", ["name": user.displayName, "role": StaffWords.role(user.role)])
+                                                        : L.t("users.changed_inactive", ["name": user.displayName, "role": StaffWords.role(user.role)]), .success)
+            case .failure(let error): StaffWords.fail(error, &context)
             }
             load(&context)
         case .key(let key) where searching:
@@ -100,12 +101,13 @@ struct UsersScreen: Screen {
                 let roles = Role.allCases
                 let next = roles[((roles.firstIndex(of: user.role) ?? 0) + 1) % roles.count]
                 // One key, someone else's access: ask first.
-                context.confirm("Change \(user.displayName)'s role from \(user.role.rawValue) to \(next.rawValue)?", yes: "make \(next.rawValue)",
+                context.confirm(L.t("users.confirm_role", ["name": user.displayName, "from": StaffWords.role(user.role), "to": StaffWords.role(next)]),
+                                yes: L.t("users.confirm_role_yes", ["role": StaffWords.role(next)]),
                                 then: Confirmed(user: user, changes: AdminService.UserChanges(role: next)))
             case .char("a"):
                 guard let user = selected else { return true }
                 if user.active {
-                    context.confirm("Deactivate \(user.displayName)? They are signed out and cannot sign in.", yes: "deactivate",
+                    context.confirm(L.t("users.confirm_deactivate", ["name": user.displayName]), yes: L.t("users.confirm_deactivate_yes"),
                                     then: Confirmed(user: user, changes: AdminService.UserChanges(active: false)))
                 } else {
                     change(user, AdminService.UserChanges(active: true), &context)   // harmless: no question
@@ -159,13 +161,13 @@ struct UsersScreen: Screen {
         var (top, rest) = area.splitTop(2)
         if let path = photoPath, let user = selected {
             let row = Layout.horizontal([.length(TextWidth.of(user.displayName) + 14), .fill(1)]).split(top.row(0))
-            buffer.setString(row[0].x, row[0].y, "Photo file for \(user.displayName)", style: Theme.title)
-            TextField(placeholder: "path to a PNG or JPEG on this machine", isFocused: true).render(into: &buffer, area: Rect(x: row[1].x + 1, y: row[1].y, width: row[1].width - 1, height: 1), state: path)
+            buffer.setString(row[0].x, row[0].y, L.t("users.photo_file_for", ["name": user.displayName]), style: Theme.title)
+            TextField(placeholder: L.t("photo.path_placeholder"), isFocused: true).render(into: &buffer, area: Rect(x: row[1].x + 1, y: row[1].y, width: row[1].width - 1, height: 1), state: path)
             if let photoError { buffer.setString(top.x, top.y + 1, photoError, style: Theme.error, maxWidth: top.width) }
         } else {
             let searchRow = Layout.horizontal([.length(8), .length(40)]).split(top.row(0))
-            buffer.setString(searchRow[0].x, searchRow[0].y, "Search", style: searching ? Theme.title : Theme.muted)
-            TextField(placeholder: "/ phone, name, username or email", isFocused: searching).render(into: &buffer, area: searchRow[1], state: search)
+            buffer.setString(searchRow[0].x, searchRow[0].y, L.t("users.search"), style: searching ? Theme.title : Theme.muted)
+            TextField(placeholder: L.t("users.search_placeholder"), isFocused: searching).render(into: &buffer, area: searchRow[1], state: search)
         }
         // The selected person's photo beside the table, where the terminal shows pictures.
         if let box = PhotoBox.column(in: rest, images: session.settings.images, hasPhoto: selected?.hasPhoto == true) {
@@ -173,10 +175,11 @@ struct UsersScreen: Screen {
             rest = rest.splitLeft(rest.width - box.width - 1).left
         }
         let cells = rows.items.map { u -> [String] in
-            ["\(u.firstName) \(u.lastName)".trimmingCharacters(in: .whitespaces) + (u.hasPhoto ? " ▣" : ""), u.phone ?? "", u.email ?? u.username ?? "", u.role.rawValue, u.active ? "active" : "off"]
+            ["\(u.firstName) \(u.lastName)".trimmingCharacters(in: .whitespaces) + (u.hasPhoto ? " ▣" : ""), u.phone ?? "", u.email ?? u.username ?? "", StaffWords.role(u.role), u.active ? L.t("users.status.active") : L.t("users.status.off")]
         }
-        Table(columns: [.init("Name", width: .fill(1)), .init("Phone", width: .length(16)), .init("Email / username", width: .fill(1)),
-                        .init("Role", width: .length(8)), .init("Status", width: .length(6))],
-              rows: cells, emptyText: rows.loading ? "Loading…" : "Nobody matches").render(into: &buffer, area: rest, state: rows.list)
+        Table(columns: [.init(L.t("customer_finder.name"), width: .fill(1)), .init(L.t("customer_finder.phone"), width: .length(16)),
+                        .init(L.t("users.column.email"), width: .fill(1)), .init(L.t("users.column.role"), width: .length(8)),
+                        .init(L.t("payments.column.status"), width: .length(6))],
+              rows: cells, emptyText: rows.loading ? L.t("cash_up.loading") : L.t("users.empty")).render(into: &buffer, area: rest, state: rows.list)
     }
 }

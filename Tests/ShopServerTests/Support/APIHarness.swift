@@ -23,8 +23,8 @@ final class APIServer: @unchecked Sendable {
     var messagesPath: String { temporary.messagesPath }
     var port: Int { live.port }
 
-    init(corsOrigins: [String] = [], workers: Int = 4, signinLimit: Int = 1000) throws {
-        temporary = try TemporaryShop(clock: ManualClock(), prefix: "shop-api", signinLimit: signinLimit)
+    init(corsOrigins: [String] = [], workers: Int = 4, signinLimit: Int = 1000, configure: (inout ShopConfiguration) -> Void = { _ in }) throws {
+        temporary = try TemporaryShop(clock: ManualClock(), prefix: "shop-api", signinLimit: signinLimit, configure: configure)
         let document = try [UInt8](Data(contentsOf: APIServer.openAPIURL))
         let api = ShopAPI(shop: temporary.shop)
         metrics = api.metrics

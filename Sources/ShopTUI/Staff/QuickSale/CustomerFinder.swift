@@ -14,12 +14,14 @@ struct CustomerFinder {
     enum Action { case none, close, walkIn, chosen(User), search(String), create(phone: String, firstName: String, lastName: String) }
 
     var bindings: [KeyBinding] {
-        name == nil ? Self.bindings.filter { !$0.keys.contains(.up) || results.count > 1 } : [KeyBinding(keys: [.enter], help: "add customer"), KeyBinding(keys: [.up], label: "↑", help: "phone"),
-                                       KeyBinding(keys: [.escape], help: "close")]
+        name == nil ? Self.bindings.filter { !$0.keys.contains(.up) || results.count > 1 } : [KeyBinding(keys: [.enter], help: L.t("customer_finder.keys.add")), KeyBinding(keys: [.up], label: "↑", help: L.t("customer_finder.keys.phone")),
+                                       KeyBinding(keys: [.escape], help: L.t("customer_finder.keys.close"))]
     }
 
-    static let bindings = [KeyBinding(keys: [.enter], help: "search / choose"), KeyBinding(keys: [.up, .down], label: "↑↓", help: "move"),
-                           KeyBinding(keys: [.delete], help: "walk-in"), KeyBinding(keys: [.escape], help: "close")]
+    static var bindings: [KeyBinding] {
+        [KeyBinding(keys: [.enter], help: L.t("customer_finder.keys.search")), KeyBinding(keys: [.up, .down], label: "↑↓", help: L.t("customer_finder.keys.move")),
+         KeyBinding(keys: [.delete], help: L.t("customer_finder.keys.walk_in")), KeyBinding(keys: [.escape], help: L.t("customer_finder.keys.close"))]
+    }
 
     mutating func handle(_ key: Key) -> Action {
         if var field = name, let phoneQuery = searchedFor {
@@ -28,7 +30,7 @@ struct CustomerFinder {
             case .up, .backTab: self.name = nil; return .none   // back to the phone
             case .enter:
                 let words = field.text.split(separator: " ").map(String.init)
-                guard let first = words.first else { field.error = "Type the customer's name"; self.name = field; return .none }
+                guard let first = words.first else { field.error = L.t("customer_finder.error.name"); self.name = field; return .none }
                 return .create(phone: phoneQuery, firstName: first, lastName: words.dropFirst().joined(separator: " "))
             default:
                 _ = field.handle(key)
@@ -45,7 +47,7 @@ struct CustomerFinder {
         case .enter:
             let query = phone.text.filter { $0 != " " && $0 != "-" }
             if searchedFor == query, let i = list.selected, results.indices.contains(i) { return .chosen(results[i]) }
-            guard query.count >= 3 else { phone.error = "Type at least 3 digits of the phone"; return .none }
+            guard query.count >= 3 else { phone.error = L.t("customer_finder.error.short"); return .none }
             searchedFor = query
             results = []
             return .search(query)
@@ -58,8 +60,8 @@ struct CustomerFinder {
     /// The engine refused to add the customer: its message under the name.
     mutating func createFailed(_ error: any Error) -> (any Error)? {
         guard var field = name else { return error }
-        if let e = error as? ShopError, e.field == "phone" { phone.error = e.message; name = nil; return nil }
-        field.error = ScreenContext.describe(error)
+        if let e = error as? ShopError, e.field == "phone" { phone.error = StaffWords.error(e); name = nil; return nil }
+        field.error = StaffWords.error(error)
         name = field
         return nil
     }
@@ -72,11 +74,11 @@ struct CustomerFinder {
             results = page.items
             list = ListState(selected: page.items.isEmpty ? nil : 0)
             if page.items.isEmpty {
-                phone.error = "No customer yet: type a name to add one"
+                phone.error = L.t("customer_finder.no_customer")
                 name = TextFieldState(maxLength: 100)
             }
         case .failure(let error as ShopError) where error.field == "phone":
-            phone.error = error.message
+            phone.error = StaffWords.error(error)
         case .failure(let error):
             return error
         }
@@ -92,21 +94,21 @@ struct CustomerFinder {
     func render(into buffer: inout Buffer, area: Rect) {
         let box = Self.box(area)
         buffer.fill(box)
-        Block(title: "Customer by phone").render(into: &buffer, area: box)
+        Block(title: L.t("customer_finder.title")).render(into: &buffer, area: box)
         let inner = box.inner(1).inner(horizontal: 1, vertical: 0)
-        buffer.setString(inner.x, inner.y, "Phone", style: Theme.title)
+        buffer.setString(inner.x, inner.y, L.t("customer_finder.phone"), style: Theme.title)
         TextField(placeholder: "+1555…", isFocused: name == nil).render(into: &buffer, area: Self.field(area), state: phone)
-        let items = results.map { ListItem("\($0.displayName) · \($0.phone ?? "")\($0.role.isStaff ? " (\($0.role.rawValue))" : "")") }
+        let items = results.map { ListItem("\($0.displayName) · \($0.phone ?? "")\($0.role.isStaff ? " (\(StaffWords.role($0.role)))" : "")") }
         if !items.isEmpty {
             ListView(items: items).render(into: &buffer, area: Rect(x: inner.x, y: inner.y + 3, width: inner.width, height: max(0, inner.height - 4)), state: list)
         }
         if let name {
-            buffer.setString(inner.x, inner.y + 3, "Name", style: Theme.title)
-            TextField(placeholder: "first and last name", isFocused: true)
+            buffer.setString(inner.x, inner.y + 3, L.t("customer_finder.name"), style: Theme.title)
+            TextField(placeholder: L.t("customer_finder.name_placeholder"), isFocused: true)
                 .render(into: &buffer, area: Rect(x: inner.x + 7, y: inner.y + 3, width: inner.width - 7, height: 2), state: name)
         }
-        let hint = name != nil ? "Enter adds this customer · ↑ back to the phone · Esc close"
-            : items.isEmpty ? "Enter searches · Del on empty: walk-in · Esc close" : "Enter chooses · Esc close"
+        let hint = name != nil ? L.t("customer_finder.hint.name")
+            : items.isEmpty ? L.t("customer_finder.hint.search") : L.t("customer_finder.hint.choose")
         buffer.setString(inner.x, inner.bottom - 1, hint, style: Theme.muted, maxWidth: inner.width)
     }
 }

@@ -19,8 +19,10 @@ struct PaymentPanel {
     /// naming what was taken, and on yes calls `giveBack`.
     enum Action { case none, back(said: String?), confirmBack(taken: String), complete, scanned(String), said(String) }
 
-    static let bindings = [KeyBinding(keys: [.tab], label: "Tab/←→", help: "method"), KeyBinding(keys: [.enter], help: "take payment"),
-                           KeyBinding(keys: [.ctrl("z")], label: "Ctrl-Z", help: "undo payment"), KeyBinding(keys: [.escape], help: "back to sale")]
+    static var bindings: [KeyBinding] {
+        [KeyBinding(keys: [.tab], label: "Tab/←→", help: L.t("payment_panel.keys.method")), KeyBinding(keys: [.enter], help: L.t("payment_panel.keys.take")),
+         KeyBinding(keys: [.ctrl("z")], label: "Ctrl-Z", help: L.t("payment_panel.keys.undo")), KeyBinding(keys: [.escape], help: L.t("payment_panel.keys.back"))]
+    }
 
     init(changes: [Sale.PriceChange] = []) { self.changes = changes }
 
@@ -29,7 +31,7 @@ struct PaymentPanel {
         let taken = Self.describe(sale.tenders, currency: currency)
         sale.clearTenders()
         amount.setText("")
-        return "Gave back \(taken): the sale is unpaid"
+        return L.t("payment_panel.gave_back_all", ["taken": taken])
     }
 
     mutating func handle(_ key: Key, sale: inout Sale, currency: Currency) -> Action {
@@ -40,9 +42,9 @@ struct PaymentPanel {
         case .tab, .right: method = (method + 1) % Self.methods.count
         case .backTab, .left: method = (method + Self.methods.count - 1) % Self.methods.count
         case .ctrl("z"):
-            guard let last = sale.tenders.last else { return .said("No payment to undo") }
+            guard let last = sale.tenders.last else { return .said(L.t("payment_panel.nothing_to_undo")) }
             sale.undoTender()
-            return .said("Gave back \(Self.describe([last], currency: currency)): \(currency.format(sale.due, withCode: true)) due")
+            return .said(L.t("payment_panel.gave_back", ["taken": Self.describe([last], currency: currency), "due": Format.money(sale.due, currency, withCode: true)]))
         case .enter, .function(5):
             if sale.isCovered { return .complete }
             let text = amount.text
@@ -51,15 +53,15 @@ struct PaymentPanel {
                 sale.clearTenders()
                 return .scanned(text)
             }
-            guard let value = text.isEmpty ? sale.due : currency.parseAmount(text) else {
-                amount.error = "Enter an amount like \(currency.format(1250))"
+            guard let value = text.isEmpty ? sale.due : Self.parse(text, currency) else {
+                amount.error = L.t("payment_panel.error.amount", ["example": Format.money(1250, currency)])
                 return .none
             }
             do {
                 try sale.take(Self.methods[method], amount: value, currency: currency)
                 amount.setText("")
             } catch {
-                amount.error = ScreenContext.describe(error)
+                amount.error = StaffWords.error(error)
             }
             return sale.isCovered ? .complete : .none
         default:
@@ -70,11 +72,14 @@ struct PaymentPanel {
 
     /// "Cash 100.00 + Card 20.00", for the messages that say what was taken or given back.
     static func describe(_ tenders: [Sale.Tender], currency: Currency) -> String {
-        tenders.map { "\($0.method.label) \(currency.format($0.amount))" }.joined(separator: " + ")
+        tenders.map { L.t("payment_panel.tender", ["method": StaffWords.method($0.method), "amount": Format.money($0.amount, currency)]) }.joined(separator: " + ")
     }
 
+    /// An amount typed in any digits (`۱۲٫۵۰`, `12.50`), in minor units.
+    static func parse(_ text: String, _ currency: Currency) -> Int64? { currency.parseAmount(Numerals.ascii(text)) }
+
     /// Twelve or more digits and no decimal point: a scanned barcode, not an amount of money.
-    static func looksScanned(_ text: String) -> Bool { text.count >= 12 && text.allSatisfy(\.isNumber) }
+    static func looksScanned(_ text: String) -> Bool { text.count >= 12 && text.allSatisfy(\.isNumber) && !text.contains("\u{066B}") }
 
     private static let width = 62
     /// The amount's error, wrapped to the panel's width (the field alone would cut it off).
@@ -97,32 +102,35 @@ struct PaymentPanel {
         let errors = errorLines(area), extra = extraRows(area)
         let box = Self.box(area, tenders: sale.tenders.count, extra: extra)
         buffer.fill(box)
-        Block(title: "Take payment").render(into: &buffer, area: box)
+        Block(title: L.t("payment_panel.title")).render(into: &buffer, area: box)
         let inner = box.inner(1).inner(horizontal: 1, vertical: 0)
         var y = inner.y
-        buffer.setString(inner.x, y, "Total \(currency.format(sale.total))   Paid \(currency.format(sale.paid))   Due \(currency.format(sale.due, withCode: true))", style: Theme.title, maxWidth: inner.width)
+        buffer.setString(inner.x, y, L.t("payment_panel.summary", ["total": Format.money(sale.total, currency), "paid": Format.money(sale.paid, currency),
+                                                                    "due": Format.money(sale.due, currency, withCode: true)]), style: Theme.title, maxWidth: inner.width)
         if !changes.isEmpty {
-            let text = "Price changed: " + changes.map { "\($0.name) \(currency.format($0.was)) → \(currency.format($0.now))" }.joined(separator: ", ")
+            let text = L.t("payment_panel.price_changed", ["changes": changes.map {
+                L.t("payment_panel.price_change", ["name": $0.name, "was": Format.money($0.was, currency), "now": Format.money($0.now, currency)])
+            }.joined(separator: L.t("payment_panel.list_separator"))])
             buffer.setString(inner.x, y + 1, text, style: Theme.error, maxWidth: inner.width)
         }
         y += 2
-        var x = buffer.setString(inner.x, y, "Method ", style: Theme.title)
+        var x = buffer.setString(inner.x, y, L.t("payment_panel.method") + " ", style: Theme.title)
         for (i, method) in Self.methods.enumerated() {
-            x = buffer.setString(x, y, " \(method.label) ", style: i == self.method ? Theme.selection : .plain) + 1
+            x = buffer.setString(x, y, " \(StaffWords.method(method)) ", style: i == self.method ? Theme.selection : .plain) + 1
         }
         let field = Self.field(area, tenders: sale.tenders.count, extra: extra)
         y = field.y
         let method = Self.methods[self.method]
-        buffer.setString(inner.x, y, method == .cash ? "Cash given" : "Amount", style: Theme.title)
-        TextField(placeholder: currency.format(sale.due), isFocused: focused).render(into: &buffer, area: field, state: amount)
+        buffer.setString(inner.x, y, method == .cash ? L.t("receipt.cash_given") : L.t("payment_panel.amount"), style: Theme.title)
+        TextField(placeholder: Format.money(sale.due, currency), isFocused: focused).render(into: &buffer, area: field, state: amount)
         let room = inner.right - field.right - 2
-        if method == .cash, let given = currency.parseAmount(amount.text), given > sale.due {
-            buffer.setString(field.right + 2, y, "Change \(currency.format(Money.saturatingDifference(given, sale.due)))", style: Theme.title, maxWidth: room)
-        } else if method != .cash, let wanted = currency.parseAmount(amount.text), wanted > sale.due {
-            buffer.setString(field.right + 2, y, "more than due", style: Theme.error, maxWidth: room)
+        if method == .cash, let given = Self.parse(amount.text, currency), given > sale.due {
+            buffer.setString(field.right + 2, y, L.t("payment_panel.change", ["amount": Format.money(Money.saturatingDifference(given, sale.due), currency)]), style: Theme.title, maxWidth: room)
+        } else if method != .cash, let wanted = Self.parse(amount.text, currency), wanted > sale.due {
+            buffer.setString(field.right + 2, y, L.t("payment_panel.more_than_due"), style: Theme.error, maxWidth: room)
         } else {
-            let hint = amount.isEmpty ? "empty: the amount due"
-                : method == .cash || currency.parseAmount(amount.text) == sale.due ? "" : "less than due: split"
+            let hint = amount.isEmpty ? L.t("payment_panel.hint.empty")
+                : method == .cash || Self.parse(amount.text, currency) == sale.due ? "" : L.t("payment_panel.hint.split")
             buffer.setString(field.right + 2, y, hint, style: Theme.muted, maxWidth: room)
         }
         y += 1
@@ -134,11 +142,12 @@ struct PaymentPanel {
             y += 1
         }
         for tender in sale.tenders.suffix(4) {
-            var text = "✓ \(tender.method.label) \(currency.format(tender.amount))"
-            if let given = tender.given { text += " (given \(currency.format(given)), change \(currency.format(tender.change)))" }
+            let method = StaffWords.method(tender.method), amount = Format.money(tender.amount, currency)
+            let text = tender.given.map { L.t("payment_panel.taken_cash", ["method": method, "amount": amount, "given": Format.money($0, currency), "change": Format.money(tender.change, currency)]) }
+                ?? L.t("payment_panel.taken", ["method": method, "amount": amount])
             buffer.setString(inner.x, y, text, maxWidth: inner.width)
             y += 1
         }
-        buffer.setString(inner.x, inner.bottom - 1, "Enter takes it · Tab method · Ctrl-Z undoes · Esc back", style: Theme.muted, maxWidth: inner.width)
+        buffer.setString(inner.x, inner.bottom - 1, L.t("payment_panel.hint.keys"), style: Theme.muted, maxWidth: inner.width)
     }
 }

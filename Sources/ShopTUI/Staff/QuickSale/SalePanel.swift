@@ -8,10 +8,12 @@ struct SalePanel {
     /// `confirmLeave`: Esc on a sale with lines — the screen asks first (`ScreenContext.confirm`).
     enum Action { case none, enqueue, pay, findCustomer, leave, confirmLeave, said(String), failed(any Error) }
 
-    static let bindings = [KeyBinding(keys: [.enter], help: "add / pay"), KeyBinding(keys: [.char("+"), .char("-")], label: "+/-", help: "qty"),
-                           KeyBinding(keys: [.delete], help: "remove"), KeyBinding(keys: [.up, .down], label: "↑↓", help: "line", showsInFooter: false),
-                           KeyBinding(keys: [.function(2), .ctrl("f")], label: "F2", help: "customer"), KeyBinding(keys: [.function(5)], help: "pay"),
-                           ListState.pagingBindings[0], KeyBinding(keys: [.ctrl("p")], help: "reprint last", showsInFooter: false)]
+    static var bindings: [KeyBinding] {
+        [KeyBinding(keys: [.enter], help: L.t("quick_sale.keys.add_or_pay")), KeyBinding(keys: [.char("+"), .char("-")], label: "+/-", help: L.t("quick_sale.keys.quantity")),
+         KeyBinding(keys: [.delete], help: L.t("quick_sale.keys.remove")), KeyBinding(keys: [.up, .down], label: "↑↓", help: L.t("quick_sale.keys.line"), showsInFooter: false),
+         KeyBinding(keys: [.function(2), .ctrl("f")], label: "F2", help: L.t("quick_sale.keys.customer")), KeyBinding(keys: [.function(5)], help: L.t("quick_sale.keys.pay")),
+         ListState.pagingBindings[0], KeyBinding(keys: [.ctrl("p")], help: L.t("quick_sale.keys.reprint_last"), showsInFooter: false)]
+    }
     // Home/End stay with the code field (start and end of the code); PgUp/PgDn page the lines.
 
     /// `screen`: the area the panel is drawn in (a page of lines is what its table shows there).
@@ -29,7 +31,7 @@ struct SalePanel {
             let name = sale.lines[i].name
             sale.remove(at: i)
             list.select(min(i, sale.lines.count - 1), count: sale.lines.count)
-            return .said("Removed \(name)")
+            return .said(L.t("quick_sale.removed", ["name": name]))
         case .function(2), .ctrl("f"): return .findCustomer
         case .escape:
             if typing { scanner.code.setText(""); return .none }
@@ -54,20 +56,22 @@ struct SalePanel {
 
     func render(into buffer: inout Buffer, area: Rect, sale: Sale, scanner: ScanQueue, currency: Currency) {
         let a = Self.areas(area)
-        buffer.setString(area.x, area.y, "Code", style: Theme.title)
-        TextField(placeholder: "scan or type a barcode / SKU", isFocused: true).render(into: &buffer, area: a.code, state: scanner.code)
-        let who = sale.customer.map { "Customer: \($0.name)" } ?? "Customer: walk-in (F2)"
+        buffer.setString(area.x, area.y, L.t("quick_sale.code"), style: Theme.title)
+        TextField(placeholder: L.t("quick_sale.code_placeholder"), isFocused: true).render(into: &buffer, area: a.code, state: scanner.code)
+        let who = sale.customer.map { L.t("quick_sale.customer", ["name": $0.name]) } ?? L.t("quick_sale.customer_walk_in")
         buffer.setString(max(a.code.right + 2, area.right - TextWidth.of(who)), area.y, who, style: sale.customer == nil ? Theme.muted : Theme.title)
 
-        let status = scanner.status ?? "N*CODE adds N · Enter on an empty code (or F5) takes payment"
+        let status = scanner.status ?? L.t("quick_sale.hint")
         buffer.setString(a.status.x, a.status.y, status, style: scanner.status == nil ? Theme.muted : Theme.title, maxWidth: a.status.width)
 
         let rows = sale.lines.map { line -> [String] in
-            let stock = line.stock <= 0 ? "sold out" : line.isShort ? "only \(line.stock) left" : "\(line.stock) in stock"
-            return [line.name, "\(line.quantity)", currency.format(line.unitPrice), currency.format(line.total), stock]
+            let stock = line.stock <= 0 ? L.t("quick_sale.stock.sold_out")
+                : line.isShort ? L.t("quick_sale.stock.only_left", ["count": Format.number(line.stock)]) : L.t("quick_sale.stock.in_stock", ["count": Format.number(line.stock)])
+            return [line.name, Format.number(line.quantity), Format.money(line.unitPrice, currency), Format.money(line.total, currency), stock]
         }
-        Table(columns: [.init("Item", width: .fill(1)), .numeric("Qty", width: 4), .numeric("Price", width: 10), .numeric("Total", width: 11), .init("Stock", width: .length(13))],
-              rows: rows, emptyText: "Nothing scanned yet").render(into: &buffer, area: a.table, state: list)
+        Table(columns: [.init(L.t("quick_sale.column.item"), width: .fill(1)), .numeric(L.t("quick_sale.column.qty"), width: 4), .numeric(L.t("quick_sale.column.price"), width: 10),
+                        .numeric(L.t("quick_sale.column.total"), width: 11), .init(L.t("quick_sale.column.stock"), width: .length(13))],
+              rows: rows, emptyText: L.t("quick_sale.empty")).render(into: &buffer, area: a.table, state: list)
         let offset = list.visibleOffset(rows: a.table.height - 1, count: sale.lines.count)
         for (i, line) in sale.lines.enumerated() where line.isShort {
             let y = a.table.y + 1 + i - offset
@@ -75,9 +79,9 @@ struct SalePanel {
         }
 
         buffer.setString(a.totals.x, a.totals.y, String(repeating: "─", count: a.totals.width), style: Theme.border)
-        let count = Format.items(sale.itemCount, lines: sale.lines.count)
+        let count = StaffWords.items(sale.itemCount, lines: sale.lines.count)
         buffer.setString(a.totals.x, a.totals.y + 1, count, style: Theme.muted)
-        let total = "TOTAL  \(currency.format(sale.total, withCode: true))"
+        let total = L.t("quick_sale.total", ["total": Format.money(sale.total, currency, withCode: true)])
         buffer.setString(a.totals.right - TextWidth.of(total), a.totals.y + 1, total, style: Theme.title)
     }
 }

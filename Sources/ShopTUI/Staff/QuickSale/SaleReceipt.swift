@@ -11,8 +11,10 @@ struct SaleReceipt {
 
     enum Action { case none, leave, print, newSale(then: Key) }
 
-    static let bindings = [KeyBinding(keys: [.enter], label: "Enter/scan", help: "new sale"), KeyBinding(keys: [.ctrl("p")], help: "print again"),
-                           KeyBinding(keys: [.up, .down], label: "↑↓", help: "scroll receipt")]
+    static var bindings: [KeyBinding] {
+        [KeyBinding(keys: [.enter], label: L.t("sale_receipt.keys.enter_label"), help: L.t("sale_receipt.keys.new_sale")),
+         KeyBinding(keys: [.ctrl("p")], help: L.t("sale_receipt.keys.print_again")), KeyBinding(keys: [.up, .down], label: "↑↓", help: L.t("sale_receipt.keys.scroll"))]
+    }
 
     init(sale: CounterSale, receipt: String, customerName: String?) {
         self.sale = sale
@@ -38,28 +40,31 @@ struct SaleReceipt {
         // summary on the right at least 30 columns.
         let receiptWidth = max(min(44, area.width / 2 + 4), min(Receipt.width(of: receipt) + 4, area.width - 30))
         let (left, right) = area.splitLeft(receiptWidth)
-        Block(title: "Receipt").render(into: &buffer, area: left)
+        Block(title: L.t("sale_receipt.title")).render(into: &buffer, area: left)
         Receipt.render(receipt, into: &buffer, area: left.inner(1).inner(horizontal: 1, vertical: 0), scroll: scroll)
         let x = right.x + 2, width = max(0, right.width - 2)
         var y = right.y + 1
-        buffer.setString(x, y, "✓ Sale \(order.number) complete", style: Theme.title, maxWidth: width)
+        buffer.setString(x, y, L.t("sale_receipt.complete", ["number": order.number]), style: Theme.title, maxWidth: width)
         y += 2
-        buffer.setString(x, y, "Total \(currency.format(order.total, withCode: true))", maxWidth: width)
+        buffer.setString(x, y, L.t("sale_receipt.total", ["total": Format.money(order.total, currency, withCode: true)]), maxWidth: width)
         y += 1
         for p in sale.payments {
-            buffer.setString(x, y, "\(p.method.label) \(currency.format(p.amount))" + (p.tendered.map { $0 > p.amount ? " · given \(currency.format($0))" : "" } ?? ""), maxWidth: width)
+            let given = p.tendered.flatMap { $0 > p.amount ? $0 : nil }
+            let line = given.map { L.t("sale_receipt.payment_given", ["method": StaffWords.method(p.method), "amount": Format.money(p.amount, currency), "given": Format.money($0, currency)]) }
+                ?? L.t("sale_receipt.payment", ["method": StaffWords.method(p.method), "amount": Format.money(p.amount, currency)])
+            buffer.setString(x, y, line, maxWidth: width)
             y += 1
         }
         y += 1
         if sale.change > 0 {
-            buffer.setString(x, y, " CHANGE DUE  \(currency.format(sale.change)) ", style: Theme.success.bold(), maxWidth: width)
+            buffer.setString(x, y, " " + L.t("sale_receipt.change_due", ["amount": Format.money(sale.change, currency)]) + " ", style: Theme.success.bold(), maxWidth: width)
             y += 2
         }
-        if let customerName { buffer.setString(x, y, "Customer: \(customerName)", maxWidth: width); y += 1 }
+        if let customerName { buffer.setString(x, y, L.t("quick_sale.customer", ["name": customerName]), maxWidth: width); y += 1 }
         if let printed {
             Paragraph(printed, style: Theme.muted).render(into: &buffer, area: Rect(x: x, y: y, width: width, height: max(0, min(4, right.bottom - 4 - y))))
         }
-        buffer.setString(x, right.bottom - 3, "Enter or scan: next sale", style: Theme.title, maxWidth: width)
-        buffer.setString(x, right.bottom - 2, "Ctrl-P: print again · Esc: back", style: Theme.muted, maxWidth: width)
+        buffer.setString(x, right.bottom - 3, L.t("sale_receipt.hint.next"), style: Theme.title, maxWidth: width)
+        buffer.setString(x, right.bottom - 2, L.t("sale_receipt.hint.print"), style: Theme.muted, maxWidth: width)
     }
 }

@@ -18,7 +18,7 @@ struct ScanQueue {
     /// Queues what the code field holds (`CODE` or `N*CODE`) and empties the field.
     mutating func enqueueField() throws {
         guard let entry = Sale.parseCode(code.text) else {
-            throw ShopError(.invalid, "invalid_code", "Type a barcode or SKU, or N*CODE for N of them")
+            throw ShopError(.invalid, "invalid_code", L.t("quick_sale.error.invalid_code"))
         }
         code.setText("")
         waiting.append(entry)
@@ -44,8 +44,11 @@ struct ScanQueue {
 
     /// The status line while codes are in flight; nil when idle.
     var status: String? {
-        if let lookingUp { return "Looking up \(lookingUp)…" + (waiting.isEmpty ? "" : " · \(waiting.count) more waiting") }
-        if !waiting.isEmpty { return "\(waiting.count) scanned code\(waiting.count == 1 ? "" : "s") waiting" }
+        if let lookingUp {
+            return waiting.isEmpty ? L.t("quick_sale.looking_up", ["code": lookingUp])
+                : L.plural("quick_sale.looking_up_more", count: waiting.count, ["code": lookingUp])
+        }
+        if !waiting.isEmpty { return L.plural("quick_sale.waiting", count: waiting.count) }
         return nil
     }
 }

@@ -15,8 +15,10 @@ struct VariantPicker {
         list = ListState(selected: product.variants.firstIndex { $0.stock > 0 } ?? 0)
     }
 
-    static let bindings = [KeyBinding(keys: [.up, .down], label: "↑↓", help: "variant"), KeyBinding(keys: [.enter], help: "choose"),
-                           KeyBinding(keys: [.escape], help: "skip")]
+    static var bindings: [KeyBinding] {
+        [KeyBinding(keys: [.up, .down], label: "↑↓", help: L.t("variant_picker.keys.variant")), KeyBinding(keys: [.enter], help: L.t("variant_picker.keys.choose")),
+         KeyBinding(keys: [.escape], help: L.t("variant_picker.keys.skip"))]
+    }
 
     /// `typing`: the code field holds text, so +, - and Enter belong to it.
     mutating func handle(_ key: Key, typing: Bool) -> Action {
@@ -38,13 +40,14 @@ struct VariantPicker {
         let variants = product.variants
         let box = area.centered(width: min(area.width, 56), height: min(area.height, variants.count + 4))
         buffer.fill(box)
-        Block(title: "Which \(product.name)?").render(into: &buffer, area: box)
+        Block(title: L.t("variant_picker.title", ["name": product.name])).render(into: &buffer, area: box)
         let inner = box.inner(1).inner(horizontal: 1, vertical: 0)
         let items = variants.map { v -> ListItem in
             let name = v.name.padding(toLength: max(v.name.count, 16), withPad: " ", startingAt: 0)
-            return ListItem("\(name) \(currency.format(v.price).leftPadded(10))   \(v.stock <= 0 ? "sold out" : "\(v.stock) in stock")", style: v.stock <= 0 ? Theme.muted : .plain)
+            let stock = v.stock <= 0 ? L.t("quick_sale.stock.sold_out") : L.t("quick_sale.stock.in_stock", ["count": Format.number(v.stock)])
+            return ListItem("\(name) \(Format.money(v.price, currency).leftPadded(10))   \(stock)", style: v.stock <= 0 ? Theme.muted : .plain)
         }
         ListView(items: items).render(into: &buffer, area: Rect(x: inner.x, y: inner.y, width: inner.width, height: max(0, inner.height - 1)), state: list)
-        buffer.setString(inner.x, inner.bottom - 1, "↑↓ Enter choose · +/- quantity: \(quantity) · Esc skip", style: Theme.muted, maxWidth: inner.width)
+        buffer.setString(inner.x, inner.bottom - 1, L.t("variant_picker.hint", ["qty": Format.number(quantity)]), style: Theme.muted, maxWidth: inner.width)
     }
 }
