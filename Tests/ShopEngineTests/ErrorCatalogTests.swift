@@ -87,9 +87,9 @@ struct ErrorCatalogTests {
     @Test("a malformed catalog line or a repeated key is refused with its line number")
     func malformedCatalog() {
         #expect { try MessageCatalog(parsing: "# comment\n\na = b\nno equals here", source: "x.txt") } throws: {
-            ($0 as! ShopError).message == "x.txt line 4: expected key = value"
+            ($0 as! CatalogError).message == "x.txt:4: expected key = value"
         }
-        #expect { try MessageCatalog(parsing: "a = 1\na = 2", source: "x.txt") } throws: { ($0 as! ShopError).message == "x.txt line 2: a is defined twice" }
+        #expect { try MessageCatalog(parsing: "a = 1\na = 2", source: "x.txt") } throws: { ($0 as! CatalogError).message == "x.txt:2: a is given twice" }
         let catalog = try? MessageCatalog(parsing: "greeting = Hello, {name}!\\nBye")
         #expect(catalog?.text("greeting", ["name": "Ali"]) == "Hello, Ali!\nBye")
         #expect(catalog?.text("greeting") == nil, "a placeholder without a value gives no half-filled text")

@@ -8,9 +8,14 @@ import Testing
 struct LocalizationTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func catalog(_ language: Language) throws -> Catalog {
+    static func catalog(_ language: Language) throws -> MessageCatalog {
         let url = root.appendingPathComponent("assets/locales/\(language.rawValue).txt")
-        return try Catalog.parse(String(contentsOf: url, encoding: .utf8), name: url.lastPathComponent)
+        return try parse(String(contentsOf: url, encoding: .utf8), name: url.lastPathComponent)
+    }
+
+    /// The terminal's catalogs as `L` reads them (the engine's parser, lowercase keys).
+    static func parse(_ text: String, name: String) throws -> MessageCatalog {
+        try MessageCatalog(parsing: text, source: name, lowercaseKeys: true)
     }
 
     /// Every `L.t("key"` and `L.plural("key"` in Sources/ShopTUI (comment lines skipped), with
@@ -41,7 +46,7 @@ struct LocalizationTests {
 
     @Test("English and Persian have exactly the same keys")
     func sameKeys() throws {
-        let en = Set(try Self.catalog(.en).messages.keys), fa = Set(try Self.catalog(.fa).messages.keys)
+        let en = Set(try Self.catalog(.en).entries.keys), fa = Set(try Self.catalog(.fa).entries.keys)
         #expect(en.subtracting(fa).sorted() == [], "missing in fa.txt")
         #expect(fa.subtracting(en).sorted() == [], "missing in en.txt")
         #expect(en.count > 20)
@@ -49,17 +54,17 @@ struct LocalizationTests {
 
     @Test("a message has the same placeholders in both languages")
     func samePlaceholders() throws {
-        let en = try Self.catalog(.en).messages, fa = try Self.catalog(.fa).messages
+        let en = try Self.catalog(.en).entries, fa = try Self.catalog(.fa).entries
         for (key, english) in en.sorted(by: { $0.key < $1.key }) {
             guard let persian = fa[key] else { continue }
-            #expect(Set(Catalog.placeholders(english)) == Set(Catalog.placeholders(persian)), "\(key): en \"\(english)\" vs fa \"\(persian)\"")
+            #expect(MessageCatalog.placeholders(in: english) == MessageCatalog.placeholders(in: persian), "\(key): en \"\(english)\" vs fa \"\(persian)\"")
         }
     }
 
     @Test("every key the code asks for is in the catalog, and every catalog key is asked for somewhere")
     func keysMatchTheCode() throws {
         let (used, notLiteral) = try Self.keysUsedInSources()
-        let catalog = Set(try Self.catalog(.en).messages.keys)
+        let catalog = Set(try Self.catalog(.en).entries.keys)
         #expect(notLiteral == [], "keys must be written literally (L.t(\"a.key\")) so this test can see them")
         let missing = used.filter { !catalog.contains($0.key) }.map { "\($0.key) (\($0.value))" }.sorted()
         #expect(missing == [], "used in Sources/ShopTUI but not in assets/locales")
@@ -69,23 +74,23 @@ struct LocalizationTests {
 
     @Test("the checks above can fail: a missing key, a renamed placeholder and a bad line are caught")
     func checksCanFail() throws {
-        let en = try Catalog.parse("a.b = Added {qty} × {name}\nc = x\n", name: "en.txt")
-        let fa = try Catalog.parse("a.b = {count} {name} افزوده شد\n", name: "fa.txt")
-        #expect(Set(en.messages.keys) != Set(fa.messages.keys))
-        #expect(Set(Catalog.placeholders(en.messages["a.b"]!)) != Set(Catalog.placeholders(fa.messages["a.b"]!)))
-        #expect(throws: CatalogError.self) { try Catalog.parse("ok = fine\nno equals sign here\n", name: "en.txt") }
+        let en = try Self.parse("a.b = Added {qty} × {name}\nc = x\n", name: "en.txt")
+        let fa = try Self.parse("a.b = {count} {name} افزوده شد\n", name: "fa.txt")
+        #expect(Set(en.entries.keys) != Set(fa.entries.keys))
+        #expect(MessageCatalog.placeholders(in: en.entries["a.b"]!) != MessageCatalog.placeholders(in: fa.entries["a.b"]!))
+        #expect(throws: CatalogError.self) { try Self.parse("ok = fine\nno equals sign here\n", name: "en.txt") }
         do {
-            _ = try Catalog.parse("ok = fine\nok = twice\n", name: "fa.txt")
+            _ = try Self.parse("ok = fine\nok = twice\n", name: "fa.txt")
             Issue.record("a key given twice was accepted")
         } catch {
             #expect("\(error)" == "fa.txt:2: ok is given twice", "the error names the file and line")
         }
-        #expect(throws: CatalogError.self) { try Catalog.parse("Cart.Title = Cart\n", name: "en.txt") }
+        #expect(throws: CatalogError.self) { try Self.parse("Cart.Title = Cart\n", name: "en.txt") }
     }
 
     @Test("values keep their words: placeholders filled, \\s keeps an edge space, unknown placeholders stay visible")
     func formatting() throws {
-        let c = try Catalog.parse("a = Added {qty} × {name}\nb = \\s› {title}\n", name: "t")
+        let c = try Self.parse("a = Added {qty} × {name}\nb = \\s› {title}\n", name: "t")
         #expect(c.format("a", ["qty": "2", "name": "Black tea"]) == "Added 2 × Black tea")
         #expect(c.format("b", ["title": "Cart"]) == " › Cart")
         #expect(c.format("a", ["qty": "2"]) == "Added 2 × {name}")

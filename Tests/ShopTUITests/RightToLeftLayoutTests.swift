@@ -173,13 +173,13 @@ struct PersianAppSnapshotTests {
             #expect(lines[0].contains(Bidi.visualOrder("b فروشگاه", paragraph: .rightToLeft)))
             let footer = lines[23]
             let firstKey = try #require(d.app.footerKeys().screen.first)
-            // Key and words are two writes: the key at the right, its (still English) words left of it.
-            #expect(footer.replacingTrailingSpaces().hasSuffix("\(firstKey.help) \(firstKey.label)"),
+            // Key and words are two writes: the key at the right, its Persian words left of it.
+            #expect(footer.replacingTrailingSpaces().hasSuffix("\(Bidi.visualOrder(firstKey.help, paragraph: .rightToLeft)) \(firstKey.label)"),
                     "the screen's first key at the right end of the footer: \(footer)")
             #expect(footer.hasPrefix(Bidi.visualOrder("? بیشتر", paragraph: .rightToLeft)), "the help key, in Persian, at the left: \(footer)")
             let tea = try #require(lines.first { $0.contains("Black tea") })
             #expect(tea.replacingTrailingSpaces().hasSuffix("Black tea"), "the first column (name) on the right: \(tea)")
-            #expect(tea.hasPrefix(" 10 "), "the last column (stock) on the left: \(tea)")
+            #expect(tea.hasPrefix(" ۱۰ "), "the last column (stock) on the left, in Persian digits: \(tea)")
 
             d.press(.char("?"))
             #expect(d.text.contains(Bidi.visualOrder("برای بستن Esc یا ?", paragraph: .rightToLeft)), "help in Persian:\n\(d.text)")

@@ -58,10 +58,12 @@ check "the empty sale says so in Persian" "$(vis "هنوز کالایی اسکن
 BARCODE=$(sqlite3 "$DB" "select barcode from products where barcode is not null and barcode != '' and stock > 5 and archived_at is null and active = 1 and id not in (select product_id from product_variants) order by id limit 1")
 keys -l "$(persian_digits "$BARCODE")"; keys Enter   # typed with Persian digits
 check "a barcode typed in Persian digits adds the item" "$(vis "موجود")" 5
-wait_re "[۰۱۲۳۴۵۶۷۸۹]+٫[۰۱۲۳۴۵۶۷۸۹]{2}" 5 main >/dev/null && ok "amounts in Persian digits" || not_ok "amounts in Persian digits"
+# An amount: Persian digits with a decimal (٫) or a thousands (٬) separator (the Persian demo's rials have no decimals).
+AMOUNT="[۰۱۲۳۴۵۶۷۸۹]+(٫[۰۱۲۳۴۵۶۷۸۹]{2}|٬[۰۱۲۳۴۵۶۷۸۹]{3})"
+wait_re "$AMOUNT" 5 main >/dev/null && ok "amounts in Persian digits" || not_ok "amounts in Persian digits"
 keys F5
 check "payment opens: دریافت وجه" "$(vis "دریافت وجه")" 5
-keys -l "۹۹۹۹"; keys Enter
+keys -l "۹۹۹۹۹۹۹۹"; keys Enter   # more than any demo item costs, in dollars or in rials
 # "باقی‌مانده برای پس‌دادن ۹٬۹۸۵٫۰۰": the amount (Persian digits) left of the words.
 wait_re "[$D٬٫]+ +.*$(vis "برای")" 10 main >/dev/null && ok "cash with change: the change to hand back, in Persian digits" || not_ok "the change to hand back"
 SALE=$(sqlite3 "$DB" "select number from orders where channel = 'counter' order by id desc limit 1")
@@ -70,7 +72,7 @@ RECEIPT="$RECEIPTS/$SALE.txt"
 YEAR=$(date +%Y); MD=$(date +%m%d)
 JY=$(( MD >= 321 ? YEAR - 621 : YEAR - 622 ))
 check_file "the receipt is Persian: رسید and the sale number" "$RECEIPT" "رسید $SALE"
-check_file "the receipt's total in Persian digits" "$RECEIPT" "جمع کل .*[۰۱۲۳۴۵۶۷۸۹]+٫[۰۱۲۳۴۵۶۷۸۹]{2}"
+check_file "the receipt's total in Persian digits" "$RECEIPT" "جمع کل .*$AMOUNT"
 check_file "the receipt has the cash given and the change" "$RECEIPT" "باقی‌مانده.*[۰۱۲۳۴۵۶۷۸۹]"
 check_file "the receipt is dated in Solar Hijri ($JY) with Persian digits" "$RECEIPT" "$(persian_digits "$JY")/[۰۱۲۳۴۵۶۷۸۹]{2}/[۰۱۲۳۴۵۶۷۸۹]{2} [۰۱۲۳۴۵۶۷۸۹]{2}:[۰۱۲۳۴۵۶۷۸۹]{2}"
 if [ -f "$RECEIPT" ] && ! grep -qE "Receipt|TOTAL|Subtotal|Cash given|Change" "$RECEIPT"; then ok "no English word on the receipt"; else not_ok "English on the receipt"; fi
@@ -86,7 +88,7 @@ wait_cashup_file() { local i; for ((i = 0; i < 200; i++)); do ls "$RECEIPTS"/cas
 if wait_cashup_file; then
   CASHUP=$(ls "$RECEIPTS"/cashup-*.txt | head -1)
   check_file "the printed cash-up is Persian with Persian digits" "$CASHUP" "بستن صندوق $(persian_digits "$JY")/"
-  check_file "the cash-up's cash line in Persian digits" "$CASHUP" "نقد .*[۰۱۲۳۴۵۶۷۸۹]+٫[۰۱۲۳۴۵۶۷۸۹]{2}"
+  check_file "the cash-up's cash line in Persian digits" "$CASHUP" "نقد .*$AMOUNT"
 else
   not_ok "the cash-up was printed to the receipt folder"
 fi

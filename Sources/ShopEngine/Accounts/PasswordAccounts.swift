@@ -44,7 +44,7 @@ extension AccountService {
             try db.run("""
                 INSERT INTO users(username, pending_email, pending_phone, password_hash, first_name, last_name, address, auth_status, language, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'NEW', ?, ?, ?)
-                """, username, email, phone, hash, first, last, address, (form.language ?? .en).rawValue, now, now)
+                """, username, email, phone, hash, first, last, address, form.language?.rawValue, now, now)
             let id = db.lastInsertRowID
             var messages = [try proofMessage(db, userID: id, channel: .email, to: email)]
             if let phone { messages.append(try proofMessage(db, userID: id, channel: .sms, to: phone)) }

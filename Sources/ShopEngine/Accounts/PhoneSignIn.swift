@@ -24,7 +24,9 @@ extension AccountService {
         let requestID = Crypto.randomID()
         let code = Crypto.randomDigits(6)
         let result: (wait: Int64?, language: Language) = try context.store.write { db in
-            let language = try db.first("SELECT language FROM users WHERE phone = ?", phone) { $0.value("language", or: Language.en) } ?? language
+            // The account's chosen language, else the one the code is asked in.
+            let chosen = try db.first("SELECT language FROM users WHERE phone = ?", phone) { $0.optionalString("language").flatMap(Language.init(rawValue:)) }
+            let language = chosen.flatMap { $0 } ?? language
             if let last = try db.scalarInt("SELECT max(created_at) FROM otp_requests WHERE phone = ?", phone),
                now - last < Self.resendCooldown {
                 return (Self.resendCooldown - (now - last), language)
@@ -87,6 +89,7 @@ extension AccountService {
                 userID = walkIn
             }
             if userID == nil {
+                // Signing up in a language is the new account's choice (its codes come in it).
                 try db.run("INSERT INTO users(phone, auth_status, language, created_at, updated_at) VALUES (?, 'VERIFIED', ?, ?, ?)", row.phone, row.language, now, now)
                 userID = db.lastInsertRowID
                 isNew = true

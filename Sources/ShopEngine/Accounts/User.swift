@@ -21,9 +21,13 @@ public struct User: Codable, Sendable, Equatable {
     public var hasPassword: Bool
     public var hasPhoto: Bool
     public var createdAt: Int64
-    /// The language the account is spoken to in: codes are texted in it, and the TUI switches
-    /// to it on sign-in. Set through `updateProfile(ProfileChanges(language:))`.
-    public var language: Language
+    /// The language the person chose (the TUI's `L` while signed in, a profile field, the API's
+    /// profile); nil until they choose. Only a choice is applied on sign-in: a Persian terminal
+    /// signing into an account that never chose stays Persian. Set through
+    /// `updateProfile(ProfileChanges(language:))`.
+    public var chosenLanguage: Language?
+    /// The language the account is spoken to in (codes, the API's `language`): the chosen one, else English.
+    public var language: Language { chosenLanguage ?? .en }
     /// True only in the response that created the account.
     public var isNew: Bool = false
     /// The proven identities, which alone sign in and receive reset codes (never shown as such).
@@ -72,7 +76,7 @@ public struct User: Codable, Sendable, Equatable {
         hasPassword = row.bool("has_password")
         hasPhoto = row.bool("has_photo")
         createdAt = row.int64("created_at")
-        language = row.value("language", or: .en)
+        chosenLanguage = row.optionalString("language").flatMap(Language.init(rawValue:))
     }
 
     static func load(_ db: Connection, id: Int64) throws -> User? {

@@ -11,11 +11,12 @@ public enum Schema {
         Migration(8, "search terms", sql: searchTerms),
     ]
 
-    /// The language an account is spoken to in (codes by SMS and email, the TUI on sign-in), and
-    /// the one a phone sign-in asked in, given to the account that code creates. The engine
-    /// writes only the languages it knows (`Language`); no CHECK, so adding one needs no rebuild.
+    /// The language an account chose to be spoken to in (codes by SMS and email, the TUI on
+    /// sign-in); NULL until the person chooses (`User.chosenLanguage`). `otp_requests.language`
+    /// is the one a phone sign-in asked in: its code is texted in it. The engine writes only the
+    /// languages it knows (`Language`); no CHECK, so adding one needs no rebuild.
     static let accountLanguage = """
-    ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
+    ALTER TABLE users ADD COLUMN language TEXT;
     ALTER TABLE otp_requests ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
     """
 

@@ -1,10 +1,12 @@
 import Foundation
 
-/// Texts of one language by key, read from a catalog file under `assets/locales/`.
+/// Texts of one language by key, read from a catalog file under `assets/locales/`: the engine's
+/// error texts (`api-LANG.txt`) and the terminal's words (`LANG.txt`) share this one parser.
 ///
-/// The format (shared with the TUI's catalogs): one `key = value` per line; `#` starts a
-/// comment line; blank lines are ignored; `{name}` is a placeholder filled when the text is
-/// used; `\n` in a value is a line break. Keys are unique; spaces around `=` are trimmed.
+/// The format: one `key = value` per line; `#` starts a comment line; blank lines are ignored;
+/// spaces around `=` and at both ends of the value are dropped; in a value `\n` is a line break,
+/// `\s` a space kept at either end and `\\` a backslash; `{name}` is a placeholder filled when
+/// the text is used. A key is given once. A malformed line throws `CatalogError` as `file:line: why`.
 ///
 /// ```
 /// # api-fa.txt
@@ -13,31 +15,31 @@ import Foundation
 public struct MessageCatalog: Sendable {
     public let entries: [String: String]
 
-    /// Reads catalog text; a malformed line or a repeated key throws, naming `source` and the line.
-    public init(parsing text: String, source: String = "catalog") throws {
+    public init(entries: [String: String]) { self.entries = entries }
+
+    /// Reads catalog text; a malformed line or a repeated key throws, naming `source` and the
+    /// line. `lowercaseKeys`: keys only of `a-z`, digits, `_` and dots (the terminal's catalogs).
+    public init(parsing text: String, source: String = "catalog", lowercaseKeys: Bool = false) throws {
         var entries: [String: String] = [:]
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
-            guard let equals = line.firstIndex(of: "=") else {
-                throw ShopError(.internal, "invalid_catalog", "\(source) line \(index + 1): expected key = value")
-            }
+            func fail(_ why: String) -> CatalogError { CatalogError(message: "\(source):\(index + 1): \(why)") }
+            guard let equals = line.firstIndex(of: "=") else { throw fail("expected key = value") }
             let key = line[..<equals].trimmingCharacters(in: .whitespaces)
-            let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\\n", with: "\n")
-            guard !key.isEmpty, !key.contains(" ") else {
-                throw ShopError(.internal, "invalid_catalog", "\(source) line \(index + 1): a key is one word before =")
-            }
-            guard entries[key] == nil else {
-                throw ShopError(.internal, "invalid_catalog", "\(source) line \(index + 1): \(key) is defined twice")
-            }
-            entries[key] = value
+            guard !key.isEmpty, !key.contains(" ") else { throw fail("a key is one word before =") }
+            guard !lowercaseKeys || Self.isLowercaseKey(key) else { throw fail("\"\(key)\" is not a key (lowercase letters, digits, _ and dots)") }
+            guard entries[key] == nil else { throw fail("\(key) is given twice") }
+            entries[key] = Self.unescape(line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces))
         }
         self.entries = entries
     }
 
     /// `assets/locales/NAME` (see `Assets`).
-    public static func load(_ name: String) throws -> MessageCatalog {
-        try MessageCatalog(parsing: String(decoding: try Assets.data("locales/" + name), as: UTF8.self), source: name)
+    public static func load(_ name: String, lowercaseKeys: Bool = false) throws -> MessageCatalog {
+        let data = try Assets.data("locales/" + name)
+        guard let text = String(data: data, encoding: .utf8) else { throw CatalogError(message: "assets/locales/\(name) is not UTF-8") }
+        return try MessageCatalog(parsing: text, source: "locales/" + name, lowercaseKeys: lowercaseKeys)
     }
 
     public subscript(key: String) -> String? { entries[key] }
@@ -49,12 +51,21 @@ public struct MessageCatalog: Sendable {
         return Self.fill(template, values)
     }
 
-    static func fill(_ template: String, _ values: [String: String]) -> String? {
+    /// The text of `key` with its placeholders filled; one without a value stays as written
+    /// (`{name}`), so a mistake shows on screen instead of vanishing. Nil for a missing key.
+    public func format(_ key: String, _ values: [String: String]) -> String? {
+        guard let template = entries[key] else { return nil }
+        return Self.fill(template, values, keepUnknown: true)
+    }
+
+    static func fill(_ template: String, _ values: [String: String], keepUnknown: Bool = false) -> String? {
+        guard template.contains("{") else { return template }
         var out = ""
         var rest = Substring(template)
         while let open = rest.firstIndex(of: "{") {
             guard let close = rest[open...].firstIndex(of: "}") else { break }
-            guard let value = values[String(rest[rest.index(after: open)..<close])] else { return nil }
+            let name = String(rest[rest.index(after: open)..<close])
+            guard let value = values[name] ?? (keepUnknown ? "{\(name)}" : nil) else { return nil }
             out += rest[..<open] + value
             rest = rest[rest.index(after: close)...]
         }
@@ -71,4 +82,38 @@ public struct MessageCatalog: Sendable {
         }
         return names
     }
+
+    static func isLowercaseKey(_ key: String) -> Bool {
+        !key.hasPrefix(".") && !key.hasSuffix(".")
+            && key.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "." }
+    }
+
+    /// `\n` is a line break, `\s` a space kept at either end of a value, `\\` a backslash.
+    static func unescape(_ value: String) -> String {
+        guard value.contains("\\") else { return value }
+        var out = ""
+        var escaping = false
+        for ch in value {
+            if escaping {
+                switch ch {
+                case "n": out.append("\n")
+                case "s": out.append(" ")
+                default: out.append(ch)
+                }
+                escaping = false
+            } else if ch == "\\" {
+                escaping = true
+            } else {
+                out.append(ch)
+            }
+        }
+        return out
+    }
+}
+
+/// A catalog file that cannot be read as one: `file:line: why`.
+public struct CatalogError: Error, CustomStringConvertible {
+    public let message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
 }

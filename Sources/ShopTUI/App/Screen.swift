@@ -134,13 +134,22 @@ struct ScreenContext {
         return e.kind == .forbidden || e.kind == .unauthorized
     }
 
+    /// The one place an error becomes words: an engine error by its stable `code` in the
+    /// session's language (the engine's catalogs, `assets/locales/api-LANG.txt`), never the
+    /// engine's English text in Persian.
     static func describe(_ error: any Error) -> String {
         if let shopError = error as? ShopError {
-            if let wait = shopError.retryAfter, !shopError.message.contains("\(wait)") { return "\(shopError.message) (try again in \(wait) s)" }
-            return shopError.message
+            let message = errorMessages.message(for: shopError, in: L.language)
+            if let wait = shopError.retryAfter, !message.contains("\(wait)"), !message.contains(Format.number(wait)) {
+                return L.t("error.try_again_in", ["message": message, "seconds": Format.number(wait)])
+            }
+            return message
         }
-        return "Something went wrong: \(error)"
+        return L.t("error.unexpected", ["error": "\(error)"])
     }
+
+    /// The engine's error texts, read once.
+    private static let errorMessages = ErrorMessages.load()
 }
 
 /// An engine call's outcome, as a screen payload.

@@ -39,8 +39,8 @@ public enum SessionLimit {
         /// What the customer reads on their terminal (before the TUI starts).
         public var description: String {
             switch self {
-            case .storeFull: return "The store is full right now; please try again in a minute."
-            case .addressFull(let open): return "Too many sessions from your address (\(open) open); please close one and try again."
+            case .storeFull: return L.t("app.limit.store_full")
+            case .addressFull(let open): return L.t("app.limit.address_full", ["count": Format.number(open)])
             case .unavailable(let reason): return "shop: cannot count open sessions: \(reason)"
             }
         }

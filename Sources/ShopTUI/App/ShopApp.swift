@@ -102,7 +102,7 @@ public struct ShopApp: Program {
         case .demoCode:
             let shop = session.shop, phone = script.phone
             return [.run { .tourCode((try? shop.admin.localOutbox(limit: 5))?.first { $0.to == phone }?.text.split(whereSeparator: { !$0.isNumber }).first { $0.count == 6 }.map(String.init)) }]
-        case .caption(let text): notice = Notice("Tour: " + text, .info, 8)
+        case .caption(let text): notice = Notice(L.t("tour.caption", ["text": text]), .info, 8)
         case .wait(let seconds): delay = seconds
         }
         return effects + [.after(seconds: delay, .tourStep)]
@@ -306,7 +306,7 @@ public struct ShopApp: Program {
             sentCode = nil
             // Issue 18: the account's stored language wins over the locale (which rarely arrives
             // over SSH); also applied for the SSH-key sign-in at start (ShopCommand).
-            L.applyAccountLanguage(signIn.user.language)
+            L.applyAccountLanguage(signIn.user.chosenLanguage)
             while stack.count > 1, stack.last?.screen is SignInScreen || stack.last?.screen is RegisterScreen { stack.removeLast() }
             notice = Notice(signIn.caller.isStaff ? L.t("app.signed_in_staff", ["name": signIn.user.displayName]) : L.t("app.signed_in", ["name": signIn.user.displayName]), .success, 5)
             return reappear()

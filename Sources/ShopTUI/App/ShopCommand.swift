@@ -91,7 +91,8 @@ public enum ShopCommand {
             // One process per customer: a small SQLite cache each (the file's pages stay in the
             // kernel's cache, shared by all); measured in Benchmarks/tui.
             let cacheKiB = 512
-            demo = options.has("demo") ? try DemoDatabase.open(options, cacheKiB: cacheKiB) : nil
+            // The demo store in the session's language: `--demo --lang fa` is the Persian store.
+            demo = options.has("demo") ? try DemoDatabase.open(options, cacheKiB: cacheKiB, language: L.language) : nil
             let configuration = try options.configuration(cacheKiB: cacheKiB)
             // This program's stdout is the person at the terminal: a code printed there would
             // sign anyone in as anyone. Only the demo shows codes on screen (marked as such).
@@ -137,11 +138,11 @@ public enum ShopCommand {
         settings.receiptDevice = receiptDevice
         settings.drawerCommand = drawerCommand
         settings.images = images
-        if demo != nil { settings.demoPeople = (try? DemoStore.people()) ?? [] }
+        if demo != nil { settings.demoPeople = (try? DemoStore.people(language: L.language)) ?? [] }
         let session = Session(shop: shop, clientAddress: clientAddress, settings: settings)
         if let key = settings.sshKey, let signIn = try? shop.accounts.signIn(sshKey: key, clientAddress: clientAddress) {
             session.signedIn(signIn)
-            L.applyAccountLanguage(signIn.user.language)
+            L.applyAccountLanguage(signIn.user.chosenLanguage)
         }
 
         let backend: NCursesBackend

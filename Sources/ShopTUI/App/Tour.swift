@@ -1,3 +1,5 @@
+import ShopEngine
+
 /// The scripted walk `shop --demo --tour` plays for presentations: each step is a key, some
 /// typed text, the demo code from the outbox, or a caption, at a readable pace. Any real key
 /// stops it and leaves the presenter in control.
@@ -13,10 +15,16 @@ struct Tour {
 
     private(set) var steps: [Step]
     /// Whose code `.demoCode` types: the last phone the tour typed.
-    private(set) var phone = Tour.customerPhone
+    private(set) var phone: String
     private(set) var position = 0
 
-    init(steps: [Step] = Tour.script) { self.steps = steps }
+    /// The tour of the demo store in `language` (its people, products and words).
+    init(language: Language = L.language) { self.init(steps: Self.script(Demo(language))) }
+
+    init(steps: [Step]) {
+        self.steps = steps
+        phone = steps.lazy.compactMap { if case .type(let text) = $0, text.hasPrefix("+") { text } else { nil } }.first ?? ""
+    }
 
     mutating func next() -> Step? {
         guard position < steps.count else { return nil }
@@ -25,31 +33,44 @@ struct Tour {
         return steps[position]
     }
 
-    static let customerPhone = "+15550100001"
-    static let staffPhone = "+15550100900"
+    /// What the tour types in each demo store: the same walk, the store's own names and numbers.
+    struct Demo {
+        var search = "cake", customerPhone = "+15550100001", staffPhone = "+15550100900"
+        var barcodes = ("6260100000079", "6260100000086"), cash = "20"
 
-    static let script: [Step] = [
-        .caption("Welcome to the Shop tour — press any key at any time to take over"), .wait(2.5),
-        .caption("Browse the catalog; / searches as you type"), .wait(1.5),
-        .keys([.char("/")]), .type("cake"), .wait(1.5), .keys([.enter]), .wait(1),
+        init(_ language: Language) {
+            guard language == .fa else { return }
+            search = "کیک"
+            let people = (try? DemoStore.people(language: .fa)) ?? []
+            customerPhone = people.first { $0.role == .customer }?.phone ?? customerPhone
+            staffPhone = people.first { $0.role == .staff }?.phone ?? staffPhone
+            barcodes = ("6260200000079", "6260200000086")
+            cash = "500000"
+        }
+    }
+
+    static func script(_ demo: Demo) -> [Step] { [
+        .caption(L.t("tour.welcome")), .wait(2.5),
+        .caption(L.t("tour.browse")), .wait(1.5),
+        .keys([.char("/")]), .type(demo.search), .wait(1.5), .keys([.enter]), .wait(1),
         .keys([.down]), .wait(0.6), .keys([.enter]), .wait(2),
-        .caption("A product with variants: choose one, set the quantity, Enter adds it"),
+        .caption(L.t("tour.variants")),
         .keys([.down]), .wait(0.8), .keys([.char("+")]), .wait(0.8), .keys([.enter]), .wait(2),
-        .caption("Guests sign in by phone: a one-time code (shown on screen in the demo)"),
-        .type(customerPhone), .wait(0.8), .keys([.enter]), .wait(2.5), .demoCode, .keys([.enter]),
-        .caption("Signed in and back on the product: it went into the cart"), .wait(3),
-        .keys([.char("c")]), .wait(2), .caption("The cart editor: +/- quantity, v variant, Del removes"),
+        .caption(L.t("tour.sign_in")),
+        .type(demo.customerPhone), .wait(0.8), .keys([.enter]), .wait(2.5), .demoCode, .keys([.enter]),
+        .caption(L.t("tour.signed_in")), .wait(3),
+        .keys([.char("c")]), .wait(2), .caption(L.t("tour.cart")),
         .keys([.char("+")]), .wait(1.5), .keys([.enter]), .wait(2),
-        .caption("Checkout: details pre-filled from the profile, validated"), .wait(2), .keys([.enter]), .wait(2),
-        .caption("Review, choose how to pay, place the order"), .keys([.down]), .wait(1), .keys([.enter]), .wait(3),
-        .keys([.char("o")]), .caption("Order history, newest first"), .wait(3),
-        .keys([.enter]), .wait(2), .caption("Order detail: status, lines, payments — x cancels while allowed"), .wait(3),
-        .caption("Now the counter: staff sign in the same way"), .keys([.char("p")]), .wait(1.5), .keys([.char("l")]), .wait(1),
-        .keys([.char("p")]), .type(staffPhone), .keys([.enter]), .wait(2), .demoCode, .keys([.enter]), .wait(2),
-        .keys([.char("s")]), .wait(1.5), .keys([.enter]), .caption("Quick sale: scan barcodes (a scanner types digits + Enter)"), .wait(2),
-        .type("6260100000079"), .keys([.enter]), .wait(1.2), .type("2*6260100000086"), .keys([.enter]), .wait(2),
-        .caption("F5 takes payment: cash given, change due, receipt printed"), .keys([.function(5)]), .wait(1.5),
-        .type("20"), .wait(1), .keys([.enter]), .wait(4),
-        .caption("That's the tour. The store is yours: ? shows the keys"), .wait(1),
-    ]
+        .caption(L.t("tour.checkout")), .wait(2), .keys([.enter]), .wait(2),
+        .caption(L.t("tour.review")), .keys([.down]), .wait(1), .keys([.enter]), .wait(3),
+        .keys([.char("o")]), .caption(L.t("tour.orders")), .wait(3),
+        .keys([.enter]), .wait(2), .caption(L.t("tour.order_detail")), .wait(3),
+        .caption(L.t("tour.counter")), .keys([.char("p")]), .wait(1.5), .keys([.char("l")]), .wait(1),
+        .keys([.char("p")]), .type(demo.staffPhone), .keys([.enter]), .wait(2), .demoCode, .keys([.enter]), .wait(2),
+        .keys([.char("s")]), .wait(1.5), .keys([.enter]), .caption(L.t("tour.quick_sale")), .wait(2),
+        .type(demo.barcodes.0), .keys([.enter]), .wait(1.2), .type("2*" + demo.barcodes.1), .keys([.enter]), .wait(2),
+        .caption(L.t("tour.payment")), .keys([.function(5)]), .wait(1.5),
+        .type(demo.cash), .wait(1), .keys([.enter]), .wait(4),
+        .caption(L.t("tour.end")), .wait(1),
+    ] }
 }

@@ -56,13 +56,16 @@ extension Buffer {
     ///     // "Subtotal 1,199,999.80"
     ///     // "Total 1,199,999.80 USD  Paid 0.00"
     @discardableResult
-    public mutating func setPieces(_ pieces: [String], x: Int, y: Int, width: Int, style: Style = .plain, separator: String = "  ") -> Int {
+    /// `leftToRight[i]` keeps piece `i` (a phone, a postal code) in its own order in Persian.
+    public mutating func setPieces(_ pieces: [String], x: Int, y: Int, width: Int, style: Style = .plain, separator: String = "  ",
+                                   leftToRight: [Bool] = []) -> Int {
         var row = 0, col = 0
-        for piece in pieces where !piece.isEmpty {
+        for (i, piece) in pieces.enumerated() where !piece.isEmpty {
             let w = TextWidth.of(piece)
             if col > 0, col + TextWidth.of(separator) + w > width { row += 1; col = 0 }
             if col > 0 { col = setString(x + col, y + row, separator, style: style) - x }
-            col = setString(x + col, y + row, piece, style: style, maxWidth: width - col, truncation: .ellipsis) - x
+            col = setString(x + col, y + row, piece, style: style, maxWidth: width - col, truncation: .ellipsis,
+                            leftToRight: leftToRight.indices.contains(i) && leftToRight[i]) - x
         }
         return pieces.contains { !$0.isEmpty } ? row + 1 : 0
     }

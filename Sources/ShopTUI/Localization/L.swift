@@ -70,17 +70,22 @@ public enum L {
 
     /// Every catalog, read once at first use. A catalog that cannot be read is empty here (keys
     /// show as themselves); `shop` checks them at start with `loadCatalogs()` and stops with the error.
-    private static let catalogs: [Language: Catalog] = {
-        var all: [Language: Catalog] = [:]
-        for language in Language.allCases { all[language] = (try? Catalog.load(language)) ?? Catalog(messages: [:]) }
+    private static let catalogs: [Language: MessageCatalog] = {
+        var all: [Language: MessageCatalog] = [:]
+        for language in Language.allCases { all[language] = (try? load(language)) ?? MessageCatalog(entries: [:]) }
         return all
     }()
 
-    static func catalog(_ language: Language) -> Catalog { catalogs[language] ?? Catalog(messages: [:]) }
+    static func catalog(_ language: Language) -> MessageCatalog { catalogs[language] ?? MessageCatalog(entries: [:]) }
+
+    /// The words of `language`: `assets/locales/LANG.txt`, read by the engine's catalog parser.
+    static func load(_ language: Language) throws -> MessageCatalog {
+        try MessageCatalog.load("\(language.rawValue).txt", lowercaseKeys: true)
+    }
 
     /// Reads every catalog, throwing the first problem (a missing file, a malformed line).
     public static func loadCatalogs() throws {
-        for language in Language.allCases { _ = try Catalog.load(language) }
+        for language in Language.allCases { _ = try load(language) }
     }
 }
 

@@ -4,7 +4,7 @@ import ShopEngine
 /// The catalog: search as you type, category filter, sort, in-stock toggle, and paging through
 /// any size of catalog (the next page loads as the selection nears the end).
 struct BrowseScreen: Screen {
-    var title: String { "Browse" }
+    var title: String { L.t("browse.title") }
 
     private var search = TextFieldState(maxLength: 60)
     private var searching = false
@@ -30,18 +30,18 @@ struct BrowseScreen: Screen {
     private struct Debounced: Sendable { let version: Int }
 
     enum Action: Sendable { case up, down, page, open, search, category, sort, stock }
-    static let keys: KeyMap<Action> = [
-        (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "move")),
-        (.down, KeyBinding(keys: [.down, .char("j")], help: "move down", showsInFooter: false)),
+    static var keys: KeyMap<Action> { [
+        (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: L.t("list.move"))),
+        (.down, KeyBinding(keys: [.down, .char("j")], help: L.t("list.move_down"), showsInFooter: false)),
         (.page, ListState.pagingBindings[0]), (.page, ListState.pagingBindings[1]),
-        (.open, KeyBinding(keys: [.enter], help: "open")),
-        (.search, KeyBinding(keys: [.char("/")], help: "search")),
-        (.category, KeyBinding(keys: [.char("f")], help: "category")),
-        (.sort, KeyBinding(keys: [.char("t")], help: "sort")),
-        (.stock, KeyBinding(keys: [.char("i")], help: "in stock only")),
-    ]
+        (.open, KeyBinding(keys: [.enter], help: L.t("list.open"))),
+        (.search, KeyBinding(keys: [.char("/")], help: L.t("browse.keys.search"))),
+        (.category, KeyBinding(keys: [.char("f")], help: L.t("browse.keys.category"))),
+        (.sort, KeyBinding(keys: [.char("t")], help: L.t("browse.keys.sort"))),
+        (.stock, KeyBinding(keys: [.char("i")], help: L.t("browse.keys.in_stock"))),
+    ] }
 
-    var bindings: [KeyBinding] { searching ? [KeyBinding(keys: [.enter], label: "Enter", help: "done"), KeyBinding(keys: [.escape], help: "clear search")] : Self.keys.bindings }
+    var bindings: [KeyBinding] { searching ? [KeyBinding(keys: [.enter], label: "Enter", help: L.t("browse.keys.done")), KeyBinding(keys: [.escape], help: L.t("browse.keys.clear"))] : Self.keys.bindings }
     var capturesText: Bool { searching }
 
     mutating func start(_ context: inout ScreenContext) {
@@ -150,10 +150,10 @@ struct BrowseScreen: Screen {
 
     static func sortLabel(_ sort: ProductQuery.Sort) -> String {
         switch sort {
-        case .name: "name"
-        case .price: "price ↑"
-        case .priceDesc: "price ↓"
-        case .newest: "newest"
+        case .name: L.t("browse.sort.name")
+        case .price: L.t("browse.sort.price")
+        case .priceDesc: L.t("browse.sort.price_desc")
+        case .newest: L.t("browse.sort.newest")
         }
     }
 
@@ -165,22 +165,27 @@ struct BrowseScreen: Screen {
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         let (top, rest) = Self.tableArea(in: area)
-        let x = buffer.setString(top.x, top.y, "Search ", style: searching ? Theme.title : .plain)
-        TextField(placeholder: "type / to search", isFocused: searching).render(into: &buffer, area: Rect(x: x, y: top.y, width: min(32, top.width - 40), height: 1), state: search)
-        let filters = "Category: \(categoryIndex.map { categories[$0].name } ?? "all")   Sort: \(Self.sortLabel(sort))   In stock only: \(inStockOnly ? "yes" : "no")"
-        buffer.setString(top.x, top.y + 1, filters, style: Theme.muted, maxWidth: top.width)
+        let x = buffer.setString(top.x, top.y, L.t("browse.search"), style: searching ? Theme.title : .plain) + 1
+        TextField(placeholder: L.t("browse.search_hint"), isFocused: searching).render(into: &buffer, area: Rect(x: x, y: top.y, width: min(32, top.width - 40), height: 1), state: search)
+        // Three pieces, three bidi runs: a Latin category name keeps its place.
+        let filters = [L.t("browse.filter.category", ["category": categoryIndex.map { categories[$0].name } ?? L.t("list.all")]),
+                       L.t("browse.filter.sort", ["sort": Self.sortLabel(sort)]),
+                       L.t("browse.filter.in_stock", ["answer": inStockOnly ? L.t("browse.yes") : L.t("browse.no")])]
+        var fx = top.x
+        for piece in filters where fx < top.right { fx = buffer.setString(fx, top.y + 1, piece, style: Theme.muted, maxWidth: top.right - fx) + 3 }
         let currency = session.currency
         let rows = products.map { p -> [String] in
-            let price = (p.variants.isEmpty ? "" : "from ") + currency.format(p.price)
-            let stock = p.stock == 0 ? "sold out" : p.isLow(stock: p.stock) ? "only \(p.stock)" : "\(p.stock)"
+            let amount = Format.money(p.price, currency)
+            let price = p.variants.isEmpty ? amount : L.t("browse.price_from", ["price": amount])
+            let stock = p.stock == 0 ? L.t("browse.sold_out") : p.isLow(stock: p.stock) ? L.t("browse.only", ["count": Format.number(p.stock)]) : Format.number(p.stock)
             return [p.name, p.category, price, stock]
         }
-        let table = Table(columns: [.init("Product", width: .fill(1)), .init("Category", width: .length(14)),
-                                    .numeric("Price (\(currency.code))", width: 16), .numeric("Stock", width: 9)],
-                          rows: rows, emptyText: loading ? "Loading…" : search.isEmpty ? "No products yet" : "Nothing matches “\(search.text)”")
+        let table = Table(columns: [.init(L.t("browse.column.product"), width: .fill(1)), .init(L.t("browse.column.category"), width: .length(14)),
+                                    .numeric(L.t("browse.column.price", ["currency": currency.code]), width: 16), .numeric(L.t("browse.column.stock"), width: 9)],
+                          rows: rows, emptyText: loading ? L.t("list.loading") : search.isEmpty ? L.t("browse.empty") : L.t("browse.no_match", ["text": search.text]))
         table.render(into: &buffer, area: rest, state: list)
         if nextCursor != nil || products.count > 0 {
-            let status = "\(products.count)\(nextCursor != nil ? "+" : "") \(products.count == 1 && nextCursor == nil ? "product" : "products")"
+            let status = nextCursor != nil ? L.t("browse.count_more", ["count": Format.number(products.count)]) : L.plural("browse.count", count: products.count)
             buffer.setString(rest.right - TextWidth.of(status), top.y + 1, status, style: Theme.muted)
         }
     }

@@ -3,7 +3,7 @@ import ShopEngine
 /// The cart editor: change quantities and variants in place, remove lines, see totals and
 /// stock warnings; Enter goes to checkout.
 struct CartScreen: Screen {
-    var title: String { "Cart" }
+    var title: String { L.t("cart.title") }
     private var cart: CartService.Cart?
     private var list = ListState()
     private var busy = false
@@ -21,17 +21,17 @@ struct CartScreen: Screen {
     private enum Confirmed: Sendable { case remove(lineID: Int64), clear }
 
     enum Action: Sendable { case up, down, page, more, less, variant, remove, checkout, clear }
-    static let keys: KeyMap<Action> = [
-        (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "move")),
-        (.down, KeyBinding(keys: [.down, .char("j")], help: "move down", showsInFooter: false)),
+    static var keys: KeyMap<Action> { [
+        (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: L.t("list.move"))),
+        (.down, KeyBinding(keys: [.down, .char("j")], help: L.t("list.move_down"), showsInFooter: false)),
         (.page, ListState.pagingBindings[0]), (.page, ListState.pagingBindings[1]),
-        (.more, KeyBinding(keys: [.char("+"), .right], label: "+/-", help: "quantity")),
-        (.less, KeyBinding(keys: [.char("-"), .left], help: "fewer", showsInFooter: false)),
-        (.variant, KeyBinding(keys: [.char("v")], help: "variant")),
-        (.remove, KeyBinding(keys: [.delete, .char("x")], label: "Del/x", help: "remove")),
-        (.clear, KeyBinding(keys: [.char("X")], help: "empty the cart", showsInFooter: false)),
-        (.checkout, KeyBinding(keys: [.enter], help: "checkout")),
-    ]
+        (.more, KeyBinding(keys: [.char("+"), .right], label: "+/-", help: L.t("product.keys.quantity"))),
+        (.less, KeyBinding(keys: [.char("-"), .left], help: L.t("product.keys.fewer"), showsInFooter: false)),
+        (.variant, KeyBinding(keys: [.char("v")], help: L.t("cart.keys.variant"))),
+        (.remove, KeyBinding(keys: [.delete, .char("x")], label: "Del/x", help: L.t("cart.keys.remove"))),
+        (.clear, KeyBinding(keys: [.char("X")], help: L.t("cart.keys.clear"), showsInFooter: false)),
+        (.checkout, KeyBinding(keys: [.enter], help: L.t("cart.keys.checkout"))),
+    ] }
     /// Only what acts on this cart: moving needs two lines, a variant a line whose product has them.
     var bindings: [KeyBinding] {
         let count = cart?.items.count ?? 0
@@ -91,21 +91,21 @@ struct CartScreen: Screen {
             case .more, .less:
                 guard let line = selectedLine else { return true }
                 let quantity = line.quantity + (action == .more ? 1 : -1)
-                guard quantity >= 1 else { context.say("Press Del to remove the line"); return true }
+                guard quantity >= 1 else { context.say(L.t("cart.press_del")); return true }
                 change(&context) { try shop.carts.update(lineID: line.id, quantity: quantity, caller: caller) }
             case .variant:
-                guard let line = selectedLine, line.variantId != nil else { context.say("This item has no variants"); return true }
+                guard let line = selectedLine, line.variantId != nil else { context.say(L.t("cart.no_variants")); return true }
                 if variantsByProduct[line.productId] != nil { cycleVariant(lineID: line.id, &context) } else {
                     context.run { Variants(productID: line.productId, lineID: line.id, result: Result { try shop.catalog.product(id: line.productId, caller: caller) }) }
                 }
             case .remove:
                 guard let line = selectedLine else { return true }
-                context.confirm("Remove \(line.name) (× \(line.quantity)) from the cart?", yes: "remove it", then: Confirmed.remove(lineID: line.id))
+                context.confirm(L.t("cart.remove.confirm", ["name": line.name, "quantity": Format.number(line.quantity)]), yes: L.t("cart.remove.yes"), then: Confirmed.remove(lineID: line.id))
             case .clear:
-                context.confirm("Empty the cart (\(cart?.items.count ?? 0) lines)?", yes: "empty it", then: Confirmed.clear)
+                context.confirm(L.plural("cart.clear.confirm", count: cart?.items.count ?? 0), yes: L.t("cart.clear.yes"), then: Confirmed.clear)
             case .checkout:
-                guard let cart, !cart.items.isEmpty else { context.say("Your cart is empty — press b to browse"); return true }
-                guard cart.canCheckout else { context.say("Some lines are short of stock: lower their quantity or remove them first", .error); return true }
+                guard let cart, !cart.items.isEmpty else { context.say(L.t("cart.empty_notice")); return true }
+                guard cart.canCheckout else { context.say(L.t("cart.short_stock"), .error); return true }
                 context.go(.push(CheckoutScreen(cart: cart)))
             }
         default: break
@@ -127,30 +127,31 @@ struct CartScreen: Screen {
     }
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
-        guard let cart else { buffer.setString(area.x, area.y, "Loading…", style: Theme.muted); return }
+        guard let cart else { buffer.setString(area.x, area.y, L.t("list.loading"), style: Theme.muted); return }
         let currency = session.currency
         let (tableArea, totals) = area.splitBottom(3)
         let rows = cart.items.map { line -> [String] in
             let warning: String
             switch line.problem {
-            case ShopError.Code.outOfStock?: warning = "sold out"
-            case ShopError.Code.shortStock?: warning = "only \(line.available) left"
-            case ShopError.Code.unavailable?: warning = "no longer sold"
+            case ShopError.Code.outOfStock?: warning = L.t("browse.sold_out")
+            case ShopError.Code.shortStock?: warning = L.t("cart.only_left", ["count": Format.number(line.available)])
+            case ShopError.Code.unavailable?: warning = L.t("cart.no_longer_sold")
             default: warning = ""
             }
-            return [line.name, "\(line.quantity)", currency.format(line.unitPrice), currency.format(line.lineTotal), warning]
+            return [line.name, Format.number(line.quantity), Format.money(line.unitPrice, currency), Format.money(line.lineTotal, currency), warning]
         }
-        Table(columns: [.init("Item", width: .fill(1)), .numeric("Qty", width: 5), .numeric("Price", width: 12), .numeric("Total", width: 13), .init("Stock", width: .length(16))],
-              rows: rows, emptyText: "Your cart is empty — press b to browse the shop").render(into: &buffer, area: tableArea, state: list)
+        Table(columns: [.init(L.t("cart.column.item"), width: .fill(1)), .numeric(L.t("cart.column.quantity"), width: 5), .numeric(L.t("product.column.price"), width: 12),
+                        .numeric(L.t("cart.column.total"), width: 13), .init(L.t("browse.column.stock"), width: .length(16))],
+              rows: rows, emptyText: L.t("cart.empty")).render(into: &buffer, area: tableArea, state: list)
         for (i, line) in cart.items.enumerated() where line.problem != nil {
             let y = tableArea.y + 1 + i - list.visibleOffset(rows: tableArea.height - 1, count: cart.items.count)
             if y > tableArea.y && y < tableArea.bottom { buffer.setStyle(Rect(x: tableArea.right - 16, y: y, width: 16, height: 1), Theme.error) }
         }
-        let total = "Total  \(currency.format(cart.total, withCode: true))   (\(Format.items(cart.itemCount)))"
+        let total = L.t("cart.total", ["total": Format.money(cart.total, currency, withCode: true), "items": Format.items(cart.itemCount)])
         let end = buffer.setString(totals.x, totals.y + 1, total, style: Theme.title)
         if !cart.items.isEmpty {
             // The hint gives way to the total (cut with "…"), never the reverse.
-            let hint = cart.canCheckout ? "Enter: checkout" : "Fix the lines marked in red before checkout"
+            let hint = cart.canCheckout ? L.t("cart.hint.checkout") : L.t("cart.hint.fix")
             let room = Rect(x: end + 2, y: totals.y + 1, width: max(0, totals.right - end - 2), height: 1)
             buffer.setLine(hint, in: room, style: cart.canCheckout ? Theme.muted : Theme.error, alignment: .right, truncation: .ellipsis)
         }

@@ -10,7 +10,7 @@ enum DemoCodes {
     struct Found: Sendable {
         let to: String
         let code: String?
-        var banner: String? { code.map { "Demo mode — the code sent to \(to) is \($0)" } }
+        var banner: String? { code.map { L.t("demo.code_banner", ["to": to, "code": Format.digits($0)]) } }
     }
 
     /// Asks for the newest code sent to `to`; the answer comes back as `Found` (only in the demo).

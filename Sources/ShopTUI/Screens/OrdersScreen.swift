@@ -4,8 +4,8 @@ import ShopEngine
 struct OrdersScreen: Screen {
     /// Says which list is shown: the filter follows `f` ("Orders to send" is the paid ones).
     var title: String {
-        let list = staffView ? (status == .paid ? "Orders to send" : "Orders") : "My orders"
-        return "\(list) (\(status?.rawValue ?? "all"))"
+        let list = staffView ? (status == .paid ? L.t("orders.title.to_send") : L.t("orders.title.all")) : L.t("orders.title.mine")
+        return L.t("orders.title", ["list": list, "status": status.map(Words.status) ?? L.t("list.all")])
     }
     private var rows = PagedRows<Order>()
     var isLoading: Bool { !rows.hasLoaded }
@@ -15,13 +15,13 @@ struct OrdersScreen: Screen {
     init(status: OrderStatus? = nil) { self.status = status }
 
     enum Action: Sendable { case up, down, page, open, filter, more }
-    static let keys: KeyMap<Action> = [
-        (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "move")),
-        (.down, KeyBinding(keys: [.down, .char("j")], help: "move down", showsInFooter: false)),
+    static var keys: KeyMap<Action> { [
+        (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: L.t("list.move"))),
+        (.down, KeyBinding(keys: [.down, .char("j")], help: L.t("list.move_down"), showsInFooter: false)),
         (.page, ListState.pagingBindings[0]), (.page, ListState.pagingBindings[1]),
-        (.open, KeyBinding(keys: [.enter], help: "open")),
-        (.filter, KeyBinding(keys: [.char("f")], help: "filter by status")),
-    ]
+        (.open, KeyBinding(keys: [.enter], help: L.t("list.open"))),
+        (.filter, KeyBinding(keys: [.char("f")], help: L.t("orders.keys.filter"))),
+    ] }
     var bindings: [KeyBinding] {
         let count = rows.items.count
         return Self.keys.entries.filter { entry in
@@ -75,15 +75,17 @@ struct OrdersScreen: Screen {
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         let (top, rest) = (area.splitTop(2).top, Self.tableArea(in: area))
-        buffer.setString(top.x, top.y, "Status: \(status?.rawValue ?? "all")", style: Theme.muted)
+        buffer.setString(top.x, top.y, L.t("orders.status", ["status": status.map(Words.status) ?? L.t("list.all")]), style: Theme.muted)
         let currency = session.currency
         let cells = rows.items.map { o -> [String] in
             let who = staffView ? "\(o.firstName) \(o.lastName)".trimmingCharacters(in: .whitespaces) : Format.items(Format.units(of: o))
-            return [o.number, Format.timestamp(o.createdAt), o.status.rawValue, who.isEmpty ? "walk-in" : who, currency.format(o.total)]
+            return [o.number, Format.timestamp(o.createdAt), Words.status(o.status), who.isEmpty ? L.t("orders.walk_in") : who, Format.money(o.total, currency)]
         }
-        Table(columns: [.init("Order", width: .length(10)), .init("Placed", width: .length(17)), .init("Status", width: .length(10)),
-                        .init(staffView ? "Customer" : "Items", width: .fill(1)), .numeric("Total (\(currency.code))", width: 14)],
-              rows: cells, emptyText: rows.loading ? "Loading…" : status.map { "No \($0.rawValue) orders" } ?? "No orders yet").render(into: &buffer, area: rest, state: rows.list)
+        Table(columns: [.init(L.t("orders.column.order"), width: .length(10)), .init(L.t("orders.column.placed"), width: .length(17)),
+                        .init(L.t("orders.column.status"), width: .length(L.language == .fa ? 16 : 10)),
+                        .init(staffView ? L.t("orders.column.customer") : L.t("orders.column.items"), width: .fill(1)),
+                        .numeric(L.t("orders.column.total", ["currency": currency.code]), width: 14)],
+              rows: cells, emptyText: rows.loading ? L.t("list.loading") : status.map { L.t("orders.none_with_status", ["status": Words.status($0)]) } ?? L.t("orders.none")).render(into: &buffer, area: rest, state: rows.list)
     }
 }
 

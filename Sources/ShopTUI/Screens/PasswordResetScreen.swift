@@ -5,15 +5,15 @@ import ShopEngine
 /// known and unknown logins, as the engine does; on success every session of the account ends and
 /// the person signs in with the new password.
 struct PasswordResetScreen: Screen {
-    var title: String { "Forgotten password" }
+    var title: String { L.t("reset.title") }
 
     enum Step { case login, code }
     private var step: Step = .login
     private var loginField: TextFieldState
     private var resetForm = FormState([
-        FormField("code", label: "Code", input: TextFieldState(maxLength: 6, filter: .digits)),
-        FormField("password", label: "New password", input: TextFieldState(maxLength: 128, isMasked: true)),
-        FormField("password_confirm", label: "New password again", input: TextFieldState(maxLength: 128, isMasked: true)),
+        FormField("code", label: L.t("sign_in.code"), input: TextFieldState(maxLength: 6, filter: .digits)),
+        FormField("password", label: L.t("field.new_password"), input: TextFieldState(maxLength: 128, isMasked: true)),
+        FormField("password_confirm", label: L.t("field.new_password_again"), input: TextFieldState(maxLength: 128, isMasked: true)),
     ])
     private var busy = false
 
@@ -27,9 +27,9 @@ struct PasswordResetScreen: Screen {
 
     var bindings: [KeyBinding] {
         switch step {
-        case .login: [KeyBinding(keys: [.enter], help: "send a code"), KeyBinding(keys: [.escape], help: "back")]
-        case .code: [KeyBinding(keys: [.tab], help: "next field"), KeyBinding(keys: [.enter], help: "set password"),
-                     KeyBinding(keys: [.escape], help: "other login")]
+        case .login: [KeyBinding(keys: [.enter], help: L.t("reset.keys.send_code")), KeyBinding(keys: [.escape], help: L.t("keys.back"))]
+        case .code: [KeyBinding(keys: [.tab], help: L.t("list.next_field")), KeyBinding(keys: [.enter], help: L.t("reset.keys.set_password")),
+                     KeyBinding(keys: [.escape], help: L.t("reset.keys.other_login"))]
         }
     }
     var capturesText: Bool { true }
@@ -44,7 +44,7 @@ struct PasswordResetScreen: Screen {
                 context.fail(error)
             } else {
                 step = .code
-                context.say("If an account has that login, a code went to its verified email or phone", .success)
+                context.say(L.t("reset.code_sent"), .success)
             }
         case .result(let reset as Reset):
             busy = false
@@ -55,7 +55,7 @@ struct PasswordResetScreen: Screen {
                 }
                 context.fail(error)
             } else {
-                context.say("Password changed: sign in with the new one", .success)
+                context.say(L.t("reset.changed"), .success)
                 context.go(.pop)
             }
         case .key(let key):
@@ -65,7 +65,7 @@ struct PasswordResetScreen: Screen {
             case (.login, .enter):
                 guard !busy else { return true }
                 let login = loginField.text
-                guard !login.isEmpty else { loginField.error = "Enter your username, email or phone"; return true }
+                guard !login.isEmpty else { loginField.error = L.t("reset.enter_login"); return true }
                 busy = true
                 context.run { Asked(error: Result { try shop.accounts.forgotPassword(login: login, caller: caller) }.failureValue) }
             case (.code, .enter):
@@ -90,13 +90,13 @@ struct PasswordResetScreen: Screen {
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         let box = Rect(x: area.x + 2, y: area.y + 1, width: min(70, area.width - 4), height: area.height - 1)
-        buffer.setString(box.x, box.y, "Set a new password", style: Theme.title)
-        buffer.setString(box.x, box.y + 1, "We send a code to the account's verified email or phone.", style: Theme.muted, maxWidth: box.width)
-        buffer.setString(box.x, box.y + 3, "Username, email or phone", style: step == .login ? Theme.title : .plain)
+        buffer.setString(box.x, box.y, L.t("reset.heading"), style: Theme.title)
+        buffer.setString(box.x, box.y + 1, L.t("reset.we_send"), style: Theme.muted, maxWidth: box.width, truncation: .ellipsis)
+        buffer.setString(box.x, box.y + 3, L.t("sign_in.field.login"), style: step == .login ? Theme.title : .plain)
         TextField(isFocused: step == .login).render(into: &buffer, area: Rect(x: box.x + 26, y: box.y + 3, width: box.width - 26, height: 2), state: loginField)
         if step == .code {
             Form(labelWidth: 26).render(into: &buffer, area: Rect(x: box.x, y: box.y + 6, width: box.width, height: 6), state: resetForm)
         }
-        if busy { buffer.setString(box.x, box.y + 13, "One moment…", style: Theme.muted) }
+        if busy { buffer.setString(box.x, box.y + 13, L.t("reset.one_moment"), style: Theme.muted) }
     }
 }

@@ -31,13 +31,13 @@ struct ProductScreen: Screen {
     private struct Added: Sendable { let what: String; let result: Outcome<CartService.Cart> }
 
     enum Action: Sendable { case up, down, more, less, add }
-    static let keys: KeyMap<Action> = [
-        (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: "choose variant")),
-        (.down, KeyBinding(keys: [.down, .char("j")], help: "next variant", showsInFooter: false)),
-        (.more, KeyBinding(keys: [.char("+"), .right], label: "+/-", help: "quantity")),
-        (.less, KeyBinding(keys: [.char("-"), .left], help: "fewer", showsInFooter: false)),
-        (.add, KeyBinding(keys: [.enter, .char("a")], label: "Enter", help: "add to cart")),
-    ]
+    static var keys: KeyMap<Action> { [
+        (.up, KeyBinding(keys: [.up, .char("k")], label: "↑↓", help: L.t("product.keys.variant"))),
+        (.down, KeyBinding(keys: [.down, .char("j")], help: L.t("product.keys.next_variant"), showsInFooter: false)),
+        (.more, KeyBinding(keys: [.char("+"), .right], label: "+/-", help: L.t("product.keys.quantity"))),
+        (.less, KeyBinding(keys: [.char("-"), .left], help: L.t("product.keys.fewer"), showsInFooter: false)),
+        (.add, KeyBinding(keys: [.enter, .char("a")], label: "Enter", help: L.t("product.keys.add"))),
+    ] }
     /// Variant keys only for a product that has variants.
     var bindings: [KeyBinding] {
         let hasVariants = !(product?.variants.isEmpty ?? true)
@@ -85,7 +85,7 @@ struct ProductScreen: Screen {
             adding = false
             switch added.result {
             case .success(let cart):
-                context.say("Added \(added.what) — cart has \(Format.items(cart.itemCount)), \(context.session.money(cart.total)) (c: open cart)", .success)
+                context.say(L.t("product.added", ["what": added.what, "items": Format.items(cart.itemCount), "total": context.session.money(cart.total)]), .success)
                 quantity = 1
             case .failure(let error): context.fail(error)
             }
@@ -127,11 +127,11 @@ struct ProductScreen: Screen {
         guard wanted > limit else { quantity = max(1, wanted); return }
         quantity = limit
         if available <= 0 {
-            context.say("\(selectedVariant?.name ?? product?.name ?? "This item") is sold out", .error)
+            context.say(L.t("product.sold_out_named", ["name": selectedVariant?.name ?? product?.name ?? ""]), .error)
         } else if available >= CartService.maxQuantity {
-            context.say("At most \(CartService.maxQuantity) of one item", .error)
+            context.say(L.t("product.at_most", ["count": Format.number(CartService.maxQuantity)]), .error)
         } else {
-            context.say("Only \(available) in stock: the quantity is \(limit)", .error)
+            context.say(L.t("product.capped", ["available": Format.number(available), "quantity": Format.number(limit)]), .error)
         }
     }
 
@@ -139,19 +139,20 @@ struct ProductScreen: Screen {
         guard let product, !adding else { return }
         guard context.session.isSignedIn else {
             pendingAdd = true
-            context.say("Sign in to add to your cart — you will come back here")
+            context.say(L.t("product.sign_in_first"))
             context.go(.signIn)
             return
         }
         adding = true
         let shop = context.shop, caller = context.caller, variant = selectedVariant?.id, quantity = self.quantity
-        let what = "\(quantity) × \(product.name)" + (selectedVariant.map { " (\($0.name))" } ?? "")
+        let what = selectedVariant.map { L.t("product.what_variant", ["quantity": Format.number(quantity), "name": product.name, "variant": $0.name]) }
+            ?? L.t("product.what", ["quantity": Format.number(quantity), "name": product.name])
         context.run { Added(what: what, result: Result { try shop.carts.add(productID: product.id, variantID: variant, quantity: quantity, caller: caller) }) }
     }
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         guard let product else {
-            buffer.setString(area.x, area.y, "Loading…", style: Theme.muted)
+            buffer.setString(area.x, area.y, L.t("list.loading"), style: Theme.muted)
             return
         }
         let currency = session.currency
@@ -165,34 +166,41 @@ struct ProductScreen: Screen {
         var y = area.y
         buffer.setString(area.x, y, product.name, style: Theme.title, maxWidth: nameWidth)
         y += 1
-        buffer.setString(area.x, y, "\(product.category)  ·  SKU \(product.sku)\(product.barcode.map { "  ·  barcode \($0)" } ?? "")", style: Theme.muted, maxWidth: textWidth)
+        // Category, SKU and barcode each as its own run: the codes stay left to right.
+        var x = buffer.setString(area.x, y, product.category, style: Theme.muted, maxWidth: textWidth)
+        x = buffer.setString(x, y, "  ·  " + L.t("product.sku"), style: Theme.muted, maxWidth: area.x + textWidth - x) + 1
+        x = buffer.setString(x, y, product.sku, style: Theme.muted, maxWidth: max(0, area.x + textWidth - x), leftToRight: true)
+        if let barcode = product.barcode, x < area.x + textWidth {
+            x = buffer.setString(x, y, "  ·  " + L.t("product.barcode"), style: Theme.muted, maxWidth: area.x + textWidth - x) + 1
+            buffer.setString(x, y, barcode, style: Theme.muted, maxWidth: max(0, area.x + textWidth - x), leftToRight: true)
+        }
         y += 2
-        let text = Paragraph(product.description.isEmpty ? "No description." : product.description)
+        let text = Paragraph(product.description.isEmpty ? L.t("product.no_description") : product.description)
         let lines = text.lines(width: textWidth)
         text.render(into: &buffer, area: Rect(x: area.x, y: y, width: textWidth, height: min(lines.count, 5)))
         y += min(lines.count, 5) + 1
         if product.variants.isEmpty {
-            buffer.setString(area.x, y, "Price  \(currency.format(product.price, withCode: true))", style: Theme.title)
+            buffer.setString(area.x, y, L.t("product.price", ["price": Format.money(product.price, currency, withCode: true)]), style: Theme.title)
             y += 1
         } else {
-            buffer.setString(area.x, y, "Choose a variant:", style: Theme.title)
+            buffer.setString(area.x, y, L.t("product.choose_variant"), style: Theme.title)
             y += 1
-            let rows = product.variants.map { [$0.name, currency.format($0.price, withCode: true), $0.stock == 0 ? "sold out" : "\($0.stock) in stock"] }
+            let rows = product.variants.map { [$0.name, Format.money($0.price, currency, withCode: true), $0.stock == 0 ? L.t("browse.sold_out") : L.t("product.in_stock", ["count": Format.number($0.stock)])] }
             let height = min(product.variants.count + 1, 7)
-            Table(columns: [.init("Variant", width: .length(16)), .numeric("Price", width: 16), .numeric("Stock", width: 12)], rows: rows)
+            Table(columns: [.init(L.t("product.column.variant"), width: .length(16)), .numeric(L.t("product.column.price"), width: 16), .numeric(L.t("browse.column.stock"), width: 12)], rows: rows)
                 .render(into: &buffer, area: Rect(x: area.x, y: y, width: min(area.width, 50), height: height), state: variants)
             y += height
         }
         y += 1
-        let stockText = available == 0 ? "Sold out" : product.isLow(stock: available) ? "Only \(available) left" : "\(available) in stock"
+        let stockText = available == 0 ? L.t("product.sold_out") : product.isLow(stock: available) ? L.t("product.only_left", ["count": Format.number(available)]) : L.t("product.in_stock", ["count": Format.number(available)])
         buffer.setString(area.x, y, stockText, style: product.isLow(stock: available) ? Theme.error : .plain)
         y += 2
-        var x = buffer.setString(area.x, y, "Quantity  ", style: Theme.title)
-        x = buffer.setString(x, y, " \(quantity) ", style: Theme.key)
+        x = buffer.setString(area.x, y, L.t("product.quantity"), style: Theme.title) + 2
+        x = buffer.setString(x, y, " \(Format.number(quantity)) ", style: Theme.key)
         let price = selectedVariant?.price ?? product.price
-        buffer.setString(x + 2, y, "= \(currency.format(price * quantity, withCode: true))   (+/- or type digits, Enter adds)", style: Theme.muted, maxWidth: area.right - x - 2)
+        buffer.setString(x + 2, y, L.t("product.line_total", ["total": Format.money(price * quantity, currency, withCode: true)]), style: Theme.muted, maxWidth: area.right - x - 2)
         if !session.isSignedIn {
-            buffer.setString(area.x, y + 2, "You are browsing as a guest: adding to the cart asks you to sign in first.", style: Theme.muted, maxWidth: area.width)
+            buffer.setString(area.x, y + 2, L.t("product.guest_hint"), style: Theme.muted, maxWidth: area.width)
         }
         // Drawn last, so a long line below the description stops at its frame.
         if let photoBox { PhotoBox(photo: photo, images: session.settings.images).render(into: &buffer, area: photoBox) }

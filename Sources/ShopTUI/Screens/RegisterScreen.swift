@@ -2,16 +2,16 @@ import ShopEngine
 
 /// Create a password account. The email (and phone) get verification codes, entered in the profile.
 struct RegisterScreen: Screen {
-    var title: String { "Create an account" }
+    var title: String { L.t("register.title") }
     private var form = FormState([
-        FormField("username", label: "Username", input: TextFieldState(maxLength: 32)),
-        FormField("email", label: "Email", input: TextFieldState(maxLength: 254)),
-        FormField("password", label: "Password", placeholder: "8 to 128 characters", input: TextFieldState(maxLength: 128, isMasked: true)),
-        FormField("password_confirm", label: "Password again", input: TextFieldState(maxLength: 128, isMasked: true)),
-        FormField("first_name", label: "First name", input: TextFieldState(maxLength: 100)),
-        FormField("last_name", label: "Last name", input: TextFieldState(maxLength: 100)),
-        FormField("phone", label: "Phone", placeholder: "optional", input: TextFieldState(maxLength: 20, filter: .phone)),
-        FormField("address", label: "Address", placeholder: "optional", input: TextFieldState(maxLength: 500)),
+        FormField("username", label: L.t("field.username"), input: TextFieldState(maxLength: 32)),
+        FormField("email", label: L.t("field.email"), input: TextFieldState(maxLength: 254)),
+        FormField("password", label: L.t("field.password"), placeholder: L.t("register.password_hint"), input: TextFieldState(maxLength: 128, isMasked: true)),
+        FormField("password_confirm", label: L.t("field.password_again"), input: TextFieldState(maxLength: 128, isMasked: true)),
+        FormField("first_name", label: L.t("field.first_name"), input: TextFieldState(maxLength: 100)),
+        FormField("last_name", label: L.t("field.last_name"), input: TextFieldState(maxLength: 100)),
+        FormField("phone", label: L.t("field.phone"), placeholder: L.t("field.optional"), input: TextFieldState(maxLength: 20, filter: .phone)),
+        FormField("address", label: L.t("field.address"), placeholder: L.t("field.optional"), input: TextFieldState(maxLength: 500)),
     ])
     private var busy = false
     private struct Registered: Sendable { let result: Outcome<SignIn> }
@@ -20,8 +20,8 @@ struct RegisterScreen: Screen {
     private var codesWork = true
 
     var bindings: [KeyBinding] {
-        [KeyBinding(keys: [.tab], label: "Tab/↑↓", help: "next field"), KeyBinding(keys: [.enter], help: "create account"),
-         KeyBinding(keys: Self.signInKeys, label: "F2", help: codesWork ? "sign in with a phone code" : "sign in with a password")]
+        [KeyBinding(keys: [.tab], label: "Tab/↑↓", help: L.t("list.next_field")), KeyBinding(keys: [.enter], help: L.t("register.keys.create")),
+         KeyBinding(keys: Self.signInKeys, label: "F2", help: codesWork ? L.t("register.keys.sign_in_code") : L.t("register.keys.sign_in_password"))]
     }
     static let signInKeys: [Key] = [.function(2), .ctrl("p")]
 
@@ -34,9 +34,8 @@ struct RegisterScreen: Screen {
             busy = false
             switch registered.result {
             case .success(let signIn):
-                let to = [signIn.user.email, signIn.user.phone].compactMap { $0 }.joined(separator: " and ")
-                context.say(context.shop.sendsCodes ? "Welcome! We sent a code to \(to) — enter it in your profile (p) to verify"
-                                                    : "Welcome! Your email is not verified: codes are not set up on this terminal", .success)
+                let to = [signIn.user.email, signIn.user.phone].compactMap { $0 }.joined(separator: L.t("register.and"))
+                context.say(context.shop.sendsCodes ? L.t("register.welcome", ["to": to]) : L.t("register.welcome_no_codes"), .success)
                 context.go(.signedIn(signIn))
             case .failure(let error):
                 if let e = error as? ShopError, let field = e.field, form.fields.contains(where: { $0.id == field }) {
@@ -67,8 +66,8 @@ struct RegisterScreen: Screen {
     }
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
-        buffer.setString(area.x + 2, area.y + 1, "Create an account with a password", style: Theme.title)
+        buffer.setString(area.x + 2, area.y + 1, L.t("register.heading"), style: Theme.title)
         Form(labelWidth: 16).render(into: &buffer, area: Rect(x: area.x + 2, y: area.y + 3, width: min(70, area.width - 4), height: 16), state: form)
-        buffer.setString(area.x + 2, area.y + 20, busy ? "Creating your account…" : codesWork ? "Prefer no password? F2 signs in with a phone code." : "Have an account? F2 signs in with your password.", style: Theme.muted)
+        buffer.setString(area.x + 2, area.y + 20, busy ? L.t("register.creating") : codesWork ? L.t("register.hint_code") : L.t("register.hint_password"), style: Theme.muted, maxWidth: area.width - 4, truncation: .ellipsis)
     }
 }

@@ -8,15 +8,15 @@ import ShopEngine
 /// Where the shop sends no codes (no message sink configured) it opens on the password form and
 /// says so, instead of offering a code that would never arrive.
 struct SignInScreen: Screen {
-    var title: String { mode == .password ? "Sign in with password" : "Sign in" }
+    var title: String { mode == .password ? L.t("sign_in.title.password") : L.t("sign_in.title") }
 
     enum Mode { case phone, code, password, rememberKey }
     private var mode: Mode = .phone
     private var phone = TextFieldState(maxLength: 20, filter: .phone)
     private var code = TextFieldState(maxLength: 6, filter: .digits)
     private var passwordForm = FormState([
-        FormField("login", label: "Username, email or phone", input: TextFieldState(maxLength: 254)),
-        FormField("password", label: "Password", input: TextFieldState(maxLength: 128, isMasked: true)),
+        FormField("login", label: L.t("sign_in.field.login"), input: TextFieldState(maxLength: 254)),
+        FormField("password", label: L.t("field.password"), input: TextFieldState(maxLength: 128, isMasked: true)),
     ])
     private var request: AccountService.CodeRequest?
     /// The phone as typed when `request`'s code was sent: back on the phone step (Esc), Enter
@@ -68,14 +68,14 @@ struct SignInScreen: Screen {
 
     var bindings: [KeyBinding] {
         switch mode {
-        case .phone: [KeyBinding(keys: [.enter], help: "send code"), KeyBinding(keys: [.function(2), .ctrl("p")], label: "F2", help: "use a password"),
-                      KeyBinding(keys: [.function(3), .ctrl("r")], label: "F3", help: "create an account")]
-        case .code: [KeyBinding(keys: [.enter], help: "sign in")] + ((resendAt ?? 0) <= now ? [KeyBinding(keys: [.char("r")], help: "new code")] : [])
-                    + [KeyBinding(keys: [.escape], help: "other phone")]
-        case .password: [KeyBinding(keys: [.tab], help: "next field"), KeyBinding(keys: [.enter], help: "sign in"),
-                         KeyBinding(keys: [.function(2), .ctrl("p")], label: "F2", help: "use a phone code"), KeyBinding(keys: [.function(3), .ctrl("r")], label: "F3", help: "create an account")]
-                        + (codesWork ? [KeyBinding(keys: [.function(4), .ctrl("f")], label: "F4", help: "forgot password")] : [])
-        case .rememberKey: [KeyBinding(keys: [.char("y")], help: "remember this key"), KeyBinding(keys: [.char("n")], help: "not now")]
+        case .phone: [KeyBinding(keys: [.enter], help: L.t("sign_in.keys.send_code")), KeyBinding(keys: [.function(2), .ctrl("p")], label: "F2", help: L.t("sign_in.keys.use_password")),
+                      KeyBinding(keys: [.function(3), .ctrl("r")], label: "F3", help: L.t("sign_in.keys.create_account"))]
+        case .code: [KeyBinding(keys: [.enter], help: L.t("sign_in.keys.sign_in"))] + ((resendAt ?? 0) <= now ? [KeyBinding(keys: [.char("r")], help: L.t("sign_in.keys.new_code"))] : [])
+                    + [KeyBinding(keys: [.escape], help: L.t("sign_in.keys.other_phone"))]
+        case .password: [KeyBinding(keys: [.tab], help: L.t("list.next_field")), KeyBinding(keys: [.enter], help: L.t("sign_in.keys.sign_in")),
+                         KeyBinding(keys: [.function(2), .ctrl("p")], label: "F2", help: L.t("sign_in.keys.use_code")), KeyBinding(keys: [.function(3), .ctrl("r")], label: "F3", help: L.t("sign_in.keys.create_account"))]
+                        + (codesWork ? [KeyBinding(keys: [.function(4), .ctrl("f")], label: "F4", help: L.t("sign_in.keys.forgot"))] : [])
+        case .rememberKey: [KeyBinding(keys: [.char("y")], help: L.t("sign_in.keys.remember")), KeyBinding(keys: [.char("n")], help: L.t("sign_in.keys.not_now"))]
         }
     }
     var capturesText: Bool { mode != .rememberKey }
@@ -95,7 +95,7 @@ struct SignInScreen: Screen {
                 mode = .code
                 code.setText("")
                 demoCode = nil
-                context.say("We sent a 6-digit code to \(r.phone)", .success)
+                context.say(L.t("sign_in.code_sent", ["phone": r.phone]), .success)
                 DemoCodes.look(for: r.phone, &context)
             case .failure(let error):
                 if let e = error as? ShopError, let wait = e.retryAfter {
@@ -115,7 +115,7 @@ struct SignInScreen: Screen {
                 context.fail(error)
             }
         case .result(let remembered as Remembered):
-            if let error = remembered.error { context.fail(error) } else { context.say("Key remembered: next time you are signed in at once", .success) }
+            if let error = remembered.error { context.fail(error) } else { context.say(L.t("sign_in.key_remembered"), .success) }
             context.go(.signedIn(remembered.signIn))
         case .key(let key):
             return typed(key, &context)
@@ -152,17 +152,17 @@ struct SignInScreen: Screen {
         case .phone:
             if key == .escape { return false }
             if key == .enter {
-                guard codesWork else { phone.error = "No codes here: F2"; context.say(Self.noCodes); return true }
-                guard !busy, !phone.isEmpty else { phone.error = phone.isEmpty ? "Enter your phone number" : nil; return true }
+                guard codesWork else { phone.error = L.t("sign_in.no_codes_here"); context.say(Self.noCodes); return true }
+                guard !busy, !phone.isEmpty else { phone.error = phone.isEmpty ? L.t("sign_in.enter_phone") : nil; return true }
                 if let request, let expiresAt, expiresAt > context.now, isRequestedPhone(request) {
                     mode = .code
                     let left = expiresAt - context.now
-                    context.say("A code was already sent to \(request.phone): it is valid for \(left / 60):\(String(format: "%02d", left % 60)) more")
+                    context.say(L.t("sign_in.code_still_valid", ["phone": request.phone, "time": Format.digits(String(format: "%d:%02d", left / 60, left % 60))]))
                     return true
                 }
                 busy = true
-                let number = phone.text
-                context.run { CodeSent(result: Result { try shop.accounts.requestCode(phone: number, caller: caller) }) }
+                let number = phone.text, language = L.language
+                context.run { CodeSent(result: Result { try shop.accounts.requestCode(phone: number, language: language, caller: caller) }) }
                 return true
             }
             if phone.handle(key) { phone.error = nil; phoneWaitUntil = nil }
@@ -170,13 +170,13 @@ struct SignInScreen: Screen {
             switch key {
             case .escape: mode = .phone
             case .char("r"):
-                if let resendAt, resendAt > context.now { context.say("You can ask for a new code in \(resendAt - context.now) s"); return true }
+                if let resendAt, resendAt > context.now { context.say(L.t("sign_in.new_code_in", ["seconds": Format.number(resendAt - context.now)])); return true }
                 busy = true
-                let number = request?.phone ?? phone.text
-                context.run { CodeSent(result: Result { try shop.accounts.requestCode(phone: number, caller: caller) }) }
+                let number = request?.phone ?? phone.text, language = L.language
+                context.run { CodeSent(result: Result { try shop.accounts.requestCode(phone: number, language: language, caller: caller) }) }
             case .enter:
                 guard !busy, let request else { return true }
-                guard code.text.count == 6 else { code.error = "The code has 6 digits"; return true }
+                guard code.text.count == 6 else { code.error = L.t("sign_in.code_six_digits"); return true }
                 busy = true
                 let digits = code.text
                 context.run { SignedIn(result: Result { try shop.accounts.verifyCode(requestID: request.requestId, code: digits, caller: caller) }) }
@@ -226,35 +226,35 @@ struct SignInScreen: Screen {
         }
         switch mode {
         case .phone, .code:
-            buffer.setString(box.x, y, "Sign in or create an account with your phone", style: Theme.title)
+            buffer.setString(box.x, y, L.t("sign_in.with_phone"), style: Theme.title)
             y += 1
             if codesWork {
-                buffer.setString(box.x, y, "We text you a 6-digit code. New phone numbers get a new account.", style: Theme.muted, maxWidth: box.width)
+                buffer.setString(box.x, y, L.t("sign_in.we_text"), style: Theme.muted, maxWidth: box.width, truncation: .ellipsis)
             } else {
                 Banner(Self.noCodes, kind: .error).render(into: &buffer, area: Rect(x: box.x, y: y, width: box.width, height: 1))
             }
             y += 2
-            TextField(placeholder: "+15551234567", isFocused: mode == .phone)
-                .render(into: &buffer, area: labelled("Phone", focused: mode == .phone, width: 24), state: phone)
+            TextField(placeholder: L.t("field.phone_example"), isFocused: mode == .phone)
+                .render(into: &buffer, area: labelled(L.t("sign_in.phone"), focused: mode == .phone, width: 24), state: phone)
             y += 3
             if mode == .phone, let phoneWaitUntil {
                 let wait = phoneWaitUntil - now
-                buffer.setString(box.x, y, wait > 0 ? "A code went to this number moments ago. A new one in \(wait) s." : "Press Enter for a new code.",
+                buffer.setString(box.x, y, wait > 0 ? L.t("sign_in.phone_wait", ["seconds": Format.number(wait)]) : L.t("sign_in.press_enter_new"),
                                  style: wait > 0 ? Theme.muted : Theme.title, maxWidth: box.width)
                 y += 2
             }
             if mode == .code, let expiresAt {
-                let field = labelled("Code", focused: true, width: 10)
-                TextField(placeholder: "6 digits", isFocused: true).render(into: &buffer, area: field, state: code)
+                let field = labelled(L.t("sign_in.code"), focused: true, width: 10)
+                TextField(placeholder: L.t("sign_in.six_digits"), isFocused: true).render(into: &buffer, area: field, state: code)
                 if code.text.count == 6, code.error == nil, !busy {
-                    buffer.setString(box.x, y + 1, "Press Enter to sign in", style: Theme.title)
+                    buffer.setString(box.x, y + 1, L.t("sign_in.press_enter"), style: Theme.title)
                 }
                 let left = expiresAt - now
-                let expiry = left > 0 ? String(format: "expires in %d:%02d", Int(left / 60), Int(left % 60)) : "expired — press r for a new code"
+                let expiry = left > 0 ? L.t("sign_in.expires_in", ["time": Format.digits(String(format: "%d:%02d", Int(left / 60), Int(left % 60)))]) : L.t("sign_in.expired")
                 buffer.setString(field.right + 2, y, expiry, style: left > 30 ? Theme.muted : Theme.error)
                 y += 2
                 let wait = (resendAt ?? now) - now
-                buffer.setString(box.x, y, wait > 0 ? "New code possible in \(wait) s" : "Did not get it? Press r for a new code", style: Theme.muted)
+                buffer.setString(box.x, y, wait > 0 ? L.t("sign_in.resend_in", ["seconds": Format.number(wait)]) : L.t("sign_in.did_not_get"), style: Theme.muted)
                 y += 2
                 if let banner = demoCode?.banner {
                     Banner(banner, kind: .info).render(into: &buffer, area: Rect(x: box.x, y: y, width: box.width, height: 1))
@@ -262,33 +262,39 @@ struct SignInScreen: Screen {
                 }
             }
         case .password:
-            buffer.setString(box.x, y, "Sign in with your password", style: Theme.title)
+            buffer.setString(box.x, y, L.t("sign_in.with_password"), style: Theme.title)
             y += 2
             Form(labelWidth: 26).render(into: &buffer, area: Rect(x: box.x, y: y, width: box.width, height: 4), state: passwordForm)
             y += 5
-            buffer.setString(box.x, y, codesWork ? "Forgot it? F4 sends a code to your verified email or phone."
-                                                 : "Codes are not set up on this terminal; forgot it? Ask the shop.",
+            buffer.setString(box.x, y, codesWork ? L.t("sign_in.forgot_f4") : L.t("sign_in.forgot_ask"),
                              style: Theme.muted, maxWidth: box.width)
             y += 2
         case .rememberKey:
-            buffer.setString(box.x, y, "Remember this SSH key?", style: Theme.title)
+            buffer.setString(box.x, y, L.t("sign_in.remember_key"), style: Theme.title)
             y += 2
             let fingerprint = session.settings.sshKey?.fingerprint ?? ""
-            Paragraph("Your SSH client signed in with the key \(fingerprint). If you remember it, connecting with this key signs you in at once next time. You can remove remembered keys in your profile.")
+            Paragraph(L.t("sign_in.remember_key_why", ["fingerprint": fingerprint]))
                 .render(into: &buffer, area: Rect(x: box.x, y: y, width: box.width, height: 4))
             y += 5
-            buffer.setString(box.x, y, "y = remember   n = not now", style: Theme.title)
+            buffer.setString(box.x, y, L.t("sign_in.remember_key_hint"), style: Theme.title)
         }
         if let people = session.settings.demoPeople, mode != .rememberKey {
             let top = max(y + 1, area.bottom - people.count - 2)
-            buffer.setString(box.x, top, "Demo accounts (the code appears on screen):", style: Theme.muted)
+            buffer.setString(box.x, top, L.t("sign_in.demo_accounts"), style: Theme.muted, maxWidth: box.width, truncation: .ellipsis)
+            // Phone, role and name in columns of their own: one write per cell, so a Persian name
+            // never shifts its row (the phone stays left to right).
+            let phoneWidth = people.map { TextWidth.of($0.phone) }.max() ?? 0
+            let roleWidth = people.map { TextWidth.of(Words.role($0.role)) }.max() ?? 0
             for (i, p) in people.enumerated() where top + 1 + i < area.bottom {
-                buffer.setString(box.x + 2, top + 1 + i, "\(p.phone)  \(p.role.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(p.name)", style: Theme.muted, maxWidth: box.width)
+                let row = top + 1 + i, x = box.x + 2
+                buffer.setString(x, row, p.phone, style: Theme.muted, leftToRight: true)
+                buffer.setString(x + phoneWidth + 2, row, Words.role(p.role), style: Theme.muted)
+                buffer.setString(x + phoneWidth + roleWidth + 3, row, p.name, style: Theme.muted, maxWidth: box.right - (x + phoneWidth + roleWidth + 3), truncation: .ellipsis)
             }
         }
     }
 }
 
 extension SignInScreen {
-    static let noCodes = "Codes are not set up on this terminal: use your password (F2)"
+    static var noCodes: String { L.t("sign_in.no_codes") }
 }

@@ -2,26 +2,27 @@ import ShopEngine
 
 /// The staff menu: the counter's screens, gated by role (the engine checks every call too).
 struct StaffMenuScreen: Screen {
-    var title: String { "Staff" }
+    var title: String { L.t("staff_menu.title") }
     private var list = ListState()
 
-    private struct Entry { let name: String; let detail: String; let adminOnly: Bool; let demoOnly: Bool; let make: () -> any Screen }
+    /// Name and detail are asked for at each frame: they follow the language.
+    private struct Entry { let name: () -> String; let detail: () -> String; let adminOnly: Bool; let demoOnly: Bool; let make: () -> any Screen }
     private var entries: [Entry] = []
 
-    var bindings: [KeyBinding] { [KeyBinding(keys: [.up, .down], label: "↑↓", help: "move")] + ListState.pagingBindings + [KeyBinding(keys: [.enter], help: "open")] }
+    var bindings: [KeyBinding] { [KeyBinding(keys: [.up, .down], label: "↑↓", help: L.t("list.move"))] + ListState.pagingBindings + [KeyBinding(keys: [.enter], help: L.t("list.open"))] }
 
     mutating func start(_ context: inout ScreenContext) {
         let all: [Entry] = [
-            Entry(name: "Quick sale", detail: "the counter: scan, take payment, print the receipt", adminOnly: false, demoOnly: false, make: { QuickSaleScreen() }),
-            Entry(name: "Products", detail: "catalog: search, add, edit, archive, stock ± and its ledger", adminOnly: false, demoOnly: false, make: { ProductsScreen() }),
-            Entry(name: "Orders", detail: "all orders: filter, mark sent/delivered, payments, cancel", adminOnly: false, demoOnly: false, make: { OrdersScreen() }),
-            Entry(name: "Orders to send", detail: "paid but not yet sent", adminOnly: false, demoOnly: false, make: { OrdersScreen(status: .paid) }),
-            Entry(name: "Dashboard", detail: "today's takings, orders to send, low stock", adminOnly: false, demoOnly: false, make: { DashboardScreen() }),
-            Entry(name: "Coupons", detail: "issue (percent or fixed, days valid, use limit), uses, disable", adminOnly: false, demoOnly: false, make: { CouponsScreen() }),
-            Entry(name: "Cash-up", detail: "end of day: totals per payment method, printable", adminOnly: false, demoOnly: false, make: { CashUpScreen() }),
-            Entry(name: "Customer photo", detail: "a customer's profile photo from a file, found by phone", adminOnly: false, demoOnly: false, make: { CustomerPhotoScreen() }),
-            Entry(name: "Users", detail: "accounts: search, roles, activate/deactivate", adminOnly: true, demoOnly: false, make: { UsersScreen() }),
-            Entry(name: "Messages outbox", detail: "demo: the codes and messages kept instead of sent", adminOnly: false, demoOnly: true, make: { OutboxScreen() }),
+            Entry(name: { L.t("staff_menu.quick_sale") }, detail: { L.t("staff_menu.quick_sale.detail") }, adminOnly: false, demoOnly: false, make: { QuickSaleScreen() }),
+            Entry(name: { L.t("staff_menu.products") }, detail: { L.t("staff_menu.products.detail") }, adminOnly: false, demoOnly: false, make: { ProductsScreen() }),
+            Entry(name: { L.t("staff_menu.orders") }, detail: { L.t("staff_menu.orders.detail") }, adminOnly: false, demoOnly: false, make: { OrdersScreen() }),
+            Entry(name: { L.t("staff_menu.orders_to_send") }, detail: { L.t("staff_menu.orders_to_send.detail") }, adminOnly: false, demoOnly: false, make: { OrdersScreen(status: .paid) }),
+            Entry(name: { L.t("staff_menu.dashboard") }, detail: { L.t("staff_menu.dashboard.detail") }, adminOnly: false, demoOnly: false, make: { DashboardScreen() }),
+            Entry(name: { L.t("staff_menu.coupons") }, detail: { L.t("staff_menu.coupons.detail") }, adminOnly: false, demoOnly: false, make: { CouponsScreen() }),
+            Entry(name: { L.t("staff_menu.cash_up") }, detail: { L.t("staff_menu.cash_up.detail") }, adminOnly: false, demoOnly: false, make: { CashUpScreen() }),
+            Entry(name: { L.t("staff_menu.customer_photo") }, detail: { L.t("staff_menu.customer_photo.detail") }, adminOnly: false, demoOnly: false, make: { CustomerPhotoScreen() }),
+            Entry(name: { L.t("staff_menu.users") }, detail: { L.t("staff_menu.users.detail") }, adminOnly: true, demoOnly: false, make: { UsersScreen() }),
+            Entry(name: { L.t("staff_menu.outbox") }, detail: { L.t("staff_menu.outbox.detail") }, adminOnly: false, demoOnly: true, make: { OutboxScreen() }),
         ]
         entries = all.filter { (!$0.adminOnly || context.session.isAdmin) && (!$0.demoOnly || context.session.settings.isDemo) }
     }
@@ -43,8 +44,8 @@ struct StaffMenuScreen: Screen {
     }
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
-        buffer.setString(area.x + 2, area.y + 1, "Counter and back office", style: Theme.title)
-        Table(columns: [.init("Screen", width: .length(20)), .init("What it is for", width: .fill(1))], rows: entries.map { [$0.name, $0.detail] })
+        buffer.setString(area.x + 2, area.y + 1, L.t("staff_menu.heading"), style: Theme.title)
+        Table(columns: [.init(L.t("staff_menu.column.screen"), width: .length(22)), .init(L.t("staff_menu.column.what"), width: .fill(1))], rows: entries.map { [$0.name(), $0.detail()] })
             .render(into: &buffer, area: Self.tableArea(in: area, count: entries.count), state: list)
     }
 }

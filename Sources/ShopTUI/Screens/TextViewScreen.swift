@@ -11,7 +11,7 @@ struct TextViewScreen: Screen {
     }
 
     var bindings: [KeyBinding] {
-        [KeyBinding(keys: [.up, .down], label: "↑↓", help: "scroll"), KeyBinding(keys: [.pageUp, .pageDown], label: "PgUp/PgDn", help: "page")]
+        [KeyBinding(keys: [.up, .down], label: "↑↓", help: L.t("text_view.keys.scroll")), KeyBinding(keys: [.pageUp, .pageDown], label: "PgUp/PgDn", help: L.t("list.page"))]
     }
 
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool {

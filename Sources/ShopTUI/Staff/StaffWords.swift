@@ -55,16 +55,11 @@ enum StaffWords {
 
     /// A moment (seconds since 1970) as local day and time: Gregorian in English, Solar Hijri
     /// with Persian digits in Persian.
-    static func timestamp(_ seconds: Int64) -> String {
-        L.language == .fa ? JalaliDate.localTimestamp(seconds) : Format.timestamp(seconds)
-    }
+    static func timestamp(_ seconds: Int64) -> String { Format.timestamp(seconds) }   // the one date helper
 
     /// A calendar day the engine names `YYYY-MM-DD` as the language writes it (unchanged when
     /// it is not a day).
-    static func day(_ day: String) -> String {
-        guard L.language == .fa, let date = CivilDate(day) else { return day }
-        return JalaliDate(date).formatted()
-    }
+    static func day(_ day: String) -> String { Format.day(day) }
 
     /// A day typed by staff: Solar Hijri in Persian (`۱۴۰۵/۰۹/۰۸`, any digits), `YYYY-MM-DD` in
     /// English; the engine's `YYYY-MM-DD`. Throws the engine's clear error otherwise.
@@ -84,17 +79,8 @@ enum StaffWords {
     }
 
     /// An engine error in the session's language (by its stable code in Persian).
-    static func error(_ error: any Error) -> String {
-        guard L.language != .en, let shopError = error as? ShopError else { return ScreenContext.describe(error) }
-        return messages.message(for: shopError, in: L.language)
-    }
+    static func error(_ error: any Error) -> String { ScreenContext.describe(error) }   // the one place errors become words
 
-    /// `context.fail(error)` with the notice in the session's language (the engine's English text
-    /// is never shown in Persian).
-    static func fail(_ error: any Error, _ context: inout ScreenContext) {
-        context.fail(error)
-        if L.language != .en { context.notice = (Self.error(error), .error) }
-    }
-
-    private static let messages = ErrorMessages.load()
+    /// `context.fail(error)`: the notice is in the session's language (`ScreenContext.describe`).
+    static func fail(_ error: any Error, _ context: inout ScreenContext) { context.fail(error) }
 }

@@ -107,10 +107,11 @@ public struct Form: Sendable {
         }
     }
 
-    /// Where the terminal cursor goes (in the focused field); `render` records it in the buffer.
-    public func cursorPosition(area: Rect, state: FormState) -> (x: Int, y: Int)? {
+    /// Where the terminal cursor goes (in the focused field), in screen columns of a frame
+    /// `screen` wide (default `area`) in the session's layout; `render` records it in the buffer.
+    public func cursorPosition(area: Rect, state: FormState, screen: Rect? = nil) -> (x: Int, y: Int)? {
         let areas = fieldAreas(area: area, state: state)
         guard areas.indices.contains(state.focus) else { return nil }
-        return TextField(isFocused: true).cursorPosition(area: areas[state.focus].input, state: state.fields[state.focus].input)
+        return TextField(isFocused: true).cursorPosition(area: areas[state.focus].input, state: state.fields[state.focus].input, screen: screen ?? area)
     }
 }

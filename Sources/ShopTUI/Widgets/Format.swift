@@ -1,3 +1,4 @@
+import Foundation
 import ShopEngine
 
 /// How screens, receipts and reports write the values they share, in one place (money goes
@@ -6,8 +7,31 @@ import ShopEngine
 ///     Format.timestamp(order.createdAt)   // "2026-11-21 14:05", local time
 ///     Format.status(of: product)          // "active", "inactive" or "archived"
 enum Format {
-    /// `YYYY-MM-DD HH:MM` in local time, for seconds since 1970.
-    static func timestamp(_ seconds: Int64) -> String { CivilDate.localTimestamp(seconds) }
+    // MARK: - Dates: Gregorian in English, Solar Hijri (Jalali) with Persian digits in Persian
+
+    /// A moment in local time: `2026-11-29 14:30` / `۱۴۰۵/۰۹/۰۸ ۱۴:۳۰`.
+    static func timestamp(_ seconds: Int64) -> String {
+        L.language == .fa ? JalaliDate.localTimestamp(seconds) : CivilDate.localTimestamp(seconds)
+    }
+
+    /// A stored day (`YYYY-MM-DD`, as orders keep a delivery date) as the language writes it:
+    /// `2026-12-01` / `۱۴۰۵/۰۹/۱۰`. Text that is not a date is shown as it is.
+    static func day(_ stored: String) -> String {
+        guard L.language == .fa, let date = CivilDate(stored) else { return stored }
+        return JalaliDate(date).formatted()
+    }
+
+    /// A day a person typed, as the engine stores it (`YYYY-MM-DD`): in Persian a Solar Hijri
+    /// date (`۱۴۰۵/۰۹/۱۰`, any digits) converted to Gregorian; in English the text as typed (the
+    /// engine checks it). Empty stays empty. Throws the engine's `invalid_jalali_date` /
+    /// `no_such_date` with `field`.
+    ///
+    ///     try Format.enteredDay("۱۴۰۵/۰۹/۱۰", field: "delivery_date")   // "2026-12-01" in fa
+    static func enteredDay(_ text: String, field: String) throws -> String {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        guard L.language == .fa, !text.isEmpty else { return text }
+        return try JalaliDate.parse(text, field: field).civilDate.description
+    }
 
     /// Whether a product is sold: `archived` (kept for old orders), `active` or `inactive`.
     static func status(of product: Product) -> String { product.archived ? "archived" : product.active ? "active" : "inactive" }
@@ -36,9 +60,9 @@ enum Format {
     ///
     ///     Format.items(4, lines: 2)   // "4 items on 2 lines"
     static func items(_ units: Int64, lines: Int? = nil) -> String {
-        let count = "\(units) item\(units == 1 ? "" : "s")"
+        let count = L.plural("format.items", count: Int(clamping: units))
         guard let lines, lines > 1 else { return count }
-        return count + " on \(lines) lines"
+        return L.t("format.items_on_lines", ["items": count, "lines": Format.number(lines)])
     }
 
     /// The units of an order's lines (see `items`).

@@ -47,10 +47,11 @@ public struct ListState: Hashable, Sendable {
     }
 
     /// The keys `navigate` takes beyond ↑↓, for help (the footer keeps its room for "↑↓ move").
-    public static let pagingBindings = [
-        KeyBinding(keys: [.pageUp, .pageDown], label: "PgUp/PgDn", help: "page", showsInFooter: false),
-        KeyBinding(keys: [.home, .end], label: "Home/End", help: "first / last", showsInFooter: false),
-    ]
+    /// Computed: the words follow the language.
+    public static var pagingBindings: [KeyBinding] { [
+        KeyBinding(keys: [.pageUp, .pageDown], label: "PgUp/PgDn", help: L.t("list.page"), showsInFooter: false),
+        KeyBinding(keys: [.home, .end], label: "Home/End", help: L.t("list.first_last"), showsInFooter: false),
+    ] }
 
     /// The keys `navigate` takes.
     public static let navigationKeys: [Key] = [.up, .down, .pageUp, .pageDown, .home, .end]

@@ -9,10 +9,10 @@ struct PhotoBox {
     /// The loaded picture; nil while it loads.
     var photo: TerminalImage?
     var images: ImageProtocol
-    var title = "Photo"
+    var title = L.t("photo.title")
 
     /// The text shown instead of a picture.
-    static let marker = "▣ photo available"
+    static var marker: String { L.t("photo.marker") }
     static let width = 24
     static let height = 10
 
@@ -28,14 +28,14 @@ struct PhotoBox {
         block.render(into: &buffer, area: area)
         let inside = block.inner(area)
         guard let photo else {
-            buffer.setString(inside.x + 1, inside.y, "Loading…", style: Theme.muted, maxWidth: inside.width - 1)
+            buffer.setString(inside.x + 1, inside.y, L.t("list.loading"), style: Theme.muted, maxWidth: inside.width - 1)
             return
         }
         if images.shows(photo.format) {
             buffer.placeImage(photo, in: inside)
         } else {
             buffer.setString(inside.x + 1, inside.y, Self.marker, maxWidth: inside.width - 1)
-            Paragraph("This terminal shows PNG pictures only; this photo is a \(photo.format == .jpeg ? "JPEG" : "picture").", style: Theme.muted)
+            Paragraph(photo.format == .jpeg ? L.t("photo.png_only_jpeg") : L.t("photo.png_only"), style: Theme.muted)
                 .render(into: &buffer, area: Rect(x: inside.x + 1, y: inside.y + 2, width: inside.width - 1, height: inside.height - 2))
         }
     }

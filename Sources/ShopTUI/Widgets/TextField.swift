@@ -55,7 +55,7 @@ public struct TextField: Sendable {
                              paragraph: buffer.layout.mirrors ? .rightToLeft : nil)
         }
         if area.height >= 2, let error = state.error {
-            buffer.setString(area.x, area.y + 1, error, style: errorStyle, maxWidth: area.width)
+            buffer.setString(area.x, area.y + 1, error, style: errorStyle, maxWidth: area.width, truncation: .ellipsis)
         }
         if isFocused, let caret = visualCaret(line: line, state: state, layout: buffer.layout) {
             buffer.setVisualCursor(buffer.visualRect(line).x + caret, line.y)
@@ -91,11 +91,14 @@ public struct TextField: Sendable {
         return start
     }
 
-    /// Where the terminal cursor goes when this field is focused (nil when it is not); `render`
-    /// records it in the buffer.
-    public func cursorPosition(area: Rect, state: TextFieldState) -> (x: Int, y: Int)? {
+    /// Where the terminal cursor goes when this field is focused (nil when it is not), in screen
+    /// columns of a frame `screen` wide (the whole frame; default `area`) drawn in the session's
+    /// layout: in Persian the caret's mirrored place. `render` records the same in the buffer,
+    /// so the answer is what render says.
+    public func cursorPosition(area: Rect, state: TextFieldState, screen: Rect? = nil) -> (x: Int, y: Int)? {
         guard isFocused, !area.isEmpty else { return nil }
-        let column = visible(state, width: area.width).cursorColumn
-        return (area.x + min(column, area.width - 1), area.y)
+        var scratch = Buffer(area: screen ?? area, layout: L.layout)
+        render(into: &scratch, area: area, state: state)
+        return scratch.cursor
     }
 }
