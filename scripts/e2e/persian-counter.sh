@@ -88,7 +88,7 @@ wait_cashup_file() { local i; for ((i = 0; i < 200; i++)); do ls "$RECEIPTS"/cas
 if wait_cashup_file; then
   CASHUP=$(ls "$RECEIPTS"/cashup-*.txt | head -1)
   check_file "the printed cash-up is Persian with Persian digits" "$CASHUP" "بستن صندوق $(persian_digits "$JY")/"
-  check_file "the cash-up's cash line in Persian digits" "$CASHUP" "نقد .*$AMOUNT"
+  check_file "the cash-up's cash line in Persian digits" "$CASHUP" "نقدی .*$AMOUNT"
 else
   not_ok "the cash-up was printed to the receipt folder"
 fi

@@ -67,7 +67,7 @@ struct Receipt {
             "title": L.t("receipt.title", ["number": order.number]),
             "thanks": center(L.t("receipt.thanks")),
             "number": order.number,
-            "date": StaffWords.timestamp(order.createdAt),
+            "date": Format.timestamp(order.createdAt),
             "customer": customer,
             "lines": order.items.map { item in
                 row(L.t("receipt.line", ["qty": Format.number(item.quantity), "name": item.name]), money(item.lineTotal))
@@ -76,7 +76,7 @@ struct Receipt {
                        + (order.discount > 0 ? [row(L.t("receipt.discount", ["code": order.couponCode ?? ""]), "-" + money(order.discount))] : [])
                        + [row(L.t("receipt.total", ["code": currency.code]), money(order.total))]).joined(separator: "\n"),
             "payments": payments.filter { $0.status == .completed }.map { p in
-                var text = row(StaffWords.method(p.method), money(p.amount))
+                var text = row(Words.method(p.method), money(p.amount))
                 if let tendered = p.tendered, p.change > 0 {
                     text += "\n" + row("  " + L.t("receipt.cash_given"), money(tendered)) + "\n" + row("  " + L.t("receipt.change"), money(p.change))
                 }

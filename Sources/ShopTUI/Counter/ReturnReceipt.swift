@@ -25,13 +25,13 @@ struct ReturnReceipt {
         let name = "\(order.firstName) \(order.lastName)".trimmingCharacters(in: .whitespaces)
         let who = name.isEmpty ? order.phone : name
         var lines = [Receipt.center(storeName, width: width, language: language), rule,
-                     L.t("return_receipt.title", ["id": Format.number(record.id), "number": order.number]), StaffWords.timestamp(record.createdAt)]
+                     L.t("return_receipt.title", ["id": Format.number(record.id), "number": order.number]), Format.timestamp(record.createdAt)]
         if !who.isEmpty { lines.append(L.t("receipt.customer", ["name": who])) }
         lines.append(thin)
         lines += record.lines.map { row(L.t("receipt.line", ["qty": Format.number($0.quantity), "name": $0.name]), money($0.amount)) }
         lines.append(thin)
         lines.append(row(L.t("return_receipt.refund", ["code": currency.code]), money(record.refundAmount)))
-        lines.append(row("  " + L.t("return_receipt.refund_by", ["method": StaffWords.method(record.refundMethod)]), money(record.refundAmount)))
+        lines.append(row("  " + L.t("return_receipt.refund_by", ["method": Words.method(record.refundMethod)]), money(record.refundAmount)))
         if record.refundMethod == .cash && record.refundAmount > 0 { lines.append(row("  " + L.t("return_receipt.cash_back"), money(record.refundAmount))) }
         let worth = record.lines.reduce(Int64(0)) { $0.addingReportingOverflow($1.amount).partialValue }
         if record.refundAmount < worth { lines.append("  " + L.t("return_receipt.limited")) }

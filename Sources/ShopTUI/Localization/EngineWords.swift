@@ -32,4 +32,18 @@ enum Words {
         case .admin: L.t("words.role.admin")
         }
     }
+
+    static func paymentStatus(_ status: PaymentService.Status) -> String {
+        switch status {
+        case .pending: L.t("words.payment_status.pending")
+        case .completed: L.t("words.payment_status.completed")
+        case .failed: L.t("words.payment_status.failed")
+        case .refunded: L.t("words.payment_status.refunded")
+        }
+    }
+
+    /// Whether a product is sold: archived (kept for old orders), active or inactive.
+    static func status(of product: Product) -> String {
+        product.archived ? L.t("words.product_status.archived") : product.active ? L.t("words.product_status.active") : L.t("words.product_status.inactive")
+    }
 }

@@ -194,7 +194,7 @@ struct OrderDetailScreen: Screen {
         y += 1
         if payments.isEmpty { buffer.setString(area.x, y, L.t("order_detail.no_payments"), style: Theme.muted); y += 1 }
         for p in payments.prefix(4) {
-            let status = order.returns.contains { $0.paymentId == p.id } ? L.t("order_detail.payment.refunded_return") : Self.paymentStatus(p.status)
+            let status = order.returns.contains { $0.paymentId == p.id } ? L.t("order_detail.payment.refunded_return") : Words.paymentStatus(p.status)
             var pieces = [L.t("order_detail.payment", ["method": Words.method(p.method), "amount": Format.money(p.amount, currency), "status": status])]
             if p.change > 0 { pieces.append(L.t("order_detail.payment.change", ["tendered": Format.money(p.tendered ?? 0, currency), "change": Format.money(p.change, currency)])) }
             y += buffer.setPieces(pieces, x: area.x, y: y, width: area.width, separator: " ")
@@ -211,12 +211,4 @@ struct OrderDetailScreen: Screen {
         paymentForm?.render(into: &buffer, area: area, balance: order.balance, currency: currency)
     }
 
-    static func paymentStatus(_ status: PaymentService.Status) -> String {
-        switch status {
-        case .pending: L.t("order_detail.payment.pending")
-        case .completed: L.t("order_detail.payment.completed")
-        case .failed: L.t("order_detail.payment.failed")
-        case .refunded: L.t("order_detail.payment.refunded")
-        }
-    }
 }

@@ -35,22 +35,22 @@ struct CashUpScreen: Screen {
         case .result(let loaded as Loaded):
             switch loaded.result {
             case .success(let s): summary = s; day = s.day
-            case .failure(let error): context.say(StaffWords.error(error), .error)
+            case .failure(let error): context.say(ScreenContext.describe(error), .error)
             }
         case .key(let key) where dayField != nil: typeDay(key, &context)
         case .key(.char("d")):
             var field = TextFieldState(maxLength: 16)
-            field.setText(StaffWords.day(day ?? summary?.day ?? ""))
+            field.setText(Format.day(day ?? summary?.day ?? ""))
             dayField = field
         case .result(let exported as Exported):
             switch exported.result {
             case .success(let message): context.say(message, .success)
-            case .failure(let error): context.say(StaffWords.error(error), .error)
+            case .failure(let error): context.say(ScreenContext.describe(error), .error)
             }
         case .result(let printed as Printed):
             switch printed.result {
             case .success(let message): context.say(message, .success)
-            case .failure(let error): context.say(StaffWords.error(error), .error)
+            case .failure(let error): context.say(ScreenContext.describe(error), .error)
             }
         case .key(.left), .key(.right):
             guard let current = day ?? summary?.day, let shifted = Self.shift(current, by: event.isKey(.left) ? -1 : 1) else { return true }
@@ -82,12 +82,12 @@ struct CashUpScreen: Screen {
         case .escape: dayField = nil; return
         case .enter:
             do {
-                day = try StaffWords.parseDay(field.text)
+                day = try Format.parseDay(field.text)
                 dayField = nil
                 load(&context)
                 return
             } catch {
-                field.error = StaffWords.error(error)
+                field.error = ScreenContext.describe(error)
             }
         default: _ = field.handle(key)
         }
@@ -126,9 +126,9 @@ struct CashUpScreen: Screen {
             let space = width - TextWidth.of(left) - TextWidth.of(right)
             return space >= 1 ? left + String(repeating: " ", count: space) + right : left + " " + right
         }
-        var lines = [storeName, L.t("cash_up.report.title", ["day": StaffWords.day(s.day)]), String(repeating: "=", count: width)]
+        var lines = [storeName, L.t("cash_up.report.title", ["day": Format.day(s.day)]), String(repeating: "=", count: width)]
         if s.byMethod.isEmpty { lines.append(L.t("cash_up.report.no_payments")) }
-        for m in s.byMethod { lines.append(row(L.t("cash_up.report.method", ["method": StaffWords.method(m.method), "count": Format.number(m.count)]), money(m.amount))) }
+        for m in s.byMethod { lines.append(row(L.t("cash_up.report.method", ["method": Words.method(m.method), "count": Format.number(m.count)]), money(m.amount))) }
         lines.append(String(repeating: "-", count: width))
         lines.append(row(L.t("receipt.total", ["code": currency.code]), money(s.total)))
         if s.refunded > 0 { lines.append(row(L.t("cash_up.report.refunded"), "-" + money(s.refunded))) }
@@ -136,7 +136,7 @@ struct CashUpScreen: Screen {
         if s.returned > 0 { lines.append(row("  " + L.t("cash_up.report.returns"), money(s.returned))) }
         lines.append(L.t("cash_up.report.orders", ["placed": Format.number(s.ordersPlaced), "cancelled": Format.number(s.ordersCancelled)]))
         lines.append(String(repeating: "=", count: width))
-        lines.append(L.t("cash_up.report.printed", ["time": StaffWords.timestamp(printedAt)]))
+        lines.append(L.t("cash_up.report.printed", ["time": Format.timestamp(printedAt)]))
         let text = lines.joined(separator: "\n") + "\n"
         return L.language == .fa ? Receipt.markedRightToLeft(text) : text
     }
@@ -149,7 +149,7 @@ struct CashUpScreen: Screen {
             TextField(placeholder: L.t("cash_up.day_placeholder"), isFocused: true)
                 .render(into: &buffer, area: Rect(x: area.x + TextWidth.of(label) + 1, y: area.y, width: min(20, max(0, area.width - TextWidth.of(label) - 1)), height: 2), state: dayField)
         } else {
-            buffer.setString(area.x, area.y, "◀  \(StaffWords.day(summary.day))  ▶", style: Theme.title)
+            buffer.setString(area.x, area.y, "◀  \(Format.day(summary.day))  ▶", style: Theme.title)
         }
         let report = Self.report(summary, storeName: session.storeName, currency: session.currency, printedAt: session.now)
         let box = Rect(x: area.x, y: area.y + 2, width: min(area.width, max(44, Receipt.width(of: report) + 4)), height: min(area.height - 2, 16))

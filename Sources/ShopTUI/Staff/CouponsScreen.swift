@@ -39,12 +39,12 @@ struct CouponsScreen: Screen {
                 list.select(items.firstIndex { $0.id == keep } ?? (items.isEmpty ? nil : min(list.selected ?? 0, items.count - 1)), count: items.count)
             case .failure(let error):
                 if ScreenContext.isRefusal(error) { coupons = [] }
-                StaffWords.fail(error, &context)
+                context.fail(error)
             }
         case .result(let changed as Changed):
             switch changed.result {
             case .success(let c): context.say(c.active ? L.t("coupons.enabled", ["code": c.code]) : L.t("coupons.disabled", ["code": c.code]), .success)
-            case .failure(let error): StaffWords.fail(error, &context)
+            case .failure(let error): context.fail(error)
             }
             load(&context)
         case .key(let key):
@@ -69,8 +69,8 @@ struct CouponsScreen: Screen {
 
     /// `2026-12-01 – 2026-12-31` (days in local time; the last day is the one before `valid_until`).
     static func window(_ c: OrderService.Coupon) -> String {
-        let from = c.validFrom.map { StaffWords.day(CivilDate(local: $0).description) } ?? L.t("coupons.always")
-        let until = c.validUntil.map { StaffWords.day(CivilDate(local: $0 - 1).description) } ?? L.t("coupons.open")
+        let from = c.validFrom.map { Format.day(CivilDate(local: $0).description) } ?? L.t("coupons.always")
+        let until = c.validUntil.map { Format.day(CivilDate(local: $0 - 1).description) } ?? L.t("coupons.open")
         return c.validFrom == nil && c.validUntil == nil ? L.t("coupons.always") : L.t("coupons.window", ["from": from, "until": until])
     }
 
@@ -135,10 +135,10 @@ struct CouponFormScreen: Screen {
                 context.go(.pop)
             case .failure(let error):
                 if let e = error as? ShopError, let field = e.field, form.fields.contains(where: { $0.id == field }) {
-                    form.setError(StaffWords.error(e), for: field)
+                    form.setError(ScreenContext.describe(e), for: field)
                     form.focus(on: field)
                 }
-                StaffWords.fail(error, &context)
+                context.fail(error)
             }
         case .key(.escape): return false
         case .key(.enter): save(&context)
@@ -175,12 +175,12 @@ struct CouponFormScreen: Screen {
         let window: OrderService.CouponWindow
         do {
             // Days typed as the language writes them (Solar Hijri in Persian), to the engine's YYYY-MM-DD.
-            let from = text("valid_from").isEmpty ? "" : try StaffWords.parseDay(text("valid_from"), field: "valid_from")
-            let until = text("valid_until").isEmpty ? "" : try StaffWords.parseDay(text("valid_until"), field: "valid_until")
+            let from = text("valid_from").isEmpty ? "" : try Format.parseDay(text("valid_from"), field: "valid_from")
+            let until = text("valid_until").isEmpty ? "" : try Format.parseDay(text("valid_until"), field: "valid_until")
             window = try OrderService.CouponWindow(from: from, until: until)
         } catch let e as ShopError {
-            return fail(StaffWords.error(e), e.field ?? "valid_until", &context)
-        } catch { return StaffWords.fail(error, &context) }
+            return fail(ScreenContext.describe(e), e.field ?? "valid_until", &context)
+        } catch { return context.fail(error) }
         let maxUses = text("max_uses").isEmpty ? nil : Numerals.int(text("max_uses")).map(Int64.init)
         let code = text("code"), shop = context.shop, caller = context.caller
         saving = true

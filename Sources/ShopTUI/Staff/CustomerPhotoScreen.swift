@@ -40,16 +40,16 @@ struct CustomerPhotoScreen: Screen {
                 form.setError(L.t("customer_photo.no_customer"), for: "phone")
             case .failure(let error):
                 customer = nil
-                if let e = error as? ShopError, e.field == "phone" { form.setError(StaffWords.error(e), for: "phone") }
-                StaffWords.fail(error, &context)
+                if let e = error as? ShopError, e.field == "phone" { form.setError(ScreenContext.describe(e), for: "phone") }
+                context.fail(error)
             }
         case .result(let loaded as PhotoLoaded):
             if loaded.userID == customer?.id { photo = loaded.photo }
         case .result(let saved as Saved):
             busy = false
             if let error = saved.error {
-                if let e = error as? ShopError, e.field == "photo" { form.setError(StaffWords.error(e), for: "photo") }
-                StaffWords.fail(error, &context)
+                if let e = error as? ShopError, e.field == "photo" { form.setError(ScreenContext.describe(e), for: "photo") }
+                context.fail(error)
             } else {
                 context.say(customer.map { L.t("users.photo_set", ["name": $0.displayName]) } ?? L.t("customer_photo.set"), .success)
                 form["photo"].setText("")
@@ -107,7 +107,7 @@ struct CustomerPhotoScreen: Screen {
         var y = area.y + 8
         if let customer {
             buffer.setString(area.x + 2, y, customer.displayName, style: Theme.title, maxWidth: width)
-            buffer.setString(area.x + 2, y + 1, "\(customer.phone ?? "")  ·  \(StaffWords.role(customer.role))", style: Theme.muted, maxWidth: width)
+            buffer.setString(area.x + 2, y + 1, "\(customer.phone ?? "")  ·  \(Words.role(customer.role))", style: Theme.muted, maxWidth: width)
             let status = customer.hasPhoto ? (box == nil ? PhotoBox.marker : L.t("customer_photo.has_photo")) : L.t("customer_photo.no_photo")
             buffer.setString(area.x + 2, y + 2, status, maxWidth: width)
             y += 4

@@ -36,7 +36,7 @@ struct DashboardScreen: Screen {
             case .failure(let error):
                 // Refused now (demoted, signed out): takings, orders and stock shown before go.
                 if ScreenContext.isRefusal(error) { dashboard = nil; list = ListState(); refused = true }
-                StaffWords.fail(error, &context)
+                context.fail(error)
                 return true
             }
             list.select(list.selected ?? 0, count: awaiting.count)
@@ -68,9 +68,9 @@ struct DashboardScreen: Screen {
     private func renderFigures(_ dashboard: ReportService.Dashboard, into buffer: inout Buffer, area: Rect, currency: Currency) {
         let summary = dashboard.today, low = dashboard.lowStock
         var y = area.y
-        buffer.setString(area.x, y, L.t("dashboard.today", ["day": StaffWords.day(summary.day)]), style: Theme.title, maxWidth: area.width)
+        buffer.setString(area.x, y, L.t("dashboard.today", ["day": Format.day(summary.day)]), style: Theme.title, maxWidth: area.width)
         y += 2
-        let methods = summary.byMethod.map { [StaffWords.method($0.method), Format.number($0.count), Format.money($0.amount, currency)] }
+        let methods = summary.byMethod.map { [Words.method($0.method), Format.number($0.count), Format.money($0.amount, currency)] }
         Table(columns: [.init(L.t("dashboard.column.payments"), width: .fill(1)), .numeric("#", width: 4), .numeric(L.t("payment_panel.amount"), width: 11)],
               rows: methods, emptyText: L.t("dashboard.no_payments"))
             .render(into: &buffer, area: Rect(x: area.x, y: y, width: area.width, height: max(2, methods.count + 1)), state: ListState(selected: nil))
@@ -167,7 +167,7 @@ struct DashboardScreen: Screen {
             let who = "\(o.firstName) \(o.lastName)".trimmingCharacters(in: .whitespaces)
             return [o.number, who.isEmpty ? L.t("staff.walk_in") : who, Format.money(o.total, currency)]
         }
-        Table(columns: [.init(L.t("dashboard.column.order"), width: .length(9)), .init(L.t("staff.role.customer"), width: .fill(1)),
+        Table(columns: [.init(L.t("dashboard.column.order"), width: .length(9)), .init(Words.role(.customer), width: .fill(1)),
                         .numeric(L.t("quick_sale.column.total"), width: 10)],
               rows: rows, emptyText: L.t("dashboard.nothing_waiting"))
             .render(into: &buffer, area: Rect(x: area.x, y: y + 1, width: area.width, height: Self.awaitingHeight(in: area)), state: list)

@@ -21,7 +21,7 @@ struct OrderPaymentsScreen: Screen {
             else { byMethod.append((p.method, p.amount)) }
         }
         let what = byMethod.map { part in
-            let amount = Format.money(part.amount, currency), method = StaffWords.method(part.method).lowercased()
+            let amount = Format.money(part.amount, currency), method = Words.method(part.method).lowercased()
             return part.method == .cash ? L.t("payments.paid_in", ["amount": amount, "method": method]) : L.t("payments.paid_by", ["amount": amount, "method": method])
         }.joined(separator: " + ")
         return staff ? L.plural("payments.cancel_note_staff", count: paid.count, ["what": what])
@@ -87,7 +87,7 @@ struct OrderPaymentsScreen: Screen {
         case .result(let loaded as Loaded):
             switch loaded.order {
             case .success(let o): order = o
-            case .failure(let error): StaffWords.fail(error, &context); loadFailed = true
+            case .failure(let error): context.fail(error); loadFailed = true
             }
             if case .success(let page) = loaded.payments {
                 payments = page.items
@@ -100,7 +100,7 @@ struct OrderPaymentsScreen: Screen {
                 let amount = ["amount": context.session.money(p.amount)]
                 context.say(changed.status == .completed ? L.t("payments.settled", amount)
                             : changed.status == .failed ? L.t("payments.marked_failed", amount) : L.t("payments.refunded", amount), .success)
-            case .failure(let error): StaffWords.fail(error, &context)
+            case .failure(let error): context.fail(error)
             }
             load(&context)
         case .result(let recorded as Recorded):
@@ -109,10 +109,10 @@ struct OrderPaymentsScreen: Screen {
             case .success(let p):
                 entry = nil
                 context.say(ReceiptPrinter.recordedMessage(p, session: context.session), .success)
-                if case .failure(let error)? = recorded.drawer { StaffWords.fail(error, &context) }
+                if case .failure(let error)? = recorded.drawer { context.fail(error) }
             case .failure(let error):
                 entry?.show(error)
-                StaffWords.fail(error, &context)
+                context.fail(error)
             }
             load(&context)
         case .appeared, .shopChanged: load(&context)
@@ -164,9 +164,9 @@ struct OrderPaymentsScreen: Screen {
     /// A payment's row: a refund for returned goods says so.
     private func label(_ p: PaymentService.Payment, currency: Currency) -> [String] {
         let isReturnRefund = order?.returns.contains { $0.paymentId == p.id } ?? false
-        let status = isReturnRefund ? L.t("payments.status.refunded_return") : StaffWords.paymentStatus(p.status)
+        let status = isReturnRefund ? L.t("payments.status.refunded_return") : Words.paymentStatus(p.status)
         let note = p.change > 0 ? L.t("payments.tendered", ["given": Format.money(p.tendered ?? 0, currency), "change": Format.money(p.change, currency)]) : ""
-        return [StaffWords.timestamp(p.createdAt), StaffWords.method(p.method), Format.money(p.amount, currency), status, note]
+        return [Format.timestamp(p.createdAt), Words.method(p.method), Format.money(p.amount, currency), status, note]
     }
 
     /// The payments' table in the screen's area (below the figures, above the hint): render and paging use it.
@@ -180,8 +180,8 @@ struct OrderPaymentsScreen: Screen {
         let currency = session.currency
         let (top, rest) = area.splitTop(3)
         var x = buffer.setString(top.x, top.y, "\(order.number)  ", style: Theme.title)
-        x = buffer.setString(x, top.y, " \(StaffWords.orderStatus(order.status).uppercased()) ", style: order.status == .cancelled ? Theme.errorBanner : Theme.success)
-        buffer.setString(x + 2, top.y, StaffWords.method(order.paymentMethod), style: Theme.muted, maxWidth: top.right - x - 2)
+        x = buffer.setString(x, top.y, " \(Words.status(order.status).uppercased()) ", style: order.status == .cancelled ? Theme.errorBanner : Theme.success)
+        buffer.setString(x + 2, top.y, Words.method(order.paymentMethod), style: Theme.muted, maxWidth: top.right - x - 2)
         let pending = payments.filter { $0.status == .pending }.reduce(Int64(0)) { $0.addingReportingOverflow($1.amount).partialValue }
         var figures = [L.t("payments.figure.total", ["amount": Format.money(order.total, currency, withCode: true)]),
                        L.t("payments.figure.paid", ["amount": Format.money(order.paid, currency)])]

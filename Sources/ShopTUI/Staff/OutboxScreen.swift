@@ -29,7 +29,7 @@ struct OutboxScreen: Screen {
             case .success(let items):
                 messages = items
                 list.select(list.selected ?? 0, count: items.count)
-            case .failure(let error): StaffWords.fail(error, &context)
+            case .failure(let error): context.fail(error)
             }
         case .appeared: load(&context)
         case .key(let key) where list.navigate(ListState.arrow(key), count: messages.count, visibleRows: Table.bodyRows(in: Self.tableArea(in: context.session.screenArea))): break
@@ -45,7 +45,7 @@ struct OutboxScreen: Screen {
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         let (tableArea, detail) = (Self.tableArea(in: area), area.splitBottom(4).bottom)
-        let rows = messages.map { [StaffWords.timestamp($0.createdAt), $0.channel, $0.to, $0.text.replacingOccurrences(of: "\n", with: " ")] }
+        let rows = messages.map { [Format.timestamp($0.createdAt), $0.channel, $0.to, $0.text.replacingOccurrences(of: "\n", with: " ")] }
         Table(columns: [.init(L.t("payments.column.when"), width: .length(17)), .init(L.t("outbox.column.via"), width: .length(5)),
                         .init(L.t("outbox.column.to"), width: .length(18)), .init(L.t("outbox.column.message"), width: .fill(1))],
               rows: rows, emptyText: loading ? L.t("cash_up.loading") : L.t("outbox.empty")).render(into: &buffer, area: tableArea, state: list)

@@ -25,7 +25,7 @@ struct PaymentEntry {
 
     /// Puts the engine's complaint about the amount or cash given under that field.
     mutating func show(_ error: any Error) {
-        if let e = error as? ShopError, let field = e.field, field == "amount" || field == "tendered" { form.setError(StaffWords.error(e), for: field) }
+        if let e = error as? ShopError, let field = e.field, field == "amount" || field == "tendered" { form.setError(ScreenContext.describe(e), for: field) }
     }
 
     mutating func handle(_ key: Key, currency: Currency) -> Outcome {
@@ -55,7 +55,7 @@ struct PaymentEntry {
         buffer.fill(box)
         Block(title: L.t("payment_entry.title")).render(into: &buffer, area: box)
         let inner = Block(title: "").inner(box)
-        buffer.setString(inner.x, inner.y, L.t("payment_entry.method", ["method": StaffWords.method(PaymentMethod.allCases[method])]), style: Theme.title)
+        buffer.setString(inner.x, inner.y, L.t("payment_entry.method", ["method": Words.method(PaymentMethod.allCases[method])]), style: Theme.title)
         Form(labelWidth: 12).render(into: &buffer, area: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: 4), state: form)
         buffer.setString(inner.x, inner.y + 7, L.t("payment_entry.hint", ["due": Format.money(balance, currency)]), style: Theme.muted, maxWidth: inner.width)
     }

@@ -16,7 +16,7 @@ enum PhotoFile {
         do {
             return try Photo.validated(bytes, declaredType: nil)
         } catch let error as ShopError {
-            throw ShopError(error.kind, error.code, StaffWords.error(error), field: "photo")
+            throw ShopError(error.kind, error.code, ScreenContext.describe(error), field: "photo")
         }
     }
 

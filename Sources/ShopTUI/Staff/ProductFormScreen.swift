@@ -130,10 +130,10 @@ struct ProductFormScreen: Screen {
                 context.go(.pop)
             case .failure(let error):
                 if let e = error as? ShopError, let field = e.field.map({ $0 == "variant_id" ? "variants" : $0 }), form.fields.contains(where: { $0.id == field }) {
-                    form.setError(StaffWords.error(e), for: field)
+                    form.setError(ScreenContext.describe(e), for: field)
                     form.focus(on: field)
                 }
-                StaffWords.fail(error, &context)
+                context.fail(error)
             }
         case .key(.escape): return false
         case .key(.enter): save(&context)
@@ -162,7 +162,7 @@ struct ProductFormScreen: Screen {
         }
         let variants: [VariantDraft]
         do { variants = try Self.parseVariants(text("variants"), existing: product?.variants ?? [], currency: currency) } catch {
-            fail(StaffWords.error(error), "variants", &context); return
+            fail(ScreenContext.describe(error), "variants", &context); return
         }
         let photoPath = text("photo")
         let shop = context.shop, caller = context.caller
@@ -199,7 +199,7 @@ struct ProductFormScreen: Screen {
     }
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
-        let heading = product.map { L.t("product_form.heading", ["sku": $0.sku, "status": StaffWords.status(of: $0), "count": Format.number($0.stock)]) }
+        let heading = product.map { L.t("product_form.heading", ["sku": $0.sku, "status": Words.status(of: $0), "count": Format.number($0.stock)]) }
             ?? L.t("product_form.intro")
         buffer.setString(area.x, area.y, heading, style: Theme.title, maxWidth: area.width)
         let body = area.splitTop(2).rest

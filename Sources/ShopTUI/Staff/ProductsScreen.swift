@@ -92,14 +92,14 @@ struct ProductsScreen: Screen {
                 }
                 load(&context)
             case .failure(let error):
-                if let e = error as? ShopError, e.field == "delta" || e.field == "reason" { adjusting?.form.setError(StaffWords.error(e), for: e.field!) }
-                StaffWords.fail(error, &context)
+                if let e = error as? ShopError, e.field == "delta" || e.field == "reason" { adjusting?.form.setError(ScreenContext.describe(e), for: e.field!) }
+                context.fail(error)
             }
         case .result(let removed as Removed):
             switch removed.result {
             case .success(.archived): context.say(L.t("products.archived", ["name": removed.name]), .success)
             case .success(.deleted): context.say(L.t("products.deleted", ["name": removed.name]), .success)
-            case .failure(let error): StaffWords.fail(error, &context)
+            case .failure(let error): context.fail(error)
             }
             load(&context)
         case .result(let confirmed as RemovalConfirmed):
@@ -206,7 +206,7 @@ struct ProductsScreen: Screen {
         let cells = rows.items.map { p -> [String] in
             let stock = p.variants.isEmpty ? Format.number(p.stock) : p.variants.map { Format.number($0.stock) }.joined(separator: "/")
             let name = p.variants.isEmpty ? p.name : L.plural("products.name_sizes", count: p.variants.count, ["name": p.name])
-            return [p.sku, name, p.category, Format.money(p.price, currency), p.isLowStock ? L.t("products.stock_low", ["stock": stock]) : stock, StaffWords.status(of: p)]
+            return [p.sku, name, p.category, Format.money(p.price, currency), p.isLowStock ? L.t("products.stock_low", ["stock": stock]) : stock, Words.status(of: p)]
         }
         Table(columns: [.init(L.t("products.column.sku"), width: .length(14)), .init(L.t("customer_finder.name"), width: .fill(1)),
                         .init(L.t("products.column.category"), width: .length(10)), .numeric(L.t("quick_sale.column.price"), width: 9),

@@ -91,7 +91,7 @@ struct QuickSaleScreen: Screen {
         case .result(let searched as Searched): self.searched(searched, &context)
         case .result(let found as Found):
             guard case .findingCustomer(var finder) = mode else { break }
-            if let error = finder.found(found.query, found.result) { StaffWords.fail(error, &context) }
+            if let error = finder.found(found.query, found.result) { context.fail(error) }
             mode = .findingCustomer(finder)
         case .result(let created as Created):
             guard case .findingCustomer(var finder) = mode else { break }
@@ -101,7 +101,7 @@ struct QuickSaleScreen: Screen {
                 context.say(L.t("quick_sale.customer_added", ["name": user.displayName, "phone": user.phone ?? ""]), .success)
                 backToScanning(&context)
             case .failure(let error):
-                if let other = finder.createFailed(error) { StaffWords.fail(other, &context) }
+                if let other = finder.createFailed(error) { context.fail(other) }
                 mode = .findingCustomer(finder)
             }
         case .result(let quoted as Quoted): self.quoted(quoted, &context)
@@ -118,7 +118,7 @@ struct QuickSaleScreen: Screen {
             case .success(let message):
                 if case .receipt(var receipt) = mode { receipt.printed = message; mode = .receipt(receipt) }
                 context.say(message, .success)
-            case .failure(let error): StaffWords.fail(error, &context)
+            case .failure(let error): context.fail(error)
             }
         case .key(let key): return self.key(key, &context)
         default: break
@@ -155,9 +155,9 @@ struct QuickSaleScreen: Screen {
         case .findCustomer: mode = .findingCustomer(CustomerFinder())
         case .leave: return false
         case .confirmLeave:
-            context.confirm(L.t("quick_sale.confirm_discard", ["items": StaffWords.items(sale.itemCount)]), yes: L.t("quick_sale.confirm_discard_yes"), then: DiscardConfirmed())
+            context.confirm(L.t("quick_sale.confirm_discard", ["items": Format.items(sale.itemCount)]), yes: L.t("quick_sale.confirm_discard_yes"), then: DiscardConfirmed())
         case .said(let text): context.say(text)
-        case .failed(let error): StaffWords.fail(error, &context)
+        case .failed(let error): context.fail(error)
         }
         return true
     }
@@ -258,13 +258,13 @@ struct QuickSaleScreen: Screen {
     }
 
     private mutating func typeAhead(_ key: Key, _ context: inout ScreenContext) {
-        do { try scanner.typeAhead(key) } catch { StaffWords.fail(error, &context) }
+        do { try scanner.typeAhead(key) } catch { context.fail(error) }
     }
 
     // MARK: - Codes
 
     private mutating func enqueue(_ context: inout ScreenContext) {
-        do { try scanner.enqueueField() } catch { StaffWords.fail(error, &context); return }
+        do { try scanner.enqueueField() } catch { context.fail(error); return }
         pump(&context)
     }
 
@@ -308,7 +308,7 @@ struct QuickSaleScreen: Screen {
             add(product, variant: nil, quantity: looked.quantity, &context)
         case .failure(let error):
             scanner.payWhenReady = false
-            StaffWords.fail(error, &context)
+            context.fail(error)
         }
         pump(&context)
     }
@@ -323,7 +323,7 @@ struct QuickSaleScreen: Screen {
             pendingProducts = ProductPicker(query: searched.query, products: page.items, quantity: searched.quantity)   // the queue waits for the choice
         case .failure(let error):
             scanner.payWhenReady = false
-            StaffWords.fail(error, &context)
+            context.fail(error)
         }
         pump(&context)
     }
@@ -334,7 +334,7 @@ struct QuickSaleScreen: Screen {
             lines.select(index, count: sale.lines.count)
         } catch {
             scanner.payWhenReady = false
-            StaffWords.fail(error, &context)
+            context.fail(error)
         }
     }
 
@@ -369,8 +369,8 @@ struct QuickSaleScreen: Screen {
             changes = try sale.apply(try quoted.result.get())
         } catch {
             backToScanning(&context)
-            StaffWords.fail(error, &context)
-            if let refusal { context.notice = (L.t("quick_sale.not_sold_because", ["reason": refusal, "error": StaffWords.error(error)]), .error) }
+            context.fail(error)
+            if let refusal { context.notice = (L.t("quick_sale.not_sold_because", ["reason": refusal, "error": ScreenContext.describe(error)]), .error) }
             return
         }
         if let short = sale.lines.first(where: \.isShort) {
@@ -419,12 +419,12 @@ struct QuickSaleScreen: Screen {
         case .success(let value): sold = value
         case .failure(let error as ShopError) where !ScreenContext.isRefusal(error):
             // The engine refused the sale and wrote nothing: fresh prices and stock show why.
-            quote(refusal: StaffWords.error(error), &context)
+            quote(refusal: ScreenContext.describe(error), &context)
             return
         case .failure(let error):
             // Nothing is known to be sold: the same tenders, the same key — Enter asks again.
             mode = .takingPayment(panel)
-            StaffWords.fail(error, &context)
+            context.fail(error)
             return
         }
         mode = .receipt(SaleReceipt(sale: sold, receipt: completed.receipt ?? "", customerName: sale.customer?.name))
@@ -437,11 +437,11 @@ struct QuickSaleScreen: Screen {
             if case .receipt(var receipt) = mode { receipt.printed = message; mode = .receipt(receipt) }
             context.say(L.t("quick_sale.complete_printed", ["done": done, "printed": message]), .success)
         case .failure(let error)?:
-            context.say(L.t("quick_sale.complete_not_printed", ["done": done, "error": StaffWords.error(error)]), .error)
+            context.say(L.t("quick_sale.complete_not_printed", ["done": done, "error": ScreenContext.describe(error)]), .error)
         case nil:
             context.say(done, .success)
         }
-        if case .failure(let error)? = completed.drawer { StaffWords.fail(error, &context) }
+        if case .failure(let error)? = completed.drawer { context.fail(error) }
     }
 
     private mutating func newSale() {

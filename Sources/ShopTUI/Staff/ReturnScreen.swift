@@ -75,21 +75,21 @@ struct ReturnScreen: Screen {
                 var printed: String?
                 switch returned.printed {
                 case .success(let message)?: printed = message
-                case .failure(let error)?: printed = StaffWords.error(error)
+                case .failure(let error)?: printed = ScreenContext.describe(error)
                 case nil: break
                 }
                 mode = .done(done.record, printed: printed)
                 context.say(Self.headline(done.record, currency: context.session.currency, shouting: false), .success)
             case .failure(let error):
                 mode = .choosing
-                StaffWords.fail(error, &context)
+                context.fail(error)
             }
         case .result(is ReturnConfirmed):
             if case .choosing = mode { takeBack(&context) }
         case .result(let printed as Printed):
             switch printed.result {
             case .success(let message): context.say(message, .success)
-            case .failure(let error): StaffWords.fail(error, &context)
+            case .failure(let error): context.fail(error)
             }
         case .key(let key):
             guard let action = keys.action(for: key) else { return false }
@@ -113,8 +113,8 @@ struct ReturnScreen: Screen {
         case .method: method = (method + 1) % Self.methods.count
         case .confirm:
             guard quantities.contains(where: { $0 > 0 }) else { context.say(L.t("return.choose_first")); return }
-            let count = StaffWords.items(quantities.reduce(0, +))
-            context.confirm(L.t("return.confirm", ["items": count, "method": StaffWords.method(Self.methods[method])]), yes: L.t("return.confirm_yes"), then: ReturnConfirmed())
+            let count = Format.items(quantities.reduce(0, +))
+            context.confirm(L.t("return.confirm", ["items": count, "method": Words.method(Self.methods[method])]), yes: L.t("return.confirm_yes"), then: ReturnConfirmed())
         case .print:
             guard case .done(let record, _) = mode else { return }
             let slip = ReturnReceipt(storeName: context.session.storeName, order: order, record: record, currency: context.session.currency)
@@ -148,7 +148,7 @@ struct ReturnScreen: Screen {
     static func headline(_ record: OrderReturn, currency: Currency, shouting: Bool) -> String {
         let money = Format.money(record.refundAmount, currency, withCode: true)
         guard record.refundMethod == .cash && record.refundAmount > 0 else {
-            return L.t("return.refund_headline", ["amount": money, "method": StaffWords.method(record.refundMethod)])
+            return L.t("return.refund_headline", ["amount": money, "method": Words.method(record.refundMethod)])
         }
         return shouting ? L.t("return.hand_over_loud", ["amount": money]) : L.t("return.hand_over", ["amount": money])
     }
@@ -184,7 +184,7 @@ struct ReturnScreen: Screen {
               rows: rows).render(into: &buffer, area: tableArea, state: list)
         var y = tableArea.bottom + 1
         let goods = zip(order.items, quantities).reduce(Int64(0)) { $0.addingReportingOverflow(Money.saturatingProduct($1.0.unitPrice, $1.1)).partialValue }
-        buffer.setString(rest.x, y, L.t("return.refund_by", ["method": StaffWords.method(Self.methods[method]), "goods": Format.money(goods, currency)]), style: Theme.title, maxWidth: rest.width)
+        buffer.setString(rest.x, y, L.t("return.refund_by", ["method": Words.method(Self.methods[method]), "goods": Format.money(goods, currency)]), style: Theme.title, maxWidth: rest.width)
         y += 1
         buffer.setString(rest.x, y, L.t("return.rule"), style: Theme.muted, maxWidth: rest.width)
         if case .working = mode {

@@ -150,7 +150,7 @@ struct Sale: Sendable, Equatable {
         let tender: Tender
         if amount >= due {
             guard method == .cash || amount == due else {
-                throw ShopError(.invalid, "overpayment", L.t("sale.error.overpayment", ["method": StaffWords.method(method).lowercased(), "due": Format.money(due, currency)]), field: "amount")
+                throw ShopError(.invalid, "overpayment", L.t("sale.error.overpayment", ["method": Words.method(method).lowercased(), "due": Format.money(due, currency)]), field: "amount")
             }
             tender = Tender(method: method, amount: due, given: amount > due ? amount : nil)
         } else {

@@ -25,7 +25,7 @@ struct StockHistoryScreen: Screen {
             loading = false
             switch loaded.result {
             case .success(let items): movements = items
-            case .failure(let error): StaffWords.fail(error, &context)
+            case .failure(let error): context.fail(error)
             }
         case .key(let key) where list.navigate(ListState.arrow(key), count: movements.count, visibleRows: Table.bodyRows(in: context.session.screenArea.splitTop(2).rest)): break
         case .key: return false
@@ -39,7 +39,7 @@ struct StockHistoryScreen: Screen {
         buffer.setString(top.x, top.y, L.t("stock_history.summary", ["sku": product.sku, "name": product.name, "count": Format.number(product.stock)]), style: Theme.title, maxWidth: top.width)
         let rows = movements.map { m -> [String] in
             let variant = m.variantId.flatMap { id in product.variants.first { $0.id == id }?.name } ?? ""
-            return [StaffWords.timestamp(m.createdAt), variant, Format.digits(m.delta > 0 ? "+\(m.delta)" : "\(m.delta)"), Self.reason(m.reason),
+            return [Format.timestamp(m.createdAt), variant, Format.digits(m.delta > 0 ? "+\(m.delta)" : "\(m.delta)"), Self.reason(m.reason),
                     m.orderId.map { String(format: "S-%06lld", $0) } ?? ""]
         }
         Table(columns: [.init(L.t("payments.column.when"), width: .length(17)), .init(L.t("stock_history.column.variant"), width: .length(10)),

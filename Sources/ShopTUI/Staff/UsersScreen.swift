@@ -55,8 +55,8 @@ struct UsersScreen: Screen {
             if photo?.userID == loaded.userID { photo = (loaded.userID, loaded.image) }
         case .result(let set as PhotoSet):
             if let error = set.error {
-                photoError = StaffWords.error(error)
-                StaffWords.fail(error, &context)
+                photoError = ScreenContext.describe(error)
+                context.fail(error)
             } else {
                 photoPath = nil
                 photoError = nil
@@ -70,9 +70,9 @@ struct UsersScreen: Screen {
             change(confirmed.user, confirmed.changes, &context)
         case .result(let changed as Changed):
             switch changed.result {
-            case .success(let user): context.say(user.active ? L.t("users.changed_active", ["name": user.displayName, "role": StaffWords.role(user.role)])
-                                                        : L.t("users.changed_inactive", ["name": user.displayName, "role": StaffWords.role(user.role)]), .success)
-            case .failure(let error): StaffWords.fail(error, &context)
+            case .success(let user): context.say(user.active ? L.t("users.changed_active", ["name": user.displayName, "role": Words.role(user.role)])
+                                                        : L.t("users.changed_inactive", ["name": user.displayName, "role": Words.role(user.role)]), .success)
+            case .failure(let error): context.fail(error)
             }
             load(&context)
         case .key(let key) where searching:
@@ -101,8 +101,8 @@ struct UsersScreen: Screen {
                 let roles = Role.allCases
                 let next = roles[((roles.firstIndex(of: user.role) ?? 0) + 1) % roles.count]
                 // One key, someone else's access: ask first.
-                context.confirm(L.t("users.confirm_role", ["name": user.displayName, "from": StaffWords.role(user.role), "to": StaffWords.role(next)]),
-                                yes: L.t("users.confirm_role_yes", ["role": StaffWords.role(next)]),
+                context.confirm(L.t("users.confirm_role", ["name": user.displayName, "from": Words.role(user.role), "to": Words.role(next)]),
+                                yes: L.t("users.confirm_role_yes", ["role": Words.role(next)]),
                                 then: Confirmed(user: user, changes: AdminService.UserChanges(role: next)))
             case .char("a"):
                 guard let user = selected else { return true }
@@ -175,7 +175,7 @@ struct UsersScreen: Screen {
             rest = rest.splitLeft(rest.width - box.width - 1).left
         }
         let cells = rows.items.map { u -> [String] in
-            ["\(u.firstName) \(u.lastName)".trimmingCharacters(in: .whitespaces) + (u.hasPhoto ? " ▣" : ""), u.phone ?? "", u.email ?? u.username ?? "", StaffWords.role(u.role), u.active ? L.t("users.status.active") : L.t("users.status.off")]
+            ["\(u.firstName) \(u.lastName)".trimmingCharacters(in: .whitespaces) + (u.hasPhoto ? " ▣" : ""), u.phone ?? "", u.email ?? u.username ?? "", Words.role(u.role), u.active ? L.t("users.status.active") : L.t("users.status.off")]
         }
         Table(columns: [.init(L.t("customer_finder.name"), width: .fill(1)), .init(L.t("customer_finder.phone"), width: .length(16)),
                         .init(L.t("users.column.email"), width: .fill(1)), .init(L.t("users.column.role"), width: .length(8)),

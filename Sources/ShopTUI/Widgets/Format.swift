@@ -5,7 +5,6 @@ import ShopEngine
 /// through `Currency.format`, or `Session.money` for the session's currency).
 ///
 ///     Format.timestamp(order.createdAt)   // "2026-11-21 14:05", local time
-///     Format.status(of: product)          // "active", "inactive" or "archived"
 enum Format {
     // MARK: - Dates: Gregorian in English, Solar Hijri (Jalali) with Persian digits in Persian
 
@@ -33,8 +32,15 @@ enum Format {
         return try JalaliDate.parse(text, field: field).civilDate.description
     }
 
-    /// Whether a product is sold: `archived` (kept for old orders), `active` or `inactive`.
-    static func status(of product: Product) -> String { product.archived ? "archived" : product.active ? "active" : "inactive" }
+    /// A day typed by staff: Solar Hijri in Persian (`۱۴۰۵/۰۹/۰۸`, any digits), `YYYY-MM-DD` in
+    /// English; the engine's `YYYY-MM-DD`. Throws the engine's clear error otherwise.
+    static func parseDay(_ text: String, field: String = "day") throws -> String {
+        if L.language == .fa { return try JalaliDate.parse(text, field: field).civilDate.description }
+        guard let date = CivilDate(Numerals.ascii(text).trimmingCharacters(in: .whitespaces)) else {
+            throw ShopError(.invalid, "invalid_day", "Day must look like 2026-11-21", field: field)
+        }
+        return date.description
+    }
 
     // MARK: - Numbers in the session's language
 

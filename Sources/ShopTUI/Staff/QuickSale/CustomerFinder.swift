@@ -60,8 +60,8 @@ struct CustomerFinder {
     /// The engine refused to add the customer: its message under the name.
     mutating func createFailed(_ error: any Error) -> (any Error)? {
         guard var field = name else { return error }
-        if let e = error as? ShopError, e.field == "phone" { phone.error = StaffWords.error(e); name = nil; return nil }
-        field.error = StaffWords.error(error)
+        if let e = error as? ShopError, e.field == "phone" { phone.error = ScreenContext.describe(e); name = nil; return nil }
+        field.error = ScreenContext.describe(error)
         name = field
         return nil
     }
@@ -78,7 +78,7 @@ struct CustomerFinder {
                 name = TextFieldState(maxLength: 100)
             }
         case .failure(let error as ShopError) where error.field == "phone":
-            phone.error = StaffWords.error(error)
+            phone.error = ScreenContext.describe(error)
         case .failure(let error):
             return error
         }
@@ -98,7 +98,7 @@ struct CustomerFinder {
         let inner = box.inner(1).inner(horizontal: 1, vertical: 0)
         buffer.setString(inner.x, inner.y, L.t("customer_finder.phone"), style: Theme.title)
         TextField(placeholder: "+1555…", isFocused: name == nil).render(into: &buffer, area: Self.field(area), state: phone)
-        let items = results.map { ListItem("\($0.displayName) · \($0.phone ?? "")\($0.role.isStaff ? " (\(StaffWords.role($0.role)))" : "")") }
+        let items = results.map { ListItem("\($0.displayName) · \($0.phone ?? "")\($0.role.isStaff ? " (\(Words.role($0.role)))" : "")") }
         if !items.isEmpty {
             ListView(items: items).render(into: &buffer, area: Rect(x: inner.x, y: inner.y + 3, width: inner.width, height: max(0, inner.height - 4)), state: list)
         }

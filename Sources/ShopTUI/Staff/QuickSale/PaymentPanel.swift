@@ -61,7 +61,7 @@ struct PaymentPanel {
                 try sale.take(Self.methods[method], amount: value, currency: currency)
                 amount.setText("")
             } catch {
-                amount.error = StaffWords.error(error)
+                amount.error = ScreenContext.describe(error)
             }
             return sale.isCovered ? .complete : .none
         default:
@@ -72,7 +72,7 @@ struct PaymentPanel {
 
     /// "Cash 100.00 + Card 20.00", for the messages that say what was taken or given back.
     static func describe(_ tenders: [Sale.Tender], currency: Currency) -> String {
-        tenders.map { L.t("payment_panel.tender", ["method": StaffWords.method($0.method), "amount": Format.money($0.amount, currency)]) }.joined(separator: " + ")
+        tenders.map { L.t("payment_panel.tender", ["method": Words.method($0.method), "amount": Format.money($0.amount, currency)]) }.joined(separator: " + ")
     }
 
     /// An amount typed in any digits (`۱۲٫۵۰`, `12.50`), in minor units.
@@ -116,7 +116,7 @@ struct PaymentPanel {
         y += 2
         var x = buffer.setString(inner.x, y, L.t("payment_panel.method") + " ", style: Theme.title)
         for (i, method) in Self.methods.enumerated() {
-            x = buffer.setString(x, y, " \(StaffWords.method(method)) ", style: i == self.method ? Theme.selection : .plain) + 1
+            x = buffer.setString(x, y, " \(Words.method(method)) ", style: i == self.method ? Theme.selection : .plain) + 1
         }
         let field = Self.field(area, tenders: sale.tenders.count, extra: extra)
         y = field.y
@@ -142,7 +142,7 @@ struct PaymentPanel {
             y += 1
         }
         for tender in sale.tenders.suffix(4) {
-            let method = StaffWords.method(tender.method), amount = Format.money(tender.amount, currency)
+            let method = Words.method(tender.method), amount = Format.money(tender.amount, currency)
             let text = tender.given.map { L.t("payment_panel.taken_cash", ["method": method, "amount": amount, "given": Format.money($0, currency), "change": Format.money(tender.change, currency)]) }
                 ?? L.t("payment_panel.taken", ["method": method, "amount": amount])
             buffer.setString(inner.x, y, text, maxWidth: inner.width)

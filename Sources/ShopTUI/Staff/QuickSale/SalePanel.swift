@@ -79,7 +79,7 @@ struct SalePanel {
         }
 
         buffer.setString(a.totals.x, a.totals.y, String(repeating: "─", count: a.totals.width), style: Theme.border)
-        let count = StaffWords.items(sale.itemCount, lines: sale.lines.count)
+        let count = Format.items(sale.itemCount, lines: sale.lines.count)
         buffer.setString(a.totals.x, a.totals.y + 1, count, style: Theme.muted)
         let total = L.t("quick_sale.total", ["total": Format.money(sale.total, currency, withCode: true)])
         buffer.setString(a.totals.right - TextWidth.of(total), a.totals.y + 1, total, style: Theme.title)

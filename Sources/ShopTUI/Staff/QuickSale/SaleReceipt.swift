@@ -50,8 +50,8 @@ struct SaleReceipt {
         y += 1
         for p in sale.payments {
             let given = p.tendered.flatMap { $0 > p.amount ? $0 : nil }
-            let line = given.map { L.t("sale_receipt.payment_given", ["method": StaffWords.method(p.method), "amount": Format.money(p.amount, currency), "given": Format.money($0, currency)]) }
-                ?? L.t("sale_receipt.payment", ["method": StaffWords.method(p.method), "amount": Format.money(p.amount, currency)])
+            let line = given.map { L.t("sale_receipt.payment_given", ["method": Words.method(p.method), "amount": Format.money(p.amount, currency), "given": Format.money($0, currency)]) }
+                ?? L.t("sale_receipt.payment", ["method": Words.method(p.method), "amount": Format.money(p.amount, currency)])
             buffer.setString(x, y, line, maxWidth: width)
             y += 1
         }
