@@ -25,7 +25,7 @@ public struct CatalogService: Sendable {
             if query.includeInactive { _ = try context.requireStaff(caller, db) }
             let search = try query.text.flatMap { try SearchTerms.search($0, db) }
             let (filter, order) = Self.browse(query, after: cursor)
-            let rows = try search.map { try Self.searchPage(db, search: $0, filter: filter, order: order, count: limit + 1) }
+            let rows = try search.map { try Self.searchPage(db, search: $0.within(category: query.category), filter: filter, order: order, count: limit + 1) }
                 ?? Self.page(db, filter: filter, order: order, count: limit + 1)
             let page = Array(rows.prefix(limit))
             var next: String?
