@@ -23,31 +23,9 @@ public struct CatalogService: Sendable {
         }
         return try context.store.read { db in
             if query.includeInactive { _ = try context.requireStaff(caller, db) }
-            var conditions: [String] = []
-            var arguments: [SQLBindable?] = []
-            if !query.includeInactive { conditions.append("p.active = 1 AND p.archived_at IS NULL") }
             let search = try query.text.flatMap { try SearchTerms.search($0, db) }
-            if let category = query.category, !category.isEmpty { conditions.append("p.category = ?"); arguments.append(category) }
-            if let min = query.minPrice { conditions.append("p.price >= ?"); arguments.append(min) }
-            if let max = query.maxPrice { conditions.append("p.price <= ?"); arguments.append(max) }
-            if query.inStockOnly { conditions.append("p.stock > 0") }
-            let order: String
-            switch query.sort {
-            case .name:
-                order = "p.sort_name, p.id"
-                if let cursor { conditions.append("(p.sort_name, p.id) > (?, ?)"); arguments += [cursor.text ?? "", cursor.id] }
-            case .price:
-                order = "p.price, p.id"
-                if let cursor { conditions.append("(p.price, p.id) > (?, ?)"); arguments += [cursor.number ?? 0, cursor.id] }
-            case .priceDesc:
-                order = "p.price DESC, p.id DESC"
-                if let cursor { conditions.append("(p.price, p.id) < (?, ?)"); arguments += [cursor.number ?? 0, cursor.id] }
-            case .newest:
-                order = "p.id DESC"
-                if let cursor { conditions.append("p.id < ?"); arguments.append(cursor.id) }
-            }
-            let filter = SQLFilter(conditions: conditions, arguments: arguments)
-            let rows = try search.map { try Self.searchPage(db, search: $0, filter: filter, order: order, count: limit + 1) }
+            let (filter, order) = Self.browse(query, after: cursor)
+            let rows = try search.map { try Self.searchPage(db, search: $0.within(category: query.category), filter: filter, order: order, count: limit + 1) }
                 ?? Self.page(db, filter: filter, order: order, count: limit + 1)
             let page = Array(rows.prefix(limit))
             var next: String?
@@ -63,6 +41,37 @@ public struct CatalogService: Sendable {
     }
 
     // MARK: - Pages in sort order
+
+    /// The conditions and order of a page for `query`, after `cursor` (the previous page's last product).
+    static func browse(_ query: ProductQuery, after cursor: PageCursor?) -> (filter: SQLFilter, order: String) {
+        var conditions: [String] = []
+        var arguments: [SQLBindable?] = []
+        if !query.includeInactive { conditions.append("p.active = 1 AND p.archived_at IS NULL") }
+        if let category = query.category, !category.isEmpty { conditions.append("p.category = ?"); arguments.append(category) }
+        // Sorted by price, a price range narrows the sorted index; in any other order, the
+        // unary + keeps SQLite from choosing a price index and then sorting every product in
+        // the range (it tests each product of the order's index instead, a page's worth).
+        let price = query.sort == .price || query.sort == .priceDesc ? "p.price" : "+p.price"
+        if let min = query.minPrice { conditions.append("\(price) >= ?"); arguments.append(min) }
+        if let max = query.maxPrice { conditions.append("\(price) <= ?"); arguments.append(max) }
+        if query.inStockOnly { conditions.append("p.stock > 0") }
+        let order: String
+        switch query.sort {
+        case .name:
+            order = "p.sort_name, p.id"
+            if let cursor { conditions.append("(p.sort_name, p.id) > (?, ?)"); arguments += [cursor.text ?? "", cursor.id] }
+        case .price:
+            order = "p.price, p.id"
+            if let cursor { conditions.append("(p.price, p.id) > (?, ?)"); arguments += [cursor.number ?? 0, cursor.id] }
+        case .priceDesc:
+            order = "p.price DESC, p.id DESC"
+            if let cursor { conditions.append("(p.price, p.id) < (?, ?)"); arguments += [cursor.number ?? 0, cursor.id] }
+        case .newest:
+            order = "p.id DESC"
+            if let cursor { conditions.append("p.id < ?"); arguments.append(cursor.id) }
+        }
+        return (SQLFilter(conditions: conditions, arguments: arguments), order)
+    }
 
     /// Conditions on `products p` (joined with AND) and their arguments.
     struct SQLFilter {

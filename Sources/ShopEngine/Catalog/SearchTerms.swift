@@ -15,6 +15,15 @@ public enum SearchTerms {
     struct Search {
         let expression: String
         let words: [String]?
+
+        /// The same search, but only among products indexed with `category`'s words in a row:
+        /// every product is, with its own category (`CatalogService.index`), so a page within
+        /// a category finds the same products from a list about as short as that category's
+        /// share of the matches.
+        func within(category: String?) -> Search {
+            guard let category, category.contains(where: { $0.isLetter || $0.isNumber }) else { return self }
+            return Search(expression: expression + " AND " + SearchTerms.quoted(Text.searchFold(category)), words: words)
+        }
     }
 
     static func search(_ text: String, _ db: Connection) throws -> Search? {
@@ -47,7 +56,7 @@ public enum SearchTerms {
         return "(" + terms.map(quoted).joined(separator: " OR ") + ")"
     }
 
-    private static func quoted(_ word: String) -> String {
+    static func quoted(_ word: String) -> String {
         "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 

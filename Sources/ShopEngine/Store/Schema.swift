@@ -9,7 +9,16 @@ public enum Schema {
         Migration(6, "returns", sql: returns),
         Migration(7, "account language", sql: accountLanguage),
         Migration(8, "search terms", sql: searchTerms),
+        Migration(9, "catalog orders within a category", sql: categoryOrders),
     ]
+
+    /// A category's products by price and by newest, so a page of one category in either order
+    /// reads a page's worth of the index instead of sorting the whole category (12,500 products
+    /// at 100,000: 60–130 ms a page). By name: `products_by_category` (migration 2).
+    static let categoryOrders = """
+    CREATE INDEX products_by_category_price ON products(category, price, id);
+    CREATE INDEX products_by_category_newest ON products(category, id);
+    """
 
     /// The language an account chose to be spoken to in (codes by SMS and email, the TUI on
     /// sign-in); NULL until the person chooses (`User.chosenLanguage`). `otp_requests.language`
