@@ -128,10 +128,10 @@ struct PersianStaffScreensTests {
     /// Opens staff menu entry `row` at `width`×`height` in Persian, presses `keys`, and checks the
     /// body: `words` (Persian, as the screen shows them) are there and no English word is left.
     static func expectPersian(_ f: StaffFixture, row: Int, keys: [Key] = [], words: [String], allowed: Set<String> = names,
-                              sourceLocation: SourceLocation = #_sourceLocation) {
+                              as person: SignIn? = nil, demo: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) {
         for (width, height) in sizes {
             L.withLanguage(.fa) {
-                let app = AppDriver(f.session(f.staff), width: width, height: height)
+                let app = AppDriver(f.session(person ?? f.staff, demo: demo), width: width, height: height)
                 openStaff(app, row: row)
                 for key in keys { app.press(key) }
                 let screen = app.screen().joined(separator: "\n")
@@ -152,6 +152,15 @@ struct PersianStaffScreensTests {
         Self.expectPersian(f, row: 1, words: ["کالاها", "دسته", "قیمت"], allowed: Self.catalogNames)
         Self.expectPersian(f, row: 1, keys: [.char("s")], words: ["موجودی", "علت"], allowed: Self.catalogNames)
         Self.expectPersian(f, row: 1, keys: [.char("a")], words: ["کالای تازه", "بارکد", "برای فروش"], allowed: Self.catalogNames)
+    }
+
+    @Test("users (an admin's) and the demo's message outbox in Persian at 80×24 and 120×35")
+    func usersAndOutbox() throws {
+        let f = try StaffFixture()
+        let admin = try f.person("+15550100901", role: .admin)
+        _ = try f.shop.accounts.requestCode(phone: "+15550100902", language: .fa, caller: .guest())
+        Self.expectPersian(f, row: 8, words: ["کاربران", "نقش"], allowed: Self.names, as: admin)
+        Self.expectPersian(f, row: 9, words: ["صندوق پیام‌ها", "گیرنده"], allowed: Self.names, as: admin, demo: true)
     }
 
     @Test("the dashboard in Persian: Solar Hijri day, Persian digits, at 80×24 and 120×35")

@@ -45,12 +45,21 @@ struct OutboxScreen: Screen {
 
     func render(into buffer: inout Buffer, area: Rect, session: Session) {
         let (tableArea, detail) = (Self.tableArea(in: area), area.splitBottom(4).bottom)
-        let rows = messages.map { [Format.timestamp($0.createdAt), $0.channel, $0.to, $0.text.replacingOccurrences(of: "\n", with: " ")] }
+        let rows = messages.map { [Format.timestamp($0.createdAt), Self.via($0.channel), $0.to, $0.text.replacingOccurrences(of: "\n", with: " ")] }
         Table(columns: [.init(L.t("payments.column.when"), width: .length(17)), .init(L.t("outbox.column.via"), width: .length(5)),
                         .init(L.t("outbox.column.to"), width: .length(18)), .init(L.t("outbox.column.message"), width: .fill(1))],
               rows: rows, emptyText: loading ? L.t("cash_up.loading") : L.t("outbox.empty")).render(into: &buffer, area: tableArea, state: list)
         if let i = list.selected, messages.indices.contains(i) {
             Paragraph(messages[i].text).render(into: &buffer, area: detail.inner(horizontal: 0, vertical: 0).splitTop(1).rest)
+        }
+    }
+
+    /// How a message went, in the session's language (the stored channel otherwise).
+    static func via(_ channel: String) -> String {
+        switch channel {
+        case "sms": L.t("outbox.via.sms")
+        case "email": L.t("outbox.via.email")
+        default: channel
         }
     }
 }
