@@ -222,7 +222,7 @@ struct StaffBackOfficeTests {
         _ = try f.shop.accounts.requestCode(phone: "+15550107777", caller: .guest(address: "10.0.0.9"))
         let demo = AppDriver(f.session(f.staff, demo: true))
         demo.openStaff("Messages outbox")
-        #expect(demo.screen().contains { $0.contains("+15550107777") && $0.contains("sms") })
+        #expect(demo.screen().contains { $0.contains("+15550107777") && $0.contains("SMS") })
         let plain = AppDriver(f.session(f.staff))
         plain.press(.char("s"))
         #expect(!plain.text.contains("Messages outbox"))
