@@ -239,4 +239,17 @@ struct APIReferenceTests {
         #expect(!escaped.contains("<script>alert"))
         #expect(escaped.contains("&lt;script&gt;"))
     }
+
+    @Test("a stock change naming another product's variant is 400 invalid_variant: the product exists, the field is wrong")
+    func stockVariantOfAnotherProduct() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        let staff = try api.signIn(phone: "+15550009071", role: .staff)
+        let cake = api.call("POST", "/products", json: ["sku": "CAKE-V", "name": "Cake", "category": "Cakes", "variants": [["name": "1 kg", "price": 1000, "stock": 1]]], token: staff.access)
+        let bread = api.call("POST", "/products", json: ["sku": "BREAD-V", "name": "Bread", "category": "Bread", "variants": [["name": "Small", "price": 300, "stock": 1]]], token: staff.access)
+        let cakeVariant = try #require((cake.object["variants"] as? [[String: Any]])?.first?.int("id"))
+        let breadID = try #require(bread.int("id"))
+        let refused = api.call("POST", "/products/\(breadID)/stock", json: ["delta": 1, "reason": "count", "variant_id": cakeVariant], token: staff.access)
+        #expect(refused.status == 400 && refused.string("code") == "invalid_variant" && refused.string("field") == "variant_id", "\(refused.text)")
+    }
 }

@@ -316,7 +316,10 @@ public struct CatalogService: Sendable {
             let staff = try context.requireStaff(caller, db)
             guard let product = try Product.load(db, id: productID, currency: context.currency.code) else { throw ShopError.notFound("Product") }
             if let variantID {
-                guard product.variants.contains(where: { $0.id == variantID }) else { throw ShopError.notFound("Variant") }
+                // A variant of another product is a wrong field (400), not a missing resource: the product is there.
+                guard product.variants.contains(where: { $0.id == variantID }) else {
+                    throw ShopError.invalid("invalid_variant", "That variant does not belong to this product", field: "variant_id")
+                }
             } else if !product.variants.isEmpty {
                 throw ShopError.invalid("variant_required", "This product has variants: choose which one's stock to change", field: "variant_id")
             }

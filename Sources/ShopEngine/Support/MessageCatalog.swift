@@ -21,16 +21,18 @@ public struct MessageCatalog: Sendable {
     /// line. `lowercaseKeys`: keys only of `a-z`, digits, `_` and dots (the terminal's catalogs).
     public init(parsing text: String, source: String = "catalog", lowercaseKeys: Bool = false) throws {
         var entries: [String: String] = [:]
+        // Substrings and a plain trim: Foundation's trimmingCharacters goes through NSString and
+        // made reading the catalogs half of the terminal's start-up.
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") { continue }
+            let line = Self.trimmed(rawLine)
+            if line.isEmpty || line.first == "#" { continue }
             func fail(_ why: String) -> CatalogError { CatalogError(message: "\(source):\(index + 1): \(why)") }
             guard let equals = line.firstIndex(of: "=") else { throw fail("expected key = value") }
-            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+            let key = String(Self.trimmed(line[..<equals]))
             guard !key.isEmpty, !key.contains(" ") else { throw fail("a key is one word before =") }
             guard !lowercaseKeys || Self.isLowercaseKey(key) else { throw fail("\"\(key)\" is not a key (lowercase letters, digits, _ and dots)") }
             guard entries[key] == nil else { throw fail("\(key) is given twice") }
-            entries[key] = Self.unescape(line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces))
+            entries[key] = Self.unescape(String(Self.trimmed(line[line.index(after: equals)...])))
         }
         self.entries = entries
     }
@@ -81,6 +83,13 @@ public struct MessageCatalog: Sendable {
             rest = rest[rest.index(after: close)...]
         }
         return names
+    }
+
+    /// `text` without spaces, tabs and carriage returns at either end.
+    static func trimmed(_ text: Substring) -> Substring {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
+        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) }) else { return "" }
+        return text[first...last]
     }
 
     static func isLowercaseKey(_ key: String) -> Bool {

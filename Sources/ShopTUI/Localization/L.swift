@@ -70,13 +70,15 @@ public enum L {
 
     /// Every catalog, read once at first use. A catalog that cannot be read is empty here (keys
     /// show as themselves); `shop` checks them at start with `loadCatalogs()` and stops with the error.
-    private static let catalogs: [Language: MessageCatalog] = {
-        var all: [Language: MessageCatalog] = [:]
-        for language in Language.allCases { all[language] = (try? load(language)) ?? MessageCatalog(entries: [:]) }
+    private static let catalogs: [Language: Result<MessageCatalog, CatalogError>] = {
+        var all: [Language: Result<MessageCatalog, CatalogError>] = [:]
+        for language in Language.allCases {
+            all[language] = Result { try load(language) }.mapError { $0 as? CatalogError ?? CatalogError(message: "\($0)") }
+        }
         return all
     }()
 
-    static func catalog(_ language: Language) -> MessageCatalog { catalogs[language] ?? MessageCatalog(entries: [:]) }
+    static func catalog(_ language: Language) -> MessageCatalog { (try? catalogs[language]?.get()) ?? MessageCatalog(entries: [:]) }
 
     /// The words of `language`: `assets/locales/LANG.txt`, read by the engine's catalog parser.
     static func load(_ language: Language) throws -> MessageCatalog {
@@ -85,7 +87,7 @@ public enum L {
 
     /// Reads every catalog, throwing the first problem (a missing file, a malformed line).
     public static func loadCatalogs() throws {
-        for language in Language.allCases { _ = try load(language) }
+        for language in Language.allCases { _ = try catalogs[language]?.get() }
     }
 }
 
