@@ -162,7 +162,7 @@ S["ProfileChanges"]["properties"]["postal_code"] = {"type": ["string", "null"], 
                                                     "description": "Letters, digits, spaces and dashes, at most 16 (Persian digits are accepted too and folded)."}
 S["ProfileChanges"]["properties"]["phone"] = phone(allow_empty=True)
 S["ProfileChanges"]["properties"]["email"] = {"type": ["string", "null"], "maxLength": 254, "pattern": o["email"]["pattern"],
-                                              "description": "name@domain.tld; else 400 `invalid_email`. A new email goes back to verification; \"\" removes it (not for password accounts)."}
+                                              "description": "name@domain.tld; else 400 `invalid_email`. A new email goes back to verification; \"\" or blank removes it (not for password accounts)."}
 S["ProfileChanges"]["properties"]["phone"]["description"] = PHONE_DESC + " Changing an existing phone needs the code flow: 409 `phone_locked`."
 # Money.swift: a price is 0…10^12 minor units.
 def prices(name, key, prop):

@@ -252,4 +252,15 @@ struct APIReferenceTests {
         let refused = api.call("POST", "/products/\(breadID)/stock", json: ["delta": 1, "reason": "count", "variant_id": cakeVariant], token: staff.access)
         #expect(refused.status == 400 && refused.string("code") == "invalid_variant" && refused.string("field") == "variant_id", "\(refused.text)")
     }
+
+    @Test("a blank email in PATCH /me removes it, as the document's pattern allows")
+    func blankEmailRemoves() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        let me = try api.signIn(phone: "+15550009072")
+        #expect(api.call("PATCH", "/me", json: ["email": "maya@example.com"], token: me.access).status == 200)
+        let blank = api.call("PATCH", "/me", json: ["email": "   "], token: me.access)
+        #expect(blank.status == 200, "\(blank.text)")
+        #expect(api.call("GET", "/me", token: me.access).object["email"] is NSNull || api.call("GET", "/me", token: me.access).string("email") == nil)
+    }
 }

@@ -32,7 +32,7 @@ extension AccountService {
         let last = try changes.lastName.map { try Validate.text($0, field: "last_name", label: "Last name", max: 100) }
         let address = try changes.address.map { try Validate.text($0, field: "address", label: "Address", max: 500, multiline: true) }
         let postal = try changes.postalCode.map { try Validate.postalCode($0) }
-        let email = try changes.email.map { $0.isEmpty ? "" : try Validate.email($0) }
+        let email = try changes.email.map { $0.allSatisfy(\.isWhitespace) ? "" : try Validate.email($0) }   // blank removes it, as documented
         let phone = try changes.phone.map { $0.isEmpty ? "" : try Phone.normalize($0, defaultCountry: context.configuration.defaultCountry) }
         let now = context.now
         let (user, messages): (User, [OutgoingMessage]) = try context.store.write { db in
