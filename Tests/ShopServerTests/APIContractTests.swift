@@ -263,4 +263,14 @@ struct APIReferenceTests {
         #expect(blank.status == 200, "\(blank.text)")
         #expect(api.call("GET", "/me", token: me.access).object["email"] is NSNull || api.call("GET", "/me", token: me.access).string("email") == nil)
     }
+
+    @Test("an empty ?status= on /orders is 400 invalid_status, as the document's enum says")
+    func emptyStatusFilter() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        let me = try api.signIn(phone: "+15550009073")
+        let empty = api.call("GET", "/orders?status=", token: me.access)
+        #expect(empty.status == 400 && empty.string("code") == "invalid_status", "\(empty.text)")
+        #expect(api.call("GET", "/orders?status=paid", token: me.access).status == 200)
+    }
 }

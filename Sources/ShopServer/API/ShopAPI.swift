@@ -321,7 +321,8 @@ extension ShopAPI {
             return .json(placed.replayed ? 200 : 201, Present.order(placed.order))
         }
         add("GET", "/orders") { [self] r in try cachedForCaller(r, expiring: true) { me in
-            let status = try r.query["status"].flatMap { $0.isEmpty ? nil : $0 }.map { try RequestBody.oneOf($0, key: "status", allowed: OrderStatus.allCases) }
+            // `?status=` with no value is not a status: 400, as the document's enum says (like `?sort=`).
+            let status = try r.query["status"].map { try RequestBody.oneOf($0, key: "status", allowed: OrderStatus.allCases) }
             let page = try shop.orders.list(status: status, customerID: try r.queryInt("customer_id", minimum: 1), limit: try r.limit(), cursor: r.query["cursor"], caller: me)
             return .json(200, Present.list(page.items.map(Present.order), next: page.nextCursor))
         } }
