@@ -79,6 +79,25 @@ enum BrowseTimer {
         try time("search_word_in_every_product_by_price") { _ = try shop.catalog.list(ProductQuery(text: "number", sort: .price, limit: 20), caller: guest) }
         try time("search_persian_prefix_name_start_by_price") { _ = try shop.catalog.list(ProductQuery(text: "شک", sort: .price, limit: 20), caller: guest) }
         try time("search_prefix_1_letter_newest") { _ = try shop.catalog.list(ProductQuery(text: "g", sort: .newest, limit: 20), caller: guest) }
+        // Every other order and within a category: the late-sorting Persian words and prefixes,
+        // a word in every product, a 1-digit prefix (spelled out by 100,000+ numbers: too many to
+        // merge, the walk answers).
+        for (name, text, sort) in [("persian_word_newest", "کیک", ProductQuery.Sort.newest), ("persian_word_by_price", "کیک", .price),
+                                   ("persian_prefix_name_start_price_desc", "تا", .priceDesc), ("prefix_2_letters_by_price", "ch", .price),
+                                   ("word_in_every_product_price_desc", "number", .priceDesc), ("word_in_every_product_newest", "number", .newest),
+                                   ("persian_prefix_1_letter_by_price", "ک", .price), ("digit_prefix", "4", .name)] {
+            try time("search_\(name)") { _ = try shop.catalog.list(ProductQuery(text: text, sort: sort, limit: 20), caller: guest) }
+        }
+        for (name, text, category, sort) in [("word_in_every_product", "number", "Dairy", ProductQuery.Sort.name),
+                                             ("persian_word", "کیک", "نانوایی", .name), ("persian_prefix_name_start", "شک", "Snacks", .price),
+                                             ("prefix_2_letters", "ch", "Drinks", .newest), ("persian_word_other_category", "کیک", "Spices", .priceDesc)] {
+            try time("search_in_category_\(name)") { _ = try shop.catalog.list(ProductQuery(text: text, category: category, sort: sort, limit: 20), caller: guest) }
+        }
+        var persianCursor: String? = nil
+        try time("search_persian_word_next_pages") {
+            let page = try shop.catalog.list(ProductQuery(text: "کیک", limit: 20, cursor: persianCursor), caller: guest)
+            persianCursor = page.nextCursor
+        }
         var searchCursor: String? = nil
         try time("search_word_in_every_product_next_pages") {
             let page = try shop.catalog.list(ProductQuery(text: "number", limit: 20, cursor: searchCursor), caller: guest)

@@ -105,14 +105,12 @@ struct CatalogCategoryOrderTests {
                 let (filter, order) = CatalogService.browse(ProductQuery(category: category, sort: sort), after: nil)
                 for count in [5, 21, 500] {
                     let want = Array(expected(matching, category: category, min: 0, max: .max, sort: sort).prefix(count))
-                    // Tiny limits force each plan: reading the matches, walking 30, and the fallback.
-                    for (driveLimit, window) in [(Int64(10_000), Int64(30)), (10, 30), (10, 1_000)] {
+                    for plan in CatalogSearchPlanTests.Plan.all {
                         let got = try t.shop.store.read { db in
                             let search = try #require(try SearchTerms.search(query, db)).within(category: category)
-                            return try CatalogService.searchPage(db, search: search, filter: filter, order: order, count: count,
-                                                                 driveLimit: driveLimit, walkWindow: window).map(\.id)
+                            return try plan.page(db, search: search, filter: filter, order: order, sort: sort, after: nil, count: count).map(\.id)
                         }
-                        #expect(got == want, "\(query) in \(category) by \(sort), \(count) rows, drive below \(driveLimit), walk \(window)")
+                        #expect(got == want, "\(query) in \(category) by \(sort), \(count) rows, \(plan)")
                     }
                 }
             }

@@ -2,65 +2,184 @@ import Foundation
 import Testing
 @testable import ShopEngine
 
-/// Search answers the same pages whichever way it reads them: from the matches (few), walking
-/// the sort order (many), or walking and then falling back (many, but not where the walk looked).
+/// Search answers the same pages whichever way it reads them: from the matches (few), from the
+/// words' postings in sort order (many), walking the sort order, or walking and then falling back.
 @Suite("Catalog search plans")
 struct CatalogSearchPlanTests {
-    struct Item { let id: Int64; let name: String; let price: Int64; let text: String }
+    /// One way to read a page, forced by tiny limits on a small catalog.
+    struct Plan: CustomStringConvertible {
+        let name: String
+        let driveLimit: Int64
+        let postingBudget: Int
+        let walkWindow: Int64
+        var description: String { name }
 
-    /// 200 products: "alpha widget" names (early in name order), "zulu gadget" names (at the end),
-    /// and "mid thing" names whose description says zulu; every description says "common".
+        static let all = [
+            Plan(name: "reading every match", driveLimit: 10_000, postingBudget: 8_000, walkWindow: 30),
+            Plan(name: "postings", driveLimit: 10, postingBudget: 8_000, walkWindow: 30),
+            Plan(name: "postings over budget, then the walk, then every match", driveLimit: 10, postingBudget: 3, walkWindow: 30),
+            Plan(name: "walking 30, then every match", driveLimit: 10, postingBudget: 0, walkWindow: 30),
+            Plan(name: "walking 1,000", driveLimit: 10, postingBudget: 0, walkWindow: 1_000),
+        ]
+
+        func page(_ db: Connection, search: SearchTerms.Search, filter: CatalogService.SQLFilter, order: String,
+                  sort: ProductQuery.Sort, after: PageCursor?, count: Int) throws -> [PageCursor] {
+            try CatalogService.searchPage(db, search: search, filter: filter, order: order, sort: sort, after: after, count: count,
+                                          driveLimit: driveLimit, postingBudget: postingBudget, walkWindow: walkWindow)
+        }
+    }
+
+    struct Item {
+        let id: Int64
+        var name: String
+        var description: String
+        var category: String
+        var price: Int64
+        var active = true
+        var sortName: String { Text.searchFold(name) }
+        var words: [Substring] { Text.searchFold("\(name) \(description) s-\(id) \(category)").split { !($0.isLetter || $0.isNumber) } }
+    }
+
+    /// 240 products: "alpha widget" names (early in name order), "zulu gadget" names (late), "mid
+    /// thing" names whose description says zulu, and Persian names (after every Latin one);
+    /// every description says "common"; two categories; some inactive; prices repeat (ties by id).
     func seeded() throws -> (TestShop, [Item]) {
         let t = try TestShop()
         var items: [Item] = []
         try t.shop.store.write { db in
-            for i in 1...200 {
-                let (name, description) = i <= 120 ? ("alpha widget \(i)", "common")
-                    : i <= 180 ? ("zulu gadget \(i)", "common") : ("mid thing \(i)", "common zulu inside")
-                let price = Int64((i * 7919) % 1000)
-                try db.run("INSERT INTO products(id, sku, name, sort_name, description, category, price, stock, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'C', ?, 1, 0, 0)",
-                           Int64(i), "S-\(i)", name, Text.searchFold(name), description, price)
-                try CatalogService.index(db, productID: Int64(i), name: name, description: description, sku: "S-\(i)", category: "C", barcode: nil, replacing: false)
-                items.append(Item(id: Int64(i), name: name, price: price, text: "\(name) \(description) s-\(i) c"))
+            for i in 1...240 {
+                let (name, description) = i <= 100 ? ("alpha widget \(i)", "common")
+                    : i <= 150 ? ("zulu gadget \(i)", "common") : i <= 170 ? ("mid thing \(i)", "common zulu inside")
+                    : i <= 205 ? ("کیک شکلاتی \(i)", "common") : ("نان تازه \(i)", "common zulu")
+                var item = Item(id: Int64(i), name: name, description: description, category: i % 3 == 0 ? "Toys" : "نانوایی",
+                                price: Int64((i * 7919) % 300))
+                item.active = i % 37 != 0
+                try db.run("INSERT INTO products(id, sku, name, sort_name, description, category, price, stock, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, 0, 0)",
+                           item.id, "S-\(i)", name, item.sortName, description, item.category, item.price, item.active)
+                try CatalogService.index(db, productID: item.id, name: name, description: description, sku: "S-\(i)", category: item.category, barcode: nil, replacing: false)
+                items.append(item)
             }
         }
         return (t, items)
     }
 
-    enum Sort: String, CaseIterable { case name, priceDesc }
-
-    func expected(_ items: [Item], _ query: String, _ sort: Sort, _ count: Int) -> [Int64] {
-        let words = query.split(separator: " ").map(String.init)
+    /// Every product for sale matching `query` (each word begins a word), in `sort` order.
+    static func expected(_ items: [Item], _ query: String, category: String?, _ sort: ProductQuery.Sort) -> [Int64] {
+        let words = Text.searchFold(query).split { !($0.isLetter || $0.isNumber) }
         let matching = items.filter { item in
-            let tokens = item.text.split { !($0.isLetter || $0.isNumber) }
-            return words.allSatisfy { w in tokens.contains { $0.hasPrefix(w) } }
+            item.active && (category == nil || item.category == category)
+                && words.allSatisfy { w in item.words.contains { $0.hasPrefix(w) } }
         }
-        let sorted = sort == .name
-            ? matching.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
-            : matching.sorted { ($0.price, $0.id) > ($1.price, $1.id) }
-        return Array(sorted.prefix(count).map(\.id))
+        let sorted = switch sort {
+        case .name: matching.sorted { $0.sortName == $1.sortName ? $0.id < $1.id : Array($0.sortName.utf8).lexicographicallyPrecedes(Array($1.sortName.utf8)) }
+        case .price: matching.sorted { ($0.price, $0.id) < ($1.price, $1.id) }
+        case .priceDesc: matching.sorted { ($0.price, $0.id) > ($1.price, $1.id) }
+        case .newest: matching.sorted { $0.id > $1.id }
+        }
+        return sorted.map(\.id)
     }
 
-    @Test("every plan gives the first matches in sort order: many matches, clustered ones, a prefix spelled out, short prefixes",
-          arguments: ["common", "zulu", "zul", "alp", "widg", "gadget", "common zulu", "thing"])
-    func plansAgree(_ query: String) throws {
-        let (t, items) = try seeded()
-        for sort in Sort.allCases {
-            for count in [5, 21, 500] {
-                let want = expected(items, query, sort, count)
-                #expect(!want.isEmpty)
-                let order = sort == .name ? "p.sort_name, p.id" : "p.price DESC, p.id DESC"
-                let filter = CatalogService.SQLFilter(conditions: ["p.active = 1 AND p.archived_at IS NULL"], arguments: [])
-                // Tiny limits force each plan on 200 products: reading the matches, walking 30, and the fallback.
-                for (driveLimit, window) in [(Int64(10_000), Int64(30)), (10, 30), (10, 1_000)] {
-                    let got = try t.shop.store.read { db in
-                        try CatalogService.searchPage(db, search: try #require(try SearchTerms.search(query, db)), filter: filter, order: order,
-                                                      count: count, driveLimit: driveLimit, walkWindow: window).map(\.id)
+    static let queries = ["common", "zulu", "zul", "z", "alp", "widg", "gadget", "common zulu", "thing", "zulu common",
+                          "کیک", "ک", "شک", "تا", "نان", "کیک common", "1", "s 2", "toys"]
+
+    /// Pages of `size` through every match of `query` by `plan`, each after the last one's last product.
+    func pages(_ t: TestShop, _ query: String, category: String?, sort: ProductQuery.Sort, size: Int, plan: Plan) throws -> [Int64] {
+        var seen: [Int64] = []
+        var after: PageCursor?
+        while true {
+            let rows = try t.shop.store.read { db in
+                let (filter, order) = CatalogService.browse(ProductQuery(category: category, sort: sort), after: after)
+                let search = try #require(try SearchTerms.search(query, db)).within(category: category)
+                return try plan.page(db, search: search, filter: filter, order: order, sort: sort, after: after, count: size + 1)
+            }
+            seen += rows.prefix(size).map(\.id)
+            guard rows.count > size, seen.count < 1_000 else { return seen }
+            after = rows[size - 1]
+        }
+    }
+
+    func checkEveryPlan(_ t: TestShop, _ items: [Item], _ query: String, when: String) throws {
+        for sort in ProductQuery.Sort.allCases {
+            for category in [nil, "Toys", "نانوایی"] {
+                let want = Self.expected(items, query, category: category, sort)
+                for plan in Plan.all {
+                    for size in [5, 500] {
+                        let got = try pages(t, query, category: category, sort: sort, size: size, plan: plan)
+                        #expect(got == want, "\(when): \(query) in \(category ?? "every category") by \(sort), pages of \(size), \(plan)")
                     }
-                    #expect(got == want, "\(query) by \(sort), \(count) rows, drive below \(driveLimit), walk \(window)")
                 }
             }
         }
+    }
+
+    @Test("every plan pages through the same matches in every sort order, in and out of a category: Latin, Persian, late-sorting, prefixes",
+          arguments: queries)
+    func plansAgree(_ query: String) throws {
+        let (t, items) = try seeded()
+        #expect(!Self.expected(items, query, category: nil, .name).isEmpty)
+        try checkEveryPlan(t, items, query, when: "as seeded")
+    }
+
+    @Test("a product renamed, repriced, moved to another category, deactivated or deleted is found (or not) by its new self, in order, by every plan",
+          arguments: ["zulu", "alp", "کیک", "renamed", "common", "toys"])
+    func changesAfterIndexing(_ query: String) throws {
+        let (t, seededItems) = try seeded()
+        var items = seededItems
+        let staff = try t.staff().caller
+        func change(_ id: Int64, _ changes: ProductChanges, _ edit: (inout Item) -> Void) throws {
+            _ = try t.shop.catalog.update(id: id, changes, caller: staff)
+            edit(&items[Int(id) - 1])
+        }
+        try change(5, ProductChanges(name: "Zulu renamed")) { $0.name = "Zulu renamed" }
+        try change(120, ProductChanges(name: "کیک renamed")) { $0.name = "کیک renamed" }
+        try change(7, ProductChanges(price: 999)) { $0.price = 999 }
+        try change(180, ProductChanges(price: 0)) { $0.price = 0 }
+        try change(11, ProductChanges(category: "Toys")) { $0.category = "Toys" }
+        try change(13, ProductChanges(description: "now zulu too")) { $0.description = "now zulu too" }
+        try change(14, ProductChanges(active: false)) { $0.active = false }
+        for id: Int64 in [2, 130, 190] {
+            #expect(try t.shop.catalog.delete(id: id, caller: staff) == .deleted)
+        }
+        items.removeAll { [2, 130, 190].contains($0.id) }
+        try checkEveryPlan(t, items, query, when: "after changes")
+    }
+
+    @Test("the postings of an existing catalog are filled when the database is upgraded, and pages read from them are in order")
+    func upgradeFillsPostings() throws {
+        let t = try TestShop()
+        let path = t.directory.appendingPathComponent("old.sqlite").path
+        let old = try Store(path: path, migrations: Array(Schema.migrations.prefix(9)))
+        try old.write { db in
+            for (id, name, price) in [(Int64(1), "Zulu cake", Int64(300)), (2, "Alpha cake", 200), (3, "کیک", 100), (4, "Alpha bread", 50)] {
+                try db.run("INSERT INTO products(id, sku, name, sort_name, description, category, price, stock, created_at, updated_at) VALUES (?, ?, ?, ?, '', 'C', ?, 1, 0, 0)",
+                           id, "S-\(id)", name, Text.searchFold(name), price)
+                try db.run("INSERT INTO products_fts(rowid, search) VALUES (?, ?)", id, Text.searchFold("\(name) S-\(id) C"))
+                let words = try #require(SearchTerms.plainWords(Text.searchFold("\(name) S-\(id) C")))
+                try db.run("INSERT INTO product_words(product_id, words) VALUES (?, ?)", id, " " + words.joined(separator: " ") + " ")
+                for word in words { try db.run("INSERT OR IGNORE INTO search_terms(term) VALUES (?)", word) }
+            }
+        }
+        old.close()
+        let store = try Store(path: path)
+        defer { store.close() }
+        for (sort, want) in [(ProductQuery.Sort.name, [Int64(2), 1]), (.price, [2, 1]), (.priceDesc, [1, 2]), (.newest, [2, 1])] {
+            let got = try store.read { db in
+                let (filter, _) = CatalogService.browse(ProductQuery(sort: sort), after: nil)
+                return try #require(try SearchPostings.page(db, words: ["cak"], filter: filter, sort: sort, after: nil, count: 10)).map(\.id)
+            }
+            #expect(got == want, "\(sort)")
+        }
+        #expect(try store.read { try $0.scalarInt("SELECT count(*) FROM search_postings WHERE term = 'کیک'") } == 1)
+    }
+
+    @Test("a page from the postings is read from an index in its order, never sorted", arguments: ProductQuery.Sort.allCases)
+    func postingsNeverSorted(_ sort: ProductQuery.Sort) throws {
+        let (t, _) = try seeded()
+        let sql = SearchPostings.Merge.sql(sort)
+        let plan = try t.shop.store.read { db in
+            try db.query("EXPLAIN QUERY PLAN " + sql, arguments: ["common"] + SearchPostings.Merge.after(sort, nil) + [21]) { $0.string("detail") }
+        }.joined(separator: "\n")
+        #expect(!plan.contains("TEMP B-TREE") && plan.contains("search_postings"), "\(sort): \(plan)")
     }
 
     /// The words FTS5's own tokenizer makes of `text` (through the scratch index).

@@ -377,6 +377,8 @@ struct CatalogImport {
         if changed { try db.run("UPDATE products SET updated_at = ? WHERE id = ?", now, id) }
         if textChanged {
             try CatalogService.index(db, productID: id, name: valid.name, description: description, sku: valid.sku, category: category, barcode: barcode, replacing: true)
+        } else if price != current.price || variantsChanged {
+            try SearchPostings.refreshSortKeys(db, productID: id) // the price (a variant's lowest) sorts searches too
         }
         return (changed, moves)
     }

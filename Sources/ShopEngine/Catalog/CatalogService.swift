@@ -25,7 +25,9 @@ public struct CatalogService: Sendable {
             if query.includeInactive { _ = try context.requireStaff(caller, db) }
             let search = try query.text.flatMap { try SearchTerms.search($0, db) }
             let (filter, order) = Self.browse(query, after: cursor)
-            let rows = try search.map { try Self.searchPage(db, search: $0.within(category: query.category), filter: filter, order: order, count: limit + 1) }
+            let rows = try search.map {
+                try Self.searchPage(db, search: $0.within(category: query.category), filter: filter, order: order, sort: query.sort, after: cursor, count: limit + 1)
+            }
                 ?? Self.page(db, filter: filter, order: order, count: limit + 1)
             let page = Array(rows.prefix(limit))
             var next: String?
@@ -85,23 +87,26 @@ public struct CatalogService: Sendable {
         try db.query("SELECT p.id, p.sort_name, p.price FROM products p \(filter.whereClause) ORDER BY \(order) LIMIT ?", arguments: filter.arguments + [count], map: cursor)
     }
 
-    /// The first `count` products passing `filter` and matching `search`, in `order`. Few
-    /// matches (under `driveLimit`): read them all from the search index and sort. Many: walk
-    /// the sort order testing each product's words (a word in every product fills a page after
-    /// a page's worth), but at most `walkWindow` products: matches rare there (a word that begins
-    /// names late in the alphabet) fall back to reading and sorting them all. Always exact; slow
-    /// only in that last case.
-    static func searchPage(_ db: Connection, search: SearchTerms.Search, filter: SQLFilter, order: String, count: Int,
-                           driveLimit: Int64 = searchDriveLimit, walkWindow: Int64 = searchWalkWindow) throws -> [PageCursor] {
+    /// The first `count` products passing `filter` and matching `search`, in `order` (`sort`,
+    /// after `after`). Few matches (under `driveLimit`): read them all from the search index and
+    /// sort. Many: read the words' postings in sort order (`SearchPostings`), testing each product
+    /// met; when that cannot answer (a prefix of too many words, too many products failing the
+    /// filter), walk the sort order testing each product's words, at most `walkWindow` products,
+    /// and failing that read and sort every match. Always exact; slow only in that last case.
+    static func searchPage(_ db: Connection, search: SearchTerms.Search, filter: SQLFilter, order: String, sort: ProductQuery.Sort, after: PageCursor?,
+                           count: Int, driveLimit: Int64 = searchDriveLimit, postingBudget: Int = SearchPostings.candidateBudget,
+                           walkWindow: Int64 = searchWalkWindow) throws -> [PageCursor] {
         let matches = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM products_fts WHERE products_fts MATCH ? LIMIT ?)", search.expression, driveLimit) ?? 0
         var driven = filter
         driven.conditions.append("p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)")
         driven.arguments.append(search.expression)
-        guard matches >= driveLimit, let words = search.words,
-              let walked = try walk(db, words: words, filter: filter, order: order, count: count, window: walkWindow) else {
-            return try page(db, filter: driven, order: order, count: count)
+        guard matches >= driveLimit, let words = search.words else { return try page(db, filter: driven, order: order, count: count) }
+        if postingBudget > 0,
+           let merged = try SearchPostings.page(db, words: words, filter: filter, sort: sort, after: after, count: count, budget: postingBudget) {
+            return merged
         }
-        return walked
+        if let walked = try walk(db, words: words, filter: filter, order: order, count: count, window: walkWindow) { return walked }
+        return try page(db, filter: driven, order: order, count: count)
     }
 
     private struct WalkEnded: Error {}
@@ -287,6 +292,7 @@ public struct CatalogService: Sendable {
             }
             try db.run("DELETE FROM stock_ledger WHERE product_id = ?", id)
             try db.run("DELETE FROM products_fts WHERE rowid = ?", id)
+            try SearchPostings.remove(db, productID: id)
             try db.run("DELETE FROM product_words WHERE product_id = ?", id)
             try db.run("DELETE FROM products WHERE id = ?", id)
             return .deleted
@@ -473,6 +479,6 @@ public struct CatalogService: Sendable {
         if replacing { try db.run("DELETE FROM products_fts WHERE rowid = ?", productID) }
         let text = Text.searchFold([name, description, sku, category, barcode ?? ""].joined(separator: " "))
         try db.run("INSERT INTO products_fts(rowid, search) VALUES (?, ?)", productID, text)
-        try SearchTerms.index(db, productID: productID, text: text)
+        try SearchTerms.index(db, productID: productID, text: text, replacing: replacing)
     }
 }

@@ -76,20 +76,24 @@ public enum SearchTerms {
 
     // MARK: - Keeping the lists
 
-    /// Records the words FTS5 makes of a product's search text: in `search_terms`, and as the
-    /// product's `product_words`. FTS5's own tokenizer decides, through an empty scratch index
-    /// in this connection's temp schema, so the lists never lack a word the search index has (a
-    /// missing one would hide products from a prefix search).
-    static func index(_ db: Connection, productID: Int64, text: String) throws {
-        if let words = plainWords(text) {
-            try db.run("INSERT OR REPLACE INTO product_words(product_id, words) VALUES (?, ?)", productID, " " + words.joined(separator: " ") + " ")
-            for word in words { try db.run("INSERT OR IGNORE INTO search_terms(term) VALUES (?)", word) }
-            return
+    /// Records the words FTS5 makes of a product's search text: in `search_terms`, as the
+    /// product's `product_words`, and its `search_postings`. FTS5's own tokenizer decides, through
+    /// an empty scratch index in this connection's temp schema, so the lists never lack a word the
+    /// search index has (a missing one would hide products from a prefix search).
+    /// `replacing`: the product was indexed before (its old postings go).
+    static func index(_ db: Connection, productID: Int64, text: String, replacing: Bool = true) throws {
+        let words: [String]
+        if let plain = plainWords(text) {
+            words = plain
+        } else {
+            try scratch(db, text)
+            words = try db.query("SELECT term FROM temp.search_scratch_words") { $0.string(0) }
+            try db.run("INSERT INTO temp.search_scratch(search_scratch) VALUES ('delete-all')")
         }
-        try scratch(db, text)
-        try db.run("INSERT OR REPLACE INTO product_words(product_id, words) SELECT ?, ' ' || group_concat(term, ' ') || ' ' FROM temp.search_scratch_words", productID)
-        try db.run("INSERT OR IGNORE INTO search_terms(term) SELECT term FROM temp.search_scratch_words")
-        try db.run("INSERT INTO temp.search_scratch(search_scratch) VALUES ('delete-all')")
+        let oldWords = replacing ? try SearchPostings.listedWords(db, productID: productID) : nil
+        try SearchPostings.index(db, productID: productID, words: words, oldWords: oldWords)
+        try db.run("INSERT OR REPLACE INTO product_words(product_id, words) VALUES (?, ?)", productID, " " + words.joined(separator: " ") + " ")
+        for word in words { try db.run("INSERT OR IGNORE INTO search_terms(term) VALUES (?)", word) }
     }
 
     /// The distinct words of a text as FTS5's unicode61 tokenizer makes them, computed here for
@@ -142,7 +146,7 @@ public enum SearchTerms {
         }
     }
 
-    /// Refills both lists from the search index (after products were written straight into
+    /// Refills the lists (and the postings) from the search index (after products were written straight into
     /// `products_fts`, as the benchmark seeder does).
     public static func rebuild(_ db: Connection) throws {
         try db.execute("""
@@ -152,5 +156,6 @@ public enum SearchTerms {
             INSERT OR REPLACE INTO product_words(product_id, words)
                 SELECT doc, ' ' || group_concat(term, ' ') || ' ' FROM (SELECT DISTINCT doc, term FROM temp.products_fts_instances) GROUP BY doc;
             """)
+        try SearchPostings.rebuild(db)
     }
 }

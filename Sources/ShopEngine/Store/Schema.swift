@@ -10,7 +10,40 @@ public enum Schema {
         Migration(7, "account language", sql: accountLanguage),
         Migration(8, "search terms", sql: searchTerms),
         Migration(9, "catalog orders within a category", sql: categoryOrders),
+        Migration(10, "search postings", sql: searchPostings),
     ]
+
+    /// Each product under each of its words, with its sort keys, so a search page reads its
+    /// matches from an index in sort order, wherever they lie in it (`SearchPostings`; by newest:
+    /// the key backwards). Filled from `product_words` (migration 8), then indexed.
+    static let searchPostings = """
+    CREATE TABLE search_postings(
+        term TEXT NOT NULL,
+        product_id INTEGER NOT NULL,
+        sort_name TEXT NOT NULL,
+        price INTEGER NOT NULL,
+        PRIMARY KEY (term, product_id)
+    ) WITHOUT ROWID, STRICT;
+    \(searchPostingsFill)
+    \(searchPostingsIndexes)
+    """
+
+    /// Every product's words in `product_words` (" cake dark golden ") split in SQL, in key order.
+    static let searchPostingsFill = """
+    INSERT INTO search_postings(term, product_id, sort_name, price)
+    WITH RECURSIVE split(product_id, term, rest) AS (
+        SELECT product_id, '', substr(words, 2) FROM product_words
+        UNION ALL
+        SELECT product_id, substr(rest, 1, instr(rest, ' ') - 1), substr(rest, instr(rest, ' ') + 1) FROM split WHERE rest <> ''
+    )
+    SELECT DISTINCT s.term, s.product_id, p.sort_name, p.price FROM split s JOIN products p ON p.id = s.product_id
+    WHERE s.term <> '' ORDER BY s.term, s.product_id;
+    """
+
+    static let searchPostingsIndexes = """
+    CREATE INDEX search_postings_by_name ON search_postings(term, sort_name, product_id);
+    CREATE INDEX search_postings_by_price ON search_postings(term, price, product_id);
+    """
 
     /// A category's products by price and by newest, so a page of one category in either order
     /// reads a page's worth of the index instead of sorting the whole category (12,500 products

@@ -1,0 +1,188 @@
+/// Each product under each of its words, with its sort keys (`search_postings`, migration 10), so
+/// the products with a word come out of an index in any sort order: a page of a search with many
+/// matches reads about a page's worth, wherever in the order its matches lie.
+///
+/// A typed word is a prefix: it stands for every listed word it begins (`search_terms`), so a
+/// page merges those words' lists in sort order (`maxMergedTerms` at most) and tests each product
+/// met on the way for the other typed words and the page's filter (category, price, stock…).
+enum SearchPostings {
+    /// Above this many words, a prefix is not merged (the walk in `CatalogService.searchPage` and,
+    /// failing it, reading every match answer instead).
+    static let maxMergedTerms = 128
+    /// How many products met in sort order a page tests before it gives up (a filter or another
+    /// word that few of them pass): the caller then reads every match instead.
+    static let candidateBudget = 8_000
+    /// Products tested by one statement (fixed, so the statement is prepared once).
+    static let testBatch = 64
+
+    // MARK: - Keeping the lists
+
+    /// Lists the product under `words` (replacing the words it had), with its sort keys as the
+    /// `products` row has them now. `oldWords`: the words listed before (nil: a new product).
+    static func index(_ db: Connection, productID: Int64, words: [String], oldWords: [String]?) throws {
+        for word in Set(oldWords ?? []).subtracting(words) {
+            try db.run("DELETE FROM search_postings WHERE term = ? AND product_id = ?", word, productID)
+        }
+        for word in words {
+            try db.run("""
+                INSERT INTO search_postings(term, product_id, sort_name, price) SELECT ?, id, sort_name, price FROM products WHERE id = ?
+                ON CONFLICT(term, product_id) DO UPDATE SET sort_name = excluded.sort_name, price = excluded.price
+                """, word, productID)
+        }
+    }
+
+    /// After a product's name or price changed without its words changing.
+    static func refreshSortKeys(_ db: Connection, productID: Int64) throws {
+        let words = try listedWords(db, productID: productID) ?? []
+        try index(db, productID: productID, words: words, oldWords: words)
+    }
+
+    /// Before a product is deleted.
+    static func remove(_ db: Connection, productID: Int64) throws {
+        try index(db, productID: productID, words: [], oldWords: try listedWords(db, productID: productID) ?? [])
+    }
+
+    /// The words `product_words` lists for a product; nil when it has no row.
+    static func listedWords(_ db: Connection, productID: Int64) throws -> [String]? {
+        try db.first("SELECT words FROM product_words WHERE product_id = ?", productID) { row in
+            row.string(0).split(separator: " ").map(String.init)
+        }
+    }
+
+    /// Refills the lists from `product_words` (after products were written straight into the
+    /// search index, as the benchmark seeder does: after `SearchTerms.rebuild`). The indexes are
+    /// dropped and made again: faster than keeping them up to date row by row.
+    static func rebuild(_ db: Connection) throws {
+        try db.execute("DROP INDEX IF EXISTS search_postings_by_name; DROP INDEX IF EXISTS search_postings_by_price; DELETE FROM search_postings;")
+        try db.execute(Schema.searchPostingsFill + Schema.searchPostingsIndexes)
+    }
+
+    // MARK: - A page in sort order
+
+    /// The first `count` products in `sort` order after `after` that have a word starting with
+    /// each of `words` and pass `filter`; nil when this cannot answer cheaply (a word spelled out
+    /// by too many listed words, none listed, or more than `budget` products tested).
+    static func page(_ db: Connection, words: [String], filter: CatalogService.SQLFilter, sort: ProductQuery.Sort,
+                     after: PageCursor?, count: Int, budget: Int = candidateBudget) throws -> [PageCursor]? {
+        // Driven by the longest word (the likeliest to be rare); the others are tested.
+        guard let drive = words.indices.max(by: { words[$0].count < words[$1].count }),
+              let terms = try spelledOut(db, words[drive]), !terms.isEmpty else { return nil }
+        let others = words.enumerated().filter { $0.offset != drive }.map(\.element)
+        var merge = Merge(sort: sort, start: after, terms: terms, count: count)
+        var found: [PageCursor] = []
+        var tested = 0
+        while found.count < count {
+            let candidates = try merge.next(db, upTo: testBatch)
+            if candidates.isEmpty { return found }
+            guard tested < budget else { return nil }
+            tested += candidates.count
+            let passing = try self.passing(db, candidates.map(\.id), others: others, filter: filter)
+            found += candidates.filter { passing.contains($0.id) }
+        }
+        return Array(found.prefix(count))
+    }
+
+    /// The listed words `word` begins, or nil when there are more than `maxMergedTerms`.
+    private static func spelledOut(_ db: Connection, _ word: String) throws -> [String]? {
+        guard let end = SearchTerms.successor(word) else { return nil }
+        let terms = try db.query("SELECT term FROM search_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?", word, end, maxMergedTerms + 1) { $0.string(0) }
+        return terms.count <= maxMergedTerms ? terms : nil
+    }
+
+    /// Which of `ids` pass `filter` and have a word starting with each of `others`.
+    private static func passing(_ db: Connection, _ ids: [Int64], others: [String], filter: CatalogService.SQLFilter) throws -> Set<Int64> {
+        let padded: [SQLBindable?] = ids + Array(repeating: Int64(0), count: testBatch - ids.count) // no product has id 0
+        var conditions = ["p.id IN (\(Array(repeating: "?", count: testBatch).joined(separator: ",")))"] + filter.conditions
+        // " cake dark " contains " ca": a word starting with "ca".
+        conditions += others.map { _ in "instr(w.words, ?) > 0" }
+        let join = others.isEmpty ? "" : "JOIN product_words w ON w.product_id = p.id"
+        let sql = "SELECT p.id FROM products p \(join) WHERE \(conditions.joined(separator: " AND "))"
+        return Set(try db.query(sql, arguments: padded + filter.arguments + others.map { " " + $0 }) { $0.int64(0) })
+    }
+
+    /// Several words' lists read together in sort order, each a batch at a time.
+    struct Merge {
+        struct List { let term: String; var buffer: [PageCursor] = []; var last: PageCursor?; var batch: Int; var exhausted = false }
+        let sort: ProductQuery.Sort
+        var lists: [List]
+        var previous: Int64?
+        /// Read but not yet handed out, in order.
+        var ready: [PageCursor] = []
+
+        init(sort: ProductQuery.Sort, start: PageCursor?, terms: [String], count: Int) {
+            self.sort = sort
+            let batch = max(8, 2 * (count + 1) / terms.count)
+            lists = terms.map { List(term: $0, last: start, batch: batch) }
+        }
+
+        /// The next at most `limit` distinct products in order; empty when every list is read.
+        mutating func next(_ db: Connection, upTo limit: Int) throws -> [PageCursor] {
+            while ready.count < limit, try fill(db) {}
+            let taken = Array(ready.prefix(limit))
+            ready.removeFirst(taken.count)
+            return taken
+        }
+
+        /// Reads the lists whose batch ran out, then moves every row that no unread row can
+        /// precede (up to the least of the lists' last rows read) to `ready`. false when all is read.
+        private mutating func fill(_ db: Connection) throws -> Bool {
+            for i in lists.indices where lists[i].buffer.isEmpty && !lists[i].exhausted {
+                let rows = try db.query(Self.sql(sort), arguments: [lists[i].term] + Self.after(sort, lists[i].last) + [lists[i].batch]) {
+                    PageCursor(id: $0.int64(0), text: $0.string(1), number: $0.int64(2))
+                }
+                lists[i].buffer = rows
+                lists[i].exhausted = rows.count < lists[i].batch
+                if let last = rows.last { lists[i].last = last }
+                lists[i].batch = min(lists[i].batch * 2, 1_024)
+            }
+            let open = lists.filter { !$0.exhausted }.compactMap(\.last)
+            let bound = open.min { Self.precedes($0, $1, sort) }
+            var moved: [PageCursor] = []
+            for i in lists.indices {
+                let cut = bound.map { bound in lists[i].buffer.firstIndex { Self.precedes(bound, $0, sort) } ?? lists[i].buffer.count } ?? lists[i].buffer.count
+                moved += lists[i].buffer[..<cut]
+                lists[i].buffer.removeFirst(cut)
+            }
+            if moved.isEmpty && lists.allSatisfy({ $0.exhausted && $0.buffer.isEmpty }) { return false }
+            moved.sort { Self.precedes($0, $1, sort) }
+            for row in moved where row.id != previous { // a product under two of the words: once
+                ready.append(row)
+                previous = row.id
+            }
+            return true
+        }
+
+        static func sql(_ sort: ProductQuery.Sort) -> String {
+            let (after, order) = switch sort {
+            case .name: ("(sort_name, product_id) > (?, ?)", "sort_name, product_id")
+            case .price: ("(price, product_id) > (?, ?)", "price, product_id")
+            case .priceDesc: ("(price, product_id) < (?, ?)", "price DESC, product_id DESC")
+            case .newest: ("product_id < ?", "product_id DESC")
+            }
+            return "SELECT product_id, sort_name, price FROM search_postings WHERE term = ? AND \(after) ORDER BY \(order) LIMIT ?"
+        }
+
+        /// The arguments of `sql`'s "after" condition: after `cursor`, or from the start.
+        static func after(_ sort: ProductQuery.Sort, _ cursor: PageCursor?) -> [SQLBindable?] {
+            switch sort {
+            case .name: [cursor?.text ?? "", cursor?.id ?? 0]
+            case .price: [cursor?.number ?? -1, cursor?.id ?? 0]
+            case .priceDesc: [cursor?.number ?? Int64.max, cursor?.id ?? Int64.max]
+            case .newest: [cursor?.id ?? Int64.max]
+            }
+        }
+
+        /// Whether `a` comes before `b` in `sort` order (names compared as SQLite does: by bytes).
+        static func precedes(_ a: PageCursor, _ b: PageCursor, _ sort: ProductQuery.Sort) -> Bool {
+            switch sort {
+            case .name:
+                let (x, y) = (a.text ?? "", b.text ?? "")
+                if x.utf8.elementsEqual(y.utf8) { return a.id < b.id }
+                return x.utf8.lexicographicallyPrecedes(y.utf8)
+            case .price: return (a.number ?? 0, a.id) < (b.number ?? 0, b.id)
+            case .priceDesc: return (a.number ?? 0, a.id) > (b.number ?? 0, b.id)
+            case .newest: return a.id > b.id
+            }
+        }
+    }
+}
