@@ -108,7 +108,7 @@ struct CatalogCategoryOrderTests {
                     for plan in CatalogSearchPlanTests.Plan.all {
                         let got = try t.shop.store.read { db in
                             let search = try #require(try SearchTerms.search(query, db)).within(category: category)
-                            return try plan.page(db, search: search, filter: filter, order: order, sort: sort, after: nil, count: count).map(\.id)
+                            return try plan.page(db, search: search, filter: filter, order: order, sort: sort, after: nil, category: category, count: count).map(\.id)
                         }
                         #expect(got == want, "\(query) in \(category) by \(sort), \(count) rows, \(plan)")
                     }

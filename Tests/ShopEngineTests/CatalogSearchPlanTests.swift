@@ -23,8 +23,8 @@ struct CatalogSearchPlanTests {
         ]
 
         func page(_ db: Connection, search: SearchTerms.Search, filter: CatalogService.SQLFilter, order: String,
-                  sort: ProductQuery.Sort, after: PageCursor?, count: Int) throws -> [PageCursor] {
-            try CatalogService.searchPage(db, search: search, filter: filter, order: order, sort: sort, after: after, count: count,
+                  sort: ProductQuery.Sort, after: PageCursor?, category: String?, count: Int) throws -> [PageCursor] {
+            try CatalogService.searchPage(db, search: search, filter: filter, order: order, sort: sort, after: after, category: category, count: count,
                                           driveLimit: driveLimit, postingBudget: postingBudget, walkWindow: walkWindow)
         }
     }
@@ -90,7 +90,7 @@ struct CatalogSearchPlanTests {
             let rows = try t.shop.store.read { db in
                 let (filter, order) = CatalogService.browse(ProductQuery(category: category, sort: sort), after: after)
                 let search = try #require(try SearchTerms.search(query, db)).within(category: category)
-                return try plan.page(db, search: search, filter: filter, order: order, sort: sort, after: after, count: size + 1)
+                return try plan.page(db, search: search, filter: filter, order: order, sort: sort, after: after, category: category, count: size + 1)
             }
             seen += rows.prefix(size).map(\.id)
             guard rows.count > size, seen.count < 1_000 else { return seen }

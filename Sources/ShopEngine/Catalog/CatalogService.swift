@@ -26,7 +26,8 @@ public struct CatalogService: Sendable {
             let search = try query.text.flatMap { try SearchTerms.search($0, db) }
             let (filter, order) = Self.browse(query, after: cursor)
             let rows = try search.map {
-                try Self.searchPage(db, search: $0.within(category: query.category), filter: filter, order: order, sort: query.sort, after: cursor, count: limit + 1)
+                try Self.searchPage(db, search: $0.within(category: query.category), filter: filter, order: order, sort: query.sort, after: cursor,
+                                    category: query.category, count: limit + 1)
             }
                 ?? Self.page(db, filter: filter, order: order, count: limit + 1)
             let page = Array(rows.prefix(limit))
@@ -87,14 +88,14 @@ public struct CatalogService: Sendable {
         try db.query("SELECT p.id, p.sort_name, p.price FROM products p \(filter.whereClause) ORDER BY \(order) LIMIT ?", arguments: filter.arguments + [count], map: cursor)
     }
 
-    /// The first `count` products passing `filter` and matching `search`, in `order` (`sort`,
-    /// after `after`). Few matches (under `driveLimit`): read them all from the search index and
+    /// The first `count` products passing `filter` (`category` among its conditions) and matching
+    /// `search`, in `order` (`sort`, after `after`). Few matches (under `driveLimit`): read them all from the search index and
     /// sort. Many: read the words' postings in sort order (`SearchPostings`), testing each product
     /// met; when that cannot answer (a prefix of too many words, too many products failing the
     /// filter), walk the sort order testing each product's words, at most `walkWindow` products,
     /// and failing that read and sort every match. Always exact; slow only in that last case.
     static func searchPage(_ db: Connection, search: SearchTerms.Search, filter: SQLFilter, order: String, sort: ProductQuery.Sort, after: PageCursor?,
-                           count: Int, driveLimit: Int64 = searchDriveLimit, postingBudget: Int = SearchPostings.candidateBudget,
+                           category: String?, count: Int, driveLimit: Int64 = searchDriveLimit, postingBudget: Int = SearchPostings.candidateBudget,
                            walkWindow: Int64 = searchWalkWindow) throws -> [PageCursor] {
         let matches = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM products_fts WHERE products_fts MATCH ? LIMIT ?)", search.expression, driveLimit) ?? 0
         var driven = filter
@@ -102,7 +103,8 @@ public struct CatalogService: Sendable {
         driven.arguments.append(search.expression)
         guard matches >= driveLimit, let words = search.words else { return try page(db, filter: driven, order: order, count: count) }
         if postingBudget > 0,
-           let merged = try SearchPostings.page(db, words: words, filter: filter, sort: sort, after: after, count: count, budget: postingBudget) {
+           let merged = try SearchPostings.page(db, words: words, categoryWord: try category.flatMap { try SearchTerms.longestWord($0, db) },
+                                                filter: filter, sort: sort, after: after, count: count, budget: postingBudget) {
             return merged
         }
         if let walked = try walk(db, words: words, filter: filter, order: order, count: count, window: walkWindow) { return walked }

@@ -23,13 +23,23 @@ enum SearchPostings {
         for word in Set(oldWords ?? []).subtracting(words) {
             try db.run("DELETE FROM search_postings WHERE term = ? AND product_id = ?", word, productID)
         }
-        for word in words {
+        guard !words.isEmpty, let (sortName, price) = try db.first("SELECT sort_name, price FROM products WHERE id = ?", productID, map: {
+            ($0.string(0), $0.int64(1))
+        }) else { return }
+        // Several rows a statement: an import of 100,000 products writes a million postings.
+        var start = 0
+        while start < words.count {
+            let chunk = words[start..<min(start + insertChunk, words.count)]
             try db.run("""
-                INSERT INTO search_postings(term, product_id, sort_name, price) SELECT ?, id, sort_name, price FROM products WHERE id = ?
+                INSERT INTO search_postings(term, product_id, sort_name, price) VALUES \(Array(repeating: "(?, ?, ?, ?)", count: chunk.count).joined(separator: ", "))
                 ON CONFLICT(term, product_id) DO UPDATE SET sort_name = excluded.sort_name, price = excluded.price
-                """, word, productID)
+                """, arguments: chunk.flatMap { [$0, productID, sortName, price] as [SQLBindable?] })
+            start += chunk.count
         }
     }
+
+    /// Postings written by one statement (so at most this many statements are prepared).
+    static let insertChunk = 16
 
     /// After a product's name or price changed without its words changing.
     static func refreshSortKeys(_ db: Connection, productID: Int64) throws {
@@ -61,21 +71,29 @@ enum SearchPostings {
 
     /// The first `count` products in `sort` order after `after` that have a word starting with
     /// each of `words` and pass `filter`; nil when this cannot answer cheaply (a word spelled out
-    /// by too many listed words, none listed, or more than `budget` products tested).
-    static func page(_ db: Connection, words: [String], filter: CatalogService.SQLFilter, sort: ProductQuery.Sort,
+    /// by too many listed words, none listed, or more than `budget` products tested or skipped).
+    /// `categoryWord`: a word of the category the filter keeps (every product is indexed with its
+    /// category's words), whose list is intersected with the typed word's, each skipping ahead to
+    /// the other: a category whose products come late among a word's is not tested one by one.
+    static func page(_ db: Connection, words: [String], categoryWord: String? = nil, filter: CatalogService.SQLFilter, sort: ProductQuery.Sort,
                      after: PageCursor?, count: Int, budget: Int = candidateBudget) throws -> [PageCursor]? {
         // Driven by the longest word (the likeliest to be rare); the others are tested.
         guard let drive = words.indices.max(by: { words[$0].count < words[$1].count }),
               let terms = try spelledOut(db, words[drive]), !terms.isEmpty else { return nil }
         let others = words.enumerated().filter { $0.offset != drive }.map(\.element)
         var merge = Merge(sort: sort, start: after, terms: terms, count: count)
+        var category = categoryWord.map { Merge(sort: sort, start: after, terms: [$0], count: count) }
         var found: [PageCursor] = []
-        var tested = 0
+        var spent = 0
         while found.count < count {
-            let candidates = try merge.next(db, upTo: testBatch)
+            let candidates = if category != nil {
+                try merge.common(db, with: &category!, upTo: testBatch, steps: &spent)
+            } else {
+                try merge.next(db, upTo: testBatch)
+            }
             if candidates.isEmpty { return found }
-            guard tested < budget else { return nil }
-            tested += candidates.count
+            guard spent < budget else { return nil }
+            spent += candidates.count
             let passing = try self.passing(db, candidates.map(\.id), others: others, filter: filter)
             found += candidates.filter { passing.contains($0.id) }
         }
@@ -121,6 +139,47 @@ enum SearchPostings {
             let taken = Array(ready.prefix(limit))
             ready.removeFirst(taken.count)
             return taken
+        }
+
+        /// The next at most `limit` products in both this merge and `other`, in order: whichever is
+        /// behind skips ahead to the other's next product. `steps` counts the skips.
+        mutating func common(_ db: Connection, with other: inout Merge, upTo limit: Int, steps: inout Int) throws -> [PageCursor] {
+            var result: [PageCursor] = []
+            var x = try next(db, upTo: 1).first
+            var y = try other.next(db, upTo: 1).first
+            while let a = x, let b = y, result.count < limit {
+                if a.id == b.id {
+                    result.append(a)
+                    x = try next(db, upTo: 1).first
+                    y = try other.next(db, upTo: 1).first
+                } else if Self.precedes(a, b, sort) {
+                    steps += 1
+                    skip(to: b)
+                    x = try next(db, upTo: 1).first
+                } else {
+                    steps += 1
+                    other.skip(to: a)
+                    y = try other.next(db, upTo: 1).first
+                }
+            }
+            // A row read but not used stays next.
+            if let a = x, result.count == limit { ready.insert(a, at: 0) }
+            if let b = y, result.count == limit { other.ready.insert(b, at: 0) }
+            return result
+        }
+
+        /// Moves on to the first product at or after `key`: within what is read when it is there,
+        /// else by reading every list again from `key`.
+        mutating func skip(to key: PageCursor) {
+            ready.removeFirst(ready.prefix { Self.precedes($0, key, sort) }.count)
+            guard ready.isEmpty else { return }
+            var before = key // just before `key`, as the lists' "after" condition takes it
+            switch sort {
+            case .name, .price: before.id -= 1
+            case .priceDesc, .newest: before.id += 1
+            }
+            lists = lists.map { List(term: $0.term, last: before, batch: 8) }
+            previous = nil
         }
 
         /// Reads the lists whose batch ran out, then moves every row that no unread row can

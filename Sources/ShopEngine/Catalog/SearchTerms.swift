@@ -35,6 +35,13 @@ public enum SearchTerms {
         return Search(expression: expression, words: foldedWords.contains(nil) ? nil : foldedWords.compactMap { $0 })
     }
 
+    /// The longest of `text`'s words as FTS5 folds them (a category's, to intersect with); nil
+    /// when it has none that folds to one word.
+    static func longestWord(_ text: String, _ db: Connection) throws -> String? {
+        let words = Text.searchFold(text).split { !($0.isLetter || $0.isNumber) }.prefix(8)
+        return try words.compactMap { try folded(db, String($0)) }.max { $0.count < $1.count }
+    }
+
     /// `text` as an FTS5 expression, or nil when it has no words. Up to 8 words, each a prefix.
     ///
     /// ```swift
