@@ -118,7 +118,19 @@ mem_of() {
   echo "$pss $rss $pte"
 }
 
+# CPU milliseconds used by the given pids and the children they waited for (sshd's monitor waits
+# for its pre-authentication child, so the key exchange is counted), from /proc/PID/stat.
+cpu_ms_of() {
+  local pid total=0 ticks
+  for pid in "$@"; do
+    ticks=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || true)
+    total=$((total + ${ticks:-0}))
+  done
+  echo $((total * 1000 / $(getconf CLK_TCK)))
+}
+
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+per_ms() { awk -v t="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f", t / n; else print "-" }'; }
 per() { awk -v k="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.2f", k / 1024 / n; else print "-" }'; }
 fits() { awk -v k="$1" -v n="$2" -v t="$GIB24_KB" 'BEGIN { if (n > 0 && k > 0) printf "%d", t / (k / n); else print "-" }'; }
 
@@ -204,6 +216,9 @@ main() {
   read -r shop_pss shop_rss shop_pte <<<"$(mem_of "${shop_procs[@]}")"
   read -r master_pss master_rss master_pte <<<"$(mem_of "$sshd_pid")"
   avail_after=$(mem_available_kb)
+  local sshd_cpu_ms shop_cpu_ms
+  sshd_cpu_ms=$(cpu_ms_of "${sshd_procs[@]}")
+  shop_cpu_ms=$(cpu_ms_of "${shop_procs[@]}")
   local avail_drop=$((avail_before - avail_after))
 
   # Login times (ms) of the sessions that reached the store.
@@ -235,6 +250,7 @@ main() {
   printf '%-44s %s\n' "login time, ssh start -> first output" "median ${median} ms, p95 ${p95} ms, max ${max} ms"
   printf '%-44s %s\n' "login time, ssh start -> store on screen" "median ${s_median} ms, p95 ${s_p95} ms, max ${s_max} ms (±50 ms)"
   printf '%-44s %s\n' "processes" "${#sshd_procs[@]} sshd session, ${#shop_procs[@]} program"
+  printf '%-44s %s\n' "CPU per login (user + system)" "sshd $(per_ms "$sshd_cpu_ms" "$ready") ms, program $(per_ms "$shop_cpu_ms" "$ready") ms (so far: start-up and the idle second after)"
   echo
   # shellcheck disable=SC2059  # the format is ours
   {
@@ -259,7 +275,7 @@ main() {
   refused=$(grep -c "drop connection\|beginning MaxStartups throttling\|exceeded MaxStartups" "$H_STATE/sshd.log" || true)
   ((refused == 0)) || echo "# sshd log: $refused MaxStartups throttling/drop lines"
   # One line for scripts (Benchmarks/ssh/sweep.sh).
-  echo "result: ready=$ready sessions=$N rate=$rate_reached first_p50=$median first_p95=$p95 store_p50=$s_median store_p95=$s_p95 store_max=$s_max program_pss_kib_per_session=$((ready > 0 ? shop_pss / ready : 0)) sshd_pss_kib_per_session=$((ready > 0 ? sshd_pss / ready : 0))"
+  echo "result: ready=$ready sessions=$N rate=$rate_reached first_p50=$median first_p95=$p95 store_p50=$s_median store_p95=$s_p95 store_max=$s_max sshd_cpu_ms=$(per_ms "$sshd_cpu_ms" "$ready") program_cpu_ms=$(per_ms "$shop_cpu_ms" "$ready") program_pss_kib_per_session=$((ready > 0 ? shop_pss / ready : 0)) sshd_pss_kib_per_session=$((ready > 0 ? sshd_pss / ready : 0))"
   exec 3>&- 4>&-
   ((ready == N))
 }

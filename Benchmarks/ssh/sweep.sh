@@ -59,7 +59,11 @@ for rate in $RATES; do
     log="$OUT/$name-$rate.txt"
     env_args=(N="$n" RATE="$rate" SSH_BENCH_ACCOUNT="shop-sweep-$$")
     [[ -z ${PATH_OF[$name]} ]] || env_args+=(SHOP_BIN="${PATH_OF[$name]}" SHOP_READY_RE="$READY_RE")
-    env "${env_args[@]}" "$ROOT/Benchmarks/ssh/run.sh" >"$log" 2>&1 || true
+    # Twice at most: a free port picked by run.sh can be taken by someone else before sshd binds it.
+    for _ in 1 2; do
+      env "${env_args[@]}" "$ROOT/Benchmarks/ssh/run.sh" >"$log" 2>&1 || true
+      grep -q '^result:' "$log" && break
+    done
     if ! grep -q '^result:' "$log"; then
       echo "not ok - $name at $rate/s: run.sh printed no result" >&2
       sed 's/^/#   /' "$log" | tail -n 15 >&2
@@ -69,17 +73,20 @@ for rate in $RATES; do
 done
 
 echo
-printf '%-8s %6s %8s %7s %16s %16s\n' "program" "rate/s" "reached" "got in" "first out p50/p95" "store p50/p95 ms"
+printf '%-8s %6s %8s %7s %16s %16s %18s\n' "program" "rate/s" "reached" "got in" "first out p50/p95" "store p50/p95 ms" "CPU/login sshd+prg"
 for name in "${NAMES[@]}"; do
   best="-" failed=0
   for rate in $RATES; do
     log="$OUT/$name-$rate.txt"
     ready=$(field ready "$log") sessions=$(field sessions "$log") p95=$(field store_p95 "$log")
-    printf '%-8s %6s %8s %7s %16s %16s\n' "$name" "$rate" "$(field rate "$log")" "$ready/$sessions" \
-      "$(field first_p50 "$log")/$(field first_p95 "$log")" "$(field store_p50 "$log")/$p95"
+    printf '%-8s %6s %8s %7s %16s %16s %18s\n' "$name" "$rate" "$(field rate "$log")" "$ready/$sessions" \
+      "$(field first_p50 "$log")/$(field first_p95 "$log")" "$(field store_p50 "$log")/$p95" \
+      "$(field sshd_cpu_ms "$log")+$(field program_cpu_ms "$log") ms"
     # The highest rate below the first one that fails (a lucky pass above a failure does not count).
     if ((!failed)) && [[ $ready == "$sessions" && $p95 =~ ^[0-9]+$ ]] && ((p95 < LIMIT_MS)); then best=$rate; else failed=1; fi
   done
   echo "$name: highest rate with every login in and p95 to the store < ${LIMIT_MS} ms: ${best}/s"
 done
+echo "# CPU/login: user + system time of the sshd session processes (key exchange included) and of the
+# program, per session that got in; 2 cores ÷ their sum is the most logins per second the machine could take."
 echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
