@@ -51,7 +51,7 @@ for spec in "$@"; do
   total=$(awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }' "$work/$name.txt")
   loader=$(inclusive "$work/$name.txt" 'rtld.c:_dl_start ')
   catalogs=$(inclusive "$work/$name.txt" 'L.swift:.*loadCatalogs')
-  engine=$(inclusive "$work/$name.txt" 'Shop.swift:\$s10ShopEngine0A0CyAcA0A13ConfigurationVKcfc ')
+  engine=$(inclusive "$work/$name.txt" 'Shop.swift:.*ShopEngine0A0CyAcA0A13ConfigurationVKcfc')
   frame=$(inclusive "$work/$name.txt" 'Runner.swift:.*RunnerC4draw')
   printf '%-8s %14s  dynamic linking %s, catalogs %s, opening the store %s, drawing frames %s\n' "$name" \
     "$total" "$(share "$loader" "$total")" "$(share "$catalogs" "$total")" \
