@@ -68,7 +68,7 @@ for rate in $RATES; do
       echo "not ok - $name at $rate/s: run.sh printed no result" >&2
       sed 's/^/#   /' "$log" | tail -n 15 >&2
     fi
-    printf '%-8s %4s/s  %s\n' "$name" "$rate" "$(grep '^result:' "$log" | tail -n 1 | cut -d' ' -f2-9)"
+    printf '%-8s %4s/s  %s\n' "$name" "$rate" "$(grep '^result:' "$log" | tail -n 1 | cut -d' ' -f2-)"
   done
 done
 
