@@ -35,11 +35,12 @@ SHOP_ARGS=${SHOP_ARGS:-}
 STAGGER_MS=${STAGGER_MS:-20}
 # Microseconds between session starts.
 if [[ -n ${RATE:-} ]]; then
-  INTERVAL_US=$(awk -v r="$RATE" 'BEGIN { if (r > 0) printf "%d", 1000000 / r; else print "x" }')
+  [[ $RATE =~ ^[0-9]+(\.[0-9]+)?$ && ! $RATE =~ ^0+(\.0+)?$ ]] || { echo "RATE must be a positive number of logins per second, got \"$RATE\"" >&2; exit 64; }
+  INTERVAL_US=$(awk -v r="$RATE" 'BEGIN { printf "%d", 1000000 / r }')
 else
+  [[ $STAGGER_MS =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "STAGGER_MS must be a number of milliseconds, got \"$STAGGER_MS\"" >&2; exit 64; }
   INTERVAL_US=$(awk -v m="$STAGGER_MS" 'BEGIN { printf "%d", m * 1000 }')
 fi
-[[ $INTERVAL_US =~ ^[0-9]+$ ]] || { echo "RATE must be a positive number of logins per second, got \"$RATE\"" >&2; exit 64; }
 READY_TIMEOUT=${READY_TIMEOUT:-90}
 IS_FAKE=0
 if [[ $(realpath "$SHOP_BIN") == "$(realpath "$H_FAKE_SHOP")" ]]; then
