@@ -30,6 +30,9 @@ RATES=${RATES:-10 20 30 40 50}
 SECONDS_PER_RATE=${SECONDS_PER_RATE:-3}
 LIMIT_MS=${LIMIT_MS:-1000}
 READY_RE=${SHOP_READY_RE:-Browse}
+for value in $RATES $SECONDS_PER_RATE $LIMIT_MS; do
+  [[ $value =~ ^[1-9][0-9]*$ ]] || { echo "RATES, SECONDS_PER_RATE and LIMIT_MS take whole numbers from 1, got \"$value\"" >&2; exit 64; }
+done
 OUT=$(mktemp -d /tmp/shop-ssh-sweep.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
 
