@@ -5,7 +5,8 @@
 # in any run fails the script (and CI).
 # The run is the same every time: a fixed seed and a fixed number of examples per operation and of
 # stateful scenarios (scripts/e2e/schemathesis.toml), no clock budget, no example database or cache
-# carried over from an earlier run.
+# carried over from an earlier run. (Only answers that depend on the clock, such as a code's
+# one-minute cooldown, can steer a stateful scenario differently.)
 #   scripts/e2e/schemathesis.sh            (SERVER_BIN, SCHEMATHESIS_VENV,
 #     SCHEMATHESIS_SEED: another seed, to explore (a failure prints its seed and a curl line),
 #     SCHEMATHESIS_MAX_TIME: seconds per run; fuzzing and stateful phases repeat until they are spent,
@@ -77,8 +78,8 @@ run() { # run NAME [extra args]
     mkdir -p "$reports"
     set -- "$@" --report json,vcr --report-json-path "$reports/$name.json" --report-vcr-path "$reports/$name.yaml"
   fi
-  # Every check is on by default (the toml turns one off for one operation, with its reason);
-  # `--checks all` would turn that one back on everywhere.
+  # Every check is on by default (the toml turns two off for named operations, with the reasons);
+  # `--checks all` would turn them back on everywhere.
   # shellcheck disable=SC2086
   if "$venv/bin/schemathesis" --config-file scripts/e2e/schemathesis.toml run "$base/openapi.json" \
        --seed "$seed" ${budget[@]+"${budget[@]}"} "$@" ${SCHEMATHESIS_ARGS:-} >"$work/$name.txt" 2>&1; then
