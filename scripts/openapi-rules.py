@@ -173,6 +173,9 @@ walk_request_props(prices)
 me = doc["paths"]["/api/v1/me"]["patch"]["responses"]
 me["400"]["description"] = "Invalid field (`field` names it) or `missing_email`."
 me["409"]["description"] = "`email_taken`, `phone_taken`, or `phone_locked` (the account has a phone: change it by signing in with a code on the new number)."
+# A new email or phone is sent a code, with the same cooldown as "resend" (AccountCodes.requireCooldown).
+me["429"] = {**doc["components"]["responses"]["TooManyRequests"], "description":
+    "A new email or phone within a minute of the last code sent for it (`too_many_requests`): wait `Retry-After` seconds."}
 METHODS = ("\n\n## Methods\nAny method a path does not list — including unknown method tokens such as `QUERY` — "
            "answers 405 `method_not_allowed` with an `Allow` header listing the path's methods (`HEAD` wherever `GET` is); "
            "an unknown path answers 404. A request line whose method is not an RFC 9110 token is 400.")
@@ -267,6 +270,9 @@ describe("/api/v1/products/{id}", "get", "404", "No such product (`not_found`); 
 describe("/api/v1/products/{id}/photo", "get", "404", "No such product, or it has no photo yet (`not_found`).")
 describe("/api/v1/cart/items", "post", "404", "No such product or variant, or not for sale (`not_found`).")
 describe("/api/v1/orders", "post", "404", "A product or variant does not exist or is not for sale (`not_found`).")
+for method in ["patch", "delete"]:
+    describe("/api/v1/cart/items/{id}", method, "404", "No such line in your cart (`not_found`). A line goes when it is removed, "
+             "the cart is emptied or ordered, or its product is deleted or archived (`DELETE /products/{id}`).")
 describe("/api/v1/orders/{id}", "get", "404", "No such order, or another customer's (`not_found`).")
 describe("/api/v1/counter/sales", "post", "404", "A product, variant or customer does not exist or is not for sale (`not_found`).")
 describe("/api/v1/admin/outbox", "get", "404", "Not in demo mode (`not_found`).")

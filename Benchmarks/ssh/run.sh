@@ -14,8 +14,11 @@
 #                   given a database with the demo catalog (shop --demo on an empty file, once)
 #   SHOP_READY_RE   regex meaning "the store is on screen" (default: the fake's "SHOP STORE
 #                   READY"; for the real program use text of its first screen)
-#   STAGGER_MS      pause between session starts (default 20: a ramp of ~50 logins/s;
-#                   0 starts all at once, a login burst that MaxStartups may partly refuse)
+#   RATE            logins per second: sessions start on a fixed schedule (1/RATE s apart,
+#                   kept whatever each start costs); the rate reached is printed
+#   STAGGER_MS      the same as a pause between session starts, when RATE is not set (default
+#                   20: ~50 logins/s; 0 starts all at once, a login burst that MaxStartups may
+#                   partly refuse)
 #   MAX_STARTUPS    sshd MaxStartups for the run (default: setup.sh's 50:30:200)
 #   READY_TIMEOUT   seconds to wait for all sessions (default 90)
 #   SSH_BENCH_ACCOUNT  account to create (default shop-bench-PID)
@@ -30,6 +33,14 @@ N=${N:-100}
 SHOP_BIN=${SHOP_BIN:-$H_FAKE_SHOP}
 SHOP_ARGS=${SHOP_ARGS:-}
 STAGGER_MS=${STAGGER_MS:-20}
+# Microseconds between session starts.
+if [[ -n ${RATE:-} ]]; then
+  [[ $RATE =~ ^[0-9]+(\.[0-9]+)?$ && ! $RATE =~ ^0+(\.0+)?$ ]] || { echo "RATE must be a positive number of logins per second, got \"$RATE\"" >&2; exit 64; }
+  INTERVAL_US=$(awk -v r="$RATE" 'BEGIN { printf "%d", 1000000 / r }')
+else
+  [[ $STAGGER_MS =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "STAGGER_MS must be a number of milliseconds, got \"$STAGGER_MS\"" >&2; exit 64; }
+  INTERVAL_US=$(awk -v m="$STAGGER_MS" 'BEGIN { printf "%d", m * 1000 }')
+fi
 READY_TIMEOUT=${READY_TIMEOUT:-90}
 IS_FAKE=0
 if [[ $(realpath "$SHOP_BIN") == "$(realpath "$H_FAKE_SHOP")" ]]; then
@@ -71,6 +82,16 @@ watch_ready() {
   done
 }
 
+now_us() { echo "${EPOCHREALTIME/./}"; }
+
+# Sleeps until the absolute time $1 (microseconds since the epoch) without starting a process:
+# a read with a timeout on the clock fifo (fd 4), which nobody writes to.
+sleep_until_us() {
+  local wait_us=$(($1 - $(now_us)))
+  ((wait_us > 0)) || return 0
+  read -r -t "$(printf '%d.%06d' $((wait_us / 1000000)) $((wait_us % 1000000)))" <&4 || true
+}
+
 # Milliseconds between t0.i and t1.i (first output), or t0.i and ready.i with $2 = ready.
 login_ms() {
   local dir=$H_TMP/sessions
@@ -98,7 +119,19 @@ mem_of() {
   echo "$pss $rss $pte"
 }
 
+# CPU milliseconds used by the given pids and the children they waited for (sshd's monitor waits
+# for its pre-authentication child, so the key exchange is counted), from /proc/PID/stat.
+cpu_ms_of() {
+  local pid total=0 ticks
+  for pid in "$@"; do
+    ticks=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || true)
+    total=$((total + ${ticks:-0}))
+  done
+  echo $((total * 1000 / $(getconf CLK_TCK)))
+}
+
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+per_ms() { awk -v t="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f", t / n; else print "-" }'; }
 per() { awk -v k="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.2f", k / 1024 / n; else print "-" }'; }
 fits() { awk -v k="$1" -v n="$2" -v t="$GIB24_KB" 'BEGIN { if (n > 0 && k > 0) printf "%d", t / (k / n); else print "-" }'; }
 
@@ -129,11 +162,11 @@ main() {
   local sshd_pid
   sshd_pid=$(h_sshd_pid)
   # Everyone's stdin: a fifo nobody writes to, held open so sessions stay idle (no EOF).
-  mkfifo "$H_TMP/stdin"
-  exec 3<>"$H_TMP/stdin"
+  mkfifo "$H_TMP/stdin" "$H_TMP/clock"
+  exec 3<>"$H_TMP/stdin" 4<>"$H_TMP/clock"
 
   echo "# program: $SHOP_BIN $SHOP_ARGS"
-  echo "# sshd pid $sshd_pid, port $H_PORT, $N sessions, stagger ${STAGGER_MS} ms, $(nproc) cores"
+  echo "# sshd pid $sshd_pid, port $H_PORT, $N sessions, one every $((INTERVAL_US / 1000)) ms, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
   local avail_before i started watcher
   avail_before=$(mem_available_kb)
@@ -141,11 +174,14 @@ main() {
   watcher=$!
   disown "$watcher"
   started=$EPOCHREALTIME
+  local next_us
+  next_us=$(now_us)
   for ((i = 1; i <= N; i++)); do
     session "$i" 2>>"$H_TMP/sessions/shell-errors" &
     H_PIDS+=("$!")
     disown "$!"   # ended by pid at cleanup; no "Terminated" job notices
-    ((STAGGER_MS == 0)) || sleep "$(awk -v m="$STAGGER_MS" 'BEGIN { print m / 1000 }')"
+    next_us=$((next_us + INTERVAL_US))
+    ((INTERVAL_US == 0)) || sleep_until_us "$next_us"
   done
 
   # Wait until every session shows the store (ready.i stamped by watch_ready), or its client
@@ -181,6 +217,9 @@ main() {
   read -r shop_pss shop_rss shop_pte <<<"$(mem_of "${shop_procs[@]}")"
   read -r master_pss master_rss master_pte <<<"$(mem_of "$sshd_pid")"
   avail_after=$(mem_available_kb)
+  local sshd_cpu_ms shop_cpu_ms
+  sshd_cpu_ms=$(cpu_ms_of "${sshd_procs[@]}")
+  shop_cpu_ms=$(cpu_ms_of "${shop_procs[@]}")
   local avail_drop=$((avail_before - avail_after))
 
   # Login times (ms) of the sessions that reached the store.
@@ -199,13 +238,20 @@ main() {
   s_p95=$(printf '%s\n' "${store_times[@]}" | percentile 95)
   s_max=$(printf '%s\n' "${store_times[@]}" | percentile 100)
 
+  # The rate reached: sessions started per second between the first and the last start.
+  local rate_reached
+  rate_reached=$(awk -v a="$(<"$H_TMP/sessions/t0.1")" -v b="$(<"$H_TMP/sessions/t0.$N")" -v n="$N" \
+    'BEGIN { if (n > 1 && b > a) printf "%.1f", (n - 1) / (b - a); else print "-" }')
+
   local both_pss=$((sshd_pss + shop_pss)) both_rss=$((sshd_rss + shop_rss)) both_pte=$((sshd_pte + shop_pte))
   local fmt='%-26s %10s %10s %10s %13s %13s %13s\n'
   echo
   printf '%-44s %s\n' "sessions showing the store" "$ready of $N (failed: $((N - ready)), all ready after ${all_ready_s} s)"
+  printf '%-44s %s\n' "logins started per second" "$rate_reached"
   printf '%-44s %s\n' "login time, ssh start -> first output" "median ${median} ms, p95 ${p95} ms, max ${max} ms"
   printf '%-44s %s\n' "login time, ssh start -> store on screen" "median ${s_median} ms, p95 ${s_p95} ms, max ${s_max} ms (±50 ms)"
   printf '%-44s %s\n' "processes" "${#sshd_procs[@]} sshd session, ${#shop_procs[@]} program"
+  printf '%-44s %s\n' "CPU per login (user + system)" "sshd $(per_ms "$sshd_cpu_ms" "$ready") ms, program $(per_ms "$shop_cpu_ms" "$ready") ms (so far: start-up and the idle second after)"
   echo
   # shellcheck disable=SC2059  # the format is ours
   {
@@ -229,7 +275,9 @@ main() {
   local refused
   refused=$(grep -c "drop connection\|beginning MaxStartups throttling\|exceeded MaxStartups" "$H_STATE/sshd.log" || true)
   ((refused == 0)) || echo "# sshd log: $refused MaxStartups throttling/drop lines"
-  exec 3>&-
+  # One line for scripts (Benchmarks/ssh/sweep.sh).
+  echo "result: ready=$ready sessions=$N rate=$rate_reached first_p50=$median first_p95=$p95 store_p50=$s_median store_p95=$s_p95 store_max=$s_max sshd_cpu_ms=$(per_ms "$sshd_cpu_ms" "$ready") program_cpu_ms=$(per_ms "$shop_cpu_ms" "$ready") program_pss_kib_per_session=$((ready > 0 ? shop_pss / ready : 0)) sshd_pss_kib_per_session=$((ready > 0 ? sshd_pss / ready : 0))"
+  exec 3>&- 4>&-
   ((ready == N))
 }
 

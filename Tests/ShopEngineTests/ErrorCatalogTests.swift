@@ -84,6 +84,23 @@ struct ErrorCatalogTests {
         }
     }
 
+    @Test("a catalog reads the same with Windows line ends, tabs, escapes and Persian text")
+    func catalogText() throws {
+        let text = "# comment\r\n\r\n\tgreeting\t=  Hello,\\s{name}!\\nBye \r\nfa.word = نان سنگک\r\npath = C:\\\\shop\\\\\nlast = end"
+        let catalog = try MessageCatalog(parsing: text, source: "x.txt", lowercaseKeys: true)
+        #expect(catalog.entries == ["greeting": "Hello, {name}!\nBye", "fa.word": "نان سنگک", "path": "C:\\shop\\", "last": "end"])
+        #expect(catalog.text("greeting", ["name": "Ali"]) == "Hello, Ali!\nBye")
+        #expect(catalog.format("fa.word", [:]) == "نان سنگک", "a text without placeholders comes back as written")
+        // Line numbers count every line, blank and comment ones too, whatever the line ends.
+        #expect { try MessageCatalog(parsing: "a = 1\r\n\r\nmy key = 2", source: "x.txt") } throws: {
+            ($0 as! CatalogError).message == "x.txt:3: a key is one word before ="
+        }
+        #expect { try MessageCatalog(parsing: "ok = 1\nBad.Key = 2", source: "x.txt", lowercaseKeys: true) } throws: {
+            ($0 as! CatalogError).message == "x.txt:2: \"Bad.Key\" is not a key (lowercase letters, digits, _ and dots)"
+        }
+        #expect { try MessageCatalog(parsing: "ok = 1\n = 2", source: "x.txt") } throws: { ($0 as! CatalogError).message == "x.txt:2: a key is one word before =" }
+    }
+
     @Test("a malformed catalog line or a repeated key is refused with its line number")
     func malformedCatalog() {
         #expect { try MessageCatalog(parsing: "# comment\n\na = b\nno equals here", source: "x.txt") } throws: {

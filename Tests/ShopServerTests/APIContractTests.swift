@@ -221,6 +221,50 @@ extension APIContractTests {
     }
 }
 
+extension APIContractTests {
+    static func responses(_ path: String, _ method: String) throws -> [String: Any] {
+        let operation = ((try document()["paths"] as? [String: Any])?[path] as? [String: Any])?[method] as? [String: Any]
+        return try #require(operation?["responses"] as? [String: Any])
+    }
+
+    @Test("a second new email within a minute is 429 with Retry-After, and the document lists 429 on PATCH /me (found by schemathesis)")
+    func profileEmailCooldown() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        let me = try api.signIn(phone: "+15550170010")
+        #expect(api.call("PATCH", "/me", json: ["email": "first@example.com"], token: me.access).status == 200)
+        let again = api.call("PATCH", "/me", json: ["email": "second@example.com"], token: me.access)
+        #expect(again.status == 429 && again.code == "too_many_requests", "\(again.text)")
+        #expect(Int(again.headers["retry-after"] ?? "").map { $0 >= 1 && $0 <= 60 } == true, "\(again.headers)")
+        let documented = try Self.responses("/api/v1/me", "patch")["429"] as? [String: Any]
+        #expect((documented?["description"] as? String)?.contains("too_many_requests") == true)
+        #expect((documented?["headers"] as? [String: Any])?["Retry-After"] != nil)
+    }
+
+    @Test("a cart line whose product was archived is a 404 not_found, as the document says on the cart line routes (found by schemathesis)")
+    func archivedProductLeavesCart() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        let staff = try api.signIn(phone: "+15550170011", role: .staff)
+        let product = try #require(try api.createProduct(staff, sku: "CONTRACT-ARCHIVE")["id"] as? Int)
+        let customer = try api.signIn(phone: "+15550170012")
+        // An order names the product, so deleting it archives it rather than removing it.
+        var order = api.contact()
+        order["items"] = [["product_id": product, "quantity": 1]]
+        order["payment_method"] = "cash"
+        #expect(api.call("POST", "/orders", json: order, token: customer.access).status == 201)
+        let cart = api.call("POST", "/cart/items", json: ["product_id": product, "quantity": 2], token: customer.access)
+        let line = try #require((cart.object["items"] as? [[String: Any]])?.first?.int("id"))
+        #expect(api.call("DELETE", "/products/\(product)", token: staff.access).string("result") == "archived")
+        for method in ["PATCH", "DELETE"] {
+            let gone = api.call(method, "/cart/items/\(line)", json: method == "PATCH" ? ["quantity": 1] : nil, token: customer.access)
+            #expect(gone.status == 404 && gone.code == "not_found", "\(method): \(gone.text)")
+            let documented = try Self.responses("/api/v1/cart/items/{id}", method.lowercased())["404"] as? [String: Any]
+            #expect((documented?["description"] as? String)?.contains("archived") == true, "\(method)")
+        }
+    }
+}
+
 @Suite("API reference page")
 struct APIReferenceTests {
     @Test("GET /docs renders every documented route with its parameters, codes and a curl example, escaped, without scripts")
