@@ -219,12 +219,6 @@ public final class Connection {
             throw error
         }
     }
-
-    /// SQLite's rowid of the last insert. PostgreSQL has none: use `insert` (`RETURNING id`).
-    public var lastInsertRowID: Int64 {
-        guard case .sqlite(let d) = driver else { preconditionFailure("lastInsertRowID is SQLite's: write INSERT … RETURNING id") }
-        return d.lastInsertRowID
-    }
 }
 
 /// Runs a PostgreSQL transaction again after a serialization failure or deadlock, with a short

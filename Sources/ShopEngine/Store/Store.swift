@@ -20,11 +20,25 @@ public final class Store: Sendable {
     /// PostgreSQL's notification listener connects here (`SHOP_DB_LISTEN`): straight to the
     /// server, when the main URL goes through PgBouncer.
     private let listenURL: String?
+    private let changeSignal: ChangeSignal
+
+    /// How a PostgreSQL store learns that another process committed (SQLite always reads the
+    /// file's `data_version`).
+    public enum ChangeSignal: Sendable {
+        /// `LISTEN shop_changes` on one direct connection per process (`ChangeListener`): exact,
+        /// for the few server processes.
+        case notifications
+        /// The server's WAL insert position, read through the pool: it moves with every commit
+        /// (and with some background writes, which only cost a needless refresh). No connection
+        /// of its own, so thousands of `shop` processes behind PgBouncer need no direct ones.
+        case walPosition
+    }
 
     /// Opens (creating if needed) the database and runs pending migrations. `path` is a SQLite
     /// file or a `postgres://` URL. `cacheKiB` is each SQLite connection's page cache (nil:
     /// SQLite's default). `listenURL`: where PostgreSQL's change listener connects (nil: `path`).
-    public init(path: String, migrations: [Migration] = Schema.migrations, maxIdleConnections: Int = 16, cacheKiB: Int? = nil, listenURL: String? = nil) throws {
+    public init(path: String, migrations: [Migration] = Schema.migrations, maxIdleConnections: Int = 16, cacheKiB: Int? = nil, listenURL: String? = nil,
+                changeSignal: ChangeSignal = .notifications) throws {
         self.path = path
         self.location = try DatabaseLocation(path)
         self.dialect = location.isPostgres ? .postgres : .sqlite
@@ -32,6 +46,7 @@ public final class Store: Sendable {
         self.cacheKiB = cacheKiB
         if let listenURL, location.isPostgres { _ = try DatabaseLocation(listenURL) } // no password in it either
         self.listenURL = listenURL
+        self.changeSignal = changeSignal
         let connection = try open()
         try Migrator(migrations: migrations).migrate(connection)
         checkIn(connection)
@@ -85,7 +100,7 @@ public final class Store: Sendable {
     ///
     /// SQLite: `PRAGMA data_version` on a connection that never writes. PostgreSQL: this
     /// process's own commits (counted as they commit) plus the `shop_changes` notifications
-    /// other processes' commits send (see `ChangeListener` for the moment they take to arrive).
+    /// other processes' commits send (`ChangeListener`), or the WAL position (`ChangeSignal`).
     public func changeCounter() throws -> Int64 {
         switch location {
         case .sqlite(let path):
@@ -93,6 +108,9 @@ public final class Store: Sendable {
                 if watcher == nil { watcher = try Connection(path: path, cacheKiB: cacheKiB) }
                 return try watcher!.scalarInt("PRAGMA data_version") ?? 0
             }
+        case .postgres where changeSignal == .walPosition:
+            let position = try withConnection { try $0.scalarInt("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint") } ?? 0
+            return position &+ localChanges.load(ordering: .relaxed)
         case .postgres(let url):
             let seen = try listener.withLock { listener in
                 if listener == nil { listener = try ChangeListener(url: listenURL ?? url) }

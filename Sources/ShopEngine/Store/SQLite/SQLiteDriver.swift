@@ -141,6 +141,5 @@ final class SQLiteDriver {
         return try statement.step() ? try map(statement.row) : nil
     }
 
-    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 }
