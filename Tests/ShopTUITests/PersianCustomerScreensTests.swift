@@ -30,27 +30,9 @@ struct PersianCustomerScreensTests {
 
     // MARK: - What a Persian customer must see
 
-    /// Latin words a Persian screen may show: key names, codes, the currency code.
-    static let latinAllowed: Set<String> = ["Enter", "Esc", "Tab", "Backspace", "PgUp", "PgDn", "Home", "End", "Del", "F", "IRR", "SKU",
-                                            "b", "c", "o", "p", "s", "q", "x", "r", "e", "w", "v", "t", "l", "E", "D", "R", "L", "i", "f", "j", "k", "n", "y",
-                                            "English", "SSH", "JSON"]
-
     /// The demo people's phones and postal codes: written left to right, in ASCII digits.
     static let latinValues: [String] = ["+989120000999", "+989120000900", "+989141883291", "+989121234501", "+989131234502", "+989171234503",
                                         "5136813345", "1581654311", "8173916111", "7134845793", "09121234567", "F2", "F3", "F4", "zahra@example.com"]
-
-    /// Runs of ASCII letters on screen that are neither allowed nor one of `values` (names, SKUs,
-    /// emails the data holds).
-    static func englishWords(_ lines: [String], values: [String] = []) -> [String] {
-        let known = latinAllowed.union(values.flatMap { $0.split(whereSeparator: { !$0.isASCII || !$0.isLetter }).map(String.init) })
-        var found: [String] = []
-        for line in lines {
-            for word in line.split(whereSeparator: { !($0.isASCII && $0.isLetter) }) where !known.contains(String(word)) {
-                found.append(String(word))
-            }
-        }
-        return found
-    }
 
     /// Checks a frame: Persian `labels` shown whole (each as its own right-to-left run), the screen
     /// `title` in the header right of the store's name, Persian digits, no stray English.
@@ -73,7 +55,7 @@ struct PersianCustomerScreensTests {
                 .replacing(#/F\d+|S-\d+|626\d{10}|[A-Z]+-[A-Z0-9-]+/#, with: "").contains { ("0"..."9").contains($0) }
         }
         #expect(stray.isEmpty, "ASCII digits outside phones, postal codes and codes: \(stray)\n\(text)", sourceLocation: sourceLocation)
-        let english = Self.englishWords(lines, values: values)
+        let english = EnglishOnScreen.words(lines, allowed: latinValues)
         #expect(english.isEmpty, "English words left on a Persian screen: \(english)\n\(text)", sourceLocation: sourceLocation)
     }
 
@@ -226,8 +208,9 @@ struct PersianCustomerScreensTests {
 
     @Test("the test's English-word finder flags English and lets names, SKUs and key names pass")
     func finderCanFail() {
-        #expect(Self.englishWords(["  Loading…  ", "Enter کالا"]) == ["Loading"])
-        #expect(Self.englishWords(["Black tea  SKU TEA-1"], values: ["Black tea", "TEA-1"]).isEmpty)
+        #expect(EnglishOnScreen.words(["  Loading…  ", "Enter کالا"]) == ["Loading"])
+        #expect(EnglishOnScreen.words(["Black tea  SKU TEA-1"], allowed: ["Black tea", "TEA-1"]).isEmpty)
+        #expect(EnglishOnScreen.words(["Sourd…  رسید receipts/S-000001.txt"], allowed: ["Sourdough"]).isEmpty, "a name cut to fit, a saved file's path")
     }
 }
 

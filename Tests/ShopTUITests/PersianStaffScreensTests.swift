@@ -13,24 +13,6 @@ struct PersianStaffScreensTests {
     /// `text` as a right-to-left line shows it (what `buffer.lines` holds for Persian).
     static func visual(_ text: String) -> String { Bidi.visualOrder(text, paragraph: .rightToLeft) }
 
-    /// Words of ASCII letters on `lines` that are not among `allowed` (names, SKUs, codes, key
-    /// names, the fixture's store name "Shop"): English interface words left untranslated.
-    static func englishWords(_ lines: [String], allowed: Set<String>) -> [String] {
-        let keys: Set<String> = ["Shop", "Enter", "Esc", "Tab", "Ctrl", "Del", "PgUp", "PgDn", "Home", "End", "F2", "F5", "N", "USD", "S", "P", "Z", "F"]
-        var found: [String] = []
-        // A file path (a saved receipt) is a value, not a word.
-        for line in lines {
-            let values = line.split(separator: " ").filter { !$0.contains("/") }.joined(separator: " ")
-            for word in values.split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber)) }) where word.contains(where: \.isLetter) {
-                let w = String(word)
-                // Key names (`n`, `Enter`), and names or codes, whole or cut to fit a column.
-                if w.count == 1 || keys.contains(w) || allowed.contains(where: { $0.contains(w) }) { continue }
-                found.append(w)
-            }
-        }
-        return found
-    }
-
     /// Opens the staff menu's entry at `row` (0: quick sale … 6: cash-up) with the keys a person presses.
     static func openStaff(_ app: AppDriver, row: Int) {
         app.press(.char("s"))
@@ -44,7 +26,7 @@ struct PersianStaffScreensTests {
         Array(app.screen(width: width, height: height).dropFirst(2).dropLast(2))
     }
 
-    static let names: Set<String> = ["Sourdough", "bread", "Butter", "Chocolate", "cake", "kg", "BREAD", "SD", "S", "000001", "receipts", "txt", "NOWRUZ"]
+    static let names: [String] = ["Sourdough", "bread", "Butter", "Chocolate", "cake", "kg", "BREAD", "SD", "S", "000001", "receipts", "txt", "NOWRUZ"]
 
     @Test("quick sale in Persian: the sale, the payment panel with change, and the receipt — Persian words and digits, mirrored, at 80×24 and 120×35")
     func quickSale() throws {
@@ -62,8 +44,8 @@ struct PersianStaffScreensTests {
                 // Mirrored: the item column starts at the right edge, the amounts are on the left.
                 let row = app.screen().first { $0.contains("Sourdough bread") } ?? ""
                 #expect(row.trimmingCharacters(in: .whitespaces).hasSuffix("Sourdough bread"), "the first column on the right: «\(row)»")
-                #expect(Self.englishWords(Self.body(app, width, height), allowed: Self.names).isEmpty,
-                        "English left at \(width)×\(height): \(Self.englishWords(Self.body(app, width, height), allowed: Self.names))\n\(screen)")
+                #expect(EnglishOnScreen.words(Self.body(app, width, height), allowed: Self.names).isEmpty,
+                        "English left at \(width)×\(height): \(EnglishOnScreen.words(Self.body(app, width, height), allowed: Self.names))\n\(screen)")
 
                 app.press(.enter)                                  // take payment
                 screen = app.screen().joined(separator: "\n")
@@ -71,8 +53,8 @@ struct PersianStaffScreensTests {
                 app.type("۲۰")
                 screen = app.screen().joined(separator: "\n")
                 #expect(screen.contains(Self.visual("باقی‌مانده ۱۱٫۰۰")), "change shown before it is taken:\n\(screen)")
-                #expect(Self.englishWords(Self.body(app, width, height), allowed: Self.names).isEmpty,
-                        "English left: \(Self.englishWords(Self.body(app, width, height), allowed: Self.names))\n\(screen)")
+                #expect(EnglishOnScreen.words(Self.body(app, width, height), allowed: Self.names).isEmpty,
+                        "English left: \(EnglishOnScreen.words(Self.body(app, width, height), allowed: Self.names))\n\(screen)")
                 app.press(.enter)
 
                 screen = app.screen().joined(separator: "\n")
@@ -81,8 +63,8 @@ struct PersianStaffScreensTests {
                 #expect(screen.contains(Self.visual("رسید S-000001")), "the Persian receipt on screen:\n\(screen)")
                 // A line whose name is Latin is still a right-to-left line: the quantity on its right.
                 #expect(screen.contains("Sourdough bread × ۲"), "the receipt line read from the right:\n\(screen)")
-                #expect(Self.englishWords(Self.body(app, width, height), allowed: Self.names).isEmpty,
-                        "English left: \(Self.englishWords(Self.body(app, width, height), allowed: Self.names))\n\(screen)")
+                #expect(EnglishOnScreen.words(Self.body(app, width, height), allowed: Self.names).isEmpty,
+                        "English left: \(EnglishOnScreen.words(Self.body(app, width, height), allowed: Self.names))\n\(screen)")
 
                 let receipt = try String(contentsOfFile: f.receiptDirectory + "/S-000001.txt", encoding: .utf8)
                 let order = try f.orders()[0]
@@ -106,8 +88,8 @@ struct PersianStaffScreensTests {
                 #expect(screen.contains(today) || screen.contains(Self.visual(today)), "today \(today) in Solar Hijri:\n\(screen)")
                 #expect(screen.contains(Self.visual("بستن صندوق")), "\(screen)")
                 #expect(screen.contains("۴٫۵۰"), "the cash total in Persian digits:\n\(screen)")
-                #expect(Self.englishWords(Self.body(app, width, height), allowed: []).isEmpty,
-                        "English left: \(Self.englishWords(Self.body(app, width, height), allowed: []))\n\(screen)")
+                #expect(EnglishOnScreen.words(Self.body(app, width, height), allowed: []).isEmpty,
+                        "English left: \(EnglishOnScreen.words(Self.body(app, width, height), allowed: []))\n\(screen)")
 
                 app.press(.char("d"))
                 for _ in 0..<16 { app.press(.backspace) }
@@ -127,7 +109,7 @@ struct PersianStaffScreensTests {
 
     /// Opens staff menu entry `row` at `width`×`height` in Persian, presses `keys`, and checks the
     /// body: `words` (Persian, as the screen shows them) are there and no English word is left.
-    static func expectPersian(_ f: StaffFixture, row: Int, keys: [Key] = [], words: [String], allowed: Set<String> = names,
+    static func expectPersian(_ f: StaffFixture, row: Int, keys: [Key] = [], words: [String], allowed: [String] = names,
                               as person: SignIn? = nil, demo: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) {
         for (width, height) in sizes {
             L.withLanguage(.fa) {
@@ -138,13 +120,13 @@ struct PersianStaffScreensTests {
                 for word in words {
                     #expect(screen.contains(visual(word)), "«\(word)» at \(width)×\(height):\n\(screen)", sourceLocation: sourceLocation)
                 }
-                let english = englishWords(body(app, width, height), allowed: allowed)
+                let english = EnglishOnScreen.words(body(app, width, height), allowed: allowed)
                 #expect(english.isEmpty, "English left at \(width)×\(height): \(english)\n\(screen)", sourceLocation: sourceLocation)
             }
         }
     }
 
-    static let catalogNames: Set<String> = names.union(["BUTTER", "CAKE", "CHOC", "TART", "LEM", "Lemon", "tart", "Bread", "Dairy", "Cakes", "PNG", "JPEG", "MiB", "KiB"])
+    static let catalogNames: [String] = names + ["BUTTER", "CAKE", "CHOC", "TART", "LEM", "Lemon", "tart", "Bread", "Dairy", "Cakes", "PNG", "JPEG", "MiB", "KiB"]
 
     @Test("products, its stock dialog and the product form in Persian at 80×24 and 120×35")
     func products() throws {
@@ -218,12 +200,12 @@ struct PersianStaffScreensTests {
             returns.press(.char("a"))
             var text = returns.lines(width: 78, height: 21)
             #expect(text.joined().contains("۹٫۰۰") || text.joined().contains("۴٫۵۰"), "\(text.joined(separator: "\n"))")
-            #expect(Self.englishWords(text, allowed: Self.catalogNames).isEmpty, "English left: \(Self.englishWords(text, allowed: Self.catalogNames))\n\(text.joined(separator: "\n"))")
+            #expect(EnglishOnScreen.words(text, allowed: Self.catalogNames).isEmpty, "English left: \(EnglishOnScreen.words(text, allowed: Self.catalogNames))\n\(text.joined(separator: "\n"))")
             let payments = ScreenDriver(OrderPaymentsScreen(orderID: sold.order.id, number: sold.order.number), session: f.session(f.staff))
             text = payments.lines(width: 118, height: 31)
             let when = JalaliDate(CivilDate(local: sold.payments[0].createdAt)).formatted()
             #expect(text.joined().contains(when), "the payment's time in Solar Hijri \(when):\n\(text.joined(separator: "\n"))")
-            #expect(Self.englishWords(text, allowed: Self.catalogNames).isEmpty, "English left: \(Self.englishWords(text, allowed: Self.catalogNames))\n\(text.joined(separator: "\n"))")
+            #expect(EnglishOnScreen.words(text, allowed: Self.catalogNames).isEmpty, "English left: \(EnglishOnScreen.words(text, allowed: Self.catalogNames))\n\(text.joined(separator: "\n"))")
         }
     }
 
@@ -236,12 +218,12 @@ struct PersianStaffScreensTests {
             app.scan("9999999999994")                                  // no such barcode
             let banner = app.screen().filter { $0.contains("✗") }
             #expect(!banner.isEmpty, "an error is shown:\n\(app.text)")
-            let english = Self.englishWords(banner, allowed: ["9999999999994"])
+            let english = EnglishOnScreen.words(banner, allowed: ["9999999999994"])
             #expect(english.isEmpty, "English in the error: \(english)\n\(banner.joined(separator: "\n"))")
             app.scan("4006381333931")
             app.press(.char("+"), .char("+"), .char("+"), .char("+"), .char("+"), .char("+"), .char("+"), .char("+"), .char("+"), .char("+"))   // 11 of 10 in stock
             let short = app.screen().filter { $0.contains("✗") }
-            #expect(Self.englishWords(short, allowed: Self.names).isEmpty, "\(short.joined(separator: "\n"))")
+            #expect(EnglishOnScreen.words(short, allowed: Self.names).isEmpty, "\(short.joined(separator: "\n"))")
         }
     }
 

@@ -210,6 +210,9 @@ struct StaffBackOfficeTests {
         let csv = String(decoding: bytes.dropFirst(3), as: UTF8.self)
         #expect(csv.hasPrefix("order_id,number,"))
         #expect(csv.contains(order.number) && csv.contains(",9.00,9.00 card completed,USD,"))
+        // A second export the same day replaces the first with the complete day, and says so.
+        app.press(.char("e"))
+        #expect(app.text.contains("Replaced orders-\(today).csv (1 order) in"), "\(app.text)")
         app.press(.left, .char("e"))
         let yesterday = CashUpScreen.shift(today, by: -1)!
         #expect(try String(contentsOfFile: f.receiptDirectory + "/orders-\(yesterday).csv", encoding: .utf8).split(separator: "\r\n").count == 1,

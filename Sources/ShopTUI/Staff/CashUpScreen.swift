@@ -95,14 +95,19 @@ struct CashUpScreen: Screen {
     }
 
     /// Writes the day's orders (local calendar day) as `orders-YYYY-MM-DD.csv` in the receipt
-    /// folder through the engine's export; returns the notice saying where.
+    /// folder through the engine's export; returns the notice saying where. An earlier export of
+    /// the same day is replaced by this complete one, and the notice says so.
     static func exportOrders(day: String, shop: Shop, caller: Caller, settings: SessionSettings) throws -> String {
         guard let date = CivilDate(day) else { throw ShopError(.invalid, "invalid_day", L.t("cash_up.error.day")) }
         let folder = try ReceiptPrinter.folder(settings), name = "orders-\(day).csv"
         let request = ExportRequest(kind: .orders, format: .csv, since: date.startLocal, until: date.nextLocal.startLocal, excel: true)
-        let summary = try shop.exports.writeFile(request, to: folder + "/" + name, caller: caller)
+        let path = folder + "/" + name
+        let replacing = FileManager.default.fileExists(atPath: path)
+        let summary = try shop.exports.writeFile(request, to: path, caller: caller)
         // The file name first: a long folder may not fit the notice line.
-        return L.plural("cash_up.exported", count: summary.records, ["file": name, "folder": ReceiptPrinter.shown(folder)])
+        let values = ["file": name, "folder": ReceiptPrinter.shown(folder)]
+        return replacing ? L.plural("cash_up.exported_again", count: summary.records, values)
+            : L.plural("cash_up.exported", count: summary.records, values)
     }
 
     /// `2026-11-21` moved by `days` (local calendar).
