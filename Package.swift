@@ -17,10 +17,12 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
+        // libpq, for the PostgreSQL store (`--db postgres://…`).
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
         // Header-only declarations Glibc's Swift module lacks (epoll, accept4).
         .systemLibrary(name: "CPosix", path: "Sources/CPosix"),
 
-        .target(name: "ShopEngine", dependencies: ["CSQLite", "COpenSSL"]),
+        .target(name: "ShopEngine", dependencies: ["CSQLite", "CLibPQ", "COpenSSL"]),
         .target(name: "ShopServer", dependencies: ["ShopEngine", "CPosix"]),
         .target(name: "ShopTUI", dependencies: ["ShopEngine", "CNCurses"], exclude: ["Localization/README.md"]),
 

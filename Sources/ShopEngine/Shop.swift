@@ -2,8 +2,13 @@ import Foundation
 
 /// How to open a shop. Front ends fill it from flags and environment.
 public struct ShopConfiguration: Sendable {
+    /// A SQLite file, or a `postgres://user@host:port/dbname` URL (`DatabaseLocation`).
     public var databasePath: String
-    /// The key file; nil means `SHOP_SECRET_FILE` or `<database>.key`.
+    /// PostgreSQL only: where the change listener connects (`SHOP_DB_LISTEN`), straight to the
+    /// server when `databasePath` goes through PgBouncer. Nil: `databasePath`.
+    public var databaseListenURL: String?
+    /// The key file; nil means `SHOP_SECRET_FILE` or `<database>.key` (SQLite only: a
+    /// PostgreSQL shop has no file to put it beside and requires `SHOP_SECRET_FILE`).
     public var secretFile: String?
     /// Prefix for local phone forms (`0914…`), e.g. `+98`.
     public var defaultCountry: String?
@@ -87,8 +92,9 @@ public final class Shop: Sendable {
         guard configuration.maxUnpaidOrders >= 1 else {
             throw ShopError.invalid("invalid_max_unpaid_orders", "--max-unpaid-orders must be at least 1, got \(configuration.maxUnpaidOrders)")
         }
-        let store = try Store(path: configuration.databasePath, cacheKiB: configuration.cacheKiB)
-        let keyPath = configuration.secretFile ?? SecretKey.defaultPath(forDatabase: configuration.databasePath)
+        let location = try DatabaseLocation(configuration.databasePath)
+        let keyPath = try configuration.secretFile ?? SecretKey.path(for: location)
+        let store = try Store(path: configuration.databasePath, cacheKiB: configuration.cacheKiB, listenURL: configuration.databaseListenURL)
         let key = try SecretKey.loadOrCreate(at: keyPath)
         let currency: Currency = try store.write { db in
             if let wanted = configuration.currency {

@@ -15,6 +15,18 @@ public struct SecretKey: Sendable {
         return path + ".key"
     }
 
+    /// The key file for a database: `SHOP_SECRET_FILE`, or `<database>.key` beside a SQLite file.
+    /// A PostgreSQL shop has no file to put it beside, and every host must share one key (a
+    /// token from one host must verify on the others): it requires `SHOP_SECRET_FILE`.
+    public static func path(for location: DatabaseLocation, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+        if let override = environment["SHOP_SECRET_FILE"], !override.isEmpty { return override }
+        switch location {
+        case .sqlite(let path): return path + ".key"
+        case .postgres:
+            throw keyError("a PostgreSQL shop needs SHOP_SECRET_FILE: the path of its key file (32 random bytes, mode 0600, created there if missing), the same file on every host — copy it to each, e.g. head -c 32 /dev/urandom > /etc/shop/secret.key")
+        }
+    }
+
     /// Reads the key file, creating it atomically if missing (several processes may race here:
     /// each writes a temporary file and links it into place; link fails for all but the first).
     public static func loadOrCreate(at path: String) throws -> SecretKey {

@@ -1,125 +1,67 @@
-import CSQLite
 import Foundation
 
-/// One SQLite connection. Not thread-safe: the `Store` hands it to one thread at a time.
+/// One connection to the shop's database, SQLite or PostgreSQL: the engine's SQL runs through
+/// it unchanged (`?` placeholders, read rows by name). Not thread-safe: the `Store` hands it to
+/// one thread at a time.
 ///
-/// Opening turns on extended result codes, foreign keys, a busy timeout, `synchronous=FULL`,
-/// and checks that WAL really took.
+/// ```swift
+/// try db.writeTransaction { db in
+///     let id = try db.scalarInt("INSERT INTO outbox(channel, recipient, body, created_at) VALUES (?, ?, ?, ?) RETURNING id", …)
+/// }
+/// ```
 public final class Connection {
-    let handle: OpaquePointer
+    enum Driver {
+        case sqlite(SQLiteDriver)
+        case postgres(PostgresDriver)
+    }
+    let driver: Driver
+    public let dialect: Dialect
+    /// Where it points: the SQLite path, or the PostgreSQL URL.
     public let path: String
-    private var statements: [String: Statement] = [:]
+    /// Called after a write transaction that changed something commits (the store's change counter).
+    var onCommittedChange: (() -> Void)?
 
-    /// How long a writer waits for another process's lock before giving up (the busy handler
-    /// in `BusyWaits` sleeps on SQLite's own schedule up to this total and counts each wait).
+    /// How long a SQLite writer waits for another process's lock before giving up (the busy
+    /// handler in `BusyWaits` sleeps on SQLite's own schedule up to this total and counts each wait).
     public static let busyTimeoutMilliseconds: Int32 = 10_000
 
-    /// `cacheKiB`: this connection's page cache (nil: SQLite's default, 2 MiB).
+    /// A SQLite file. `cacheKiB`: this connection's page cache (nil: SQLite's default, 2 MiB).
     public init(path: String, cacheKiB: Int? = nil) throws {
-        try Self.createPrivateFile(path)
-        self.handle = try Self.openHandle(path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX)
+        driver = .sqlite(try SQLiteDriver(path: path, cacheKiB: cacheKiB))
+        dialect = .sqlite
         self.path = path
-        try execute("PRAGMA foreign_keys = ON")
-        try enableWAL()
-        try execute("PRAGMA synchronous = FULL")
-        // A process that sets its own small cache (the TUI: memory per SSH session) keeps
-        // plain reads: mapped pages it touches would count in its RSS and PSS.
-        if let cacheKiB { try execute("PRAGMA cache_size = -\(cacheKiB)") } else { try execute("PRAGMA mmap_size = \(Self.mmapBytes)") }
     }
 
-    /// Reads straight from the file mapped in memory: no copy into each connection's 2 MiB page
-    /// cache, and every connection shares the kernel's one copy of a page. Catalog queries on
-    /// 100,000 products spent 3–10× less system time (sqlite3 shell, .timer on). Address space
-    /// only; the pages cost memory once, in the kernel's page cache.
-    static let mmapBytes = 1 << 30
-
-    /// Opens an existing file read-only to inspect it (a backup, a file about to be restored):
-    /// nothing is created and its journal mode is left as it is.
+    /// Opens an existing SQLite file read-only to inspect it (a backup, a file about to be
+    /// restored): nothing is created and its journal mode is left as it is.
     public init(inspecting path: String) throws {
-        self.handle = try Self.openHandle(path, flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX)
+        driver = .sqlite(try SQLiteDriver(inspecting: path))
+        dialect = .sqlite
         self.path = path
     }
 
-    /// Opens a handle with extended result codes and the busy timeout every connection has.
-    private static func openHandle(_ path: String, flags: Int32) throws -> OpaquePointer {
-        var db: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
-        guard rc == SQLITE_OK, let db else {
-            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
-            sqlite3_close_v2(db)
-            throw SQLiteError(code: rc, message: "\(message) (\(path))", sql: nil)
+    /// A PostgreSQL database (`postgres://user@host:port/dbname`; the password from PGPASSFILE,
+    /// ~/.pgpass or PGPASSWORD).
+    public init(postgres url: String) throws {
+        driver = .postgres(try PostgresDriver(url: url))
+        dialect = .postgres
+        self.path = url
+    }
+
+    public convenience init(_ location: DatabaseLocation, cacheKiB: Int? = nil) throws {
+        switch location {
+        case .sqlite(let path): try self.init(path: path, cacheKiB: cacheKiB)
+        case .postgres(let url): try self.init(postgres: url)
         }
-        sqlite3_extended_result_codes(db, 1)
-        BusyWaits.install(on: db) // the busy timeout, counted for /metrics
-        return db
-    }
-
-    /// The database holds password hashes, addresses and orders: a new file is created 0600
-    /// (owner only) whatever the process's umask, before SQLite opens it. SQLite gives the
-    /// `-wal` and `-shm` files it creates the database file's mode, so they are 0600 too.
-    /// An existing file is left as it is (its owner chose its mode).
-    static func createPrivateFile(_ path: String) throws {
-        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file:") else { return }
-        // O_EXCL: only a file this call creates is touched; O_NOFOLLOW: never through a link.
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        if fd < 0 {
-            if errno == EEXIST { return }
-            let reason = String(cString: strerror(errno))
-            throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot create \(path): \(reason)", sql: nil)
-        }
-        defer { close(fd) }
-        // The umask may have taken bits from 0600 (e.g. 0277 leaves 0400, and SQLite could not write).
-        guard fchmod(fd, 0o600) == 0 else {
-            let reason = String(cString: strerror(errno))
-            throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot make \(path) private (mode 0600): \(reason)", sql: nil)
-        }
-    }
-
-    deinit {
-        statements.removeAll()
-        sqlite3_close_v2(handle)
-    }
-
-    /// Switching a new file to WAL needs a brief exclusive lock; when several processes open
-    /// the same new file at once, one may see BUSY here even with a busy timeout, so retry.
-    private func enableWAL() throws {
-        var mode = ""
-        for attempt in 0..<200 {
-            do {
-                mode = try scalarString("PRAGMA journal_mode = WAL") ?? ""
-                if mode == "wal" { return }
-            } catch let error as SQLiteError where error.isBusy {
-                let pause = 5_000 + attempt * 1_000
-                usleep(useconds_t(pause))
-                BusyWaits.record(nanoseconds: UInt64(pause) * 1_000)
-                continue
-            }
-            break
-        }
-        throw SQLiteError(code: SQLITE_ERROR, message: "WAL mode did not take (journal_mode=\(mode))", sql: nil)
-    }
-
-    func error(_ rc: Int32, sql: String?) -> SQLiteError {
-        SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
-    }
-
-    private func prepared(_ sql: String) throws -> Statement {
-        if let cached = statements[sql] { return cached }
-        let statement = try Statement(self, sql)
-        statements[sql] = statement
-        return statement
     }
 
     // MARK: - Running SQL
 
     /// Runs one or more statements without parameters (schema, pragmas).
     public func execute(_ sql: String) throws {
-        var message: UnsafeMutablePointer<CChar>?
-        let rc = sqlite3_exec(handle, sql, nil, nil, &message)
-        if rc != SQLITE_OK {
-            let text = message.map { String(cString: $0) } ?? "error \(rc)"
-            sqlite3_free(message)
-            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: text, sql: sql)
+        switch driver {
+        case .sqlite(let d): try d.execute(sql)
+        case .postgres(let d): try d.execute(sql)
         }
     }
 
@@ -131,11 +73,10 @@ public final class Connection {
 
     @discardableResult
     public func run(_ sql: String, arguments: [SQLBindable?]) throws -> Int {
-        let statement = try prepared(sql)
-        try statement.bind(arguments)
-        defer { statement.reset() }
-        while try statement.step() {}
-        return Int(sqlite3_changes(handle))
+        switch driver {
+        case .sqlite(let d): try d.run(sql, arguments: arguments)
+        case .postgres(let d): try d.run(sql, arguments: arguments)
+        }
     }
 
     /// Calls `body` for each result row.
@@ -144,10 +85,10 @@ public final class Connection {
     }
 
     public func forEach(_ sql: String, arguments: [SQLBindable?], body: (Row) throws -> Void) throws {
-        let statement = try prepared(sql)
-        try statement.bind(arguments)
-        defer { statement.reset() }
-        while try statement.step() { try body(statement.row) }
+        switch driver {
+        case .sqlite(let d): try d.forEach(sql, arguments: arguments, body: body)
+        case .postgres(let d): try d.forEach(sql, arguments: arguments, body: body)
+        }
     }
 
     /// Maps every result row.
@@ -167,10 +108,10 @@ public final class Connection {
     }
 
     public func first<T>(_ sql: String, arguments: [SQLBindable?], map: (Row) throws -> T) throws -> T? {
-        let statement = try prepared(sql)
-        try statement.bind(arguments)
-        defer { statement.reset() }
-        return try statement.step() ? try map(statement.row) : nil
+        switch driver {
+        case .sqlite(let d): try d.first(sql, arguments: arguments, map: map)
+        case .postgres(let d): try d.first(sql, arguments: arguments, map: map)
+        }
     }
 
     public func scalarInt(_ sql: String, _ arguments: SQLBindable?...) throws -> Int64? {
@@ -181,30 +122,127 @@ public final class Connection {
         try first(sql, arguments: arguments) { $0.optionalString(0) } ?? nil
     }
 
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+    /// Runs an `INSERT … RETURNING id` and gives the new row's id.
+    public func insert(_ sql: String, _ arguments: SQLBindable?...) throws -> Int64 {
+        try insert(sql, arguments: arguments)
+    }
+
+    public func insert(_ sql: String, arguments: [SQLBindable?]) throws -> Int64 {
+        guard let id = try first(sql, arguments: arguments, map: { $0.int64(0) }) else {
+            throw DatabaseError(code: 1, message: "an INSERT … RETURNING id returned no row", sql: sql)
+        }
+        return id
+    }
+
+    public var isInTransaction: Bool {
+        switch driver {
+        case .sqlite(let d): d.isInTransaction
+        case .postgres(let d): d.isInTransaction
+        }
+    }
+
+    /// A connection that must not go back to the pool (PostgreSQL's connection was lost).
+    var isBroken: Bool {
+        if case .postgres(let d) = driver { return d.isBroken }
+        return false
+    }
 
     // MARK: - Transactions
 
-    /// A write transaction: `BEGIN IMMEDIATE` takes the write lock up front (waiting through the
-    /// busy timeout), so a read-then-write never fails with BUSY_SNAPSHOT. Rolls back on throw.
+    /// A write transaction; rolls back when `body` throws.
+    ///
+    /// SQLite: `BEGIN IMMEDIATE` takes the one write lock up front (waiting through the busy
+    /// timeout), so a read-then-write never fails with BUSY_SNAPSHOT and every rule that reads
+    /// then writes sees no other writer.
+    ///
+    /// PostgreSQL: SERIALIZABLE, and the whole body runs again (a bounded number of times) on a
+    /// serialization failure or deadlock. Chosen over row locks because the engine's rules that
+    /// read then write (code attempts, rate limits, idempotency keys, coupon uses, unpaid-order
+    /// caps, returned quantities, order numbers) were written for SQLite's one writer: SERIALIZABLE
+    /// keeps every one of them exact without a `FOR UPDATE` per rule, and the guarded
+    /// `UPDATE … WHERE stock >= ?` stays the oversell defence either way. Bodies only touch the
+    /// database, so running one again is safe.
     @discardableResult
     public func writeTransaction<T>(_ body: (Connection) throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        switch driver {
+        case .sqlite(let d):
+            try d.execute("BEGIN IMMEDIATE")
+            do {
+                let value = try body(self)
+                try d.execute("COMMIT")
+                return value
+            } catch {
+                if d.isInTransaction { try? d.execute("ROLLBACK") }
+                throw error
+            }
+        case .postgres(let d):
+            return try PostgresRetry.run {
+                try postgresTransaction(d, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE", notify: true, body)
+            }
+        }
+    }
+
+    /// A read transaction: a consistent snapshot across several statements (PostgreSQL:
+    /// REPEATABLE READ READ ONLY, which never fails to serialize).
+    public func readTransaction<T>(_ body: (Connection) throws -> T) throws -> T {
+        switch driver {
+        case .sqlite(let d):
+            try d.execute("BEGIN DEFERRED")
+            defer { if d.isInTransaction { try? d.execute("COMMIT") } }
+            return try body(self)
+        case .postgres(let d):
+            return try postgresTransaction(d, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", notify: false, body)
+        }
+    }
+
+    /// A READ COMMITTED write transaction, for the migrator: after waiting for another
+    /// process's migration lock it must see what that process committed.
+    func lockingTransaction<T>(_ body: (Connection) throws -> T) throws -> T {
+        switch driver {
+        case .sqlite: try writeTransaction(body)
+        case .postgres(let d): try postgresTransaction(d, begin: "BEGIN", notify: true, body)
+        }
+    }
+
+    private func postgresTransaction<T>(_ d: PostgresDriver, begin: String, notify: Bool, _ body: (Connection) throws -> T) throws -> T {
+        try d.execute(begin)
         do {
             let value = try body(self)
-            try execute("COMMIT")
+            let changed = notify && d.changesInTransaction > 0
+            // Delivered to listeners only if the transaction commits; works through PgBouncer.
+            if changed { try d.execute("NOTIFY shop_changes") }
+            try d.execute("COMMIT")
+            if changed { onCommittedChange?() }
             return value
         } catch {
-            if isInTransaction { try? execute("ROLLBACK") }
+            if d.isInTransaction { try? d.execute("ROLLBACK") }
             throw error
         }
     }
 
-    /// A read transaction: a consistent snapshot across several statements.
-    public func readTransaction<T>(_ body: (Connection) throws -> T) throws -> T {
-        try execute("BEGIN DEFERRED")
-        defer { if isInTransaction { try? execute("COMMIT") } }
-        return try body(self)
+    /// SQLite's rowid of the last insert. PostgreSQL has none: use `insert` (`RETURNING id`).
+    public var lastInsertRowID: Int64 {
+        guard case .sqlite(let d) = driver else { preconditionFailure("lastInsertRowID is SQLite's: write INSERT … RETURNING id") }
+        return d.lastInsertRowID
+    }
+}
+
+/// Runs a PostgreSQL transaction again after a serialization failure or deadlock, with a short
+/// random pause that grows with each try, and counts the waits in `BusyWaits` like SQLite's.
+enum PostgresRetry {
+    static let attempts = 60
+
+    static func run<T>(_ transaction: () throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try transaction()
+            } catch let error as DatabaseError where error.isSerializationFailure && attempt < attempts {
+                attempt += 1
+                let pause = UInt32.random(in: 500...(1_000 * UInt32(min(attempt, 20)) + 500))
+                usleep(pause)
+                BusyWaits.record(nanoseconds: UInt64(pause) * 1_000)
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
-/// One numbered schema change. Ids are consecutive from 1 and recorded in `PRAGMA user_version`.
+/// One numbered schema change. Ids are consecutive from 1 and recorded in `PRAGMA user_version`
+/// (SQLite) or the `schema_migrations` table (PostgreSQL).
 public struct Migration: Sendable {
     public let id: Int
     public let name: String
@@ -10,28 +11,60 @@ public struct Migration: Sendable {
         self.apply = apply
     }
 
+    /// The same SQL on both backends.
     public init(_ id: Int, _ name: String, sql: String) {
         self.init(id, name) { try $0.execute(sql) }
     }
+
+    /// SQL per backend, where they differ.
+    public init(_ id: Int, _ name: String, sqlite: String, postgres: String) {
+        self.init(id, name) { try $0.execute($0.dialect == .postgres ? postgres : sqlite) }
+    }
 }
 
-/// Runs pending migrations in one immediate transaction: when several processes open the same
-/// new file at once, the first migrates and the others wait, then find nothing left to do.
+/// Runs pending migrations in one transaction: when several processes open the same new
+/// database at once, the first migrates and the others wait, then find nothing left to do.
+/// SQLite: an immediate transaction. PostgreSQL: a transaction-scoped advisory lock (nothing
+/// left in the session, so it works through PgBouncer), then `schema_migrations`.
 struct Migrator {
     let migrations: [Migration]
+
+    /// Any number, the same in every process: the advisory lock's key.
+    static let lockKey: Int64 = 0x5348_4F50 // "SHOP"
 
     func migrate(_ connection: Connection) throws {
         precondition(migrations.enumerated().allSatisfy { $0.offset + 1 == $0.element.id },
                      "migration ids must be consecutive from 1") // a programmer error, not a runtime one
-        try connection.writeTransaction { db in
-            let current = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
+        try connection.lockingTransaction { db in
+            let current = try Self.version(db)
             guard current <= migrations.count else {
-                throw SQLiteError(code: 1, message: "database schema version \(current) is newer than this program (\(migrations.count)); upgrade Shop", sql: nil)
+                throw DatabaseError(code: 1, message: "database schema version \(current) is newer than this program (\(migrations.count)); upgrade Shop", sql: nil)
             }
             for migration in migrations where migration.id > current {
                 try migration.apply(db)
-                try db.execute("PRAGMA user_version = \(migration.id)")
+                switch db.dialect {
+                case .sqlite: try db.execute("PRAGMA user_version = \(migration.id)")
+                case .postgres: try db.run("INSERT INTO schema_migrations(version, name) VALUES (?, ?)", migration.id, migration.name)
+                }
             }
+        }
+    }
+
+    /// The last migration applied (0: a new database). Takes PostgreSQL's migration lock first.
+    static func version(_ db: Connection) throws -> Int {
+        switch db.dialect {
+        case .sqlite:
+            return Int(try db.scalarInt("PRAGMA user_version") ?? 0)
+        case .postgres:
+            _ = try db.scalarInt("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?)) AS locked", lockKey)
+            try db.execute("""
+                CREATE TABLE IF NOT EXISTS schema_migrations(
+                    version BIGINT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+                )
+                """)
+            return Int(try db.scalarInt("SELECT coalesce(max(version), 0) FROM schema_migrations") ?? 0)
         }
     }
 }

@@ -1,14 +1,15 @@
 /// The numbered schema migrations. Append only: never edit a migration that has shipped.
+/// PostgreSQL's text, where it differs, is in `PostgresSchema` under the same name.
 public enum Schema {
     public static let migrations: [Migration] = [
-        Migration(1, "accounts", sql: accounts),
-        Migration(2, "commerce", sql: commerce),
-        Migration(3, "ssh keys", sql: sshKeys),
-        Migration(4, "proven identities", sql: provenIdentities),
+        Migration(1, "accounts", sqlite: accounts, postgres: PostgresSchema.accounts),
+        Migration(2, "commerce", sqlite: commerce, postgres: PostgresSchema.commerce),
+        Migration(3, "ssh keys", sqlite: sshKeys, postgres: PostgresSchema.sshKeys),
+        Migration(4, "proven identities", sqlite: provenIdentities, postgres: PostgresSchema.provenIdentities),
         Migration(5, "unpaid order expiry", sql: unpaidOrderExpiry),
-        Migration(6, "returns", sql: returns),
+        Migration(6, "returns", sqlite: returns, postgres: PostgresSchema.returns),
         Migration(7, "account language", sql: accountLanguage),
-        Migration(8, "search terms", sql: searchTerms),
+        Migration(8, "search terms", sqlite: searchTerms, postgres: PostgresSchema.searchTerms),
         Migration(9, "catalog orders within a category", sql: categoryOrders),
     ]
 

@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
 
-/// The database every process shares: a small pool of connections to one SQLite file.
+/// The database every process shares: a small pool of connections to one SQLite file or one
+/// PostgreSQL database (`postgres://…`, see `DatabaseLocation`).
 ///
 /// ```swift
 /// let store = try Store(path: "shop.sqlite")
@@ -9,29 +10,47 @@ import Synchronization
 /// try store.write { try $0.run("UPDATE users SET active = 0 WHERE id = ?", id) }
 /// ```
 public final class Store: Sendable {
+    /// The SQLite path or the PostgreSQL URL, as given.
     public let path: String
+    public let location: DatabaseLocation
+    public let dialect: Dialect
     private let idle: Mutex<[Connection]> = Mutex([])
     private let maxIdle: Int
     private let cacheKiB: Int?
+    /// PostgreSQL's notification listener connects here (`SHOP_DB_LISTEN`): straight to the
+    /// server, when the main URL goes through PgBouncer.
+    private let listenURL: String?
 
-    /// Opens (creating if needed) the file and runs pending migrations. `cacheKiB` is each
-    /// connection's page cache (nil: SQLite's default).
-    public init(path: String, migrations: [Migration] = Schema.migrations, maxIdleConnections: Int = 16, cacheKiB: Int? = nil) throws {
+    /// Opens (creating if needed) the database and runs pending migrations. `path` is a SQLite
+    /// file or a `postgres://` URL. `cacheKiB` is each SQLite connection's page cache (nil:
+    /// SQLite's default). `listenURL`: where PostgreSQL's change listener connects (nil: `path`).
+    public init(path: String, migrations: [Migration] = Schema.migrations, maxIdleConnections: Int = 16, cacheKiB: Int? = nil, listenURL: String? = nil) throws {
         self.path = path
+        self.location = try DatabaseLocation(path)
+        self.dialect = location.isPostgres ? .postgres : .sqlite
         self.maxIdle = maxIdleConnections
         self.cacheKiB = cacheKiB
-        let connection = try Connection(path: path, cacheKiB: cacheKiB)
+        if let listenURL, location.isPostgres { _ = try DatabaseLocation(listenURL) } // no password in it either
+        self.listenURL = listenURL
+        let connection = try open()
         try Migrator(migrations: migrations).migrate(connection)
         checkIn(connection)
     }
 
+    private func open() throws -> Connection {
+        let connection = try Connection(location, cacheKiB: cacheKiB)
+        connection.onCommittedChange = { [weak self] in self?.localChanges.add(1, ordering: .relaxed) }
+        return connection
+    }
+
     private func checkOut() throws -> Connection {
         if let connection = idle.withLock({ $0.popLast() }) { return connection }
-        return try Connection(path: path, cacheKiB: cacheKiB)
+        return try open()
     }
 
     private func checkIn(_ connection: Connection) {
-        guard !connection.isInTransaction else { return } // never reuse a connection in a bad state
+        // Never reuse a connection in a bad state.
+        guard !connection.isInTransaction, !connection.isBroken else { return }
         idle.withLock { pool in
             if pool.count < maxIdle { pool.append(connection) }
         }
@@ -43,7 +62,8 @@ public final class Store: Sendable {
         return try body(connection)
     }
 
-    /// Runs `body` in a `BEGIN IMMEDIATE` transaction; rolls back when it throws.
+    /// Runs `body` in a write transaction (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: SERIALIZABLE,
+    /// run again on a serialization failure); rolls back when it throws.
     @discardableResult
     public func write<T>(_ body: (Connection) throws -> T) throws -> T {
         try withConnection { try $0.writeTransaction(body) }
@@ -60,22 +80,38 @@ public final class Store: Sendable {
         try withConnection { try $0.readTransaction(body) }
     }
 
-    /// A number that changes whenever any connection — in this process or another — commits to
-    /// the file (SQLite's `PRAGMA data_version` on a connection that never writes). Cheap enough
-    /// to check on every request, so caches of read results stay exact.
+    /// A number that changes whenever any connection — in this process or another — commits a
+    /// change. Cheap enough to check on every request, so caches of read results stay exact.
+    ///
+    /// SQLite: `PRAGMA data_version` on a connection that never writes. PostgreSQL: this
+    /// process's own commits (counted as they commit) plus the `shop_changes` notifications
+    /// other processes' commits send (see `ChangeListener` for the moment they take to arrive).
     public func changeCounter() throws -> Int64 {
-        try watcher.withLock { watcher in
-            if watcher == nil { watcher = try Connection(path: path, cacheKiB: cacheKiB) }
-            return try watcher!.scalarInt("PRAGMA data_version") ?? 0
+        switch location {
+        case .sqlite(let path):
+            return try watcher.withLock { watcher in
+                if watcher == nil { watcher = try Connection(path: path, cacheKiB: cacheKiB) }
+                return try watcher!.scalarInt("PRAGMA data_version") ?? 0
+            }
+        case .postgres(let url):
+            let seen = try listener.withLock { listener in
+                if listener == nil { listener = try ChangeListener(url: listenURL ?? url) }
+                return listener!.poll()
+            }
+            return seen &+ localChanges.load(ordering: .relaxed)
         }
     }
     private let watcher: Mutex<Connection?> = Mutex(nil)
+    private let listener: Mutex<ChangeListener?> = Mutex(nil)
+    private let localChanges = Atomic<Int64>(0)
 
     /// Closes idle connections (e.g. before exit, so the WAL is checkpointed).
     public func close() {
         idle.withLock { $0.removeAll() }
         watcher.withLock { $0 = nil }
+        listener.withLock { $0 = nil }
     }
 }
 
 extension Connection: @unchecked Sendable {} // handed to one thread at a time by Store's pool
+extension ChangeListener: @unchecked Sendable {} // used under Store's mutex only
