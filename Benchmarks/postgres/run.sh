@@ -63,6 +63,8 @@ export SHOP_SECRET_FILE="$WORK/secret.key"
 "$LOAD" tokens "$SHOP_PG_URL" "$BUYERS" > "$WORK/tokens-pg.txt"
 
 db_of() { case "$1" in sqlite) echo "$DB" ;; pg-direct) echo "$SHOP_PG_URL" ;; pg-bouncer) echo "$SHOP_PGBOUNCER_URL" ;; esac; }
+# PostgreSQL: change notifications straight from the server (LISTEN does not pass PgBouncer).
+listen_of() { [ "$1" = sqlite ] || echo "--db-listen $SHOP_PG_URL"; }
 tokens_of() { case "$1" in sqlite) echo "$WORK/tokens-sqlite.txt" ;; *) echo "$WORK/tokens-pg.txt" ;; esac; }
 orders_in() { if [ "$1" = sqlite ]; then sqlite3 "$DB" "SELECT count(*) FROM orders"; else pg_psql "SELECT count(*) FROM orders"; fi; }
 seconds=$(python3 -c "import re; print(float(re.sub('s$', '', '$DURATION')))")
@@ -106,7 +108,7 @@ for backend in $ONLY; do
     buy_lua "$(tokens_of "$backend")" > "$WORK/buy-$backend.lua"
     ports=()
     for i in 1 2; do
-        pg_start_server "$backend-$i" --db "$db" --max-unpaid-orders 100000 --max-connections-per-address "$((BUYERS + 16))"
+        pg_start_server "$backend-$i" --db "$db" $(listen_of "$backend") --max-unpaid-orders 100000 --max-connections-per-address "$((BUYERS + 16))"
         ports+=("$PG_PORT")
     done
     before=$(orders_in "$backend")
@@ -123,7 +125,7 @@ for backend in $ONLY; do
     PG_SERVER_PIDS=()
 
     echo "== $backend: catalog reads ($CONNECTIONS connections, 1 process, $DURATION)" >&2
-    pg_start_server "$backend-reads" --db "$db" --max-connections-per-address "$((CONNECTIONS + 16))"
+    pg_start_server "$backend-reads" --db "$db" $(listen_of "$backend") --max-connections-per-address "$((CONNECTIONS + 16))"
     wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency -s "$WORK/reads.lua" "http://127.0.0.1:$PG_PORT" > "$WORK/wrk-reads-$backend.txt"
     READS[$backend]=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/wrk-reads-$backend.txt")
     READ_P99[$backend]=$(p99 "$WORK/wrk-reads-$backend.txt")
@@ -145,7 +147,7 @@ mkfifo "$WORK/hold"
 exec 3<>"$WORK/hold"   # every session's stdin: held open, never written
 mkdir -p "$WORK/sessions"
 for ((i = 0; i < SESSIONS; i++)); do
-    TERM=xterm-256color script -qfec "$SHOP --db $SHOP_PGBOUNCER_URL" /dev/null <&3 > "$WORK/sessions/out.$i" 2>&1 &
+    TERM=xterm-256color script -qfec "$SHOP --db $SHOP_PGBOUNCER_URL --db-listen $SHOP_PG_URL" /dev/null <&3 > "$WORK/sessions/out.$i" 2>&1 &
     SESSION_PIDS+=($!)
 done
 ready=0

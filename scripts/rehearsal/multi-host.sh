@@ -57,6 +57,7 @@ fi
 head -c 32 /dev/urandom > "$WORK/secret.key"
 chmod 0600 "$WORK/secret.key"
 export SHOP_SECRET_FILE=$WORK/secret.key
+export SHOP_DB_LISTEN=$SHOP_PG_URL   # change notifications straight from PostgreSQL (LISTEN)
 
 # --- two API hosts -----------------------------------------------------------------------------------
 API_PORTS=()
@@ -89,7 +90,7 @@ for host in 1 2; do
   install -d -m 0700 "$dir/data"
   install -m 0600 "$PGPASSFILE" "$dir/data/pgpass"
   install -m 0600 "$SHOP_SECRET_FILE" "$dir/data/secret.key"
-  printf 'PGPASSFILE=%s\nSHOP_SECRET_FILE=%s\n' "$dir/data/pgpass" "$dir/data/secret.key" > "$dir/shop.env"
+  printf 'PGPASSFILE=%s\nSHOP_SECRET_FILE=%s\nSHOP_DB_LISTEN=%s\n' "$dir/data/pgpass" "$dir/data/secret.key" "$SHOP_PG_URL" > "$dir/shop.env"
   if "$H_SETUP" "${setup_args[@]}" --start > "$WORK/setup-$host.out" 2>&1; then
     chown "$H_ACCOUNT:" "$dir/data/pgpass" "$dir/data/secret.key"
     ok "SSH front end $host: setup.sh with --db postgres:// in --shop-args, sshd on port $port"
