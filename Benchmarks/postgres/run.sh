@@ -12,7 +12,7 @@
 # Usage: Benchmarks/postgres/run.sh   (as root: PostgreSQL runs as the postgres account)
 #   PRODUCTS (default 1000), BUYERS (default 100), DURATION (default 10s), CONNECTIONS (reads,
 #   default 50), SESSIONS (default 500; 0 skips part 3), ONLY="sqlite pg-direct pg-bouncer",
-#   KEEP_WORK=1
+#   KEEP_WORK=1, CONFIG=debug (use the debug build: for trying the script, not for figures)
 # Needs: wrk, curl, sqlite3, python3, postgresql-15, pgbouncer.
 set -euo pipefail
 
@@ -23,12 +23,13 @@ DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-50}"
 SESSIONS="${SESSIONS:-500}"
 ONLY="${ONLY:-sqlite pg-direct pg-bouncer}"
+CONFIG="${CONFIG:-release}"
 
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
-(cd "$ROOT" && swift build -c release --product shop-server >&2 && swift build -c release --product shop-load >&2 && swift build -c release --product shop >&2)
-SERVER_BIN="$ROOT/.build/release/shop-server"
-LOAD="$ROOT/.build/release/shop-load"
-SHOP="$ROOT/.build/release/shop"
+(cd "$ROOT" && for product in shop-server shop-load shop; do swift build -c "$CONFIG" --product "$product" >&2; done)
+SERVER_BIN="$ROOT/.build/$CONFIG/shop-server"
+LOAD="$ROOT/.build/$CONFIG/shop-load"
+SHOP="$ROOT/.build/$CONFIG/shop"
 
 WORK="$(mktemp -d)"
 chmod 0755 "$WORK"
@@ -55,12 +56,14 @@ sqlite3 "$DB" "UPDATE products SET stock = 100000000; UPDATE product_variants SE
   INSERT INTO stock_ledger(product_id, delta, reason, created_at)
     SELECT id, 100000000 - coalesce((SELECT sum(delta) FROM stock_ledger l WHERE l.product_id = p.id AND l.variant_id IS NULL), 0), 'benchmark', 0
     FROM products p WHERE NOT EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id);"
-pg_start_cluster
-"$SERVER_BIN" migrate --from "$DB" --to "$SHOP_PG_URL" >"$WORK/migrate.out" 2>&1 || { cat "$WORK/migrate.out" >&2; exit 1; }
-head -c 32 /dev/urandom > "$WORK/secret.key"; chmod 0600 "$WORK/secret.key"
-export SHOP_SECRET_FILE="$WORK/secret.key"
 "$LOAD" tokens "$DB" "$BUYERS" > "$WORK/tokens-sqlite.txt"
-"$LOAD" tokens "$SHOP_PG_URL" "$BUYERS" > "$WORK/tokens-pg.txt"
+if [[ $ONLY == *pg-* || $SESSIONS -gt 0 ]]; then
+    pg_start_cluster
+    "$SERVER_BIN" migrate --from "$DB" --to "$SHOP_PG_URL" >"$WORK/migrate.out" 2>&1 || { cat "$WORK/migrate.out" >&2; exit 1; }
+    head -c 32 /dev/urandom > "$WORK/secret.key"; chmod 0600 "$WORK/secret.key"
+    export SHOP_SECRET_FILE="$WORK/secret.key"
+    "$LOAD" tokens "$SHOP_PG_URL" "$BUYERS" > "$WORK/tokens-pg.txt"
+fi
 
 db_of() { case "$1" in sqlite) echo "$DB" ;; pg-direct) echo "$SHOP_PG_URL" ;; pg-bouncer) echo "$SHOP_PGBOUNCER_URL" ;; esac; }
 # PostgreSQL: change notifications straight from the server (LISTEN does not pass PgBouncer).
@@ -108,7 +111,7 @@ for backend in $ONLY; do
     buy_lua "$(tokens_of "$backend")" > "$WORK/buy-$backend.lua"
     ports=()
     for i in 1 2; do
-        pg_start_server "$backend-$i" --db "$db" $(listen_of "$backend") --max-unpaid-orders 100000 --max-connections-per-address "$((BUYERS + 16))"
+        pg_start_server "$backend-$i" --db "$db" $(listen_of "$backend") --max-unpaid-orders 1000 --max-connections-per-address "$((BUYERS + 16))"
         ports+=("$PG_PORT")
     done
     before=$(orders_in "$backend")
