@@ -78,6 +78,9 @@ pg_check "Masala chai mix has $STOCK units to race for (stock $initial)" test "$
 # --- two SSH front ends ------------------------------------------------------------------------------
 # Each host: its own sshd, state folder and port; the program gets the PostgreSQL URL (after the
 # placeholder --db, so it wins), the password file and the shared signing key through the env file.
+# The session caps count live sessions in files beside the database (`<db>.sessions/`), which a
+# postgres:// URL does not have: off here (the shop TUI would refuse every session otherwise).
+SESSION_CAPS=${SESSION_CAPS:---max-sessions 0 --max-sessions-per-address 0}
 SSH_PORTS=()
 for host in 1 2; do
   dir="$WORK/host$host"
@@ -85,7 +88,7 @@ for host in 1 2; do
   port=$(h_free_port)
   install -d -m 0755 "$dir"
   setup_args=(--mode open --shop-bin "$SHOP_BIN" --db "$dir/data/placeholder.sqlite"
-    --shop-args "--db $SHOP_PGBOUNCER_URL --messages file:$dir/data/messages.jsonl"
+    --shop-args "--db $SHOP_PGBOUNCER_URL --messages file:$dir/data/messages.jsonl $SESSION_CAPS"
     --env-file "$dir/shop.env" --state-dir "$state" --port "$port" --listen 127.0.0.1 --account "$H_ACCOUNT")
   install -d -m 0700 "$dir/data"
   install -m 0600 "$PGPASSFILE" "$dir/data/pgpass"
