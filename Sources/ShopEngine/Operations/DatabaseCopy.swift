@@ -106,15 +106,8 @@ public enum DatabaseCopy {
             if rows > 0 { held.append("\(table) \(rows)") }
         }
         guard held.isEmpty else {
-            throw failure("\(redacted(target)) already holds a shop (\(held.prefix(4).joined(separator: ", "))): migrate copies only into an empty database")
+            throw failure("\(DatabaseLocation.redacted(target)) already holds a shop (\(held.prefix(4).joined(separator: ", "))): migrate copies only into an empty database")
         }
-    }
-
-    /// A connection string without a password, should one have been given.
-    static func redacted(_ target: String) -> String {
-        guard let at = target.firstIndex(of: "@"), let scheme = target.range(of: "://"), scheme.upperBound < at else { return target }
-        let user = target[scheme.upperBound..<at].split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
-        return String(target[..<scheme.upperBound]) + user + String(target[at...])
     }
 
     // MARK: - Copying
@@ -182,11 +175,26 @@ public enum DatabaseCopy {
         }
     }
 
-    /// Work the target needs once the rows are in (none on SQLite).
-    static func afterCopy(_ db: Connection, tables: [CopyPlan.Table]) throws {}
+    /// Work the target needs once the rows are in. PostgreSQL: the rows came with their ids, so
+    /// each identity column's sequence moves past the largest (else the next insert collides).
+    static func afterCopy(_ db: Connection, tables: [CopyPlan.Table]) throws {
+        guard db.dialect == .postgres else { return }
+        let copied = Set(tables.map(\.name))
+        let identities = try db.query("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND is_identity = 'YES'") {
+            ($0.string(0), $0.string(1))
+        }
+        for (table, column) in identities where copied.contains(table) {
+            try db.run("SELECT setval(pg_get_serial_sequence(?, ?), (SELECT coalesce(max(\(quoted(column))), 0) + 1 FROM \(quoted(table))), false)", quoted(table), column)
+        }
+    }
 
     static func tableNames(_ db: Connection) throws -> [String] {
-        try db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name") { $0.string(0) }
+        switch db.dialect {
+        case .sqlite:
+            try db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name") { $0.string(0) }
+        case .postgres:
+            try db.query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name") { $0.string(0) }
+        }
     }
 
     static func count(_ table: String, in db: Connection) throws -> Int64 {

@@ -27,12 +27,10 @@ public enum MigrateCommand {
             guard options.positional.isEmpty else { throw Options.UsageError(description: "unexpected argument \(options.positional[0]) (see --help)") }
             guard let source = options.value("from"), !source.isEmpty else { throw Options.UsageError(description: "migrate needs --from FILE.sqlite") }
             guard let target = options.value("to"), !target.isEmpty else { throw Options.UsageError(description: "migrate needs --to postgres://USER@HOST:PORT/DB") }
-            guard target.hasPrefix("postgres://") || target.hasPrefix("postgresql://") else {
-                throw Options.UsageError(description: "--to must be a postgres:// URL, got \"\(target)\"")
-            }
-            let authority = target[target.range(of: "://")!.upperBound...].prefix { $0 != "/" }
-            if let at = authority.lastIndex(of: "@"), authority[..<at].contains(":") {
-                throw Options.UsageError(description: "--to must not hold a password (anyone on this host can read a command line): put it in PGPASSFILE or ~/.pgpass")
+            do {
+                guard try DatabaseLocation(target).isPostgres else { throw Options.UsageError(description: "--to must be a postgres:// URL, got \"\(target)\"") }
+            } catch let invalid as DatabaseLocation.Invalid {
+                throw Options.UsageError(description: "--to: \(invalid.description)")
             }
             let report = try DatabaseCopy.run(from: source, to: target)
             report.lines.forEach(output)
