@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import ShopTestSupport
 @testable import ShopEngine
 
-@Suite("Backups, restores and health checks")
+@Suite("Backups, restores and health checks", .disabled(if: TestDatabase.isPostgres, "backups, restores and checks of SQLite files"))
 struct BackupTests {
     /// A shop with a few products, orders and payments that satisfy every invariant.
     func stocked() throws -> (t: TestShop, product: Product) {

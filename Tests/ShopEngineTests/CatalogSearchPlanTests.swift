@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ShopTestSupport
 @testable import ShopEngine
 
 /// Search answers the same pages whichever way it reads them: from the matches (few), walking
@@ -73,7 +74,7 @@ struct CatalogSearchPlanTests {
         }
     }
 
-    @Test("the words listed without FTS5 (ASCII, Arabic-block letters and digits) are exactly the words FTS5 makes")
+    @Test("the words listed without FTS5 (ASCII, Arabic-block letters and digits) are exactly the words FTS5 makes", .disabled(if: TestDatabase.isPostgres, "compares with SQLite's FTS5 tokenizer"))
     func plainWordsAgreeWithFTS5() throws {
         let t = try TestShop()
         for text in ["Golden-Cake_2 x'y SKU-0042 a.b,c  (MiXeD) 10%off e-mail@example.com",

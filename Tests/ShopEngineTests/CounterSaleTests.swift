@@ -147,14 +147,14 @@ struct CounterSaleTests {
         #expect(orders > 0)
         #expect(try check("SELECT count(*) FROM orders WHERE channel = 'counter' AND status != 'delivered'") == 0, "no counter order left pending or paid")
         #expect(try check("""
-            SELECT count(*) FROM orders o WHERE channel = 'counter' AND total != (SELECT ifnull(sum(amount), 0) FROM payments p WHERE p.order_id = o.id AND p.status = 'completed')
+            SELECT count(*) FROM orders o WHERE channel = 'counter' AND total != (SELECT coalesce(sum(amount), 0) FROM payments p WHERE p.order_id = o.id AND p.status = 'completed')
             """) == 0, "every counter sale is paid exactly its total")
         #expect(try check("SELECT count(*) FROM orders o WHERE channel = 'counter' AND NOT EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id)") == 0)
         #expect(try check("SELECT count(*) FROM orders o WHERE channel = 'counter' AND (SELECT count(*) FROM order_status_history h WHERE h.order_id = o.id) != 3") == 0)
-        let sold = try check("SELECT ifnull(sum(quantity), 0) FROM order_items WHERE product_id = \(product.id)")
+        let sold = try check("SELECT coalesce(sum(quantity), 0) FROM order_items WHERE product_id = \(product.id)")
         let stock = try check("SELECT stock FROM products WHERE id = \(product.id)")
         #expect(stock + sold == initial, "stock \(stock) + sold \(sold) must be \(initial)")
-        #expect(try check("SELECT ifnull(sum(delta), 0) FROM stock_ledger WHERE product_id = \(product.id) AND reason = 'sale'") == -sold)
+        #expect(try check("SELECT coalesce(sum(delta), 0) FROM stock_ledger WHERE product_id = \(product.id) AND reason = 'sale'") == -sold)
         #expect(try check("SELECT count(*) FROM payments p WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = p.order_id)") == 0)
     }
 }

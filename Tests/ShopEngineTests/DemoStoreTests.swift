@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ShopTestSupport
 @testable import ShopEngine
 
 @Suite("Demo store")
@@ -28,7 +29,7 @@ struct DemoStoreTests {
         #expect(try DemoStore.people().contains { $0.role == .admin })
     }
 
-    @Test("--demo uses a temporary file, or a named one only while it is empty")
+    @Test("--demo uses a temporary file, or a named one only while it is empty", .disabled(if: TestDatabase.isPostgres, "about SQLite demo files"))
     func demoDatabase() throws {
         let demo = try DemoDatabase.open(try Options.parse(["--demo"], flags: Options.engineFlags + [.init("demo", help: "")]))
         #expect(demo.isTemporary)

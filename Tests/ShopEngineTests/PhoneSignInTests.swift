@@ -40,7 +40,7 @@ struct PhoneSignInTests {
         #expect(known.expiresIn == unknown.expiresIn && known.retryAfter == unknown.retryAfter)
         let code = try #require(t.lastCode(to: "+15550001111"))
         #expect(code.count == 6)
-        let stored = try t.shop.store.read { db in try db.query("SELECT hex(code_hash) FROM otp_requests") { $0.string(0) } }
+        let stored = try t.shop.store.read { db in try db.query("SELECT code_hash FROM otp_requests") { Crypto.hex($0.blob(0)) } }
         #expect(stored.allSatisfy { !$0.contains(code) && $0.count == 64 })
     }
 

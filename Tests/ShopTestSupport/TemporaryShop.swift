@@ -3,7 +3,8 @@ import Synchronization
 import ShopEngine
 
 /// A shop on a fresh SQLite file (not `:memory:`, so WAL and several processes are real) in its
-/// own temporary folder, for the engine, server and terminal tests alike. Codes go to a
+/// own temporary folder — or on a fresh PostgreSQL database when `SHOP_TEST_POSTGRES` is set
+/// (`TestDatabase`) — for the engine, server and terminal tests alike. Codes go to a
 /// `file:` sink the test reads (or to the demo outbox); the folder goes when the shop does.
 ///
 /// ```swift
@@ -21,7 +22,10 @@ public final class TemporaryShop<Clock: ShopClock>: @unchecked Sendable {
     public let shop: Shop
     /// The `file:` sink's JSON lines (absent when the shop keeps codes in the outbox).
     public let messagesPath: String
+    /// The SQLite file, or the PostgreSQL URL.
     public var databasePath: String { configuration.databasePath }
+    /// The PostgreSQL database, when tests run on PostgreSQL.
+    public let postgres: PostgresTestDatabase?
     public let guest = Caller.guest(address: "127.0.0.1")
     private let closed = Mutex(false)
 
@@ -36,13 +40,24 @@ public final class TemporaryShop<Clock: ShopClock>: @unchecked Sendable {
         self.clock = clock
         messagesPath = directory.appendingPathComponent("messages.jsonl").path
         // Few PBKDF2 rounds: password tests stay fast; production keeps OWASP's minimum.
-        var configuration = ShopConfiguration(databasePath: directory.appendingPathComponent("shop.sqlite").path,
+        let postgres = TestDatabase.isPostgres ? try TestDatabase.createPostgres() : nil
+        self.postgres = postgres
+        var configuration = ShopConfiguration(databasePath: postgres?.url ?? directory.appendingPathComponent("shop.sqlite").path,
                                               defaultCountry: defaultCountry, currency: currency,
                                               messages: outbox ? .outbox : .file(messagesPath),
                                               signinLimitPerMinute: signinLimit, clock: clock, passwordIterations: 1_000)
+        if let postgres {
+            configuration.databaseListenURL = postgres.listenURL
+            configuration.secretFile = TestDatabase.sharedSecretFile
+        }
         configure(&configuration)
         self.configuration = configuration
-        shop = try Shop(configuration)
+        do {
+            shop = try Shop(configuration)
+        } catch {
+            postgres?.drop()
+            throw error
+        }
     }
 
     deinit { close() }
@@ -52,10 +67,11 @@ public final class TemporaryShop<Clock: ShopClock>: @unchecked Sendable {
         let first = closed.withLock { done -> Bool in defer { done = true }; return !done }
         guard first else { return }
         shop.store.close()
+        postgres?.drop()
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// Another `Shop` on the same file and clock, as a second process would open it.
+    /// Another `Shop` on the same database and clock, as a second process would open it.
     public func openAgain() throws -> Shop { try Shop(configuration) }
 
     // MARK: - Messages

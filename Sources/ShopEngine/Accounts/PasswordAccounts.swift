@@ -41,11 +41,10 @@ extension AccountService {
             if try db.scalarInt("SELECT 1 FROM users WHERE username = ?", username) != nil {
                 throw ShopError(.conflict, "username_taken", "That username is taken", field: "username")
             }
-            try db.run("""
+            let id = try db.insert("""
                 INSERT INTO users(username, pending_email, pending_phone, password_hash, first_name, last_name, address, auth_status, language, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'NEW', ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'NEW', ?, ?, ?) RETURNING id
                 """, username, email, phone, hash, first, last, address, form.language?.rawValue, now, now)
-            let id = db.lastInsertRowID
             var messages = [try proofMessage(db, userID: id, channel: .email, to: email)]
             if let phone { messages.append(try proofMessage(db, userID: id, channel: .sms, to: phone)) }
             guard var user = try User.load(db, id: id) else { throw ShopError.notFound("Account") }

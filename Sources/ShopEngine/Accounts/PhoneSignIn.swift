@@ -90,8 +90,7 @@ extension AccountService {
             }
             if userID == nil {
                 // Signing up in a language is the new account's choice (its codes come in it).
-                try db.run("INSERT INTO users(phone, auth_status, language, created_at, updated_at) VALUES (?, 'VERIFIED', ?, ?, ?)", row.phone, row.language, now, now)
-                userID = db.lastInsertRowID
+                userID = try db.insert("INSERT INTO users(phone, auth_status, language, created_at, updated_at) VALUES (?, 'VERIFIED', ?, ?, ?) RETURNING id", row.phone, row.language, now, now)
                 isNew = true
             }
             try db.run("UPDATE users SET pending_phone = NULL WHERE pending_phone = ? AND id <> ?", row.phone, userID!)

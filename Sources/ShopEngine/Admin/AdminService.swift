@@ -22,7 +22,7 @@ public struct AdminService: Sendable {
         let pattern = query.map { "%" + $0.replacingOccurrences(of: "%", with: "") + "%" }
         let users = try db.query("""
             SELECT \(User.columns) FROM users u WHERE u.id < ?
-            AND (? IS NULL OR u.phone LIKE ? OR u.username LIKE ? OR u.email LIKE ? OR (u.first_name || ' ' || u.last_name) LIKE ?)
+            AND (CAST(? AS TEXT) IS NULL OR u.phone LIKE ? OR u.username LIKE ? OR u.email LIKE ? OR (u.first_name || ' ' || u.last_name) LIKE ?)
             ORDER BY u.id DESC LIMIT ?
             """, arguments: [before, pattern, pattern, pattern, pattern, pattern, limit + 1]) { User(row: $0) }
         let more = users.count > limit
@@ -91,8 +91,8 @@ public struct AdminService: Sendable {
                 try db.run("UPDATE users SET role = ?, active = 1, updated_at = ? WHERE id = ?", role.rawValue, now, id)
                 return (try User.load(db, id: id)!, false)
             }
-            try db.run("INSERT INTO users(phone, role, auth_status, created_at, updated_at) VALUES (?, ?, 'VERIFIED', ?, ?)", phone, role.rawValue, now, now)
-            return (try User.load(db, id: db.lastInsertRowID)!, true)
+            let userID = try db.insert("INSERT INTO users(phone, role, auth_status, created_at, updated_at) VALUES (?, ?, 'VERIFIED', ?, ?) RETURNING id", phone, role.rawValue, now, now)
+            return (try User.load(db, id: userID)!, true)
         }
     }
 
@@ -150,9 +150,9 @@ extension AdminService {
             if try !Self.customers(db, phone: phone).isEmpty {
                 throw ShopError(.conflict, "customer_exists", "A customer already has the phone \(phone): search for it", field: "phone")
             }
-            try db.run("INSERT INTO users(pending_phone, first_name, last_name, role, auth_status, created_at, updated_at) VALUES (?, ?, ?, 'customer', 'NEW', ?, ?)",
+            let userID = try db.insert("INSERT INTO users(pending_phone, first_name, last_name, role, auth_status, created_at, updated_at) VALUES (?, ?, ?, 'customer', 'NEW', ?, ?) RETURNING id",
                        phone, first, last, now, now)
-            guard var user = try User.load(db, id: db.lastInsertRowID) else { throw ShopError.notFound("Customer") }
+            guard var user = try User.load(db, id: userID) else { throw ShopError.notFound("Customer") }
             user.isNew = true
             return user
         }

@@ -42,7 +42,7 @@ public struct CartService: Sendable {
         return try context.store.write { db in
             let user = try context.requireUser(caller, db)
             let stock = try Self.purchasable(db, productID: productID, variantID: variantID)
-            let existing = try db.first("SELECT id, quantity FROM cart_items WHERE user_id = ? AND product_id = ? AND variant_id IS ?", user.id, productID, variantID) { ($0.int64("id"), $0.int64("quantity")) }
+            let existing = try db.first("SELECT id, quantity FROM cart_items WHERE user_id = ? AND product_id = ? AND variant_id IS NOT DISTINCT FROM ?", user.id, productID, variantID) { ($0.int64("id"), $0.int64("quantity")) }
             let newQuantity = (existing?.1 ?? 0) + quantity
             guard newQuantity <= Self.maxQuantity else {
                 throw ShopError.invalid("invalid_quantity", "At most \(Self.maxQuantity) of one item per order", field: "quantity")
@@ -74,7 +74,7 @@ public struct CartService: Sendable {
             var targetQuantity = quantity ?? line.quantity
             let stock = try Self.purchasable(db, productID: line.product, variantID: targetVariant)
             if targetVariant != line.variant,
-               let twin = try db.first("SELECT id, quantity FROM cart_items WHERE user_id = ? AND product_id = ? AND variant_id IS ?", user.id, line.product, targetVariant, map: { ($0.int64("id"), $0.int64("quantity")) }) {
+               let twin = try db.first("SELECT id, quantity FROM cart_items WHERE user_id = ? AND product_id = ? AND variant_id IS NOT DISTINCT FROM ?", user.id, line.product, targetVariant, map: { ($0.int64("id"), $0.int64("quantity")) }) {
                 targetQuantity += twin.1
                 try db.run("DELETE FROM cart_items WHERE id = ?", twin.0)
             }

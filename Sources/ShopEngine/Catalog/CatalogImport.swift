@@ -121,9 +121,10 @@ struct CatalogImport {
                 let userID = try authorize(db)
                 // A large import touches many pages: a bigger page cache for this transaction keeps
                 // SQLite from spilling them to the WAL before the commit.
-                let cache = try db.scalarInt("PRAGMA cache_size") ?? -2000
-                try db.execute("PRAGMA cache_size = -\(Self.cacheKiB)")
-                defer { try? db.execute("PRAGMA cache_size = \(cache)") }
+                let sqlite = db.dialect == .sqlite
+                let cache = sqlite ? try db.scalarInt("PRAGMA cache_size") ?? -2000 : 0
+                if sqlite { try db.execute("PRAGMA cache_size = -\(Self.cacheKiB)") }
+                defer { if sqlite { try? db.execute("PRAGMA cache_size = \(cache)") } }
                 try write(items, columns: columns, userID: userID, now: now, db: db, report: &report)
                 report.problems.sort { $0.line < $1.line }
                 guard report.problems.isEmpty, !check else { throw RollBack(report: report) }
@@ -302,19 +303,18 @@ struct CatalogImport {
     private func insert(_ item: Item, _ valid: CatalogService.ValidProduct, userID: Int64?, now: Int64, db: Connection) throws -> Int {
         let stock = valid.variants.isEmpty ? valid.stock : valid.variants.reduce(Int64(0)) { $0 + ($1.stock ?? 0) } // ≤ 50 × maxStock: no overflow
         let price = valid.variants.map(\.price).min() ?? valid.price
-        try db.run("""
+        let id = try db.insert("""
             INSERT INTO products(sku, barcode, name, sort_name, description, category, price, stock, active, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """, arguments: [valid.sku, valid.barcode ?? nil, valid.name, Text.searchFold(valid.name), valid.description, valid.category,
                              price, stock, item.active ?? true, now, now])
-        let id = db.lastInsertRowID
         var moves = 0
         if valid.variants.isEmpty {
             moves += try record(productID: id, variantID: nil, delta: stock, userID: userID, now: now, db: db)
         } else {
             for (position, variant) in valid.variants.enumerated() {
-                try db.run("INSERT INTO product_variants(product_id, name, price, stock, position) VALUES (?, ?, ?, ?, ?)", id, variant.name, variant.price, variant.stock ?? 0, position)
-                moves += try record(productID: id, variantID: db.lastInsertRowID, delta: variant.stock ?? 0, userID: userID, now: now, db: db)
+                let variantID = try db.insert("INSERT INTO product_variants(product_id, name, price, stock, position) VALUES (?, ?, ?, ?, ?) RETURNING id", id, variant.name, variant.price, variant.stock ?? 0, position)
+                moves += try record(productID: id, variantID: variantID, delta: variant.stock ?? 0, userID: userID, now: now, db: db)
             }
         }
         try CatalogService.index(db, productID: id, name: valid.name, description: valid.description, sku: valid.sku, category: valid.category,
@@ -346,7 +346,7 @@ struct CatalogImport {
         if changed {
             try db.run("""
                 UPDATE products SET name = ?, sort_name = ?, description = ?, category = ?, barcode = ?, price = ?, active = ?,
-                  archived_at = CASE WHEN ? THEN archived_at ELSE NULL END WHERE id = ?
+                  archived_at = CASE WHEN ? = 1 THEN archived_at ELSE NULL END WHERE id = ?
                 """, arguments: [valid.name, Text.searchFold(valid.name), description, category, barcode, price, active, archived, id])
         }
         var moves = 0

@@ -93,6 +93,7 @@ public struct CatalogService: Sendable {
     /// only in that last case.
     static func searchPage(_ db: Connection, search: SearchTerms.Search, filter: SQLFilter, order: String, count: Int,
                            driveLimit: Int64 = searchDriveLimit, walkWindow: Int64 = searchWalkWindow) throws -> [PageCursor] {
+        if db.dialect == .postgres { return try postgresSearchPage(db, search: search, filter: filter, order: order, count: count) }
         let matches = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM products_fts WHERE products_fts MATCH ? LIMIT ?)", search.expression, driveLimit) ?? 0
         var driven = filter
         driven.conditions.append("p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)")
@@ -102,6 +103,18 @@ public struct CatalogService: Sendable {
             return try page(db, filter: driven, order: order, count: count)
         }
         return walked
+    }
+
+    /// PostgreSQL has no FTS5: a product matches when each typed word begins one of its words
+    /// (`product_words`, " cake dark " holds " da"), the same rule FTS5's prefix query applies;
+    /// the trigram index (migration 8) serves the LIKE. Words are letters and digits only, so
+    /// they need no LIKE escaping.
+    private static func postgresSearchPage(_ db: Connection, search: SearchTerms.Search, filter: SQLFilter, order: String, count: Int) throws -> [PageCursor] {
+        var matched = filter
+        guard let words = search.words, !words.isEmpty else { return [] }
+        matched.conditions.append("p.id IN (SELECT product_id FROM product_words WHERE " + words.map { _ in "words LIKE ?" }.joined(separator: " AND ") + ")")
+        matched.arguments += words.map { "% " + $0 + "%" }
+        return try page(db, filter: matched, order: order, count: count)
     }
 
     private struct WalkEnded: Error {}
@@ -167,7 +180,7 @@ public struct CatalogService: Sendable {
 
     public func photo(productID: Int64, caller: Caller) throws -> Photo {
         let photo = try context.store.read { db in
-            try db.first("SELECT ph.content_type, ph.bytes FROM product_photos ph JOIN products p ON p.id = ph.product_id WHERE ph.product_id = ? AND (p.active = 1 AND p.archived_at IS NULL OR ?)",
+            try db.first("SELECT ph.content_type, ph.bytes FROM product_photos ph JOIN products p ON p.id = ph.product_id WHERE ph.product_id = ? AND (p.active = 1 AND p.archived_at IS NULL OR ? = 1)",
                          productID, try isStaffNow(caller, db)) { Photo(contentType: $0.string("content_type"), bytes: $0.blob("bytes")) }
         }
         guard let photo else { throw ShopError.notFound("Photo") }
@@ -224,19 +237,18 @@ public struct CatalogService: Sendable {
         return try context.store.write { db in
             let staff = try context.requireStaff(caller, db)
             try Self.checkUnique(db, sku: sku, barcode: barcode, except: nil)
-            try db.run("""
+            let id = try db.insert("""
                 INSERT INTO products(sku, barcode, name, sort_name, description, category, price, stock, active, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
                 """, arguments: [sku, barcode, name, Text.searchFold(name), description, category, price, variants.isEmpty ? stock : 0, draft.active ?? true, now, now])
-            let id = db.lastInsertRowID
             if variants.isEmpty, stock > 0 {
                 try Ledger.record(db, productID: id, variantID: nil, delta: stock, reason: "initial stock", orderID: nil, userID: staff, now: now)
             }
             for (position, variant) in variants.enumerated() {
-                try db.run("INSERT INTO product_variants(product_id, name, price, stock, position) VALUES (?, ?, ?, ?, ?)",
+                let variantID = try db.insert("INSERT INTO product_variants(product_id, name, price, stock, position) VALUES (?, ?, ?, ?, ?) RETURNING id",
                            id, variant.name, variant.price, variant.stock ?? 0, position)
                 if let stock = variant.stock, stock > 0 {
-                    try Ledger.record(db, productID: id, variantID: db.lastInsertRowID, delta: stock, reason: "initial stock", orderID: nil, userID: staff, now: now)
+                    try Ledger.record(db, productID: id, variantID: variantID, delta: stock, reason: "initial stock", orderID: nil, userID: staff, now: now)
                 }
             }
             try Self.refreshAggregates(db, productID: id)
@@ -264,7 +276,7 @@ public struct CatalogService: Sendable {
             if let description { try db.run("UPDATE products SET description = ? WHERE id = ?", description, id) }
             if let category { try db.run("UPDATE products SET category = ? WHERE id = ?", category, id) }
             if let price { try db.run("UPDATE products SET price = ? WHERE id = ?", price, id) }
-            if let active = changes.active { try db.run("UPDATE products SET active = ?, archived_at = CASE WHEN ? THEN NULL ELSE archived_at END WHERE id = ?", active, active, id) }
+            if let active = changes.active { try db.run("UPDATE products SET active = ?, archived_at = CASE WHEN ? = 1 THEN NULL ELSE archived_at END WHERE id = ?", active, active, id) }
             if let variants { try Self.replaceVariants(db, productID: id, with: variants, staff: staff, now: now) }
             try db.run("UPDATE products SET updated_at = ? WHERE id = ?", now, id)
             try Self.refreshAggregates(db, productID: id)
@@ -412,10 +424,10 @@ public struct CatalogService: Sendable {
     }
 
     static func checkUnique(_ db: Connection, sku: String?, barcode: String??, except id: Int64?) throws {
-        if let sku, try db.scalarInt("SELECT 1 FROM products WHERE sku = ? AND id IS NOT ?", sku, id) != nil {
+        if let sku, try db.scalarInt("SELECT 1 FROM products WHERE sku = ? AND id IS DISTINCT FROM ?", sku, id) != nil {
             throw ShopError(.conflict, "sku_taken", "Another product has SKU \(sku)", field: "sku")
         }
-        if case .some(.some(let barcode)) = barcode, try db.scalarInt("SELECT 1 FROM products WHERE barcode = ? AND id IS NOT ?", barcode, id) != nil {
+        if case .some(.some(let barcode)) = barcode, try db.scalarInt("SELECT 1 FROM products WHERE barcode = ? AND id IS DISTINCT FROM ?", barcode, id) != nil {
             throw ShopError(.conflict, "barcode_taken", "Another product has barcode \(barcode)", field: "barcode")
         }
     }
@@ -439,9 +451,9 @@ public struct CatalogService: Sendable {
             if let id = draft.id {
                 try db.run("UPDATE product_variants SET name = ?, price = ?, position = ? WHERE id = ?", draft.name, draft.price, position, id)
             } else {
-                try db.run("INSERT INTO product_variants(product_id, name, price, stock, position) VALUES (?, ?, ?, ?, ?)", productID, draft.name, draft.price, draft.stock ?? 0, position)
+                let variantID = try db.insert("INSERT INTO product_variants(product_id, name, price, stock, position) VALUES (?, ?, ?, ?, ?) RETURNING id", productID, draft.name, draft.price, draft.stock ?? 0, position)
                 if let stock = draft.stock, stock > 0 {
-                    try Ledger.record(db, productID: productID, variantID: db.lastInsertRowID, delta: stock, reason: "initial stock", orderID: nil, userID: staff, now: now)
+                    try Ledger.record(db, productID: productID, variantID: variantID, delta: stock, reason: "initial stock", orderID: nil, userID: staff, now: now)
                 }
             }
         }

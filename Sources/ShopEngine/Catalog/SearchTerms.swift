@@ -81,9 +81,11 @@ public enum SearchTerms {
     /// in this connection's temp schema, so the lists never lack a word the search index has (a
     /// missing one would hide products from a prefix search).
     static func index(_ db: Connection, productID: Int64, text: String) throws {
-        if let words = plainWords(text) {
-            try db.run("INSERT OR REPLACE INTO product_words(product_id, words) VALUES (?, ?)", productID, " " + words.joined(separator: " ") + " ")
-            for word in words { try db.run("INSERT OR IGNORE INTO search_terms(term) VALUES (?)", word) }
+        // PostgreSQL has no FTS5 tokenizer to ask: its words are `foldedWords`.
+        if let words = plainWords(text) ?? (db.dialect == .postgres ? foldedWords(text) : nil) {
+            try db.run("INSERT INTO product_words(product_id, words) VALUES (?, ?) ON CONFLICT(product_id) DO UPDATE SET words = excluded.words",
+                       productID, " " + words.joined(separator: " ") + " ")
+            for word in words { try db.run("INSERT INTO search_terms(term) VALUES (?) ON CONFLICT DO NOTHING", word) }
             return
         }
         try scratch(db, text)
@@ -117,10 +119,22 @@ public enum SearchTerms {
         return words.sorted()
     }
 
+    /// The distinct words of a text as unicode61 with `remove_diacritics 2` makes them, near
+    /// enough, without FTS5 (PostgreSQL): lower case, accents off, runs of letters and digits.
+    /// Exact wherever `plainWords` is (ASCII, the Arabic block), which answers first.
+    static func foldedWords(_ text: String) -> [String] {
+        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+        return Set(folded.split { !($0.isLetter || $0.isNumber) }.map(String.init)).sorted()
+    }
+
     /// A typed word as FTS5 folds it (accents off, and so on), when it stays one word; nil when
     /// FTS5 makes several words or none of it. Only the temp schema is written: fine in a read.
     static func folded(_ db: Connection, _ word: String) throws -> String? {
         if let words = plainWords(word), words.count <= 1 { return words.first }
+        if db.dialect == .postgres {
+            let words = foldedWords(word)
+            return words.count == 1 ? words[0] : nil
+        }
         try scratch(db, word)
         let terms = try db.query("SELECT term FROM temp.search_scratch_words") { $0.string(0) }
         try db.run("INSERT INTO temp.search_scratch(search_scratch) VALUES ('delete-all')")

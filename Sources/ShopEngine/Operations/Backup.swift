@@ -24,6 +24,7 @@ public enum Backup {
     /// target with `keep`) that receives `shop-YYYYMMDD-HHMMSS.sqlite` (UTC); `keep` then removes
     /// all but the newest `keep` copies there. The copy and the key are 0600.
     public static func take(database: String, to target: String, keep: Int? = nil, withKey keyFile: String? = nil, now: Date = Date()) throws -> Copy {
+        try requireSQLite(database)
         guard FileManager.default.fileExists(atPath: database) else { throw failure("There is no database at \(database)") }
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: target, isDirectory: &isFolder)
@@ -84,6 +85,12 @@ public enum Backup {
     /// shared lock on one byte of its `-shm` file (the "DMS" byte, offset 128) while it is open;
     /// `F_GETLK` names a process holding it. (Locks held by this process are not seen: check
     /// before opening the file here.)
+    /// Backups and restores copy SQLite files; a PostgreSQL shop has its server's own tools.
+    private static func requireSQLite(_ database: String) throws {
+        guard DatabaseLocation.isPostgres(database) else { return }
+        throw failure("backup and restore are for SQLite files; for PostgreSQL use pg_dump and pg_restore (or a standby server)")
+    }
+
     public static func processesUsing(_ database: String) -> [pid_t] {
         let fd = open(database + "-shm", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return [] }   // no shared-memory file: nobody has it open in WAL mode
@@ -108,6 +115,7 @@ public enum Backup {
     /// the backup in under a temporary name and renames it into place, then opens the result
     /// (running any migrations) and checks it.
     public static func restore(database: String, from source: String, now: Date = Date()) throws -> Restored {
+        try requireSQLite(database)
         guard FileManager.default.fileExists(atPath: source) else { throw failure("There is no backup at \(source)") }
         try requireIntact(source, what: "The backup")
         if let pid = processesUsing(database).first {

@@ -12,16 +12,21 @@ public enum HealthCheck {
     /// Every problem found (empty: healthy). At most `limit` per check, so a badly damaged file
     /// still gives a readable report.
     public static func run(database: String, limit: Int = 20) throws -> [Problem] {
-        guard FileManager.default.fileExists(atPath: database) else { throw ShopError(.invalid, "check_failed", "There is no database at \(database)") }
-        let db = try Connection(inspecting: database)
+        let location = try DatabaseLocation(database)
+        if case .sqlite = location, !FileManager.default.fileExists(atPath: database) { throw ShopError(.invalid, "check_failed", "There is no database at \(database)") }
+        let db = try location.isPostgres ? Connection(postgres: database) : Connection(inspecting: database)
         return try db.readTransaction { db in
             var problems: [Problem] = []
             func add(_ check: String, _ rows: [String]) { problems += rows.prefix(limit).map { Problem(check: check, detail: $0) } }
 
-            let integrity = try db.query("PRAGMA integrity_check") { $0.string(0) }
-            if integrity != ["ok"] { add("integrity_check", integrity) }
-            add("foreign_key_check", try db.query("PRAGMA foreign_key_check") { "\($0.string(0)) row \($0.optionalInt64(1).map(String.init) ?? "?") refers to a missing \($0.string(2)) row" })
-            guard Int(try db.scalarInt("PRAGMA user_version") ?? 0) >= 2 else { return problems }   // no commerce tables yet
+            // SQLite's own checks; PostgreSQL checks pages and enforces foreign keys itself.
+            if db.dialect == .sqlite {
+                let integrity = try db.query("PRAGMA integrity_check") { $0.string(0) }
+                if integrity != ["ok"] { add("integrity_check", integrity) }
+                add("foreign_key_check", try db.query("PRAGMA foreign_key_check") { "\($0.string(0)) row \($0.optionalInt64(1).map(String.init) ?? "?") refers to a missing \($0.string(2)) row" })
+            }
+            let version = db.dialect == .sqlite ? try db.scalarInt("PRAGMA user_version") : try db.scalarInt("SELECT coalesce(max(version), 0) FROM schema_migrations")
+            guard Int(version ?? 0) >= 2 else { return problems }   // no commerce tables yet
 
             // Every stock figure is the sum of its ledger rows.
             add("stock_ledger", try db.query("""

@@ -197,7 +197,7 @@ extension OrderService {
 
     /// The name and contact a sale for this customer carries, from their profile.
     static func customerContact(_ db: Connection, id: Int64) throws -> Contact {
-        guard let contact = try db.first("SELECT first_name, last_name, coalesce(phone, pending_phone, ''), ifnull(email, ''), address, postal_code FROM users WHERE id = ?", id,
+        guard let contact = try db.first("SELECT first_name, last_name, coalesce(phone, pending_phone, ''), coalesce(email, ''), address, postal_code FROM users WHERE id = ?", id,
                                          map: { Contact(firstName: $0.string(0), lastName: $0.string(1), phone: $0.string(2), email: $0.string(3), address: $0.string(4), postalCode: $0.string(5)) })
         else { throw ShopError(.notFound, "not_found", "Customer not found", field: "customer_id") }
         return contact

@@ -47,9 +47,9 @@ extension OrderService {
             if let existing = try Self.coupon(db, code: code) {
                 throw ShopError(.conflict, Self.couponExists, "Coupon \(existing.code) exists (\(existing.state(at: now).rawValue)); a code is never issued twice, so pick a new one", field: "code")
             }
-            try db.run("INSERT INTO coupons(code, kind, value, valid_from, valid_until, max_uses, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            let couponID = try db.insert("INSERT INTO coupons(code, kind, value, valid_from, valid_until, max_uses, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                        arguments: [code, kind.rawValue, value, validFrom, validUntil, maxUses, now])
-            return try Self.coupon(db, id: db.lastInsertRowID)!
+            return try Self.coupon(db, id: couponID)!
         }
     }
 

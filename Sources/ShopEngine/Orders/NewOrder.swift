@@ -30,7 +30,7 @@ struct NewOrder {
 
     /// Writes the order; returns its id (its number is `S-` and the id in six digits).
     func write(_ db: Connection, now: Int64) throws -> Int64 {
-        let id = (try db.scalarInt("SELECT ifnull(max(id), 0) + 1 FROM orders") ?? 1)
+        let id = (try db.scalarInt("SELECT coalesce(max(id), 0) + 1 FROM orders") ?? 1)
         try db.run("""
             INSERT INTO orders(id, number, user_id, status, channel, subtotal, discount, total, currency, coupon_id, coupon_code,
               first_name, last_name, phone, email, address, postal_code, delivery_date, note, payment_method, created_by,

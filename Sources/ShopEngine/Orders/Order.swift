@@ -82,7 +82,7 @@ public struct Order: Codable, Sendable, Equatable {
     /// The columns `init(row:)` reads by name; select them from `orders o`.
     static let columns = """
         o.id, o.number, o.status, o.channel, o.user_id, o.subtotal, o.discount, o.total,
-        (SELECT ifnull(sum(amount), 0) FROM payments WHERE order_id = o.id AND status = 'completed') AS paid,
+        (SELECT coalesce(sum(amount), 0) FROM payments WHERE order_id = o.id AND status = 'completed') AS paid,
         o.currency, o.coupon_code, o.first_name, o.last_name, o.phone, o.email, o.address, o.postal_code,
         o.delivery_date, o.note, o.payment_method, o.created_at, o.updated_at,
         (SELECT h.reason FROM order_status_history h WHERE h.order_id = o.id ORDER BY h.id DESC LIMIT 1) AS status_reason

@@ -28,7 +28,7 @@ public struct OrderService: Sendable {
             var contact = contact
             if request.counterSale, let owner {
                 // A sale for a known customer: blank contact fields come from their profile.
-                guard let profile = try db.first("SELECT first_name, last_name, coalesce(phone, pending_phone, ''), ifnull(email, ''), address, postal_code FROM users WHERE id = ?", owner,
+                guard let profile = try db.first("SELECT first_name, last_name, coalesce(phone, pending_phone, ''), coalesce(email, ''), address, postal_code FROM users WHERE id = ?", owner,
                                                  map: { Contact(firstName: $0.string(0), lastName: $0.string(1), phone: $0.string(2), email: $0.string(3), address: $0.string(4), postalCode: $0.string(5)) })
                 else { throw ShopError.notFound("Customer") }
                 contact.fillBlanks(from: profile)
@@ -139,7 +139,7 @@ public struct OrderService: Sendable {
             let me = try context.requireUser(caller, db)
             let owner: Int64? = me.role.isStaff ? customerID : me.id
             let ids = try db.query("""
-                SELECT id FROM orders WHERE id < ? AND (? IS NULL OR user_id = ?) AND (? IS NULL OR status = ?)
+                SELECT id FROM orders WHERE id < ? AND (CAST(? AS BIGINT) IS NULL OR user_id = ?) AND (CAST(? AS TEXT) IS NULL OR status = ?)
                 ORDER BY id DESC LIMIT ?
                 """, arguments: [before, owner, owner, status?.rawValue, status?.rawValue, limit + 1]) { $0.int64(0) }
             let page = Array(ids.prefix(limit))

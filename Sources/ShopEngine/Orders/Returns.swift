@@ -153,7 +153,7 @@ extension OrderService {
             // immediate transaction, so two counters returning at once cannot both pass).
             var credited: [(item: Order.Item, quantity: Int64, amount: Int64)] = []
             for (item, quantity) in wanted {
-                let before = try db.scalarInt("SELECT ifnull(sum(quantity), 0) FROM return_items WHERE order_item_id = ?", item.id) ?? 0
+                let before = try db.scalarInt("SELECT coalesce(sum(quantity), 0) FROM return_items WHERE order_item_id = ?", item.id) ?? 0
                 let left = try Money.difference(item.quantity, before, field: "lines")
                 guard quantity <= left else {
                     throw ShopError(.conflict, "return_exceeds_sold",
@@ -169,9 +169,9 @@ extension OrderService {
             // cost: a fully paid order refunds the goods' worth; a partly paid one (cash on
             // delivery) refunds only an overpayment, so the refund never exceeds what was paid.
             let before = try db.first("""
-                SELECT ifnull(sum(ri.quantity), 0), ifnull(sum(ri.amount), 0) FROM return_items ri JOIN returns r ON r.id = ri.return_id WHERE r.order_id = ?
+                SELECT coalesce(sum(ri.quantity), 0), coalesce(sum(ri.amount), 0) FROM return_items ri JOIN returns r ON r.id = ri.return_id WHERE r.order_id = ?
                 """, orderID, map: { (units: $0.int64(0), worth: $0.int64(1)) }) ?? (0, 0)
-            let refundedBefore = try db.scalarInt("SELECT ifnull(sum(refund_amount), 0) FROM returns WHERE order_id = ?", orderID) ?? 0
+            let refundedBefore = try db.scalarInt("SELECT coalesce(sum(refund_amount), 0) FROM returns WHERE order_id = ?", orderID) ?? 0
             let netPaid = max(0, try Money.difference(order.paid, refundedBefore, field: "lines"))
             let soldUnits = try Money.sum(order.items.map(\.quantity), field: "lines")
             let backNow = try Money.sum(before.units, Money.sum(credited.map(\.quantity), field: "lines"), field: "lines")
@@ -184,15 +184,13 @@ extension OrderService {
             let now = context.now
             var paymentID: Int64?
             if refund > 0 {
-                try db.run("INSERT INTO payments(order_id, amount, method, status, created_by, created_at, updated_at) VALUES (?, ?, ?, 'refunded', ?, ?, ?)",
+                paymentID = try db.insert("INSERT INTO payments(order_id, amount, method, status, created_by, created_at, updated_at) VALUES (?, ?, ?, 'refunded', ?, ?, ?) RETURNING id",
                            arguments: [orderID, refund, refundMethod.rawValue, staff, now, now])
-                paymentID = db.lastInsertRowID
             }
-            try db.run("""
+            let returnID = try db.insert("""
                 INSERT INTO returns(order_id, refund_amount, refund_method, payment_id, created_by, idempotency_scope, idempotency_key, request_hash, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
                 """, arguments: [orderID, refund, refundMethod.rawValue, paymentID, staff, key == nil ? nil : scope, key, fingerprint, now])
-            let returnID = db.lastInsertRowID
             for line in credited {
                 try db.run("INSERT INTO return_items(return_id, order_item_id, quantity, amount) VALUES (?, ?, ?, ?)", returnID, line.item.id, line.quantity, line.amount)
                 guard try Ledger.move(db, productID: line.item.productId, variantID: line.item.variantId, delta: line.quantity) else {

@@ -55,18 +55,17 @@ public struct PaymentService: Sendable {
                 return existing
             }
             guard order.status != .cancelled else { throw ShopError(.conflict, "order_cancelled", "Order \(order.number) is cancelled") }
-            let committed = try db.scalarInt("SELECT ifnull(sum(amount), 0) FROM payments WHERE order_id = ? AND status IN ('pending', 'completed')", orderID) ?? 0
+            let committed = try db.scalarInt("SELECT coalesce(sum(amount), 0) FROM payments WHERE order_id = ? AND status IN ('pending', 'completed')", orderID) ?? 0
             // Goods returned make the order cost less, and the money refunded for them is no longer paid.
             let owed = try Money.difference(order.owed, Money.difference(committed, order.refunded, field: "amount"), field: "amount")
             guard amount <= owed else {
                 throw ShopError(.conflict, "overpayment", owed <= 0 ? "Order \(order.number) is fully paid" : "Only \(context.currency.format(owed, withCode: true)) remains to be paid", field: "amount")
             }
             let now = context.now
-            try db.run("""
+            let id = try db.insert("""
                 INSERT INTO payments(order_id, amount, method, status, tendered, created_by, idempotency_scope, idempotency_key, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
                 """, arguments: [orderID, amount, method.rawValue, (completed ? Status.completed : .pending).rawValue, tendered, me.id, key == nil ? nil : scope, key, now, now])
-            let id = db.lastInsertRowID
             if completed { try settle(db, orderID: orderID, userID: me.id) }
             return try db.first("SELECT \(Payment.columns) FROM payments WHERE id = ?", id, map: Payment.init)!
         }

@@ -128,7 +128,7 @@ enum ExportQueries {
             try w.flushIfFull()
         }
         try db.forEach("""
-            SELECT p.id, p.sku, p.name, p.description, p.category, p.price, p.stock, p.barcode, p.active AND p.archived_at IS NULL,
+            SELECT p.id, p.sku, p.name, p.description, p.category, p.price, p.stock, p.barcode, p.active = 1 AND p.archived_at IS NULL,
                    p.created_at, p.updated_at, v.id, v.name, v.price, v.stock
             FROM products p LEFT JOIN product_variants v ON v.product_id = p.id
             WHERE \(condition) ORDER BY p.id, v.position, v.id

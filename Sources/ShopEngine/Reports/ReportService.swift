@@ -43,7 +43,7 @@ public struct ReportService: Sendable {
             WHERE status = 'completed' AND created_at >= ? AND created_at < ? GROUP BY method ORDER BY method
             """, from, until) { MethodTotal(method: $0.value("method", or: .cash), count: $0.int("count"), amount: $0.int64("amount")) }
         let (methods, returned) = try Self.netOfReturns(db, taken, from: from, until: until)
-        let refunded = try db.scalarInt("SELECT ifnull(sum(amount), 0) FROM payments WHERE status = 'refunded' AND updated_at >= ? AND updated_at < ?", from, until) ?? 0
+        let refunded = try db.scalarInt("SELECT coalesce(sum(amount), 0) FROM payments WHERE status = 'refunded' AND updated_at >= ? AND updated_at < ?", from, until) ?? 0
         let placed = try db.scalarInt("SELECT count(*) FROM orders WHERE created_at >= ? AND created_at < ?", from, until) ?? 0
         let cancelled = try db.scalarInt("SELECT count(*) FROM order_status_history WHERE status = 'cancelled' AND at >= ? AND at < ?", from, until) ?? 0
         return DaySummary(day: date.description, byMethod: methods, total: try Money.sum(methods.lazy.map(\.amount), field: nil), refunded: refunded, returned: returned,

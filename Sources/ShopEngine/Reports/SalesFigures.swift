@@ -69,10 +69,10 @@ extension ReportService {
 
     static func hourly(_ db: Connection, _ date: CivilDate) throws -> [Int64] {
         var hours = [Int64](repeating: 0, count: 24)
-        // SQLite's 'localtime' and CivilDate both use the process's time zone (localtime_r).
+        // The SQL's local time and CivilDate both use the process's time zone (`Dialect.localHour`).
         let rows = try db.query("""
-            SELECT CAST(strftime('%H', created_at, 'unixepoch', 'localtime') AS INTEGER) AS hour, sum(amount) AS amount
-            FROM (\(takings)) GROUP BY hour ORDER BY hour
+            SELECT \(db.dialect.localHour("created_at")) AS hour, sum(amount) AS amount
+            FROM (\(takings)) AS takings GROUP BY hour ORDER BY hour
             """, date.startLocal, date.nextLocal.startLocal) { ($0.int("hour"), $0.int64("amount")) }
         for (hour, amount) in rows where hours.indices.contains(hour) { hours[hour] += amount }
         return hours
@@ -83,8 +83,8 @@ extension ReportService {
         // Step back from local midnight by half a day: right across DST changes too.
         while dates.count < days { dates.insert(CivilDate(local: dates[0].startLocal - 12 * 3600), at: 0) }
         let rows = try db.query("""
-            SELECT date(created_at, 'unixepoch', 'localtime') AS day, sum(amount) AS amount
-            FROM (\(takings)) GROUP BY day
+            SELECT \(db.dialect.localDay("created_at")) AS day, sum(amount) AS amount
+            FROM (\(takings)) AS takings GROUP BY day
             """, dates[0].startLocal, last.nextLocal.startLocal) { ($0.string("day"), $0.int64("amount")) }
         let byDay = Dictionary(rows, uniquingKeysWith: +)
         return dates.map { DayTotal(day: $0.description, amount: byDay[$0.description] ?? 0) }

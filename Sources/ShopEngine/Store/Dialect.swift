@@ -1,3 +1,5 @@
+import Foundation
+
 /// The SQL fragments where SQLite and PostgreSQL truly differ. Everything else the engine writes
 /// is the subset both accept (COALESCE, CASE, `ON CONFLICT`, `RETURNING`, `?` placeholders).
 ///
@@ -22,12 +24,18 @@ public enum Dialect: Sendable {
         self == .postgres ? "strpos(\(haystack), \(needle))" : "instr(\(haystack), \(needle))"
     }
 
-    /// A Unix time in seconds as the local calendar day (`2026-11-21`) and hour (0–23).
+    /// A Unix time in seconds as the local calendar day (`2026-11-21`) and hour (0–23), in this
+    /// process's time zone (SQLite's 'localtime'; PostgreSQL is told the zone, not its session's).
     public func localDay(_ seconds: String) -> String {
-        self == .postgres ? "to_char(to_timestamp(\(seconds)), 'YYYY-MM-DD')" : "date(\(seconds), 'unixepoch', 'localtime')"
+        self == .postgres ? "to_char(\(Self.localTimestamp(seconds)), 'YYYY-MM-DD')" : "date(\(seconds), 'unixepoch', 'localtime')"
     }
 
     public func localHour(_ seconds: String) -> String {
-        self == .postgres ? "CAST(extract(hour FROM to_timestamp(\(seconds))) AS BIGINT)" : "CAST(strftime('%H', \(seconds), 'unixepoch', 'localtime') AS INTEGER)"
+        self == .postgres ? "CAST(extract(hour FROM \(Self.localTimestamp(seconds))) AS BIGINT)" : "CAST(strftime('%H', \(seconds), 'unixepoch', 'localtime') AS INTEGER)"
+    }
+
+    private static func localTimestamp(_ seconds: String) -> String {
+        let zone = TimeZone.current.identifier.replacingOccurrences(of: "'", with: "''")
+        return "(to_timestamp(\(seconds)) AT TIME ZONE '\(zone)')"
     }
 }
