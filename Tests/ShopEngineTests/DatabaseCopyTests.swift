@@ -1,17 +1,39 @@
 import Foundation
 import Testing
 @testable import ShopEngine
+import ShopTestSupport
 
 @Suite("Moving a shop to another database (shop-server migrate)")
 struct DatabaseCopyTests {
-    /// The demo store plus a customer's signed-in session and a fresh order, on a real file.
-    func demoShop() throws -> TestShop {
-        let t = try TestShop(currency: try DemoStore.currency())
+    /// The demo store plus a customer's signed-in session and a fresh order, on a SQLite file
+    /// (what `migrate` copies from) whatever backend the tests run on. `target` is where the
+    /// copy goes: the test's own empty PostgreSQL database (with `SHOP_TEST_POSTGRES`), or a new
+    /// SQLite file.
+    func demoShop() throws -> (t: TestShop, target: String, open: (String) throws -> Shop) {
+        var postgresTarget: ShopConfiguration?
+        let t = try TestShop(currency: try DemoStore.currency()) { config in
+            if TestDatabase.isPostgres { postgresTarget = config }
+            guard case .file(let messages) = config.messages else { return }   // the test's own folder
+            let folder = (messages as NSString).deletingLastPathComponent
+            config.databasePath = (folder as NSString).appendingPathComponent("source.sqlite")
+            config.databaseListenURL = nil
+            config.secretFile = nil
+        }
         try DemoStore.seed(t.shop)
         let customer = try t.customer("+15550107777")
         let cheap = try t.shop.catalog.list(ProductQuery(limit: 100), caller: .guest()).items.first { $0.variants.isEmpty && $0.stock >= 2 }!
         _ = try t.shop.orders.create(OrderRequest(items: [.init(productID: cheap.id, quantity: 2)], contact: .sample), caller: customer.caller)
-        return t
+        let target = postgresTarget?.databasePath ?? t.directory.appendingPathComponent("moved.sqlite").path
+        let open = { (path: String) throws -> Shop in
+            var configuration = postgresTarget ?? t.configuration
+            configuration.databasePath = path
+            return try Shop(configuration)
+        }
+        return (t, target, open)
+    }
+
+    func rows(_ table: String, in database: String) throws -> Int64? {
+        try Store(path: database).read { try $0.scalarInt("SELECT count(*) FROM \(table)") }
     }
 
     func everything(_ shop: Shop, staff: Caller) throws -> (products: [Product], orders: [Order], search: [Int64]) {
@@ -29,9 +51,8 @@ struct DatabaseCopyTests {
 
     @Test("the copy holds the same products, orders and search results; sessions are left behind with a warning")
     func copiesEverything() throws {
-        let t = try demoShop()
+        let (t, target, open) = try demoShop()
         let before = try everything(t.shop, staff: try t.shop.admin.localSignIn(phone: "+15550100900").caller)
-        let target = t.directory.appendingPathComponent("moved.sqlite").path
 
         let report = try DatabaseCopy.run(from: t.databasePath, to: target)
 
@@ -39,9 +60,7 @@ struct DatabaseCopyTests {
         #expect(report.copied.contains { $0.name == "products" && $0.rows == Int64(before.products.count) })
         #expect(report.lines.contains { $0.hasPrefix("warning: left behind") && $0.contains("refresh_tokens") })
         #expect(report.lines.contains { $0.hasPrefix("verified: stock ledger sum(delta)") })
-        var configuration = t.configuration
-        configuration.databasePath = target
-        let moved = try Shop(configuration)
+        let moved = try open(target)
         let after = try everything(moved, staff: try moved.admin.localSignIn(phone: "+15550100900").caller)
         #expect(after.products == before.products)
         #expect(after.orders.map(\.id) == before.orders.map(\.id))
@@ -52,13 +71,12 @@ struct DatabaseCopyTests {
 
     @Test("a target that already holds a shop is refused and keeps what it had")
     func refusesNonEmptyTarget() throws {
-        let t = try demoShop()
-        let target = t.directory.appendingPathComponent("moved.sqlite").path
+        let (t, target, _) = try demoShop()
         _ = try DatabaseCopy.run(from: t.databasePath, to: target)
-        let orders = try Connection(inspecting: target).scalarInt("SELECT count(*) FROM orders")
+        let orders = try rows("orders", in: target)
 
         expectError("migrate_failed") { try DatabaseCopy.run(from: t.databasePath, to: target) }
-        #expect(try Connection(inspecting: target).scalarInt("SELECT count(*) FROM orders") == orders)
+        #expect(try rows("orders", in: target) == orders && orders! > 0)
     }
 
     @Test("a missing source or a file that is not a shop is a clear error")
