@@ -90,12 +90,13 @@ for host in 1 2; do
   setup_args=(--mode open --shop-bin "$SHOP_BIN" --db "$dir/data/placeholder.sqlite"
     --shop-args "--db $SHOP_PGBOUNCER_URL --messages file:$dir/data/messages.jsonl $SESSION_CAPS"
     --env-file "$dir/shop.env" --state-dir "$state" --port "$port" --listen 127.0.0.1 --account "$H_ACCOUNT")
-  install -d -m 0700 "$dir/data"
-  install -m 0600 "$PGPASSFILE" "$dir/data/pgpass"
-  install -m 0600 "$SHOP_SECRET_FILE" "$dir/data/secret.key"
-  printf 'PGPASSFILE=%s\nSHOP_SECRET_FILE=%s\nSHOP_DB_LISTEN=%s\n' "$dir/data/pgpass" "$dir/data/secret.key" "$SHOP_PG_URL" > "$dir/shop.env"
+  printf 'PGPASSFILE=%s\nSHOP_SECRET_FILE=%s\nSHOP_DB_LISTEN=%s\n' "$dir/secrets/pgpass" "$dir/secrets/secret.key" "$SHOP_PG_URL" > "$dir/shop.env"
   if "$H_SETUP" "${setup_args[@]}" --start > "$WORK/setup-$host.out" 2>&1; then
-    chown "$H_ACCOUNT:" "$dir/data/pgpass" "$dir/data/secret.key"
+    # The host's copies of the password file and the shared key, the account's own (libpq
+    # ignores a password file others can read).
+    install -d -m 0700 -o "$H_ACCOUNT" "$dir/secrets"
+    install -m 0600 -o "$H_ACCOUNT" "$PGPASSFILE" "$dir/secrets/pgpass"
+    install -m 0600 -o "$H_ACCOUNT" "$SHOP_SECRET_FILE" "$dir/secrets/secret.key"
     ok "SSH front end $host: setup.sh with --db postgres:// in --shop-args, sshd on port $port"
   else
     not_ok "SSH front end $host: setup.sh"; h_diag < "$WORK/setup-$host.out"; exit 1
@@ -209,7 +210,8 @@ done
 for i in "${!ssh_number[@]}"; do
   other=$((1 - i / 2)); w="check-$i"; number=${ssh_number[$i]}
   open_session "$w" "$other"
-  if see "$w" "Browse" && key "$w" o && password_sign_in "$w" "sshbuyer$i" && key "$w" o && see "$w" "$number"; then
+  if see "$w" "Browse" && key "$w" o && password_sign_in "$w" "sshbuyer$i" && see "$w" "Signed in as" &&
+    key "$w" o && see "$w" "My orders" && see "$w" "$number"; then
     ok "SSH buyer $i's order $number (placed on front end $((i / 2 + 1))) is in My orders on front end $((other + 1))"
   else
     failed_at "SSH buyer $i's order $number on the other front end" "$w"
