@@ -15,12 +15,7 @@ struct APICacheTests {
         #expect(stock() == 5)
         #expect(stock() == 5)
         // Another process writes to the same file (the sqlite3 shell, not our code at all).
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        sqlite.arguments = ["sqlite3", api.shop.store.path, "UPDATE products SET stock = 2 WHERE id = \(id);"]
-        try sqlite.run()
-        sqlite.waitUntilExit()
-        #expect(sqlite.terminationStatus == 0)
+        #expect(try api.temporary.runSQLInAnotherProcess("UPDATE products SET stock = 2 WHERE id = \(id);") == 0)
         #expect(stock() == 2, "the next request sees the other process's change")
         // A checkout in this process through the API.
         let customer = try api.signIn(phone: "+15550009032")

@@ -65,12 +65,7 @@ struct APISignedInCacheTests {
             let caller = try other.accounts.authenticate(accessToken: customer.access, clientAddress: "127.0.0.1")
             _ = try other.accounts.changePassword(old: "", new: "a-new-password-1", confirmation: "a-new-password-1", caller: caller)
         case .deactivationBySQLiteShell:
-            let sqlite = Process()
-            sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            sqlite.arguments = ["sqlite3", api.shop.store.path, "UPDATE users SET active = 0 WHERE id = \(customer.userID);"]
-            try sqlite.run()
-            sqlite.waitUntilExit()
-            #expect(sqlite.terminationStatus == 0)
+            #expect(try api.temporary.runSQLInAnotherProcess("UPDATE users SET active = 0 WHERE id = \(customer.userID);") == 0)
         case .deactivationByAdmin:
             _ = try other.admin.localSetRole(phone: "+15550009112", role: .admin)
             let admin = try other.admin.localSignIn(phone: "+15550009112").caller

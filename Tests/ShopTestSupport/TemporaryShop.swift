@@ -74,6 +74,25 @@ public final class TemporaryShop<Clock: ShopClock>: @unchecked Sendable {
     /// Another `Shop` on the same database and clock, as a second process would open it.
     public func openAgain() throws -> Shop { try Shop(configuration) }
 
+    // MARK: - Another program
+
+    /// Runs `sql` from another program entirely (not this engine): the `sqlite3` shell on the
+    /// file, or `psql` on the PostgreSQL database — which also sends `NOTIFY shop_changes`, as
+    /// any program writing to a PostgreSQL shop's tables behind the engine's back must for running
+    /// shops' caches to notice. Returns the exit status.
+    public func runSQLInAnotherProcess(_ sql: String) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        if let postgres {
+            process.arguments = ["psql", "-q", "-v", "ON_ERROR_STOP=1", postgres.url, "-c", "BEGIN; \(sql) NOTIFY shop_changes; COMMIT;"]
+        } else {
+            process.arguments = ["sqlite3", databasePath, sql]
+        }
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     // MARK: - Messages
 
     /// Every message sent to the `file:` sink so far, oldest first.

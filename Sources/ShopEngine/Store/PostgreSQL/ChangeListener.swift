@@ -6,10 +6,13 @@ import Foundation
 /// server (`SHOP_DB_LISTEN`, default the main URL): a pooler in transaction mode would drop
 /// the `LISTEN` between transactions.
 ///
-/// `poll()` reads what already arrived (`PQconsumeInput`, no round trip). A notification travels
-/// after its commit, so another process's commit reaches this counter a moment later (well under
-/// a millisecond on one network): a request that races it may still get one cached answer. This
-/// process's own commits bump the store's counter synchronously.
+/// A notification travels after its commit, asynchronously: read as it happens to arrive, a
+/// request right after another process's commit (a session revoked elsewhere) could still get
+/// one cached answer. So `poll()` makes one round trip (`SELECT 1`): a commit that finished
+/// before the poll began has already signalled the listener's server process, and the server
+/// delivers pending notifications before it reports the query done (PostgreSQL 14+), so the
+/// very next request sees the change. About one local round trip per poll. This process's own
+/// commits also bump the store's counter synchronously, without the round trip.
 final class ChangeListener {
     private let url: String
     private var handle: OpaquePointer?
@@ -32,7 +35,7 @@ final class ChangeListener {
     /// The number of notifications seen so far. A lost connection counts as a change (any
     /// notification may have been missed) and is made again on the next poll.
     func poll() -> Int64 {
-        guard let handle, PQconsumeInput(handle) == 1 else {
+        guard let handle, Self.roundTrip(handle) else {
             if let handle { PQfinish(handle) }
             handle = nil
             count += 1
@@ -44,5 +47,11 @@ final class ChangeListener {
             count += 1
         }
         return count
+    }
+
+    private static func roundTrip(_ handle: OpaquePointer) -> Bool {
+        guard let result = PQexec(handle, "SELECT 1") else { return false }
+        defer { PQclear(result) }
+        return PQresultStatus(result) == PGRES_TUPLES_OK
     }
 }
