@@ -56,12 +56,13 @@ sqlite3 "$DB" "UPDATE products SET stock = 100000000; UPDATE product_variants SE
   INSERT INTO stock_ledger(product_id, delta, reason, created_at)
     SELECT id, 100000000 - coalesce((SELECT sum(delta) FROM stock_ledger l WHERE l.product_id = p.id AND l.variant_id IS NULL), 0), 'benchmark', 0
     FROM products p WHERE NOT EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id);"
+# One key for every backend (a PostgreSQL shop needs SHOP_SECRET_FILE; SQLite then uses it too).
+head -c 32 /dev/urandom > "$WORK/secret.key"; chmod 0600 "$WORK/secret.key"
+export SHOP_SECRET_FILE="$WORK/secret.key"
 "$LOAD" tokens "$DB" "$BUYERS" > "$WORK/tokens-sqlite.txt"
 if [[ $ONLY == *pg-* || $SESSIONS -gt 0 ]]; then
     pg_start_cluster
     "$SERVER_BIN" migrate --from "$DB" --to "$SHOP_PG_URL" >"$WORK/migrate.out" 2>&1 || { cat "$WORK/migrate.out" >&2; exit 1; }
-    head -c 32 /dev/urandom > "$WORK/secret.key"; chmod 0600 "$WORK/secret.key"
-    export SHOP_SECRET_FILE="$WORK/secret.key"
     "$LOAD" tokens "$SHOP_PG_URL" "$BUYERS" > "$WORK/tokens-pg.txt"
 fi
 
@@ -155,7 +156,7 @@ for ((i = 0; i < SESSIONS; i++)); do
 done
 ready=0
 for _ in $(seq 1200); do   # up to 120 s on 2 busy cores
-    ready=$(grep -l "Browse" "$WORK"/sessions/out.* 2>/dev/null | wc -l)
+    ready=$( (grep -l "Browse" "$WORK"/sessions/out.* 2>/dev/null || true) | wc -l)
     [ "$ready" -ge "$SESSIONS" ] && break
     sleep 0.1
 done
