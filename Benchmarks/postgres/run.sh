@@ -151,11 +151,12 @@ mkfifo "$WORK/hold"
 exec 3<>"$WORK/hold"   # every session's stdin: held open, never written
 mkdir -p "$WORK/sessions"
 for ((i = 0; i < SESSIONS; i++)); do
-    TERM=xterm-256color script -qfec "$SHOP --db $SHOP_PGBOUNCER_URL --db-listen $SHOP_PG_URL" /dev/null <&3 > "$WORK/sessions/out.$i" 2>&1 &
+    # Session caps off: they count in files beside a SQLite database (see the README).
+    TERM=xterm-256color script -qfec "$SHOP --db $SHOP_PGBOUNCER_URL --db-listen $SHOP_PG_URL --max-sessions 0 --max-sessions-per-address 0" /dev/null <&3 > "$WORK/sessions/out.$i" 2>&1 &
     SESSION_PIDS+=($!)
 done
 ready=0
-for _ in $(seq 1200); do   # up to 120 s on 2 busy cores
+for _ in $(seq "${READY_WAIT:-1800}"); do   # tenths of a second: 180 s on 2 busy cores
     ready=$( (grep -l "Browse" "$WORK"/sessions/out.* 2>/dev/null || true) | wc -l)
     [ "$ready" -ge "$SESSIONS" ] && break
     sleep 0.1
