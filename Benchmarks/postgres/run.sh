@@ -11,7 +11,8 @@
 #
 # Usage: Benchmarks/postgres/run.sh   (as root: PostgreSQL runs as the postgres account)
 #   PRODUCTS (default 1000), BUYERS (default 100), DURATION (default 10s), CONNECTIONS (reads,
-#   default 50), SESSIONS (default 500; 0 skips part 3), ONLY="sqlite pg-direct pg-bouncer",
+#   default 50), SESSIONS (default 100; 0 skips part 3; 500 ran this machine out of processes:
+#   "fork: Resource temporarily unavailable"), READY_WAIT (tenths of a second, default 1800), ONLY="sqlite pg-direct pg-bouncer",
 #   KEEP_WORK=1, CONFIG=debug (use the debug build: for trying the script, not for figures)
 # Needs: wrk, curl, sqlite3, python3, postgresql-15, pgbouncer.
 set -euo pipefail
@@ -21,7 +22,7 @@ PRODUCTS="${PRODUCTS:-1000}"
 BUYERS="${BUYERS:-100}"
 DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-50}"
-SESSIONS="${SESSIONS:-500}"
+SESSIONS="${SESSIONS:-100}"
 ONLY="${ONLY:-sqlite pg-direct pg-bouncer}"
 CONFIG="${CONFIG:-release}"
 
@@ -37,10 +38,11 @@ chmod 0755 "$WORK"
 source "$ROOT/scripts/postgres/lib.sh"
 SESSION_PIDS=()
 cleanup() {
+    set +e   # every step, whatever failed before (the cluster must stop)
     local pid
-    for pid in "${SESSION_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${SESSION_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    exec 3>&- 2>/dev/null || true
+    for pid in "${SESSION_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+    for pid in "${SESSION_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+    exec 3>&-
     pg_cleanup
     [ -n "${KEEP_WORK:-}" ] && echo "work dir: $WORK" >&2 || rm -rf "$WORK"
 }
