@@ -10,4 +10,5 @@ if let command = arguments.first, ["backup", "restore", "check"].contains(comman
 }
 if arguments.first == "import" { exit(ImportCommand.run(Array(arguments.dropFirst()))) }
 if arguments.first == "export" { exit(ExportCommand.run(Array(arguments.dropFirst()))) }
+if arguments.first == "migrate" { exit(MigrateCommand.run(Array(arguments.dropFirst()))) }
 exit(ServeCommand.run(arguments))

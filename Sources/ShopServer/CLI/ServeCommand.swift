@@ -23,6 +23,7 @@ public enum ServeCommand {
            shop-server users list
            shop-server import products FILE.csv [--check]
            shop-server export products|orders|customers|payments [--format csv|json] [--to FILE]
+           shop-server migrate --from FILE.sqlite --to postgres://USER@HOST:PORT/DB
 
     Serves the Shop HTTP JSON API (/api/v1, /healthz, /metrics, /openapi.json) on the database,
     shared safely with every other Shop process. Stops gracefully on SIGTERM or SIGINT;
