@@ -173,7 +173,8 @@ struct CatalogSearchPlanTests {
         #expect(try store.read { try $0.scalarInt("SELECT count(*) FROM search_postings WHERE term = 'کیک'") } == 1)
     }
 
-    @Test("a page from the postings is read from an index in its order, never sorted", arguments: ProductQuery.Sort.allCases)
+    @Test("a page from the postings is read from an index in its order, never sorted", .disabled(if: TestDatabase.isPostgres, "SQLite's query plan (PostgreSQL searches product_words)"),
+          arguments: ProductQuery.Sort.allCases)
     func postingsNeverSorted(_ sort: ProductQuery.Sort) throws {
         let (t, _) = try seeded()
         let sql = SearchPostings.Merge.sql(sort)

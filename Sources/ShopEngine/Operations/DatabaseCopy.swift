@@ -12,7 +12,7 @@ public enum DatabaseCopy {
     static let leftBehind: Set<String> = ["refresh_tokens", "token_families", "otp_requests", "account_codes", "rate_events", "outbox"]
 
     /// Derived from the catalog and rebuilt on the target by `CatalogService.index`.
-    static let derived: Set<String> = ["search_terms", "product_words"]
+    static let derived: Set<String> = ["search_terms", "product_words", "search_postings"]
 
     /// Figures that must agree on both sides (beyond row counts): money and stock.
     static let sums: [(name: String, sql: String)] = [
