@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ShopTUI
+import ShopEngine
 
 @Suite("Session caps: independent lock holders on one sessions folder")
 struct SessionLimitTests {
@@ -49,6 +50,23 @@ struct SessionLimitTests {
         #expect(SessionLimit.fileTag("../../etc/passwd") == "....ecad", "no slash survives")
         #expect(SessionLimit.fileTag("2001:db8::1") == "2001:db8::1")
         #expect(SessionLimit.fileTag("x/y") == "other")
+    }
+
+    @Test("with a PostgreSQL database the caps need --sessions-dir (this host's folder), and say so; with it they count there")
+    func postgresNeedsSessionsFolder() throws {
+        let flags = SessionLimit.flags + [Options.Flag("db", value: "PATH", help: "")]
+        let url = "postgres://shop@db.internal:6432/shop"
+        guard case .refused(let message, let status) = SessionLimit.admit(try Options.parse(["--db", url], flags: flags, environment: [:]), clientAddress: nil) else {
+            Issue.record("a postgres:// database with caps on and no --sessions-dir must be refused"); return
+        }
+        #expect(status == 64 && message.contains("--sessions-dir DIR") && message.contains("--max-sessions 0"), "\(message)")
+        let off = try Options.parse(["--db", url, "--max-sessions", "0", "--max-sessions-per-address", "0"], flags: flags, environment: [:])
+        guard case .admitted(nil) = SessionLimit.admit(off, clientAddress: nil) else { Issue.record("caps off: admitted without counting"); return }
+        let counted = try Options.parse(["--db", url, "--sessions-dir", directory, "--max-sessions", "1"], flags: flags, environment: [:])
+        guard case .admitted(let slot?) = SessionLimit.admit(counted, clientAddress: nil) else { Issue.record("--sessions-dir: admitted and counted"); return }
+        #expect(slot.path.hasPrefix(directory + "/"))
+        guard case .refused(_, 75) = SessionLimit.admit(counted, clientAddress: nil) else { Issue.record("the second session is past --max-sessions 1"); return }
+        withExtendedLifetime(slot) {}
     }
 
     @Test("the sessions folder is private (0700)")

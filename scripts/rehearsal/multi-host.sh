@@ -78,9 +78,8 @@ pg_check "Masala chai mix has $STOCK units to race for (stock $initial)" test "$
 # --- two SSH front ends ------------------------------------------------------------------------------
 # Each host: its own sshd, state folder and port; the program gets the PostgreSQL URL (after the
 # placeholder --db, so it wins), the password file and the shared signing key through the env file.
-# The session caps count live sessions in files beside the database (`<db>.sessions/`), which a
-# postgres:// URL does not have: off here (the shop TUI would refuse every session otherwise).
-SESSION_CAPS=${SESSION_CAPS:---max-sessions 0 --max-sessions-per-address 0}
+# The session caps are per host: each host counts its sessions in a folder of its own
+# (--sessions-dir, which a postgres:// database requires while a cap is on).
 SSH_PORTS=()
 for host in 1 2; do
   dir="$WORK/host$host"
@@ -88,7 +87,7 @@ for host in 1 2; do
   port=$(h_free_port)
   install -d -m 0755 "$dir"
   setup_args=(--mode open --shop-bin "$SHOP_BIN" --db "$dir/data/placeholder.sqlite"
-    --shop-args "--db $SHOP_PGBOUNCER_URL --messages file:$dir/data/messages.jsonl $SESSION_CAPS"
+    --shop-args "--db $SHOP_PGBOUNCER_URL --messages file:$dir/data/messages.jsonl --sessions-dir $dir/data/sessions"
     --env-file "$dir/shop.env" --state-dir "$state" --port "$port" --listen 127.0.0.1 --account "$H_ACCOUNT")
   printf 'PGPASSFILE=%s\nSHOP_SECRET_FILE=%s\nSHOP_DB_LISTEN=%s\n' "$dir/secrets/pgpass" "$dir/secrets/secret.key" "$SHOP_PG_URL" > "$dir/shop.env"
   if "$H_SETUP" "${setup_args[@]}" --start > "$WORK/setup-$host.out" 2>&1; then

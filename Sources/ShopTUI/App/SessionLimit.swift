@@ -4,7 +4,8 @@ import ShopEngine
 /// Caps the number of storefront sessions open at once on one database, in total and per SSH
 /// client address, across every `shop` process (one process per customer).
 ///
-/// The live sessions are files in a folder beside the database (`<db>.sessions/`, mode 0700).
+/// The live sessions are files in a folder beside the database (`<db>.sessions/`, mode 0700), or
+/// in `--sessions-dir` (required with a PostgreSQL database: the caps are per host).
 /// Each process creates one file and holds an `flock` on it for its whole life; the kernel drops
 /// that lock when the process ends, however it ends (exit, signal, crash, SIGKILL). Counting takes
 /// the folder's `lock` file first (so two newcomers cannot both take the last place), removes the
@@ -77,6 +78,7 @@ public enum SessionLimit {
     public static let flags: [Options.Flag] = [
         Options.Flag("max-sessions", value: "N", help: "open sessions allowed at once on this database (default 1000; 0 = no cap)"),
         Options.Flag("max-sessions-per-address", value: "N", help: "open sessions allowed at once from one SSH client address (default 10; 0 = no cap)"),
+        Options.Flag("sessions-dir", value: "DIR", help: "where this host counts its open sessions (default: <db>.sessions beside a SQLite file; required with a postgres:// database while a cap is on)"),
     ]
 
     /// What `ShopCommand` does with a new session.
@@ -101,8 +103,14 @@ public enum SessionLimit {
         if options.has("demo") && options.value("db") == nil { return .admitted(nil) }
         if limits.total == 0 && limits.perAddress == 0 { return .admitted(nil) }
         let database = options.value("db") ?? "shop.sqlite"
+        // The caps guard this host's memory and CPU: a database other hosts share has no folder
+        // of this host's beside it, so the operator names one (fail closed, saying what to set).
+        guard let folder = options.value("sessions-dir") ?? (DatabaseLocation.isPostgres(database) ? nil : directory(forDatabase: database)) else {
+            return .refused(message: "shop: with a PostgreSQL database, name the folder where this host counts its open sessions: --sessions-dir DIR (writable by the shop account only), or turn the caps off with --max-sessions 0 --max-sessions-per-address 0", status: 64)
+        }
+        guard !folder.isEmpty else { return .refused(message: "shop: --sessions-dir needs a folder", status: 64) }
         do {
-            return .admitted(try acquire(in: directory(forDatabase: database), address: clientAddress, limits: limits))
+            return .admitted(try acquire(in: folder, address: clientAddress, limits: limits))
         } catch let refusal as Refusal {
             if case .unavailable = refusal { return .refused(message: refusal.description, status: 1) }
             return .refused(message: refusal.description, status: 75)   // EX_TEMPFAIL: try again later
