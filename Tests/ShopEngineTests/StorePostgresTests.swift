@@ -119,4 +119,20 @@ struct StorePostgresTests {
             #expect(error?.message.contains("newer than this program") == true)
         }
     }
+
+    @Test("a database that sorts text by a language's rules (not bytes, as SQLite does) is refused, saying how to create one",
+          .enabled(if: TestDatabase.isPostgres, "needs PostgreSQL"))
+    func byteOrderRequired() throws {
+        let byBytes = try TestDatabase.createPostgres()
+        defer { byBytes.drop() }
+        let admin = try Connection(postgres: byBytes.adminURL)
+        let name = byBytes.name + "_icu"
+        try admin.execute("CREATE DATABASE \(name) TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en' LOCALE 'C.UTF-8' OWNER shop")
+        defer { try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        let url = byBytes.url.replacingOccurrences(of: "/" + byBytes.name, with: "/" + name)
+        let error = #expect(throws: DatabaseError.self) { try Store(path: url) }
+        #expect(error?.message.contains("--locale=C.UTF-8") == true, "\(String(describing: error))")
+        let store = try Store(path: byBytes.url)   // the test cluster's databases sort bytes
+        store.close()
+    }
 }

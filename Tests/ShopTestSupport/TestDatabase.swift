@@ -49,7 +49,7 @@ public enum TestDatabase {
 /// One test's PostgreSQL database; `drop()` removes it (ending any connection left to it).
 public struct PostgresTestDatabase: Sendable {
     public let name: String
-    let adminURL: String
+    public let adminURL: String
     /// What the shop connects to (through PgBouncer when `SHOP_TEST_POSTGRES_VIA` is set).
     public let url: String
     /// Straight to the server, for `LISTEN`.

@@ -36,6 +36,7 @@ struct Migrator {
         precondition(migrations.enumerated().allSatisfy { $0.offset + 1 == $0.element.id },
                      "migration ids must be consecutive from 1") // a programmer error, not a runtime one
         try connection.lockingTransaction { db in
+            if db.dialect == .postgres { try Self.requireByteOrder(db) }
             let current = try Self.version(db)
             guard current <= migrations.count else {
                 throw DatabaseError(code: 1, message: "database schema version \(current) is newer than this program (\(migrations.count)); upgrade Shop", sql: nil)
@@ -47,6 +48,19 @@ struct Migrator {
                 case .postgres: try db.run("INSERT INTO schema_migrations(version, name) VALUES (?, ?)", migration.id, migration.name)
                 }
             }
+        }
+    }
+
+    /// SQLite compares text byte by byte; PostgreSQL by the database's collation. Catalog pages by
+    /// name, search-word ranges and every list ordered by text must come out as they do on SQLite,
+    /// so a PostgreSQL database must sort bytes (the C or C.UTF-8 locale, libc provider): any other
+    /// is refused, saying how to create one.
+    static func requireByteOrder(_ db: Connection) throws {
+        let (collation, provider) = try db.first("SELECT datcollate, datlocprovider::text AS provider FROM pg_database WHERE datname = current_database()") {
+            ($0.string("datcollate"), $0.string("provider"))
+        } ?? ("", "")
+        guard provider == "c", ["C", "C.UTF-8", "C.utf8", "POSIX"].contains(collation) else {
+            throw DatabaseError(code: 1, message: "the PostgreSQL database sorts text by \(provider == "i" ? "an ICU locale" : "the locale \"\(collation)\""), but Shop needs byte order to list and search exactly as on SQLite: create it with `createdb --template=template0 --locale=C.UTF-8 --owner=shop shop` (or LC_COLLATE 'C.UTF-8' in CREATE DATABASE)", sql: nil)
         }
     }
 
