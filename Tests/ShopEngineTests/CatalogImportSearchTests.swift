@@ -42,6 +42,9 @@ struct CatalogImportSearchTests {
             try db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'search_postings' AND name LIKE 'search_postings_by_%' ORDER BY name") { $0.string(0) }
         }
         #expect(indexes == ["search_postings_by_name", "search_postings_by_price"], "the sort indexes are there after the import")
+        let listed = Set(try t.shop.store.read { db in try db.query("SELECT term FROM search_terms") { $0.string(0) } })
+        let missing = Set(items.flatMap { $0.words.map(String.init) }).subtracting(listed)
+        #expect(missing.isEmpty, "every word of an imported product is a listed word (a prefix search spells it out)")
     }
 
     @Test("after importing a new catalog, then a file with new products, renamed, repriced, recategorised and deactivated ones, and deletions, every plan pages as the reference",
