@@ -2,7 +2,10 @@
 # Import benchmark: a generated CSV of 100,000 products (a tenth with three variants each, names
 # partly Persian, quoted fields) imported into a new database with a release build, then the
 # same file again (nothing to write), then a file changing every product (name, price, stock
-# through the ledger). Prints the wall and CPU seconds and the peak memory of each run. Usage: Benchmarks/import/run.sh [PRODUCTS]
+# through the ledger). Prints the wall and CPU seconds and the peak memory of each run.
+# Usage: Benchmarks/import/run.sh [PRODUCTS]
+# BEFORE=path/to/shop-server runs the same three imports with that build first (a fresh database),
+# e.g. one built from an earlier commit with `swift build -c release --scratch-path .build-before`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 products=${1:-100000}
@@ -38,9 +41,19 @@ run() {
     seconds=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time.txt")
     kib=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
     cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.1f", u + s}' "$work/time.txt")
-    echo "$1: $(cat "$work/out.txt")"
-    echo "$1: wall $seconds, CPU ${cpu} s, peak memory $(( kib / 1024 )) MiB (load average now: $(cut -d' ' -f1 /proc/loadavg))"
+    echo "$label$1: $(cat "$work/out.txt")"
+    echo "$label$1: wall $seconds, CPU ${cpu} s, peak memory $(( kib / 1024 )) MiB (load average now: $(cut -d' ' -f1 /proc/loadavg))"
 }
-run "new database       " products.csv
-run "same file again    " products.csv
-run "every product changed" changed.csv
+runAll() {
+    rm -f "$work"/shop.sqlite*
+    run "new database       " products.csv
+    run "same file again    " products.csv
+    run "every product changed" changed.csv
+}
+after=$server
+if [ -n "${BEFORE:-}" ]; then
+    server=$BEFORE label="before: " runAll
+    server=$after label="after:  " runAll
+else
+    label="" runAll
+fi

@@ -125,9 +125,13 @@ struct CatalogImport {
                 let cache = sqlite ? try db.scalarInt("PRAGMA cache_size") ?? -2000 : 0
                 if sqlite { try db.execute("PRAGMA cache_size = -\(Self.cacheKiB)") }
                 defer { if sqlite { try? db.execute("PRAGMA cache_size = \(cache)") } }
-                try write(items, columns: columns, userID: userID, now: now, db: db, report: &report)
+                var postings = SearchPostings.Bulk()
+                try SearchPostings.$deferred.withValue(true) {
+                    try write(items, columns: columns, userID: userID, now: now, db: db, postings: &postings, report: &report)
+                }
                 report.problems.sort { $0.line < $1.line }
                 guard report.problems.isEmpty, !check else { throw RollBack(report: report) }
+                try postings.write(db) // nothing to report can come of it: skipped when rolling back
                 report.written = true
                 return report
             }
@@ -261,7 +265,8 @@ struct CatalogImport {
 
     // MARK: - Writing
 
-    func write(_ items: [Item], columns: [Column: Int], userID: Int64?, now: Int64, db: Connection, report: inout ProductImportReport) throws {
+    func write(_ items: [Item], columns: [Column: Int], userID: Int64?, now: Int64, db: Connection,
+               postings: inout SearchPostings.Bulk, report: inout ProductImportReport) throws {
         let hasVariantColumn = columns[.variant] != nil
         for (done, item) in items.enumerated() {
             if let progress, done % 500 == 0 { progress(done, items.count) }
@@ -275,12 +280,12 @@ struct CatalogImport {
                     Current(id: $0.int64(0), name: $0.string(1), description: $0.string(2), category: $0.string(3), barcode: $0.optionalString(4),
                             price: $0.int64(5), stock: $0.int64(6), active: $0.bool(7), archived: $0.bool(8))
                 }) {
-                    let (changed, moves) = try update(current, item, valid, hasVariantColumn: hasVariantColumn, userID: userID, now: now, db: db)
+                    let (changed, moves) = try update(current, item, valid, hasVariantColumn: hasVariantColumn, userID: userID, now: now, db: db, postings: &postings)
                     report.stockChanges += moves
                     if changed { report.updated += 1 } else { report.unchanged += 1 }
                 } else {
                     try CatalogService.checkUnique(db, sku: nil, barcode: valid.barcode, except: nil)
-                    report.stockChanges += try insert(item, valid, userID: userID, now: now, db: db)
+                    report.stockChanges += try insert(item, valid, userID: userID, now: now, db: db, postings: &postings)
                     report.created += 1
                 }
             } catch let error as ShopError {
@@ -300,7 +305,8 @@ struct CatalogImport {
     }
 
     /// A new product, with its stock recorded in the ledger. Returns the ledger rows written.
-    private func insert(_ item: Item, _ valid: CatalogService.ValidProduct, userID: Int64?, now: Int64, db: Connection) throws -> Int {
+    private func insert(_ item: Item, _ valid: CatalogService.ValidProduct, userID: Int64?, now: Int64, db: Connection,
+                        postings: inout SearchPostings.Bulk) throws -> Int {
         let stock = valid.variants.isEmpty ? valid.stock : valid.variants.reduce(Int64(0)) { $0 + ($1.stock ?? 0) } // ≤ 50 × maxStock: no overflow
         let price = valid.variants.map(\.price).min() ?? valid.price
         let id = try db.insert("""
@@ -308,6 +314,7 @@ struct CatalogImport {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """, arguments: [valid.sku, valid.barcode ?? nil, valid.name, Text.searchFold(valid.name), valid.description, valid.category,
                              price, stock, item.active ?? true, now, now])
+        postings.add(productID: id)
         var moves = 0
         if valid.variants.isEmpty {
             moves += try record(productID: id, variantID: nil, delta: stock, userID: userID, now: now, db: db)
@@ -326,7 +333,7 @@ struct CatalogImport {
     /// Nothing is written (`updated_at` included) when the file says what the shop already has.
     /// Returns whether anything changed and the ledger rows written.
     private func update(_ current: Current, _ item: Item, _ valid: CatalogService.ValidProduct, hasVariantColumn: Bool,
-                        userID: Int64?, now: Int64, db: Connection) throws -> (Bool, Int) {
+                        userID: Int64?, now: Int64, db: Connection, postings: inout SearchPostings.Bulk) throws -> (Bool, Int) {
         let id = current.id
         let existing = try db.query("SELECT id, name, price, stock FROM product_variants WHERE product_id = ? ORDER BY position, id", id) {
             (id: $0.int64(0), name: $0.string(1), price: $0.int64(2), stock: $0.int64(3))
@@ -375,10 +382,11 @@ struct CatalogImport {
         changed = changed || variantsChanged || moves > 0
         if variantsChanged || (moves > 0 && !valid.variants.isEmpty) { try CatalogService.refreshAggregates(db, productID: id) }
         if changed { try db.run("UPDATE products SET updated_at = ? WHERE id = ?", now, id) }
+        if textChanged || price != current.price || variantsChanged { // the price (a variant's lowest) sorts searches too
+            try postings.replace(db, productID: id) // before the words change
+        }
         if textChanged {
             try CatalogService.index(db, productID: id, name: valid.name, description: description, sku: valid.sku, category: category, barcode: barcode, replacing: true)
-        } else if price != current.price || variantsChanged {
-            try SearchPostings.refreshSortKeys(db, productID: id) // the price (a variant's lowest) sorts searches too
         }
         return (changed, moves)
     }

@@ -88,7 +88,9 @@ public enum SearchTerms {
     /// an empty scratch index in this connection's temp schema, so the lists never lack a word the
     /// search index has (a missing one would hide products from a prefix search). PostgreSQL has
     /// no FTS5 tokenizer to ask: its words are `foldedWords`.
-    /// `replacing`: the product was indexed before (its old postings go).
+    /// `replacing`: the product was indexed before (its old postings go). The postings are left
+    /// alone, and the words out of `search_terms`, while `SearchPostings.deferred` (an import's
+    /// `SearchPostings.Bulk` writes them).
     static func index(_ db: Connection, productID: Int64, text: String, replacing: Bool = true) throws {
         let words: [String]
         if let plain = plainWords(text) ?? (db.dialect == .postgres ? foldedWords(text) : nil) {
@@ -98,11 +100,16 @@ public enum SearchTerms {
             words = try db.query("SELECT term FROM temp.search_scratch_words") { $0.string(0) }
             try db.run("INSERT INTO temp.search_scratch(search_scratch) VALUES ('delete-all')")
         }
-        let oldWords = replacing ? try SearchPostings.listedWords(db, productID: productID) : nil
-        try SearchPostings.index(db, productID: productID, words: words, oldWords: oldWords)
+        let deferred = SearchPostings.deferred // an import writes the postings and terms at the end
+        if !deferred {
+            let oldWords = replacing ? try SearchPostings.listedWords(db, productID: productID) : nil
+            try SearchPostings.index(db, productID: productID, words: words, oldWords: oldWords)
+        }
         try db.run("INSERT INTO product_words(product_id, words) VALUES (?, ?) ON CONFLICT(product_id) DO UPDATE SET words = excluded.words",
                    productID, " " + words.joined(separator: " ") + " ")
-        for word in words { try db.run("INSERT INTO search_terms(term) VALUES (?) ON CONFLICT DO NOTHING", word) }
+        if !deferred {
+            for word in words { try db.run("INSERT INTO search_terms(term) VALUES (?) ON CONFLICT DO NOTHING", word) }
+        }
     }
 
     /// The distinct words of a text as FTS5's unicode61 tokenizer makes them, computed here for
