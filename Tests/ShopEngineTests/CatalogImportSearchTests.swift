@@ -20,16 +20,8 @@ struct CatalogImportSearchTests {
         return "\(cells),\(amount(item.price)),1,small,\(active)\n\(cells),\(amount(item.price + 40)),2,large,\(active)\n"
     }
 
-    /// The same shapes of names as the plan tests' catalog: early and late in name order, Persian.
-    static func item(_ i: Int) -> Item {
-        let (name, description) = i <= 100 ? ("alpha widget \(i)", "common")
-            : i <= 150 ? ("zulu gadget \(i)", "common") : i <= 170 ? ("mid thing \(i)", "common zulu inside")
-            : i <= 205 ? ("کیک شکلاتی \(i)", "common") : ("نان تازه \(i)", "common zulu")
-        var item = Item(id: Int64(i), name: name, description: description, category: i % 3 == 0 ? "Toys" : "نانوایی",
-                        price: Int64((i * 7919) % 300))
-        item.active = i % 37 != 0
-        return item
-    }
+    /// The plan tests' catalog: early and late in name order, Persian.
+    static func item(_ i: Int) -> Item { CatalogSearchPlanTests.item(i) }
 
     func importCSV(_ t: TestShop, _ items: [Item], staff: Caller) throws {
         let csv = Self.header + items.map(Self.rows).joined()

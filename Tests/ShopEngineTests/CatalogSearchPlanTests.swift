@@ -30,6 +30,18 @@ struct CatalogSearchPlanTests {
         }
     }
 
+    /// Product `i` of the test catalog (1…240): names early and late in name order, Persian ones,
+    /// two categories, prices out of order, a few inactive.
+    static func item(_ i: Int) -> Item {
+        let (name, description) = i <= 100 ? ("alpha widget \(i)", "common")
+            : i <= 150 ? ("zulu gadget \(i)", "common") : i <= 170 ? ("mid thing \(i)", "common zulu inside")
+            : i <= 205 ? ("کیک شکلاتی \(i)", "common") : ("نان تازه \(i)", "common zulu")
+        var item = Item(id: Int64(i), name: name, description: description, category: i % 3 == 0 ? "Toys" : "نانوایی",
+                        price: Int64((i * 7919) % 300))
+        item.active = i % 37 != 0
+        return item
+    }
+
     struct Item {
         let id: Int64
         var name: String
@@ -49,12 +61,7 @@ struct CatalogSearchPlanTests {
         var items: [Item] = []
         try t.shop.store.write { db in
             for i in 1...240 {
-                let (name, description) = i <= 100 ? ("alpha widget \(i)", "common")
-                    : i <= 150 ? ("zulu gadget \(i)", "common") : i <= 170 ? ("mid thing \(i)", "common zulu inside")
-                    : i <= 205 ? ("کیک شکلاتی \(i)", "common") : ("نان تازه \(i)", "common zulu")
-                var item = Item(id: Int64(i), name: name, description: description, category: i % 3 == 0 ? "Toys" : "نانوایی",
-                                price: Int64((i * 7919) % 300))
-                item.active = i % 37 != 0
+                let item = Self.item(i), name = item.name, description = item.description
                 try db.run("INSERT INTO products(id, sku, name, sort_name, description, category, price, stock, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, 0, 0)",
                            item.id, "S-\(i)", name, item.sortName, description, item.category, item.price, item.active)
                 try CatalogService.index(db, productID: item.id, name: name, description: description, sku: "S-\(i)", category: item.category, barcode: nil, replacing: false)
