@@ -9,6 +9,7 @@ struct CounterProgram: Program {
     var ticks = 0
     var finishWhenLoaded = false
     var isFinished = false
+    var eventChangedFrame = true
     var messageThreadIsMain: Bool?
 
     mutating func update(_ event: Event<Message>) -> [Effect<Message>] {
@@ -95,6 +96,20 @@ struct RunnerTests {
         let runner = Runner(program: CounterProgram(), backend: backend, options: options)
         _ = runner.run()
         #expect((1...4).contains(runner.program.ticks), "about one tick per 100 ms, never a busy loop")
+    }
+
+    @Test("a tick that changes nothing on screen draws no frame; one that does, draws one")
+    func idleTicksDrawNothing() {
+        for redraws in [false, true] {
+            var program = CounterProgram()
+            program.eventChangedFrame = redraws
+            var options = RunnerOptions()
+            options.tickInterval = 0.05
+            let runner = Runner(program: program, backend: TestBackend(width: 80, height: 24, script: [.wait(ms: 300)]), options: options)
+            _ = runner.run()
+            #expect(runner.program.ticks >= 2, "ticks kept coming (\(runner.program.ticks))")
+            #expect(runner.framesDrawn == (redraws ? 1 + runner.program.ticks : 1), "frames: \(runner.framesDrawn), ticks: \(runner.program.ticks)")
+        }
     }
 
     @Test("Ctrl-C interrupts and a termination signal stops the runner")

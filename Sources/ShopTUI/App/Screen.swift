@@ -50,6 +50,9 @@ protocol Screen {
     /// Returns false for a key the screen leaves to the app (global keys such as Esc, q, ?).
     @discardableResult
     mutating func handle(_ event: ScreenEvent, _ context: inout ScreenContext) -> Bool
+    /// True when `render` reads `session.now` (a countdown, a state that depends on the time):
+    /// the app then redraws it on every tick; other screens only when something happened.
+    var showsTime: Bool { get }
     /// Draws the screen from its state and the session (never the database, never the clock:
     /// `session.now` is the time of the current event). A focused `TextField` or `Form` records
     /// where the terminal cursor goes in `buffer.cursor`.
@@ -60,6 +63,7 @@ extension Screen {
     var capturesText: Bool { false }
     var isLoading: Bool { false }
     var noticeScope: AnyHashable? { nil }
+    var showsTime: Bool { false }
     mutating func start(_ context: inout ScreenContext) {}
 }
 

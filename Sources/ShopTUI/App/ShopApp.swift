@@ -47,6 +47,8 @@ public struct ShopApp: Program {
     }
     private var showingHelp = false
     public private(set) var isFinished = false
+    /// Whether the last tick or message changed the frame (`Program.eventChangedFrame`).
+    public private(set) var eventChangedFrame = true
     /// The screen on top (what the footer describes).
     var topScreen: (any Screen)? { stack.last?.screen }
     /// How many screens are open (tests walk the stack).
@@ -132,6 +134,7 @@ public struct ShopApp: Program {
         var effects: [Effect<AppMessage>] = startup
         startup = []
         session.advanceClock()   // one instant per event: what `handle` and the next `render` see
+        eventChangedFrame = true
         switch event {
         case .message(.tourStep):
             effects += advanceTour()
@@ -139,8 +142,10 @@ public struct ShopApp: Program {
             session.storeSettingsLoaded(settings)
         case .message(.dataVersion(let version)):
             // The first reading is the baseline; a different one means someone committed.
+            eventChangedFrame = false   // a reload that follows draws when its data arrives
             if let version, let known = dataVersion, version != known, !stack.isEmpty, confirmation == nil {
                 _ = dispatch(.shopChanged, to: stack.count - 1, effects: &effects)
+                eventChangedFrame = true
             }
             if let version { dataVersion = version }
         case .message(.tourCode(let code)):
@@ -165,10 +170,12 @@ public struct ShopApp: Program {
                 effects += replayTypedAhead()
             }
         case .tick:
+            let noticeShown = notice != nil
             if var n = notice {
                 n.ticks -= 1
                 notice = n.ticks <= 0 ? nil : n
             }
+            eventChangedFrame = noticeShown && notice == nil || stack.last?.screen.showsTime ?? true
             ticksSinceChangeCheck += 1
             if ticksSinceChangeCheck >= Self.changeCheckTicks {
                 ticksSinceChangeCheck = 0

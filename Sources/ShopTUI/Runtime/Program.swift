@@ -33,4 +33,13 @@ public protocol Program {
     func render(into buffer: inout Buffer, area: Rect)
     /// True when the program is done; the runner then stops.
     var isFinished: Bool { get }
+    /// Whether the last tick or message changed what `render` draws (a countdown, a notice
+    /// running out, data arriving). False lets the runner skip the frame, so an idle session
+    /// costs next to nothing. A key always draws.
+    var eventChangedFrame: Bool { get }
+}
+
+extension Program {
+    /// By default every event redraws (always right, if not the cheapest).
+    public var eventChangedFrame: Bool { true }
 }

@@ -81,12 +81,12 @@ public final class Runner<P: Program> {
             var dirty = false
             for message in inbox.drain() {
                 apply(.message(message))
-                dirty = true
+                if program.eventChangedFrame { dirty = true }
             }
             let now = ContinuousClock.now
             if now >= nextTick {
                 apply(.tick)
-                dirty = true
+                if program.eventChangedFrame { dirty = true }
                 nextTick = max(nextTick + .seconds(options.tickInterval), now)
             }
             if program.isFinished {

@@ -9,6 +9,8 @@ import ShopEngine
 /// says so, instead of offering a code that would never arrive.
 struct SignInScreen: Screen {
     var title: String { mode == .password ? L.t("sign_in.title.password") : L.t("sign_in.title") }
+    /// The code's countdown and the wait before a new one are drawn from the clock.
+    var showsTime: Bool { true }
 
     enum Mode { case phone, code, password, rememberKey }
     private var mode: Mode = .phone

@@ -6,6 +6,8 @@ import ShopEngine
 /// orders as CSV into the receipt folder.
 struct CashUpScreen: Screen {
     var title: String { L.t("cash_up.title") }
+    /// The report shows when it is printed.
+    var showsTime: Bool { true }
     private var summary: ReportService.DaySummary?
     private var day: String?
     /// The day being typed after `d`; nil when not asked.

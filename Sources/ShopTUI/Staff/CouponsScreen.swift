@@ -4,6 +4,8 @@ import ShopEngine
 /// disables the selected one (or enables it again). The engine checks the role on every call.
 struct CouponsScreen: Screen {
     var title: String { L.t("coupons.title") }
+    /// A coupon's state (scheduled, running, ended) is drawn from the clock.
+    var showsTime: Bool { true }
     private var coupons: [OrderService.Coupon] = []
     private var list = ListState()
     private var loaded = false

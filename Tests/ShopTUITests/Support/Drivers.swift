@@ -31,7 +31,16 @@ final class AppDriver {
     }
 
     func press(_ keys: Key...) { for key in keys { deliver(app.update(.key(key))) } }
-    func tick() { deliver(app.update(.tick)) }
+    func tick() { deliver(update(.tick)) }
+    /// Ticks and messages whose update asked for a frame (`Program.eventChangedFrame`): the
+    /// frames the runner would draw for them.
+    private(set) var framesAsked = 0
+
+    private func update(_ event: Event<AppMessage>) -> [Effect<AppMessage>] {
+        let effects = app.update(event)
+        if app.eventChangedFrame { framesAsked += 1 }
+        return effects
+    }
     func type(_ text: String) { for ch in text { press(.char(ch)) } }
     /// What a barcode scanner does: the digits, then Enter.
     func scan(_ code: String) { type(code); press(.enter) }
@@ -46,7 +55,7 @@ final class AppDriver {
             if rounds > 1_000 { Issue.record("effects keep starting effects: a loop?"); pending = []; return }
             let effect = pending.removeFirst()
             if holdsTimers && effect.delay > 0 { timers.append((now + effect.delay, effect)); continue }
-            pending += app.update(.message(effect.work()))
+            pending += update(.message(effect.work()))
         }
     }
 
@@ -59,7 +68,7 @@ final class AppDriver {
         now += seconds
         while let next = timers.indices.min(by: { timers[$0].due < timers[$1].due }), timers[next].due <= now {
             let timer = timers.remove(at: next)
-            pending += app.update(.message(timer.effect.work()))
+            pending += update(.message(timer.effect.work()))
             settle()
         }
     }
