@@ -294,14 +294,16 @@ public struct CatalogService: Sendable {
 
     public enum Removal: String, Codable, Sendable { case deleted, archived }
 
-    /// Deletes a product, or archives it when orders reference it (their history must stay whole).
+    /// Deletes a product, or archives it when an order or a cart names it: order history stays
+    /// whole, and a cart line is never changed silently — it stays, flagged "no longer sold"
+    /// (`CartService.Line.problem`), until its customer removes it or staff restore the product
+    /// (`update` with `active: true`).
     public func delete(id: Int64, caller: Caller) throws -> Removal {
         try context.store.write { db in
             _ = try context.requireStaff(caller, db)
             guard try db.scalarInt("SELECT 1 FROM products WHERE id = ?", id) != nil else { throw ShopError.notFound("Product") }
-            if try db.scalarInt("SELECT 1 FROM order_items WHERE product_id = ? LIMIT 1", id) != nil {
+            if try db.scalarInt("SELECT 1 FROM order_items WHERE product_id = ?1 UNION ALL SELECT 1 FROM cart_items WHERE product_id = ?1 LIMIT 1", id) != nil {
                 try db.run("UPDATE products SET active = 0, archived_at = ?, updated_at = ? WHERE id = ?", context.now, context.now, id)
-                try db.run("DELETE FROM cart_items WHERE product_id = ?", id)
                 return .archived
             }
             try db.run("DELETE FROM stock_ledger WHERE product_id = ?", id)
