@@ -113,6 +113,22 @@ struct CartNoLongerSoldTests {
         #expect(try f.stock(f.tea) == 7)
     }
 
+    @Test("a variant in a customer's cart is not removed (its line would go with it): 409 variant_in_use; at stock 0 the line shows sold out")
+    func variantInCartKept() throws {
+        let f = try Fixture()
+        _ = try f.shop.carts.add(productID: f.cake.id, variantID: f.cake.variants[1].id, quantity: 1, caller: f.customer.caller)
+        let onlyFirst = ProductChanges(variants: [.init(id: f.cake.variants[0].id, name: "1 kg", price: 1000)])
+        let refused = refusal { try f.shop.catalog.update(id: f.cake.id, onlyFirst, caller: f.staff.caller) }
+        #expect(refused?.code == "variant_in_use" && refused?.parameters["reason"] == "cart", "\(String(describing: refused))")
+        #expect(try f.shop.catalog.product(id: f.cake.id, caller: f.staff.caller).variants.count == 2, "nothing changed")
+        #expect(try line(f, f.cake)?.name == "Cake (2 kg)", "the line is still there")
+        _ = try f.shop.catalog.adjustStock(productID: f.cake.id, variantID: f.cake.variants[1].id, delta: -1, reason: "discontinued", caller: f.staff.caller)
+        #expect(try line(f, f.cake)?.problem == ShopError.Code.outOfStock)
+        // Once no cart holds it, it can go.
+        try f.shop.carts.clear(caller: f.customer.caller)
+        #expect(try f.shop.catalog.update(id: f.cake.id, onlyFirst, caller: f.staff.caller).variants.map(\.name) == ["1 kg"])
+    }
+
     @Test("an explicit order list naming a product no longer sold is still 404 not_found: nothing about it is revealed")
     func explicitItemsUnchanged() throws {
         let f = try Fixture()

@@ -443,7 +443,7 @@ public struct CatalogService: Sendable {
     }
 
     /// Edits the variant set: named ids are updated, new names inserted, missing ones removed
-    /// (refused when orders reference them). Stock of existing variants changes only via the ledger.
+    /// (refused when orders or carts reference them). Stock of existing variants changes only via the ledger.
     static func replaceVariants(_ db: Connection, productID: Int64, with drafts: [VariantDraft], staff: Int64, now: Int64) throws {
         let existing = Set(try db.query("SELECT id FROM product_variants WHERE product_id = ?", productID) { $0.int64(0) })
         let kept = Set(drafts.compactMap(\.id))
@@ -451,6 +451,12 @@ public struct CatalogService: Sendable {
         for removed in existing.subtracting(kept) {
             if try db.scalarInt("SELECT 1 FROM order_items WHERE variant_id = ? LIMIT 1", removed) != nil {
                 throw ShopError(.conflict, "variant_in_use", "A variant with orders cannot be removed; set its stock to 0 instead", field: "variants")
+            }
+            // Its cart lines would go with it (ON DELETE CASCADE), and a cart line is never dropped
+            // silently: the variant stays; at stock 0 those lines show "sold out".
+            if try db.scalarInt("SELECT 1 FROM cart_items WHERE variant_id = ? LIMIT 1", removed) != nil {
+                throw ShopError(.conflict, "variant_in_use", "A variant in a customer's cart cannot be removed; set its stock to 0 instead", field: "variants",
+                                parameters: ["reason": "cart"])
             }
             try db.run("DELETE FROM stock_ledger WHERE variant_id = ?", removed)
             try db.run("DELETE FROM product_variants WHERE id = ?", removed)

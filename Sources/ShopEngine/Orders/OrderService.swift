@@ -52,7 +52,7 @@ public struct OrderService: Sendable {
             }
             let fromCart = explicitItems == nil
             // The cart as its owner sees it: a line flagged "no longer sold" refuses the order by name.
-            let cart = fromCart ? try CartService(context).load(db, userID: me.id) : nil
+            let cart = try fromCart ? CartService(context).load(db, userID: me.id) : nil
             if let cart { try CartService.refuseNoLongerSold(cart) }
             let items = explicitItems ?? cart?.items.map { OrderRequest.Item(productID: $0.productId, variantID: $0.variantId, quantity: $0.quantity) } ?? []
             guard !items.isEmpty else { throw ShopError.invalid("empty_cart", fromCart ? "Your cart is empty" : "The order has no items", field: "items") }
