@@ -171,11 +171,6 @@ extension APIContractTests {
 }
 
 extension APIContractTests {
-    /// Whether the document's answer `status` of `method path` mentions `word`.
-    static func describes(_ path: String, _ method: String, _ status: String, _ word: String) throws -> Bool {
-        ((try responses(path, method)[status] as? [String: Any])?["description"] as? String)?.contains(word) == true
-    }
-
     static func schema(_ name: String) throws -> [String: Any] {
         try #require(((try document()["components"] as? [String: Any])?["schemas"] as? [String: Any])?[name] as? [String: Any])
     }
@@ -263,7 +258,7 @@ extension APIContractTests {
         let flagged = api.call("GET", "/cart", token: customer.access)
         let shown = try #require(flagged.items.first { $0.int("id") == line }, "the line is still in the cart: \(flagged.text)")
         #expect(shown.string("problem") == "unavailable" && shown.int("quantity") == 2 && shown.string("name") == "Rose jam", "\(shown)")
-        let problem = try #require(((try Self.schema("CartLine"))["properties"] as? [String: Any])?["problem"] as? [String: Any])
+        let problem = try #require(Self.property(try Self.schema("CartLine"), "problem"))
         #expect((problem["enum"] as? [Any])?.contains { $0 as? String == "unavailable" } == true)
         #expect((problem["description"] as? String)?.contains("archived") == true)
 
@@ -306,10 +301,6 @@ extension APIContractTests {
     /// Whether the document's answer `status` of `method path` mentions `word`.
     static func describes(_ path: String, _ method: String, _ status: String, _ word: String) throws -> Bool {
         ((try responses(path, method)[status] as? [String: Any])?["description"] as? String)?.contains(word) == true
-    }
-
-    static func schema(_ name: String) throws -> [String: Any] {
-        try #require(((try document()["components"] as? [String: Any])?["schemas"] as? [String: Any])?[name] as? [String: Any])
     }
 }
 
