@@ -270,9 +270,13 @@ describe("/api/v1/products/{id}", "get", "404", "No such product (`not_found`); 
 describe("/api/v1/products/{id}/photo", "get", "404", "No such product, or it has no photo yet (`not_found`).")
 describe("/api/v1/cart/items", "post", "404", "No such product or variant, or not for sale (`not_found`).")
 describe("/api/v1/orders", "post", "404", "A product or variant does not exist or is not for sale (`not_found`).")
+# CartService: a line is never dropped by the shop. Its product archived (`DELETE /products/{id}`) or
+# deactivated, it stays, flagged `problem: unavailable`: removing it works, a change is refused by name.
 for method in ["patch", "delete"]:
-    describe("/api/v1/cart/items/{id}", method, "404", "No such line in your cart (`not_found`). A line goes when it is removed, "
-             "the cart is emptied or ordered, or its product is deleted or archived (`DELETE /products/{id}`).")
+    describe("/api/v1/cart/items/{id}", method, "404", "No such line in your cart (`not_found`). A line goes only when it is removed, "
+             "or the cart is emptied or ordered: a line whose product is archived or deactivated stays, flagged `problem: unavailable`.")
+describe("/api/v1/cart/items/{id}", "patch", "409", "`out_of_stock`, or `unavailable`: the line's product is no longer sold "
+         "(archived or deactivated), so its quantity cannot change; the message names it, and `DELETE` removes it.")
 describe("/api/v1/orders/{id}", "get", "404", "No such order, or another customer's (`not_found`).")
 describe("/api/v1/counter/sales", "post", "404", "A product, variant or customer does not exist or is not for sale (`not_found`).")
 describe("/api/v1/admin/outbox", "get", "404", "Not in demo mode (`not_found`).")
@@ -326,8 +330,9 @@ S["PaymentCreate"]["properties"]["tendered"]["description"] = "Cash handed over:
 S["CounterSaleRequest"]["properties"]["tenders"]["description"] = "Their amounts add up to the total, else 409 `tenders_short`."
 
 doc["paths"]["/api/v1/products/{id}"]["delete"]["responses"]["200"]["description"] = (
-    "`result: deleted`, or `result: archived` when an order names the product: it is then inactive and out of "
-    "every cart, and staff still read and edit it (`archived: true`); for everyone else it is 404.")
+    "`result: deleted`, or `result: archived` when an order or a cart names the product: it is then inactive, staff "
+    "still read and edit it (`archived: true`; `PATCH` with `active: true` restores it), and for everyone else it is 404. "
+    "Cart lines of an archived product stay, flagged `problem: unavailable`, until their customer removes them.")
 
 # Optional body fields: the server reads `null` as "not given" (RequestBody.optionalString & co),
 # so every optional property of a request schema also allows null.

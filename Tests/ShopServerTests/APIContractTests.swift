@@ -241,49 +241,70 @@ extension APIContractTests {
         #expect((documented?["headers"] as? [String: Any])?["Retry-After"] != nil)
     }
 
-    @Test("a cart line whose product was archived is a 404 not_found, as the document says on the cart line routes (found by schemathesis)")
-    func archivedProductLeavesCart() throws {
+    @Test("a cart line whose product was archived stays in GET /cart flagged unavailable: PATCH and checkout are 409 naming it, DELETE removes it, as the document says")
+    func archivedProductStaysFlagged() throws {
         let api = try APIServer()
         defer { api.stop() }
         let staff = try api.signIn(phone: "+15550170011", role: .staff)
-        let product = try #require(try api.createProduct(staff, sku: "CONTRACT-ARCHIVE")["id"] as? Int)
+        let product = try #require(try api.createProduct(staff, sku: "CONTRACT-ARCHIVE", name: "Rose jam")["id"] as? Int)
+        let kept = try #require(try api.createProduct(staff, sku: "CONTRACT-KEPT", name: "Quince jam")["id"] as? Int)
         let customer = try api.signIn(phone: "+15550170012")
-        // An order names the product, so deleting it archives it rather than removing it.
-        var order = api.contact()
-        order["items"] = [["product_id": product, "quantity": 1]]
-        order["payment_method"] = "cash"
-        #expect(api.call("POST", "/orders", json: order, token: customer.access).status == 201)
-        let cart = api.call("POST", "/cart/items", json: ["product_id": product, "quantity": 2], token: customer.access)
-        let line = try #require((cart.object["items"] as? [[String: Any]])?.first?.int("id"))
+        #expect(api.call("POST", "/cart/items", json: ["product_id": product, "quantity": 2], token: customer.access).status == 201)
+        let cart = api.call("POST", "/cart/items", json: ["product_id": kept, "quantity": 1], token: customer.access)
+        let line = try #require(cart.items.first { $0.int("product_id") == Int64(product) }?.int("id"))
+        // Only a cart names the product: deleting it archives it, so the line keeps its product.
         #expect(api.call("DELETE", "/products/\(product)", token: staff.access).string("result") == "archived")
-        for method in ["PATCH", "DELETE"] {
-            let gone = api.call(method, "/cart/items/\(line)", json: method == "PATCH" ? ["quantity": 1] : nil, token: customer.access)
-            #expect(gone.status == 404 && gone.code == "not_found", "\(method): \(gone.text)")
-            let documented = try Self.responses("/api/v1/cart/items/{id}", method.lowercased())["404"] as? [String: Any]
-            #expect((documented?["description"] as? String)?.contains("archived") == true, "\(method)")
-        }
+
+        let flagged = api.call("GET", "/cart", token: customer.access)
+        let shown = try #require(flagged.items.first { $0.int("id") == line }, "the line is still in the cart: \(flagged.text)")
+        #expect(shown.string("problem") == "unavailable" && shown.int("quantity") == 2 && shown.string("name") == "Rose jam", "\(shown)")
+        let problem = try #require(Self.property(try Self.schema("CartLine"), "problem"))
+        #expect((problem["enum"] as? [Any])?.contains { $0 as? String == "unavailable" } == true)
+        #expect((problem["description"] as? String)?.contains("archived") == true)
+
+        let patched = api.call("PATCH", "/cart/items/\(line)", json: ["quantity": 1], token: customer.access)
+        #expect(patched.status == 409 && patched.code == "unavailable" && patched.errorMessage?.contains("Rose jam") == true, "\(patched.text)")
+        #expect(try Self.describes("/api/v1/cart/items/{id}", "patch", "409", "unavailable"))
+
+        var order = api.contact()
+        order["payment_method"] = "cash"
+        let refused = api.call("POST", "/orders", json: order, token: customer.access)
+        #expect(refused.status == 409 && refused.code == "unavailable" && refused.errorMessage?.contains("Rose jam") == true, "\(refused.text)")
+        #expect(try Self.describes("/api/v1/orders", "post", "409", "unavailable"))
+        let persian = api.call("POST", "/orders", json: order, token: customer.access, headers: ["Accept-Language": "fa"])
+        #expect(persian.code == "unavailable" && persian.errorMessage?.contains("Rose jam") == true && persian.errorMessage?.contains("سبد") == true, "\(persian.text)")
+        #expect(api.call("GET", "/cart", token: customer.access).items.count == 2, "a refused checkout keeps every line")
+
+        let removed = api.call("DELETE", "/cart/items/\(line)", token: customer.access)
+        #expect(removed.status == 200 && removed.items.map { $0.int("product_id") } == [Int64(kept)], "\(removed.text)")
+        #expect(api.call("POST", "/orders", json: order, token: customer.access).status == 201, "the rest checks out")
+    }
+
+    @Test("restoring an archived product (PATCH active: true) makes its cart line good again")
+    func restoredProductLineGood() throws {
+        let api = try APIServer()
+        defer { api.stop() }
+        let staff = try api.signIn(phone: "+15550170013", role: .staff)
+        let product = try #require(try api.createProduct(staff, sku: "CONTRACT-RESTORE")["id"] as? Int)
+        let customer = try api.signIn(phone: "+15550170014")
+        let line = try #require(api.call("POST", "/cart/items", json: ["product_id": product, "quantity": 1], token: customer.access).items.first?.int("id"))
+        #expect(api.call("DELETE", "/products/\(product)", token: staff.access).string("result") == "archived")
+        #expect(api.call("GET", "/cart", token: customer.access).items.first?.string("problem") == "unavailable")
+        let restored = api.call("PATCH", "/products/\(product)", json: ["active": true], token: staff.access)
+        #expect(restored.status == 200 && restored.object["archived"] as? Bool == false, "\(restored.text)")
+        let cart = api.call("GET", "/cart", token: customer.access)
+        #expect(cart.items.first?["problem"] is NSNull, "\(cart.text)")
+        #expect(api.call("PATCH", "/cart/items/\(line)", json: ["quantity": 3], token: customer.access).items.first?.int("quantity") == 3)
+        #expect(try Self.describes("/api/v1/products/{id}", "delete", "200", "restores"))
+    }
+
+    /// Whether the document's answer `status` of `method path` mentions `word`.
+    static func describes(_ path: String, _ method: String, _ status: String, _ word: String) throws -> Bool {
+        ((try responses(path, method)[status] as? [String: Any])?["description"] as? String)?.contains(word) == true
     }
 }
 
-@Suite("API reference page")
-struct APIReferenceTests {
-    @Test("GET /docs renders every documented route with its parameters, codes and a curl example, escaped, without scripts")
-    func rendersDocument() throws {
-        let bytes = try [UInt8](Data(contentsOf: APIServer.openAPIURL))
-        let page = String(decoding: try #require(APIReference.html(document: bytes)), as: UTF8.self)
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
-        let paths = try #require(document["paths"] as? [String: Any])
-        for path in paths.keys { #expect(page.contains(APIReference.escape(path)), "\(path)") }
-        #expect(page.contains("min_price"))
-        #expect(page.contains("out_of_stock"))
-        #expect(page.contains("curl -X POST &#39;") || page.contains("curl -X POST '"))
-        #expect(!page.contains("<script"))
-        let hostile = Array(#"{"info":{"title":"<b>x</b>"},"paths":{"/a":{"get":{"summary":"<script>alert(1)</script>","responses":{}}}}}"#.utf8)
-        let escaped = String(decoding: try #require(APIReference.html(document: hostile)), as: UTF8.self)
-        #expect(!escaped.contains("<script>alert"))
-        #expect(escaped.contains("&lt;script&gt;"))
-    }
-
+extension APIContractTests {
     @Test("a stock change naming another product's variant is 400 invalid_variant: the product exists, the field is wrong")
     func stockVariantOfAnotherProduct() throws {
         let api = try APIServer()
@@ -316,5 +337,25 @@ struct APIReferenceTests {
         let empty = api.call("GET", "/orders?status=", token: me.access)
         #expect(empty.status == 400 && empty.string("code") == "invalid_status", "\(empty.text)")
         #expect(api.call("GET", "/orders?status=paid", token: me.access).status == 200)
+    }
+}
+
+@Suite("API reference page")
+struct APIReferenceTests {
+    @Test("GET /docs renders every documented route with its parameters, codes and a curl example, escaped, without scripts")
+    func rendersDocument() throws {
+        let bytes = try [UInt8](Data(contentsOf: APIServer.openAPIURL))
+        let page = String(decoding: try #require(APIReference.html(document: bytes)), as: UTF8.self)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: Any])
+        for path in paths.keys { #expect(page.contains(APIReference.escape(path)), "\(path)") }
+        #expect(page.contains("min_price"))
+        #expect(page.contains("out_of_stock"))
+        #expect(page.contains("curl -X POST &#39;") || page.contains("curl -X POST '"))
+        #expect(!page.contains("<script"))
+        let hostile = Array(#"{"info":{"title":"<b>x</b>"},"paths":{"/a":{"get":{"summary":"<script>alert(1)</script>","responses":{}}}}}"#.utf8)
+        let escaped = String(decoding: try #require(APIReference.html(document: hostile)), as: UTF8.self)
+        #expect(!escaped.contains("<script>alert"))
+        #expect(escaped.contains("&lt;script&gt;"))
     }
 }

@@ -17,7 +17,10 @@ public struct CartService: Sendable {
         public let lineTotal: Int64
         /// Units in stock now. A line is never changed silently: when stock ran short it is flagged.
         public let available: Int64
-        /// nil when the line can be bought as is; else `out_of_stock`, `short_stock` or `unavailable`.
+        /// nil when the line can be bought as is; else `out_of_stock`, `short_stock` or `unavailable`
+        /// (no longer sold: the product was archived or deactivated, or it now has variants and the
+        /// line names none). An `unavailable` line stays until the customer removes it; checkout and
+        /// quantity changes refuse it by name.
         public let problem: String?
     }
 
@@ -72,7 +75,7 @@ public struct CartService: Sendable {
             }
             let targetVariant = variantID ?? line.variant
             var targetQuantity = quantity ?? line.quantity
-            let stock = try Self.purchasable(db, productID: line.product, variantID: targetVariant)
+            let stock = try Self.purchasable(db, productID: line.product, variantID: targetVariant, inCart: true)
             if targetVariant != line.variant,
                let twin = try db.first("SELECT id, quantity FROM cart_items WHERE user_id = ? AND product_id = ? AND variant_id IS NOT DISTINCT FROM ?", user.id, line.product, targetVariant, map: { ($0.int64("id"), $0.int64("quantity")) }) {
                 targetQuantity += twin.1
@@ -138,21 +141,43 @@ public struct CartService: Sendable {
     }
 
     /// The product (or variant) if it can be bought: for sale, variant of this product, variant
-    /// chosen when the product has variants. Returns its display name and stock.
-    static func purchasable(_ db: Connection, productID: Int64, variantID: Int64?) throws -> (name: String, stock: Int64) {
+    /// chosen when the product has variants. Returns its display name and stock. `inCart`: the
+    /// item is a line of the caller's cart, which they see, so a product no longer for sale is
+    /// refused by name (409 `unavailable`) rather than as "not found".
+    static func purchasable(_ db: Connection, productID: Int64, variantID: Int64?, inCart: Bool = false) throws -> (name: String, stock: Int64) {
         guard let product = try db.first("SELECT name, stock, active = 1 AND archived_at IS NULL AS for_sale, EXISTS(SELECT 1 FROM product_variants WHERE product_id = ?1) AS has_variants FROM products WHERE id = ?1", productID,
-                                         map: { (name: $0.string("name"), stock: $0.int64("stock"), forSale: $0.bool("for_sale"), hasVariants: $0.bool("has_variants")) }),
-              product.forSale else { throw ShopError.notFound("Product") }
-        if let variantID {
-            guard let variant = try db.first("SELECT name, stock FROM product_variants WHERE id = ? AND product_id = ?", variantID, productID, map: { ($0.string("name"), $0.int64("stock")) }) else {
+                                         map: { (name: $0.string("name"), stock: $0.int64("stock"), forSale: $0.bool("for_sale"), hasVariants: $0.bool("has_variants")) })
+        else { throw ShopError.notFound("Product") }
+        let variant = try variantID.flatMap { id in
+            try db.first("SELECT name, stock FROM product_variants WHERE id = ? AND product_id = ?", id, productID, map: { (name: $0.string("name"), stock: $0.int64("stock")) })
+        }
+        let name = variant.map { "\(product.name) (\($0.name))" } ?? product.name
+        guard product.forSale else { throw inCart ? Self.noLongerSold([name], field: nil) : ShopError.notFound("Product") }
+        if variantID != nil {
+            guard let variant else {
                 // A field of the request is wrong, not the resource it is sent to: 400, not 404.
                 throw ShopError.invalid("invalid_variant", "That variant does not belong to this product", field: "variant_id")
             }
-            return ("\(product.name) (\(variant.0))", variant.1)
+            return (name, variant.stock)
         }
         guard !product.hasVariants else {
             throw ShopError.invalid("variant_required", "Choose a variant of \(product.name)", field: "variant_id")
         }
-        return (product.name, product.stock)
+        return (name, product.stock)
+    }
+
+    /// Refuses a cart whose lines the shop no longer sells (`problem == unavailable`), naming them
+    /// all: the customer removes them (they are never dropped silently) and orders the rest.
+    static func refuseNoLongerSold(_ cart: Cart) throws {
+        let names = cart.items.filter { $0.problem == ShopError.Code.unavailable }.map(\.name)
+        if !names.isEmpty { throw noLongerSold(names) }
+    }
+
+    /// 409 `unavailable` naming the lines, e.g. "Chocolate cake (1 kg) is no longer sold: remove it from your cart".
+    static func noLongerSold(_ names: [String], field: String? = "items") -> ShopError {
+        let listed = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names[names.count - 1]
+        let message = names.count == 1 ? "\(listed) is no longer sold: remove it from your cart" : "\(listed) are no longer sold: remove them from your cart"
+        return ShopError(.conflict, ShopError.Code.unavailable, message, field: field,
+                         parameters: ["reason": "cart_line", "name": names.joined(separator: ", ")])
     }
 }

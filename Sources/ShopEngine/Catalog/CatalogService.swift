@@ -294,14 +294,16 @@ public struct CatalogService: Sendable {
 
     public enum Removal: String, Codable, Sendable { case deleted, archived }
 
-    /// Deletes a product, or archives it when orders reference it (their history must stay whole).
+    /// Deletes a product, or archives it when an order or a cart names it: order history stays
+    /// whole, and a cart line is never changed silently — it stays, flagged "no longer sold"
+    /// (`CartService.Line.problem`), until its customer removes it or staff restore the product
+    /// (`update` with `active: true`).
     public func delete(id: Int64, caller: Caller) throws -> Removal {
         try context.store.write { db in
             _ = try context.requireStaff(caller, db)
             guard try db.scalarInt("SELECT 1 FROM products WHERE id = ?", id) != nil else { throw ShopError.notFound("Product") }
-            if try db.scalarInt("SELECT 1 FROM order_items WHERE product_id = ? LIMIT 1", id) != nil {
+            if try db.scalarInt("SELECT 1 FROM order_items WHERE product_id = ?1 UNION ALL SELECT 1 FROM cart_items WHERE product_id = ?1 LIMIT 1", id) != nil {
                 try db.run("UPDATE products SET active = 0, archived_at = ?, updated_at = ? WHERE id = ?", context.now, context.now, id)
-                try db.run("DELETE FROM cart_items WHERE product_id = ?", id)
                 return .archived
             }
             try db.run("DELETE FROM stock_ledger WHERE product_id = ?", id)
@@ -441,7 +443,7 @@ public struct CatalogService: Sendable {
     }
 
     /// Edits the variant set: named ids are updated, new names inserted, missing ones removed
-    /// (refused when orders reference them). Stock of existing variants changes only via the ledger.
+    /// (refused when orders or carts reference them). Stock of existing variants changes only via the ledger.
     static func replaceVariants(_ db: Connection, productID: Int64, with drafts: [VariantDraft], staff: Int64, now: Int64) throws {
         let existing = Set(try db.query("SELECT id FROM product_variants WHERE product_id = ?", productID) { $0.int64(0) })
         let kept = Set(drafts.compactMap(\.id))
@@ -449,6 +451,12 @@ public struct CatalogService: Sendable {
         for removed in existing.subtracting(kept) {
             if try db.scalarInt("SELECT 1 FROM order_items WHERE variant_id = ? LIMIT 1", removed) != nil {
                 throw ShopError(.conflict, "variant_in_use", "A variant with orders cannot be removed; set its stock to 0 instead", field: "variants")
+            }
+            // Its cart lines would go with it (ON DELETE CASCADE), and a cart line is never dropped
+            // silently: the variant stays; at stock 0 those lines show "sold out".
+            if try db.scalarInt("SELECT 1 FROM cart_items WHERE variant_id = ? LIMIT 1", removed) != nil {
+                throw ShopError(.conflict, "variant_in_use", "A variant in a customer's cart cannot be removed; set its stock to 0 instead", field: "variants",
+                                parameters: ["reason": "cart"])
             }
             try db.run("DELETE FROM stock_ledger WHERE variant_id = ?", removed)
             try db.run("DELETE FROM product_variants WHERE id = ?", removed)

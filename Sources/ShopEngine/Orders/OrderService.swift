@@ -51,16 +51,17 @@ public struct OrderService: Sendable {
                 }
             }
             let fromCart = explicitItems == nil
-            let items = try explicitItems ?? db.query("SELECT product_id, variant_id, quantity FROM cart_items WHERE user_id = ? ORDER BY id", me.id) {
-                OrderRequest.Item(productID: $0.int64(0), variantID: $0.optionalInt64(1), quantity: $0.int64(2))
-            }
+            // The cart as its owner sees it: a line flagged "no longer sold" refuses the order by name.
+            let cart = try fromCart ? CartService(context).load(db, userID: me.id) : nil
+            if let cart { try CartService.refuseNoLongerSold(cart) }
+            let items = explicitItems ?? cart?.items.map { OrderRequest.Item(productID: $0.productId, variantID: $0.variantId, quantity: $0.quantity) } ?? []
             guard !items.isEmpty else { throw ShopError.invalid("empty_cart", fromCart ? "Your cart is empty" : "The order has no items", field: "items") }
             guard items.count <= Money.maxLines else { throw ShopError.invalid("too_many_items", "At most \(Money.maxLines) lines per order", field: "items") }
 
             // Lines at today's prices; stock taken with guarded updates (never below zero).
             var lines: [(item: OrderRequest.Item, sku: String, name: String, price: Int64)] = []
             for item in items {
-                let (name, _) = try CartService.purchasable(db, productID: item.productId, variantID: item.variantId)
+                let (name, _) = try CartService.purchasable(db, productID: item.productId, variantID: item.variantId, inCart: fromCart)
                 guard let row = try db.first("SELECT p.sku, coalesce(v.price, p.price), coalesce(v.stock, p.stock) FROM products p LEFT JOIN product_variants v ON v.id = ? WHERE p.id = ?",
                                              item.variantId, item.productId, map: { (sku: $0.string(0), price: $0.int64(1), stock: $0.int64(2)) }) else { throw ShopError.notFound("Product") }
                 guard try Ledger.move(db, productID: item.productId, variantID: item.variantId, delta: -item.quantity) else {

@@ -1,7 +1,8 @@
 import ShopEngine
 
 /// The cart editor: change quantities and variants in place, remove lines, see totals and
-/// stock warnings; Enter goes to checkout.
+/// stock warnings; Enter goes to checkout. A line the shop no longer sells (archived or
+/// deactivated product) stays, flagged, until the customer removes it.
 struct CartScreen: Screen {
     var title: String { L.t("cart.title") }
     private var cart: CartService.Cart?
@@ -90,11 +91,13 @@ struct CartScreen: Screen {
                 _ = list.navigate(ListState.arrow(key), count: cart?.items.count ?? 0, visibleRows: Table.bodyRows(in: context.session.screenArea.splitBottom(3).rest))
             case .more, .less:
                 guard let line = selectedLine else { return true }
+                guard !Self.noLongerSold(line) else { context.say(L.t("cart.no_longer_sold_notice", ["name": line.name]), .error); return true }
                 let quantity = line.quantity + (action == .more ? 1 : -1)
                 guard quantity >= 1 else { context.say(L.t("cart.press_del")); return true }
                 change(&context) { try shop.carts.update(lineID: line.id, quantity: quantity, caller: caller) }
             case .variant:
                 guard let line = selectedLine, line.variantId != nil else { context.say(L.t("cart.no_variants")); return true }
+                guard !Self.noLongerSold(line) else { context.say(L.t("cart.no_longer_sold_notice", ["name": line.name]), .error); return true }
                 if variantsByProduct[line.productId] != nil { cycleVariant(lineID: line.id, &context) } else {
                     context.run { Variants(productID: line.productId, lineID: line.id, result: Result { try shop.catalog.product(id: line.productId, caller: caller) }) }
                 }
@@ -105,6 +108,12 @@ struct CartScreen: Screen {
                 context.confirm(L.plural("cart.clear.confirm", count: cart?.items.count ?? 0), yes: L.t("cart.clear.yes"), then: Confirmed.clear)
             case .checkout:
                 guard let cart, !cart.items.isEmpty else { context.say(L.t("cart.empty_notice")); return true }
+                if let gone = cart.items.firstIndex(where: Self.noLongerSold) {
+                    // Select it, so Del (the one way on) acts on the line the notice names.
+                    list.select(gone, count: cart.items.count, visibleRows: Table.bodyRows(in: context.session.screenArea.splitBottom(3).rest))
+                    context.say(L.t("cart.no_longer_sold_notice", ["name": cart.items[gone].name]), .error)
+                    return true
+                }
                 guard cart.canCheckout else { context.say(L.t("cart.short_stock"), .error); return true }
                 context.go(.push(CheckoutScreen(cart: cart)))
             }
@@ -112,6 +121,8 @@ struct CartScreen: Screen {
         }
         return true
     }
+
+    private static func noLongerSold(_ line: CartService.Line) -> Bool { line.problem == ShopError.Code.unavailable }
 
     private mutating func change(_ context: inout ScreenContext, _ work: @escaping @Sendable () throws -> CartService.Cart) {
         busy = true
