@@ -4,11 +4,19 @@
 #
 # Usage: Benchmarks/http/run.sh
 #   PRODUCTS     products to seed (default 100000)
+#   DATABASE     a catalog seeded before (`shop-load seed FILE N`): copied instead of seeding
 #   WORKERS      space-separated --workers values to try; "default" = the server's default
 #                (default: "default 2 4")
+#   BEFORE       a shop-server built from the code before a change, measured in the same run
+#                (e.g. `swift build -c release --product shop-server --scratch-path .build-before`
+#                on the commit before, then BEFORE=.build-before/release/shop-server)
+#   ONLY         space-separated endpoint names to measure (healthz list detail cart orders me
+#                uncached; default all)
+#   PROFILE=1    then, for each server, one more uncached.lua run under `perf record -g` with
+#                SHOP_SQL_PROFILE (per-statement CPU, steps, sorts): prints where the time went
 #   DURATION     wrk duration (default 5s); CONNECTIONS (default 50); THREADS (default 2)
-#   KEEP_WORK=1  keep the work directory (database, wrk outputs)
-# Needs: nginx (Debian nginx-light), wrk, curl, python3.
+#   KEEP_WORK=1  keep the work directory (database, wrk outputs, profiles)
+# Needs: nginx (Debian nginx-light), wrk, curl, python3; perf for PROFILE=1.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -17,11 +25,17 @@ CONNECTIONS="${CONNECTIONS:-50}"
 THREADS="${THREADS:-2}"
 PRODUCTS="${PRODUCTS:-100000}"
 WORKERS="${WORKERS:-default 2 4}"
+BEFORE="${BEFORE:-}"
+ONLY="${ONLY:-}"
+PROFILE="${PROFILE:-}"
 NGINX_PORT="${NGINX_PORT:-18081}"
 PORT="${PORT:-18082}"
 PHONE="+15550100200"
 
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
+[ -z "$PROFILE" ] || command -v perf >/dev/null || { echo "perf not found (apt-get install -y linux-perf)" >&2; exit 1; }
+[ -z "$BEFORE" ] || [ -x "$BEFORE" ] || { echo "BEFORE=$BEFORE is not an executable shop-server" >&2; exit 1; }
+[ -z "${DATABASE:-}" ] || [ -f "$DATABASE" ] || { echo "DATABASE=$DATABASE is not a file" >&2; exit 1; }
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 [ -x "$NGINX" ] || { echo "nginx not found (apt-get install -y nginx-light)" >&2; exit 1; }
 
@@ -41,8 +55,14 @@ trap cleanup EXIT
 
 DB="$WORK/shop.sqlite"
 MESSAGES="$WORK/messages.jsonl"
-echo "seeding $PRODUCTS products…" >&2
-"$LOAD" seed "$DB" "$PRODUCTS" >&2
+if [ -n "${DATABASE:-}" ]; then
+    echo "copying $DATABASE…" >&2
+    cp "$DATABASE" "$DB"
+    PRODUCTS="$(sqlite3 "$DB" 'SELECT count(*) FROM products')"
+else
+    echo "seeding $PRODUCTS products…" >&2
+    "$LOAD" seed "$DB" "$PRODUCTS" >&2
+fi
 "$SERVER" users add --phone "$PHONE" --role customer --db "$DB" >&2
 
 wait_port() {
@@ -53,11 +73,11 @@ wait_port() {
     echo "nothing answers on port $1" >&2; exit 1
 }
 
-start_server() { # $1 = workers ("default" or N)
+start_server() { # $1 = workers ("default" or N), $2 = the binary (default: this build)
     local extra=()
     [ "$1" != "default" ] && extra=(--workers "$1")
     # wrk opens every connection from 127.0.0.1: let them all in past the per-address cap.
-    "$SERVER" --db "$DB" --port "$PORT" --quiet --messages "file:$MESSAGES" --max-connections-per-address "$((CONNECTIONS + 16))" "${extra[@]}" 2>>"$WORK/server.stderr" &
+    "${2:-$SERVER}" --db "$DB" --port "$PORT" --quiet --messages "file:$MESSAGES" --max-connections-per-address "$((CONNECTIONS + 16))" "${extra[@]}" 2>>"$WORK/server.stderr" &
     SERVER_PID=$!
     wait_port "$PORT"
 }
@@ -86,28 +106,7 @@ done
 cat > "$WORK/auth.lua" <<LUA
 wrk.headers["Authorization"] = "Bearer $ACCESS"
 LUA
-# Uncached catalog reads: every request a different query (a search word or none, a category or
-# none, each sort order, a different min_price every time), so no answer is ever served twice.
-# Each wrk thread counts in its own range.
-cat > "$WORK/uncached.lua" <<'LUA'
-local words = {"", "cake", "bread", "tea", "coffee", "golden", "dark", "spicy", "number", "sweet", "ch", "g",
-               "%D9%86%D8%A7%D9%86", "%DA%A9%DB%8C%DA%A9", "%D8%AA%D8%A7"}   -- نان, کیک, تا
-local categories = {"", "Bakery", "Drinks", "Dairy", "Pantry", "Sweets", "Spices", "Snacks"}
-local sorts = {"name", "price", "price_desc", "newest"}
-local threads = 0
-function setup(thread) threads = threads + 1; thread:set("tid", threads) end
-function init(args) counter = tid * 1000000 end
-function request()
-    counter = counter + 1
-    local n = counter
-    local path = "/api/v1/products?limit=20&sort=" .. sorts[n % #sorts + 1] .. "&min_price=" .. (n % 50000)
-    local word = words[math.floor(n / 4) % #words + 1]
-    if word ~= "" then path = path .. "&q=" .. word end
-    local category = categories[math.floor(n / 60) % #categories + 1]
-    if category ~= "" then path = path .. "&category=" .. category end
-    return wrk.format("GET", path)
-end
-LUA
+cp "$ROOT/Benchmarks/http/uncached.lua" "$WORK/uncached.lua"
 
 NAMES=(healthz list detail cart orders me uncached)
 LABELS=("GET /healthz" "GET /api/v1/products?limit=20" "GET /api/v1/products/{id}" "GET /api/v1/cart (auth)"
@@ -115,6 +114,10 @@ LABELS=("GET /healthz" "GET /api/v1/products?limit=20" "GET /api/v1/products/{id
 PATHS=("/healthz" "/api/v1/products?limit=20" "/api/v1/products/$PRODUCT_ID" "/api/v1/cart" "/api/v1/orders?limit=20" "/api/v1/me"
        "/api/v1/products?limit=20")
 signed_in() { case "$1" in cart|orders|me) return 0 ;; *) return 1 ;; esac; }
+wanted() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
+lua_for() { # the wrk script for endpoint $1
+    if signed_in "$1"; then echo "$WORK/auth.lua"; elif [ "$1" = uncached ]; then echo "$WORK/uncached.lua"; fi
+}
 
 # nginx: a static file per endpoint, of the same size as our body (our real body, so same bytes).
 # The uncached queries answer pages of about the size of the first page: nginx serves that one.
@@ -170,32 +173,62 @@ measure() {
     echo "$rps $p99"
 }
 
+# The servers: this build at each WORKERS value, and the build before (BEFORE) at each too.
+SERVERS=()
+for w in $WORKERS; do
+    [ -n "$BEFORE" ] && SERVERS+=("before:$w")
+    SERVERS+=("after:$w")
+done
+binary() { if [ "${1%%:*}" = before ]; then echo "$BEFORE"; else echo "$SERVER"; fi; }
+
 declare -A RPS P99
 for i in "${!NAMES[@]}"; do
+    wanted "${NAMES[$i]}" || continue
     read -r RPS[nginx,$i] P99[nginx,$i] < <(measure "http://127.0.0.1:$NGINX_PORT/${NAMES[$i]}" "nginx-${NAMES[$i]}")
 done
-for w in $WORKERS; do
-    start_server "$w"
+for s in "${SERVERS[@]}"; do
+    start_server "${s#*:}" "$(binary "$s")"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d1s "http://127.0.0.1:$PORT/api/v1/products?limit=20" >/dev/null   # warm-up
     for i in "${!NAMES[@]}"; do
-        lua=""
-        signed_in "${NAMES[$i]}" && lua="$WORK/auth.lua"
-        [ "${NAMES[$i]}" = uncached ] && lua="$WORK/uncached.lua"
-        read -r RPS[$w,$i] P99[$w,$i] < <(measure "http://127.0.0.1:$PORT${PATHS[$i]}" "shop-$w-${NAMES[$i]}" "$lua")
+        wanted "${NAMES[$i]}" || continue
+        read -r RPS[$s,$i] P99[$s,$i] < <(measure "http://127.0.0.1:$PORT${PATHS[$i]}" "shop-${s/:/-}-${NAMES[$i]}" "$(lua_for "${NAMES[$i]}")")
     done
     stop_server
 done
 
+# Where the time went: each server (default workers) once more under uncached.lua, with perf
+# sampling its threads and SQLite's statements counted (SQLProfile), then the top of each.
+if [ -n "$PROFILE" ]; then
+    for who in ${BEFORE:+before} after; do
+        export SHOP_SQL_PROFILE="$WORK/sql-$who.txt"
+        start_server default "$(binary "$who:default")"
+        unset SHOP_SQL_PROFILE
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$WORK/uncached.lua" "http://127.0.0.1:$PORT/api/v1/products?limit=20" >"$WORK/wrk-profile-$who.txt" &
+        WRK_PID=$!
+        perf record -q -F 499 -g -p "$SERVER_PID" -o "$WORK/perf-$who.data" -- sleep "${DURATION%s}" 2>/dev/null || echo "not ok - perf record failed for $who" >&2
+        wait "$WRK_PID"
+        stop_server
+        echo
+        echo "== $who: $(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk-profile-$who.txt") req/s under perf; CPU by library (perf report --sort dso):"
+        perf report -q -i "$WORK/perf-$who.data" --no-children --sort dso 2>/dev/null | head -8 || true
+        echo "-- top functions (--no-children):"
+        perf report -q -i "$WORK/perf-$who.data" --no-children --sort dso,symbol -g none 2>/dev/null | grep -v '^$' | head -20 || true
+        echo "-- top statements (SHOP_SQL_PROFILE):"
+        if [ -s "$WORK/sql-$who.txt" ]; then head -16 "$WORK/sql-$who.txt"; else echo "(none written: a build without SQLProfile)"; fi
+    done
+fi
+
 printf '\nshop-server (release, %s products) vs nginx (static file of the same size), wrk -t%s -c%s -d%s --latency, %s cores, load average %s\n' \
     "$PRODUCTS" "$THREADS" "$CONNECTIONS" "$DURATION" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-32s %8s %-9s %12s %9s %7s\n' "endpoint" "bytes" "server" "requests/s" "p99 ms" "ratio"
+printf '%-38s %8s %-12s %12s %9s %7s\n' "endpoint" "bytes" "server" "requests/s" "p99 ms" "ratio"
 for i in "${!NAMES[@]}"; do
+    wanted "${NAMES[$i]}" || continue
     size="$(stat -c %s "$WORK/html/${NAMES[$i]}")"
-    printf '%-32s %8s %-9s %12s %9s %7s\n' "${LABELS[$i]}" "$size" "nginx" "${RPS[nginx,$i]}" "${P99[nginx,$i]}" "1.00"
-    for w in $WORKERS; do
-        ratio="$(awk -v s="${RPS[$w,$i]}" -v n="${RPS[nginx,$i]}" 'BEGIN { printf "%.2f", s / n }')"
-        label="shop w=$w"; [ "$w" = default ] && label="shop w=def"
-        printf '%-32s %8s %-9s %12s %9s %7s\n' "" "" "$label" "${RPS[$w,$i]}" "${P99[$w,$i]}" "$ratio"
+    printf '%-38s %8s %-12s %12s %9s %7s\n' "${LABELS[$i]}" "$size" "nginx" "${RPS[nginx,$i]}" "${P99[nginx,$i]}" "1.00"
+    for s in "${SERVERS[@]}"; do
+        ratio="$(awk -v s="${RPS[$s,$i]}" -v n="${RPS[nginx,$i]}" 'BEGIN { printf "%.2f", s / n }')"
+        w="${s#*:}"; [ "$w" = default ] && w=def
+        printf '%-38s %8s %-12s %12s %9s %7s\n' "" "" "${s%%:*} w=$w" "${RPS[$s,$i]}" "${P99[$s,$i]}" "$ratio"
     done
 done
-echo "(w=def is the server's default: one worker per core, at least 2; ratio = shop requests/s ÷ nginx requests/s)"
+echo "(w=def is the server's default: one worker per core, at least 2; ratio = shop requests/s ÷ nginx requests/s; before = BEFORE, after = this build)"
