@@ -58,7 +58,7 @@ enum SQLProfile {
         let rows = totals.withLock { $0 }.sorted { $0.value.nanoseconds > $1.value.nanoseconds }
         let total = rows.reduce(UInt64(0)) { $0 + $1.value.nanoseconds }
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         let process = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
         var out = String(format: "statements: %.2f s CPU of the process's %.2f s (user+system)\n", Double(total) / 1e9, process)
         out += "   share       uses    total ms    avg us   avg steps  scan steps  sorts  sql\n"
@@ -69,6 +69,6 @@ enum SQLProfile {
                           Double(t.fullScanSteps) / Double(t.uses), t.sorts)
             out += String(text.prefix(220)) + "\n"
         }
-        FileManager.default.createFile(atPath: path, contents: Data(out.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(out.utf8))
     }
 }
