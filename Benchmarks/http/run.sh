@@ -210,9 +210,9 @@ if [ -n "$PROFILE" ]; then
         stop_server
         echo
         echo "== $who: $(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk-profile-$who.txt") req/s under perf; CPU by library (perf report --sort dso):"
-        perf report -q -i "$WORK/perf-$who.data" --no-children --sort dso 2>/dev/null | head -8 || true
+        perf report -q -i "$WORK/perf-$who.data" --no-children --sort dso -g none 2>/dev/null | grep -v "^$" | head -6 || true
         echo "-- top functions (--no-children):"
-        perf report -q -i "$WORK/perf-$who.data" --no-children --sort dso,symbol -g none 2>/dev/null | grep -v '^$' | head -20 || true
+        perf report -q -i "$WORK/perf-$who.data" --no-children --sort dso,symbol -g none 2>/dev/null | grep -v "^$" | head -12 | cut -c1-150 || true
         echo "-- top statements (SHOP_SQL_PROFILE):"
         if [ -s "$WORK/sql-$who.txt" ]; then head -16 "$WORK/sql-$who.txt"; else echo "(none written: a build without SQLProfile)"; fi
     done
