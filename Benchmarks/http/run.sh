@@ -16,6 +16,7 @@
 #                SHOP_SQL_PROFILE (per-statement CPU, steps, sorts): prints where the time went
 #   DURATION     wrk duration (default 5s); CONNECTIONS (default 50); THREADS (default 2)
 #   KEEP_WORK=1  keep the work directory (database, wrk outputs, profiles)
+#   SKIP_BUILD=1 use .build/release as it is (e.g. while another build holds .build)
 # Needs: nginx (Debian nginx-light), wrk, curl, python3; perf for PROFILE=1.
 set -euo pipefail
 
@@ -39,7 +40,7 @@ command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 [ -x "$NGINX" ] || { echo "nginx not found (apt-get install -y nginx-light)" >&2; exit 1; }
 
-(cd "$ROOT" && swift build -c release --product shop-server >&2 && swift build -c release --product shop-load >&2)
+[ -n "${SKIP_BUILD:-}" ] || (cd "$ROOT" && swift build -c release --product shop-server >&2 && swift build -c release --product shop-load >&2)
 SERVER="$ROOT/.build/release/shop-server"
 LOAD="$ROOT/.build/release/shop-load"
 
@@ -156,21 +157,37 @@ CONF
 NGINX_PID=$!
 wait_port "$NGINX_PORT"
 
-# Prints "requests/s p99ms" for one wrk run. $1 = URL, $2 = output tag, $3 = optional lua script.
+# CPU time (user + system, in clock ticks) the processes $@ have used so far.
+cpu_ticks() {
+    local total=0 utime stime
+    for pid in "$@"; do
+        read -r utime stime < <(awk '{print $14, $15}' "/proc/$pid/stat")
+        total=$((total + utime + stime))
+    done
+    echo "$total"
+}
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+
+# Prints "requests/s p99ms cpu-us-per-request" for one wrk run. $1 = URL, $2 = output tag,
+# $3 = optional lua script, $4 = the serving processes' pids (space-separated). CPU per request
+# barely moves with other load on the machine, so it compares builds more steadily than requests/s.
 measure() {
-    local out rps p99 args=()
+    local out rps p99 args=() before after requests
     [ -n "${3:-}" ] && args=(-s "$3")
+    before="$(cpu_ticks $4)"
     out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${args[@]}" "$1")"
+    after="$(cpu_ticks $4)"
     echo "$out" >"$WORK/wrk-$2.txt"
     if grep -q "Non-2xx\|Socket errors" <<<"$out"; then grep "Non-2xx\|Socket errors" <<<"$out" | sed "s/^/  $2: /" >&2; fi
     rps="$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"
+    requests="$(awk '/requests in/ {print $1}' <<<"$out")"
     p99="$(awk '$1=="99%" {print $2}' <<<"$out")"
     p99="$(awk -v v="$p99" 'BEGIN {
         if (v ~ /us$/) { sub(/us$/, "", v); printf "%.2f", v / 1000 }
         else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.2f", v }
         else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.2f", v * 1000 }
         else print v }')"
-    echo "$rps $p99"
+    echo "$rps $p99 $(awk -v t="$((after - before))" -v u="$TICK_US" -v n="${requests:-0}" 'BEGIN { if (n > 0) printf "%.1f", t * u / n; else print "-" }')"
 }
 
 # The servers: this build at each WORKERS value, and the build before (BEFORE) at each too.
@@ -181,17 +198,18 @@ for w in $WORKERS; do
 done
 binary() { if [ "${1%%:*}" = before ]; then echo "$BEFORE"; else echo "$SERVER"; fi; }
 
-declare -A RPS P99
+declare -A RPS P99 CPU
+NGINX_PIDS="$NGINX_PID $( (pgrep -P "$NGINX_PID" || true) | tr "\n" " ")"
 for i in "${!NAMES[@]}"; do
     wanted "${NAMES[$i]}" || continue
-    read -r RPS[nginx,$i] P99[nginx,$i] < <(measure "http://127.0.0.1:$NGINX_PORT/${NAMES[$i]}" "nginx-${NAMES[$i]}")
+    read -r RPS[nginx,$i] P99[nginx,$i] CPU[nginx,$i] < <(measure "http://127.0.0.1:$NGINX_PORT/${NAMES[$i]}" "nginx-${NAMES[$i]}" "" "$NGINX_PIDS")
 done
 for s in "${SERVERS[@]}"; do
     start_server "${s#*:}" "$(binary "$s")"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d1s "http://127.0.0.1:$PORT/api/v1/products?limit=20" >/dev/null   # warm-up
     for i in "${!NAMES[@]}"; do
         wanted "${NAMES[$i]}" || continue
-        read -r RPS[$s,$i] P99[$s,$i] < <(measure "http://127.0.0.1:$PORT${PATHS[$i]}" "shop-${s/:/-}-${NAMES[$i]}" "$(lua_for "${NAMES[$i]}")")
+        read -r RPS[$s,$i] P99[$s,$i] CPU[$s,$i] < <(measure "http://127.0.0.1:$PORT${PATHS[$i]}" "shop-${s/:/-}-${NAMES[$i]}" "$(lua_for "${NAMES[$i]}")" "$SERVER_PID")
     done
     stop_server
 done
@@ -220,15 +238,18 @@ fi
 
 printf '\nshop-server (release, %s products) vs nginx (static file of the same size), wrk -t%s -c%s -d%s --latency, %s cores, load average %s\n' \
     "$PRODUCTS" "$THREADS" "$CONNECTIONS" "$DURATION" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-38s %8s %-12s %12s %9s %7s\n' "endpoint" "bytes" "server" "requests/s" "p99 ms" "ratio"
+printf '%-38s %8s %-12s %12s %9s %7s %10s %9s\n' "endpoint" "bytes" "server" "requests/s" "p99 ms" "ratio" "CPU us/req" "CPU ratio"
 for i in "${!NAMES[@]}"; do
     wanted "${NAMES[$i]}" || continue
     size="$(stat -c %s "$WORK/html/${NAMES[$i]}")"
-    printf '%-38s %8s %-12s %12s %9s %7s\n' "${LABELS[$i]}" "$size" "nginx" "${RPS[nginx,$i]}" "${P99[nginx,$i]}" "1.00"
+    printf '%-38s %8s %-12s %12s %9s %7s %10s %9s\n' "${LABELS[$i]}" "$size" "nginx" "${RPS[nginx,$i]}" "${P99[nginx,$i]}" "1.00" "${CPU[nginx,$i]}" "1.00"
     for s in "${SERVERS[@]}"; do
         ratio="$(awk -v s="${RPS[$s,$i]}" -v n="${RPS[nginx,$i]}" 'BEGIN { printf "%.2f", s / n }')"
+        cpu_ratio="$(awk -v s="${CPU[$s,$i]}" -v n="${CPU[nginx,$i]}" 'BEGIN { if (s > 0) printf "%.2f", n / s; else print "-" }')"
         w="${s#*:}"; [ "$w" = default ] && w=def
-        printf '%-38s %8s %-12s %12s %9s %7s\n' "" "" "${s%%:*} w=$w" "${RPS[$s,$i]}" "${P99[$s,$i]}" "$ratio"
+        printf '%-38s %8s %-12s %12s %9s %7s %10s %9s\n' "" "" "${s%%:*} w=$w" "${RPS[$s,$i]}" "${P99[$s,$i]}" "$ratio" "${CPU[$s,$i]}" "$cpu_ratio"
     done
 done
-echo "(w=def is the server's default: one worker per core, at least 2; ratio = shop requests/s ÷ nginx requests/s; before = BEFORE, after = this build)"
+echo "(w=def is the server's default: one worker per core, at least 2; ratio = shop requests/s ÷ nginx requests/s; CPU us/req = the"
+echo " serving processes' user+system CPU per request during the run; CPU ratio = nginx's CPU per request ÷ ours, the ratio on an otherwise"
+echo " idle machine; before = BEFORE, after = this build)"
