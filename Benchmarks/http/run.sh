@@ -4,11 +4,20 @@
 #
 # Usage: Benchmarks/http/run.sh
 #   PRODUCTS     products to seed (default 100000)
+#   DATABASE     a catalog seeded before (`shop-load seed FILE N`): copied instead of seeding
 #   WORKERS      space-separated --workers values to try; "default" = the server's default
 #                (default: "default 2 4")
+#   BEFORE       a shop-server built from the code before a change, measured in the same run
+#                (e.g. `swift build -c release --product shop-server --scratch-path .build-before`
+#                on the commit before, then BEFORE=.build-before/release/shop-server)
+#   ONLY         space-separated endpoint names to measure (healthz list detail cart orders me
+#                uncached; default all)
+#   PROFILE=1    then, for each server, one more uncached.lua run under `perf record -g` with
+#                SHOP_SQL_PROFILE (per-statement CPU, steps, sorts): prints where the time went
 #   DURATION     wrk duration (default 5s); CONNECTIONS (default 50); THREADS (default 2)
-#   KEEP_WORK=1  keep the work directory (database, wrk outputs)
-# Needs: nginx (Debian nginx-light), wrk, curl, python3.
+#   KEEP_WORK=1  keep the work directory (database, wrk outputs, profiles)
+#   SKIP_BUILD=1 use .build/release as it is (e.g. while another build holds .build)
+# Needs: nginx (Debian nginx-light), wrk, curl, python3; perf for PROFILE=1.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -17,15 +26,21 @@ CONNECTIONS="${CONNECTIONS:-50}"
 THREADS="${THREADS:-2}"
 PRODUCTS="${PRODUCTS:-100000}"
 WORKERS="${WORKERS:-default 2 4}"
+BEFORE="${BEFORE:-}"
+ONLY="${ONLY:-}"
+PROFILE="${PROFILE:-}"
 NGINX_PORT="${NGINX_PORT:-18081}"
 PORT="${PORT:-18082}"
 PHONE="+15550100200"
 
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
+[ -z "$PROFILE" ] || command -v perf >/dev/null || { echo "perf not found (apt-get install -y linux-perf)" >&2; exit 1; }
+[ -z "$BEFORE" ] || [ -x "$BEFORE" ] || { echo "BEFORE=$BEFORE is not an executable shop-server" >&2; exit 1; }
+[ -z "${DATABASE:-}" ] || [ -f "$DATABASE" ] || { echo "DATABASE=$DATABASE is not a file" >&2; exit 1; }
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 [ -x "$NGINX" ] || { echo "nginx not found (apt-get install -y nginx-light)" >&2; exit 1; }
 
-(cd "$ROOT" && swift build -c release --product shop-server >&2 && swift build -c release --product shop-load >&2)
+[ -n "${SKIP_BUILD:-}" ] || (cd "$ROOT" && swift build -c release --product shop-server >&2 && swift build -c release --product shop-load >&2)
 SERVER="$ROOT/.build/release/shop-server"
 LOAD="$ROOT/.build/release/shop-load"
 
@@ -41,8 +56,14 @@ trap cleanup EXIT
 
 DB="$WORK/shop.sqlite"
 MESSAGES="$WORK/messages.jsonl"
-echo "seeding $PRODUCTS products…" >&2
-"$LOAD" seed "$DB" "$PRODUCTS" >&2
+if [ -n "${DATABASE:-}" ]; then
+    echo "copying $DATABASE…" >&2
+    cp "$DATABASE" "$DB"
+    PRODUCTS="$(sqlite3 "$DB" 'SELECT count(*) FROM products')"
+else
+    echo "seeding $PRODUCTS products…" >&2
+    "$LOAD" seed "$DB" "$PRODUCTS" >&2
+fi
 "$SERVER" users add --phone "$PHONE" --role customer --db "$DB" >&2
 
 wait_port() {
@@ -53,11 +74,11 @@ wait_port() {
     echo "nothing answers on port $1" >&2; exit 1
 }
 
-start_server() { # $1 = workers ("default" or N)
+start_server() { # $1 = workers ("default" or N), $2 = the binary (default: this build)
     local extra=()
     [ "$1" != "default" ] && extra=(--workers "$1")
     # wrk opens every connection from 127.0.0.1: let them all in past the per-address cap.
-    "$SERVER" --db "$DB" --port "$PORT" --quiet --messages "file:$MESSAGES" --max-connections-per-address "$((CONNECTIONS + 16))" "${extra[@]}" 2>>"$WORK/server.stderr" &
+    "${2:-$SERVER}" --db "$DB" --port "$PORT" --quiet --messages "file:$MESSAGES" --max-connections-per-address "$((CONNECTIONS + 16))" "${extra[@]}" 2>>"$WORK/server.stderr" &
     SERVER_PID=$!
     wait_port "$PORT"
 }
@@ -86,28 +107,7 @@ done
 cat > "$WORK/auth.lua" <<LUA
 wrk.headers["Authorization"] = "Bearer $ACCESS"
 LUA
-# Uncached catalog reads: every request a different query (a search word or none, a category or
-# none, each sort order, a different min_price every time), so no answer is ever served twice.
-# Each wrk thread counts in its own range.
-cat > "$WORK/uncached.lua" <<'LUA'
-local words = {"", "cake", "bread", "tea", "coffee", "golden", "dark", "spicy", "number", "sweet", "ch", "g",
-               "%D9%86%D8%A7%D9%86", "%DA%A9%DB%8C%DA%A9", "%D8%AA%D8%A7"}   -- نان, کیک, تا
-local categories = {"", "Bakery", "Drinks", "Dairy", "Pantry", "Sweets", "Spices", "Snacks"}
-local sorts = {"name", "price", "price_desc", "newest"}
-local threads = 0
-function setup(thread) threads = threads + 1; thread:set("tid", threads) end
-function init(args) counter = tid * 1000000 end
-function request()
-    counter = counter + 1
-    local n = counter
-    local path = "/api/v1/products?limit=20&sort=" .. sorts[n % #sorts + 1] .. "&min_price=" .. (n % 50000)
-    local word = words[math.floor(n / 4) % #words + 1]
-    if word ~= "" then path = path .. "&q=" .. word end
-    local category = categories[math.floor(n / 60) % #categories + 1]
-    if category ~= "" then path = path .. "&category=" .. category end
-    return wrk.format("GET", path)
-end
-LUA
+cp "$ROOT/Benchmarks/http/uncached.lua" "$WORK/uncached.lua"
 
 NAMES=(healthz list detail cart orders me uncached)
 LABELS=("GET /healthz" "GET /api/v1/products?limit=20" "GET /api/v1/products/{id}" "GET /api/v1/cart (auth)"
@@ -115,6 +115,10 @@ LABELS=("GET /healthz" "GET /api/v1/products?limit=20" "GET /api/v1/products/{id
 PATHS=("/healthz" "/api/v1/products?limit=20" "/api/v1/products/$PRODUCT_ID" "/api/v1/cart" "/api/v1/orders?limit=20" "/api/v1/me"
        "/api/v1/products?limit=20")
 signed_in() { case "$1" in cart|orders|me) return 0 ;; *) return 1 ;; esac; }
+wanted() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
+lua_for() { # the wrk script for endpoint $1
+    if signed_in "$1"; then echo "$WORK/auth.lua"; elif [ "$1" = uncached ]; then echo "$WORK/uncached.lua"; fi
+}
 
 # nginx: a static file per endpoint, of the same size as our body (our real body, so same bytes).
 # The uncached queries answer pages of about the size of the first page: nginx serves that one.
@@ -153,49 +157,99 @@ CONF
 NGINX_PID=$!
 wait_port "$NGINX_PORT"
 
-# Prints "requests/s p99ms" for one wrk run. $1 = URL, $2 = output tag, $3 = optional lua script.
+# CPU time (user + system, in clock ticks) the processes $@ have used so far.
+cpu_ticks() {
+    local total=0 utime stime
+    for pid in "$@"; do
+        read -r utime stime < <(awk '{print $14, $15}' "/proc/$pid/stat")
+        total=$((total + utime + stime))
+    done
+    echo "$total"
+}
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+
+# Prints "requests/s p99ms cpu-us-per-request" for one wrk run. $1 = URL, $2 = output tag,
+# $3 = optional lua script, $4 = the serving processes' pids (space-separated). CPU per request
+# barely moves with other load on the machine, so it compares builds more steadily than requests/s.
 measure() {
-    local out rps p99 args=()
+    local out rps p99 args=() before after requests
     [ -n "${3:-}" ] && args=(-s "$3")
+    before="$(cpu_ticks $4)"
     out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${args[@]}" "$1")"
+    after="$(cpu_ticks $4)"
     echo "$out" >"$WORK/wrk-$2.txt"
     if grep -q "Non-2xx\|Socket errors" <<<"$out"; then grep "Non-2xx\|Socket errors" <<<"$out" | sed "s/^/  $2: /" >&2; fi
     rps="$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"
+    requests="$(awk '/requests in/ {print $1}' <<<"$out")"
     p99="$(awk '$1=="99%" {print $2}' <<<"$out")"
     p99="$(awk -v v="$p99" 'BEGIN {
         if (v ~ /us$/) { sub(/us$/, "", v); printf "%.2f", v / 1000 }
         else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.2f", v }
         else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.2f", v * 1000 }
         else print v }')"
-    echo "$rps $p99"
+    echo "$rps $p99 $(awk -v t="$((after - before))" -v u="$TICK_US" -v n="${requests:-0}" 'BEGIN { if (n > 0) printf "%.1f", t * u / n; else print "-" }')"
 }
 
-declare -A RPS P99
-for i in "${!NAMES[@]}"; do
-    read -r RPS[nginx,$i] P99[nginx,$i] < <(measure "http://127.0.0.1:$NGINX_PORT/${NAMES[$i]}" "nginx-${NAMES[$i]}")
-done
+# The servers: this build at each WORKERS value, and the build before (BEFORE) at each too.
+SERVERS=()
 for w in $WORKERS; do
-    start_server "$w"
+    [ -n "$BEFORE" ] && SERVERS+=("before:$w")
+    SERVERS+=("after:$w")
+done
+binary() { if [ "${1%%:*}" = before ]; then echo "$BEFORE"; else echo "$SERVER"; fi; }
+
+declare -A RPS P99 CPU
+NGINX_PIDS="$NGINX_PID $( (pgrep -P "$NGINX_PID" || true) | tr "\n" " ")"
+for i in "${!NAMES[@]}"; do
+    wanted "${NAMES[$i]}" || continue
+    read -r RPS[nginx,$i] P99[nginx,$i] CPU[nginx,$i] < <(measure "http://127.0.0.1:$NGINX_PORT/${NAMES[$i]}" "nginx-${NAMES[$i]}" "" "$NGINX_PIDS")
+done
+for s in "${SERVERS[@]}"; do
+    start_server "${s#*:}" "$(binary "$s")"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d1s "http://127.0.0.1:$PORT/api/v1/products?limit=20" >/dev/null   # warm-up
     for i in "${!NAMES[@]}"; do
-        lua=""
-        signed_in "${NAMES[$i]}" && lua="$WORK/auth.lua"
-        [ "${NAMES[$i]}" = uncached ] && lua="$WORK/uncached.lua"
-        read -r RPS[$w,$i] P99[$w,$i] < <(measure "http://127.0.0.1:$PORT${PATHS[$i]}" "shop-$w-${NAMES[$i]}" "$lua")
+        wanted "${NAMES[$i]}" || continue
+        read -r RPS[$s,$i] P99[$s,$i] CPU[$s,$i] < <(measure "http://127.0.0.1:$PORT${PATHS[$i]}" "shop-${s/:/-}-${NAMES[$i]}" "$(lua_for "${NAMES[$i]}")" "$SERVER_PID")
     done
     stop_server
 done
 
+# Where the time went: each server (default workers) once more under uncached.lua, with perf
+# sampling its threads and SQLite's statements counted (SQLProfile), then the top of each.
+if [ -n "$PROFILE" ]; then
+    for who in ${BEFORE:+before} after; do
+        export SHOP_SQL_PROFILE="$WORK/sql-$who.txt"
+        start_server default "$(binary "$who:default")"
+        unset SHOP_SQL_PROFILE
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$WORK/uncached.lua" "http://127.0.0.1:$PORT/api/v1/products?limit=20" >"$WORK/wrk-profile-$who.txt" &
+        WRK_PID=$!
+        perf record -q -F 499 -g -p "$SERVER_PID" -o "$WORK/perf-$who.data" -- sleep "${DURATION%s}" 2>/dev/null || echo "not ok - perf record failed for $who" >&2
+        wait "$WRK_PID"
+        stop_server
+        echo
+        echo "== $who: $(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk-profile-$who.txt") req/s under perf; CPU by library (perf report --sort dso):"
+        perf report -q -i "$WORK/perf-$who.data" --no-children --sort dso -g none 2>/dev/null | grep -v "^$" | head -6 || true
+        echo "-- top functions (--no-children):"
+        perf report -q -i "$WORK/perf-$who.data" --no-children --sort dso,symbol -g none 2>/dev/null | grep -v "^$" | head -12 | cut -c1-150 || true
+        echo "-- top statements (SHOP_SQL_PROFILE):"
+        if [ -s "$WORK/sql-$who.txt" ]; then head -16 "$WORK/sql-$who.txt"; else echo "(none written: a build without SQLProfile)"; fi
+    done
+fi
+
 printf '\nshop-server (release, %s products) vs nginx (static file of the same size), wrk -t%s -c%s -d%s --latency, %s cores, load average %s\n' \
     "$PRODUCTS" "$THREADS" "$CONNECTIONS" "$DURATION" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-32s %8s %-9s %12s %9s %7s\n' "endpoint" "bytes" "server" "requests/s" "p99 ms" "ratio"
+printf '%-38s %8s %-12s %12s %9s %7s %10s %9s\n' "endpoint" "bytes" "server" "requests/s" "p99 ms" "ratio" "CPU us/req" "CPU ratio"
 for i in "${!NAMES[@]}"; do
+    wanted "${NAMES[$i]}" || continue
     size="$(stat -c %s "$WORK/html/${NAMES[$i]}")"
-    printf '%-32s %8s %-9s %12s %9s %7s\n' "${LABELS[$i]}" "$size" "nginx" "${RPS[nginx,$i]}" "${P99[nginx,$i]}" "1.00"
-    for w in $WORKERS; do
-        ratio="$(awk -v s="${RPS[$w,$i]}" -v n="${RPS[nginx,$i]}" 'BEGIN { printf "%.2f", s / n }')"
-        label="shop w=$w"; [ "$w" = default ] && label="shop w=def"
-        printf '%-32s %8s %-9s %12s %9s %7s\n' "" "" "$label" "${RPS[$w,$i]}" "${P99[$w,$i]}" "$ratio"
+    printf '%-38s %8s %-12s %12s %9s %7s %10s %9s\n' "${LABELS[$i]}" "$size" "nginx" "${RPS[nginx,$i]}" "${P99[nginx,$i]}" "1.00" "${CPU[nginx,$i]}" "1.00"
+    for s in "${SERVERS[@]}"; do
+        ratio="$(awk -v s="${RPS[$s,$i]}" -v n="${RPS[nginx,$i]}" 'BEGIN { printf "%.2f", s / n }')"
+        cpu_ratio="$(awk -v s="${CPU[$s,$i]}" -v n="${CPU[nginx,$i]}" 'BEGIN { if (s > 0) printf "%.2f", n / s; else print "-" }')"
+        w="${s#*:}"; [ "$w" = default ] && w=def
+        printf '%-38s %8s %-12s %12s %9s %7s %10s %9s\n' "" "" "${s%%:*} w=$w" "${RPS[$s,$i]}" "${P99[$s,$i]}" "$ratio" "${CPU[$s,$i]}" "$cpu_ratio"
     done
 done
-echo "(w=def is the server's default: one worker per core, at least 2; ratio = shop requests/s ÷ nginx requests/s)"
+echo "(w=def is the server's default: one worker per core, at least 2; ratio = shop requests/s ÷ nginx requests/s; CPU us/req = the"
+echo " serving processes' user+system CPU per request during the run; CPU ratio = nginx's CPU per request ÷ ours, the ratio on an otherwise"
+echo " idle machine; before = BEFORE, after = this build)"

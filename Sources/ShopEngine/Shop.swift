@@ -126,6 +126,8 @@ final class EngineContext: Sendable {
     let hasher: PasswordHasher
     /// Access tokens checked since the file last changed.
     let sessions = SessionCache()
+    /// Search match counts (a choice of plan) kept since the file last changed.
+    let matchCounts = SearchMatchCounts()
 
     init(configuration: ShopConfiguration, store: Store, key: SecretKey, currency: Currency) {
         self.configuration = configuration

@@ -25,6 +25,38 @@ struct CryptoTests {
                 == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
     }
 
+    /// HMAC by its definition (RFC 2104) over SHA-256, as a reference independent of OpenSSL's MAC.
+    func definitionHMAC(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
+        var block = key.count > 64 ? Crypto.sha256(key) : key
+        block += [UInt8](repeating: 0, count: 64 - block.count)
+        let inner = Crypto.sha256(block.map { $0 ^ 0x36 } + data)
+        return Crypto.sha256(block.map { $0 ^ 0x5c } + inner)
+    }
+
+    @Test("HMAC-SHA256 stays right for every key, past the contexts kept per key, on many threads at once")
+    func hmacManyKeys() async {
+        // An empty key, block-sized and longer ones, and more keys than HMACKeys keeps set up.
+        let keys = (0..<(HMACKeys.maxKeys + 8)).map { n in (0..<(n * 7 % 140)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ n) } }
+        let message = Array("what a customer's token signs".utf8)
+        let expected = keys.map { definitionHMAC(key: $0, message) }
+        let results = await withTaskGroup(of: (Int, [UInt8]).self) { group in
+            for round in 0..<4 {
+                for (i, key) in keys.enumerated() {
+                    group.addTask {
+                        _ = Crypto.hmacSHA256(key: key, message + [UInt8(round)]) // another message under the same key in between
+                        return (i, Crypto.hmacSHA256(key: key, message))
+                    }
+                }
+            }
+            var all: [(Int, [UInt8])] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        #expect(results.count == keys.count * 4)
+        for (i, mac) in results { #expect(mac == expected[i], "key \(i) (\(keys[i].count) bytes)") }
+        #expect(Crypto.hmacSHA256(key: [], []) == definitionHMAC(key: [], []), "the empty key and message")
+    }
+
     @Test("PBKDF2-HMAC-SHA256 matches RFC 7914 section 11")
     func pbkdf2Vectors() {
         let one = Crypto.pbkdf2SHA256(password: Array("passwd".utf8), salt: Array("salt".utf8), iterations: 1, length: 64)

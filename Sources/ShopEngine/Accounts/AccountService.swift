@@ -21,9 +21,11 @@ public struct AccountService: Sendable {
 
     // MARK: - Tokens
 
-    /// The caller an access token stands for (`Authorization: Bearer …`).
-    public func authenticate(accessToken: String, clientAddress: String) throws -> Caller {
-        try tokens.authenticate(accessToken, clientAddress: clientAddress)
+    /// The caller an access token stands for (`Authorization: Bearer …`). `version`: the store's
+    /// change counter the caller already read for this request (`Store.changeCounter`), so one
+    /// read serves the session check and a cache of the answer alike; nil reads it here.
+    public func authenticate(accessToken: String, clientAddress: String, version: Int64? = nil) throws -> Caller {
+        try tokens.authenticate(accessToken, clientAddress: clientAddress, version: version)
     }
 
     /// Rotates a refresh token: a new pair, the old refresh token spent.

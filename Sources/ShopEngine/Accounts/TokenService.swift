@@ -27,8 +27,8 @@ public struct TokenService {
     /// The caller an access token stands for: valid signature and times, active user, live family.
     /// A token already checked while nothing in the file changed is answered from memory
     /// (`SessionCache`); its times are checked again, and anything else goes the full way.
-    func authenticate(_ token: String, clientAddress: String) throws -> Caller {
-        let version = try context.store.changeCounter()
+    func authenticate(_ token: String, clientAddress: String, version: Int64? = nil) throws -> Caller {
+        let version = try version ?? context.store.changeCounter()
         let now = context.now
         if let known = context.sessions.session(for: token, version: version), known.expires > now, known.notBefore <= now + 5 {
             return Caller(userID: known.userID, role: known.role, clientAddress: clientAddress, tokenFamily: known.family)

@@ -21,13 +21,17 @@ public struct CatalogService: Sendable {
         if let min = query.minPrice, let max = query.maxPrice, min > max {
             throw ShopError.invalid("invalid_price_range", "min_price is above max_price", field: "min_price")
         }
+        // Read before the transaction, so a count kept at this version is never newer than what
+        // the transaction sees (a count only chooses a plan: see SearchMatchCounts).
+        let counts = try query.text != nil && context.store.dialect == .sqlite
+            ? SearchMatchCounts.Snapshot(counts: context.matchCounts, version: context.store.changeCounter()) : nil
         return try context.store.read { db in
             if query.includeInactive { _ = try context.requireStaff(caller, db) }
             let search = try query.text.flatMap { try SearchTerms.search($0, db) }
             let (filter, order) = Self.browse(query, after: cursor)
             let rows = try search.map {
                 try Self.searchPage(db, search: $0.within(category: query.category), filter: filter, order: order, sort: query.sort, after: cursor,
-                                    category: query.category, count: limit + 1)
+                                    category: query.category, count: limit + 1, matchCounts: counts)
             }
                 ?? Self.page(db, filter: filter, order: order, count: limit + 1)
             let page = Array(rows.prefix(limit))
@@ -96,9 +100,9 @@ public struct CatalogService: Sendable {
     /// and failing that read and sort every match. Always exact; slow only in that last case.
     static func searchPage(_ db: Connection, search: SearchTerms.Search, filter: SQLFilter, order: String, sort: ProductQuery.Sort, after: PageCursor?,
                            category: String?, count: Int, driveLimit: Int64 = searchDriveLimit, postingBudget: Int = SearchPostings.candidateBudget,
-                           walkWindow: Int64 = searchWalkWindow) throws -> [PageCursor] {
+                           walkWindow: Int64 = searchWalkWindow, matchCounts: SearchMatchCounts.Snapshot? = nil) throws -> [PageCursor] {
         if db.dialect == .postgres { return try postgresSearchPage(db, search: search, filter: filter, order: order, count: count) }
-        let matches = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM products_fts WHERE products_fts MATCH ? LIMIT ?)", search.expression, driveLimit) ?? 0
+        let matches = try SearchMatchCounts.count(db, search.expression, upTo: driveLimit, snapshot: matchCounts)
         var driven = filter
         driven.conditions.append("p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)")
         driven.arguments.append(search.expression)

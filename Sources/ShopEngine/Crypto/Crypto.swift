@@ -1,5 +1,6 @@
 import COpenSSL
 import Foundation
+import Synchronization
 
 /// Thin wrappers over OpenSSL's libcrypto. No hand-rolled cryptography.
 public enum Crypto {
@@ -34,17 +35,11 @@ public enum Crypto {
     /// 128 random bits as lowercase hex: ids that must not be guessable.
     public static func randomID() -> String { hex(randomBytes(16)) }
 
+    /// HMAC-SHA256 (RFC 2104; RFC 4231's vectors in CryptoTests). Each key's context is set up
+    /// once and copied for every use (`HMACKeys`): OpenSSL's one-shot `HMAC()` looks the MAC and
+    /// the digest up by name again on every call.
     public static func hmacSHA256(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        let result = key.withUnsafeBytes { k in
-            data.withUnsafeBytes { d in
-                HMAC(EVP_sha256(), k.baseAddress, Int32(key.count),
-                     d.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count, &out, &length)
-            }
-        }
-        precondition(result != nil, "HMAC-SHA256 failed")
-        return Array(out.prefix(Int(length)))
+        HMACKeys.shared.mac(key: key, data)
     }
 
     public static func hmacSHA256(key: [UInt8], _ text: String) -> [UInt8] {
@@ -85,6 +80,57 @@ public enum Crypto {
         out.reserveCapacity(bytes.count * 2)
         for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0xf)]) }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// HMAC-SHA256 contexts set up once per key: OpenSSL's HMAC fetched from its provider once, and
+/// each key's context (key and digest in place) copied for every use, which looks nothing up.
+/// A process holds few keys (the token key, the code key, the key file's derivations); past
+/// `maxKeys` a key is set up on each use instead.
+final class HMACKeys: Sendable {
+    static let shared = HMACKeys()
+    static let maxKeys = 16
+    /// The fetched `EVP_MAC` (as a bit pattern: pointers are not Sendable); kept for the
+    /// process's life, and OpenSSL's fetched algorithms are safe to share between threads.
+    private let mac: UInt
+    /// Set-up contexts by key (bit patterns of `EVP_MAC_CTX *`), only copied, under the lock.
+    private let contexts = Mutex<[[UInt8]: UInt]>([:])
+
+    private init() {
+        // Fails only when OpenSSL's default provider cannot load: nothing safe to do then.
+        guard let mac = EVP_MAC_fetch(nil, "HMAC", nil) else { preconditionFailure("OpenSSL has no HMAC") }
+        self.mac = UInt(bitPattern: mac)
+    }
+
+    func mac(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
+        let copied = contexts.withLock { all -> UInt in
+            if all[key] == nil, all.count < Self.maxKeys { all[key] = UInt(bitPattern: Self.context(mac, key)) }
+            guard let template = all[key] else { return 0 }
+            return UInt(bitPattern: EVP_MAC_CTX_dup(OpaquePointer(bitPattern: template)))
+        }
+        let context = OpaquePointer(bitPattern: copied) ?? Self.context(mac, key)
+        defer { EVP_MAC_CTX_free(context) }
+        let size = Int(EVP_MAX_MD_SIZE)
+        var out = [UInt8](repeating: 0, count: size)
+        var length = 0
+        let updated = data.withUnsafeBytes { EVP_MAC_update(context, $0.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count) }
+        precondition(updated == 1 && EVP_MAC_final(context, &out, &length, size) == 1, "HMAC-SHA256 failed")
+        return Array(out.prefix(length))
+    }
+
+    /// A new context keyed with `key`, for SHA-256.
+    private static func context(_ mac: UInt, _ key: [UInt8]) -> OpaquePointer {
+        guard let context = EVP_MAC_CTX_new(OpaquePointer(bitPattern: mac)) else { preconditionFailure("EVP_MAC_CTX_new failed") }
+        // An empty key still needs a pointer (OpenSSL's own HMAC() passes a dummy one).
+        let keyBytes = key.isEmpty ? [UInt8(0)] : key
+        let ok = "digest".withCString { name in
+            "SHA256".withCString { digest in
+                var params = [OSSL_PARAM_construct_utf8_string(name, UnsafeMutablePointer(mutating: digest), 0), OSSL_PARAM_construct_end()]
+                return keyBytes.withUnsafeBytes { EVP_MAC_init(context, $0.baseAddress?.assumingMemoryBound(to: UInt8.self), key.count, &params) }
+            }
+        }
+        precondition(ok == 1, "HMAC-SHA256 set-up failed")
+        return context
     }
 }
 

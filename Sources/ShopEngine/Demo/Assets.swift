@@ -4,9 +4,12 @@ import Foundation
 /// running executable (a build tree inside the repository), then the working directory,
 /// then `/usr/local/share/shop/assets`.
 public enum Assets {
-    public static func url(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
+    /// `environment`: nil reads `SHOP_ASSETS` alone from the process (not the whole environment
+    /// copied into a dictionary, as `ProcessInfo.environment` does on every call).
+    public static func url(_ name: String, environment: [String: String]? = nil) -> URL? {
         var candidates: [URL] = []
-        if let root = environment["SHOP_ASSETS"], !root.isEmpty { candidates.append(URL(fileURLWithPath: root)) }
+        let root = environment.map { $0["SHOP_ASSETS"] } ?? getenv("SHOP_ASSETS").map { String(cString: $0) }
+        if let root, !root.isEmpty { candidates.append(URL(fileURLWithPath: root)) }
         var dir = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<6 {
             candidates.append(dir.appendingPathComponent("assets"))

@@ -66,12 +66,13 @@ final class ResponseCache: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The cached answer for `key`, or `make()`'s (stored when it is a 200). `validUntil`, asked
+    /// The cached answer for `key`, or `make()`'s (stored when it is a 200). `version`: the
+    /// store's change counter read for this request (nil: read it now). `validUntil`, asked
     /// only on a miss, bounds how long an answer that depends on the time may be kept; `now` is
     /// the engine's clock.
-    func response(for key: String, now: () -> Int64 = { 0 }, validUntil: () throws -> Int64? = { nil },
+    func response(for key: String, version: Int64? = nil, now: () -> Int64 = { 0 }, validUntil: () throws -> Int64? = { nil },
                   _ make: () throws -> APIResponse) throws -> APIResponse {
-        let version = try store.changeCounter()
+        let version = try version ?? store.changeCounter()
         if let hit = state.withLock({ s -> Entry? in
             if s.version != version { s.version = version; s.entries.removeAll(keepingCapacity: true) }
             return s.entries[key]

@@ -41,8 +41,9 @@ public struct ShopAPI: Sendable {
 
     // MARK: - Callers
 
-    /// The signed-in caller from `Authorization: Bearer …`; 401 without one.
-    func caller(_ request: APIRequest) throws -> Caller {
+    /// The signed-in caller from `Authorization: Bearer …`; 401 without one. `version`: the
+    /// store's change counter already read for this request (nil: read it).
+    func caller(_ request: APIRequest, version: Int64? = nil) throws -> Caller {
         guard let header = request.header("authorization") else {
             throw ShopError(.unauthorized, "sign_in_required", "Send Authorization: Bearer <access token>")
         }
@@ -50,7 +51,7 @@ public struct ShopAPI: Sendable {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw ShopError(.unauthorized, "invalid_token", "Authorization must be: Bearer <access token>")
         }
-        return try shop.accounts.authenticate(accessToken: Self.trimmed(parts[1]), clientAddress: request.remoteAddress)
+        return try shop.accounts.authenticate(accessToken: Self.trimmed(parts[1]), clientAddress: request.remoteAddress, version: version)
     }
 
     /// `text` without surrounding whitespace. A token seldom has any: then no Foundation call,
@@ -80,10 +81,13 @@ public struct ShopAPI: Sendable {
     /// any process, empties the cache. `expiring`: the answer shows unpaid orders, which change
     /// when one falls due although nothing was written, so it is kept only until then.
     func cachedForCaller(_ request: APIRequest, expiring: Bool = false, _ make: (Caller) throws -> APIResponse) throws -> APIResponse {
-        let me = try caller(request)
+        // One read of the change counter for both the session and the answer: whatever any
+        // process committed before it (a logout, a deactivation) counts for both.
+        let version = try shop.store.changeCounter()
+        let me = try caller(request, version: version)
         guard let userID = me.userID else { return try make(me) }
         let clock = shop.configuration.clock
-        return try callerCache.response(for: "user:\(userID)|" + ResponseCache.key(path: request.path, query: request.query),
+        return try callerCache.response(for: "user:\(userID)|" + ResponseCache.key(path: request.path, query: request.query), version: version,
                                   now: { clock.now() }, validUntil: { expiring ? try shop.orders.nextUnpaidExpiry() : nil }) { try make(me) }
     }
 

@@ -8,6 +8,8 @@ final class Statement {
     /// Result column index by name (`sqlite3_column_name`: the `AS` alias, else the column's
     /// own name), read once when the statement is prepared; rows share it.
     let columns: ColumnNames
+    /// When this use began (thread CPU ns), while `SQLProfile` is on.
+    private var started: UInt64 = 0
 
     init(_ driver: SQLiteDriver, _ sql: String) throws {
         self.driver = driver
@@ -24,6 +26,7 @@ final class Statement {
     func bind(_ arguments: [SQLBindable?]) throws {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
+        if SQLProfile.isOn { started = SQLProfile.threadCPU() }
         for (offset, argument) in arguments.enumerated() {
             let index = Int32(offset + 1)
             let rc: Int32
@@ -54,7 +57,10 @@ final class Statement {
         }
     }
 
-    func reset() { sqlite3_reset(handle) }
+    func reset() {
+        if SQLProfile.isOn { SQLProfile.record(handle, sql: sql, started: started); started = 0 }
+        sqlite3_reset(handle)
+    }
 
     var row: Row { Row(source: .sqlite(handle), columns: columns) }
 }

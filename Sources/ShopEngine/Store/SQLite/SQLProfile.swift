@@ -1,0 +1,74 @@
+import CSQLite
+import Foundation
+import Synchronization
+
+/// What a workload costs statement by statement, for benchmarks: with `SHOP_SQL_PROFILE=FILE`
+/// in the environment, every SQLite statement's uses are counted with the thread CPU time from
+/// bind to reset and SQLite's own counters (virtual machine steps, full-scan steps, sorts), and
+/// FILE gets a table of them, costliest first, when the process exits. Off unless set: then a
+/// statement pays one check of a constant.
+///
+/// ```sh
+/// SHOP_SQL_PROFILE=/tmp/sql.txt shop-server --db shop.sqlite   # … load, then SIGTERM
+/// ```
+enum SQLProfile {
+    static let path: String? = getenv("SHOP_SQL_PROFILE").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+    static var isOn: Bool { path != nil }
+
+    struct Totals {
+        var uses = 0
+        var nanoseconds: UInt64 = 0
+        var steps: Int64 = 0
+        var fullScanSteps: Int64 = 0
+        var sorts: Int64 = 0
+    }
+    private static let totals = Mutex<[String: Totals]>([:])
+    private static let registered = Atomic<Bool>(false)
+
+    /// This thread's CPU time so far, in nanoseconds.
+    static func threadCPU() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+
+    /// One use of `statement` ended (it is about to be reset); it began at `started` (`threadCPU`).
+    static func record(_ statement: OpaquePointer?, sql: String, started: UInt64) {
+        guard let statement, started > 0 else { return }
+        let spent = threadCPU() &- started
+        // The counters are read and zeroed, so each use counts only its own.
+        let steps = Int64(sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_VM_STEP, 1))
+        let scans = Int64(sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1))
+        let sorts = Int64(sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_SORT, 1))
+        if !registered.exchange(true, ordering: .relaxed) { atexit { SQLProfile.write() } }
+        totals.withLock { all in
+            var entry = all[sql, default: Totals()]
+            entry.uses += 1
+            entry.nanoseconds += spent
+            entry.steps += steps
+            entry.fullScanSteps += scans
+            entry.sorts += sorts
+            all[sql] = entry
+        }
+    }
+
+    /// Writes the table to `path`: one line per statement text, most CPU first.
+    static func write() {
+        guard let path else { return }
+        let rows = totals.withLock { $0 }.sorted { $0.value.nanoseconds > $1.value.nanoseconds }
+        let total = rows.reduce(UInt64(0)) { $0 + $1.value.nanoseconds }
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        let process = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        var out = String(format: "statements: %.2f s CPU of the process's %.2f s (user+system)\n", Double(total) / 1e9, process)
+        out += "   share       uses    total ms    avg us   avg steps  scan steps  sorts  sql\n"
+        for (sql, t) in rows {
+            let text = sql.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            out += String(format: "%7.1f%% %10ld %11.1f %9.1f %11.0f %11.0f %6ld  ", total == 0 ? 0 : Double(t.nanoseconds) * 100 / Double(total), t.uses,
+                          Double(t.nanoseconds) / 1e6, Double(t.nanoseconds) / 1e3 / Double(t.uses), Double(t.steps) / Double(t.uses),
+                          Double(t.fullScanSteps) / Double(t.uses), t.sorts)
+            out += String(text.prefix(220)) + "\n"
+        }
+        _ = FileManager.default.createFile(atPath: path, contents: Data(out.utf8))
+    }
+}
