@@ -4,11 +4,23 @@
 # transactions measured in the same run. Usage: Benchmarks/engine/run.sh [PRODUCTS]
 #   CATALOG=FILE  time the searches on a copy of this already seeded catalog (e.g. one kept from
 #                 an earlier run; an older schema is migrated on open) instead of seeding anew
+#   DB=postgres   also time them on PostgreSQL, directly and through PgBouncer (transaction
+#                 pooling), the catalog moved there with `shop-server migrate`: a throw-away
+#                 cluster (scripts/postgres/cluster.sh; as root it runs as the postgres account)
+#   RUNS=N        runs of each query (default 200)
+#   SKIP_CHECKOUTS=1  the catalog part only
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 products=${1:-1000000}
+runs=${RUNS:-200}
+[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "RUNS must be a positive whole number, got \"$runs\"" >&2; exit 64; }
+case "${DB:-sqlite}" in sqlite|postgres) ;; *) echo "DB must be sqlite or postgres, got \"$DB\"" >&2; exit 64 ;; esac
 work=$(mktemp -d /tmp/shop-bench-engine.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+chmod 0755 "$work" # PostgreSQL's account reads the cluster folder inside it
+WORK=$work
+# shellcheck source=../../scripts/postgres/lib.sh
+source scripts/postgres/lib.sh
+trap 'pg_cleanup; rm -rf "$work"' EXIT
 
 swift build -c release --product shop-load >/dev/null
 load=.build/release/shop-load
@@ -29,16 +41,39 @@ echo "opened (migrations included) in $(( ($(date +%s%N) - start) / 1000000 )) m
 echo "catalog file: $(( $(stat -c %s "$work/catalog.sqlite") / 1048576 )) MiB; search tables and indexes (MiB):"
 sqlite3 "$work/catalog.sqlite" "SELECT '  ' || name || ' ' || (sum(pgsize) / 1048576) FROM dbstat WHERE name LIKE 'search%' OR name LIKE 'product_words%' OR name LIKE 'products_fts%' GROUP BY name ORDER BY name" 2>/dev/null \
     || echo "  (this sqlite3 has no dbstat)"
-$load browse "$work/catalog.sqlite" 200 > "$work/browse.json"
-echo "(200 runs of each query, one process; load average $(cut -d' ' -f1-3 /proc/loadavg))"
-python3 - "$work/browse.json" <<'PY'
+echo "(SQLite: $runs runs of each query, one process; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+$load browse "$work/catalog.sqlite" "$runs" > "$work/browse-sqlite.json"
+columns=("$work/browse-sqlite.json")
+if [ "${DB:-sqlite}" = postgres ]; then
+    head -c 32 /dev/urandom > "$work/secret.key"; chmod 0600 "$work/secret.key"
+    export SHOP_SECRET_FILE="$work/secret.key" # a PostgreSQL shop needs one
+    pg_start_cluster
+    swift build -c release --product shop-server >/dev/null
+    start=$(date +%s%N)
+    .build/release/shop-server migrate --from "$work/catalog.sqlite" --to "$SHOP_PG_URL" >"$work/migrate.out" 2>&1 || { cat "$work/migrate.out" >&2; exit 1; }
+    echo "moved to PostgreSQL (shop-server migrate) in $(( ($(date +%s%N) - start) / 1000000 )) ms"
+    # As autovacuum soon would after a load: statistics and the visibility map (index-only scans).
+    pg_psql "VACUUM ANALYZE products, products_fts, product_words, search_terms, search_postings"
+    echo "PostgreSQL search tables and indexes (MiB):"
+    pg_psql "SELECT '  ' || relname || ' ' || pg_relation_size(oid) / 1048576 FROM pg_class WHERE relname LIKE 'search%' OR relname LIKE 'product_words%' ORDER BY relname"
+    for target in direct bouncer; do
+        url=$SHOP_PG_URL; [ $target = bouncer ] && url=$SHOP_PGBOUNCER_URL
+        echo "(PostgreSQL $target: $runs runs of each query, one process; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+        $load browse "$url" "$runs" > "$work/browse-pg-$target.json"
+        columns+=("$work/browse-pg-$target.json")
+    done
+fi
+python3 - "${columns[@]}" <<'PY'
 import json, sys
-d = json.load(open(sys.argv[1]))
-names = sorted({k[:-len("_median_us")] for k in d if k.endswith("_median_us")})
-print("%-42s %10s %10s" % ("query", "median ms", "p99 ms"))
+runs = [json.load(open(f)) for f in sys.argv[1:]]
+heads = ["SQLite", "PG direct", "PgBouncer"][:len(runs)]
+names = sorted({k[:-len("_median_us")] for k in runs[0] if k.endswith("_median_us")})
+print("median / p99 ms")
+print("%-42s" % "query" + "".join("%18s" % h for h in heads))
 for n in names:
-    print("%-42s %10.2f %10.2f" % (n, d[n + "_median_us"] / 1000, d[n + "_p99_us"] / 1000))
+    print("%-42s" % n + "".join("%18s" % ("%.2f / %.2f" % (d[n + "_median_us"] / 1000, d[n + "_p99_us"] / 1000)) for d in runs))
 PY
+[ -z "${SKIP_CHECKOUTS:-}" ] || exit 0
 
 echo
 echo "== checkouts (synchronous=FULL, WAL; one order of one line per transaction)"

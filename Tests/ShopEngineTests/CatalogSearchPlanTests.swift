@@ -225,8 +225,10 @@ struct CatalogSearchPlanTests {
         for (sku, name) in [("N1", "Numbers game"), ("N2", "Number one"), ("N3", "Numeral clock"), ("C1", "Café crème")] {
             _ = try t.shop.catalog.create(ProductDraft(sku: sku, name: name, category: "X", price: 100, stock: 1), caller: staff.caller)
         }
-        let expression = try t.shop.store.read { try SearchTerms.expression("numb", $0) }
-        #expect(expression == #"("number" OR "numbers")"#)
+        if !TestDatabase.isPostgres { // the FTS5 expression (PostgreSQL has none)
+            let expression = try t.shop.store.read { try SearchTerms.expression("numb", $0) }
+            #expect(expression == #"("number" OR "numbers")"#)
+        }
         func names(_ q: String) throws -> [String] { try t.shop.catalog.list(ProductQuery(text: q), caller: t.guest).items.map(\.name) }
         #expect(try names("numb") == ["Number one", "Numbers game"])
         #expect(try names("nume") == ["Numeral clock"])

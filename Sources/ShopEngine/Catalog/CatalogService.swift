@@ -101,7 +101,10 @@ public struct CatalogService: Sendable {
     static func searchPage(_ db: Connection, search: SearchTerms.Search, filter: SQLFilter, order: String, sort: ProductQuery.Sort, after: PageCursor?,
                            category: String?, count: Int, driveLimit: Int64 = searchDriveLimit, postingBudget: Int = SearchPostings.candidateBudget,
                            walkWindow: Int64 = searchWalkWindow, matchCounts: SearchMatchCounts.Snapshot? = nil) throws -> [PageCursor] {
-        if db.dialect == .postgres { return try postgresSearchPage(db, search: search, filter: filter, order: order, count: count) }
+        if db.dialect == .postgres {
+            return try postgresSearchPage(db, search: search, filter: filter, order: order, sort: sort, after: after, category: category, count: count,
+                                          driveLimit: driveLimit, postingBudget: postingBudget, walkWindow: walkWindow)
+        }
         let matches = try SearchMatchCounts.count(db, search.expression, upTo: driveLimit, snapshot: matchCounts)
         var driven = filter
         driven.conditions.append("p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)")
@@ -116,26 +119,14 @@ public struct CatalogService: Sendable {
         return try page(db, filter: driven, order: order, count: count)
     }
 
-    /// PostgreSQL has no FTS5: a product matches when each typed word begins one of its words
-    /// (`product_words`, " cake dark " holds " da"), the same rule FTS5's prefix query applies;
-    /// the trigram index (migration 8) serves the LIKE. Words are letters and digits only, so
-    /// they need no LIKE escaping.
-    private static func postgresSearchPage(_ db: Connection, search: SearchTerms.Search, filter: SQLFilter, order: String, count: Int) throws -> [PageCursor] {
-        var matched = filter
-        guard let words = search.words, !words.isEmpty else { return [] }
-        matched.conditions.append("p.id IN (SELECT product_id FROM product_words WHERE " + words.map { _ in "words LIKE ?" }.joined(separator: " AND ") + ")")
-        matched.arguments += words.map { "% " + $0 + "%" }
-        return try page(db, filter: matched, order: order, count: count)
-    }
-
     private struct WalkEnded: Error {}
 
     /// The first `count` products in `order` whose words start with every one of `words`, found by
     /// testing the next `window` products; nil when that is not enough to know (fewer found, more
     /// products left) or a product has no words listed.
-    private static func walk(_ db: Connection, words: [String], filter: SQLFilter, order: String, count: Int, window: Int64) throws -> [PageCursor]? {
+    static func walk(_ db: Connection, words: [String], filter: SQLFilter, order: String, count: Int, window: Int64) throws -> [PageCursor]? {
         // " cake dark " contains " ca": a word starting with "ca".
-        let test = words.map { _ in "instr(w.words, ?) > 0" }.joined(separator: " AND ")
+        let test = words.map { _ in db.dialect.textContains("w.words", "?") }.joined(separator: " AND ")
         var found: [PageCursor] = []
         var seen: Int64 = 0
         var unknown = false

@@ -211,7 +211,7 @@ enum SearchPostings {
         let padded: [SQLBindable?] = ids + Array(repeating: Int64(0), count: testBatch - ids.count) // no product has id 0
         var conditions = ["p.id IN (\(Array(repeating: "?", count: testBatch).joined(separator: ",")))"] + filter.conditions
         // " cake dark " contains " ca": a word starting with "ca".
-        conditions += others.map { _ in "instr(w.words, ?) > 0" }
+        conditions += others.map { _ in db.dialect.textContains("w.words", "?") }
         let join = others.isEmpty ? "" : "JOIN product_words w ON w.product_id = p.id"
         let sql = "SELECT p.id FROM products p \(join) WHERE \(conditions.joined(separator: " AND "))"
         return Set(try db.query(sql, arguments: padded + filter.arguments + others.map { " " + $0 }) { $0.int64(0) })

@@ -15,6 +15,9 @@ public enum SearchTerms {
     struct Search {
         let expression: String
         let words: [String]?
+        /// The words as typed (folded, split on what is not a letter or digit), before FTS5's
+        /// tokenizer: one can make several words (a phrase) or none.
+        var typed: [String] = []
 
         /// The same search, but only among products indexed with `category`'s words in a row:
         /// every product is, with its own category (`CatalogService.index`), so a page within
@@ -22,17 +25,17 @@ public enum SearchTerms {
         /// share of the matches.
         func within(category: String?) -> Search {
             guard let category, category.contains(where: { $0.isLetter || $0.isNumber }) else { return self }
-            return Search(expression: expression + " AND " + SearchTerms.quoted(Text.searchFold(category)), words: words)
+            return Search(expression: expression + " AND " + SearchTerms.quoted(Text.searchFold(category)), words: words, typed: typed)
         }
     }
 
     static func search(_ text: String, _ db: Connection) throws -> Search? {
         let words = Text.searchFold(text).split { !($0.isLetter || $0.isNumber) }.prefix(8).map(String.init)
         guard !words.isEmpty else { return nil }
-        // An explicit AND: FTS5 takes no implicit one before a parenthesis.
-        let expression = try words.map { try match($0, db) }.joined(separator: " AND ")
+        // An explicit AND: FTS5 takes no implicit one before a parenthesis. (PostgreSQL has no FTS5.)
+        let expression = db.dialect == .postgres ? "" : try words.map { try match($0, db) }.joined(separator: " AND ")
         let foldedWords = try words.map { try folded(db, $0) }
-        return Search(expression: expression, words: foldedWords.contains(nil) ? nil : foldedWords.compactMap { $0 })
+        return Search(expression: expression, words: foldedWords.contains(nil) ? nil : foldedWords.compactMap { $0 }, typed: words)
     }
 
     /// The longest of `text`'s words as FTS5 folds them (a category's, to intersect with); nil
@@ -87,13 +90,13 @@ public enum SearchTerms {
     /// product's `product_words`, and its `search_postings`. FTS5's own tokenizer decides, through
     /// an empty scratch index in this connection's temp schema, so the lists never lack a word the
     /// search index has (a missing one would hide products from a prefix search). PostgreSQL has
-    /// no FTS5 tokenizer to ask: its words are `foldedWords`.
+    /// no FTS5 tokenizer to ask: its words are `Unicode61`'s, the same tokenizer in Swift.
     /// `replacing`: the product was indexed before (its old postings go). The postings are left
     /// alone, and the words out of `search_terms`, while `SearchPostings.deferred` (an import's
     /// `SearchPostings.Bulk` writes them).
     static func index(_ db: Connection, productID: Int64, text: String, replacing: Bool = true) throws {
         let words: [String]
-        if let plain = plainWords(text) ?? (db.dialect == .postgres ? foldedWords(text) : nil) {
+        if let plain = plainWords(text) ?? (db.dialect == .postgres ? Unicode61.words(text) : nil) {
             words = plain
         } else {
             try scratch(db, text)
@@ -137,20 +140,12 @@ public enum SearchTerms {
         return words.sorted()
     }
 
-    /// The distinct words of a text as unicode61 with `remove_diacritics 2` makes them, near
-    /// enough, without FTS5 (PostgreSQL): lower case, accents off, runs of letters and digits.
-    /// Exact wherever `plainWords` is (ASCII, the Arabic block), which answers first.
-    static func foldedWords(_ text: String) -> [String] {
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
-        return Set(folded.split { !($0.isLetter || $0.isNumber) }.map(String.init)).sorted()
-    }
-
     /// A typed word as FTS5 folds it (accents off, and so on), when it stays one word; nil when
     /// FTS5 makes several words or none of it. Only the temp schema is written: fine in a read.
     static func folded(_ db: Connection, _ word: String) throws -> String? {
         if let words = plainWords(word), words.count <= 1 { return words.first }
         if db.dialect == .postgres {
-            let words = foldedWords(word)
+            let words = Unicode61.words(word)
             return words.count == 1 ? words[0] : nil
         }
         try scratch(db, word)

@@ -70,9 +70,16 @@ public enum DatabaseCopy {
                     report.copied.append(.init(name: table.name, rows: rows))
                 }
                 report.skipped = try plan.skipped.map { .init(name: $0, rows: try count($0, in: from)) }
-                for id in try to.query("SELECT id FROM products ORDER BY id", map: { $0.int64(0) }) {
-                    try CatalogService.index(to, productID: id)
+                // The search postings of every product in one sorted pass at the end, as an import
+                // writes them: a posting a statement would cost a round trip each.
+                var postings = SearchPostings.Bulk()
+                try SearchPostings.$deferred.withValue(true) {
+                    for id in try to.query("SELECT id FROM products ORDER BY id", map: { $0.int64(0) }) {
+                        postings.add(productID: id)
+                        try CatalogService.index(to, productID: id)
+                    }
                 }
+                try postings.write(to)
                 try afterCopy(to, tables: plan.tables)
 
                 for table in report.copied {

@@ -21,6 +21,12 @@ public enum Dialect: Sendable {
         self == .postgres ? "CAST(extract(hour FROM \(Self.localTimestamp(seconds))) AS BIGINT)" : "CAST(strftime('%H', \(seconds), 'unixepoch', 'localtime') AS INTEGER)"
     }
 
+    /// Whether the text `needle` occurs in the text `text` (SQL expressions both): SQLite's
+    /// `instr`, PostgreSQL's `strpos`.
+    public func textContains(_ text: String, _ needle: String) -> String {
+        self == .postgres ? "strpos(\(text), \(needle)) > 0" : "instr(\(text), \(needle)) > 0"
+    }
+
     private static func localTimestamp(_ seconds: String) -> String {
         let zone = TimeZone.current.identifier.replacingOccurrences(of: "'", with: "''")
         return "(to_timestamp(\(seconds)) AT TIME ZONE '\(zone)')"
