@@ -4,6 +4,10 @@
 # transactions measured in the same run. Usage: Benchmarks/engine/run.sh [PRODUCTS]
 #   CATALOG=FILE  time the searches on a copy of this already seeded catalog (e.g. one kept from
 #                 an earlier run; an older schema is migrated on open) instead of seeding anew
+#   BEFORE=PATH   also time the same queries with this shop-load (the build before a change, e.g.
+#                 `swift build -c release --product shop-load --scratch-path .build-before` in a
+#                 checkout of the earlier commit), before and after side by side, in this run
+#   SEARCH_ONLY=1 stop after the catalog queries (no checkouts)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 products=${1:-1000000}
@@ -29,16 +33,34 @@ echo "opened (migrations included) in $(( ($(date +%s%N) - start) / 1000000 )) m
 echo "catalog file: $(( $(stat -c %s "$work/catalog.sqlite") / 1048576 )) MiB; search tables and indexes (MiB):"
 sqlite3 "$work/catalog.sqlite" "SELECT '  ' || name || ' ' || (sum(pgsize) / 1048576) FROM dbstat WHERE name LIKE 'search%' OR name LIKE 'product_words%' OR name LIKE 'products_fts%' GROUP BY name ORDER BY name" 2>/dev/null \
     || echo "  (this sqlite3 has no dbstat)"
+if [ -n "${BEFORE:-}" ]; then
+    echo "(load average before the build before: $(cut -d' ' -f1-3 /proc/loadavg))"
+    "$BEFORE" browse "$work/catalog.sqlite" 200 > "$work/before.json"
+else
+    echo '{}' > "$work/before.json"
+fi
+echo "(load average before this build: $(cut -d' ' -f1-3 /proc/loadavg))"
 $load browse "$work/catalog.sqlite" 200 > "$work/browse.json"
-echo "(200 runs of each query, one process; load average $(cut -d' ' -f1-3 /proc/loadavg))"
-python3 - "$work/browse.json" <<'PY'
+echo "(200 runs of each query, one process; load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
+python3 - "$work/browse.json" "$work/before.json" <<'PY'
 import json, sys
-d = json.load(open(sys.argv[1]))
+d, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 names = sorted({k[:-len("_median_us")] for k in d if k.endswith("_median_us")})
-print("%-42s %10s %10s" % ("query", "median ms", "p99 ms"))
-for n in names:
-    print("%-42s %10.2f %10.2f" % (n, d[n + "_median_us"] / 1000, d[n + "_p99_us"] / 1000))
+def figures(x, n):
+    return "%10.2f %10.2f" % (x[n + "_median_us"] / 1000, x[n + "_p99_us"] / 1000) if n + "_median_us" in x else "%10s %10s" % ("-", "-")
+if b:
+    print("%-52s %21s   %21s" % ("", "before", "after"))
+    print("%-52s %10s %10s   %10s %10s" % ("query", "median ms", "p99 ms", "median ms", "p99 ms"))
+    for n in names:
+        print("%-52s %s   %s" % (n, figures(b, n), figures(d, n)))
+else:
+    print("%-52s %10s %10s" % ("query", "median ms", "p99 ms"))
+    for n in names:
+        print("%-52s %s" % (n, figures(d, n)))
+over = [n for n in names if d[n + "_p99_us"] >= 20000]
+print("p99 at or above 20 ms: " + (", ".join(over) if over else "none"))
 PY
+[ -n "${SEARCH_ONLY:-}" ] && exit 0
 
 echo
 echo "== checkouts (synchronous=FULL, WAL; one order of one line per transaction)"
