@@ -244,7 +244,10 @@ enum SearchPostings {
         // " cake dark " contains " ca": a word starting with "ca".
         conditions += others.map { _ in "instr(w.words, ?) > 0" }
         let join = others.isEmpty ? "" : "JOIN product_words w ON w.product_id = p.id"
-        let sql = "SELECT p.id FROM products p \(join) WHERE \(conditions.joined(separator: " AND "))"
+        // By id only: with a category and a cursor in price order, SQLite would otherwise range-scan
+        // the category's price index below the cursor (half a category a statement, paging on).
+        let byID = db.dialect == .sqlite ? "NOT INDEXED" : ""
+        let sql = "SELECT p.id FROM products p \(byID) \(join) WHERE \(conditions.joined(separator: " AND "))"
         return Set(try db.query(sql, arguments: padded + filter.arguments + others.map { " " + $0 }) { $0.int64(0) })
     }
 
