@@ -9,6 +9,10 @@
 #                 cluster (scripts/postgres/cluster.sh; as root it runs as the postgres account)
 #   RUNS=N        runs of each query (default 200)
 #   SKIP_CHECKOUTS=1  the catalog part only
+#   BEFORE=PATH   also time the same queries with this shop-load (the build before a change, e.g.
+#                 `swift build -c release --product shop-load --scratch-path .build-before` in a
+#                 checkout of the earlier commit), before and after side by side, in this run
+#   SEARCH_ONLY=1 stop after the catalog queries (no checkouts; SKIP_CHECKOUTS=1 too)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 products=${1:-1000000}
@@ -41,9 +45,15 @@ echo "opened (migrations included) in $(( ($(date +%s%N) - start) / 1000000 )) m
 echo "catalog file: $(( $(stat -c %s "$work/catalog.sqlite") / 1048576 )) MiB; search tables and indexes (MiB):"
 sqlite3 "$work/catalog.sqlite" "SELECT '  ' || name || ' ' || (sum(pgsize) / 1048576) FROM dbstat WHERE name LIKE 'search%' OR name LIKE 'product_words%' OR name LIKE 'products_fts%' GROUP BY name ORDER BY name" 2>/dev/null \
     || echo "  (this sqlite3 has no dbstat)"
+columns=()
+if [ -n "${BEFORE:-}" ]; then
+    echo "(the build before, SQLite: $runs runs of each query, one process; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    "$BEFORE" browse "$work/catalog.sqlite" "$runs" > "$work/browse-before.json"
+    columns+=("before=$work/browse-before.json")
+fi
 echo "(SQLite: $runs runs of each query, one process; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 $load browse "$work/catalog.sqlite" "$runs" > "$work/browse-sqlite.json"
-columns=("$work/browse-sqlite.json")
+columns+=("SQLite=$work/browse-sqlite.json")
 if [ "${DB:-sqlite}" = postgres ]; then
     head -c 32 /dev/urandom > "$work/secret.key"; chmod 0600 "$work/secret.key"
     export SHOP_SECRET_FILE="$work/secret.key" # a PostgreSQL shop needs one
@@ -60,20 +70,25 @@ if [ "${DB:-sqlite}" = postgres ]; then
         url=$SHOP_PG_URL; [ $target = bouncer ] && url=$SHOP_PGBOUNCER_URL
         echo "(PostgreSQL $target: $runs runs of each query, one process; load average $(cut -d' ' -f1-3 /proc/loadavg))"
         $load browse "$url" "$runs" > "$work/browse-pg-$target.json"
-        columns+=("$work/browse-pg-$target.json")
+        columns+=("PG $target=$work/browse-pg-$target.json")
     done
 fi
 python3 - "${columns[@]}" <<'PY'
 import json, sys
-runs = [json.load(open(f)) for f in sys.argv[1:]]
-heads = ["SQLite", "PG direct", "PgBouncer"][:len(runs)]
-names = sorted({k[:-len("_median_us")] for k in runs[0] if k.endswith("_median_us")})
+heads = [a.split("=", 1)[0] for a in sys.argv[1:]]
+runs = [json.load(open(a.split("=", 1)[1])) for a in sys.argv[1:]]
+mine = runs[heads.index("SQLite")]
+names = sorted({k[:-len("_median_us")] for k in mine if k.endswith("_median_us")})
+def figures(d, n):
+    return "%.2f / %.2f" % (d[n + "_median_us"] / 1000, d[n + "_p99_us"] / 1000) if n + "_median_us" in d else "-"
 print("median / p99 ms")
-print("%-42s" % "query" + "".join("%18s" % h for h in heads))
+print("%-52s" % "query" + "".join("%18s" % h for h in heads))
 for n in names:
-    print("%-42s" % n + "".join("%18s" % ("%.2f / %.2f" % (d[n + "_median_us"] / 1000, d[n + "_p99_us"] / 1000)) for d in runs))
+    print("%-52s" % n + "".join("%18s" % figures(d, n) for d in runs))
+over = [n for n in names if mine[n + "_p99_us"] >= 20000]
+print("SQLite p99 at or above 20 ms: " + (", ".join(over) if over else "none"))
 PY
-[ -z "${SKIP_CHECKOUTS:-}" ] || exit 0
+[ -z "${SKIP_CHECKOUTS:-}${SEARCH_ONLY:-}" ] || exit 0
 
 echo
 echo "== checkouts (synchronous=FULL, WAL; one order of one line per transaction)"

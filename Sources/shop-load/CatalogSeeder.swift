@@ -93,6 +93,26 @@ enum BrowseTimer {
                                              ("prefix_2_letters", "ch", "Drinks", .newest), ("persian_word_other_category", "کیک", "Spices", .priceDesc)] {
             try time("search_in_category_\(name)") { _ = try shop.catalog.list(ProductQuery(text: text, category: category, sort: sort, limit: 20), caller: guest) }
         }
+        // Within a category in every order, prefixes of 1 letter and 1–2 digits (a digit begins
+        // 111,111 listed numbers), the category's own word, and paging on.
+        for (name, text, category, sort) in [("word_in_every_product_by_price", "number", "Dairy", ProductQuery.Sort.price),
+                                             ("word_in_every_product_price_desc", "number", "Dairy", .priceDesc),
+                                             ("word_in_every_product_newest", "number", "Dairy", .newest),
+                                             ("persian_word_newest", "کیک", "Spices", .newest), ("persian_word_by_price", "کیک", "نانوایی", .price),
+                                             ("prefix_1_letter", "g", "Sweets", .name), ("persian_prefix_1_letter", "ک", "Drinks", .priceDesc),
+                                             ("digit_prefix", "4", "Pantry", .name), ("digit_prefix_newest", "4", "Pantry", .newest),
+                                             ("category_word", "dairy", "Dairy", .price), ("two_words", "number ch", "Snacks", .name)] {
+            try time("search_in_category_\(name)") { _ = try shop.catalog.list(ProductQuery(text: text, category: category, sort: sort, limit: 20), caller: guest) }
+        }
+        for (name, text, sort) in [("digit_prefix_by_price", "4", ProductQuery.Sort.price), ("digit_prefix_newest", "4", .newest),
+                                   ("digit_prefix_2", "42", .name), ("digit_prefix_2_price_desc", "42", .priceDesc)] {
+            try time("search_\(name)") { _ = try shop.catalog.list(ProductQuery(text: text, sort: sort, limit: 20), caller: guest) }
+        }
+        var categoryCursor: String? = nil
+        try time("search_in_category_persian_word_next_pages") {
+            let page = try shop.catalog.list(ProductQuery(text: "کیک", category: "Spices", sort: .priceDesc, limit: 20, cursor: categoryCursor), caller: guest)
+            categoryCursor = page.nextCursor
+        }
         var persianCursor: String? = nil
         try time("search_persian_word_next_pages") {
             let page = try shop.catalog.list(ProductQuery(text: "کیک", limit: 20, cursor: persianCursor), caller: guest)

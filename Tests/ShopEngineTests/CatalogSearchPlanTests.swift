@@ -11,22 +11,25 @@ struct CatalogSearchPlanTests {
     struct Plan: CustomStringConvertible {
         let name: String
         let driveLimit: Int64
-        let postingBudget: Int
-        let walkWindow: Int64
+        let limits: SearchRace.Limits
         var description: String { name }
 
         static let all = [
-            Plan(name: "reading every match", driveLimit: 10_000, postingBudget: 8_000, walkWindow: 30),
-            Plan(name: "postings", driveLimit: 10, postingBudget: 8_000, walkWindow: 30),
-            Plan(name: "postings over budget, then the walk, then every match", driveLimit: 10, postingBudget: 3, walkWindow: 30),
-            Plan(name: "walking 30, then every match", driveLimit: 10, postingBudget: 0, walkWindow: 30),
-            Plan(name: "walking 1,000", driveLimit: 10, postingBudget: 0, walkWindow: 1_000),
+            Plan(name: "reading every match", driveLimit: 10_000, limits: .standard),
+            Plan(name: "the race of every way", driveLimit: 10, limits: .standard),
+            Plan(name: "postings alone", driveLimit: 10, limits: SearchRace.Limits(postings: 8_000, leapfrog: 0, walk: 0, index: 0)),
+            Plan(name: "postings and the category word's skipping ahead to each other, alone", driveLimit: 10,
+                 limits: SearchRace.Limits(postings: 0, leapfrog: 8_000, walk: 0, index: 0)),
+            Plan(name: "newest first: the search index backwards, alone", driveLimit: 10, limits: SearchRace.Limits(postings: 0, leapfrog: 0, walk: 0, index: 8_000)),
+            Plan(name: "every way over budget, then every match", driveLimit: 10, limits: SearchRace.Limits(postings: 3, leapfrog: 3, walk: 3, index: 3)),
+            Plan(name: "walking 30, then every match", driveLimit: 10, limits: SearchRace.Limits(postings: 0, leapfrog: 0, walk: 30, index: 0)),
+            Plan(name: "walking 1,000", driveLimit: 10, limits: SearchRace.Limits(postings: 0, leapfrog: 0, walk: 1_000, index: 0)),
         ]
 
         func page(_ db: Connection, search: SearchTerms.Search, filter: CatalogService.SQLFilter, order: String,
                   sort: ProductQuery.Sort, after: PageCursor?, category: String?, count: Int) throws -> [PageCursor] {
             try CatalogService.searchPage(db, search: search, filter: filter, order: order, sort: sort, after: after, category: category, count: count,
-                                          driveLimit: driveLimit, postingBudget: postingBudget, walkWindow: walkWindow)
+                                          driveLimit: driveLimit, limits: limits)
         }
     }
 

@@ -7,9 +7,6 @@ public struct CatalogService: Sendable {
     static let maxStock = Money.maxStock
     /// Below this many search matches, reading and sorting them all beats walking a sorted index.
     static let searchDriveLimit: Int64 = 4_000
-    /// How many products in sort order a search walks, testing each, before it reads and sorts
-    /// the matches instead (see `searchPage`).
-    static let searchWalkWindow: Int64 = 4_000
 
     // MARK: - Browsing
 
@@ -62,22 +59,28 @@ public struct CatalogService: Sendable {
         if let min = query.minPrice { conditions.append("\(price) >= ?"); arguments.append(min) }
         if let max = query.maxPrice { conditions.append("\(price) <= ?"); arguments.append(max) }
         if query.inStockOnly { conditions.append("p.stock > 0") }
-        let order: String
-        switch query.sort {
-        case .name:
-            order = "p.sort_name, p.id"
-            if let cursor { conditions.append("(p.sort_name, p.id) > (?, ?)"); arguments += [cursor.text ?? "", cursor.id] }
-        case .price:
-            order = "p.price, p.id"
-            if let cursor { conditions.append("(p.price, p.id) > (?, ?)"); arguments += [cursor.number ?? 0, cursor.id] }
-        case .priceDesc:
-            order = "p.price DESC, p.id DESC"
-            if let cursor { conditions.append("(p.price, p.id) < (?, ?)"); arguments += [cursor.number ?? 0, cursor.id] }
-        case .newest:
-            order = "p.id DESC"
-            if let cursor { conditions.append("p.id < ?"); arguments.append(cursor.id) }
+        if let cursor {
+            let rest = Self.after(query.sort, cursor)
+            conditions.append(rest.condition)
+            arguments += rest.arguments
+        }
+        let order = switch query.sort {
+        case .name: "p.sort_name, p.id"
+        case .price: "p.price, p.id"
+        case .priceDesc: "p.price DESC, p.id DESC"
+        case .newest: "p.id DESC"
         }
         return (SQLFilter(conditions: conditions, arguments: arguments), order)
+    }
+
+    /// The condition on `products p` for the products after `cursor` in `sort` order.
+    static func after(_ sort: ProductQuery.Sort, _ cursor: PageCursor) -> (condition: String, arguments: [SQLBindable?]) {
+        switch sort {
+        case .name: ("(p.sort_name, p.id) > (?, ?)", [cursor.text ?? "", cursor.id])
+        case .price: ("(p.price, p.id) > (?, ?)", [cursor.number ?? 0, cursor.id])
+        case .priceDesc: ("(p.price, p.id) < (?, ?)", [cursor.number ?? 0, cursor.id])
+        case .newest: ("p.id < ?", [cursor.id])
+        }
     }
 
     /// Conditions on `products p` (joined with AND) and their arguments.
@@ -93,29 +96,38 @@ public struct CatalogService: Sendable {
     }
 
     /// The first `count` products passing `filter` (`category` among its conditions) and matching
-    /// `search`, in `order` (`sort`, after `after`). Few matches (under `driveLimit`): read them all from the search index and
-    /// sort. Many: read the words' postings in sort order (`SearchPostings`), testing each product
-    /// met; when that cannot answer (a prefix of too many words, too many products failing the
-    /// filter), walk the sort order testing each product's words, at most `walkWindow` products,
-    /// and failing that read and sort every match. Always exact; slow only in that last case.
+    /// `search`, in `order` (`sort`, after `after`). Few matches (under `driveLimit`): read them
+    /// all from the search index and sort. Many: race the ways of reading a page in sort order
+    /// (`SearchRace`): the words' postings (`SearchPostings`), within a category the postings and
+    /// the category word's skipping ahead to each other, newest first the search index backwards,
+    /// and the walk of the filter's products testing each one's words; when each gave up within
+    /// its `limits`, read and sort every match.
+    /// Always exact; slow only in that last case.
     static func searchPage(_ db: Connection, search: SearchTerms.Search, filter: SQLFilter, order: String, sort: ProductQuery.Sort, after: PageCursor?,
-                           category: String?, count: Int, driveLimit: Int64 = searchDriveLimit, postingBudget: Int = SearchPostings.candidateBudget,
-                           walkWindow: Int64 = searchWalkWindow, matchCounts: SearchMatchCounts.Snapshot? = nil) throws -> [PageCursor] {
+                           category: String?, count: Int, driveLimit: Int64 = searchDriveLimit,
+                           limits: SearchRace.Limits = .standard, matchCounts: SearchMatchCounts.Snapshot? = nil) throws -> [PageCursor] {
         if db.dialect == .postgres {
             return try postgresSearchPage(db, search: search, filter: filter, order: order, sort: sort, after: after, category: category, count: count,
-                                          driveLimit: driveLimit, postingBudget: postingBudget, walkWindow: walkWindow)
+                                          driveLimit: driveLimit, postingBudget: limits.postings, walkWindow: Int64(limits.walk))
         }
         let matches = try SearchMatchCounts.count(db, search.expression, upTo: driveLimit, snapshot: matchCounts)
         var driven = filter
         driven.conditions.append("p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)")
         driven.arguments.append(search.expression)
         guard matches >= driveLimit, let words = search.words else { return try page(db, filter: driven, order: order, count: count) }
-        if postingBudget > 0,
-           let merged = try SearchPostings.page(db, words: words, categoryWord: try category.flatMap { try SearchTerms.longestWord($0, db) },
-                                                filter: filter, sort: sort, after: after, count: count, budget: postingBudget) {
-            return merged
+        var entrants: [(reader: any SearchReader, limit: Int)] = []
+        if limits.postings > 0, let postings = try SearchPostings.Reader(db, words: words, categoryWord: nil, filter: filter, sort: sort, after: after, count: count) {
+            entrants.append((reader: postings, limit: limits.postings))
         }
-        if let walked = try walk(db, words: words, filter: filter, order: order, count: count, window: walkWindow) { return walked }
+        if limits.leapfrog > 0, let categoryWord = try category.flatMap({ try SearchTerms.longestWord($0, db) }),
+           let leapfrog = try SearchPostings.Reader(db, words: words, categoryWord: categoryWord, filter: filter, sort: sort, after: after, count: count) {
+            entrants.append((reader: leapfrog, limit: limits.leapfrog))
+        }
+        if sort == .newest {
+            entrants.append((reader: SearchIndexNewest(expression: search.expression, filter: filter, after: after, count: count), limit: limits.index))
+        }
+        entrants.append((reader: SearchWalk(words: words, filter: filter, order: order, sort: sort, count: count), limit: limits.walk))
+        if let raced = try SearchRace.page(db, entrants, count: count) { return raced }
         return try page(db, filter: driven, order: order, count: count)
     }
 

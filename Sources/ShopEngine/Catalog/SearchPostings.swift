@@ -171,32 +171,63 @@ enum SearchPostings {
     /// The first `count` products in `sort` order after `after` that have a word starting with
     /// each of `words` and pass `filter`; nil when this cannot answer cheaply (a word spelled out
     /// by too many listed words, none listed, or more than `budget` products tested or skipped).
-    /// `categoryWord`: a word of the category the filter keeps (every product is indexed with its
-    /// category's words), whose list is intersected with the typed word's, each skipping ahead to
-    /// the other: a category whose products come late among a word's is not tested one by one.
     static func page(_ db: Connection, words: [String], categoryWord: String? = nil, filter: CatalogService.SQLFilter, sort: ProductQuery.Sort,
                      after: PageCursor?, count: Int, budget: Int = candidateBudget) throws -> [PageCursor]? {
-        // Driven by the longest word (the likeliest to be rare); the others are tested.
-        guard let drive = words.indices.max(by: { words[$0].count < words[$1].count }),
-              let terms = try spelledOut(db, words[drive]), !terms.isEmpty else { return nil }
-        let others = words.enumerated().filter { $0.offset != drive }.map(\.element)
-        var merge = Merge(sort: sort, start: after, terms: terms, count: count)
-        var category = categoryWord.map { Merge(sort: sort, start: after, terms: [$0], count: count) }
-        var found: [PageCursor] = []
-        var spent = 0
-        while found.count < count {
-            let candidates = if category != nil {
-                try merge.common(db, with: &category!, upTo: testBatch, steps: &spent)
-            } else {
-                try merge.next(db, upTo: testBatch)
+        guard var reader = try Reader(db, words: words, categoryWord: categoryWord, filter: filter, sort: sort, after: after, count: count) else { return nil }
+        while true {
+            switch try reader.advance(db, work: budget - reader.spent) {
+            case .page(let page): return page
+            case .cannot: return nil
+            case .more: if reader.spent >= budget { return nil }
             }
-            if candidates.isEmpty { return found }
-            guard spent < budget else { return nil }
-            spent += candidates.count
-            let passing = try self.passing(db, candidates.map(\.id), others: others, filter: filter)
-            found += candidates.filter { passing.contains($0.id) }
         }
-        return Array(found.prefix(count))
+    }
+
+    /// A page read from the postings, a batch of products tested at a time (`SearchRace`): the
+    /// drive word's lists merged in sort order, each product met tested for the other words and
+    /// the filter. With `categoryWord` (a word of the category the filter keeps: every product
+    /// is indexed with its category's words), its list and the drive word's skip ahead to each
+    /// other, so a category whose products come late among the word's is not tested one by one.
+    struct Reader: SearchReader {
+        private var merge: Merge
+        private var category: Merge?
+        private let others: [String]
+        private let filter: CatalogService.SQLFilter
+        private let count: Int
+        private var found: [PageCursor] = []
+        private(set) var spent = 0
+
+        /// nil when the drive word (the longest: the likeliest to be rare) is spelled out by too
+        /// many listed words or by none.
+        init?(_ db: Connection, words: [String], categoryWord: String?, filter: CatalogService.SQLFilter, sort: ProductQuery.Sort,
+              after: PageCursor?, count: Int) throws {
+            guard let drive = words.indices.max(by: { words[$0].count < words[$1].count }),
+                  let terms = try spelledOut(db, words[drive]), !terms.isEmpty else { return nil }
+            others = words.enumerated().filter { $0.offset != drive }.map(\.element)
+            merge = Merge(sort: sort, start: after, terms: terms, count: count)
+            category = categoryWord.map { Merge(sort: sort, start: after, terms: [$0], count: count) }
+            self.filter = filter
+            self.count = count
+        }
+
+        mutating func advance(_ db: Connection, work: Int) throws -> SearchProgress {
+            let stop = spent + work
+            while found.count < count && spent < stop {
+                let candidates: [PageCursor]
+                if category != nil {
+                    let (rows, ended) = try merge.common(db, with: &category!, upTo: testBatch, steps: &spent, stepLimit: stop)
+                    if rows.isEmpty && ended { return .page(found) }
+                    candidates = rows
+                } else {
+                    candidates = try merge.next(db, upTo: testBatch)
+                    if candidates.isEmpty { return .page(found) }
+                }
+                spent += candidates.count
+                let passing = try SearchPostings.passing(db, candidates.map(\.id), others: others, filter: filter)
+                found += candidates.filter { passing.contains($0.id) }
+            }
+            return found.count >= count ? .page(Array(found.prefix(count))) : .more
+        }
     }
 
     /// The listed words `word` begins, or nil when there are more than `maxMergedTerms`.
@@ -207,13 +238,16 @@ enum SearchPostings {
     }
 
     /// Which of `ids` pass `filter` and have a word starting with each of `others`.
-    private static func passing(_ db: Connection, _ ids: [Int64], others: [String], filter: CatalogService.SQLFilter) throws -> Set<Int64> {
+    static func passing(_ db: Connection, _ ids: [Int64], others: [String], filter: CatalogService.SQLFilter) throws -> Set<Int64> {
         let padded: [SQLBindable?] = ids + Array(repeating: Int64(0), count: testBatch - ids.count) // no product has id 0
         var conditions = ["p.id IN (\(Array(repeating: "?", count: testBatch).joined(separator: ",")))"] + filter.conditions
         // " cake dark " contains " ca": a word starting with "ca".
         conditions += others.map { _ in db.dialect.textContains("w.words", "?") }
         let join = others.isEmpty ? "" : "JOIN product_words w ON w.product_id = p.id"
-        let sql = "SELECT p.id FROM products p \(join) WHERE \(conditions.joined(separator: " AND "))"
+        // By id only: with a category and a cursor in price order, SQLite would otherwise range-scan
+        // the category's price index below the cursor (half a category a statement, paging on).
+        let byID = db.dialect == .sqlite ? "NOT INDEXED" : ""
+        let sql = "SELECT p.id FROM products p \(byID) \(join) WHERE \(conditions.joined(separator: " AND "))"
         return Set(try db.query(sql, arguments: padded + filter.arguments + others.map { " " + $0 }) { $0.int64(0) })
     }
 
@@ -241,12 +275,14 @@ enum SearchPostings {
         }
 
         /// The next at most `limit` products in both this merge and `other`, in order: whichever is
-        /// behind skips ahead to the other's next product. `steps` counts the skips.
-        mutating func common(_ db: Connection, with other: inout Merge, upTo limit: Int, steps: inout Int) throws -> [PageCursor] {
+        /// behind skips ahead to the other's next product. `steps` counts the skips; past
+        /// `stepLimit` this returns early. `ended`: a merge ran out (nothing more in common).
+        mutating func common(_ db: Connection, with other: inout Merge, upTo limit: Int, steps: inout Int,
+                             stepLimit: Int = .max) throws -> (rows: [PageCursor], ended: Bool) {
             var result: [PageCursor] = []
             var x = try next(db, upTo: 1).first
             var y = try other.next(db, upTo: 1).first
-            while let a = x, let b = y, result.count < limit {
+            while let a = x, let b = y, result.count < limit, steps < stepLimit {
                 if a.id == b.id {
                     result.append(a)
                     x = try next(db, upTo: 1).first
@@ -262,9 +298,10 @@ enum SearchPostings {
                 }
             }
             // A row read but not used stays next.
-            if let a = x, result.count == limit { ready.insert(a, at: 0) }
-            if let b = y, result.count == limit { other.ready.insert(b, at: 0) }
-            return result
+            guard let a = x, let b = y else { return (result, true) }
+            ready.insert(a, at: 0)
+            other.ready.insert(b, at: 0)
+            return (result, false)
         }
 
         /// Moves on to the first product at or after `key`: within what is read when it is there,
