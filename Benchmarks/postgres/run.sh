@@ -14,7 +14,9 @@
 #   default 50), SESSIONS (default 500; 0 skips part 3), READY_WAIT (tenths of a second, default
 #   3000), ONLY="sqlite pg-direct pg-bouncer" (ONLY=" ": part 3 alone), KEEP_WORK=1,
 #   CONFIG=debug (use the debug build: for trying the script, not for figures),
-#   BIN_DIR=DIR (shop, shop-server and shop-load from DIR, not built: another build to compare)
+#   BIN_DIR=DIR (shop, shop-server and shop-load from DIR, not built: another build to compare),
+#   STAGGER_MS (pause between two session starts, default 100: logins arrive over time; 500 started
+#   at once kept PgBouncer's 20 server connections busy past its query_wait_timeout, 120 s)
 # Limits met at 500 sessions (each a `script` and a `shop` process, ~2 PgBouncer clients): the
 # `postgres` account's 1,024 open files (PgBouncer's clients; cluster.sh raises it), max_client_conn
 # (5,000) and pids (ulimit -u, kernel.pid_max) are printed with the figures.
@@ -152,6 +154,7 @@ for ((i = 0; i < SESSIONS; i++)); do
     TERM=xterm-256color script -qfec "$SHOP --db $SHOP_PGBOUNCER_URL --max-sessions 0 --max-sessions-per-address 0" /dev/null <&3 > "$WORK/sessions/out.$i" 2>&1 &
     SESSION_PIDS+=($!)
     started=$((started + 1))
+    sleep "$(awk -v ms="${STAGGER_MS:-100}" 'BEGIN { print ms / 1000 }')"
 done
 ready=0
 for _ in $(seq "${READY_WAIT:-3000}"); do   # tenths of a second: 300 s on 2 busy cores
