@@ -11,6 +11,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=../lib/checkout.sh
+source "$ROOT/Benchmarks/lib/checkout.sh"
 BUYERS="${BUYERS:-200}"
 DURATION="${DURATION:-10s}"
 PRODUCTS="${PRODUCTS:-1000}"
@@ -41,24 +43,9 @@ for port in "${PORTS[@]}"; do
     "$SERVER" --db "$DB" --port "$port" --quiet --max-unpaid-orders 1000 --max-connections-per-address "$((BUYERS + 16))" 2>>"$WORK/server.stderr" &
     PIDS+=($!)
 done
-for port in "${PORTS[@]}"; do
-    for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-    curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { echo "not ok - nothing answers on port $port" >&2; exit 1; }
-done
+for port in "${PORTS[@]}"; do wait_healthz "$port" || exit 1; done
 
-DELIVERY="$(date -u -d tomorrow +%F)"
-cat > "$WORK/buy.lua" <<LUA
-local tokens = {}
-for line in io.lines("$WORK/tokens.txt") do tokens[#tokens + 1] = line end
-local threads = 0
-function setup(thread) threads = threads + 1; thread:set("tid", threads) end
-function init(args) counter = tid * 100003 end
-function request()
-    counter = counter + 1
-    local body = string.format('{"items":[{"product_id":%d,"quantity":1}],"payment_method":"cash_on_delivery","first_name":"Nima","last_name":"Javan","phone":"+989141883291","email":"nima@example.com","address":"1 Main Street","postal_code":"6135135","delivery_date":"$DELIVERY"}', counter % $PRODUCTS + 1)
-    return wrk.format("POST", "/api/v1/orders", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tokens[counter % #tokens + 1]}, body)
-end
-LUA
+checkout_lua "$WORK/tokens.txt" "$PRODUCTS" > "$WORK/buy.lua"
 
 before=$(sqlite3 "$DB" "SELECT count(*) FROM orders")
 half=$((BUYERS / 2))
@@ -72,7 +59,6 @@ after=$(sqlite3 "$DB" "SELECT count(*) FROM orders")
 stock_ok=$(sqlite3 "$DB" "SELECT count(*) = 0 FROM products WHERE stock < 0")
 
 seconds=$(python3 -c "import re,sys; d='$DURATION'; print(float(re.sub('s$','',d)))")
-p99() { awk '$1=="99%" {print $2}' "$1" | awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); printf "%.1f", v/1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v); printf "%.1f", v } else if (v ~ /s$/) { sub(/s$/,"",v); printf "%.1f", v*1000 } }'; }
 errors=$(cat "$WORK"/wrk-*.txt | grep -E "Non-2xx|Socket errors" || true)
 
 # The servers stop first: the reference runs alone, as the fastest the file can take these writes.
@@ -102,7 +88,7 @@ raw_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 placed=$((after - before))
 printf '\ncheckout under contention: %s buyers on 2 shop-server processes (release), one file, %s, %s cores, load average %s\n' \
     "$BUYERS" "$DURATION" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
-python3 - "$placed" "$seconds" "$raw_ms" "$(p99 "$WORK/wrk-0.txt")" "$(p99 "$WORK/wrk-1.txt")" <<'PY'
+python3 - "$placed" "$seconds" "$raw_ms" "$(p99_ms "$WORK/wrk-0.txt")" "$(p99_ms "$WORK/wrk-1.txt")" <<'PY'
 import sys
 placed, seconds, raw_ms, p0, p1 = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 shop = placed / seconds

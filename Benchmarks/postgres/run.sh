@@ -11,26 +11,37 @@
 #
 # Usage: Benchmarks/postgres/run.sh   (as root: PostgreSQL runs as the postgres account)
 #   PRODUCTS (default 1000), BUYERS (default 100), DURATION (default 10s), CONNECTIONS (reads,
-#   default 50), SESSIONS (default 100; 0 skips part 3; 500 ran this machine out of processes:
-#   "fork: Resource temporarily unavailable"), READY_WAIT (tenths of a second, default 1800), ONLY="sqlite pg-direct pg-bouncer",
-#   KEEP_WORK=1, CONFIG=debug (use the debug build: for trying the script, not for figures)
+#   default 50), SESSIONS (default 500; 0 skips part 3), READY_WAIT (tenths of a second, default
+#   3000), ONLY="sqlite pg-direct pg-bouncer" (ONLY=" ": part 3 alone), KEEP_WORK=1,
+#   CONFIG=debug (use the debug build: for trying the script, not for figures),
+#   BIN_DIR=DIR (shop, shop-server and shop-load from DIR, not built: another build to compare),
+#   STAGGER_MS (pause between two session starts, default 100: logins arrive over time; 500 started
+#   at once kept PgBouncer's 20 server connections busy past its query_wait_timeout, 120 s)
+# Limits met at 500 sessions (each a `script` and a `shop` process, ~2 PgBouncer clients): the
+# `postgres` account's 1,024 open files (PgBouncer's clients; cluster.sh raises it), max_client_conn
+# (5,000) and pids (ulimit -u, kernel.pid_max) are printed with the figures.
 # Needs: wrk, curl, sqlite3, python3, postgresql-15, pgbouncer.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=../lib/checkout.sh
+source "$ROOT/Benchmarks/lib/checkout.sh"
 PRODUCTS="${PRODUCTS:-1000}"
 BUYERS="${BUYERS:-100}"
 DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-50}"
-SESSIONS="${SESSIONS:-100}"
+SESSIONS="${SESSIONS:-500}"
 ONLY="${ONLY:-sqlite pg-direct pg-bouncer}"
 CONFIG="${CONFIG:-release}"
 
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
-(cd "$ROOT" && for product in shop-server shop-load shop; do swift build -c "$CONFIG" --product "$product" >&2; done)
-SERVER_BIN="$ROOT/.build/$CONFIG/shop-server"
-LOAD="$ROOT/.build/$CONFIG/shop-load"
-SHOP="$ROOT/.build/$CONFIG/shop"
+if [ -z "${BIN_DIR:-}" ]; then
+    (cd "$ROOT" && for product in shop-server shop-load shop; do swift build -c "$CONFIG" --product "$product" >&2; done)
+    BIN_DIR="$ROOT/.build/$CONFIG"
+fi
+SERVER_BIN="$BIN_DIR/shop-server"
+LOAD="$BIN_DIR/shop-load"
+SHOP="$BIN_DIR/shop"
 
 WORK="$(mktemp -d)"
 chmod 0755 "$WORK"
@@ -74,23 +85,7 @@ listen_of() { [ "$1" = sqlite ] || echo "--db-listen $SHOP_PG_URL"; }
 tokens_of() { case "$1" in sqlite) echo "$WORK/tokens-sqlite.txt" ;; *) echo "$WORK/tokens-pg.txt" ;; esac; }
 orders_in() { if [ "$1" = sqlite ]; then sqlite3 "$DB" "SELECT count(*) FROM orders"; else pg_psql "SELECT count(*) FROM orders"; fi; }
 seconds=$(python3 -c "import re; print(float(re.sub('s$', '', '$DURATION')))")
-p99() { awk '$1=="99%" {print $2}' "$1"; }
 
-DELIVERY="$(date -u -d tomorrow +%F)"
-buy_lua() { # buy_lua TOKENS_FILE
-cat <<LUA
-local tokens = {}
-for line in io.lines("$1") do tokens[#tokens + 1] = line end
-local threads = 0
-function setup(thread) threads = threads + 1; thread:set("tid", threads) end
-function init(args) counter = tid * 100003 end
-function request()
-    counter = counter + 1
-    local body = string.format('{"items":[{"product_id":%d,"quantity":1}],"payment_method":"cash_on_delivery","first_name":"Nima","last_name":"Javan","phone":"+989141883291","email":"nima@example.com","address":"1 Main Street","postal_code":"6135135","delivery_date":"$DELIVERY"}', counter % $PRODUCTS + 1)
-    return wrk.format("POST", "/api/v1/orders", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tokens[counter % #tokens + 1]}, body)
-end
-LUA
-}
 cat > "$WORK/reads.lua" <<'LUA'
 local words = {"", "", "", "number", "generated", "cake"}
 local sorts = {"name", "price", "price_desc", "newest"}
@@ -111,7 +106,7 @@ declare -A CHECKOUTS READS CHECKOUT_P99 READ_P99 ERRORS
 for backend in $ONLY; do
     db=$(db_of "$backend")
     echo "== $backend: checkouts ($BUYERS buyers, 2 processes, $DURATION)" >&2
-    buy_lua "$(tokens_of "$backend")" > "$WORK/buy-$backend.lua"
+    checkout_lua "$(tokens_of "$backend")" "$PRODUCTS" > "$WORK/buy-$backend.lua"
     ports=()
     for i in 1 2; do
         pg_start_server "$backend-$i" --db "$db" $(listen_of "$backend") --max-unpaid-orders 1000 --max-connections-per-address "$((BUYERS + 16))"
@@ -125,7 +120,7 @@ for backend in $ONLY; do
     wait "$w0" "$w1"
     after=$(orders_in "$backend")
     CHECKOUTS[$backend]=$(python3 -c "print(round(($after - $before) / $seconds))")
-    CHECKOUT_P99[$backend]="$(p99 "$WORK/wrk-buy-$backend-0.txt") / $(p99 "$WORK/wrk-buy-$backend-1.txt")"
+    CHECKOUT_P99[$backend]="$(p99_ms "$WORK/wrk-buy-$backend-0.txt") / $(p99_ms "$WORK/wrk-buy-$backend-1.txt")"
     ERRORS[$backend]=$(cat "$WORK"/wrk-buy-"$backend"-*.txt | grep -E "Non-2xx|Socket errors" | tr '\n' ' ' || true)
     for pid in "${PG_SERVER_PIDS[@]}"; do pg_stop_server "$pid"; done
     PG_SERVER_PIDS=()
@@ -134,14 +129,14 @@ for backend in $ONLY; do
     pg_start_server "$backend-reads" --db "$db" $(listen_of "$backend") --max-connections-per-address "$((CONNECTIONS + 16))"
     wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency -s "$WORK/reads.lua" "http://127.0.0.1:$PG_PORT" > "$WORK/wrk-reads-$backend.txt"
     READS[$backend]=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/wrk-reads-$backend.txt")
-    READ_P99[$backend]=$(p99 "$WORK/wrk-reads-$backend.txt")
+    READ_P99[$backend]=$(p99_ms "$WORK/wrk-reads-$backend.txt")
     ERRORS[$backend]+=$(grep -E "Non-2xx|Socket errors" "$WORK/wrk-reads-$backend.txt" | tr '\n' ' ' || true)
     for pid in "${PG_SERVER_PIDS[@]}"; do pg_stop_server "$pid"; done
     PG_SERVER_PIDS=()
 done
 
 printf '\nSQLite vs PostgreSQL (%s products, %s cores, load average %s)\n' "$PRODUCTS" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-12s %14s %22s %16s %12s  %s\n' backend "checkouts/s" "p99 ms (per process)" "catalog reads/s" "p99" errors
+printf '%-12s %14s %22s %16s %12s  %s\n' backend "checkouts/s" "p99 ms (per process)" "catalog reads/s" "p99 ms" errors
 for backend in $ONLY; do
     printf '%-12s %14s %22s %16s %12s  %s\n' "$backend" "${CHECKOUTS[$backend]}" "${CHECKOUT_P99[$backend]}" "${READS[$backend]}" "${READ_P99[$backend]}" "${ERRORS[$backend]:-none}"
 done
@@ -152,17 +147,22 @@ echo "== $SESSIONS shop sessions on PgBouncer" >&2
 mkfifo "$WORK/hold"
 exec 3<>"$WORK/hold"   # every session's stdin: held open, never written
 mkdir -p "$WORK/sessions"
+started=0
 for ((i = 0; i < SESSIONS; i++)); do
-    # Session caps off: they count in files beside a SQLite database (see the README).
-    TERM=xterm-256color script -qfec "$SHOP --db $SHOP_PGBOUNCER_URL --db-listen $SHOP_PG_URL --max-sessions 0 --max-sessions-per-address 0" /dev/null <&3 > "$WORK/sessions/out.$i" 2>&1 &
+    # Session caps off: this measures the sessions, not the caps. No --db-listen: `shop` reads the
+    # server's WAL position through the pool (no LISTEN connection of its own).
+    TERM=xterm-256color script -qfec "$SHOP --db $SHOP_PGBOUNCER_URL --max-sessions 0 --max-sessions-per-address 0" /dev/null <&3 > "$WORK/sessions/out.$i" 2>&1 &
     SESSION_PIDS+=($!)
+    started=$((started + 1))
+    sleep "$(awk -v ms="${STAGGER_MS:-100}" 'BEGIN { print ms / 1000 }')"
 done
 ready=0
-for _ in $(seq "${READY_WAIT:-1800}"); do   # tenths of a second: 180 s on 2 busy cores
+for _ in $(seq "${READY_WAIT:-3000}"); do   # tenths of a second: 300 s on 2 busy cores
     ready=$( (grep -l "Browse" "$WORK"/sessions/out.* 2>/dev/null || true) | wc -l)
-    [ "$ready" -ge "$SESSIONS" ] && break
+    [ "$ready" -ge "$started" ] && break
     sleep 0.1
 done
+failed=$( (grep -lE "shop: |fork|Resource temporarily|cannot" "$WORK"/sessions/out.* 2>/dev/null || true) | wc -l)
 shop_pids=$(pgrep -f "^$SHOP --db $SHOP_PGBOUNCER_URL" || true)
 pss=0; rss=0; n=0
 for pid in $shop_pids; do
@@ -170,12 +170,25 @@ for pid in $shop_pids; do
     r=$(awk '/^Rss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
     pss=$((pss + p)); rss=$((rss + r)); n=$((n + 1))
 done
+script_pss=0; scripts=0
+for pid in "${SESSION_PIDS[@]}"; do
+    p=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
+    script_pss=$((script_pss + p)); scripts=$((scripts + 1))
+done
 bouncer_port=${SHOP_PGBOUNCER_URL##*:}; bouncer_port=${bouncer_port%%/*}
+bouncer() { psql -X -q -At -F ' ' -h 127.0.0.1 -p "$bouncer_port" -U postgres -d pgbouncer -c "$1" 2>&1; }
+clients=$(bouncer "SHOW CLIENTS" | awk '$2 == "shop" && $1 == "shop"' | wc -l)
+servers=$(bouncer "SHOW SERVERS" | awk '$2 == "shop" && $1 == "shop"' | wc -l)
 pools=$(psql -X -q -h 127.0.0.1 -p "$bouncer_port" -U postgres -d pgbouncer -c "SHOW POOLS" 2>&1 | grep -E "database|shop " || true)
 backends=$(psql -X -q -At -d "$SHOP_PG_ADMIN_URL" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'shop'")
 listening=$(psql -X -q -At -d "$SHOP_PG_ADMIN_URL" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'shop' AND query ILIKE 'LISTEN%'")
-printf '\n%s shop sessions on PostgreSQL through PgBouncer: %s on the catalog screen, %s processes\n' "$SESSIONS" "$ready" "$n"
-python3 -c "n=max($n,1); print(f'memory per session: PSS {($pss/n)/1024:.2f} MiB, RSS {($rss/n)/1024:.1f} MiB')"
+fd_limit=$(grep -oE "kernel file descriptor limit: [0-9]+" "$PG_CLUSTER/pgbouncer.log" | tail -1 || true)
+printf '\n%s shop sessions on PostgreSQL through PgBouncer (load average %s): %s started, %s on the catalog screen, %s shop processes, %s failed to start\n' \
+    "$SESSIONS" "$(cut -d' ' -f1-3 /proc/loadavg)" "$started" "$ready" "$n" "$failed"
+python3 -c "n=max($n,1); s=max($scripts,1); print(f'memory per session: shop PSS {($pss/n)/1024:.2f} MiB (RSS {($rss/n)/1024:.1f} MiB); the pty holder (script) PSS {($script_pss/s)/1024:.2f} MiB, not part of an SSH session')"
+echo "PgBouncer client connections from shop: $clients; its server connections: $servers"
 echo "PostgreSQL backends for database shop (pg_stat_activity): $backends, of which LISTEN: $listening"
 echo "PgBouncer SHOW POOLS:"
 echo "$pools" | sed 's/^/  /'
+echo "limits: ulimit -u $(ulimit -u), kernel.pid_max $(cat /proc/sys/kernel/pid_max), ptys $(cat /proc/sys/kernel/pty/nr)/$(cat /proc/sys/kernel/pty/max), PgBouncer ${fd_limit:-fd limit not logged}, max_connections $(psql -X -q -At -d "$SHOP_PG_ADMIN_URL" -c "SHOW max_connections")"
+if [ "$failed" -gt 0 ]; then echo "first failure:"; grep -hE "shop: |fork|Resource temporarily|cannot" "$WORK"/sessions/out.* | head -3 | sed 's/^/  /'; fi

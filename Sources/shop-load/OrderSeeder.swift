@@ -20,7 +20,7 @@ enum OrderSeeder {
         }
         let currency = try store.read { try $0.scalarString("SELECT value FROM settings WHERE key = 'currency'") }.map { String($0.prefix(3)) } ?? "USD"
         let now = Int64(Date().timeIntervalSince1970)
-        let first = (try store.read { try $0.scalarInt("SELECT ifnull(max(id), 0) FROM orders") } ?? 0) + 1
+        let first = (try store.read { try $0.scalarInt("SELECT coalesce(max(id), 0) FROM orders") } ?? 0) + 1
         var done = 0
         while done < count {
             let batch = min(10_000, count - done)
@@ -52,6 +52,10 @@ enum OrderSeeder {
                 }
             }
             done += batch
+        }
+        // The ids were written here: PostgreSQL's sequence, where checkouts take theirs, moves past them.
+        if store.dialect == .postgres {
+            try store.write { _ = try $0.scalarInt("SELECT setval(pg_get_serial_sequence('orders', 'id'), (SELECT max(id) FROM orders))") }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import ShopTestSupport
 @testable import ShopEngine
@@ -50,5 +51,41 @@ struct DemoStoreTests {
         #expect(!named.isTemporary)
         named.remove()
         #expect(FileManager.default.fileExists(atPath: fresh), "a named demo database is kept")
+    }
+
+    @Test("--demo on a named empty database (a file, or PostgreSQL) fills it once however many start on it together, and later starts use it; another shop or the demo in the other language is refused")
+    func namedDemoFilledOnce() throws {
+        let t = try TestShop()          // holds another shop (a customer), and gives a folder
+        _ = try t.customer()
+        let database = TestDatabase.isPostgres ? try TestDatabase.createPostgres() : nil
+        defer { database?.drop() }
+        let target = database?.url ?? t.directory.appendingPathComponent("named.sqlite").path
+        let flags = Options.engineFlags + [.init("demo", help: "")]
+        let options = try Options.parse(["--demo", "--db", target], flags: flags)
+        let catalog = try DemoStore.load()
+
+        let opened = Mutex<[DemoDatabase]>([])
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            do {
+                let demo = try DemoDatabase.open(options)
+                opened.withLock { $0.append(demo) }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 } == [])
+        let again = try DemoDatabase.open(options)   // a later start
+        defer { (opened.withLock { $0 } + [again]).forEach { $0.shop.store.close() } }
+        #expect(!again.isTemporary)
+        let counts = try again.shop.store.read { db in
+            [try db.scalarInt("SELECT count(*) FROM products"), try db.scalarInt("SELECT count(*) FROM orders")]
+        }
+        #expect(counts == [Int64(catalog.products.count), Int64(catalog.orders.count)], "filled once")
+
+        expectError("not_empty") { try DemoDatabase.open(options, language: .fa) }
+        #expect(try again.shop.store.read { try $0.scalarString("SELECT value FROM settings WHERE key = 'currency'") } == (try DemoStore.currency()).spec,
+                "the refused Persian demo changed nothing")
+        expectError("not_empty") { try DemoDatabase.open(try Options.parse(["--demo", "--db", t.databasePath], flags: flags)) }
     }
 }

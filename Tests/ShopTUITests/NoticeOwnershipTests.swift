@@ -68,7 +68,7 @@ struct NoticeScopeTests {
     @Test("'Marked sent' goes when another terminal marks the order delivered")
     func markedSentGoesWhenDelivered() throws {
         let f = try StaffFixture()
-        let other = try Shop(ShopConfiguration(databasePath: f.shop.store.path, messages: .outbox, passwordIterations: 1_000))
+        let other = try f.temporary.openAgain()
         let customer = try f.person("+15550101234", role: .customer)
         let order = try f.shop.orders.create(OrderRequest(items: [.init(productID: f.bread.id, quantity: 1)], contact: .sample, paymentMethod: .cashOnDelivery), caller: customer.caller)
         let app = AppDriver(f.session(f.staff))

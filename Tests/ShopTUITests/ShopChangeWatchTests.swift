@@ -10,7 +10,7 @@ struct ShopChangeWatchTests {
     @Test("an open product list shows stock another terminal changed, within a couple of ticks")
     func listFollowsOtherTerminal() throws {
         let f = try StaffFixture()
-        let other = try Shop(ShopConfiguration(databasePath: f.shop.store.path, messages: .outbox, passwordIterations: 1_000))
+        let other = try f.temporary.openAgain()
         let app = AppDriver(f.session(f.staff))
         app.openStaff("Products")
         #expect(app.screen().contains { $0.contains("Lemon tart") && $0.contains(" 0") })
@@ -24,7 +24,7 @@ struct ShopChangeWatchTests {
     @Test("the stock dialog reads the product when it opens, not the row it was opened from")
     func dialogReloadsOnOpen() throws {
         let f = try StaffFixture()
-        let other = try Shop(ShopConfiguration(databasePath: f.shop.store.path, messages: .outbox, passwordIterations: 1_000))
+        let other = try f.temporary.openAgain()
         let app = AppDriver(f.session(f.staff))
         app.openStaff("Products")
         let row = try #require(app.screen().firstIndex { $0.contains("Lemon tart") })

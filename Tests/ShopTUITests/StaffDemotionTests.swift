@@ -18,7 +18,7 @@ struct StaffDemotionTests {
         #expect(app.lines.contains { $0.contains("Butter") && $0.contains("archived") }, "\(app.text)")
 
         // An admin in another process (another Shop on the same file) makes them a customer.
-        let other = try Shop(ShopConfiguration(databasePath: f.shop.store.path, messages: .outbox, passwordIterations: 1_000))
+        let other = try f.temporary.openAgain()
         _ = try other.admin.localSetRole(phone: "+15550100999", role: .admin)
         let admin = try other.admin.localSignIn(phone: "+15550100999")
         _ = try other.admin.updateUser(id: f.staff.user.id, .init(role: .customer), caller: admin.caller)
@@ -45,7 +45,7 @@ struct StaffDemotionTests {
         let app = AppDriver(f.session(f.staff), width: 100, height: 30)
         app.openStaff("Dashboard")
         #expect(app.text.contains("Butter"), "low stock shown to staff: \(app.text)")
-        let other = try Shop(ShopConfiguration(databasePath: f.shop.store.path, messages: .outbox, passwordIterations: 1_000))
+        let other = try f.temporary.openAgain()
         _ = try other.admin.localSetRole(phone: "+15550100997", role: .admin)
         let admin = try other.admin.localSignIn(phone: "+15550100997")
         _ = try other.admin.updateUser(id: f.staff.user.id, .init(role: .customer), caller: admin.caller)
@@ -65,7 +65,7 @@ struct StaffDemotionTests {
         var detail = ScreenDriver(ProductScreen(productID: f.butter.id, name: "Butter"), session: session)
         #expect(detail.text.contains("275") || detail.text.contains("2.75"), "staff see the archived product: \(detail.text)")
 
-        let other = try Shop(ShopConfiguration(databasePath: f.shop.store.path, messages: .outbox, passwordIterations: 1_000))
+        let other = try f.temporary.openAgain()
         _ = try other.admin.localSetRole(phone: "+15550100998", role: .admin)
         let admin = try other.admin.localSignIn(phone: "+15550100998")
         _ = try other.admin.updateUser(id: f.staff.user.id, .init(role: .customer), caller: admin.caller)

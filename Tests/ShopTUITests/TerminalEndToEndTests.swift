@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 @testable import ShopTUI
+import ShopTestSupport
 
 /// Runs the built `shop` (with a fresh demo store) inside a private tmux server and reads the screen back.
 final class TmuxHarness {
@@ -123,7 +124,7 @@ final class TmuxHarness {
     var dump: Comment { Comment(rawValue: "screen:\n" + screen().map { "|\($0)|" }.joined(separator: "\n")) }
 }
 
-@Suite("The shop binary in tmux", .serialized)
+@Suite("The shop binary in tmux", .serialized, .disabled(if: TestDatabase.isPostgres, "runs `shop --demo` on its own temporary SQLite file: the SQLite pass covers it"))
 struct TerminalEndToEndTests {
     @Test("the store draws, opens help, follows resizes, shows the size notice and q restores the terminal")
     func fullSession() throws {

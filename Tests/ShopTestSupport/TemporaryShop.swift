@@ -71,8 +71,13 @@ public final class TemporaryShop<Clock: ShopClock>: @unchecked Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// Another `Shop` on the same database and clock, as a second process would open it.
-    public func openAgain() throws -> Shop { try Shop(configuration) }
+    /// Another `Shop` on the same database and clock, as a second process would open it
+    /// (`configure`: how that process's configuration differs, e.g. no message sink).
+    public func openAgain(configure: (inout ShopConfiguration) -> Void = { _ in }) throws -> Shop {
+        var configuration = configuration
+        configure(&configuration)
+        return try Shop(configuration)
+    }
 
     // MARK: - Another program
 

@@ -58,4 +58,27 @@ public struct PostgresTestDatabase: Sendable {
     public func drop() {
         try? Connection(postgres: adminURL).execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
+
+    /// Ends every server connection to this database (`pg_terminate_backend`), as a server
+    /// restart or an operator would, and waits until they are gone.
+    public func terminateBackends() throws {
+        let admin = try Connection(postgres: adminURL)
+        try admin.run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()", name)
+        var waited = 0
+        while try admin.scalarInt("SELECT count(*) FROM pg_stat_activity WHERE datname = ?", name) ?? 0 > 0 {
+            guard waited < 1_000 else { throw TestSupportError("backends of \(name) still there after 10 s") }
+            usleep(10_000)
+            waited += 1
+        }
+    }
+
+    /// PgBouncer's admin console (`SHOW POOLS`, `KILL db`, `RESUME db`), when the shop goes
+    /// through PgBouncer (`SHOP_TEST_POSTGRES_VIA`).
+    public var poolerAdmin: Connection? {
+        get throws {
+            guard let shop = URLComponents(string: url), let admin = URLComponents(string: adminURL),
+                  shop.port != admin.port, let host = shop.host, let port = shop.port else { return nil }
+            return try Connection(postgres: "postgres://\(admin.user ?? "postgres")@\(host):\(port)/pgbouncer")
+        }
+    }
 }

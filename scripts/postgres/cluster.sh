@@ -97,7 +97,9 @@ EOF
   printf '"shop" "%s"\n"postgres" "%s"\n' "$shop_password" "$admin_password" > "$dir/userlist.txt"
   chmod 0600 "$dir/userlist.txt"
   [ "$(id -u)" -eq 0 ] && chown postgres: "$dir/pgbouncer.ini" "$dir/userlist.txt"
-  as_owner pgbouncer -d "$dir/pgbouncer.ini"
+  # One descriptor per client connection: the login default (1024 open files) would refuse
+  # clients past ~1,000, fewer than max_client_conn (500 `shop` sessions hold ~1,000).
+  as_owner sh -c 'ulimit -n 10240 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec pgbouncer -d "$1"' pgbouncer "$dir/pgbouncer.ini"
   for _ in $(seq 1 100); do
     PGPASSWORD=$shop_password psql -X -q -h 127.0.0.1 -p "$bouncer_port" -U shop -d shop -c 'SELECT 1' >/dev/null 2>&1 && break
     sleep 0.1

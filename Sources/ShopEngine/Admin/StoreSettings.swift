@@ -6,6 +6,7 @@
 /// | `store_name` | `Shop` | the demo, or SQL |
 /// | `currency` | `USD:2` | `--currency` at start |
 /// | `low_stock_threshold` | 5 | an admin: `shop.admin.updateSettings`, `PATCH /api/v1/admin/settings` |
+/// | `demo_store` | none | `--demo` on a named database: the demo's language once filled (`DemoStore.seedOnce`) |
 ///
 /// ```swift
 /// let settings = try shop.admin.updateSettings(.init(lowStockThreshold: 3), caller: admin)
@@ -27,7 +28,7 @@ public struct StoreSettings: Codable, Sendable, Equatable {
         public init(lowStockThreshold: Int64? = nil) { self.lowStockThreshold = lowStockThreshold }
     }
 
-    enum Key: String { case storeName = "store_name", currency, lowStockThreshold = "low_stock_threshold" }
+    enum Key: String { case storeName = "store_name", currency, lowStockThreshold = "low_stock_threshold", demoStore = "demo_store" }
 
     // MARK: - Reading and writing
 

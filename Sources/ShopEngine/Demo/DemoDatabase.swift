@@ -1,36 +1,63 @@
 import Foundation
 
-/// The database behind `--demo`: a fresh temporary file (removed on exit), or the file `--db`
-/// names when it is empty. A demo never writes into a database that holds data. `language`
-/// picks the demo store (`DemoStore.seed(_:language:)`), its currency and, unless
-/// `--default-country` says otherwise, its country code.
+/// The database behind `--demo`: a fresh temporary file (removed on exit), or the database
+/// `--db` names — a SQLite file or a `postgres://` URL — when it is empty (filled once, however
+/// many processes start on it together) or already holds this demo. A demo never writes into a
+/// database that holds anything else. `language` picks the demo store
+/// (`DemoStore.seed(_:language:)`), its currency and, unless `--default-country` says otherwise,
+/// its country code. `changeSignal`: as the program would open its shop (`shop`: `.walPosition`).
 public final class DemoDatabase: Sendable {
     public let shop: Shop
     public let path: String
     /// True when the file was made for this demo and is deleted by `remove()`.
     public let isTemporary: Bool
 
-    public static func open(_ options: Options, cacheKiB: Int? = nil, language: Language = .en) throws -> DemoDatabase {
+    public static func open(_ options: Options, cacheKiB: Int? = nil, language: Language = .en,
+                            changeSignal: Store.ChangeSignal = .notifications) throws -> DemoDatabase {
         var config = try options.configuration(defaultMessages: .outbox, cacheKiB: cacheKiB)
         config.messages = .outbox   // codes are shown on screen, never sent
         config.currency = try DemoStore.currency(language: language)
+        config.changeSignal = changeSignal
         if config.defaultCountry == nil { config.defaultCountry = try DemoStore.defaultCountry(language: language) }
         let temporary = options.value("db") == nil
         if temporary {
             var template = Array((FileManager.default.temporaryDirectory.path + "/shop-demo-XXXXXX").utf8CString)
             guard let dir = mkdtemp(&template) else { throw ShopError(.internal, "demo", "cannot create a temporary folder") }
             config.databasePath = String(cString: dir) + "/demo.sqlite"
-        } else if let header = FileManager.default.contents(atPath: config.databasePath)?.prefix(100), !header.isEmpty {
-            // Read the header before opening: opening migrates, which would write into someone's file.
-            let bytes = [UInt8](header)
-            let userVersion = bytes.count >= 64 ? bytes[60..<64].reduce(0) { $0 << 8 | Int($1) } : 0
-            guard bytes.starts(with: Array("SQLite format 3".utf8)), userVersion > 0, try DemoStore.isEmpty(try Shop(config)) else {
-                throw ShopError(.conflict, "not_empty", "--demo fills only an empty Shop database, and \(config.databasePath) has data; leave out --db for a temporary demo store")
-            }
+        } else {
+            // Before opening: opening migrates, which would write into someone else's database.
+            try requireEmptyOrDemo(config.databasePath, language: language)
         }
         let shop = try Shop(config)
-        try DemoStore.seed(shop, language: language)
+        do {
+            try DemoStore.seedOnce(shop, language: language)
+        } catch {
+            shop.store.close()
+            throw error
+        }
         return DemoDatabase(shop: shop, path: config.databasePath, isTemporary: temporary)
+    }
+
+    /// A named database must be new (no file; an empty PostgreSQL database), an empty Shop
+    /// database, or one holding this demo: checked without writing (opening would migrate it and
+    /// set the demo's currency).
+    static func requireEmptyOrDemo(_ path: String, language: Language) throws {
+        let notShop = ShopError(.conflict, "not_empty", "--demo fills only an empty Shop database, and \(path) has data; leave out --db for a temporary demo store")
+        let db: Connection
+        switch try DatabaseLocation(path) {
+        case .sqlite(let file):
+            guard let header = FileManager.default.contents(atPath: file)?.prefix(100), !header.isEmpty else { return }
+            let bytes = [UInt8](header)
+            let userVersion = bytes.count >= 64 ? bytes[60..<64].reduce(0) { $0 << 8 | Int($1) } : 0
+            guard bytes.starts(with: Array("SQLite format 3".utf8)), userVersion > 0 else { throw notShop }
+            db = try Connection(inspecting: file)
+        case .postgres(let url):
+            db = try Connection(postgres: url)
+            let tables = try db.scalarInt("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()") ?? 0
+            if tables == 0 { return }
+            guard try db.scalarString("SELECT to_regclass('schema_migrations')::text") != nil else { throw notShop }
+        }
+        _ = try DemoStore.demoFound(db, language: language, place: path)
     }
 
     private init(shop: Shop, path: String, isTemporary: Bool) {

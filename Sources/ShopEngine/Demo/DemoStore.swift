@@ -60,9 +60,11 @@ public enum DemoStore {
 
     /// True when the database has no products, users or orders (safe to fill).
     public static func isEmpty(_ shop: Shop) throws -> Bool {
-        try shop.store.read { db in
-            (try db.scalarInt("SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM products) + (SELECT count(*) FROM orders)") ?? 0) == 0
-        }
+        try shop.store.read(isEmpty)
+    }
+
+    static func isEmpty(_ db: Connection) throws -> Bool {
+        (try db.scalarInt("SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM products) + (SELECT count(*) FROM orders)") ?? 0) == 0
     }
 
     /// Fills `shop`, which must be empty, with the demo store in `language`.

@@ -30,7 +30,7 @@ struct NewOrder {
 
     /// Writes the order; returns its id (its number is `S-` and the id in six digits).
     func write(_ db: Connection, now: Int64) throws -> Int64 {
-        let id = (try db.scalarInt("SELECT coalesce(max(id), 0) + 1 FROM orders") ?? 1)
+        let id = try Self.nextID(db)
         try db.run("""
             INSERT INTO orders(id, number, user_id, status, channel, subtotal, discount, total, currency, coupon_id, coupon_code,
               first_name, last_name, phone, email, address, postal_code, delivery_date, note, payment_method, created_by,
@@ -47,6 +47,22 @@ struct NewOrder {
             try Ledger.record(db, productID: line.productId, variantID: line.variantId, delta: -line.quantity,
                               reason: "sale", orderID: id, userID: createdBy, now: now)
         }
+        return id
+    }
+
+    /// The new order's id, which its number shows: unique, and larger than every order placed before.
+    ///
+    /// SQLite: one after the largest, read under the one write lock, so numbers also run without
+    /// gaps. PostgreSQL: the identity sequence (migration 11 moved it past the ids written this way
+    /// before). Reading max(id) there made every two concurrent checkouts conflict, so one of them
+    /// always ran again; a sequence never conflicts, at the price of a gap in the numbers wherever a
+    /// checkout rolled back or ran again after a conflict elsewhere.
+    static func nextID(_ db: Connection) throws -> Int64 {
+        let sql = switch db.dialect {
+        case .sqlite: "SELECT coalesce(max(id), 0) + 1 FROM orders"
+        case .postgres: "SELECT nextval(pg_get_serial_sequence('orders', 'id'))"
+        }
+        guard let id = try db.scalarInt(sql) else { throw DatabaseError(code: 1, message: "no next order id", sql: sql) }
         return id
     }
 }

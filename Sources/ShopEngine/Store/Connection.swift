@@ -147,6 +147,13 @@ public final class Connection {
         return false
     }
 
+    /// PostgreSQL's connection broke before a COMMIT went out on it: nothing it did since its
+    /// last commit can have been committed, so the transaction may run again on a new connection.
+    var lostBeforeCommit: Bool {
+        if case .postgres(let d) = driver { return d.isBroken && !d.commitOutcomeUnknown }
+        return false
+    }
+
     // MARK: - Transactions
 
     /// A write transaction; rolls back when `body` throws.

@@ -12,7 +12,11 @@ public enum Schema {
         Migration(8, "search terms", sqlite: searchTerms, postgres: PostgresSchema.searchTerms),
         Migration(9, "catalog orders within a category", sql: categoryOrders),
         Migration(10, "search postings", sqlite: searchPostings, postgres: PostgresSchema.searchPostings),
+        Migration(11, "order ids from the sequence", sqlite: orderIDSequence, postgres: PostgresSchema.orderIDSequence),
     ]
+
+    /// Nothing to do: SQLite numbers orders one after the largest, under its one write lock (`NewOrder.nextID`).
+    static let orderIDSequence = "-- orders keep max(id) + 1 on SQLite"
 
     /// Each product under each of its words, with its sort keys, so a search page reads its
     /// matches from an index in sort order, wherever they lie in it (`SearchPostings`; by newest:

@@ -71,10 +71,23 @@ public final class Store: Sendable {
         }
     }
 
+    /// Runs `body` on a pooled connection. When PostgreSQL's connection was lost (the server or
+    /// PgBouncer restarted, the backend was terminated) before a COMMIT was sent on it, nothing
+    /// was committed, so `body` — a whole transaction — runs once more on a new connection. When
+    /// the COMMIT may have gone out, it never runs again: the caller gets the error.
     private func withConnection<T>(_ body: (Connection) throws -> T) throws -> T {
         let connection = try checkOut()
-        defer { checkIn(connection) }
-        return try body(connection)
+        do {
+            defer { checkIn(connection) }
+            return try body(connection)
+        } catch {
+            guard connection.lostBeforeCommit else { throw error }
+            // The idle ones most likely went the same way (a restart): new connections for all.
+            idle.withLock { $0.removeAll() }
+            let fresh = try open()
+            defer { checkIn(fresh) }
+            return try body(fresh)
+        }
     }
 
     /// Runs `body` in a write transaction (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: SERIALIZABLE,

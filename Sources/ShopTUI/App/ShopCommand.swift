@@ -5,7 +5,7 @@ import ShopEngine
 /// address and, in keyed mode, by its key; it never runs a requested command.
 public enum ShopCommand {
     public static let flags: [Options.Flag] = Options.engineFlags + [
-        Options.Flag("demo", help: "a fresh demo store (temporary database unless --db names an empty one); codes appear on screen"),
+        Options.Flag("demo", help: "a demo store: a temporary database, or the one --db names (a file or postgres:// URL) when empty, filled once and reused by later starts; codes appear on screen"),
         Options.Flag("tour", help: "with --demo: play a walk through the main screens; any key stops it"),
         Options.Flag("lang", env: "SHOP_LANG", value: "en|fa", help: "the interface's language (default: from LC_ALL, LC_MESSAGES or LANG, else en); L switches at any time"),
         Options.Flag("bidi", env: "SHOP_BIDI", value: "auto|app|terminal", help: "who orders right-to-left text: app (Shop, for most terminals), terminal (GNOME Terminal and other VTE-based ones, Konsole, mlterm, which do it themselves); auto picks terminal when VTE_VERSION or KONSOLE_VERSION is set"),
@@ -92,7 +92,7 @@ public enum ShopCommand {
             // kernel's cache, shared by all); measured in Benchmarks/tui.
             let cacheKiB = 512
             // The demo store in the session's language: `--demo --lang fa` is the Persian store.
-            demo = options.has("demo") ? try DemoDatabase.open(options, cacheKiB: cacheKiB, language: L.language) : nil
+            demo = options.has("demo") ? try DemoDatabase.open(options, cacheKiB: cacheKiB, language: L.language, changeSignal: .walPosition) : nil
             var configuration = try options.configuration(cacheKiB: cacheKiB)
             // One process per customer: on PostgreSQL, no direct LISTEN connection each (the
             // pooler's few connections serve them all); changes are polled through the pool.

@@ -16,6 +16,9 @@ final class PostgresDriver {
     /// Rows changed in the open transaction: a write transaction that changed nothing sends no
     /// notification.
     private(set) var changesInTransaction = 0
+    /// A COMMIT was sent and its answer never came back (the connection broke meanwhile): the
+    /// transaction may have committed, so it must not run again. Cleared by the next BEGIN.
+    private(set) var commitOutcomeUnknown = false
 
     init(url: String) throws {
         guard let handle = PQconnectdb(url) else { throw DatabaseError(sqlState: nil, message: "out of memory connecting to PostgreSQL", sql: nil) }
@@ -43,7 +46,10 @@ final class PostgresDriver {
 
     /// One or more statements without parameters (the simple query protocol).
     func execute(_ sql: String) throws {
+        if sql.hasPrefix("BEGIN") { commitOutcomeUnknown = false }
+        if sql == "COMMIT" { commitOutcomeUnknown = true }
         let result = try check(PQexec(handle, sql), sql: sql)
+        if sql == "COMMIT" { commitOutcomeUnknown = false }
         if sql.hasPrefix("BEGIN") { changesInTransaction = 0 } else { changesInTransaction += Self.changes(result) }
         PQclear(result)
     }

@@ -325,4 +325,10 @@ enum PostgresSchema {
     WHERE t.term <> '';
     \(Schema.searchPostingsIndexes)
     """
+
+    /// Orders now take their ids from the identity sequence (`NewOrder.nextID`); until now they
+    /// were written as max(id) + 1, which never moved it. Past the largest, or the next collides.
+    static let orderIDSequence = """
+    SELECT setval(pg_get_serial_sequence('orders', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM orders), false);
+    """
 }
