@@ -46,11 +46,15 @@ public final class DemoDatabase: Sendable {
         let db: Connection
         switch try DatabaseLocation(path) {
         case .sqlite(let file):
-            guard let header = FileManager.default.contents(atPath: file)?.prefix(100), !header.isEmpty else { return }
-            let bytes = [UInt8](header)
-            let userVersion = bytes.count >= 64 ? bytes[60..<64].reduce(0) { $0 << 8 | Int($1) } : 0
-            guard bytes.starts(with: Array("SQLite format 3".utf8)), userVersion > 0 else { throw notShop }
+            guard let header = FileManager.default.contents(atPath: file)?.prefix(16), !header.isEmpty else { return }
+            guard header.starts(with: Array("SQLite format 3".utf8)) else { throw notShop }
+            // Asked through SQLite, not read from the file's header: in WAL mode the header can
+            // lag behind (another `shop --demo` migrating it right now), and that is no other shop.
             db = try Connection(inspecting: file)
+            if try db.scalarInt("PRAGMA user_version") ?? 0 == 0 {
+                guard try db.scalarInt("SELECT count(*) FROM sqlite_master") ?? 0 == 0 else { throw notShop }
+                return
+            }
         case .postgres(let url):
             db = try Connection(postgres: url)
             let tables = try db.scalarInt("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()") ?? 0
