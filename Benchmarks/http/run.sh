@@ -58,13 +58,17 @@ DB="$WORK/shop.sqlite"
 MESSAGES="$WORK/messages.jsonl"
 if [ -n "${DATABASE:-}" ]; then
     echo "copying $DATABASE…" >&2
-    cp "$DATABASE" "$DB"
+    sqlite3 "$DATABASE" ".backup '$DB'"   # with what its WAL holds
     PRODUCTS="$(sqlite3 "$DB" 'SELECT count(*) FROM products')"
 else
     echo "seeding $PRODUCTS products…" >&2
     "$LOAD" seed "$DB" "$PRODUCTS" >&2
 fi
-"$SERVER" users add --phone "$PHONE" --role customer --db "$DB" >&2
+# With BEFORE, the data is set up by the build before (it may know fewer migrations) and copied
+# for it; this build then migrates its own copy forward when it starts.
+SETUP_SERVER="${BEFORE:-$SERVER}"
+DB_BEFORE="$WORK/before.sqlite"
+"$SETUP_SERVER" users add --phone "$PHONE" --role customer --db "$DB" >&2
 
 wait_port() {
     for _ in $(seq 1 200); do
@@ -78,14 +82,17 @@ start_server() { # $1 = workers ("default" or N), $2 = the binary (default: this
     local extra=()
     [ "$1" != "default" ] && extra=(--workers "$1")
     # wrk opens every connection from 127.0.0.1: let them all in past the per-address cap.
-    "${2:-$SERVER}" --db "$DB" --port "$PORT" --quiet --messages "file:$MESSAGES" --max-connections-per-address "$((CONNECTIONS + 16))" "${extra[@]}" 2>>"$WORK/server.stderr" &
+    local db="$DB"
+    # The build before on its own copy, once set-up has made it (set-up itself runs on $DB).
+    [ "${2:-$SERVER}" = "$SERVER" ] || [ ! -e "$DB_BEFORE" ] || db="$DB_BEFORE"
+    "${2:-$SERVER}" --db "$db" --port "$PORT" --quiet --messages "file:$MESSAGES" --max-connections-per-address "$((CONNECTIONS + 16))" "${extra[@]}" 2>>"$WORK/server.stderr" &
     SERVER_PID=$!
     wait_port "$PORT"
 }
 stop_server() { kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=""; }
 
 # One server first: learn the response bodies (sizes) and get an access token by code.
-start_server default
+start_server default "$SETUP_SERVER"
 BASE="http://127.0.0.1:$PORT"
 PRODUCT_ID="$(curl -sf "$BASE/api/v1/products?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')"
 REQUEST_ID="$(curl -sf -H 'Content-Type: application/json' -d "{\"phone\":\"$PHONE\"}" "$BASE/api/v1/auth/otp/request" | python3 -c 'import json,sys; print(json.load(sys.stdin)["request_id"])')"
@@ -131,6 +138,10 @@ for i in "${!NAMES[@]}"; do
     fi
 done
 stop_server
+if [ -n "$BEFORE" ]; then   # the same data and key for the build before, in its own file
+    sqlite3 "$DB" ".backup '$DB_BEFORE'"
+    cp "$DB.key" "$DB_BEFORE.key" 2>/dev/null || true
+fi
 chmod 755 "$WORK" "$WORK/html"; chmod 644 "$WORK/html/"*
 cat > "$WORK/nginx.conf" <<CONF
 worker_processes auto;
