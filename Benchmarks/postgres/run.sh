@@ -177,8 +177,11 @@ for pid in "${SESSION_PIDS[@]}"; do
 done
 bouncer_port=${SHOP_PGBOUNCER_URL##*:}; bouncer_port=${bouncer_port%%/*}
 bouncer() { psql -X -q -At -F ' ' -h 127.0.0.1 -p "$bouncer_port" -U postgres -d pgbouncer -c "$1" 2>&1; }
-clients=$(bouncer "SHOW CLIENTS" | awk '$2 == "shop" && $1 == "shop"' | wc -l)
-servers=$(bouncer "SHOW SERVERS" | awk '$2 == "shop" && $1 == "shop"' | wc -l)
+# Rows whose user and database are both "shop" (the first column is the type, C or S, in newer
+# PgBouncers; user and database in the first four either way).
+ours() { awk '{ n = 0; for (i = 1; i <= 4; i++) if ($i == "shop") n++ } n >= 2' | wc -l; }
+clients=$(bouncer "SHOW CLIENTS" | ours)
+servers=$(bouncer "SHOW SERVERS" | ours)
 pools=$(psql -X -q -h 127.0.0.1 -p "$bouncer_port" -U postgres -d pgbouncer -c "SHOW POOLS" 2>&1 | grep -E "database|shop " || true)
 backends=$(psql -X -q -At -d "$SHOP_PG_ADMIN_URL" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'shop'")
 listening=$(psql -X -q -At -d "$SHOP_PG_ADMIN_URL" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'shop' AND query ILIKE 'LISTEN%'")

@@ -10,7 +10,7 @@ public enum ServeCommand {
         Options.Flag("workers", env: "SHOP_WORKERS", value: "N", help: "threads running requests (default: one per core, at least 2)"),
         Options.Flag("max-connections", env: "SHOP_MAX_CONNECTIONS", value: "N", help: "open connections before new ones get 503 (default 1024)"),
         Options.Flag("max-connections-per-address", env: "SHOP_MAX_CONNECTIONS_PER_ADDRESS", value: "N", help: "open connections from one client address before its new ones get 503 (default \(HTTPServerConfiguration.defaultMaxConnectionsPerAddress))"),
-        Options.Flag("demo", help: "serve a fresh demo store (a temporary database unless --db names an empty one); codes go to GET /api/v1/admin/outbox (the demo only)"),
+        Options.Flag("demo", help: "serve the demo store: a temporary database, or the one --db names (a file or postgres:// URL) when empty, filled once and reused by later starts; codes go to GET /api/v1/admin/outbox (the demo only)"),
         Options.Flag("lang", env: "SHOP_LANG", value: "en|fa", help: "with --demo, the demo store's language (fa: a Persian store in rials); API errors follow each request's Accept-Language"),
         Options.Flag("quiet", help: "no access log"),
         Options.Flag("log-format", env: "SHOP_LOG_FORMAT", value: "text|json", help: "access log lines as text (default) or one JSON object per line"),
