@@ -131,35 +131,6 @@ public struct CatalogService: Sendable {
         return try page(db, filter: driven, order: order, count: count)
     }
 
-    private struct WalkEnded: Error {}
-
-    /// The first `count` products in `order` whose words start with every one of `words`, found by
-    /// testing the next `window` products; nil when that is not enough to know (fewer found, more
-    /// products left) or a product has no words listed.
-    static func walk(_ db: Connection, words: [String], filter: SQLFilter, order: String, count: Int, window: Int64) throws -> [PageCursor]? {
-        // " cake dark " contains " ca": a word starting with "ca".
-        let test = words.map { _ in db.dialect.textContains("w.words", "?") }.joined(separator: " AND ")
-        var found: [PageCursor] = []
-        var seen: Int64 = 0
-        var unknown = false
-        do {
-            try db.forEach("""
-                SELECT p.id, p.sort_name, p.price, CASE WHEN w.words IS NULL THEN -1 WHEN \(test) THEN 1 ELSE 0 END AS hit
-                FROM products p LEFT JOIN product_words w ON w.product_id = p.id \(filter.whereClause) ORDER BY \(order) LIMIT ?
-                """, arguments: words.map { " " + $0 } + filter.arguments + [window]) { row in
-                seen += 1
-                switch row.int("hit") {
-                case 1: found.append(cursor(row))
-                case 0: break
-                default: unknown = true; throw WalkEnded()
-                }
-                if found.count == count { throw WalkEnded() }
-            }
-        } catch is WalkEnded {}
-        if unknown { return nil }
-        return found.count == count || seen < window ? found : nil
-    }
-
     private static func cursor(_ row: Row) -> PageCursor {
         PageCursor(id: row.int64("id"), text: row.string("sort_name"), number: row.int64("price"))
     }

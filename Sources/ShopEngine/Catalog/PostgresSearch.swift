@@ -18,7 +18,8 @@ extension CatalogService {
                                                 filter: filter, sort: sort, after: after, count: count, budget: postingBudget) {
             return merged
         }
-        if let walked = try walk(db, words: words, filter: filter, order: order, count: count, window: walkWindow) { return walked }
+        var walk = SearchWalk(words: words, filter: filter, order: order, sort: sort, count: count)
+        if case .page(let walked) = try walk.advance(db, work: Int(walkWindow)) { return walked }
         return try page(db, filter: driven, order: order, count: count)
     }
 

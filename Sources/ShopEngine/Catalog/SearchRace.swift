@@ -66,7 +66,7 @@ protocol SearchReader {
 }
 
 /// The filter's products walked in sort order (through the order's index: within a category, the
-/// category's), each tested for every typed word in its `product_words` (SQLite's `instr`).
+/// category's), each tested for every typed word in its `product_words`. PostgreSQL walks too.
 struct SearchWalk: SearchReader {
     private let words: [String]
     private let filter: CatalogService.SQLFilter
@@ -91,7 +91,7 @@ struct SearchWalk: SearchReader {
             resumed.arguments += rest.arguments
         }
         // " cake dark " contains " ca": a word starting with "ca".
-        let test = words.map { _ in "instr(w.words, ?) > 0" }.joined(separator: " AND ")
+        let test = words.map { _ in db.dialect.textContains("w.words", "?") }.joined(separator: " AND ")
         var seen = 0
         var unknown = false
         do {
