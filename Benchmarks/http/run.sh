@@ -13,7 +13,9 @@
 #   ONLY         space-separated endpoint names to measure (healthz list detail cart orders me
 #                uncached; default all)
 #   PROFILE=1    then, for each server, one more uncached.lua run under `perf record -g` with
-#                SHOP_SQL_PROFILE (per-statement CPU, steps, sorts): prints where the time went
+#                SHOP_SQL_PROFILE (per-statement CPU, steps, sorts): prints where the time went;
+#                PROFILE="orders me" (endpoint names) profiles those endpoints instead
+#   SERVER       the shop-server to measure as "after" (default .build/release/shop-server)
 #   DURATION     wrk duration (default 5s); CONNECTIONS (default 50); THREADS (default 2)
 #   KEEP_WORK=1  keep the work directory (database, wrk outputs, profiles)
 #   SKIP_BUILD=1 use .build/release as it is (e.g. while another build holds .build)
@@ -41,7 +43,7 @@ NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 [ -x "$NGINX" ] || { echo "nginx not found (apt-get install -y nginx-light)" >&2; exit 1; }
 
 [ -n "${SKIP_BUILD:-}" ] || (cd "$ROOT" && swift build -c release --product shop-server >&2 && swift build -c release --product shop-load >&2)
-SERVER="$ROOT/.build/release/shop-server"
+SERVER="${SERVER:-$ROOT/.build/release/shop-server}"
 LOAD="$ROOT/.build/release/shop-load"
 
 WORK="$(mktemp -d)"
@@ -225,25 +227,32 @@ for s in "${SERVERS[@]}"; do
     stop_server
 done
 
-# Where the time went: each server (default workers) once more under uncached.lua, with perf
-# sampling its threads and SQLite's statements counted (SQLProfile), then the top of each.
+# Where the time went: each server (default workers) once more under load, with perf sampling
+# its threads and SQLite's statements counted (SQLProfile), then the top of each. PROFILE=1: the
+# uncached reads; otherwise the endpoints it names.
 if [ -n "$PROFILE" ]; then
-    for who in ${BEFORE:+before} after; do
-        export SHOP_SQL_PROFILE="$WORK/sql-$who.txt"
-        start_server default "$(binary "$who:default")"
-        unset SHOP_SQL_PROFILE
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$WORK/uncached.lua" "http://127.0.0.1:$PORT/api/v1/products?limit=20" >"$WORK/wrk-profile-$who.txt" &
-        WRK_PID=$!
-        perf record -q -F 499 -g -p "$SERVER_PID" -o "$WORK/perf-$who.data" -- sleep "${DURATION%s}" 2>/dev/null || echo "not ok - perf record failed for $who" >&2
-        wait "$WRK_PID"
-        stop_server
-        echo
-        echo "== $who: $(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk-profile-$who.txt") req/s under perf; CPU by library (perf report --sort dso):"
-        perf report -q -i "$WORK/perf-$who.data" --no-children --sort dso -g none 2>/dev/null | grep -v "^$" | head -6 || true
-        echo "-- top functions (--no-children):"
-        perf report -q -i "$WORK/perf-$who.data" --no-children --sort dso,symbol -g none 2>/dev/null | grep -v "^$" | head -12 | cut -c1-150 || true
-        echo "-- top statements (SHOP_SQL_PROFILE):"
-        if [ -s "$WORK/sql-$who.txt" ]; then head -16 "$WORK/sql-$who.txt"; else echo "(none written: a build without SQLProfile)"; fi
+    [ "$PROFILE" = 1 ] && PROFILE=uncached
+    for name in $PROFILE; do
+        i=""; for j in "${!NAMES[@]}"; do [ "${NAMES[$j]}" = "$name" ] && i=$j; done
+        [ -n "$i" ] || { echo "PROFILE: no endpoint named $name" >&2; continue; }
+        lua="$(lua_for "$name")"
+        for who in ${BEFORE:+before} after; do
+            export SHOP_SQL_PROFILE="$WORK/sql-$who-$name.txt"
+            start_server default "$(binary "$who:default")"
+            unset SHOP_SQL_PROFILE
+            wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" ${lua:+-s "$lua"} "http://127.0.0.1:$PORT${PATHS[$i]}" >"$WORK/wrk-profile-$who-$name.txt" &
+            WRK_PID=$!
+            perf record -q -F 499 -g -p "$SERVER_PID" -o "$WORK/perf-$who-$name.data" -- sleep "${DURATION%s}" 2>/dev/null || echo "not ok - perf record failed for $who" >&2
+            wait "$WRK_PID"
+            stop_server
+            echo
+            echo "== $who, ${LABELS[$i]}: $(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk-profile-$who-$name.txt") req/s under perf; CPU by library (perf report --sort dso):"
+            perf report -q -i "$WORK/perf-$who-$name.data" --no-children --sort dso -g none 2>/dev/null | grep -v "^$" | head -6 || true
+            echo "-- top functions (--no-children):"
+            perf report -q -i "$WORK/perf-$who-$name.data" --no-children --sort dso,symbol -g none 2>/dev/null | grep -v "^$" | head -16 | cut -c1-150 || true
+            echo "-- top statements (SHOP_SQL_PROFILE):"
+            if [ -s "$WORK/sql-$who-$name.txt" ]; then head -8 "$WORK/sql-$who-$name.txt"; else echo "(none written: no statement ran, or a build without SQLProfile)"; fi
+        done
     done
 fi
 

@@ -44,6 +44,28 @@ struct APISignedInCacheTests {
     enum Ending: String, CaseIterable, CustomTestStringConvertible {
         case logout, passwordChange, deactivationBySQLiteShell, deactivationByAdmin
         var testDescription: String { rawValue }
+
+        /// Ends `customer`'s session through a second engine on the same file, as another
+        /// shop-server or a terminal session opens it (or the sqlite3 shell, a process of its own).
+        /// `adminPhone`: an account made admin to deactivate the customer.
+        func end(_ customer: Session, in api: APIServer, adminPhone: String = "+15550009112") throws {
+            let other = try api.temporary.openAgain()
+            defer { other.store.close() }
+            switch self {
+            case .logout:
+                let caller = try other.accounts.authenticate(accessToken: customer.access, clientAddress: "127.0.0.1")
+                try other.accounts.logout(refreshToken: customer.refresh, caller: caller)
+            case .passwordChange:
+                let caller = try other.accounts.authenticate(accessToken: customer.access, clientAddress: "127.0.0.1")
+                _ = try other.accounts.changePassword(old: "", new: "a-new-password-1", confirmation: "a-new-password-1", caller: caller)
+            case .deactivationBySQLiteShell:
+                #expect(try api.temporary.runSQLInAnotherProcess("UPDATE users SET active = 0 WHERE id = \(customer.userID);") == 0)
+            case .deactivationByAdmin:
+                _ = try other.admin.localSetRole(phone: adminPhone, role: .admin)
+                let admin = try other.admin.localSignIn(phone: adminPhone).caller
+                _ = try other.admin.updateUser(id: customer.userID, .init(active: false), caller: admin)
+            }
+        }
     }
 
     @Test("a session ended in another process is refused on the very next request, although its answers were cached",
@@ -54,23 +76,7 @@ struct APISignedInCacheTests {
         let customer = try api.signIn(phone: "+15550009111")
         for path in ["/me", "/cart", "/orders?limit=20"] { #expect(twice(api, path, customer).status == 200) }
 
-        // A second engine on the same file, as another shop-server or a terminal session opens it.
-        let other = try api.temporary.openAgain()
-        defer { other.store.close() }
-        switch ending {
-        case .logout:
-            let caller = try other.accounts.authenticate(accessToken: customer.access, clientAddress: "127.0.0.1")
-            try other.accounts.logout(refreshToken: customer.refresh, caller: caller)
-        case .passwordChange:
-            let caller = try other.accounts.authenticate(accessToken: customer.access, clientAddress: "127.0.0.1")
-            _ = try other.accounts.changePassword(old: "", new: "a-new-password-1", confirmation: "a-new-password-1", caller: caller)
-        case .deactivationBySQLiteShell:
-            #expect(try api.temporary.runSQLInAnotherProcess("UPDATE users SET active = 0 WHERE id = \(customer.userID);") == 0)
-        case .deactivationByAdmin:
-            _ = try other.admin.localSetRole(phone: "+15550009112", role: .admin)
-            let admin = try other.admin.localSignIn(phone: "+15550009112").caller
-            _ = try other.admin.updateUser(id: customer.userID, .init(active: false), caller: admin)
-        }
+        try ending.end(customer, in: api)
         for path in ["/me", "/cart", "/orders?limit=20"] {
             let answer = api.call("GET", path, token: customer.access)
             #expect(answer.status == 401, "\(path) after \(ending): \(answer.status) \(answer.text)")

@@ -28,6 +28,13 @@ public struct AccountService: Sendable {
         try tokens.authenticate(accessToken, clientAddress: clientAddress, version: version)
     }
 
+    /// The caller of `accessToken` when this process already checked it while the change counter
+    /// stood at `version`, else nil (then `authenticate`). Reads no database and never waits:
+    /// for the HTTP server's event loop, with `Store.changeCounterIfReady()`.
+    public func knownCaller(accessToken: String, clientAddress: String, version: Int64) -> Caller? {
+        tokens.knownCaller(accessToken, clientAddress: clientAddress, version: version)
+    }
+
     /// Rotates a refresh token: a new pair, the old refresh token spent.
     public func refresh(_ refreshToken: String, caller: Caller) throws -> SignIn {
         try tokens.refresh(refreshToken, clientAddress: caller.clientAddress)

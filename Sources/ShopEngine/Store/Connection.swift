@@ -134,6 +134,13 @@ public final class Connection {
         return id
     }
 
+    /// SQLite: the start of the file's WAL index as this connection has it mapped
+    /// (`WALIndexHeader`), valid while the connection is open; nil before its first read, and on
+    /// PostgreSQL.
+    var walIndex: UnsafeRawPointer? {
+        if case .sqlite(let d) = driver { d.walIndex() } else { nil }
+    }
+
     public var isInTransaction: Bool {
         switch driver {
         case .sqlite(let d): d.isInTransaction

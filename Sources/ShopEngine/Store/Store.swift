@@ -111,15 +111,22 @@ public final class Store: Sendable {
     /// A number that changes whenever any connection — in this process or another — commits a
     /// change. Cheap enough to check on every request, so caches of read results stay exact.
     ///
-    /// SQLite: `PRAGMA data_version` on a connection that never writes. PostgreSQL: this
+    /// SQLite: `PRAGMA data_version` on a connection that never writes, read again only when the
+    /// WAL index header shows a commit since the last reading (`changeCounterIfReady`). PostgreSQL: this
     /// process's own commits (counted as they commit) plus the `shop_changes` notifications
     /// other processes' commits send (`ChangeListener`), or the WAL position (`ChangeSignal`).
     public func changeCounter() throws -> Int64 {
         switch location {
         case .sqlite(let path):
+            if let unchanged = changeCounterIfReady() { return unchanged }
             return try watcher.withLock { watcher in
                 if watcher == nil { watcher = try Connection(path: path, cacheKiB: cacheKiB) }
-                return try watcher!.scalarInt("PRAGMA data_version") ?? 0
+                // The header before the counter: a commit in between leaves them unmatched, never stale.
+                let index = watcher!.walIndex
+                let header = index.flatMap(WALIndexHeader.read)
+                let version = try watcher!.scalarInt("PRAGMA data_version") ?? 0
+                if let index, let header { lastRead.withLock { $0 = LastRead(version: version, header: header, index: index) } }
+                return version
             }
         case .postgres where changeSignal == .walPosition:
             let position = try withConnection { try $0.scalarInt("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint") } ?? 0
@@ -132,6 +139,27 @@ public final class Store: Sendable {
             return seen &+ localChanges.load(ordering: .relaxed)
         }
     }
+
+    /// `changeCounter()` for a thread that must never wait (the HTTP server's event loop), or nil.
+    /// SQLite: the counter last read, as long as the file's WAL index header still is what it was
+    /// then (nothing committed since, in any process): a few memory reads, no statement, no lock
+    /// anyone holds for long. nil when something changed, a writer is rewriting the header, nothing
+    /// was read yet, or another thread is publishing a new reading: then ask `changeCounter()`.
+    /// Always nil on PostgreSQL.
+    public func changeCounterIfReady() -> Int64? {
+        lastRead.withLockIfAvailable { last -> Int64? in
+            guard let last, WALIndexHeader.read(last.index) == last.header else { return nil }
+            return last.version
+        } ?? nil
+    }
+
+    /// The change counter as last read on `watcher`, with the WAL index header from just before.
+    private struct LastRead: @unchecked Sendable { // `index` is SQLite's mapping, valid while `watcher` is open (see `close`)
+        let version: Int64
+        let header: WALIndexHeader
+        let index: UnsafeRawPointer
+    }
+    private let lastRead = Mutex<LastRead?>(nil)
     private let watcher: Mutex<Connection?> = Mutex(nil)
     private let listener: Mutex<ChangeListener?> = Mutex(nil)
     private let localChanges = Atomic<Int64>(0)
@@ -139,7 +167,10 @@ public final class Store: Sendable {
     /// Closes idle connections (e.g. before exit, so the WAL is checkpointed).
     public func close() {
         idle.withLock { $0.removeAll() }
-        watcher.withLock { $0 = nil }
+        watcher.withLock { watcher in
+            lastRead.withLock { $0 = nil } // before its mapping goes with the connection
+            watcher = nil
+        }
         listener.withLock { $0 = nil }
     }
 }

@@ -17,11 +17,12 @@ extension ShopAPI {
         }
         for route in routes {
             let handler = route.handler
-            router.add(route.method, route.pattern) { request in
-                let apiRequest = APIRequest(method: request.method, path: request.path, query: request.query,
-                                            headers: { request.headers[$0] }, body: request.body,
-                                            remoteAddress: request.remoteAddress, parameters: request.pathParameters)
-                return HTTPResponse(ShopAPI.run(handler, apiRequest, messages: messages, log: errorLog))
+            var immediate: Router.ImmediateHandler?
+            if route.answersFromCallerCache {
+                immediate = { [self] request in immediateAnswer(APIRequest(request)).map(HTTPResponse.init) }
+            }
+            router.add(route.method, route.pattern, immediate: immediate) { request in
+                HTTPResponse(ShopAPI.run(handler, APIRequest(request), messages: messages, log: errorLog))
             }
         }
         let health = JSON.object([("status", .string("ok"))]).bytes
@@ -38,6 +39,13 @@ extension ShopAPI {
             }
         }
         return router
+    }
+}
+
+extension APIRequest {
+    init(_ request: HTTPRequest) {
+        self.init(method: request.method, path: request.path, query: request.query, headers: { request.headers[$0] },
+                  body: request.body, remoteAddress: request.remoteAddress, parameters: request.pathParameters)
     }
 }
 

@@ -66,6 +66,17 @@ final class ResponseCache: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The answer kept for `key` at `version` (the store's change counter), if it is still good
+    /// at `now`; nil otherwise. Never computes anything.
+    func cached(for key: String, version: Int64, now: () -> Int64) -> APIResponse? {
+        let hit = state.withLock { s -> Entry? in
+            if s.version != version { s.version = version; s.entries.removeAll(keepingCapacity: true) }
+            return s.entries[key]
+        }
+        guard let hit, hit.validUntil.map({ now() < $0 }) ?? true else { return nil }
+        return hit.response
+    }
+
     /// The cached answer for `key`, or `make()`'s (stored when it is a 200). `version`: the
     /// store's change counter read for this request (nil: read it now). `validUntil`, asked
     /// only on a miss, bounds how long an answer that depends on the time may be kept; `now` is
@@ -73,10 +84,7 @@ final class ResponseCache: Sendable {
     func response(for key: String, version: Int64? = nil, now: () -> Int64 = { 0 }, validUntil: () throws -> Int64? = { nil },
                   _ make: () throws -> APIResponse) throws -> APIResponse {
         let version = try version ?? store.changeCounter()
-        if let hit = state.withLock({ s -> Entry? in
-            if s.version != version { s.version = version; s.entries.removeAll(keepingCapacity: true) }
-            return s.entries[key]
-        }), hit.validUntil.map({ now() < $0 }) ?? true { return hit.response }
+        if let hit = cached(for: key, version: version, now: now) { return hit }
         let until = try validUntil()
         let response = try make()
         guard response.status == 200 else { return response }

@@ -9,6 +9,8 @@ public struct ShopAPI: Sendable {
         public let method: String
         public let pattern: String
         let handler: Handler
+        /// The handler answers through `cachedForCaller`: `immediateAnswer` may answer first.
+        let answersFromCallerCache: Bool
     }
 
     let shop: Shop
@@ -35,8 +37,9 @@ public struct ShopAPI: Sendable {
         addAdminRoutes()
     }
 
-    mutating func add(_ method: String, _ path: String, _ handler: @escaping Handler) {
-        routes.append(Route(method: method, pattern: path.hasPrefix("/api/") ? path : "/api/v1" + path, handler: handler))
+    mutating func add(_ method: String, _ path: String, fromCallerCache: Bool = false, _ handler: @escaping Handler) {
+        routes.append(Route(method: method, pattern: path.hasPrefix("/api/") ? path : "/api/v1" + path, handler: handler,
+                            answersFromCallerCache: fromCallerCache))
     }
 
     // MARK: - Callers
@@ -44,6 +47,11 @@ public struct ShopAPI: Sendable {
     /// The signed-in caller from `Authorization: Bearer …`; 401 without one. `version`: the
     /// store's change counter already read for this request (nil: read it).
     func caller(_ request: APIRequest, version: Int64? = nil) throws -> Caller {
+        try shop.accounts.authenticate(accessToken: try Self.accessToken(request), clientAddress: request.remoteAddress, version: version)
+    }
+
+    /// The token of `Authorization: Bearer …`; 401 without one.
+    static func accessToken(_ request: APIRequest) throws -> String {
         guard let header = request.header("authorization") else {
             throw ShopError(.unauthorized, "sign_in_required", "Send Authorization: Bearer <access token>")
         }
@@ -51,7 +59,7 @@ public struct ShopAPI: Sendable {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw ShopError(.unauthorized, "invalid_token", "Authorization must be: Bearer <access token>")
         }
-        return try shop.accounts.authenticate(accessToken: Self.trimmed(parts[1]), clientAddress: request.remoteAddress, version: version)
+        return trimmed(parts[1])
     }
 
     /// `text` without surrounding whitespace. A token seldom has any: then no Foundation call,
@@ -87,8 +95,26 @@ public struct ShopAPI: Sendable {
         let me = try caller(request, version: version)
         guard let userID = me.userID else { return try make(me) }
         let clock = shop.configuration.clock
-        return try callerCache.response(for: "user:\(userID)|" + ResponseCache.key(path: request.path, query: request.query), version: version,
+        return try callerCache.response(for: Self.callerKey(userID, request), version: version,
                                   now: { clock.now() }, validUntil: { expiring ? try shop.orders.nextUnpaidExpiry() : nil }) { try make(me) }
+    }
+
+    /// What `cachedForCaller` would answer, when it can be told from memory alone: the caller's
+    /// token already checked and their answer kept, both at the change counter read now without
+    /// waiting. nil for anything else (no token, a token not seen since the last change, no answer
+    /// kept, a counter busy or on PostgreSQL): then the route runs as usual. Never reads the
+    /// database, never waits: the HTTP server's event loop calls it (`Router.add(…, immediate:)`).
+    func immediateAnswer(_ request: APIRequest) -> APIResponse? {
+        guard let token = try? Self.accessToken(request), let version = shop.store.changeCounterIfReady(),
+              let me = shop.accounts.knownCaller(accessToken: token, clientAddress: request.remoteAddress, version: version),
+              let userID = me.userID else { return nil }
+        let clock = shop.configuration.clock
+        return callerCache.cached(for: Self.callerKey(userID, request), version: version, now: { clock.now() })
+    }
+
+    /// One account's answer to one read, in `callerCache`.
+    private static func callerKey(_ userID: Int64, _ request: APIRequest) -> String {
+        "user:\(userID)|" + ResponseCache.key(path: request.path, query: request.query)
     }
 
     /// Runs a handler: engine errors become their status and JSON body; anything else a logged 500.
@@ -182,7 +208,7 @@ extension ShopAPI {
 extension ShopAPI {
     mutating func addProfileRoutes() {
         let shop = self.shop
-        add("GET", "/me") { [self] r in try cachedForCaller(r) { .json(200, Present.user(try shop.accounts.profile(caller: $0))) } }
+        add("GET", "/me", fromCallerCache: true) { [self] r in try cachedForCaller(r) { .json(200, Present.user(try shop.accounts.profile(caller: $0))) } }
         add("GET", "/me/export") { [self] r in
             let document = try AccountService.json(try shop.accounts.exportData(caller: try caller(r)))
             return APIResponse(status: 200, headers: [("Content-Type", "application/json"), ("Content-Disposition", "attachment; filename=\"my-shop-data.json\"")],
@@ -281,7 +307,7 @@ extension ShopAPI {
 extension ShopAPI {
     mutating func addCartRoutes() {
         let shop = self.shop
-        add("GET", "/cart") { [self] r in try cachedForCaller(r) { .json(200, Present.cart(try shop.carts.cart(caller: $0))) } }
+        add("GET", "/cart", fromCallerCache: true) { [self] r in try cachedForCaller(r) { .json(200, Present.cart(try shop.carts.cart(caller: $0))) } }
         add("POST", "/cart/items") { [self] r in
             let me = try caller(r)
             let b = try RequestBody(r)
@@ -324,13 +350,13 @@ extension ShopAPI {
             }
             return .json(placed.replayed ? 200 : 201, Present.order(placed.order))
         }
-        add("GET", "/orders") { [self] r in try cachedForCaller(r, expiring: true) { me in
+        add("GET", "/orders", fromCallerCache: true) { [self] r in try cachedForCaller(r, expiring: true) { me in
             // `?status=` with no value is not a status: 400, as the document's enum says (like `?sort=`).
             let status = try r.query["status"].map { try RequestBody.oneOf($0, key: "status", allowed: OrderStatus.allCases) }
             let page = try shop.orders.list(status: status, customerID: try r.queryInt("customer_id", minimum: 1), limit: try r.limit(), cursor: r.query["cursor"], caller: me)
             return .json(200, Present.list(page.items.map(Present.order), next: page.nextCursor))
         } }
-        add("GET", "/orders/{id}") { [self] r in try cachedForCaller(r, expiring: true) { .json(200, Present.order(try shop.orders.order(id: try r.id(), caller: $0))) } }
+        add("GET", "/orders/{id}", fromCallerCache: true) { [self] r in try cachedForCaller(r, expiring: true) { .json(200, Present.order(try shop.orders.order(id: try r.id(), caller: $0))) } }
         add("POST", "/orders/{id}/cancel") { [self] r in .json(200, Present.order(try shop.orders.cancel(id: try r.id(), caller: try caller(r)))) }
         add("PATCH", "/orders/{id}") { [self] r in
             let me = try caller(r)

@@ -55,7 +55,7 @@ public enum ServeCommand {
             http.metrics = metrics
             let document = (try? Assets.data("openapi.json")).map { [UInt8]($0) }
             if document == nil { log("shop-server: assets/openapi.json not found; GET /openapi.json will be 404 (set SHOP_ASSETS)") }
-            let server = HTTPServer(configuration: http, handler: ShopAPI(shop: shop, metrics: metrics).router(openAPIDocument: document, errorLog: log).handler)
+            let server = HTTPServer(configuration: http, router: ShopAPI(shop: shop, metrics: metrics).router(openAPIDocument: document, errorLog: log))
             try server.start()
             server.installShutdownSignals()
             let sweeper = UnpaidOrderSweeper.start(shop, every: 60, log: log) // unpaid orders expire even when nobody reads orders

@@ -343,10 +343,17 @@ final class EventLoop {
                     respondInline(c, preflight, request: request, close: !request.wantsKeepAlive)
                     continue
                 }
+                let started = MonotonicClock.now()
+                if let answer = shared.answerImmediately(request, startedAt: started) {
+                    c.served += 1
+                    c.output.append(contentsOf: answer.bytes)
+                    enter(c, answer.keepAlive ? .writing : .closing)
+                    continue
+                }
                 enter(c, .handling)
                 inFlight += 1
                 let shared = self.shared
-                let id = c.id, fd = c.fd, started = MonotonicClock.now(), job = request
+                let id = c.id, fd = c.fd, job = request
                 pool.submit { shared.process(job, connectionID: id, fd: fd, startedAt: started) }
 
             case .failure(let status, let message, let code):

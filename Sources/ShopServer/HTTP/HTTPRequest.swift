@@ -69,7 +69,7 @@ public struct HTTPRequest: Sendable {
     /// The raw (still percent-encoded) path part of `target`; safe to log (visible ASCII only
     /// when it came from the decoder).
     public var rawPath: Substring {
-        if let q = target.firstIndex(of: "?") { return target[..<q] }
+        if let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) { return target[..<q] }
         return target[...]
     }
 
@@ -83,51 +83,58 @@ public struct HTTPRequest: Sendable {
 
 // MARK: - Target parsing
 
+/// Request targets, read byte by byte: the decoder has already checked that a target is visible
+/// ASCII, so a byte is a character here, and no `String` is searched or split.
 enum RequestTarget {
     /// Splits an origin-form (or `*`) target into decoded path and query; nil when malformed
     /// (bad percent escape, invalid UTF-8, NUL after decoding, or not starting with `/`).
     static func parse(_ target: String) -> (path: String, query: [String: String])? {
-        if target == "*" { return ("*", [:]) }
-        var utf8 = Substring(target)
+        var target = target
+        return target.withUTF8 { parse(bytes: $0) }
+    }
+
+    /// `parse(_:)` on the target's bytes (as they arrived in the request line).
+    static func parse(bytes target: UnsafeBufferPointer<UInt8>) -> (path: String, query: [String: String])? {
+        if target.count == 1 && target[0] == UInt8(ascii: "*") { return ("*", [:]) }
+        var start = 0
+        var prefixSlash = false // absolute-form with a query but no path: `http://host?q` is `/?q`
         // Absolute-form (`http://host/path`): keep only the path and query.
-        if utf8.hasPrefix("http://") || utf8.hasPrefix("https://") {
-            let afterScheme = utf8[utf8.range(of: "://")!.upperBound...]
-            if let slash = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) {
-                utf8 = afterScheme[slash...]
-                if utf8.first == "?" { utf8 = "/" + utf8 }
+        if let afterScheme = [Array("http://".utf8), Array("https://".utf8)].lazy.compactMap({ target.starts(with: $0) ? $0.count : nil }).first {
+            if let slash = target[afterScheme...].firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") }) {
+                start = slash
+                prefixSlash = target[slash] == UInt8(ascii: "?")
             } else {
-                utf8 = "/"
+                return ("/", [:])
             }
         }
-        guard utf8.first == "/" else { return nil }
-        let rawPath: Substring
-        let rawQuery: Substring?
-        if let q = utf8.firstIndex(of: "?") {
-            rawPath = utf8[..<q]
-            rawQuery = utf8[utf8.index(after: q)...]
-        } else {
-            rawPath = utf8
-            rawQuery = nil
-        }
-        guard let path = percentDecode(rawPath, plusIsSpace: false) else { return nil }
+        guard prefixSlash || (start < target.count && target[start] == UInt8(ascii: "/")) else { return nil }
+        let question = target[start...].firstIndex(of: UInt8(ascii: "?")) ?? target.count
+        guard var path = percentDecode(target[start..<question], plusIsSpace: false) else { return nil }
+        if prefixSlash { path = "/" + path }
         var query: [String: String] = [:]
-        if let rawQuery, !rawQuery.isEmpty {
-            for pair in rawQuery.split(separator: "&", omittingEmptySubsequences: true) {
-                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                guard let name = percentDecode(parts[0], plusIsSpace: true) else { return nil }
-                let value = parts.count > 1 ? percentDecode(parts[1], plusIsSpace: true) : ""
-                guard let value else { return nil }
+        var pairStart = question + 1
+        while pairStart < target.count {
+            let pairEnd = target[pairStart...].firstIndex(of: UInt8(ascii: "&")) ?? target.count
+            if pairEnd > pairStart {
+                let equals = target[pairStart..<pairEnd].firstIndex(of: UInt8(ascii: "=")) ?? pairEnd
+                guard let name = percentDecode(target[pairStart..<equals], plusIsSpace: true),
+                      let value = equals < pairEnd ? percentDecode(target[(equals + 1)..<pairEnd], plusIsSpace: true) : "" else { return nil }
                 if query[name] == nil { query[name] = value }
             }
+            pairStart = pairEnd + 1
         }
         return (path, query)
     }
 
     /// Decodes `%XX` escapes; nil for a malformed escape, invalid UTF-8 or a NUL byte.
     static func percentDecode(_ s: Substring, plusIsSpace: Bool) -> String? {
-        let bytes = s.utf8
-        if !bytes.contains(UInt8(ascii: "%")) && !(plusIsSpace && bytes.contains(UInt8(ascii: "+"))) {
-            return String(s)
+        var s = s
+        return s.withUTF8 { percentDecode($0[...], plusIsSpace: plusIsSpace) }
+    }
+
+    static func percentDecode(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, plusIsSpace: Bool) -> String? {
+        if !bytes.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) {
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes), as: UTF8.self)
         }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
@@ -135,17 +142,14 @@ enum RequestTarget {
         while i != bytes.endIndex {
             let b = bytes[i]
             if b == UInt8(ascii: "%") {
-                let h1 = bytes.index(after: i)
-                guard h1 != bytes.endIndex else { return nil }
-                let h2 = bytes.index(after: h1)
-                guard h2 != bytes.endIndex, let hi = hexValue(bytes[h1]), let lo = hexValue(bytes[h2]) else { return nil }
+                guard i + 2 < bytes.endIndex, let hi = hexValue(bytes[i + 1]), let lo = hexValue(bytes[i + 2]) else { return nil }
                 let v = hi << 4 | lo
                 if v == 0 { return nil }
                 out.append(v)
-                i = bytes.index(after: h2)
+                i += 3
             } else {
                 out.append(plusIsSpace && b == UInt8(ascii: "+") ? UInt8(ascii: " ") : b)
-                i = bytes.index(after: i)
+                i += 1
             }
         }
         return String(validating: out, as: UTF8.self)

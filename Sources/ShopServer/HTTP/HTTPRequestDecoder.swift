@@ -238,7 +238,7 @@ public struct HTTPRequestDecoder: Sendable {
         }
 
         let target = String(decoding: parts[1], as: UTF8.self)
-        guard let parsed = RequestTarget.parse(target) else { return fail(400, "Invalid request target", "bad_request") }
+        guard let parsed = parts[1].withUnsafeBufferPointer({ RequestTarget.parse(bytes: $0) }) else { return fail(400, "Invalid request target", "bad_request") }
         if parsed.path == "*" && method != "OPTIONS" { return fail(400, "Invalid request target", "bad_request") }
         self.method = method
         self.target = target

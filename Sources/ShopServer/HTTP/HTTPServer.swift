@@ -77,11 +77,22 @@ public final class HTTPServer: Sendable {
     private let signalSources = Mutex<[any DispatchSourceSignal]>([])
 
     /// `handler` runs on a worker thread; anything it returns that cannot be sent safely becomes
-    /// a logged 500.
-    public init(configuration: HTTPServerConfiguration, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
+    /// a logged 500. `immediateHandler` (e.g. `Router.immediateHandler`) is asked first, on the
+    /// event-loop thread: an answer it gives is sent at once, without a trip to a worker and back;
+    /// nil sends the request to `handler`. It must never block.
+    public init(configuration: HTTPServerConfiguration, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse,
+                immediateHandler: (@Sendable (HTTPRequest) -> HTTPResponse?)? = nil) {
         self.configuration = configuration
-        self.shared = ServerShared(configuration: configuration, handler: handler)
+        self.shared = ServerShared(configuration: configuration, handler: handler, immediateHandler: immediateHandler)
     }
+
+    /// Serves `router`: its handlers on workers, its immediate answers on the event loop.
+    public convenience init(configuration: HTTPServerConfiguration, router: Router) {
+        self.init(configuration: configuration, handler: router.handler, immediateHandler: router.immediateHandler)
+    }
+
+    /// Responses the immediate handler gave (the rest went to workers).
+    public var immediateAnswers: Int { shared.immediateAnswers.load(ordering: .relaxed) }
 
     /// The bound port (after `start()`).
     public var port: Int { sockets.withLock { $0.port } }
@@ -164,6 +175,8 @@ struct Completion: Sendable {
 final class ServerShared: Sendable {
     let configuration: HTTPServerConfiguration
     let handler: @Sendable (HTTPRequest) -> HTTPResponse
+    let immediateHandler: (@Sendable (HTTPRequest) -> HTTPResponse?)?
+    let immediateAnswers = Atomic<Int>(0)
     let cors: CORSPolicy
     let dateCache = DateHeaderCache()
     let draining = Atomic<Bool>(false)
@@ -175,9 +188,11 @@ final class ServerShared: Sendable {
     }
     private let inbox = Mutex(Inbox())
 
-    init(configuration: HTTPServerConfiguration, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
+    init(configuration: HTTPServerConfiguration, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse,
+         immediateHandler: (@Sendable (HTTPRequest) -> HTTPResponse?)? = nil) {
         self.configuration = configuration
         self.handler = handler
+        self.immediateHandler = immediateHandler
         self.cors = CORSPolicy(origins: configuration.corsOrigins)
     }
 
@@ -224,9 +239,22 @@ final class ServerShared: Sendable {
         }
     }
 
-    /// Runs on a worker thread: handler, safety checks, CORS, serialization, access log.
+    /// Runs on a worker thread: the handler, then `finish`.
     func process(_ request: HTTPRequest, connectionID: UInt64, fd: Int32, startedAt: UInt64) {
-        var response = handler(request)
+        let (bytes, keepAlive) = finish(handler(request), for: request, startedAt: startedAt)
+        post(Completion(connectionID: connectionID, fd: fd, bytes: bytes, close: !keepAlive))
+    }
+
+    /// On the loop thread: the immediate handler's answer, finished, or nil (then a worker's).
+    func answerImmediately(_ request: HTTPRequest, startedAt: UInt64) -> (bytes: [UInt8], keepAlive: Bool)? {
+        guard let immediateHandler, let response = immediateHandler(request) else { return nil }
+        immediateAnswers.add(1, ordering: .relaxed)
+        return finish(response, for: request, startedAt: startedAt)
+    }
+
+    /// A handler's response on its way out: safety checks, CORS, serialization, access log.
+    private func finish(_ response: HTTPResponse, for request: HTTPRequest, startedAt: UInt64) -> (bytes: [UInt8], keepAlive: Bool) {
+        var response = response
         if !response.isWellFormed {
             configuration.errorLog("handler returned an invalid response (status \(response.status)) for \(request.method) \(request.rawPath)")
             response = .internalError
@@ -236,7 +264,7 @@ final class ServerShared: Sendable {
         let bytes = response.serialize(keepAlive: keepAlive, keepAliveHeader: request.version == .http1_0,
                                        isHead: request.method == "HEAD", date: dateCache.line())
         log(request: request, route: response.route, status: response.status, bytes: bytes.count, startedAt: startedAt)
-        post(Completion(connectionID: connectionID, fd: fd, bytes: bytes, close: !keepAlive))
+        return (bytes, keepAlive)
     }
 
     /// The access-log line and the request metrics of one response (`route` nil: no route answered).

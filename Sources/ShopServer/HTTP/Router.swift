@@ -19,6 +19,10 @@ import Glibc
 public struct Router: Sendable {
     /// A route handler; synchronous, runs on a worker thread, may block.
     public typealias Handler = @Sendable (HTTPRequest) throws -> HTTPResponse
+    /// A route's answer from memory, tried on the event-loop thread before the request goes to a
+    /// worker: it must never block (no database, no lock another thread may hold long) and
+    /// returns nil whenever it cannot answer exactly as the handler would; then the handler runs.
+    public typealias ImmediateHandler = @Sendable (HTTPRequest) -> HTTPResponse?
 
     private enum Segment: Sendable, Equatable {
         case literal(String)
@@ -31,6 +35,15 @@ public struct Router: Sendable {
         let segments: [Segment]
         let literalCount: Int
         let handler: Handler
+        let immediate: ImmediateHandler?
+    }
+
+    /// What a request's method and path lead to.
+    private enum Resolution {
+        case route(Route, parameters: [String: String])
+        case badPath
+        case notFound
+        case methodNotAllowed(allowed: Set<String>)
     }
 
     private var table: [Route] = []
@@ -55,7 +68,8 @@ public struct Router: Sendable {
     }
 
     /// Registers a handler. `pattern` starts with `/`; `{name}` segments capture parameters.
-    public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping Handler) {
+    /// `immediate`: an answer from memory to try first, on the event loop (`ImmediateHandler`).
+    public mutating func add(_ method: String, _ pattern: String, immediate: ImmediateHandler? = nil, _ handler: @escaping Handler) {
         // Programmer error at setup time, not a runtime condition.
         precondition(pattern.hasPrefix("/"), "route pattern must start with /: \(pattern)")
         let segments: [Segment] = Router.split(Substring(pattern)).map { part in
@@ -67,7 +81,7 @@ public struct Router: Sendable {
         let literals = segments.filter { if case .literal = $0 { true } else { false } }.count
         bySegmentCount[segments.count, default: []].append(table.count)
         table.append(Route(method: method.uppercased(), pattern: pattern, segments: segments,
-                           literalCount: literals, handler: handler))
+                           literalCount: literals, handler: handler, immediate: immediate))
     }
 
     /// A closure to give `HTTPServer`.
@@ -76,15 +90,55 @@ public struct Router: Sendable {
         return { router.handle($0) }
     }
 
+    /// A closure to give `HTTPServer` as its immediate handler (nil when no route has one).
+    public var immediateHandler: (@Sendable (HTTPRequest) -> HTTPResponse?)? {
+        guard table.contains(where: { $0.immediate != nil }) else { return nil }
+        let router = self
+        return { router.answerImmediately($0) }
+    }
+
+    /// The matched route's immediate answer, or nil (no such route, or it cannot answer now).
+    public func answerImmediately(_ request: HTTPRequest) -> HTTPResponse? {
+        guard case .route(let route, let params) = resolve(request), let immediate = route.immediate else { return nil }
+        var routed = request
+        routed.pathParameters = params
+        guard var response = immediate(routed) else { return nil }
+        response.route = route.pattern
+        return response
+    }
+
     /// Routes a request and runs its handler; never throws.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let route: Route, params: [String: String]
+        switch resolve(request) {
+        case .route(let r, let p): (route, params) = (r, p)
+        case .badPath: return .error(status: 400, message: "Invalid path", code: "bad_request")
+        case .notFound: return refusal(request, 404, "not_found", "Not found")
+        case .methodNotAllowed(var allowed):
+            if allowed.contains("GET") { allowed.insert("HEAD") }
+            var response = refusal(request, 405, "method_not_allowed", "Method not allowed")
+            response.headers["Allow"] = allowed.sorted().joined(separator: ", ")
+            return response
+        }
+        var routed = request
+        routed.pathParameters = params
+        var response: HTTPResponse
+        do {
+            response = try route.handler(routed)
+        } catch {
+            errorLog("handler error: \(request.method) \(request.rawPath) (\(route.pattern)): \(error)")
+            response = .internalError
+        }
+        response.route = route.pattern
+        return response
+    }
+
+    private func resolve(_ request: HTTPRequest) -> Resolution {
         let rawSegments = Router.split(request.rawPath)
         var decoded: [String] = []
         decoded.reserveCapacity(rawSegments.count)
         for raw in rawSegments {
-            guard let d = RequestTarget.percentDecode(raw, plusIsSpace: false) else {
-                return .error(status: 400, message: "Invalid path", code: "bad_request")
-            }
+            guard let d = RequestTarget.percentDecode(raw, plusIsSpace: false) else { return .badPath }
             decoded.append(d)
         }
 
@@ -105,27 +159,8 @@ public struct Router: Sendable {
             }
             best = (route, params)
         }
-
-        guard let (route, params) = best else {
-            if allowed.isEmpty {
-                return refusal(request, 404, "not_found", "Not found")
-            }
-            if allowed.contains("GET") { allowed.insert("HEAD") }
-            var response = refusal(request, 405, "method_not_allowed", "Method not allowed")
-            response.headers["Allow"] = allowed.sorted().joined(separator: ", ")
-            return response
-        }
-        var routed = request
-        routed.pathParameters = params
-        var response: HTTPResponse
-        do {
-            response = try route.handler(routed)
-        } catch {
-            errorLog("handler error: \(request.method) \(request.rawPath) (\(route.pattern)): \(error)")
-            response = .internalError
-        }
-        response.route = route.pattern
-        return response
+        if let best { return .route(best.route, parameters: best.params) }
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
     }
 
     // MARK: - Matching

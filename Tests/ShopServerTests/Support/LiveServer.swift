@@ -15,14 +15,15 @@ final class LiveServer: Sendable {
     var port: Int { server.port }
 
     init(_ configure: (inout HTTPServerConfiguration) -> Void = { _ in },
-         handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
+         handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse,
+         immediateHandler: (@Sendable (HTTPRequest) -> HTTPResponse?)? = nil) throws {
         var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.accessLog = nil
         configuration.workerThreads = 4
         let errors = self.errors
         configuration.errorLog = { line in errors.append(line) }
         configure(&configuration)
-        server = HTTPServer(configuration: configuration, handler: handler)
+        server = HTTPServer(configuration: configuration, handler: handler, immediateHandler: immediateHandler)
         try server.start()
         let thread = Thread { [server, finished] in
             server.run()

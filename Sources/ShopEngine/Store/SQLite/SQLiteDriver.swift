@@ -96,6 +96,18 @@ final class SQLiteDriver {
         throw DatabaseError(code: SQLITE_ERROR, message: "WAL mode did not take (journal_mode=\(mode))", sql: nil)
     }
 
+    /// The start of the file's WAL index (`-shm`) as SQLite has it mapped for this connection, or
+    /// nil (not mapped yet: no read so far; or no shared index: exclusive locking mode). Valid
+    /// while this connection is open.
+    func walIndex() -> UnsafeRawPointer? {
+        var file: UnsafeMutablePointer<sqlite3_file>?
+        guard sqlite3_file_control(handle, "main", SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK, let file,
+              let methods = file.pointee.pMethods, methods.pointee.iVersion >= 2, let map = methods.pointee.xShmMap else { return nil }
+        var region: UnsafeMutableRawPointer?
+        guard map(file, 0, WALIndexHeader.regionBytes, 0, &region) == SQLITE_OK, let region else { return nil }
+        return UnsafeRawPointer(region)
+    }
+
     func error(_ rc: Int32, sql: String?) -> DatabaseError {
         DatabaseError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
     }
