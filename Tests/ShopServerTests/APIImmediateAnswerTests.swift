@@ -3,12 +3,12 @@ import Testing
 import ShopEngine
 @testable import ShopServer
 
-/// A signed-in read whose answer is kept in memory is answered on the event-loop thread, without
-/// the trip to a worker (`Router.ImmediateHandler`). These tests hold that path to what a user
+/// A read whose answer is kept in memory (a signed-in caller's own, or the anonymous catalog's) is
+/// answered on the event-loop thread, without the trip to a worker (`Router.ImmediateHandler`). These tests hold that path to what a user
 /// would notice: the same bytes as a worker's answer, nobody else's answer, and a session ended
 /// anywhere refused on the very next request. On PostgreSQL the path stays out of the way (the
 /// change counter is a network read there), and the same answers come from the workers.
-@Suite("Signed-in reads answered on the event loop")
+@Suite("Kept answers sent from the event loop")
 struct APIImmediateAnswerTests {
     private static let origin = "https://shop.example"
     private static let paths = ["/api/v1/me", "/api/v1/cart", "/api/v1/orders?limit=20"]
@@ -37,7 +37,7 @@ struct APIImmediateAnswerTests {
         return (customer, try #require(placed.int("id")))
     }
 
-    @Test("an answer from memory is byte for byte what a worker sends: GET, HEAD, CORS, Accept-Language, HTTP/1.0, keep-alive")
+    @Test("an answer from memory is byte for byte what a worker sends: GET, HEAD, CORS, Accept-Language, HTTP/1.0, keep-alive; signed in or not")
     func sameBytes() throws {
         let api = try APIServer(corsOrigins: [Self.origin])
         defer { api.stop() }
@@ -45,9 +45,13 @@ struct APIImmediateAnswerTests {
         let workersOnly = try LiveServer({ $0.corsOrigins = [Self.origin] }, handler: api.router.handler)
         defer { workersOnly.stop() }
         let (customer, orderID) = try customerWithData(api, phone: "+15550008201", staffPhone: "+15550008200")
-        let auth = "Authorization: Bearer \(customer.access)\r\n"
+        let signedIn = "Authorization: Bearer \(customer.access)\r\n"
+        let productID = try #require(api.call("GET", "/products?limit=1").items.first?.int("id"))
+        // Signed-in reads, and the anonymous catalog reads (kept for everyone alike).
+        let reads = (Self.paths + ["/api/v1/orders/\(orderID)"]).map { ($0, signedIn) }
+            + ["/api/v1/products?limit=20", "/api/v1/products/\(productID)", "/api/v1/categories"].map { ($0, "") }
 
-        for path in Self.paths + ["/api/v1/orders/\(orderID)"] {
+        for (path, auth) in reads {
             let requests = [
                 "GET \(path) HTTP/1.1\r\nHost: t\r\n\(auth)Connection: close\r\n\r\n",
                 "HEAD \(path) HTTP/1.1\r\nHost: t\r\n\(auth)Connection: close\r\n\r\n",

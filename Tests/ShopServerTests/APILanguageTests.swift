@@ -60,6 +60,45 @@ struct APILanguageTests {
         #expect(english.string("error") == "Method not allowed" && english.headers["content-language"] == "en")
     }
 
+    @Test("the server's own refusals before routing speak the client's language once its header fields are read; English before that")
+    func persianServerRefusals() throws {
+        let api = try APIServer(http: { $0.bodyTimeout = .milliseconds(300) })
+        defer { api.stop() }
+        /// Everything the server answers to `request` on a new connection, until it closes.
+        func answer(_ request: String) throws -> TestResponse {
+            let client = try TestClient(port: api.port, receiveTimeout: 30)
+            client.send(request)
+            return try #require(client.readResponse(), "\(request.debugDescription)")
+        }
+        func json(_ response: TestResponse) -> [String: Any] {
+            (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        }
+        let persian: [(request: String, status: Int, code: String, message: String)] = [
+            ("POST /api/v1/cart/items HTTP/1.1\r\nHost: t\r\nAccept-Language: fa\r\nContent-Type: application/json\r\nContent-Length: 99999999\r\n\r\n",
+             413, "payload_too_large", "بدنهٔ درخواست بیش از اندازه بزرگ است"),
+            ("GET /api/v1/me HTTP/1.1\r\nAccept-Language: fa\r\n\r\n", 400, "bad_request", "درخواست درست نوشته نشده است"),
+            ("POST /api/v1/cart/items HTTP/1.1\r\nHost: t\r\nAccept-Language: fa\r\nTransfer-Encoding: chunked\r\n\r\n",
+             411, "length_required", "بدنهٔ درخواست را با Content-Length بفرستید (Transfer-Encoding پذیرفته نیست)"),
+            // Half a body, then nothing: the body timeout.
+            ("POST /api/v1/cart/items HTTP/1.1\r\nHost: t\r\nAccept-Language: fa\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{\"a\"",
+             408, "request_timeout", "درخواست به‌موقع نرسید"),
+        ]
+        for (request, status, code, message) in persian {
+            let response = try answer(request)
+            #expect(response.status == status && json(response)["code"] as? String == code, "\(request.debugDescription): \(response.bodyText)")
+            #expect(json(response)["error"] as? String == message)
+            #expect(response.headers["content-language"] == "fa" && response.headers["vary"]?.contains("Accept-Language") == true)
+            // The same without Accept-Language: the server's English words, as before.
+            let english = try answer(request.replacingOccurrences(of: "Accept-Language: fa\r\n", with: ""))
+            #expect(english.status == status && json(english)["code"] as? String == code)
+            #expect(english.headers["content-language"] == "en" && json(english)["error"] as? String != message)
+        }
+        // Fields that could not be read (a bad header line) say nothing of a language: English.
+        let unreadable = try answer("GET /api/v1/me HTTP/1.1\r\nHost: t\r\nAccept-Language: fa\r\nBad Name: x\r\n\r\n")
+        #expect(unreadable.status == 400 && json(unreadable)["error"] as? String == "Invalid header name", "\(unreadable.bodyText)")
+        #expect(unreadable.headers["content-language"] == nil)
+    }
+
     @Test("a Persian out-of-stock error names the product and what is left in Persian digits")
     func persianStock() throws {
         let api = try APIServer()

@@ -7,9 +7,10 @@ extension ShopAPI {
     public func router(openAPIDocument: [UInt8]?, errorLog: @escaping @Sendable (String) -> Void = AccessLog.standardError) -> Router {
         var router = Router(errorLog: errorLog)
         let messages = errorMessages
-        // 404 and 405 from the router speak the client's language too (`code` stays the same).
-        router.refusal = { request, status, code, message in
-            let language = messages.language(for: AcceptLanguage.preferred(request.headers["accept-language"]))
+        // 404 and 405 from the router, and the server's refusals before routing, speak the
+        // client's language too (`code` stays the same).
+        router.refusal = { fields, status, code, message in
+            let language = messages.language(for: AcceptLanguage.preferred(fields["accept-language"]))
             var response = HTTPResponse.error(status: status, message: messages.message(for: ShopError(.invalid, code, message), in: language), code: code)
             response.headers.add(name: "Content-Language", value: language.rawValue)
             response.headers.add(name: "Vary", value: "Accept-Language")
@@ -18,8 +19,8 @@ extension ShopAPI {
         for route in routes {
             let handler = route.handler
             var immediate: Router.ImmediateHandler?
-            if route.answersFromCallerCache {
-                immediate = { [self] request in immediateAnswer(APIRequest(request)).map(HTTPResponse.init) }
+            if let cached = route.cached {
+                immediate = { [self] request in immediateAnswer(APIRequest(request), from: cached).map(HTTPResponse.init) }
             }
             router.add(route.method, route.pattern, immediate: immediate) { request in
                 HTTPResponse(ShopAPI.run(handler, APIRequest(request), messages: messages, log: errorLog))

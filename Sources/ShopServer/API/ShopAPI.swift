@@ -9,9 +9,11 @@ public struct ShopAPI: Sendable {
         public let method: String
         public let pattern: String
         let handler: Handler
-        /// The handler answers through `cachedForCaller`: `immediateAnswer` may answer first.
-        let answersFromCallerCache: Bool
+        /// Which cache the handler answers from: then `immediateAnswer` may answer first.
+        let cached: CachedBy?
     }
+    /// The caches a route's handler answers from.
+    enum CachedBy { case guests, caller }
 
     let shop: Shop
     let cache: ResponseCache
@@ -37,9 +39,8 @@ public struct ShopAPI: Sendable {
         addAdminRoutes()
     }
 
-    mutating func add(_ method: String, _ path: String, fromCallerCache: Bool = false, _ handler: @escaping Handler) {
-        routes.append(Route(method: method, pattern: path.hasPrefix("/api/") ? path : "/api/v1" + path, handler: handler,
-                            answersFromCallerCache: fromCallerCache))
+    mutating func add(_ method: String, _ path: String, cached: CachedBy? = nil, _ handler: @escaping Handler) {
+        routes.append(Route(method: method, pattern: path.hasPrefix("/api/") ? path : "/api/v1" + path, handler: handler, cached: cached))
     }
 
     // MARK: - Callers
@@ -54,6 +55,11 @@ public struct ShopAPI: Sendable {
     static func accessToken(_ request: APIRequest) throws -> String {
         guard let header = request.header("authorization") else {
             throw ShopError(.unauthorized, "sign_in_required", "Send Authorization: Bearer <access token>")
+        }
+        // The usual spelling, read without splitting the string.
+        let usual = "Bearer ".utf8
+        if header.utf8.starts(with: usual), let next = header.utf8.dropFirst(usual.count).first, next != UInt8(ascii: " ") {
+            return trimmed(Substring(header.utf8.dropFirst(usual.count)))
         }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
@@ -99,17 +105,24 @@ public struct ShopAPI: Sendable {
                                   now: { clock.now() }, validUntil: { expiring ? try shop.orders.nextUnpaidExpiry() : nil }) { try make(me) }
     }
 
-    /// What `cachedForCaller` would answer, when it can be told from memory alone: the caller's
-    /// token already checked and their answer kept, both at the change counter read now without
-    /// waiting. nil for anything else (no token, a token not seen since the last change, no answer
-    /// kept, a counter busy or on PostgreSQL): then the route runs as usual. Never reads the
-    /// database, never waits: the HTTP server's event loop calls it (`Router.add(…, immediate:)`).
-    func immediateAnswer(_ request: APIRequest) -> APIResponse? {
-        guard let token = try? Self.accessToken(request), let version = shop.store.changeCounterIfReady(),
-              let me = shop.accounts.knownCaller(accessToken: token, clientAddress: request.remoteAddress, version: version),
-              let userID = me.userID else { return nil }
-        let clock = shop.configuration.clock
-        return callerCache.cached(for: Self.callerKey(userID, request), version: version, now: { clock.now() })
+    /// What `cachedForGuests` or `cachedForCaller` would answer, when it can be told from memory
+    /// alone: the answer kept at the change counter read now without waiting and, for a caller,
+    /// their token already checked at it. nil for anything else (no answer kept, a token not seen
+    /// since the last change, the counter not at hand, PostgreSQL): then the route runs as usual.
+    /// Never reads the database, never waits: the HTTP server's event loop calls it
+    /// (`Router.add(…, immediate:)`).
+    func immediateAnswer(_ request: APIRequest, from cached: CachedBy) -> APIResponse? {
+        switch cached {
+        case .guests:
+            guard request.header("authorization") == nil, let version = shop.store.changeCounterIfReady() else { return nil }
+            return cache.cached(for: ResponseCache.key(path: request.path, query: request.query), version: version, now: { 0 })
+        case .caller:
+            guard let token = try? Self.accessToken(request), let version = shop.store.changeCounterIfReady(),
+                  let me = shop.accounts.knownCaller(accessToken: token, clientAddress: request.remoteAddress, version: version),
+                  let userID = me.userID else { return nil }
+            let clock = shop.configuration.clock
+            return callerCache.cached(for: Self.callerKey(userID, request), version: version, now: { clock.now() })
+        }
     }
 
     /// One account's answer to one read, in `callerCache`.
@@ -208,7 +221,7 @@ extension ShopAPI {
 extension ShopAPI {
     mutating func addProfileRoutes() {
         let shop = self.shop
-        add("GET", "/me", fromCallerCache: true) { [self] r in try cachedForCaller(r) { .json(200, Present.user(try shop.accounts.profile(caller: $0))) } }
+        add("GET", "/me", cached: .caller) { [self] r in try cachedForCaller(r) { .json(200, Present.user(try shop.accounts.profile(caller: $0))) } }
         add("GET", "/me/export") { [self] r in
             let document = try AccountService.json(try shop.accounts.exportData(caller: try caller(r)))
             return APIResponse(status: 200, headers: [("Content-Type", "application/json"), ("Content-Disposition", "attachment; filename=\"my-shop-data.json\"")],
@@ -242,7 +255,7 @@ extension ShopAPI {
 extension ShopAPI {
     mutating func addCatalogRoutes() {
         let shop = self.shop
-        add("GET", "/products") { [self] r in try cachedForGuests(r) {
+        add("GET", "/products", cached: .guests) { [self] r in try cachedForGuests(r) {
             let sort = try RequestBody.oneOf(r.query["sort"] ?? ProductQuery.Sort.name.rawValue, key: "sort", allowed: ProductQuery.Sort.allCases)
             let query = ProductQuery(text: r.query["q"], category: r.query["category"], minPrice: try r.queryInt("min_price", minimum: 0), maxPrice: try r.queryInt("max_price", minimum: 0),
                                      inStockOnly: try r.queryBool("in_stock"), sort: sort, limit: try r.limit(), cursor: r.query["cursor"],
@@ -250,10 +263,10 @@ extension ShopAPI {
             let page = try shop.catalog.list(query, caller: try optionalCaller(r))
             return .json(200, Present.list(page.items.map(Present.product), next: page.nextCursor))
         } }
-        add("GET", "/products/{id}") { [self] r in try cachedForGuests(r) {
+        add("GET", "/products/{id}", cached: .guests) { [self] r in try cachedForGuests(r) {
             .json(200, Present.product(try shop.catalog.product(id: try r.id(), caller: try optionalCaller(r))))
         } }
-        add("GET", "/categories") { [self] r in try cachedForGuests(r) {
+        add("GET", "/categories", cached: .guests) { [self] r in try cachedForGuests(r) {
             .json(200, Present.list(try shop.catalog.categories(caller: guest(r)).map { .object([("name", .string($0.name)), ("product_count", .int($0.productCount))]) }))
         } }
         add("POST", "/products") { [self] r in
@@ -307,7 +320,7 @@ extension ShopAPI {
 extension ShopAPI {
     mutating func addCartRoutes() {
         let shop = self.shop
-        add("GET", "/cart", fromCallerCache: true) { [self] r in try cachedForCaller(r) { .json(200, Present.cart(try shop.carts.cart(caller: $0))) } }
+        add("GET", "/cart", cached: .caller) { [self] r in try cachedForCaller(r) { .json(200, Present.cart(try shop.carts.cart(caller: $0))) } }
         add("POST", "/cart/items") { [self] r in
             let me = try caller(r)
             let b = try RequestBody(r)
@@ -350,13 +363,13 @@ extension ShopAPI {
             }
             return .json(placed.replayed ? 200 : 201, Present.order(placed.order))
         }
-        add("GET", "/orders", fromCallerCache: true) { [self] r in try cachedForCaller(r, expiring: true) { me in
+        add("GET", "/orders", cached: .caller) { [self] r in try cachedForCaller(r, expiring: true) { me in
             // `?status=` with no value is not a status: 400, as the document's enum says (like `?sort=`).
             let status = try r.query["status"].map { try RequestBody.oneOf($0, key: "status", allowed: OrderStatus.allCases) }
             let page = try shop.orders.list(status: status, customerID: try r.queryInt("customer_id", minimum: 1), limit: try r.limit(), cursor: r.query["cursor"], caller: me)
             return .json(200, Present.list(page.items.map(Present.order), next: page.nextCursor))
         } }
-        add("GET", "/orders/{id}", fromCallerCache: true) { [self] r in try cachedForCaller(r, expiring: true) { .json(200, Present.order(try shop.orders.order(id: try r.id(), caller: $0))) } }
+        add("GET", "/orders/{id}", cached: .caller) { [self] r in try cachedForCaller(r, expiring: true) { .json(200, Present.order(try shop.orders.order(id: try r.id(), caller: $0))) } }
         add("POST", "/orders/{id}/cancel") { [self] r in .json(200, Present.order(try shop.orders.cancel(id: try r.id(), caller: try caller(r)))) }
         add("PATCH", "/orders/{id}") { [self] r in
             let me = try caller(r)

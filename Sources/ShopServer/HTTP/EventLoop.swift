@@ -358,7 +358,8 @@ final class EventLoop {
 
             case .failure(let status, let message, let code):
                 c.deadlineKind = .none
-                respondInline(c, .error(status: status, message: message, code: code), request: nil, close: true)
+                let refusal = shared.refuse(status: status, message: message, code: code, fields: c.decoder.completeHeadFields)
+                respondInline(c, refusal, request: nil, close: true)
             }
         }
     }
@@ -473,8 +474,9 @@ final class EventLoop {
                 } else if c.decoder.hasPartialRequest || c.served == 0 && c.decoder.bufferedByteCount > 0 {
                     // A stalled partial request: tell the client why, then close.
                     c.deadlineKind = .none
-                    respondInline(c, .error(status: 408, message: "Request timeout", code: "request_timeout"),
-                                  request: nil, close: true)
+                    let refusal = shared.refuse(status: 408, message: "Request timeout", code: "request_timeout",
+                                                fields: c.decoder.completeHeadFields) // a body that stopped coming: its head was read
+                    respondInline(c, refusal, request: nil, close: true)
                     drive(c)
                 } else {
                     closeConnection(c) // connected but never sent anything

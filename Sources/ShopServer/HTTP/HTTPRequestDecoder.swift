@@ -65,6 +65,9 @@ public struct HTTPRequestDecoder: Sendable {
     private var version = HTTPVersion.http1_1
     private var headers = HTTPHeaders()
     private var continuePending = false
+    /// The header fields of the request whose head is complete: its body is being read, or the
+    /// head was refused (413, 411, a bad `Content-Length` or `Host`). Nil otherwise.
+    public private(set) var completeHeadFields: HTTPHeaders?
 
     public init(limits: Limits = Limits()) {
         self.limits = limits
@@ -214,31 +217,35 @@ public struct HTTPRequestDecoder: Sendable {
         for b in line where b <= 0x20 && b != 0x20 || b >= 0x7F {
             return fail(400, "Invalid character in request line", "bad_request")
         }
-        let parts = line.split(separator: 0x20, omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty, !parts[2].isEmpty else {
+        // Exactly two spaces, found in place (no array of parts).
+        guard let space1 = line.firstIndex(of: 0x20), let space2 = line[(space1 + 1)...].firstIndex(of: 0x20),
+              !line[(space2 + 1)...].contains(0x20) else {
             return fail(400, "Malformed request line", "bad_request")
         }
-        guard parts[0].allSatisfy(Self.isTokenByte) else { return fail(400, "Invalid method", "bad_request") }
+        let methodBytes = line[..<space1], targetBytes = line[(space1 + 1)..<space2], versionBytes = line[(space2 + 1)...]
+        guard !methodBytes.isEmpty, !targetBytes.isEmpty, !versionBytes.isEmpty else {
+            return fail(400, "Malformed request line", "bad_request")
+        }
+        guard methodBytes.allSatisfy(Self.isTokenByte) else { return fail(400, "Invalid method", "bad_request") }
         // Any RFC 9110 token is a well-formed method (QUERY, BREW, …): the decoder accepts it and
         // the router answers 405 with `Allow` (known path) or 404, so a client always learns
         // which methods a path has. Methods are case-sensitive; `get` is simply another token.
-        let method = String(decoding: parts[0], as: UTF8.self)
+        let method = String(decoding: methodBytes, as: UTF8.self)
 
-        let versionBytes = Array(parts[2])
-        if versionBytes == Array("HTTP/1.1".utf8) {
+        if versionBytes.elementsEqual("HTTP/1.1".utf8) {
             version = .http1_1
-        } else if versionBytes == Array("HTTP/1.0".utf8) {
+        } else if versionBytes.elementsEqual("HTTP/1.0".utf8) {
             version = .http1_0
         } else if versionBytes.count == 8, versionBytes.starts(with: "HTTP/".utf8),
-                  (0x30...0x39).contains(versionBytes[5]), versionBytes[6] == UInt8(ascii: "."),
-                  (0x30...0x39).contains(versionBytes[7]) {
+                  (0x30...0x39).contains(versionBytes[space2 + 6]), versionBytes[space2 + 7] == UInt8(ascii: "."),
+                  (0x30...0x39).contains(versionBytes[space2 + 8]) {
             return fail(505, "HTTP version not supported", "version_not_supported")
         } else {
             return fail(400, "Invalid HTTP version", "bad_request")
         }
 
-        let target = String(decoding: parts[1], as: UTF8.self)
-        guard let parsed = parts[1].withUnsafeBufferPointer({ RequestTarget.parse(bytes: $0) }) else { return fail(400, "Invalid request target", "bad_request") }
+        let target = String(decoding: targetBytes, as: UTF8.self)
+        guard let parsed = targetBytes.withUnsafeBufferPointer({ RequestTarget.parse(bytes: $0) }) else { return fail(400, "Invalid request target", "bad_request") }
         if parsed.path == "*" && method != "OPTIONS" { return fail(400, "Invalid request target", "bad_request") }
         self.method = method
         self.target = target
@@ -276,6 +283,7 @@ public struct HTTPRequestDecoder: Sendable {
 
     /// Validates framing once the blank line is reached. Returns a result, or nil to read a body.
     private mutating func finishHead() -> Result? {
+        completeHeadFields = headers
         let contentLengths = headers.values(for: "content-length")
         let hasTransferEncoding = headers.contains("transfer-encoding")
         if hasTransferEncoding && !contentLengths.isEmpty {
@@ -315,6 +323,7 @@ public struct HTTPRequestDecoder: Sendable {
                                   version: version, headers: headers, body: body)
         state = .requestLine
         headers = HTTPHeaders()
+        completeHeadFields = nil
         query = [:]
         continuePending = false
         compactIfEmpty()

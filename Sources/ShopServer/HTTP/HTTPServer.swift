@@ -80,15 +80,18 @@ public final class HTTPServer: Sendable {
     /// a logged 500. `immediateHandler` (e.g. `Router.immediateHandler`) is asked first, on the
     /// event-loop thread: an answer it gives is sent at once, without a trip to a worker and back;
     /// nil sends the request to `handler`. It must never block.
+    /// `refusal` words the server's own errors for a request whose header fields were read
+    /// (e.g. in their `Accept-Language`); without it, or without the fields, they are English.
     public init(configuration: HTTPServerConfiguration, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse,
-                immediateHandler: (@Sendable (HTTPRequest) -> HTTPResponse?)? = nil) {
+                immediateHandler: (@Sendable (HTTPRequest) -> HTTPResponse?)? = nil, refusal: Router.Refusal? = nil) {
         self.configuration = configuration
-        self.shared = ServerShared(configuration: configuration, handler: handler, immediateHandler: immediateHandler)
+        self.shared = ServerShared(configuration: configuration, handler: handler, immediateHandler: immediateHandler, refusal: refusal)
     }
 
-    /// Serves `router`: its handlers on workers, its immediate answers on the event loop.
+    /// Serves `router`: its handlers on workers, its immediate answers on the event loop, its
+    /// refusals for the server's own errors.
     public convenience init(configuration: HTTPServerConfiguration, router: Router) {
-        self.init(configuration: configuration, handler: router.handler, immediateHandler: router.immediateHandler)
+        self.init(configuration: configuration, handler: router.handler, immediateHandler: router.immediateHandler, refusal: router.refusal)
     }
 
     /// Responses the immediate handler gave (the rest went to workers).
@@ -177,6 +180,7 @@ final class ServerShared: Sendable {
     let handler: @Sendable (HTTPRequest) -> HTTPResponse
     let immediateHandler: (@Sendable (HTTPRequest) -> HTTPResponse?)?
     let immediateAnswers = Atomic<Int>(0)
+    private let refusal: Router.Refusal?
     let cors: CORSPolicy
     let dateCache = DateHeaderCache()
     let draining = Atomic<Bool>(false)
@@ -189,10 +193,11 @@ final class ServerShared: Sendable {
     private let inbox = Mutex(Inbox())
 
     init(configuration: HTTPServerConfiguration, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse,
-         immediateHandler: (@Sendable (HTTPRequest) -> HTTPResponse?)? = nil) {
+         immediateHandler: (@Sendable (HTTPRequest) -> HTTPResponse?)? = nil, refusal: Router.Refusal? = nil) {
         self.configuration = configuration
         self.handler = handler
         self.immediateHandler = immediateHandler
+        self.refusal = refusal
         self.cors = CORSPolicy(origins: configuration.corsOrigins)
     }
 
@@ -250,6 +255,13 @@ final class ServerShared: Sendable {
         guard let immediateHandler, let response = immediateHandler(request) else { return nil }
         immediateAnswers.add(1, ordering: .relaxed)
         return finish(response, for: request, startedAt: startedAt)
+    }
+
+    /// The server's own error (before routing): worded by `refusal` when the request's header
+    /// fields were read, else in English.
+    func refuse(status: Int, message: String, code: String, fields: HTTPHeaders?) -> HTTPResponse {
+        guard let refusal, let fields else { return .error(status: status, message: message, code: code) }
+        return refusal(fields, status, code, message)
     }
 
     /// A handler's response on its way out: safety checks, CORS, serialization, access log.

@@ -47,16 +47,24 @@ public struct Router: Sendable {
     }
 
     private var table: [Route] = []
+    /// Indices into `table` of the routes without parameters, by pattern: a path spelled the same
+    /// (no escapes) with the route's own method needs no matching segment by segment.
+    private var literalRoutes: [String: [Int]] = [:]
+    /// Methods of the routes with an immediate answer: any other request is not even routed on the loop.
+    private var immediateMethods: Set<String> = []
     /// Indices into `table` by segment count: a route only matches paths with as many segments,
     /// so a request tries a handful of routes, not all of them.
     private var bySegmentCount: [Int: [Int]] = [:]
     /// Where handler errors are reported (default: stderr).
     public var errorLog: @Sendable (String) -> Void
-    /// The router's own refusals (404 no such path, 405 with `Allow` set afterwards): a status
-    /// and code, with a message the owner may put in the client's language.
-    public var refusal: @Sendable (HTTPRequest, _ status: Int, _ code: String, _ message: String) -> HTTPResponse = { _, status, code, message in
+    /// The router's own refusals (404 no such path, 405 with `Allow` set afterwards), and the
+    /// server's before routing (`HTTPServer(configuration:router:)`: 400, 408, 411, 413 once a
+    /// request's header fields are read): a status and code, with a message the owner may put in
+    /// the language the fields ask for.
+    public var refusal: Refusal = { _, status, code, message in
         .error(status: status, message: message, code: code)
     }
+    public typealias Refusal = @Sendable (_ fields: HTTPHeaders, _ status: Int, _ code: String, _ message: String) -> HTTPResponse
 
     public init(errorLog: @escaping @Sendable (String) -> Void = AccessLog.standardError) {
         self.errorLog = errorLog
@@ -80,6 +88,8 @@ public struct Router: Sendable {
         }
         let literals = segments.filter { if case .literal = $0 { true } else { false } }.count
         bySegmentCount[segments.count, default: []].append(table.count)
+        if literals == segments.count { literalRoutes[pattern, default: []].append(table.count) }
+        if immediate != nil { immediateMethods.insert(method.uppercased()) }
         table.append(Route(method: method.uppercased(), pattern: pattern, segments: segments,
                            literalCount: literals, handler: handler, immediate: immediate))
     }
@@ -92,14 +102,15 @@ public struct Router: Sendable {
 
     /// A closure to give `HTTPServer` as its immediate handler (nil when no route has one).
     public var immediateHandler: (@Sendable (HTTPRequest) -> HTTPResponse?)? {
-        guard table.contains(where: { $0.immediate != nil }) else { return nil }
+        guard !immediateMethods.isEmpty else { return nil }
         let router = self
         return { router.answerImmediately($0) }
     }
 
     /// The matched route's immediate answer, or nil (no such route, or it cannot answer now).
     public func answerImmediately(_ request: HTTPRequest) -> HTTPResponse? {
-        guard case .route(let route, let params) = resolve(request), let immediate = route.immediate else { return nil }
+        guard immediateMethods.contains(request.method) || request.method == "HEAD" && immediateMethods.contains("GET"),
+              case .route(let route, let params) = resolve(request), let immediate = route.immediate else { return nil }
         var routed = request
         routed.pathParameters = params
         guard var response = immediate(routed) else { return nil }
@@ -113,10 +124,10 @@ public struct Router: Sendable {
         switch resolve(request) {
         case .route(let r, let p): (route, params) = (r, p)
         case .badPath: return .error(status: 400, message: "Invalid path", code: "bad_request")
-        case .notFound: return refusal(request, 404, "not_found", "Not found")
+        case .notFound: return refusal(request.headers, 404, "not_found", "Not found")
         case .methodNotAllowed(var allowed):
             if allowed.contains("GET") { allowed.insert("HEAD") }
-            var response = refusal(request, 405, "method_not_allowed", "Method not allowed")
+            var response = refusal(request.headers, 405, "method_not_allowed", "Method not allowed")
             response.headers["Allow"] = allowed.sorted().joined(separator: ", ")
             return response
         }
@@ -134,7 +145,14 @@ public struct Router: Sendable {
     }
 
     private func resolve(_ request: HTTPRequest) -> Resolution {
-        let rawSegments = Router.split(request.rawPath)
+        // The common case: the exact method on a route without parameters. Nothing can beat it
+        // (it has the most literal segments, and the earliest registered wins a tie, as below).
+        let rawPath = request.rawPath
+        if !rawPath.utf8.contains(UInt8(ascii: "%")), let indices = literalRoutes[String(rawPath)],
+           let index = indices.first(where: { table[$0].method == request.method }) {
+            return .route(table[index], parameters: [:])
+        }
+        let rawSegments = Router.split(rawPath)
         var decoded: [String] = []
         decoded.reserveCapacity(rawSegments.count)
         for raw in rawSegments {
@@ -167,10 +185,10 @@ public struct Router: Sendable {
 
     private static func split(_ path: Substring) -> [Substring] {
         // "/a/b" → ["a", "b"]; "/" → []; "/a/" → ["a", ""] so a trailing slash is a different path.
-        guard path.hasPrefix("/") else { return [path] }
-        let rest = path.dropFirst()
+        guard path.utf8.first == UInt8(ascii: "/") else { return [path] }
+        let rest = path.utf8.dropFirst()
         if rest.isEmpty { return [] }
-        return rest.split(separator: "/", omittingEmptySubsequences: false)
+        return rest.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { Substring($0) }
     }
 
     private static func match(_ segments: [Segment], _ path: [String]) -> [String: String]? {

@@ -26,7 +26,7 @@ final class APIServer: @unchecked Sendable {
     /// `immediate`: the router's immediate answers on the event loop, as `shop-server` runs it
     /// (false: every request goes to a worker).
     init(corsOrigins: [String] = [], workers: Int = 4, signinLimit: Int = 1000, immediate: Bool = true,
-         configure: (inout ShopConfiguration) -> Void = { _ in }) throws {
+         configure: (inout ShopConfiguration) -> Void = { _ in }, http: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
         temporary = try TemporaryShop(clock: ManualClock(), prefix: "shop-api", signinLimit: signinLimit, configure: configure)
         let document = try [UInt8](Data(contentsOf: APIServer.openAPIURL))
         let api = ShopAPI(shop: temporary.shop)
@@ -36,7 +36,8 @@ final class APIServer: @unchecked Sendable {
             configuration.corsOrigins = corsOrigins
             configuration.workerThreads = workers
             configuration.metrics = metrics
-        }, handler: router.handler, immediateHandler: immediate ? router.immediateHandler : nil)
+            http(&configuration)
+        }, handler: router.handler, immediateHandler: immediate ? router.immediateHandler : nil, refusal: router.refusal)
     }
 
     deinit { stop() }

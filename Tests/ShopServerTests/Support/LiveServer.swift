@@ -16,14 +16,14 @@ final class LiveServer: Sendable {
 
     init(_ configure: (inout HTTPServerConfiguration) -> Void = { _ in },
          handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse,
-         immediateHandler: (@Sendable (HTTPRequest) -> HTTPResponse?)? = nil) throws {
+         immediateHandler: (@Sendable (HTTPRequest) -> HTTPResponse?)? = nil, refusal: Router.Refusal? = nil) throws {
         var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.accessLog = nil
         configuration.workerThreads = 4
         let errors = self.errors
         configuration.errorLog = { line in errors.append(line) }
         configure(&configuration)
-        server = HTTPServer(configuration: configuration, handler: handler, immediateHandler: immediateHandler)
+        server = HTTPServer(configuration: configuration, handler: handler, immediateHandler: immediateHandler, refusal: refusal)
         try server.start()
         let thread = Thread { [server, finished] in
             server.run()
