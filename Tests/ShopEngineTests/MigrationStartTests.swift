@@ -75,12 +75,19 @@ struct MigrationStartTests {
         ]
     }
 
-    /// Opens `count` stores on `path` at once, each on its own thread; their errors, if any.
+    /// Opens `count` stores on `path` at once, each on a thread of its own (all may wait at once,
+    /// which `concurrentPerform` on two cores would not allow); their errors, if any.
     static func openTogether(_ count: Int, _ path: String, _ migrations: [Migration]) -> [String] {
         let errors = Mutex<[String]>([])
-        DispatchQueue.concurrentPerform(iterations: count) { _ in
-            do { try Store(path: path, migrations: migrations).close() } catch { errors.withLock { $0.append("\(error)") } }
+        let done = DispatchGroup()
+        for _ in 0..<count {
+            done.enter()
+            Thread.detachNewThread {
+                do { try Store(path: path, migrations: migrations).close() } catch { errors.withLock { $0.append("\(error)") } }
+                done.leave()
+            }
         }
+        done.wait()
         return errors.withLock { $0 }
     }
 
