@@ -80,8 +80,9 @@ if [[ $ONLY == *pg-* || $SESSIONS -gt 0 ]]; then
 fi
 
 db_of() { case "$1" in sqlite) echo "$DB" ;; pg-direct) echo "$SHOP_PG_URL" ;; pg-bouncer) echo "$SHOP_PGBOUNCER_URL" ;; esac; }
-# PostgreSQL: change notifications straight from the server (LISTEN does not pass PgBouncer).
-listen_of() { [ "$1" = sqlite ] || echo "--db-listen $SHOP_PG_URL"; }
+# A build from before migration 12 (BIN_DIR) learns of changes by LISTEN, straight from the server
+# (LISTEN does not pass PgBouncer); since, every process reads the change counter through --db.
+listen_of() { [ "$1" = sqlite ] || ! "$SERVER_BIN" --help 2>&1 | grep -q -- --db-listen || echo "--db-listen $SHOP_PG_URL"; }
 tokens_of() { case "$1" in sqlite) echo "$WORK/tokens-sqlite.txt" ;; *) echo "$WORK/tokens-pg.txt" ;; esac; }
 orders_in() { if [ "$1" = sqlite ]; then sqlite3 "$DB" "SELECT count(*) FROM orders"; else pg_psql "SELECT count(*) FROM orders"; fi; }
 seconds=$(python3 -c "import re; print(float(re.sub('s$', '', '$DURATION')))")
@@ -149,8 +150,8 @@ exec 3<>"$WORK/hold"   # every session's stdin: held open, never written
 mkdir -p "$WORK/sessions"
 started=0
 for ((i = 0; i < SESSIONS; i++)); do
-    # Session caps off: this measures the sessions, not the caps. No --db-listen: `shop` reads the
-    # server's WAL position through the pool (no LISTEN connection of its own).
+    # Session caps off: this measures the sessions, not the caps. `shop` reads the change counter
+    # through the pool (no LISTEN connection of its own).
     TERM=xterm-256color script -qfec "$SHOP --db $SHOP_PGBOUNCER_URL --max-sessions 0 --max-sessions-per-address 0" /dev/null <&3 > "$WORK/sessions/out.$i" 2>&1 &
     SESSION_PIDS+=($!)
     started=$((started + 1))
