@@ -91,10 +91,7 @@ struct Migrator {
     /// The last migration applied, read again under PostgreSQL's migration lock (taken first, and
     /// `schema_migrations` created when new); SQLite holds its write lock already.
     static func lockedVersion(_ db: Connection) throws -> Int {
-        switch db.dialect {
-        case .sqlite:
-            return Int(try db.scalarInt("PRAGMA user_version") ?? 0)
-        case .postgres:
+        if db.dialect == .postgres {
             _ = try db.scalarInt("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?)) AS locked", lockKey)
             try db.execute("""
                 CREATE TABLE IF NOT EXISTS schema_migrations(
@@ -103,7 +100,7 @@ struct Migrator {
                     applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
                 )
                 """)
-            return Int(try db.scalarInt("SELECT coalesce(max(version), 0) FROM schema_migrations") ?? 0)
         }
+        return try appliedVersion(db)
     }
 }
