@@ -7,7 +7,8 @@
 #      min_price, a search word now and then), so no answer comes from the server's cache;
 #   3. SESSIONS concurrent `shop` processes (each on its own pty, on the catalog screen) on
 #      PostgreSQL through PgBouncer: memory per session (PSS), PgBouncer's SHOW POOLS and the
-#      server's pg_stat_activity (connections actually used).
+#      server's pg_stat_activity (connections actually used); then the idle sessions' page loads/s,
+#      quiet and while another database of the cluster takes writes.
 #
 # Usage: Benchmarks/postgres/run.sh   (as root: PostgreSQL runs as the postgres account)
 #   PRODUCTS (default 1000), BUYERS (default 100), DURATION (default 10s), CONNECTIONS (reads,
@@ -16,7 +17,8 @@
 #   CONFIG=debug (use the debug build: for trying the script, not for figures),
 #   BIN_DIR=DIR (shop, shop-server and shop-load from DIR, not built: another build to compare),
 #   STAGGER_MS (pause between two session starts, default 100: logins arrive over time; 500 started
-#   at once kept PgBouncer's 20 server connections busy past its query_wait_timeout, 120 s)
+#   at once kept PgBouncer's 20 server connections busy past its query_wait_timeout, 120 s),
+#   IDLE_SECONDS (default 20: how long the idle sessions' page loads are counted, twice)
 # Limits met at 500 sessions (each a `script` and a `shop` process, ~2 PgBouncer clients): the
 # `postgres` account's 1,024 open files (PgBouncer's clients; cluster.sh raises it), max_client_conn
 # (5,000) and pids (ulimit -u, kernel.pid_max) are printed with the figures.
@@ -80,8 +82,9 @@ if [[ $ONLY == *pg-* || $SESSIONS -gt 0 ]]; then
 fi
 
 db_of() { case "$1" in sqlite) echo "$DB" ;; pg-direct) echo "$SHOP_PG_URL" ;; pg-bouncer) echo "$SHOP_PGBOUNCER_URL" ;; esac; }
-# PostgreSQL: change notifications straight from the server (LISTEN does not pass PgBouncer).
-listen_of() { [ "$1" = sqlite ] || echo "--db-listen $SHOP_PG_URL"; }
+# A build from before migration 12 (BIN_DIR) learns of changes by LISTEN, straight from the server
+# (LISTEN does not pass PgBouncer); since, every process reads the change counter through --db.
+listen_of() { [ "$1" = sqlite ] || ! "$SERVER_BIN" --help 2>&1 | grep -q -- --db-listen || echo "--db-listen $SHOP_PG_URL"; }
 tokens_of() { case "$1" in sqlite) echo "$WORK/tokens-sqlite.txt" ;; *) echo "$WORK/tokens-pg.txt" ;; esac; }
 orders_in() { if [ "$1" = sqlite ]; then sqlite3 "$DB" "SELECT count(*) FROM orders"; else pg_psql "SELECT count(*) FROM orders"; fi; }
 seconds=$(python3 -c "import re; print(float(re.sub('s$', '', '$DURATION')))")
@@ -149,8 +152,8 @@ exec 3<>"$WORK/hold"   # every session's stdin: held open, never written
 mkdir -p "$WORK/sessions"
 started=0
 for ((i = 0; i < SESSIONS; i++)); do
-    # Session caps off: this measures the sessions, not the caps. No --db-listen: `shop` reads the
-    # server's WAL position through the pool (no LISTEN connection of its own).
+    # Session caps off: this measures the sessions, not the caps. `shop` reads the change counter
+    # through the pool (no LISTEN connection of its own).
     TERM=xterm-256color script -qfec "$SHOP --db $SHOP_PGBOUNCER_URL --max-sessions 0 --max-sessions-per-address 0" /dev/null <&3 > "$WORK/sessions/out.$i" 2>&1 &
     SESSION_PIDS+=($!)
     started=$((started + 1))
@@ -195,3 +198,29 @@ echo "PgBouncer SHOW POOLS:"
 echo "$pools" | sed 's/^/  /'
 echo "limits: ulimit -u $(ulimit -u), kernel.pid_max $(cat /proc/sys/kernel/pid_max), ptys $(cat /proc/sys/kernel/pty/nr)/$(cat /proc/sys/kernel/pty/max), PgBouncer ${fd_limit:-fd limit not logged}, max_connections $(psql -X -q -At -d "$SHOP_PG_ADMIN_URL" -c "SHOW max_connections")"
 if [ "$failed" -gt 0 ]; then echo "first failure:"; grep -hE "shop: |fork|Resource temporarily|cannot" "$WORK"/sessions/out.* | head -3 | sed 's/^/  /'; fi
+
+# --- what idle sessions ask of the database ---------------------------------------------------------------
+# Each idle `shop` checks the change counter every 2 s and reloads its page only when it moved. Reads of
+# the products table (each page load reads it; a change check does not) per second, over IDLE_SECONDS:
+# quiet, then while another database of the same cluster takes writes (they must not count as changes).
+IDLE_SECONDS="${IDLE_SECONDS:-20}"
+shop_admin="${SHOP_PG_ADMIN_URL%/*}/shop"
+product_reads() {
+    psql -X -q -At -d "$shop_admin" -c "SELECT coalesce(sum(coalesce(seq_scan, 0) + coalesce(idx_scan, 0)), 0) FROM pg_stat_user_tables WHERE relname = 'products'"
+}
+reads_per_second() {   # products reads/s over IDLE_SECONDS
+    local before after
+    before=$(product_reads); sleep "$IDLE_SECONDS"; after=$(product_reads)
+    awk -v a="$before" -v b="$after" -v s="$IDLE_SECONDS" 'BEGIN { printf "%.1f", (b - a) / s }'
+}
+quiet=$(reads_per_second)
+psql -X -q -d "$SHOP_PG_ADMIN_URL" -c "CREATE DATABASE other_app" >/dev/null
+psql -X -q -d "${SHOP_PG_ADMIN_URL%/*}/other_app" -c "CREATE TABLE busy(x BIGINT)" >/dev/null
+( while :; do echo "INSERT INTO busy VALUES (1);"; sleep 0.02; done ) | psql -X -q -d "${SHOP_PG_ADMIN_URL%/*}/other_app" >/dev/null 2>&1 &
+writer=$!
+busy=$(reads_per_second)
+other_writes=$(psql -X -q -At -d "${SHOP_PG_ADMIN_URL%/*}/other_app" -c "SELECT count(*) FROM busy")
+kill "$writer" 2>/dev/null; wait "$writer" 2>/dev/null || true
+printf 'idle sessions: products reads/s (page loads) quiet %s; while another database took %s writes in %s s: %s (load average %s)\n' \
+    "$quiet" "$other_writes" "$IDLE_SECONDS" "$busy" "$(cut -d' ' -f1-3 /proc/loadavg)"
+

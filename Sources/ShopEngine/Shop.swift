@@ -4,11 +4,6 @@ import Foundation
 public struct ShopConfiguration: Sendable {
     /// A SQLite file, or a `postgres://user@host:port/dbname` URL (`DatabaseLocation`).
     public var databasePath: String
-    /// PostgreSQL only: where the change listener connects (`SHOP_DB_LISTEN`), straight to the
-    /// server when `databasePath` goes through PgBouncer. Nil: `databasePath`.
-    public var databaseListenURL: String?
-    /// PostgreSQL only: how this process learns of other processes' commits (`Store.ChangeSignal`).
-    public var changeSignal: Store.ChangeSignal = .notifications
     /// The key file; nil means `SHOP_SECRET_FILE` or `<database>.key` (SQLite only: a
     /// PostgreSQL shop has no file to put it beside and requires `SHOP_SECRET_FILE`).
     public var secretFile: String?
@@ -96,8 +91,7 @@ public final class Shop: Sendable {
         }
         let location = try DatabaseLocation(configuration.databasePath)
         let keyPath = try configuration.secretFile ?? SecretKey.path(for: location)
-        let store = try Store(path: configuration.databasePath, cacheKiB: configuration.cacheKiB, listenURL: configuration.databaseListenURL,
-                              changeSignal: configuration.changeSignal)
+        let store = try Store(path: configuration.databasePath, cacheKiB: configuration.cacheKiB)
         let key = try SecretKey.loadOrCreate(at: keyPath)
         let currency: Currency = try store.write { db in
             if let wanted = configuration.currency {

@@ -16,7 +16,6 @@ struct DatabaseCopyTests {
             guard case .file(let messages) = config.messages else { return }   // the test's own folder
             let folder = (messages as NSString).deletingLastPathComponent
             config.databasePath = (folder as NSString).appendingPathComponent("source.sqlite")
-            config.databaseListenURL = nil
             config.secretFile = nil
         }
         try DemoStore.seed(t.shop)

@@ -24,7 +24,7 @@ struct PostgresReconnectTests {
     /// server connection that ended between transactions, a direct connection does not.
     func direct(_ f: CommerceFixture) throws -> Shop {
         var configuration = f.t.configuration
-        configuration.databasePath = try #require(f.t.postgres).listenURL
+        configuration.databasePath = try #require(f.t.postgres).directURL
         return try Shop(configuration)
     }
 

@@ -22,9 +22,7 @@ struct CheckoutStormTests {
         init(database: TemporaryShop<SystemClock>, port: Int) throws {
             self.port = port
             process.executableURL = APIExecutableTests.executable
-            var arguments = ["--db", database.databasePath, "--port", String(port), "--quiet", "--workers", "4"]
-            if let listen = database.postgres?.listenURL { arguments += ["--db-listen", listen] }
-            process.arguments = arguments
+            process.arguments = ["--db", database.databasePath, "--port", String(port), "--quiet", "--workers", "4"]
             var environment = ProcessInfo.processInfo.environment
             environment["SHOP_ASSETS"] = APIServer.packageRoot.appendingPathComponent("assets").path
             process.environment = environment

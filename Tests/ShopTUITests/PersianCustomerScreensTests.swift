@@ -18,7 +18,7 @@ struct PersianCustomerScreensTests {
         let temporary: TemporaryShop<SystemClock>
         var shop: Shop { temporary.shop }
         init() throws {
-            temporary = try TemporaryShop(clock: SystemClock(), prefix: "shop-tui-fa", defaultCountry: "+98", currency: try DemoStore.currency(language: .fa), configure: asTerminal)
+            temporary = try TemporaryShop(clock: SystemClock(), prefix: "shop-tui-fa", defaultCountry: "+98", currency: try DemoStore.currency(language: .fa))
             try DemoStore.seed(shop, language: .fa)
         }
         func customer() throws -> Session {

@@ -47,7 +47,6 @@ public final class TemporaryShop<Clock: ShopClock>: @unchecked Sendable {
                                               messages: outbox ? .outbox : .file(messagesPath),
                                               signinLimitPerMinute: signinLimit, clock: clock, passwordIterations: 1_000)
         if let postgres {
-            configuration.databaseListenURL = postgres.listenURL
             configuration.secretFile = TestDatabase.sharedSecretFile
         }
         configure(&configuration)
@@ -82,14 +81,14 @@ public final class TemporaryShop<Clock: ShopClock>: @unchecked Sendable {
     // MARK: - Another program
 
     /// Runs `sql` from another program entirely (not this engine): the `sqlite3` shell on the
-    /// file, or `psql` on the PostgreSQL database — which also sends `NOTIFY shop_changes`, as
-    /// any program writing to a PostgreSQL shop's tables behind the engine's back must for running
-    /// shops' caches to notice. Returns the exit status.
+    /// file, or `psql` on the PostgreSQL database — which also bumps the change counter
+    /// (`StoreChanges.bump`), as any program writing to a PostgreSQL shop's tables behind the
+    /// engine's back must for running shops' caches to notice. Returns the exit status.
     public func runSQLInAnotherProcess(_ sql: String) throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         if let postgres {
-            process.arguments = ["psql", "-q", "-v", "ON_ERROR_STOP=1", postgres.url, "-c", "BEGIN; \(sql) NOTIFY shop_changes; COMMIT;"]
+            process.arguments = ["psql", "-q", "-v", "ON_ERROR_STOP=1", postgres.url, "-c", "BEGIN; \(sql) \(StoreChanges.bump); COMMIT;"]
         } else {
             process.arguments = ["sqlite3", databasePath, sql]
         }

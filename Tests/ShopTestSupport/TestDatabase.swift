@@ -5,8 +5,7 @@ import ShopEngine
 /// `SHOP_TEST_POSTGRES` holds an admin URL (`postgres://postgres@127.0.0.1:PORT/postgres`, the
 /// cluster's `SHOP_PG_ADMIN_URL`) — a fresh PostgreSQL database `shop_test_<random>` owned by
 /// `shop` (`SHOP_TEST_POSTGRES_USER`), dropped when the test's shop closes. The shop connects
-/// through `SHOP_TEST_POSTGRES_VIA` (PgBouncer's port) when set, and listens for changes on the
-/// server's own port.
+/// through `SHOP_TEST_POSTGRES_VIA` (PgBouncer's port) when set.
 ///
 /// ```sh
 /// source /tmp/pg-core/env
@@ -42,7 +41,7 @@ public enum TestDatabase {
         try connection.execute("CREATE DATABASE \(name) OWNER \(owner)")
         return PostgresTestDatabase(name: name, adminURL: admin,
                                     url: "postgres://\(owner)@\(host):\(via)/\(name)",
-                                    listenURL: "postgres://\(owner)@\(host):\(port)/\(name)")
+                                    directURL: "postgres://\(owner)@\(host):\(port)/\(name)")
     }
 }
 
@@ -52,8 +51,8 @@ public struct PostgresTestDatabase: Sendable {
     public let adminURL: String
     /// What the shop connects to (through PgBouncer when `SHOP_TEST_POSTGRES_VIA` is set).
     public let url: String
-    /// Straight to the server, for `LISTEN`.
-    public let listenURL: String
+    /// Straight to the server, never through PgBouncer.
+    public let directURL: String
 
     public func drop() {
         try? Connection(postgres: adminURL).execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")

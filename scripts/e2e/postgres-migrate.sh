@@ -86,7 +86,7 @@ pg_check "… and changes nothing" test "$(pg_psql "SELECT count(*) FROM orders"
 MESSAGES="$WORK/messages.jsonl"
 head -c 32 /dev/urandom > "$WORK/secret.key"
 chmod 0600 "$WORK/secret.key"
-SHOP_SECRET_FILE="$WORK/secret.key" pg_start_server postgres --db "$SHOP_PGBOUNCER_URL" --db-listen "$SHOP_PG_URL" --messages "file:$MESSAGES"
+SHOP_SECRET_FILE="$WORK/secret.key" pg_start_server postgres --db "$SHOP_PGBOUNCER_URL" --messages "file:$MESSAGES"
 port=$PG_PORT
 staff=$(signin "$port" "$staff_phone" code_from_file)
 customer=$(signin "$port" "$customer_phone" code_from_file)

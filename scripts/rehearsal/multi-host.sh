@@ -57,7 +57,6 @@ fi
 head -c 32 /dev/urandom > "$WORK/secret.key"
 chmod 0600 "$WORK/secret.key"
 export SHOP_SECRET_FILE=$WORK/secret.key
-export SHOP_DB_LISTEN=$SHOP_PG_URL   # change notifications straight from PostgreSQL (LISTEN)
 
 # --- two API hosts -----------------------------------------------------------------------------------
 API_PORTS=()
@@ -89,7 +88,7 @@ for host in 1 2; do
   setup_args=(--mode open --shop-bin "$SHOP_BIN" --db "$dir/data/placeholder.sqlite"
     --shop-args "--db $SHOP_PGBOUNCER_URL --messages file:$dir/data/messages.jsonl --sessions-dir $dir/data/sessions"
     --env-file "$dir/shop.env" --state-dir "$state" --port "$port" --listen 127.0.0.1 --account "$H_ACCOUNT")
-  printf 'PGPASSFILE=%s\nSHOP_SECRET_FILE=%s\nSHOP_DB_LISTEN=%s\n' "$dir/secrets/pgpass" "$dir/secrets/secret.key" "$SHOP_PG_URL" > "$dir/shop.env"
+  printf 'PGPASSFILE=%s\nSHOP_SECRET_FILE=%s\n' "$dir/secrets/pgpass" "$dir/secrets/secret.key" > "$dir/shop.env"
   if "$H_SETUP" "${setup_args[@]}" --start > "$WORK/setup-$host.out" 2>&1; then
     # The host's copies of the password file and the shared key, the account's own (libpq
     # ignores a password file others can read).

@@ -80,7 +80,6 @@ public struct Options: Sendable {
 
     public static let engineFlags: [Flag] = [
         Flag("db", env: "SHOP_DB", value: "PATH|URL", help: "SQLite database file (default ./shop.sqlite), or postgres://user@host:port/dbname (password in PGPASSFILE or ~/.pgpass; needs SHOP_SECRET_FILE)"),
-        Flag("db-listen", env: "SHOP_DB_LISTEN", value: "URL", help: "PostgreSQL only: where change notifications are listened for, straight to the server when --db goes through PgBouncer (default: --db)"),
         Flag("messages", env: "SHOP_MESSAGES", value: "SINK", help: "where sign-in codes go: file:PATH or webhook:URL (default: nowhere, code sign-in is off)"),
         Flag("default-country", env: "SHOP_DEFAULT_COUNTRY", value: "+CC", help: "country prefix for local phone numbers, e.g. +98"),
         Flag("currency", env: "SHOP_CURRENCY", value: "CODE:DIGITS", help: "store currency, e.g. USD:2 or IRR:0 (kept in the database)"),
@@ -96,13 +95,7 @@ public struct Options: Sendable {
         config.cacheKiB = cacheKiB
         if config.databasePath.isEmpty { throw UsageError(description: "--db needs a file path") }
         do {
-            let location = try DatabaseLocation(config.databasePath)
-            if let listen = value("db-listen") {
-                guard location.isPostgres, case .postgres = try DatabaseLocation(listen) else {
-                    throw UsageError(description: "--db-listen takes a postgres:// URL and goes with a postgres:// --db")
-                }
-                config.databaseListenURL = listen
-            }
+            _ = try DatabaseLocation(config.databasePath)
         } catch let invalid as DatabaseLocation.Invalid {
             throw UsageError(description: "--db: \(invalid.description)")
         }

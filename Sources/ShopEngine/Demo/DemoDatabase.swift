@@ -5,19 +5,17 @@ import Foundation
 /// many processes start on it together) or already holds this demo. A demo never writes into a
 /// database that holds anything else. `language` picks the demo store
 /// (`DemoStore.seed(_:language:)`), its currency and, unless `--default-country` says otherwise,
-/// its country code. `changeSignal`: as the program would open its shop (`shop`: `.walPosition`).
+/// its country code.
 public final class DemoDatabase: Sendable {
     public let shop: Shop
     public let path: String
     /// True when the file was made for this demo and is deleted by `remove()`.
     public let isTemporary: Bool
 
-    public static func open(_ options: Options, cacheKiB: Int? = nil, language: Language = .en,
-                            changeSignal: Store.ChangeSignal = .notifications) throws -> DemoDatabase {
+    public static func open(_ options: Options, cacheKiB: Int? = nil, language: Language = .en) throws -> DemoDatabase {
         var config = try options.configuration(defaultMessages: .outbox, cacheKiB: cacheKiB)
         config.messages = .outbox   // codes are shown on screen, never sent
         config.currency = try DemoStore.currency(language: language)
-        config.changeSignal = changeSignal
         if config.defaultCountry == nil { config.defaultCountry = try DemoStore.defaultCountry(language: language) }
         let temporary = options.value("db") == nil
         if temporary {

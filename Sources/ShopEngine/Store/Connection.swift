@@ -18,8 +18,8 @@ public final class Connection {
     public let dialect: Dialect
     /// Where it points: the SQLite path, or the PostgreSQL URL.
     public let path: String
-    /// Called after a write transaction that changed something commits (the store's change counter).
-    var onCommittedChange: (() -> Void)?
+    /// PostgreSQL: a write transaction that changed something bumps `store_changes` (`StoreChanges`).
+    var countsChanges = false
 
     /// How long a SQLite writer waits for another process's lock before giving up (the busy
     /// handler in `BusyWaits` sleeps on SQLite's own schedule up to this total and counts each wait).
@@ -191,7 +191,7 @@ public final class Connection {
             }
         case .postgres(let d):
             return try PostgresRetry.run {
-                try postgresTransaction(d, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE", notify: true, body)
+                try postgresTransaction(d, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE", countsChanges: countsChanges, body)
             }
         }
     }
@@ -205,28 +205,26 @@ public final class Connection {
             defer { if d.isInTransaction { try? d.execute("COMMIT") } }
             return try body(self)
         case .postgres(let d):
-            return try postgresTransaction(d, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", notify: false, body)
+            return try postgresTransaction(d, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", countsChanges: false, body)
         }
     }
 
     /// A READ COMMITTED write transaction, for the migrator: after waiting for another
-    /// process's migration lock it must see what that process committed.
+    /// process's migration lock it must see what that process committed. Schema changes are not
+    /// counted as changes (`store_changes` may not exist yet).
     func lockingTransaction<T>(_ body: (Connection) throws -> T) throws -> T {
         switch driver {
         case .sqlite: try writeTransaction(body)
-        case .postgres(let d): try postgresTransaction(d, begin: "BEGIN", notify: true, body)
+        case .postgres(let d): try postgresTransaction(d, begin: "BEGIN", countsChanges: false, body)
         }
     }
 
-    private func postgresTransaction<T>(_ d: PostgresDriver, begin: String, notify: Bool, _ body: (Connection) throws -> T) throws -> T {
+    private func postgresTransaction<T>(_ d: PostgresDriver, begin: String, countsChanges: Bool, _ body: (Connection) throws -> T) throws -> T {
         try d.execute(begin)
         do {
             let value = try body(self)
-            let changed = notify && d.changesInTransaction > 0
-            // Delivered to listeners only if the transaction commits; works through PgBouncer.
-            if changed { try d.execute("NOTIFY shop_changes") }
+            if countsChanges && d.changesInTransaction > 0 { try d.run(StoreChanges.bump, arguments: []) }
             try d.execute("COMMIT")
-            if changed { onCommittedChange?() }
             return value
         } catch {
             if d.isInTransaction { try? d.execute("ROLLBACK") }

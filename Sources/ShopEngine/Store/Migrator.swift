@@ -26,6 +26,10 @@ public struct Migration: Sendable {
 /// database at once, the first migrates and the others wait, then find nothing left to do.
 /// SQLite: an immediate transaction. PostgreSQL: a transaction-scoped advisory lock (nothing
 /// left in the session, so it works through PgBouncer), then `schema_migrations`.
+///
+/// Most starts find the schema current: a read-only look comes first, and only a database with
+/// something to migrate takes the lock, so hundreds of `shop` processes starting together
+/// neither queue on it nor write.
 struct Migrator {
     let migrations: [Migration]
 
@@ -35,12 +39,15 @@ struct Migrator {
     func migrate(_ connection: Connection) throws {
         precondition(migrations.enumerated().allSatisfy { $0.offset + 1 == $0.element.id },
                      "migration ids must be consecutive from 1") // a programmer error, not a runtime one
-        try connection.lockingTransaction { db in
+        let applied = try connection.readTransaction { db in
             if db.dialect == .postgres { try Self.requireByteOrder(db) }
-            let current = try Self.version(db)
-            guard current <= migrations.count else {
-                throw DatabaseError(code: 1, message: "database schema version \(current) is newer than this program (\(migrations.count)); upgrade Shop", sql: nil)
-            }
+            return try Self.appliedVersion(db)
+        }
+        try requireNotNewer(applied)
+        guard applied < migrations.count else { return }
+        try connection.lockingTransaction { db in
+            let current = try Self.lockedVersion(db)
+            try requireNotNewer(current)
             for migration in migrations where migration.id > current {
                 try migration.apply(db)
                 switch db.dialect {
@@ -48,6 +55,12 @@ struct Migrator {
                 case .postgres: try db.run("INSERT INTO schema_migrations(version, name) VALUES (?, ?)", migration.id, migration.name)
                 }
             }
+        }
+    }
+
+    private func requireNotNewer(_ version: Int) throws {
+        guard version <= migrations.count else {
+            throw DatabaseError(code: 1, message: "database schema version \(version) is newer than this program (\(migrations.count)); upgrade Shop", sql: nil)
         }
     }
 
@@ -64,12 +77,21 @@ struct Migrator {
         }
     }
 
-    /// The last migration applied (0: a new database). Takes PostgreSQL's migration lock first.
-    static func version(_ db: Connection) throws -> Int {
+    /// The last migration applied (0: a new database), without any lock or write.
+    static func appliedVersion(_ db: Connection) throws -> Int {
         switch db.dialect {
         case .sqlite:
             return Int(try db.scalarInt("PRAGMA user_version") ?? 0)
         case .postgres:
+            guard try db.scalarInt("SELECT count(*) FROM (SELECT to_regclass('schema_migrations') AS t) AS r WHERE t IS NOT NULL") == 1 else { return 0 }
+            return Int(try db.scalarInt("SELECT coalesce(max(version), 0) FROM schema_migrations") ?? 0)
+        }
+    }
+
+    /// The last migration applied, read again under PostgreSQL's migration lock (taken first, and
+    /// `schema_migrations` created when new); SQLite holds its write lock already.
+    static func lockedVersion(_ db: Connection) throws -> Int {
+        if db.dialect == .postgres {
             _ = try db.scalarInt("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?)) AS locked", lockKey)
             try db.execute("""
                 CREATE TABLE IF NOT EXISTS schema_migrations(
@@ -78,7 +100,7 @@ struct Migrator {
                     applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
                 )
                 """)
-            return Int(try db.scalarInt("SELECT coalesce(max(version), 0) FROM schema_migrations") ?? 0)
         }
+        return try appliedVersion(db)
     }
 }

@@ -13,7 +13,12 @@ public enum Schema {
         Migration(9, "catalog orders within a category", sql: categoryOrders),
         Migration(10, "search postings", sqlite: searchPostings, postgres: PostgresSchema.searchPostings),
         Migration(11, "order ids from the sequence", sqlite: orderIDSequence, postgres: PostgresSchema.orderIDSequence),
+        Migration(12, "change counter", sqlite: changeCounter, postgres: PostgresSchema.changeCounter),
     ]
+
+    /// Nothing to do: SQLite's change signal is `PRAGMA data_version`, and it never had the
+    /// trigram index PostgreSQL drops here.
+    static let changeCounter = "-- SQLite: PRAGMA data_version"
 
     /// Nothing to do: SQLite numbers orders one after the largest, under its one write lock (`NewOrder.nextID`).
     static let orderIDSequence = "-- orders keep max(id) + 1 on SQLite"

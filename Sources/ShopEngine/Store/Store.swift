@@ -17,36 +17,20 @@ public final class Store: Sendable {
     private let idle: Mutex<[Connection]> = Mutex([])
     private let maxIdle: Int
     private let cacheKiB: Int?
-    /// PostgreSQL's notification listener connects here (`SHOP_DB_LISTEN`): straight to the
-    /// server, when the main URL goes through PgBouncer.
-    private let listenURL: String?
-    private let changeSignal: ChangeSignal
-
-    /// How a PostgreSQL store learns that another process committed (SQLite always reads the
-    /// file's `data_version`).
-    public enum ChangeSignal: Sendable {
-        /// `LISTEN shop_changes` on one direct connection per process (`ChangeListener`): exact,
-        /// for the few server processes.
-        case notifications
-        /// The server's WAL insert position, read through the pool: it moves with every commit
-        /// (and with some background writes, which only cost a needless refresh). No connection
-        /// of its own, so thousands of `shop` processes behind PgBouncer need no direct ones.
-        case walPosition
-    }
+    /// PostgreSQL: write transactions bump `store_changes` (the schema has it from migration 12;
+    /// a store opened with a shorter list of migrations, as some tests do, has no counter).
+    private let countsChanges: Bool
 
     /// Opens (creating if needed) the database and runs pending migrations. `path` is a SQLite
     /// file or a `postgres://` URL. `cacheKiB` is each SQLite connection's page cache (nil:
-    /// SQLite's default). `listenURL`: where PostgreSQL's change listener connects (nil: `path`).
-    public init(path: String, migrations: [Migration] = Schema.migrations, maxIdleConnections: Int = 16, cacheKiB: Int? = nil, listenURL: String? = nil,
-                changeSignal: ChangeSignal = .notifications) throws {
+    /// SQLite's default).
+    public init(path: String, migrations: [Migration] = Schema.migrations, maxIdleConnections: Int = 16, cacheKiB: Int? = nil) throws {
         self.path = path
         self.location = try DatabaseLocation(path)
         self.dialect = location.isPostgres ? .postgres : .sqlite
         self.maxIdle = maxIdleConnections
         self.cacheKiB = cacheKiB
-        if let listenURL, location.isPostgres { _ = try DatabaseLocation(listenURL) } // no password in it either
-        self.listenURL = listenURL
-        self.changeSignal = changeSignal
+        self.countsChanges = location.isPostgres && migrations.count >= StoreChanges.sinceMigration
         let connection = try open()
         try Migrator(migrations: migrations).migrate(connection)
         checkIn(connection)
@@ -54,7 +38,7 @@ public final class Store: Sendable {
 
     private func open() throws -> Connection {
         let connection = try Connection(location, cacheKiB: cacheKiB)
-        connection.onCommittedChange = { [weak self] in self?.localChanges.add(1, ordering: .relaxed) }
+        connection.countsChanges = countsChanges
         return connection
     }
 
@@ -112,9 +96,9 @@ public final class Store: Sendable {
     /// change. Cheap enough to check on every request, so caches of read results stay exact.
     ///
     /// SQLite: `PRAGMA data_version` on a connection that never writes, read again only when the
-    /// WAL index header shows a commit since the last reading (`changeCounterIfReady`). PostgreSQL: this
-    /// process's own commits (counted as they commit) plus the `shop_changes` notifications
-    /// other processes' commits send (`ChangeListener`), or the WAL position (`ChangeSignal`).
+    /// WAL index header shows a commit since the last reading (`changeCounterIfReady`).
+    /// PostgreSQL: the sum of `store_changes`, read through the pool (`StoreChanges`): this
+    /// database's commits only.
     public func changeCounter() throws -> Int64 {
         switch location {
         case .sqlite(let path):
@@ -128,15 +112,11 @@ public final class Store: Sendable {
                 if let index, let header { lastRead.withLock { $0 = LastRead(version: version, header: header, index: index) } }
                 return version
             }
-        case .postgres where changeSignal == .walPosition:
-            let position = try withConnection { try $0.scalarInt("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint") } ?? 0
-            return position &+ localChanges.load(ordering: .relaxed)
-        case .postgres(let url):
-            let seen = try listener.withLock { listener in
-                if listener == nil { listener = try ChangeListener(url: listenURL ?? url) }
-                return listener!.poll()
+        case .postgres:
+            guard countsChanges else {
+                throw DatabaseError(code: 1, message: "this schema has no change counter (store_changes, migration \(StoreChanges.sinceMigration))", sql: nil)
             }
-            return seen &+ localChanges.load(ordering: .relaxed)
+            return try withConnection { try StoreChanges.read($0) }
         }
     }
 
@@ -161,8 +141,6 @@ public final class Store: Sendable {
     }
     private let lastRead = Mutex<LastRead?>(nil)
     private let watcher: Mutex<Connection?> = Mutex(nil)
-    private let listener: Mutex<ChangeListener?> = Mutex(nil)
-    private let localChanges = Atomic<Int64>(0)
 
     /// Closes idle connections (e.g. before exit, so the WAL is checkpointed).
     public func close() {
@@ -171,9 +149,7 @@ public final class Store: Sendable {
             lastRead.withLock { $0 = nil } // before its mapping goes with the connection
             watcher = nil
         }
-        listener.withLock { $0 = nil }
     }
 }
 
 extension Connection: @unchecked Sendable {} // handed to one thread at a time by Store's pool
-extension ChangeListener: @unchecked Sendable {} // used under Store's mutex only

@@ -92,11 +92,8 @@ public enum ShopCommand {
             // kernel's cache, shared by all); measured in Benchmarks/tui.
             let cacheKiB = 512
             // The demo store in the session's language: `--demo --lang fa` is the Persian store.
-            demo = options.has("demo") ? try DemoDatabase.open(options, cacheKiB: cacheKiB, language: L.language, changeSignal: .walPosition) : nil
-            var configuration = try options.configuration(cacheKiB: cacheKiB)
-            // One process per customer: on PostgreSQL, no direct LISTEN connection each (the
-            // pooler's few connections serve them all); changes are polled through the pool.
-            configuration.changeSignal = .walPosition
+            demo = options.has("demo") ? try DemoDatabase.open(options, cacheKiB: cacheKiB, language: L.language) : nil
+            let configuration = try options.configuration(cacheKiB: cacheKiB)
             // This program's stdout is the person at the terminal: a code printed there would
             // sign anyone in as anyone. Only the demo shows codes on screen (marked as such).
             if demo == nil, configuration.messages == .stdout {

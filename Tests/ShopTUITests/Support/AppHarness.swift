@@ -3,10 +3,6 @@ import Foundation
 @testable import ShopTUI
 import ShopTestSupport
 
-/// Opens a test store as `shop` opens its own (`ShopCommand`): on PostgreSQL it learns of other
-/// processes' changes from the server's WAL position, not from a LISTEN connection of its own.
-func asTerminal(_ configuration: inout ShopConfiguration) { configuration.changeSignal = .walPosition }
-
 /// A store on a fresh temporary SQLite file (or PostgreSQL database, see `TestDatabase`) with a few products, and a way to run the real
 /// `ShopApp` on a `TestBackend` with scripted keys (waits let engine effects land).
 final class AppHarness: @unchecked Sendable {
@@ -18,7 +14,7 @@ final class AppHarness: @unchecked Sendable {
     var products: [String: Product] = [:]
 
     init() throws {
-        temporary = try TemporaryShop(clock: SystemClock(), prefix: "shop-tui", configure: asTerminal)
+        temporary = try TemporaryShop(clock: SystemClock(), prefix: "shop-tui")
         staff = try temporary.person("+15550009999", role: .staff)
         for (sku, name, price, stock) in [("TEA", "Black tea", 450, 10), ("SANGAK", "نان سنگک", 250, 3), ("MATCHA", "抹茶ラテ", 575, 0)] as [(String, String, Int64, Int64)] {
             products[sku] = try shop.catalog.create(ProductDraft(sku: sku, name: name, category: "Shop", price: price, stock: stock), caller: staff.caller)

@@ -21,7 +21,7 @@ final class StaffFixture {
     static let staffPhone = "+15550100900"
 
     init() throws {
-        temporary = try TemporaryShop(clock: SystemClock(), prefix: "shop-tui-staff", outbox: true, configure: asTerminal)
+        temporary = try TemporaryShop(clock: SystemClock(), prefix: "shop-tui-staff", outbox: true)
         let shop = temporary.shop
         staff = try temporary.person(Self.staffPhone, role: .staff)
         let caller = staff.caller

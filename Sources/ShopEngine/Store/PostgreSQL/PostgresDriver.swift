@@ -6,15 +6,15 @@ import Foundation
 ///
 /// Nothing lives in the session, so the connection may go through PgBouncer in transaction
 /// pooling: statements are unnamed (`PQexecParams`), no temp tables, no `SET` outside a
-/// transaction, no `LISTEN` (that is `ChangeListener`'s own direct connection).
+/// transaction, no `LISTEN`.
 final class PostgresDriver {
     private(set) var handle: OpaquePointer?
     /// The SQL as PostgreSQL takes it (`$n` placeholders) and its result columns, by the
     /// engine's SQL text: rewritten once per text.
     private var texts: [String: String] = [:]
     private var columnNames: [String: ColumnNames] = [:]
-    /// Rows changed in the open transaction: a write transaction that changed nothing sends no
-    /// notification.
+    /// Rows changed in the open transaction: a write transaction that changed nothing does not
+    /// bump the change counter (`StoreChanges`).
     private(set) var changesInTransaction = 0
     /// A COMMIT was sent and its answer never came back (the connection broke meanwhile): the
     /// transaction may have committed, so it must not run again. Cleared by the next BEGIN.
@@ -32,12 +32,6 @@ final class PostgresDriver {
     }
 
     deinit { if let handle { PQfinish(handle) } }
-
-    /// Hands libpq's connection to the caller, who finishes it (`ChangeListener`).
-    func detach() -> OpaquePointer? {
-        defer { handle = nil }
-        return handle
-    }
 
     var isInTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
     var isBroken: Bool { PQstatus(handle) != CONNECTION_OK }

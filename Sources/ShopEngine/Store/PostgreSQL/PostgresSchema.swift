@@ -298,14 +298,15 @@ enum PostgresSchema {
     CREATE INDEX return_items_by_order_item ON return_items(order_item_id);
     """
 
-    /// Plain tables, filled as products are indexed (a PostgreSQL database starts empty). The
-    /// trigram index served `words LIKE '% ab%'`, PostgreSQL's first search; search now reads
-    /// `search_postings` (migration 10) and tests `product_words` with `strpos` (`PostgresSearch`).
+    /// Plain tables, filled as products are indexed (a PostgreSQL database starts empty).
+    /// As shipped, this also created the `pg_trgm` extension and a trigram index on `words` for
+    /// PostgreSQL's first search (`words LIKE '% ab%'`); search now reads `search_postings`
+    /// (migration 10) and migration 12 drops the index, so a new database no longer creates
+    /// either and needs no `pg_trgm`. (The one edit to a shipped migration: the end state of
+    /// every database is the same.)
     static let searchTerms = """
-    CREATE EXTENSION IF NOT EXISTS pg_trgm;
     CREATE TABLE search_terms(term TEXT PRIMARY KEY);
     CREATE TABLE product_words(product_id BIGINT PRIMARY KEY, words TEXT NOT NULL);
-    CREATE INDEX product_words_trigrams ON product_words USING gin (words gin_trgm_ops);
     """
 
     /// Each product under each of its words with its sort keys (`SearchPostings`), filled from
@@ -330,5 +331,15 @@ enum PostgresSchema {
     /// were written as max(id) + 1, which never moved it. Past the largest, or the next collides.
     static let orderIDSequence = """
     SELECT setval(pg_get_serial_sequence('orders', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM orders), false);
+    """
+
+    /// The change counter (`StoreChanges`): a row per server process that committed a change,
+    /// and row 0 for the processes that have ended. It replaces `NOTIFY` and the WAL position,
+    /// which moved with every database of the cluster. The unread trigram index goes (migration
+    /// 8); the `pg_trgm` extension, where it was created, is left: it may serve something else.
+    static let changeCounter = """
+    CREATE TABLE store_changes(backend INTEGER PRIMARY KEY, n BIGINT NOT NULL);
+    INSERT INTO store_changes(backend, n) VALUES (0, 0);
+    DROP INDEX IF EXISTS product_words_trigrams;
     """
 }
