@@ -348,7 +348,11 @@ struct CatalogImport {
         let price = valid.variants.isEmpty ? valid.price : current.price // with variants: refreshed from them below
         let active = item.active ?? current.active
         let archived = current.archived && item.active != true
-        let textChanged = valid.name != current.name || description != current.description || category != current.category || barcode != current.barcode
+        // By bytes: a name the file spells with other code points (a decomposed Hangul syllable)
+        // is other words to the search index, though Swift's `==` takes it for the same text.
+        func differs(_ a: String?, _ b: String?) -> Bool { !(a ?? "").utf8.elementsEqual((b ?? "").utf8) || (a == nil) != (b == nil) }
+        let textChanged = differs(valid.name, current.name) || differs(description, current.description) || differs(category, current.category)
+            || differs(barcode, current.barcode)
         var changed = textChanged || price != current.price || active != current.active || archived != current.archived
         if changed {
             try db.run("""
