@@ -403,7 +403,7 @@ struct CatalogImport {
     private static func insertRow(_ db: Connection, _ insert: String, _ arguments: [SQLBindable?]) throws -> Int64 {
         guard db.dialect == .sqlite else { return try db.insert(insert + " RETURNING id", arguments: arguments) }
         try db.run(insert, arguments: arguments)
-        guard let id = try db.scalarInt("SELECT last_insert_rowid()") else { throw ShopError(.internal, "insert_failed", "no id for a new row") }
+        guard let id = try db.scalarInt("SELECT last_insert_rowid()") else { throw DatabaseError(code: 1, message: "no id for the row just inserted", sql: insert) }
         return id
     }
 
