@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ShopTestSupport
 @testable import ShopEngine
 
 /// A CSV import writes the search postings of every product it touched in one pass at the end
@@ -77,6 +78,66 @@ struct CatalogImportSearchTests {
         items += added
         try importCSV(t, changed + added, staff: staff)
         try reference.checkEveryPlan(t, items, query, when: "after importing changes")
+    }
+
+    /// Words Swift's `==` takes for one (canonically equivalent) but FTS5 keeps apart, and two it folds together.
+    static let lookAlikes: [(sku: String, word: String)] = [
+        ("HANGUL-COMPOSED", "\u{AC00}\u{BC29}"), ("HANGUL-JAMO", "\u{1100}\u{1161}\u{1107}\u{1161}\u{11BC}"), // 가방 both ways
+        ("CJK-COMPAT", "\u{F900}"), ("CJK-UNIFIED", "\u{8C48}"),                                          // 豈 both ways
+        ("CAFE-COMPOSED", "caf\u{E9}"), ("CAFE-COMBINING", "cafe\u{301}"),                                 // FTS5: both "cafe"
+    ]
+
+    /// The SKUs a search for `word` finds by every plan, from the postings (a page of one) to every match.
+    func skusFound(_ t: TestShop, _ word: String) throws -> Set<String> {
+        let fromOne = CatalogSearchPlanTests.Plan(name: "the postings from one match on", driveLimit: 1,
+                                                  limits: SearchRace.Limits(postings: 8_000, leapfrog: 0, walk: 0, index: 0))
+        var found: Set<Set<String>> = []
+        for plan in CatalogSearchPlanTests.Plan.all + [fromOne] {
+            let ids = try reference.pages(t, word, category: nil, sort: .name, size: 5, plan: plan)
+            found.insert(Set(try t.shop.store.read { db in try ids.map { try #require(try db.first("SELECT sku FROM products WHERE id = ?", $0) { $0.string(0) }) } }))
+        }
+        #expect(found.count == 1, "\(word): every plan finds the same products (\(found))")
+        return found.first ?? []
+    }
+
+    @Test("words FTS5 keeps apart but Swift takes for one (a composed and a decomposed Hangul syllable, a CJK compatibility ideograph) each find their own product after an import and after a rename, as FTS5 does")
+    func canonicallyEquivalentWordsStayApart() throws {
+        let t = try TestShop()
+        let staff = try t.staff().caller
+        let csv = "sku,name,category,price,stock\n" + Self.lookAlikes.map { "\($0.sku),\($0.word) look,Same,1.00,1\n" }.joined()
+        let report = try t.shop.catalog.importProducts(csv: Array(csv.utf8), caller: staff)
+        #expect(report.problems == [] && report.written)
+        let expected: [String: Set<String>] = [
+            "HANGUL-COMPOSED": ["HANGUL-COMPOSED"], "HANGUL-JAMO": ["HANGUL-JAMO"],
+            "CJK-COMPAT": ["CJK-COMPAT"], "CJK-UNIFIED": ["CJK-UNIFIED"],
+            "CAFE-COMPOSED": ["CAFE-COMPOSED", "CAFE-COMBINING"], "CAFE-COMBINING": ["CAFE-COMPOSED", "CAFE-COMBINING"],
+        ]
+        func checkEveryWord(_ when: String, _ expected: [String: Set<String>]) throws {
+            for (sku, word) in Self.lookAlikes {
+                if !TestDatabase.isPostgres { // what FTS5 itself finds
+                    let fts = Set(try t.shop.store.read { db in
+                        try db.query("SELECT p.sku FROM products_fts f JOIN products p ON p.id = f.rowid WHERE products_fts MATCH ?", SearchTerms.quoted(word) + "*") { $0.string(0) }
+                    })
+                    #expect(fts == expected[sku], "\(when): FTS5 finds \(word) in \(fts)")
+                }
+                #expect(try skusFound(t, word) == expected[sku], "\(when): a search for \(sku)'s word")
+                #expect(Set(try t.shop.catalog.list(ProductQuery(text: word), caller: t.guest).items.map(\.sku)) == expected[sku], "\(when): the catalog's search for \(sku)'s word")
+            }
+        }
+        try checkEveryWord("after the import", expected)
+
+        // The composed Hangul product renamed to the decomposed word: its old word's posting goes.
+        let composed = try #require(try t.shop.store.read { try $0.scalarInt("SELECT id FROM products WHERE sku = 'HANGUL-COMPOSED'") })
+        _ = try t.shop.catalog.update(id: composed, ProductChanges(name: Self.lookAlikes[1].word + " look"), caller: staff)
+        var renamed = expected
+        renamed["HANGUL-COMPOSED"] = []
+        renamed["HANGUL-JAMO"] = ["HANGUL-COMPOSED", "HANGUL-JAMO"]
+        try checkEveryWord("after renaming the composed one to the decomposed word", renamed)
+
+        // And back by an import: the file's bytes are what the shop keeps and finds.
+        let back = "sku,name,price\nHANGUL-COMPOSED,\(Self.lookAlikes[0].word) look,1.00\n"
+        #expect(try t.shop.catalog.importProducts(csv: Array(back.utf8), caller: staff).updated == 1)
+        try checkEveryWord("after importing the composed name back", expected)
     }
 
     @Test("an import with a bad line writes no postings, and a check writes none either")

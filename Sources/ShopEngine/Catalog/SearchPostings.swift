@@ -20,8 +20,8 @@ enum SearchPostings {
     /// Lists the product under `words` (replacing the words it had), with its sort keys as the
     /// `products` row has them now. `oldWords`: the words listed before (nil: a new product).
     static func index(_ db: Connection, productID: Int64, words: [String], oldWords: [String]?) throws {
-        for word in Set(oldWords ?? []).subtracting(words) {
-            try db.run("DELETE FROM search_postings WHERE term = ? AND product_id = ?", word, productID)
+        for word in Set((oldWords ?? []).map(ExactWord.init)).subtracting(words.map(ExactWord.init)) {
+            try db.run("DELETE FROM search_postings WHERE term = ? AND product_id = ?", word.text, productID)
         }
         guard !words.isEmpty, let (sortName, price) = try db.first("SELECT sort_name, price FROM products WHERE id = ?", productID, map: {
             ($0.string(0), $0.int64(1))
@@ -141,7 +141,7 @@ enum SearchPostings {
         /// (indexes into the keys) in id order.
         private func read(_ db: Connection) throws -> (keys: [(id: Int64, sortName: String, price: Int64)], byTerm: [(term: String, products: [Int32])]) {
             var keys: [(id: Int64, sortName: String, price: Int64)] = []
-            var products: [String: [Int32]] = [:]
+            var products: [ExactWord: [Int32]] = [:] // by bytes, as FTS5 tells words apart
             let ids = touched.sorted()
             let sql = "SELECT p.id, p.sort_name, p.price, w.words FROM products p JOIN product_words w ON w.product_id = p.id WHERE p.id IN (\(Array(repeating: "?", count: Self.readBatch).joined(separator: ","))) ORDER BY p.id"
             var start = 0
@@ -151,18 +151,18 @@ enum SearchPostings {
                 try db.forEach(sql, arguments: padded) { row in
                     let product = Int32(keys.count) // ids ascend: each word's list comes out in id order
                     keys.append((row.int64(0), row.string(1), row.int64(2)))
-                    for word in row.string(3).split(separator: " ") { products[String(word), default: []].append(product) }
+                    for word in row.string(3).split(separator: " ") { products[ExactWord(word), default: []].append(product) }
                 }
                 start += batch.count
             }
-            let byTerm = products.map { (term: $0.key, products: $0.value) }.sorted { $0.term.utf8.lexicographicallyPrecedes($1.term.utf8) }
+            let byTerm = products.sorted { $0.key < $1.key }.map { (term: $0.key.text, products: $0.value) }
             return (keys, byTerm)
         }
 
         /// The primary key's order: terms by their UTF-8 bytes (as SQLite compares them), then ids.
         static func keyOrder(_ a: (term: String, productID: Int64), _ b: (term: String, productID: Int64)) -> Bool {
-            if a.term.utf8.elementsEqual(b.term.utf8) { return a.productID < b.productID }
-            return a.term.utf8.lexicographicallyPrecedes(b.term.utf8)
+            let (x, y) = (ExactWord(a.term), ExactWord(b.term))
+            return x == y ? a.productID < b.productID : x < y
         }
     }
 

@@ -12,8 +12,9 @@ public struct Options: Sendable {
         public let name: String
         public let environment: String?
         public let valueName: String?   // nil: a switch without a value
+        /// Empty for a flag its program words itself (`shop`: `cli.flag.*` in its message catalogs).
         public let help: String
-        public init(_ name: String, env: String? = nil, value: String? = nil, help: String) {
+        public init(_ name: String, env: String? = nil, value: String? = nil, help: String = "") {
             self.name = name; self.environment = env; self.valueName = value; self.help = help
         }
     }
@@ -26,8 +27,18 @@ public struct Options: Sendable {
     public func has(_ name: String) -> Bool { switches.contains(name) }
 
     public struct UsageError: Error, CustomStringConvertible, Sendable {
+        /// What is wrong, for a program that words it in its user's language (`shop`); nil when
+        /// only `description` says it.
+        public enum Problem: Sendable, Equatable {
+            /// As typed: "--dbx" or "-x".
+            case unknownOption(String)
+            case takesNoValue(flag: String)
+            case needsValue(flag: String, valueName: String)
+            case notANumber(flag: String, value: String, range: ClosedRange<Int>)
+        }
         public let description: String
-        public init(description: String) { self.description = description }
+        public let problem: Problem?
+        public init(description: String, problem: Problem? = nil) { self.description = description; self.problem = problem }
     }
 
     public static func parse(_ arguments: [String], flags: [Flag], environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Options {
@@ -37,7 +48,7 @@ public struct Options: Sendable {
             let argument = arguments[index]
             index += 1
             guard argument.hasPrefix("--"), argument.count > 2 else {
-                if argument.hasPrefix("-") && argument != "-" && argument != "-h" { throw UsageError(description: "unknown option \(argument) (see --help)") }
+                if argument.hasPrefix("-") && argument != "-" && argument != "-h" { throw UsageError(description: "unknown option \(argument) (see --help)", problem: .unknownOption(argument)) }
                 if argument == "-h" { options.switches.insert("help") } else { options.positional.append(argument) }
                 continue
             }
@@ -47,15 +58,15 @@ public struct Options: Sendable {
                 inlineValue = String(name[name.index(after: eq)...])
                 name = String(name[..<eq])
             }
-            guard let flag = flags.first(where: { $0.name == name }) else { throw UsageError(description: "unknown option --\(name) (see --help)") }
+            guard let flag = flags.first(where: { $0.name == name }) else { throw UsageError(description: "unknown option --\(name) (see --help)", problem: .unknownOption("--" + name)) }
             if flag.valueName == nil {
-                guard inlineValue == nil else { throw UsageError(description: "--\(name) takes no value") }
+                guard inlineValue == nil else { throw UsageError(description: "--\(name) takes no value", problem: .takesNoValue(flag: "--" + name)) }
                 options.switches.insert(name)
             } else if let inlineValue {
                 options.values[name] = inlineValue
             } else {
                 guard index < arguments.count, !arguments[index].hasPrefix("--") else {
-                    throw UsageError(description: "--\(name) needs a value: --\(name) \(flag.valueName!)")
+                    throw UsageError(description: "--\(name) needs a value: --\(name) \(flag.valueName!)", problem: .needsValue(flag: "--" + name, valueName: flag.valueName!))
                 }
                 options.values[name] = arguments[index]
                 index += 1
@@ -67,12 +78,13 @@ public struct Options: Sendable {
         return options
     }
 
-    /// Help lines for `flags`, aligned.
-    public static func help(_ flags: [Flag]) -> String {
+    /// Help lines for `flags`, aligned; `text` words a flag's help and its environment variable
+    /// (`shop` in its session's language).
+    public static func help(_ flags: [Flag], text: (Flag) -> String = \.help, environmentNote: (String) -> String = { "[env \($0)]" }) -> String {
         let left = flags.map { "  --\($0.name)" + ($0.valueName.map { " \($0)" } ?? "") }
         let width = (left.map(\.count).max() ?? 0) + 2
         return zip(left, flags).map { l, f in
-            l.padding(toLength: width, withPad: " ", startingAt: 0) + f.help + (f.environment.map { " [env \($0)]" } ?? "")
+            l.padding(toLength: width, withPad: " ", startingAt: 0) + text(f) + (f.environment.map { " " + environmentNote($0) } ?? "")
         }.joined(separator: "\n")
     }
 
@@ -103,18 +115,20 @@ public struct Options: Sendable {
         config.defaultCountry = value("default-country")
         config.currency = try value("currency").map { try Currency.parse($0) }
         if let limit = value("signin-limit") {
-            guard let n = Int(limit), (1...100_000).contains(n) else { throw UsageError(description: "--signin-limit must be a number from 1 to 100000, got \"\(limit)\"") }
+            guard let n = Int(limit), (1...100_000).contains(n) else { throw UsageError(description: "--signin-limit must be a number from 1 to 100000, got \"\(limit)\"", problem: .notANumber(flag: "--signin-limit", value: limit, range: 1...100_000)) }
             config.signinLimitPerMinute = n
         }
         if let minutes = value("unpaid-expiry") {
             guard let n = Int(minutes), ShopConfiguration.unpaidExpiryRange.contains(n) else {
-                throw UsageError(description: "--unpaid-expiry must be a number of minutes from 1 to 10080 (a week), got \"\(minutes)\"")
+                throw UsageError(description: "--unpaid-expiry must be a number of minutes from 1 to 10080 (a week), got \"\(minutes)\"",
+                                 problem: .notANumber(flag: "--unpaid-expiry", value: minutes, range: ShopConfiguration.unpaidExpiryRange))
             }
             config.unpaidExpiryMinutes = n
         }
         if let limit = value("max-unpaid-orders") {
             guard let n = Int(limit), ShopConfiguration.maxUnpaidOrdersRange.contains(n) else {
-                throw UsageError(description: "--max-unpaid-orders must be a number from 1 to 1000, got \"\(limit)\"")
+                throw UsageError(description: "--max-unpaid-orders must be a number from 1 to 1000, got \"\(limit)\"",
+                                 problem: .notANumber(flag: "--max-unpaid-orders", value: limit, range: ShopConfiguration.maxUnpaidOrdersRange))
             }
             config.maxUnpaidOrders = n
         }

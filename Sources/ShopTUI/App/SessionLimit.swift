@@ -73,12 +73,12 @@ public enum SessionLimit {
 
     // MARK: - Command line
 
-    /// Flags of `shop` for the caps (no environment fallback: only whoever starts the program,
+    /// Flags of `shop` for the caps (help: `cli.flag.*`; no environment fallback: only whoever starts the program,
     /// e.g. the operator's `--shop-args`, sets them).
     public static let flags: [Options.Flag] = [
-        Options.Flag("max-sessions", value: "N", help: "open sessions allowed at once on this database (default 1000; 0 = no cap)"),
-        Options.Flag("max-sessions-per-address", value: "N", help: "open sessions allowed at once from one SSH client address (default 10; 0 = no cap)"),
-        Options.Flag("sessions-dir", value: "DIR", help: "where this host counts its open sessions (default: <db>.sessions beside a SQLite file; required with a postgres:// database while a cap is on)"),
+        Options.Flag("max-sessions", value: "N"),
+        Options.Flag("max-sessions-per-address", value: "N"),
+        Options.Flag("sessions-dir", value: "DIR"),
     ]
 
     /// What `ShopCommand` does with a new session.
@@ -96,7 +96,7 @@ public enum SessionLimit {
         for (flag, keyPath) in [("max-sessions", \Limits.total), ("max-sessions-per-address", \Limits.perAddress)] {
             guard let text = options.value(flag) else { continue }
             guard let n = Int(text), (0...1_000_000).contains(n) else {
-                return .refused(message: "shop: --\(flag) must be a number from 0 to 1000000, got \"\(text)\"", status: 64)
+                return .refused(message: "shop: " + CommandLineText.notANumber("--" + flag, text, 0...1_000_000), status: 64)
             }
             limits[keyPath: keyPath] = n
         }

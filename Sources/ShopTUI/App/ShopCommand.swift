@@ -4,50 +4,47 @@ import ShopEngine
 /// `shop [flags]`: the storefront in this terminal. Over SSH it identifies the client by its
 /// address and, in keyed mode, by its key; it never runs a requested command.
 public enum ShopCommand {
+    /// Their help lines are `cli.flag.*` in the message catalogs (`CommandLineText`).
     public static let flags: [Options.Flag] = Options.engineFlags + [
-        Options.Flag("demo", help: "a demo store: a temporary database, or the one --db names (a file or postgres:// URL) when empty, filled once and reused by later starts; codes appear on screen"),
-        Options.Flag("tour", help: "with --demo: play a walk through the main screens; any key stops it"),
-        Options.Flag("lang", env: "SHOP_LANG", value: "en|fa", help: "the interface's language (default: from LC_ALL, LC_MESSAGES or LANG, else en); L switches at any time"),
-        Options.Flag("bidi", env: "SHOP_BIDI", value: "auto|app|terminal", help: "who orders right-to-left text: app (Shop, for most terminals), terminal (GNOME Terminal and other VTE-based ones, Konsole, mlterm, which do it themselves); auto picks terminal when VTE_VERSION or KONSOLE_VERSION is set"),
-        Options.Flag("idle-timeout", env: "SHOP_IDLE_TIMEOUT", value: "SECONDS", help: "end the session after this long without a key press (default 1800; 0 = never)"),
-        Options.Flag("receipt-dir", env: "SHOP_RECEIPT_DIR", value: "DIR", help: "folder for printed receipts (default ./receipts)"),
-        Options.Flag("images", env: "SHOP_IMAGES", value: "auto|kitty|iterm|off", help: "photos as pictures: auto (from TERM and the terminal's variables; unknown terminals get a text marker), kitty or iterm to force a protocol, off"),
-        Options.Flag("receipt-command", env: "SHOP_RECEIPT_COMMAND", value: "CMD", help: "printer command fed each receipt on stdin, e.g. 'lp -d counter' (run without a shell)"),
-        Options.Flag("receipt-format", env: "SHOP_RECEIPT_FORMAT", value: "text|escpos", help: "receipts as plain text (default) or ESC/POS for a thermal printer (bold, cut, drawer kick)"),
-        Options.Flag("receipt-device", env: "SHOP_RECEIPT_DEVICE", value: "PATH", help: "printer device receipts are written to, e.g. /dev/usb/lp0 (opened write-only, appending)"),
-        Options.Flag("drawer-command", env: "SHOP_DRAWER_COMMAND", value: "CMD", help: "command that opens the cash drawer after a cash payment (run without a shell)"),
+        Options.Flag("demo"),
+        Options.Flag("tour"),
+        Options.Flag("lang", env: "SHOP_LANG", value: "en|fa"),
+        Options.Flag("bidi", env: "SHOP_BIDI", value: "auto|app|terminal"),
+        Options.Flag("idle-timeout", env: "SHOP_IDLE_TIMEOUT", value: "SECONDS"),
+        Options.Flag("receipt-dir", env: "SHOP_RECEIPT_DIR", value: "DIR"),
+        Options.Flag("images", env: "SHOP_IMAGES", value: "auto|kitty|iterm|off"),
+        Options.Flag("receipt-command", env: "SHOP_RECEIPT_COMMAND", value: "CMD"),
+        Options.Flag("receipt-format", env: "SHOP_RECEIPT_FORMAT", value: "text|escpos"),
+        Options.Flag("receipt-device", env: "SHOP_RECEIPT_DEVICE", value: "PATH"),
+        Options.Flag("drawer-command", env: "SHOP_DRAWER_COMMAND", value: "CMD"),
         // No environment fallback: only whoever starts the program (the operator) can ask for it.
-        Options.Flag("stats-file", value: "PATH", help: "on exit, write start-up and frame figures as JSON to PATH (Benchmarks/tui)"),
+        Options.Flag("stats-file", value: "PATH"),
     ] + SessionLimit.flags
 
-    public static let usage = """
-    shop \(ShopEngineVersion.string) — usage: shop [--db PATH] [--demo] [options]
-
-    The Shop storefront in this terminal: browse, cart, checkout and orders for customers;
-    counter, stock and orders for staff. Keys: arrows or j/k, Enter, Esc back, / search,
-    ? help, q quit. Needs a terminal of at least 80×24.
-
-    """ + Options.help(flags)
+    /// `shop --help` in the current language.
+    public static var usage: String { CommandLineText.usage(flags) }
 
     public static func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
+        // Help and flag errors already speak the session's language (a bad --lang: the environment's).
+        L.setLanguage(CommandLineText.language(arguments, environment: environment))
         let options: Options
         do {
-            options = try Options.parse(arguments, flags: flags)
+            options = try Options.parse(arguments, flags: flags, environment: environment)
         } catch {
-            printError("shop: \(error)")
+            printError("shop: " + CommandLineText.describe(error))
             return 64
         }
         if options.has("help") { print(usage); return 0 }
-        guard options.positional.isEmpty else { printError("shop: unexpected argument \(options.positional[0]) (see --help)"); return 64 }
+        guard options.positional.isEmpty else { printError("shop: " + L.t("cli.error.unexpected_argument", ["argument": options.positional[0]])); return 64 }
         // The language and who does bidi: before anything is drawn (Localization/README.md).
         do {
             L.setLanguage(try Language.choose(flag: options.value("lang"), environment: environment))
         } catch {
-            printError("shop: \(error)")
+            printError("shop: " + CommandLineText.describe(error))
             return 64
         }
         guard let bidi = BidiMode.choose(flag: options.value("bidi"), environment: environment) else {
-            printError("shop: --bidi must be auto, app or terminal, got \"\(options.value("bidi") ?? "")\"")
+            printError("shop: " + L.t("cli.error.bidi", ["value": options.value("bidi") ?? ""]))
             return 64
         }
         L.setBidi(bidi)
@@ -64,13 +61,13 @@ public enum ShopCommand {
         }
         var idle: Double = 1800
         if let text = options.value("idle-timeout") {
-            guard let seconds = Double(text), seconds >= 0, seconds <= 86_400 * 7 else { printError("shop: --idle-timeout must be a number of seconds, got \"\(text)\""); return 64 }
+            guard let seconds = Double(text), seconds >= 0, seconds <= 86_400 * 7 else { printError("shop: " + L.t("cli.error.idle_timeout", ["value": text])); return 64 }
             idle = seconds
         }
 
         // Pictures only where the terminal surely shows them (xterm, tmux, unknown: a text marker).
         guard let images = ImageProtocol.detect(flag: options.value("images"), environment: environment) else {
-            printError("shop: --images must be auto, kitty, iterm or off, got \"\(options.value("images") ?? "")\"")
+            printError("shop: " + L.t("cli.error.images", ["value": options.value("images") ?? ""]))
             return 64
         }
 
@@ -97,7 +94,7 @@ public enum ShopCommand {
             // This program's stdout is the person at the terminal: a code printed there would
             // sign anyone in as anyone. Only the demo shows codes on screen (marked as such).
             if demo == nil, configuration.messages == .stdout {
-                printError("shop: --messages stdout would show sign-in codes to whoever is at this terminal; use --messages file:PATH (read by the operator) or webhook:URL (your SMS/email gateway), or --demo to try the store")
+                printError("shop: " + L.t("cli.error.messages_stdout"))
                 return 64
             }
             shop = try demo?.shop ?? Shop(configuration)
@@ -105,7 +102,7 @@ public enum ShopCommand {
             printError("shop: \(error.message)")
             return 1
         } catch {
-            printError("shop: \(error)")
+            printError("shop: " + CommandLineText.describe(error))
             return 1
         }
         defer { demo?.remove() }
@@ -113,22 +110,22 @@ public enum ShopCommand {
         let clientAddress = sshClientAddress ?? "local"
         let receiptCommand = options.value("receipt-command").map(ReceiptPrinter.words)
         if let program = receiptCommand?.first, Subprocess.resolve(program) == nil {
-            printError("shop: --receipt-command: \(program) is not an executable file\(program.contains("/") ? "" : " in " + Subprocess.systemDirectories.joined(separator: ", ")); give its full path")
+            printError("shop: " + notExecutable("--receipt-command", program))
             return 64
         }
         let drawerCommand = options.value("drawer-command").map(ReceiptPrinter.words)
         if let program = drawerCommand?.first, Subprocess.resolve(program) == nil {
-            printError("shop: --drawer-command: \(program) is not an executable file\(program.contains("/") ? "" : " in " + Subprocess.systemDirectories.joined(separator: ", ")); give its full path")
+            printError("shop: " + notExecutable("--drawer-command", program))
             return 64
         }
         let formatText = options.value("receipt-format") ?? ReceiptFormat.text.rawValue
         guard let receiptFormat = ReceiptFormat(rawValue: formatText) else {
-            printError("shop: --receipt-format must be text or escpos, got \"\(formatText)\"")
+            printError("shop: " + L.t("cli.error.receipt_format", ["value": formatText]))
             return 64
         }
         let receiptDevice = options.value("receipt-device").flatMap { $0.isEmpty ? nil : $0 }
         if let receiptDevice, access(receiptDevice, W_OK) != 0 {
-            printError("shop: --receipt-device: \(receiptDevice) is not a device or file this account can write")
+            printError("shop: " + L.t("cli.error.receipt_device", ["path": receiptDevice]))
             return 64
         }
         var settings = SessionSettings(sshKey: SSHPublicKey.fromEnvironment(environment),
@@ -184,6 +181,12 @@ public enum ShopCommand {
             "stop": "\(reason)",
         ]
         if let data = try? JSONSerialization.data(withJSONObject: stats, options: .sortedKeys) { try? data.write(to: URL(fileURLWithPath: path)) }
+    }
+
+    /// A command flag's program that is not there: "not an executable file in /usr/bin, …" for a bare name.
+    static func notExecutable(_ flag: String, _ program: String) -> String {
+        program.contains("/") ? L.t("cli.error.not_executable", ["flag": flag, "program": program])
+            : L.t("cli.error.not_executable_in", ["flag": flag, "program": program, "folders": Subprocess.systemDirectories.joined(separator: ", ")])
     }
 
     static func printError(_ message: String) {
