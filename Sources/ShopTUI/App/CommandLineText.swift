@@ -31,7 +31,6 @@ enum CommandLineText {
     static func help(_ flag: Options.Flag) -> String {
         switch flag.name {
         case "db": L.t("cli.flag.db")
-        case "db-listen": L.t("cli.flag.db_listen")
         case "messages": L.t("cli.flag.messages")
         case "default-country": L.t("cli.flag.default_country")
         case "currency": L.t("cli.flag.currency")
