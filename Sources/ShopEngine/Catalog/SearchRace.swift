@@ -8,6 +8,9 @@
 enum SearchRace {
     /// Products each way tests in its first turn; each turn doubles it.
     static let firstTurn = 32
+    /// A search's matches are counted up to this many (`SearchMatchCounts`, kept per process): below
+    /// it the count bounds what the race may spend (`Limits.within`).
+    static let countLimit: Int64 = 32_000
 
     /// How many products each way may test before it gives up (0: not tried). When all give
     /// up, `CatalogService.searchPage` reads and sorts every match.
@@ -21,8 +24,20 @@ enum SearchRace {
         /// Newest first only: the search index's matches by id, backwards, each tested for the filter.
         var index: Int
 
+        /// When set, each way may test at most one product for every this many matches: reading
+        /// every match (`CatalogService.everyMatch`) costs a lookup a match, a product tested
+        /// costs as much or more, so the race never spends much more than reading them all would.
+        var matchesPerProduct: Int64? = nil
+
         static let standard = Limits(postings: SearchPostings.candidateBudget, leapfrog: SearchPostings.candidateBudget, walk: 4_000,
-                                     index: SearchPostings.candidateBudget)
+                                     index: SearchPostings.candidateBudget, matchesPerProduct: 4)
+
+        /// These limits for a search with `matches` matches (counted up to `countLimit`).
+        func within(matches: Int64) -> Limits {
+            guard let share = matchesPerProduct, matches < SearchRace.countLimit else { return self }
+            let most = matches / share < firstTurn ? 0 : Int(matches / share) // too few to be worth a turn
+            return Limits(postings: min(postings, most), leapfrog: min(leapfrog, most), walk: min(walk, most), index: min(index, most))
+        }
     }
 
     /// The page of the first reader that knows it, or nil when each gave up (`cannot`) or spent

@@ -13,7 +13,11 @@ import Synchronization
 /// ```
 enum SQLProfile {
     static let path: String? = getenv("SHOP_SQL_PROFILE").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
-    static var isOn: Bool { path != nil }
+    /// With `SHOP_SQL_TRACE=FILE`, every use's SQL with its arguments written in (`sqlite3_expanded_sql`),
+    /// each ended by a semicolon: replayed by the `sqlite3` shell, it shows what SQLite alone costs
+    /// for the same work (Benchmarks/http/run.sh, PROFILE=1).
+    static let trace: Int32 = getenv("SHOP_SQL_TRACE").map { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o600) } ?? -1
+    static var isOn: Bool { path != nil || trace >= 0 }
 
     struct Totals {
         var uses = 0
@@ -36,6 +40,12 @@ enum SQLProfile {
     static func record(_ statement: OpaquePointer?, sql: String, started: UInt64) {
         guard let statement, started > 0 else { return }
         let spent = threadCPU() &- started
+        if trace >= 0, let expanded = sqlite3_expanded_sql(statement) {
+            let line = String(cString: expanded) + ";\n"
+            _ = line.withCString { Glibc.write(trace, $0, strlen($0)) } // O_APPEND: lines from many threads stay whole
+            sqlite3_free(expanded)
+        }
+        guard path != nil else { return }
         // The counters are read and zeroed, so each use counts only its own.
         let steps = Int64(sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_VM_STEP, 1))
         let scans = Int64(sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1))
