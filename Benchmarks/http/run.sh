@@ -14,7 +14,7 @@
 #                uncached; default all)
 #   PROFILE=1    then, for each server, one more uncached.lua run under `perf record -g` with
 #                SHOP_SQL_PROFILE (per-statement CPU, steps, sorts): prints where the time went,
-#                and the floor: the run's statements (SHOP_SQL_TRACE) replayed by the sqlite3 shell
+#                and the floor: the run's statements (SHOP_SQL_TRACE) run again by replay.py
 #   DURATION     wrk duration (default 5s); CONNECTIONS (default 50); THREADS (default 2)
 #   KEEP_WORK=1  keep the work directory (database, wrk outputs, profiles)
 #   SKIP_BUILD=1 use .build/release as it is (e.g. while another build holds .build)
@@ -230,7 +230,7 @@ done
 # sampling its threads and SQLite's statements counted (SQLProfile), then the top of each.
 if [ -n "$PROFILE" ]; then
     for who in ${BEFORE:+before} after; do
-        export SHOP_SQL_PROFILE="$WORK/sql-$who.txt" SHOP_SQL_TRACE="$WORK/trace-$who.sql"
+        export SHOP_SQL_PROFILE="$WORK/sql-$who.txt" SHOP_SQL_TRACE="$WORK/trace-$who.jsonl"
         start_server default "$(binary "$who:default")"
         unset SHOP_SQL_PROFILE SHOP_SQL_TRACE
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$WORK/uncached.lua" "http://127.0.0.1:$PORT/api/v1/products?limit=20" >"$WORK/wrk-profile-$who.txt" &
@@ -245,15 +245,14 @@ if [ -n "$PROFILE" ]; then
         perf report -q -i "$WORK/perf-$who.data" --no-children --sort dso,symbol -g none 2>/dev/null | grep -v "^$" | head -12 | cut -c1-150 || true
         echo "-- top statements (SHOP_SQL_PROFILE):"
         if [ -s "$WORK/sql-$who.txt" ]; then head -16 "$WORK/sql-$who.txt"; else echo "(none written: a build without SQLProfile)"; fi
-        # The floor: the very statements this run made (SHOP_SQL_TRACE, arguments written in),
-        # replayed by the sqlite3 shell in one process, on the same file: SQLite's own cost a page.
-        if [ -s "$WORK/trace-$who.sql" ]; then
+        # The floor: the very statements this run made (SHOP_SQL_TRACE), run again by a minimal
+        # loop over the same file (replay.py): SQLite's own cost a page, without HTTP, JSON or Swift.
+        if [ -s "$WORK/trace-$who.jsonl" ]; then
             requests="$(awk '/requests in/ {print $1}' "$WORK/wrk-profile-$who.txt")"
             db="$DB"; [ "$who" = before ] && [ -e "$DB_BEFORE" ] && db="$DB_BEFORE"
-            cpu="$( { /usr/bin/time -f "%U %S" sqlite3 "$db" <"$WORK/trace-$who.sql" >/dev/null 2>"$WORK/replay-$who.err"; } 2>&1 | tail -1)"
-            awk -v r="$requests" -v c="$cpu" -v s="$(grep -c ';$' "$WORK/trace-$who.sql")" -v e="$(grep -c . "$WORK/replay-$who.err")" 'BEGIN {
-                split(c, t, " "); us = (t[1] + t[2]) * 1e6 / r
-                printf "-- sqlite3 alone: %d statements of %d requests replayed in %.2f s CPU: %.0f us a page, %.0f pages/s a core (%d lines of errors: temp tables)\n", s, r, t[1] + t[2], us, 1e6 / us, e }'
+            read -r seconds statements errors < <(python3 "$ROOT/Benchmarks/http/replay.py" "$db" "$WORK/trace-$who.jsonl")
+            awk -v r="$requests" -v c="$seconds" -v s="$statements" -v e="$errors" 'BEGIN { us = c * 1e6 / r
+                printf "-- SQLite alone (replay.py: the %d statements of these %d requests, one process): %.2f s CPU, %.0f us a page, %.0f pages/s a core (%d failed: temp tables)\n", s, r, c, us, 1e6 / us, e }'
         else
             echo "-- sqlite3 alone: no trace (a build without SHOP_SQL_TRACE)"
         fi

@@ -17,6 +17,8 @@ struct CatalogSearchPlanTests {
         static let all = [
             Plan(name: "reading every match", driveLimit: 10_000, limits: SearchRace.Limits(postings: 0, leapfrog: 0, walk: 0, index: 0)),
             Plan(name: "few matches: walking first, then every match", driveLimit: 10_000, limits: .standard),
+            Plan(name: "every match, a word in 40 products or more tested on each match's words", driveLimit: 10_000,
+                 limits: SearchRace.Limits(postings: 0, leapfrog: 0, walk: 0, index: 0, commonWord: 40)),
             Plan(name: "few matches: walking 40, then every match", driveLimit: 10_000, limits: SearchRace.Limits(postings: 0, leapfrog: 0, walk: 40, index: 0)),
             Plan(name: "the race of every way", driveLimit: 10, limits: .standard),
             Plan(name: "postings alone", driveLimit: 10, limits: SearchRace.Limits(postings: 8_000, leapfrog: 0, walk: 0, index: 0)),

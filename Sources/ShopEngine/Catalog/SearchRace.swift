@@ -24,19 +24,30 @@ enum SearchRace {
         /// Newest first only: the search index's matches by id, backwards, each tested for the filter.
         var index: Int
 
-        /// When set, each way may test at most one product for every this many matches: reading
-        /// every match (`CatalogService.everyMatch`) costs a lookup a match, a product tested
-        /// costs as much or more, so the race never spends much more than reading them all would.
-        var matchesPerProduct: Int64? = nil
+        /// When set, each way may test at most one product for every this many matches it costs
+        /// (as measured at 1M products): reading every match (`CatalogService.everyMatch`) costs a
+        /// lookup a match, a walked product ~8 (its row and its `product_words`), a product met in
+        /// the postings ~6 (a batch test by id), a step of two lists skipping ahead to each other
+        /// ~16 (a new seek each), so the race never spends much more than reading them all would.
+        var matchCostWeights: (postings: Int64, leapfrog: Int64, walk: Int64, index: Int64)? = nil
+        /// Reading every match, a typed word with at least this many matches is tested on each
+        /// match's words instead of read from the search index (`CatalogService.drivingParts`).
+        var commonWord: Int64 = SearchRace.countLimit
 
         static let standard = Limits(postings: SearchPostings.candidateBudget, leapfrog: SearchPostings.candidateBudget, walk: 4_000,
-                                     index: SearchPostings.candidateBudget, matchesPerProduct: 4)
+                                     index: SearchPostings.candidateBudget, matchCostWeights: (6, 16, 8, 2))
 
-        /// These limits for a search with `matches` matches (counted up to `countLimit`).
-        func within(matches: Int64) -> Limits {
-            guard let share = matchesPerProduct, matches < SearchRace.countLimit else { return self }
-            let most = matches / share < firstTurn ? 0 : Int(matches / share) // too few to be worth a turn
-            return Limits(postings: min(postings, most), leapfrog: min(leapfrog, most), walk: min(walk, most), index: min(index, most))
+        /// These limits for a search with `matches` matches (counted up to `countLimit`). Each way
+        /// may still test `floor` products (at most half the matches): a common word is dense
+        /// within a category, where a short walk finds the page.
+        func within(matches: Int64, floor: Int64 = 256) -> Limits {
+            guard let weights = matchCostWeights, matches < SearchRace.countLimit else { return self }
+            func most(_ limit: Int, _ weight: Int64) -> Int {
+                let products = min(max(matches / weight, floor), matches / 2)
+                return products < firstTurn ? 0 : min(limit, Int(products)) // too few to be worth a turn
+            }
+            return Limits(postings: most(postings, weights.postings), leapfrog: most(leapfrog, weights.leapfrog), walk: most(walk, weights.walk),
+                          index: most(index, weights.index), commonWord: commonWord)
         }
     }
 

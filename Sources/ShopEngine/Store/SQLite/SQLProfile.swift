@@ -13,9 +13,9 @@ import Synchronization
 /// ```
 enum SQLProfile {
     static let path: String? = getenv("SHOP_SQL_PROFILE").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
-    /// With `SHOP_SQL_TRACE=FILE`, every use's SQL with its arguments written in (`sqlite3_expanded_sql`),
-    /// each ended by a semicolon: replayed by the `sqlite3` shell, it shows what SQLite alone costs
-    /// for the same work (Benchmarks/http/run.sh, PROFILE=1).
+    /// With `SHOP_SQL_TRACE=FILE`, every use's SQL and arguments, a JSON line each (`{"sql", "args"}`,
+    /// a blob as `{"hex"}`): replayed by a minimal loop (Benchmarks/http/replay.py), it shows what
+    /// SQLite alone costs for the same work (Benchmarks/http/run.sh, PROFILE=1).
     static let trace: Int32 = getenv("SHOP_SQL_TRACE").map { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o600) } ?? -1
     static var isOn: Bool { path != nil || trace >= 0 }
 
@@ -37,14 +37,10 @@ enum SQLProfile {
     }
 
     /// One use of `statement` ended (it is about to be reset); it began at `started` (`threadCPU`).
-    static func record(_ statement: OpaquePointer?, sql: String, started: UInt64) {
+    static func record(_ statement: OpaquePointer?, sql: String, arguments: [SQLBindable?], started: UInt64) {
         guard let statement, started > 0 else { return }
         let spent = threadCPU() &- started
-        if trace >= 0, let expanded = sqlite3_expanded_sql(statement) {
-            let line = String(cString: expanded) + ";\n"
-            _ = line.withCString { Glibc.write(trace, $0, strlen($0)) } // O_APPEND: lines from many threads stay whole
-            sqlite3_free(expanded)
-        }
+        if trace >= 0 { write(sql: sql, arguments: arguments) }
         guard path != nil else { return }
         // The counters are read and zeroed, so each use counts only its own.
         let steps = Int64(sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_VM_STEP, 1))
@@ -60,6 +56,22 @@ enum SQLProfile {
             entry.sorts += sorts
             all[sql] = entry
         }
+    }
+
+    /// One line of the trace.
+    private static func write(sql: String, arguments: [SQLBindable?]) {
+        let values: [Any] = arguments.map { argument in
+            switch argument?.sqlValue ?? .null {
+            case .null: NSNull()
+            case .integer(let v): NSNumber(value: v)
+            case .real(let v): NSNumber(value: v)
+            case .text(let v): v
+            case .blob(let v): ["hex": v.map { String(format: "%02x", $0) }.joined()]
+            }
+        }
+        guard var line = try? JSONSerialization.data(withJSONObject: ["sql": sql, "args": values]) else { return }
+        line.append(0x0A)
+        _ = line.withUnsafeBytes { Glibc.write(trace, $0.baseAddress, $0.count) } // O_APPEND: lines from many threads stay whole
     }
 
     /// Writes the table to `path`: one line per statement text, most CPU first.
