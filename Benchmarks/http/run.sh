@@ -14,11 +14,11 @@
 #                uncached; default all)
 #   PROFILE=1    then, for each server, one more uncached.lua run under `perf record -g` with
 #                SHOP_SQL_PROFILE (per-statement CPU, steps, sorts): prints where the time went,
-#                and the floor: the run's statements (SHOP_SQL_TRACE) run again by replay.py
+#                and the floor: the run's statements (SHOP_SQL_TRACE) run again by replay.c
 #   DURATION     wrk duration (default 5s); CONNECTIONS (default 50); THREADS (default 2)
 #   KEEP_WORK=1  keep the work directory (database, wrk outputs, profiles)
 #   SKIP_BUILD=1 use .build/release as it is (e.g. while another build holds .build)
-# Needs: nginx (Debian nginx-light), wrk, curl, python3; perf for PROFILE=1.
+# Needs: nginx (Debian nginx-light), wrk, curl, python3; perf, cc and libsqlite3-dev for PROFILE=1.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -230,7 +230,7 @@ done
 # sampling its threads and SQLite's statements counted (SQLProfile), then the top of each.
 if [ -n "$PROFILE" ]; then
     for who in ${BEFORE:+before} after; do
-        export SHOP_SQL_PROFILE="$WORK/sql-$who.txt" SHOP_SQL_TRACE="$WORK/trace-$who.jsonl"
+        export SHOP_SQL_PROFILE="$WORK/sql-$who.txt" SHOP_SQL_TRACE="$WORK/trace-$who.txt"
         start_server default "$(binary "$who:default")"
         unset SHOP_SQL_PROFILE SHOP_SQL_TRACE
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$WORK/uncached.lua" "http://127.0.0.1:$PORT/api/v1/products?limit=20" >"$WORK/wrk-profile-$who.txt" &
@@ -246,13 +246,14 @@ if [ -n "$PROFILE" ]; then
         echo "-- top statements (SHOP_SQL_PROFILE):"
         if [ -s "$WORK/sql-$who.txt" ]; then head -16 "$WORK/sql-$who.txt"; else echo "(none written: a build without SQLProfile)"; fi
         # The floor: the very statements this run made (SHOP_SQL_TRACE), run again by a minimal
-        # loop over the same file (replay.py): SQLite's own cost a page, without HTTP, JSON or Swift.
-        if [ -s "$WORK/trace-$who.jsonl" ]; then
+        # C loop over the same file (replay.c): SQLite's own cost a page, without HTTP, JSON or Swift.
+        if [ -s "$WORK/trace-$who.txt" ]; then
             requests="$(awk '/requests in/ {print $1}' "$WORK/wrk-profile-$who.txt")"
             db="$DB"; [ "$who" = before ] && [ -e "$DB_BEFORE" ] && db="$DB_BEFORE"
-            read -r seconds statements errors < <(python3 "$ROOT/Benchmarks/http/replay.py" "$db" "$WORK/trace-$who.jsonl")
+            [ -x "$WORK/replay" ] || cc -O2 -o "$WORK/replay" "$ROOT/Benchmarks/http/replay.c" -lsqlite3
+            read -r seconds statements errors < <("$WORK/replay" "$db" <"$WORK/trace-$who.txt")
             awk -v r="$requests" -v c="$seconds" -v s="$statements" -v e="$errors" 'BEGIN { us = c * 1e6 / r
-                printf "-- SQLite alone (replay.py: the %d statements of these %d requests, one process): %.2f s CPU, %.0f us a page, %.0f pages/s a core (%d failed: temp tables)\n", s, r, c, us, 1e6 / us, e }'
+                printf "-- SQLite alone (replay.c: the %d statements of these %d requests, one process): %.2f s CPU, %.0f us a page, %.0f pages/s a core (%d failed: temp tables)\n", s, r, c, us, 1e6 / us, e }'
         else
             echo "-- sqlite3 alone: no trace (a build without SHOP_SQL_TRACE)"
         fi

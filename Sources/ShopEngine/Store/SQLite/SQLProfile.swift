@@ -13,9 +13,9 @@ import Synchronization
 /// ```
 enum SQLProfile {
     static let path: String? = getenv("SHOP_SQL_PROFILE").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
-    /// With `SHOP_SQL_TRACE=FILE`, every use's SQL and arguments, a JSON line each (`{"sql", "args"}`,
-    /// a blob as `{"hex"}`): replayed by a minimal loop (Benchmarks/http/replay.py), it shows what
-    /// SQLite alone costs for the same work (Benchmarks/http/run.sh, PROFILE=1).
+    /// With `SHOP_SQL_TRACE=FILE`, every use's SQL and arguments (`write(sql:arguments:)`): run
+    /// again by a minimal C loop (Benchmarks/http/replay.c), it shows what SQLite alone costs for
+    /// the same work (Benchmarks/http/run.sh, PROFILE=1).
     static let trace: Int32 = getenv("SHOP_SQL_TRACE").map { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o600) } ?? -1
     static var isOn: Bool { path != nil || trace >= 0 }
 
@@ -58,20 +58,27 @@ enum SQLProfile {
         }
     }
 
-    /// One line of the trace.
+    /// One use in the trace, length-prefixed so no text needs escaping: `Q <arguments> <bytes>`
+    /// and the SQL, then each argument: `I <integer>`, `R <real>`, `N`, or `T <bytes>` / `B <bytes>`
+    /// and the text's or blob's bytes; every item ends with a newline.
     private static func write(sql: String, arguments: [SQLBindable?]) {
-        let values: [Any] = arguments.map { argument in
+        var out: [UInt8] = []
+        func item(_ head: String, _ bytes: [UInt8]? = nil) {
+            out += Array(head.utf8)
+            if let bytes { out += Array(" \(bytes.count)\n".utf8) + bytes }
+            out.append(0x0A)
+        }
+        item("Q \(arguments.count)", Array(sql.utf8))
+        for argument in arguments {
             switch argument?.sqlValue ?? .null {
-            case .null: NSNull()
-            case .integer(let v): NSNumber(value: v)
-            case .real(let v): NSNumber(value: v)
-            case .text(let v): v
-            case .blob(let v): ["hex": v.map { String(format: "%02x", $0) }.joined()]
+            case .null: item("N")
+            case .integer(let v): item("I \(v)")
+            case .real(let v): item("R \(v)")
+            case .text(let v): item("T", Array(v.utf8))
+            case .blob(let v): item("B", v)
             }
         }
-        guard var line = try? JSONSerialization.data(withJSONObject: ["sql": sql, "args": values]) else { return }
-        line.append(0x0A)
-        _ = line.withUnsafeBytes { Glibc.write(trace, $0.baseAddress, $0.count) } // O_APPEND: lines from many threads stay whole
+        _ = out.withUnsafeBytes { Glibc.write(trace, $0.baseAddress, $0.count) } // O_APPEND: uses from many threads stay whole
     }
 
     /// Writes the table to `path`: one line per statement text, most CPU first.
