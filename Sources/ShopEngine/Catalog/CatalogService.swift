@@ -150,21 +150,22 @@ public struct CatalogService: Sendable {
     }
 
     /// The search index expression to read every match from, and the typed words to test on each
-    /// match's `product_words` instead: a word with `common` matches or more when the rest of the
-    /// search has fewer. FTS5 reads the whole list of every word of an AND ("number" in each of a
+    /// match's `product_words` instead: each word with `common` matches or more whose leaving
+    /// still leaves fewer ("number ch" in Snacks: "ch" and Snacks have 5,952 in common). FTS5 reads the whole list of every word of an AND ("number" in each of a
     /// million products: ~20 ms), where testing a few thousand matches' words costs a lookup each.
     static func drivingParts(_ db: Connection, search: SearchTerms.Search, words: [String], common limit: Int64,
                              matchCounts: SearchMatchCounts.Snapshot?) throws -> (expression: String, tested: [String]) {
-        guard search.parts.count > 1 else { return (search.expression, []) }
-        var common: [Int] = []
-        for i in words.indices where try SearchMatchCounts.count(db, search.parts[i], upTo: limit, snapshot: matchCounts) >= limit {
-            common.append(i)
+        var kept = Array(search.parts.indices)
+        // Each common word in turn leaves the expression if what is left still has fewer matches.
+        for i in words.indices where kept.count > 1 {
+            guard try SearchMatchCounts.count(db, search.parts[i], upTo: limit, snapshot: matchCounts) >= limit else { continue }
+            let rest = kept.filter { $0 != i }
+            if try SearchMatchCounts.count(db, rest.map { search.parts[$0] }.joined(separator: " AND "), upTo: limit, snapshot: matchCounts) < limit {
+                kept = rest
+            }
         }
-        let rest = search.parts.indices.filter { !common.contains($0) }.map { search.parts[$0] }
-        guard !common.isEmpty, !rest.isEmpty,
-              try SearchMatchCounts.count(db, rest.joined(separator: " AND "), upTo: limit, snapshot: matchCounts) < limit
-        else { return (search.expression, []) }
-        return (rest.joined(separator: " AND "), common.map { words[$0] })
+        let tested = words.indices.filter { !kept.contains($0) }.map { words[$0] }
+        return (kept.map { search.parts[$0] }.joined(separator: " AND "), tested)
     }
 
     /// The first `count` products matching `expression` and passing `filter`, in `order`, from

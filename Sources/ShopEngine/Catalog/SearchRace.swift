@@ -26,7 +26,7 @@ enum SearchRace {
 
         /// When set, each way may test at most one product for every this many matches it costs
         /// (as measured at 1M products): reading every match (`CatalogService.everyMatch`) costs a
-        /// lookup a match, a walked product ~8 (its row and its `product_words`), a product met in
+        /// lookup a match, a walked product ~4–8 (its row and its `product_words`), a product met in
         /// the postings ~6 (a batch test by id), a step of two lists skipping ahead to each other
         /// ~16 (a new seek each), so the race never spends much more than reading them all would.
         var matchCostWeights: (postings: Int64, leapfrog: Int64, walk: Int64, index: Int64)? = nil
@@ -35,7 +35,7 @@ enum SearchRace {
         var commonWord: Int64 = SearchRace.countLimit
 
         static let standard = Limits(postings: SearchPostings.candidateBudget, leapfrog: SearchPostings.candidateBudget, walk: 4_000,
-                                     index: SearchPostings.candidateBudget, matchCostWeights: (6, 16, 8, 2))
+                                     index: SearchPostings.candidateBudget, matchCostWeights: (6, 16, 4, 2))
 
         /// These limits for a search with `matches` matches (counted up to `countLimit`). Each way
         /// may still test `floor` products (at most half the matches): a common word is dense
