@@ -16,6 +16,7 @@ struct CatalogSearchPlanTests {
 
         static let all = [
             Plan(name: "reading every match", driveLimit: 10_000, limits: SearchRace.Limits(postings: 0, leapfrog: 0, walk: 0, index: 0)),
+            Plan(name: "reading every match as SQLite chooses", driveLimit: 10_000, limits: SearchRace.Limits(postings: 0, leapfrog: 0, walk: 0, index: 0, lookUpEach: 0)),
             Plan(name: "few matches: walking first, then every match", driveLimit: 10_000, limits: .standard),
             Plan(name: "every match, a word in 40 products or more tested on each match's words", driveLimit: 10_000,
                  limits: SearchRace.Limits(postings: 0, leapfrog: 0, walk: 0, index: 0, commonWord: 40)),

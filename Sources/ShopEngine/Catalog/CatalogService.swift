@@ -123,11 +123,19 @@ public struct CatalogService: Sendable {
                                           driveLimit: driveLimit, postingBudget: limits.postings, walkWindow: Int64(limits.walk))
         }
         let matches = try SearchMatchCounts.count(db, search.expression, upTo: max(driveLimit, SearchRace.countLimit), snapshot: matchCounts)
-        guard let words = search.words else { return try Self.everyMatch(db, expression: search.expression, filter: filter, order: order, count: count) }
         func readEveryMatch() throws -> [PageCursor] {
+            guard matches < limits.lookUpEach else {
+                // Too many to look each up: SQLite walks the order's index and tests each product
+                // against the matches, which finds a page of a word in most products early.
+                let driven = SQLFilter(conditions: filter.conditions + ["p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)"],
+                                       arguments: filter.arguments + [search.expression])
+                return try page(db, filter: driven, order: order, count: count)
+            }
+            guard let words = search.words else { return try Self.everyMatch(db, expression: search.expression, filter: filter, order: order, count: count) }
             let (driving, tested) = try Self.drivingParts(db, search: search, words: words, common: limits.commonWord, matchCounts: matchCounts)
             return try Self.everyMatch(db, expression: driving, filter: filter.testing(words: tested, db.dialect), order: order, count: count)
         }
+        guard let words = search.words else { return try readEveryMatch() }
         let limits = limits.within(matches: matches)
         var entrants: [(reader: any SearchReader, limit: Int)] = []
         if matches >= driveLimit {
@@ -172,7 +180,8 @@ public struct CatalogService: Sendable {
     /// every match: driven from the search index (each match looked up by id, the first `count`
     /// kept while sorting), so it costs a lookup a match wherever they lie in the order. Left to
     /// itself SQLite may walk the order's index testing each product against the matches, which
-    /// costs the whole filter when they come last.
+    /// costs the whole filter when they come last (`searchPage` leaves it that choice only
+    /// above `Limits.lookUpEach` matches).
     static func everyMatch(_ db: Connection, expression: String, filter: SQLFilter, order: String, count: Int) throws -> [PageCursor] {
         try db.query(everyMatchSQL(filter, order: order), arguments: [expression] + filter.arguments + [count], map: cursor)
     }

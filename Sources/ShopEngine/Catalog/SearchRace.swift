@@ -33,6 +33,9 @@ enum SearchRace {
         /// Reading every match, a typed word with at least this many matches is tested on each
         /// match's words instead of read from the search index (`CatalogService.drivingParts`).
         var commonWord: Int64 = SearchRace.countLimit
+        /// Below this many matches, every match is read by id (`CatalogService.everyMatch`);
+        /// above, SQLite chooses how.
+        var lookUpEach: Int64 = SearchRace.countLimit
 
         static let standard = Limits(postings: SearchPostings.candidateBudget, leapfrog: SearchPostings.candidateBudget, walk: 4_000,
                                      index: SearchPostings.candidateBudget, matchCostWeights: (6, 16, 4, 2))
@@ -47,7 +50,7 @@ enum SearchRace {
                 return products < firstTurn ? 0 : min(limit, Int(products)) // too few to be worth a turn
             }
             return Limits(postings: most(postings, weights.postings), leapfrog: most(leapfrog, weights.leapfrog), walk: most(walk, weights.walk),
-                          index: most(index, weights.index), commonWord: commonWord)
+                          index: most(index, weights.index), commonWord: commonWord, lookUpEach: lookUpEach)
         }
     }
 
