@@ -13,6 +13,8 @@
 #                 `swift build -c release --product shop-load --scratch-path .build-before` in a
 #                 checkout of the earlier commit), before and after side by side, in this run
 #   SEARCH_ONLY=1 stop after the catalog queries (no checkouts; SKIP_CHECKOUTS=1 too)
+# One query's statements: SHOP_BROWSE_ONLY=two_words SHOP_SQL_PROFILE=/tmp/sql.txt \
+#   .build/release/shop-load browse CATALOG-COPY 20   (only the queries whose name holds the text)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 products=${1:-1000000}

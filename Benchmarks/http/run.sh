@@ -13,13 +13,14 @@
 #   ONLY         space-separated endpoint names to measure (healthz list detail cart orders me
 #                uncached; default all)
 #   PROFILE=1    then, for each server, one more uncached.lua run under `perf record -g` with
-#                SHOP_SQL_PROFILE (per-statement CPU, steps, sorts): prints where the time went;
+#                SHOP_SQL_PROFILE (per-statement CPU, steps, sorts): prints where the time went,
+#                and the floor: the run's statements (SHOP_SQL_TRACE) run again by replay.c;
 #                PROFILE="orders me" (endpoint names) profiles those endpoints instead
 #   SERVER       the shop-server to measure as "after" (default .build/release/shop-server)
 #   DURATION     wrk duration (default 5s); CONNECTIONS (default 50); THREADS (default 2)
 #   KEEP_WORK=1  keep the work directory (database, wrk outputs, profiles)
 #   SKIP_BUILD=1 use .build/release as it is (e.g. while another build holds .build)
-# Needs: nginx (Debian nginx-light), wrk, curl, python3; perf for PROFILE=1.
+# Needs: nginx (Debian nginx-light), wrk, curl, python3; perf, cc and libsqlite3-dev for PROFILE=1.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -237,9 +238,10 @@ if [ -n "$PROFILE" ]; then
         [ -n "$i" ] || { echo "PROFILE: no endpoint named $name" >&2; continue; }
         lua="$(lua_for "$name")"
         for who in ${BEFORE:+before} after; do
-            export SHOP_SQL_PROFILE="$WORK/sql-$who-$name.txt"
+            trace="$WORK/trace-$who-$name.txt"
+            export SHOP_SQL_PROFILE="$WORK/sql-$who-$name.txt" SHOP_SQL_TRACE="$trace"
             start_server default "$(binary "$who:default")"
-            unset SHOP_SQL_PROFILE
+            unset SHOP_SQL_PROFILE SHOP_SQL_TRACE
             wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" ${lua:+-s "$lua"} "http://127.0.0.1:$PORT${PATHS[$i]}" >"$WORK/wrk-profile-$who-$name.txt" &
             WRK_PID=$!
             perf record -q -F 499 -g -p "$SERVER_PID" -o "$WORK/perf-$who-$name.data" -- sleep "${DURATION%s}" 2>/dev/null || echo "not ok - perf record failed for $who" >&2
@@ -251,7 +253,19 @@ if [ -n "$PROFILE" ]; then
             echo "-- top functions (--no-children):"
             perf report -q -i "$WORK/perf-$who-$name.data" --no-children --sort dso,symbol -g none 2>/dev/null | grep -v "^$" | head -16 | cut -c1-150 || true
             echo "-- top statements (SHOP_SQL_PROFILE):"
-            if [ -s "$WORK/sql-$who-$name.txt" ]; then head -8 "$WORK/sql-$who-$name.txt"; else echo "(none written: no statement ran, or a build without SQLProfile)"; fi
+            if [ -s "$WORK/sql-$who-$name.txt" ]; then head -16 "$WORK/sql-$who-$name.txt"; else echo "(none written: no statement ran, or a build without SQLProfile)"; fi
+            # The floor: the very statements this run made (SHOP_SQL_TRACE), run again by a minimal
+            # C loop over the same file (replay.c): SQLite's own cost a request, without HTTP, JSON or Swift.
+            if [ -s "$trace" ]; then
+                requests="$(awk '/requests in/ {print $1}' "$WORK/wrk-profile-$who-$name.txt")"
+                db="$DB"; [ "$who" = before ] && [ -e "$DB_BEFORE" ] && db="$DB_BEFORE"
+                [ -x "$WORK/replay" ] || cc -O2 -o "$WORK/replay" "$ROOT/Benchmarks/http/replay.c" -lsqlite3
+                read -r seconds statements errors < <("$WORK/replay" "$db" <"$trace")
+                awk -v r="$requests" -v c="$seconds" -v s="$statements" -v e="$errors" 'BEGIN { us = c * 1e6 / r
+                    printf "-- SQLite alone (replay.c: the %d statements of these %d requests, one process): %.2f s CPU, %.0f us a request, %.0f requests/s a core (%d failed: temp tables)\n", s, r, c, us, 1e6 / us, e }'
+            else
+                echo "-- SQLite alone: no trace (no statement ran, or a build without SHOP_SQL_TRACE)"
+            fi
         done
     done
 fi

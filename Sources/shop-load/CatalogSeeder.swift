@@ -39,7 +39,10 @@ enum BrowseTimer {
     static func run(_ shop: Shop, iterations: Int) throws -> [(String, Int)] {
         let guest = Caller.guest()
         var results: [(String, Int)] = []
+        // SHOP_BROWSE_ONLY=TEXT: only the queries whose name holds TEXT (e.g. to profile one).
+        let only = ProcessInfo.processInfo.environment["SHOP_BROWSE_ONLY"] ?? ""
         func time(_ name: String, _ body: () throws -> Void) rethrows {
+            guard only.isEmpty || name.contains(only) else { return }
             var samples: [Double] = []
             for _ in 0..<iterations {
                 let t0 = DispatchTime.now().uptimeNanoseconds

@@ -17,7 +17,7 @@ guard arguments.count >= 2 else {
            shop-load counter-sales DB PRODUCT N   N counter sales of 1–3 units as staff, each paid by card + cash with change
            shop-load seed DB N                    add N generated products (bulk, for benchmarks)
            shop-load seed-orders DB N             add N generated orders with lines and payments (bulk, for benchmarks)
-           shop-load browse DB N                  time N of each catalog query; prints median and p99 in ms
+           shop-load browse DB N                  time N of each catalog query; prints median and p99 in ms (SHOP_BROWSE_ONLY=TEXT: those named with TEXT)
            shop-load tokens DB N                  N new customer accounts, signed in: one access token a line (no JSON)
     """)
     exit(arguments.isEmpty ? 0 : 64)

@@ -15,7 +15,12 @@ struct CatalogSearchPlanTests {
         var description: String { name }
 
         static let all = [
-            Plan(name: "reading every match", driveLimit: 10_000, limits: .standard),
+            Plan(name: "reading every match", driveLimit: 10_000, limits: SearchRace.Limits(postings: 0, leapfrog: 0, walk: 0, index: 0)),
+            Plan(name: "reading every match as SQLite chooses", driveLimit: 10_000, limits: SearchRace.Limits(postings: 0, leapfrog: 0, walk: 0, index: 0, lookUpEach: 0)),
+            Plan(name: "few matches: walking first, then every match", driveLimit: 10_000, limits: .standard),
+            Plan(name: "every match, a word in 40 products or more tested on each match's words", driveLimit: 10_000,
+                 limits: SearchRace.Limits(postings: 0, leapfrog: 0, walk: 0, index: 0, commonWord: 40)),
+            Plan(name: "few matches: walking 40, then every match", driveLimit: 10_000, limits: SearchRace.Limits(postings: 0, leapfrog: 0, walk: 40, index: 0)),
             Plan(name: "the race of every way", driveLimit: 10, limits: .standard),
             Plan(name: "postings alone", driveLimit: 10, limits: SearchRace.Limits(postings: 8_000, leapfrog: 0, walk: 0, index: 0)),
             Plan(name: "postings and the category word's skipping ahead to each other, alone", driveLimit: 10,
@@ -192,6 +197,18 @@ struct CatalogSearchPlanTests {
             try db.query("EXPLAIN QUERY PLAN " + sql, arguments: ["common"] + SearchPostings.Merge.after(sort, nil) + [21]) { $0.string("detail") }
         }.joined(separator: "\n")
         #expect(!plan.contains("TEMP B-TREE") && plan.contains("search_postings"), "\(sort): \(plan)")
+    }
+
+    @Test("reading every match looks each one up by id and keeps the first page while sorting, never walking the order's index",
+          .disabled(if: TestDatabase.isPostgres, "SQLite's query plan (PostgreSQL has no FTS5)"), arguments: ProductQuery.Sort.allCases)
+    func everyMatchDrivenFromTheIndex(_ sort: ProductQuery.Sort) throws {
+        let (t, _) = try seeded()
+        let (filter, order) = CatalogService.browse(ProductQuery(category: "Toys", minPrice: 10, sort: sort), after: PageCursor(id: 50, text: "m", number: 150))
+        let plan = try t.shop.store.read { db in
+            try db.query("EXPLAIN QUERY PLAN " + CatalogService.everyMatchSQL(filter, order: order), arguments: ["\"common\""] + filter.arguments + [21]) { $0.string("detail") }
+        }
+        #expect(plan.first?.hasPrefix("SCAN products_fts") == true && plan.contains { $0.contains("INTEGER PRIMARY KEY") }
+                && !plan.contains { $0.contains("USING INDEX") || $0.contains("COVERING INDEX") }, "\(sort): \(plan.joined(separator: "; "))")
     }
 
     /// The words FTS5's own tokenizer makes of `text` (through the scratch index).

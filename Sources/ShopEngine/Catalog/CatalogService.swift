@@ -88,6 +88,17 @@ public struct CatalogService: Sendable {
         var conditions: [String]
         var arguments: [SQLBindable?]
         var whereClause: String { conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") }
+
+        /// This filter, and a word of the product starting with each of `words` (none: unchanged).
+        func testing(words: [String], _ dialect: Dialect) -> SQLFilter {
+            guard !words.isEmpty else { return self }
+            var tested = self
+            // " cake dark " contains " ca": a word starting with "ca".
+            tested.conditions.append("EXISTS (SELECT 1 FROM product_words w WHERE w.product_id = p.id AND "
+                                     + words.map { _ in dialect.textContains("w.words", "?") }.joined(separator: " AND ") + ")")
+            tested.arguments += words.map { " " + $0 }
+            return tested
+        }
     }
 
     /// The first `count` products passing `filter` in `order` (their id and sort keys).
@@ -96,13 +107,14 @@ public struct CatalogService: Sendable {
     }
 
     /// The first `count` products passing `filter` (`category` among its conditions) and matching
-    /// `search`, in `order` (`sort`, after `after`). Few matches (under `driveLimit`): read them
-    /// all from the search index and sort. Many: race the ways of reading a page in sort order
-    /// (`SearchRace`): the words' postings (`SearchPostings`), within a category the postings and
-    /// the category word's skipping ahead to each other, newest first the search index backwards,
-    /// and the walk of the filter's products testing each one's words; when each gave up within
-    /// its `limits`, read and sort every match.
-    /// Always exact; slow only in that last case.
+    /// `search`, in `order` (`sort`, after `after`). Few matches (under `driveLimit`): walk the
+    /// filter's products in order for a while (`SearchWalk`), then read every match. Many: race
+    /// the ways of reading a page in sort order (`SearchRace`): the words' postings
+    /// (`SearchPostings`), within a category the postings and the category word's skipping ahead
+    /// to each other, newest first the search index backwards, and the walk of the filter's
+    /// products testing each one's words; when each gave up within its `limits` (smaller when
+    /// the count says reading every match is cheap: `Limits.within`), read every match.
+    /// Always exact.
     static func searchPage(_ db: Connection, search: SearchTerms.Search, filter: SQLFilter, order: String, sort: ProductQuery.Sort, after: PageCursor?,
                            category: String?, count: Int, driveLimit: Int64 = searchDriveLimit,
                            limits: SearchRace.Limits = .standard, matchCounts: SearchMatchCounts.Snapshot? = nil) throws -> [PageCursor] {
@@ -110,25 +122,76 @@ public struct CatalogService: Sendable {
             return try postgresSearchPage(db, search: search, filter: filter, order: order, sort: sort, after: after, category: category, count: count,
                                           driveLimit: driveLimit, postingBudget: limits.postings, walkWindow: Int64(limits.walk))
         }
-        let matches = try SearchMatchCounts.count(db, search.expression, upTo: driveLimit, snapshot: matchCounts)
-        var driven = filter
-        driven.conditions.append("p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)")
-        driven.arguments.append(search.expression)
-        guard matches >= driveLimit, let words = search.words else { return try page(db, filter: driven, order: order, count: count) }
+        let matches = try SearchMatchCounts.count(db, search.expression, upTo: max(driveLimit, SearchRace.countLimit), snapshot: matchCounts)
+        func readEveryMatch() throws -> [PageCursor] {
+            guard matches < limits.lookUpEach else {
+                // Too many to look each up: SQLite walks the order's index and tests each product
+                // against the matches, which finds a page of a word in most products early.
+                let driven = SQLFilter(conditions: filter.conditions + ["p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)"],
+                                       arguments: filter.arguments + [search.expression])
+                return try page(db, filter: driven, order: order, count: count)
+            }
+            guard let words = search.words else { return try Self.everyMatch(db, expression: search.expression, filter: filter, order: order, count: count) }
+            let (driving, tested) = try Self.drivingParts(db, search: search, words: words, common: limits.commonWord, matchCounts: matchCounts)
+            return try Self.everyMatch(db, expression: driving, filter: filter.testing(words: tested, db.dialect), order: order, count: count)
+        }
+        guard let words = search.words else { return try readEveryMatch() }
+        let limits = limits.within(matches: matches)
         var entrants: [(reader: any SearchReader, limit: Int)] = []
-        if limits.postings > 0, let postings = try SearchPostings.Reader(db, words: words, categoryWord: nil, filter: filter, sort: sort, after: after, count: count) {
-            entrants.append((reader: postings, limit: limits.postings))
+        if matches >= driveLimit {
+            if limits.postings > 0, let postings = try SearchPostings.Reader(db, words: words, categoryWord: nil, filter: filter, sort: sort, after: after, count: count) {
+                entrants.append((reader: postings, limit: limits.postings))
+            }
+            if limits.leapfrog > 0, let categoryWord = try category.flatMap({ try SearchTerms.longestWord($0, db) }),
+               let leapfrog = try SearchPostings.Reader(db, words: words, categoryWord: categoryWord, filter: filter, sort: sort, after: after, count: count) {
+                entrants.append((reader: leapfrog, limit: limits.leapfrog))
+            }
+            if sort == .newest {
+                entrants.append((reader: SearchIndexNewest(expression: search.expression, filter: filter, after: after, count: count), limit: limits.index))
+            }
         }
-        if limits.leapfrog > 0, let categoryWord = try category.flatMap({ try SearchTerms.longestWord($0, db) }),
-           let leapfrog = try SearchPostings.Reader(db, words: words, categoryWord: categoryWord, filter: filter, sort: sort, after: after, count: count) {
-            entrants.append((reader: leapfrog, limit: limits.leapfrog))
-        }
-        if sort == .newest {
-            entrants.append((reader: SearchIndexNewest(expression: search.expression, filter: filter, after: after, count: count), limit: limits.index))
-        }
+        // Few matches: only the walk, which finds a page in a few hundred products when they are
+        // dense among the filter's (a common word within a category).
         entrants.append((reader: SearchWalk(words: words, filter: filter, order: order, sort: sort, count: count), limit: limits.walk))
         if let raced = try SearchRace.page(db, entrants, count: count) { return raced }
-        return try page(db, filter: driven, order: order, count: count)
+        return try readEveryMatch()
+    }
+
+    /// The search index expression to read every match from, and the typed words to test on each
+    /// match's `product_words` instead: each word with `common` matches or more whose leaving
+    /// still leaves fewer ("number ch" in Snacks: "ch" and Snacks have 5,952 in common). FTS5 reads the whole list of every word of an AND ("number" in each of a
+    /// million products: ~20 ms), where testing a few thousand matches' words costs a lookup each.
+    static func drivingParts(_ db: Connection, search: SearchTerms.Search, words: [String], common limit: Int64,
+                             matchCounts: SearchMatchCounts.Snapshot?) throws -> (expression: String, tested: [String]) {
+        var kept = Array(search.parts.indices)
+        // Each common word in turn leaves the expression if what is left still has fewer matches.
+        for i in words.indices where kept.count > 1 {
+            guard try SearchMatchCounts.count(db, search.parts[i], upTo: limit, snapshot: matchCounts) >= limit else { continue }
+            let rest = kept.filter { $0 != i }
+            if try SearchMatchCounts.count(db, rest.map { search.parts[$0] }.joined(separator: " AND "), upTo: limit, snapshot: matchCounts) < limit {
+                kept = rest
+            }
+        }
+        let tested = words.indices.filter { !kept.contains($0) }.map { words[$0] }
+        return (kept.map { search.parts[$0] }.joined(separator: " AND "), tested)
+    }
+
+    /// The first `count` products matching `expression` and passing `filter`, in `order`, from
+    /// every match: driven from the search index (each match looked up by id, the first `count`
+    /// kept while sorting), so it costs a lookup a match wherever they lie in the order. Left to
+    /// itself SQLite may walk the order's index testing each product against the matches, which
+    /// costs the whole filter when they come last (`searchPage` leaves it that choice only
+    /// above `Limits.lookUpEach` matches).
+    static func everyMatch(_ db: Connection, expression: String, filter: SQLFilter, order: String, count: Int) throws -> [PageCursor] {
+        try db.query(everyMatchSQL(filter, order: order), arguments: [expression] + filter.arguments + [count], map: cursor)
+    }
+
+    /// `everyMatch`'s statement; its arguments: the expression, the filter's, the count.
+    static func everyMatchSQL(_ filter: SQLFilter, order: String) -> String {
+        """
+        SELECT p.id, p.sort_name, p.price FROM (SELECT rowid AS id FROM products_fts WHERE products_fts MATCH ?) m CROSS JOIN products p ON p.id = m.id
+        \(filter.whereClause) ORDER BY \(order) LIMIT ?
+        """
     }
 
     private static func cursor(_ row: Row) -> PageCursor {

@@ -40,12 +40,7 @@ extension CatalogService {
             matching.arguments += [words[driver], end]
             tested.remove(at: driver)
         }
-        guard !tested.isEmpty else { return matching }
-        // " cake dark " contains " ca": a word starting with "ca".
-        matching.conditions.append("EXISTS (SELECT 1 FROM product_words w WHERE w.product_id = p.id AND "
-                                   + tested.map { _ in dialect.textContains("w.words", "?") }.joined(separator: " AND ") + ")")
-        matching.arguments += tested.map { " " + $0 }
-        return matching
+        return matching.testing(words: tested, dialect)
     }
 
     /// A search where a typed word is no single word to FTS5 (`SearchTerms.folded`): none (a lone

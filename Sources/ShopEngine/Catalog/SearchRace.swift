@@ -8,6 +8,9 @@
 enum SearchRace {
     /// Products each way tests in its first turn; each turn doubles it.
     static let firstTurn = 32
+    /// A search's matches are counted up to this many (`SearchMatchCounts`, kept per process): below
+    /// it the count bounds what the race may spend (`Limits.within`).
+    static let countLimit: Int64 = 32_000
 
     /// How many products each way may test before it gives up (0: not tried). When all give
     /// up, `CatalogService.searchPage` reads and sorts every match.
@@ -21,8 +24,34 @@ enum SearchRace {
         /// Newest first only: the search index's matches by id, backwards, each tested for the filter.
         var index: Int
 
+        /// When set, each way may test at most one product for every this many matches it costs
+        /// (as measured at 1M products): reading every match (`CatalogService.everyMatch`) costs a
+        /// lookup a match, a walked product ~4–8 (its row and its `product_words`), a product met in
+        /// the postings ~6 (a batch test by id), a step of two lists skipping ahead to each other
+        /// ~16 (a new seek each), so the race never spends much more than reading them all would.
+        var matchCostWeights: (postings: Int64, leapfrog: Int64, walk: Int64, index: Int64)? = nil
+        /// Reading every match, a typed word with at least this many matches is tested on each
+        /// match's words instead of read from the search index (`CatalogService.drivingParts`).
+        var commonWord: Int64 = SearchRace.countLimit
+        /// Below this many matches, every match is read by id (`CatalogService.everyMatch`);
+        /// above, SQLite chooses how.
+        var lookUpEach: Int64 = SearchRace.countLimit
+
         static let standard = Limits(postings: SearchPostings.candidateBudget, leapfrog: SearchPostings.candidateBudget, walk: 4_000,
-                                     index: SearchPostings.candidateBudget)
+                                     index: SearchPostings.candidateBudget, matchCostWeights: (6, 16, 4, 2))
+
+        /// These limits for a search with `matches` matches (counted up to `countLimit`). Each way
+        /// may still test `floor` products (at most half the matches): a common word is dense
+        /// within a category, where a short walk finds the page.
+        func within(matches: Int64, floor: Int64 = 256) -> Limits {
+            guard let weights = matchCostWeights, matches < SearchRace.countLimit else { return self }
+            func most(_ limit: Int, _ weight: Int64) -> Int {
+                let products = min(max(matches / weight, floor), matches / 2)
+                return products < firstTurn ? 0 : min(limit, Int(products)) // too few to be worth a turn
+            }
+            return Limits(postings: most(postings, weights.postings), leapfrog: most(leapfrog, weights.leapfrog), walk: most(walk, weights.walk),
+                          index: most(index, weights.index), commonWord: commonWord, lookUpEach: lookUpEach)
+        }
     }
 
     /// The page of the first reader that knows it, or nil when each gave up (`cannot`) or spent

@@ -13,7 +13,10 @@ public enum SearchTerms {
     /// A search, ready to run both ways: `expression` for FTS5, `words` (as FTS5 folds them) to
     /// test one product's `product_words`; nil `words` when a word does not fold to one word.
     struct Search {
-        let expression: String
+        /// Each typed word's FTS5 expression (`words[i]`'s is `parts[i]`), then the category's
+        /// when `within(category:)`; `expression` ANDs them.
+        let parts: [String]
+        var expression: String { parts.joined(separator: " AND ") }
         let words: [String]?
         /// The words as typed (folded, split on what is not a letter or digit), before FTS5's
         /// tokenizer: one can make several words (a phrase) or none.
@@ -25,7 +28,7 @@ public enum SearchTerms {
         /// share of the matches.
         func within(category: String?) -> Search {
             guard let category, category.contains(where: { $0.isLetter || $0.isNumber }) else { return self }
-            return Search(expression: expression + " AND " + SearchTerms.quoted(Text.searchFold(category)), words: words, typed: typed)
+            return Search(parts: parts + [SearchTerms.quoted(Text.searchFold(category))], words: words, typed: typed)
         }
     }
 
@@ -33,9 +36,9 @@ public enum SearchTerms {
         let words = Text.searchFold(text).split { !($0.isLetter || $0.isNumber) }.prefix(8).map(String.init)
         guard !words.isEmpty else { return nil }
         // An explicit AND: FTS5 takes no implicit one before a parenthesis. (PostgreSQL has no FTS5.)
-        let expression = db.dialect == .postgres ? "" : try words.map { try match($0, db) }.joined(separator: " AND ")
+        let parts = db.dialect == .postgres ? [] : try words.map { try match($0, db) }
         let foldedWords = try words.map { try folded(db, $0) }
-        return Search(expression: expression, words: foldedWords.contains(nil) ? nil : foldedWords.compactMap { $0 }, typed: words)
+        return Search(parts: parts, words: foldedWords.contains(nil) ? nil : foldedWords.compactMap { $0 }, typed: words)
     }
 
     /// The longest of `text`'s words as FTS5 folds them (a category's, to intersect with); nil

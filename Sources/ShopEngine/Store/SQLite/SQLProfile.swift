@@ -13,7 +13,11 @@ import Synchronization
 /// ```
 enum SQLProfile {
     static let path: String? = getenv("SHOP_SQL_PROFILE").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
-    static var isOn: Bool { path != nil }
+    /// With `SHOP_SQL_TRACE=FILE`, every use's SQL and arguments (`write(sql:arguments:)`): run
+    /// again by a minimal C loop (Benchmarks/http/replay.c), it shows what SQLite alone costs for
+    /// the same work (Benchmarks/http/run.sh, PROFILE=1).
+    static let trace: Int32 = getenv("SHOP_SQL_TRACE").map { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o600) } ?? -1
+    static var isOn: Bool { path != nil || trace >= 0 }
 
     struct Totals {
         var uses = 0
@@ -33,9 +37,11 @@ enum SQLProfile {
     }
 
     /// One use of `statement` ended (it is about to be reset); it began at `started` (`threadCPU`).
-    static func record(_ statement: OpaquePointer?, sql: String, started: UInt64) {
+    static func record(_ statement: OpaquePointer?, sql: String, arguments: [SQLBindable?], started: UInt64) {
         guard let statement, started > 0 else { return }
         let spent = threadCPU() &- started
+        if trace >= 0 { write(sql: sql, arguments: arguments) }
+        guard path != nil else { return }
         // The counters are read and zeroed, so each use counts only its own.
         let steps = Int64(sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_VM_STEP, 1))
         let scans = Int64(sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1))
@@ -50,6 +56,29 @@ enum SQLProfile {
             entry.sorts += sorts
             all[sql] = entry
         }
+    }
+
+    /// One use in the trace, length-prefixed so no text needs escaping: `Q <arguments> <bytes>`
+    /// and the SQL, then each argument: `I <integer>`, `R <real>`, `N`, or `T <bytes>` / `B <bytes>`
+    /// and the text's or blob's bytes; every item ends with a newline.
+    private static func write(sql: String, arguments: [SQLBindable?]) {
+        var out: [UInt8] = []
+        func item(_ head: String, _ bytes: [UInt8]? = nil) {
+            out += Array(head.utf8)
+            if let bytes { out += Array(" \(bytes.count)\n".utf8) + bytes }
+            out.append(0x0A)
+        }
+        item("Q \(arguments.count)", Array(sql.utf8))
+        for argument in arguments {
+            switch argument?.sqlValue ?? .null {
+            case .null: item("N")
+            case .integer(let v): item("I \(v)")
+            case .real(let v): item("R \(v)")
+            case .text(let v): item("T", Array(v.utf8))
+            case .blob(let v): item("B", v)
+            }
+        }
+        _ = out.withUnsafeBytes { Glibc.write(trace, $0.baseAddress, $0.count) } // O_APPEND: uses from many threads stay whole
     }
 
     /// Writes the table to `path`: one line per statement text, most CPU first.

@@ -10,6 +10,8 @@ final class Statement {
     let columns: ColumnNames
     /// When this use began (thread CPU ns), while `SQLProfile` is on.
     private var started: UInt64 = 0
+    /// This use's arguments, while `SQLProfile` traces.
+    private var traced: [SQLBindable?] = []
 
     init(_ driver: SQLiteDriver, _ sql: String) throws {
         self.driver = driver
@@ -27,6 +29,7 @@ final class Statement {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         if SQLProfile.isOn { started = SQLProfile.threadCPU() }
+        if SQLProfile.trace >= 0 { traced = arguments }
         for (offset, argument) in arguments.enumerated() {
             let index = Int32(offset + 1)
             let rc: Int32
@@ -58,7 +61,7 @@ final class Statement {
     }
 
     func reset() {
-        if SQLProfile.isOn { SQLProfile.record(handle, sql: sql, started: started); started = 0 }
+        if SQLProfile.isOn { SQLProfile.record(handle, sql: sql, arguments: traced, started: started); started = 0 }
         sqlite3_reset(handle)
     }
 
