@@ -119,4 +119,18 @@ struct HTTPEventLoopTests {
         #expect(live.finished.wait(timeout: .now() + 5) == .success)
         #expect(throws: HTTPServerError.self) { _ = try TestClient(port: port) }
     }
+
+    @Test("--event-loops must be a whole number from 1 to 256: a clear usage error before anything is opened")
+    func flagValidation() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shop-loops-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("shop.sqlite").path
+        for bad in ["0", "-1", "two", "257"] {
+            #expect(ServeCommand.run(["--db", database, "--event-loops", bad]) == 64, "\(bad)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: database), "no database was created")
+        #expect(ServeCommand.usage.contains("--event-loops N"))
+        #expect(ServeCommand.usage.contains("SHOP_EVENT_LOOPS"))
+    }
 }

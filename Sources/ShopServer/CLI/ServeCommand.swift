@@ -41,6 +41,7 @@ public enum ServeCommand {
             log = logging.messages
             guard options.positional.isEmpty else { throw Options.UsageError(description: "unexpected argument \(options.positional[0]) (see --help)") }
             let perAddress = try number(options, "max-connections-per-address", default: HTTPServerConfiguration.defaultMaxConnectionsPerAddress, range: 1...100_000)
+            let eventLoops = try number(options, "event-loops", default: HTTPServerConfiguration.defaultEventLoops, range: 1...256)
             let demo = options.has("demo") ? try DemoDatabase.open(options, language: try demoLanguage(options)) : nil
             defer { demo?.remove() }
             let shop = try demo?.shop ?? Shop(try options.configuration())
@@ -49,7 +50,7 @@ public enum ServeCommand {
             http.corsOrigins = options.value("cors-origin").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
             // One worker per core (at least 2) measured fastest here; writes wait on fsync, so allow more.
             http.workerThreads = try number(options, "workers", default: max(2, ProcessInfo.processInfo.activeProcessorCount), range: 1...256)
-            http.eventLoops = try number(options, "event-loops", default: http.eventLoops, range: 1...256)
+            http.eventLoops = eventLoops
             if options.value("max-connections") != nil { http.maxConnections = try number(options, "max-connections", default: 1024, range: 1...100_000) }
             http.maxConnectionsPerAddress = perAddress
             logging.configure(&http, quiet: options.has("quiet"))

@@ -13,7 +13,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var port: Int
     /// Threads doing the network I/O, each with its own epoll set and connections (default one
     /// per core; at least 1).
-    public var eventLoops: Int = ProcessInfo.processInfo.activeProcessorCount
+    public var eventLoops: Int = HTTPServerConfiguration.defaultEventLoops
+    public static var defaultEventLoops: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
     /// Threads running handlers (default 4 × cores).
     public var workerThreads: Int = 4 * ProcessInfo.processInfo.activeProcessorCount
     /// Open connections past which new ones get 503 and are closed.
