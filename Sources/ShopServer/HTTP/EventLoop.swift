@@ -3,7 +3,7 @@ import Glibc
 
 // MARK: - Connection
 
-/// Per-connection state. Touched only by the event-loop thread, so it needs no lock and is
+/// Per-connection state. Touched only by the thread of the event loop that owns it, so it needs no lock and is
 /// deliberately not Sendable.
 final class Connection {
     enum Deadline { case none, header, body, idle, write, linger }
@@ -176,7 +176,7 @@ final class EventLoop {
         }
 
         for connection in Array(connections.values) { closeConnection(connection) }
-        unwatchListener() // `HTTPServer.run()` closes it once every loop has stopped
+        unwatchListener()
     }
 
     // MARK: Accept
@@ -185,9 +185,12 @@ final class EventLoop {
         _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_ADD, listenFD, shop_epollin | shop_epollexclusive, EventLoop.listenToken)
     }
 
+    /// On drain (or exit). The last loop to let go closes the socket, so new connections are
+    /// refused at once while the loops finish what they owe; never while another loop watches it.
     private func unwatchListener() {
         guard listenFD >= 0 else { return }
         _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_DEL, listenFD, 0, 0)
+        if shared.loopsListening.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { close(listenFD) }
         listenFD = -1
     }
 

@@ -143,6 +143,7 @@ public final class HTTPServer: Sendable {
         }
         guard let fds else { return }
         let pool = WorkerPool(threads: configuration.workerThreads, name: "http-worker")
+        shared.loopsListening.store(fds.epolls.count, ordering: .releasing)
         let others = DispatchGroup()
         for index in fds.epolls.indices.dropFirst() {
             others.enter()
@@ -158,8 +159,7 @@ public final class HTTPServer: Sendable {
         others.wait()
         pool.stop()
         shared.mailboxes.forEach { $0.closeWakeFD() }
-        fds.epolls.forEach { close($0) }
-        close(fds.listen) // only now: every loop had it registered until it drained
+        fds.epolls.forEach { close($0) } // the listening socket was closed by the last loop to drain
         sockets.withLock { $0.started = false; $0.listenFD = -1; $0.epollFDs = [] }
     }
 
@@ -207,6 +207,8 @@ final class ServerShared: Sendable {
     /// Loops take new connections in turn: the next one goes to `nextLoop % mailboxes.count`.
     let nextLoop = Atomic<Int>(0)
     let caps: ConnectionCaps
+    /// Loops still watching the listening socket (`EventLoop.unwatchListener`).
+    let loopsListening = Atomic<Int>(0)
 
     init(configuration: HTTPServerConfiguration, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse,
          immediateHandler: (@Sendable (HTTPRequest) -> HTTPResponse?)? = nil, refusal: Router.Refusal? = nil) {
