@@ -24,6 +24,11 @@ static const unsigned int shop_epollerr = EPOLLERR;
 static const unsigned int shop_epollhup = EPOLLHUP;
 static const unsigned int shop_epollrdhup = EPOLLRDHUP;
 static const unsigned int shop_epollet = EPOLLET;
+#ifndef EPOLLEXCLUSIVE
+#define EPOLLEXCLUSIVE (1u << 28)
+#endif
+/// Linux ≥ 4.5: of the epoll sets watching one fd with this flag, an event wakes one waiting set.
+static const unsigned int shop_epollexclusive = EPOLLEXCLUSIVE;
 static const int shop_efd_nonblock = EFD_NONBLOCK;
 static const int shop_efd_cloexec = EFD_CLOEXEC;
 static const int shop_epoll_cloexec = EPOLL_CLOEXEC;

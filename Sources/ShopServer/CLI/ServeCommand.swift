@@ -7,6 +7,7 @@ public enum ServeCommand {
         Options.Flag("host", env: "SHOP_HOST", value: "ADDR", help: "address to listen on (default 127.0.0.1)"),
         Options.Flag("port", env: "SHOP_PORT", value: "N", help: "port to listen on (default 8080; 0 picks a free one)"),
         Options.Flag("cors-origin", env: "SHOP_CORS_ORIGINS", value: "ORIGINS", help: "comma-separated browser origins allowed to call the API"),
+        Options.Flag("event-loops", env: "SHOP_EVENT_LOOPS", value: "N", help: "threads doing the network I/O, each with its own connections (default: one per core)"),
         Options.Flag("workers", env: "SHOP_WORKERS", value: "N", help: "threads running requests (default: one per core, at least 2)"),
         Options.Flag("max-connections", env: "SHOP_MAX_CONNECTIONS", value: "N", help: "open connections before new ones get 503 (default 1024)"),
         Options.Flag("max-connections-per-address", env: "SHOP_MAX_CONNECTIONS_PER_ADDRESS", value: "N", help: "open connections from one client address before its new ones get 503 (default \(HTTPServerConfiguration.defaultMaxConnectionsPerAddress))"),
@@ -40,6 +41,7 @@ public enum ServeCommand {
             log = logging.messages
             guard options.positional.isEmpty else { throw Options.UsageError(description: "unexpected argument \(options.positional[0]) (see --help)") }
             let perAddress = try number(options, "max-connections-per-address", default: HTTPServerConfiguration.defaultMaxConnectionsPerAddress, range: 1...100_000)
+            let eventLoops = try number(options, "event-loops", default: HTTPServerConfiguration.defaultEventLoops, range: 1...256)
             let demo = options.has("demo") ? try DemoDatabase.open(options, language: try demoLanguage(options)) : nil
             defer { demo?.remove() }
             let shop = try demo?.shop ?? Shop(try options.configuration())
@@ -48,6 +50,7 @@ public enum ServeCommand {
             http.corsOrigins = options.value("cors-origin").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
             // One worker per core (at least 2) measured fastest here; writes wait on fsync, so allow more.
             http.workerThreads = try number(options, "workers", default: max(2, ProcessInfo.processInfo.activeProcessorCount), range: 1...256)
+            http.eventLoops = eventLoops
             if options.value("max-connections") != nil { http.maxConnections = try number(options, "max-connections", default: 1024, range: 1...100_000) }
             http.maxConnectionsPerAddress = perAddress
             logging.configure(&http, quiet: options.has("quiet"))

@@ -3,7 +3,7 @@ import Glibc
 
 // MARK: - Connection
 
-/// Per-connection state. Touched only by the event-loop thread, so it needs no lock and is
+/// Per-connection state. Touched only by the thread of the event loop that owns it, so it needs no lock and is
 /// deliberately not Sendable.
 final class Connection {
     enum Deadline { case none, header, body, idle, write, linger }
@@ -58,7 +58,7 @@ final class Connection {
     /// The peer sent FIN; finish what is buffered, then close. This is the peer's half of the
     /// connection, so it is not a phase: it can happen in any of them.
     var peerClosed = false
-    /// Counts against `maxConnections` and its address's `maxConnectionsPerAddress` (false for
+    /// Holds a place under `ConnectionCaps` (false for
     /// connections answered with 503, and once a connection starts closing).
     var counted = true
     var served = 0
@@ -85,8 +85,10 @@ final class Connection {
 
 // MARK: - EventLoop
 
-/// The single I/O thread: level-triggered epoll over the listening socket, the wake-up eventfd
-/// and all connections. Lives entirely on the thread that calls `HTTPServer.run()`.
+/// One I/O thread: level-triggered epoll over the shared listening socket (`EPOLLEXCLUSIVE`, so
+/// one idle loop wakes per new connection), its mailbox's eventfd and the connections it owns.
+/// A connection it accepts goes to the loops in turn (`ServerShared.nextLoop`); its connections
+/// live and die on this thread.
 final class EventLoop {
     private static let listenToken = UInt64.max
     private static let wakeToken = UInt64.max - 1
@@ -100,15 +102,13 @@ final class EventLoop {
     private let shared: ServerShared
     private let config: HTTPServerConfiguration
     private let pool: WorkerPool
+    private let index: Int
+    private let mailbox: LoopMailbox
     private let epollFD: Int32
     private var listenFD: Int32
     private let wakeFD: Int32
     private var connections: [Int32: Connection] = [:]
     private var nextID: UInt64 = 1
-    private var activeCount = 0
-    /// Counted connections per client address (IPv4-mapped IPv6 peers under their IPv4 text);
-    /// an address leaves the table when its last connection is released.
-    private var perAddress: [String: Int] = [:]
     private var inFlight = 0
     private var acceptPausedUntil: UInt64 = 0
     private var draining = false
@@ -117,13 +117,15 @@ final class EventLoop {
     private let tick: UInt64
     private let headerTimeout, idleTimeout, bodyTimeout, writeTimeout: UInt64
 
-    init(shared: ServerShared, pool: WorkerPool, epollFD: Int32, listenFD: Int32) {
+    init(shared: ServerShared, pool: WorkerPool, index: Int, epollFD: Int32, listenFD: Int32) {
         self.shared = shared
         self.config = shared.configuration
         self.pool = pool
+        self.index = index
+        self.mailbox = shared.mailboxes[index]
         self.epollFD = epollFD
         self.listenFD = listenFD
-        self.wakeFD = shared.currentWakeFD
+        self.wakeFD = mailbox.wakeFD
         headerTimeout = config.headerTimeout.nanoseconds
         idleTimeout = config.idleTimeout.nanoseconds
         bodyTimeout = config.bodyTimeout.nanoseconds
@@ -136,7 +138,7 @@ final class EventLoop {
     deinit { readBuffer.deallocate() }
 
     func run() {
-        _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_ADD, listenFD, shop_epollin, EventLoop.listenToken)
+        watchListener()
         _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_ADD, wakeFD, shop_epollin, EventLoop.wakeToken)
         let capacity = 256
         let eventSize = Int(shop_epoll_event_size())
@@ -174,13 +176,26 @@ final class EventLoop {
         }
 
         for connection in Array(connections.values) { closeConnection(connection) }
-        if listenFD >= 0 { close(listenFD); listenFD = -1 }
+        unwatchListener()
     }
 
     // MARK: Accept
 
-    private func acceptConnections() {
+    private func watchListener() {
+        _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_ADD, listenFD, shop_epollin | shop_epollexclusive, EventLoop.listenToken)
+    }
+
+    /// On drain (or exit). The last loop to let go closes the socket, so new connections are
+    /// refused at once while the loops finish what they owe; never while another loop watches it.
+    private func unwatchListener() {
         guard listenFD >= 0 else { return }
+        _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_DEL, listenFD, 0, 0)
+        if shared.loopsListening.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { close(listenFD) }
+        listenFD = -1
+    }
+
+    private func acceptConnections() {
+        guard listenFD >= 0, !shared.draining.load(ordering: .acquiring) else { return }
         for _ in 0..<128 {
             var storage = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -205,38 +220,41 @@ final class EventLoop {
                 }
             }
             Socket.setNoDelay(fd)
-            let connection = Connection(fd: fd, id: nextID, remoteAddress: Socket.ipString(storage), limits: config.limits)
-            nextID += 1
-            connections[fd] = connection
-            config.metrics?.connectionOpened()
-            connection.interest = shop_epollin | shop_epollrdhup
-            _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_ADD, fd, connection.interest, UInt64(fd))
-
-            let fromAddress = perAddress[connection.remoteAddress, default: 0]
-            let refusal: HTTPResponse?
-            if activeCount >= config.maxConnections {
-                refusal = .error(status: 503, message: "Server busy, try again later", code: "unavailable")
-            } else if fromAddress >= config.maxConnectionsPerAddress {
-                refusal = .error(status: 503, message: "Too many connections from your address; close one and try again",
-                                 code: "too_many_connections")
-            } else {
-                refusal = nil
-            }
-            if var refusal {
-                connection.counted = false
-                if connections.count > config.maxConnections + 256 {
-                    closeConnection(connection) // far past the cap: not even a 503
-                    continue
-                }
-                refusal.headers.add(name: "Retry-After", value: String(EventLoop.retryAfterSeconds))
-                respondInline(connection, refusal, request: nil, close: true)
-                drive(connection)
-            } else {
-                activeCount += 1
-                perAddress[connection.remoteAddress] = fromAddress + 1
-                setDeadline(connection, .header, headerTimeout)
-            }
+            let arrival = Arrival(fd: fd, remoteAddress: Socket.ipString(storage))
+            let target = shared.nextLoop.wrappingAdd(1, ordering: .relaxed).oldValue % shared.mailboxes.count
+            if target == index { adopt(arrival) } else { shared.mailboxes[target].hand(arrival) }
         }
+    }
+
+    /// Takes on a connection this loop or another one accepted: registers it, then holds a
+    /// place for it under the caps or answers 503.
+    private func adopt(_ arrival: Arrival) {
+        let connection = Connection(fd: arrival.fd, id: nextID, remoteAddress: arrival.remoteAddress, limits: config.limits)
+        nextID += 1
+        connections[connection.fd] = connection
+        shared.caps.open.add(1, ordering: .relaxed)
+        mailbox.adopted.add(1, ordering: .relaxed)
+        config.metrics?.connectionOpened()
+        connection.interest = shop_epollin | shop_epollrdhup
+        _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_ADD, connection.fd, connection.interest, UInt64(connection.fd))
+
+        guard let full = shared.caps.reserve(connection.remoteAddress) else {
+            setDeadline(connection, .header, headerTimeout)
+            return
+        }
+        connection.counted = false
+        if shared.caps.isFarPastCap {
+            closeConnection(connection) // far past the cap: not even a 503
+            return
+        }
+        var refusal: HTTPResponse = switch full {
+        case .serverBusy: .error(status: 503, message: "Server busy, try again later", code: "unavailable")
+        case .addressBusy: .error(status: 503, message: "Too many connections from your address; close one and try again",
+                                  code: "too_many_connections")
+        }
+        refusal.headers.add(name: "Retry-After", value: String(EventLoop.retryAfterSeconds))
+        respondInline(connection, refusal, request: nil, close: true)
+        drive(connection)
     }
 
     // MARK: Events
@@ -281,7 +299,11 @@ final class EventLoop {
     private func handleWake() {
         var value: eventfd_t = 0
         _ = eventfd_read(wakeFD, &value)
-        for completion in shared.takeCompletions() {
+        let (completions, arrivals) = mailbox.take()
+        for arrival in arrivals {
+            if draining { close(arrival.fd) } else { adopt(arrival) }
+        }
+        for completion in completions {
             inFlight -= 1
             guard let c = connections[completion.fd], c.id == completion.connectionID, !c.isClosed else { continue }
             c.served += 1
@@ -352,9 +374,9 @@ final class EventLoop {
                 }
                 enter(c, .handling)
                 inFlight += 1
-                let shared = self.shared
+                let shared = self.shared, mailbox = self.mailbox
                 let id = c.id, fd = c.fd, job = request
-                pool.submit { shared.process(job, connectionID: id, fd: fd, startedAt: started) }
+                pool.submit { shared.process(job, connectionID: id, fd: fd, startedAt: started, replyTo: mailbox) }
 
             case .failure(let status, let message, let code):
                 c.deadlineKind = .none
@@ -443,6 +465,7 @@ final class EventLoop {
         _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_DEL, c.fd, 0, 0)
         close(c.fd)
         connections[c.fd] = nil
+        shared.caps.open.subtract(1, ordering: .relaxed)
         config.metrics?.connectionClosed()
         release(c)
     }
@@ -452,9 +475,7 @@ final class EventLoop {
     private func release(_ c: Connection) {
         guard c.counted else { return }
         c.counted = false
-        activeCount -= 1
-        let left = perAddress[c.remoteAddress, default: 1] - 1
-        perAddress[c.remoteAddress] = left > 0 ? left : nil
+        shared.caps.release(c.remoteAddress)
     }
 
     // MARK: Timers and shutdown
@@ -462,7 +483,7 @@ final class EventLoop {
     private func sweep(now: UInt64) {
         if acceptPausedUntil != 0 && now >= acceptPausedUntil && listenFD >= 0 {
             acceptPausedUntil = 0
-            _ = shop_epoll_ctl_u64(epollFD, EPOLL_CTL_ADD, listenFD, shop_epollin, EventLoop.listenToken)
+            watchListener()
         }
         var expired: [Connection] = []
         for c in connections.values where c.deadlineKind != .none && c.deadline <= now { expired.append(c) }
@@ -492,10 +513,7 @@ final class EventLoop {
     private func beginDrain() {
         draining = true
         drainDeadline = MonotonicClock.now() + config.shutdownTimeout.nanoseconds
-        if listenFD >= 0 {
-            close(listenFD)
-            listenFD = -1
-        }
+        unwatchListener()
         for c in Array(connections.values) {
             if c.phase == .handling || c.hasOutput || c.phase == .lingering {
                 // Owed a response: close after sending it (one with a worker closes when it returns).

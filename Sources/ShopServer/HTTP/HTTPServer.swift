@@ -11,6 +11,10 @@ public struct HTTPServerConfiguration: Sendable {
     public var host: String
     /// 0 picks an ephemeral port; read `HTTPServer.port` after `start()`.
     public var port: Int
+    /// Threads doing the network I/O, each with its own epoll set and connections (default one
+    /// per core; at least 1).
+    public var eventLoops: Int = HTTPServerConfiguration.defaultEventLoops
+    public static var defaultEventLoops: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
     /// Threads running handlers (default 4 × cores).
     public var workerThreads: Int = 4 * ProcessInfo.processInfo.activeProcessorCount
     /// Open connections past which new ones get 503 and are closed.
@@ -51,8 +55,8 @@ public struct HTTPServerConfiguration: Sendable {
 
 // MARK: - HTTPServer
 
-/// HTTP/1.1 server: one epoll event loop thread for all sockets, a pool of worker threads for
-/// handlers.
+/// HTTP/1.1 server: `eventLoops` epoll event-loop threads sharing one listening socket (each
+/// owns the connections it takes on), a pool of worker threads for handlers.
 ///
 /// ```swift
 /// let server = HTTPServer(configuration: .init(port: 0), handler: router.handler)
@@ -66,7 +70,7 @@ public final class HTTPServer: Sendable {
 
     private struct Sockets {
         var listenFD: Int32 = -1
-        var epollFD: Int32 = -1
+        var epollFDs: [Int32] = []
         var port = 0
         var started = false
         var running = false
@@ -105,47 +109,68 @@ public final class HTTPServer: Sendable {
         signal(SIGPIPE, SIG_IGN)
         let (listenFD, port) = try Socket.listen(host: configuration.host, port: configuration.port,
                                                  backlog: configuration.listenBacklog)
-        let epollFD = epoll_create1(shop_epoll_cloexec)
-        guard epollFD >= 0 else {
-            let e = errno; close(listenFD)
-            throw HTTPServerError(operation: "epoll_create1", errorNumber: e)
+        var epollFDs: [Int32] = []
+        func fail(_ operation: String) -> HTTPServerError {
+            let e = errno
+            close(listenFD)
+            epollFDs.forEach { close($0) }
+            shared.mailboxes.forEach { $0.closeWakeFD() }
+            return HTTPServerError(operation: operation, errorNumber: e)
         }
-        let wakeFD = eventfd(0, shop_efd_nonblock | shop_efd_cloexec)
-        guard wakeFD >= 0 else {
-            let e = errno; close(listenFD); close(epollFD)
-            throw HTTPServerError(operation: "eventfd", errorNumber: e)
+        for mailbox in shared.mailboxes {
+            let epollFD = epoll_create1(shop_epoll_cloexec)
+            guard epollFD >= 0 else { throw fail("epoll_create1") }
+            epollFDs.append(epollFD)
+            let wakeFD = eventfd(0, shop_efd_nonblock | shop_efd_cloexec)
+            guard wakeFD >= 0 else { throw fail("eventfd") }
+            mailbox.setWakeFD(wakeFD)
         }
-        shared.setWakeFD(wakeFD)
         sockets.withLock {
             $0.listenFD = listenFD
-            $0.epollFD = epollFD
+            $0.epollFDs = epollFDs
             $0.port = port
             $0.started = true
         }
     }
 
-    /// Runs the event loop on the calling thread until `shutdown()` has drained the server.
+    /// Runs event loop 0 on the calling thread and the others on threads of their own until
+    /// `shutdown()` has drained the server.
     public func run() {
-        let fds: (listen: Int32, epoll: Int32)? = sockets.withLock { s in
+        let fds: (listen: Int32, epolls: [Int32])? = sockets.withLock { s in
             guard s.started, !s.running else { return nil }
             s.running = true
-            return (s.listenFD, s.epollFD)
+            return (s.listenFD, s.epollFDs)
         }
         guard let fds else { return }
         let pool = WorkerPool(threads: configuration.workerThreads, name: "http-worker")
-        let loop = EventLoop(shared: shared, pool: pool, epollFD: fds.epoll, listenFD: fds.listen)
-        loop.run()
+        shared.loopsListening.store(fds.epolls.count, ordering: .releasing)
+        let others = DispatchGroup()
+        for index in fds.epolls.indices.dropFirst() {
+            others.enter()
+            let thread = Thread { [shared, pool] in
+                EventLoop(shared: shared, pool: pool, index: index, epollFD: fds.epolls[index], listenFD: fds.listen).run()
+                others.leave()
+            }
+            thread.name = "http-loop-\(index)"
+            thread.stackSize = 8 << 20 // immediate answers run here, as on the main thread
+            thread.start()
+        }
+        EventLoop(shared: shared, pool: pool, index: 0, epollFD: fds.epolls[0], listenFD: fds.listen).run()
+        others.wait()
         pool.stop()
-        shared.closeWakeFD()
-        close(fds.epoll)
-        sockets.withLock { $0.started = false; $0.listenFD = -1; $0.epollFD = -1 }
+        shared.mailboxes.forEach { $0.closeWakeFD() }
+        fds.epolls.forEach { close($0) } // the listening socket was closed by the last loop to drain
+        sockets.withLock { $0.started = false; $0.listenFD = -1; $0.epollFDs = [] }
     }
+
+    /// Connections each event loop took on so far (for tests).
+    var adoptedPerLoop: [Int] { shared.mailboxes.map { $0.adopted.load(ordering: .relaxed) } }
 
     /// Stops accepting, lets in-flight requests finish and be answered, closes connections, and
     /// makes `run()` return. Safe from any thread, including signal sources; idempotent.
     public func shutdown() {
         shared.draining.store(true, ordering: .releasing)
-        shared.wake()
+        shared.mailboxes.forEach { $0.wake() }
     }
 
     /// SIGTERM and SIGINT call `shutdown()`. The signals are ignored first so the default action
@@ -165,15 +190,7 @@ public final class HTTPServer: Sendable {
 
 // MARK: - Shared state (loop + workers)
 
-/// Finished work travelling from a worker back to the event loop.
-struct Completion: Sendable {
-    let connectionID: UInt64
-    let fd: Int32
-    let bytes: [UInt8]
-    let close: Bool
-}
-
-/// State used by both the loop thread and the workers. Every mutable part is a `Mutex` or
+/// State used by the loop threads and the workers. Every mutable part is a `Mutex` or
 /// `Atomic`, so the class is plainly `Sendable`.
 final class ServerShared: Sendable {
     let configuration: HTTPServerConfiguration
@@ -185,12 +202,13 @@ final class ServerShared: Sendable {
     let dateCache = DateHeaderCache()
     let draining = Atomic<Bool>(false)
 
-    private struct Inbox {
-        var items: [Completion] = []
-        var wakePending = false
-        var wakeFD: Int32 = -1
-    }
-    private let inbox = Mutex(Inbox())
+    /// One per event loop, in loop order.
+    let mailboxes: [LoopMailbox]
+    /// Loops take new connections in turn: the next one goes to `nextLoop % mailboxes.count`.
+    let nextLoop = Atomic<Int>(0)
+    let caps: ConnectionCaps
+    /// Loops still watching the listening socket (`EventLoop.unwatchListener`).
+    let loopsListening = Atomic<Int>(0)
 
     init(configuration: HTTPServerConfiguration, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse,
          immediateHandler: (@Sendable (HTTPRequest) -> HTTPResponse?)? = nil, refusal: Router.Refusal? = nil) {
@@ -199,55 +217,14 @@ final class ServerShared: Sendable {
         self.immediateHandler = immediateHandler
         self.refusal = refusal
         self.cors = CORSPolicy(origins: configuration.corsOrigins)
-    }
-
-    var currentWakeFD: Int32 { inbox.withLock { $0.wakeFD } }
-
-    func setWakeFD(_ fd: Int32) { inbox.withLock { $0.wakeFD = fd; $0.wakePending = false } }
-
-    /// Closing under the lock means no worker can write to a reused descriptor number.
-    func closeWakeFD() {
-        inbox.withLock { inbox in
-            if inbox.wakeFD >= 0 { close(inbox.wakeFD) }
-            inbox.wakeFD = -1
-            inbox.items.removeAll()
-        }
-    }
-
-    /// Queues a finished response and wakes the loop (one eventfd write per batch).
-    func post(_ completion: Completion) {
-        inbox.withLock { inbox in
-            guard inbox.wakeFD >= 0 else { return }
-            inbox.items.append(completion)
-            if !inbox.wakePending {
-                inbox.wakePending = true
-                _ = eventfd_write(inbox.wakeFD, 1)
-            }
-        }
-    }
-
-    func wake() {
-        inbox.withLock { inbox in
-            guard inbox.wakeFD >= 0, !inbox.wakePending else { return }
-            inbox.wakePending = true
-            _ = eventfd_write(inbox.wakeFD, 1)
-        }
-    }
-
-    /// Called by the loop after reading the eventfd.
-    func takeCompletions() -> [Completion] {
-        inbox.withLock { inbox in
-            inbox.wakePending = false
-            let items = inbox.items
-            inbox.items.removeAll(keepingCapacity: true)
-            return items
-        }
+        self.mailboxes = (0..<max(1, configuration.eventLoops)).map { _ in LoopMailbox() }
+        self.caps = ConnectionCaps(maxConnections: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress)
     }
 
     /// Runs on a worker thread: the handler, then `finish`.
-    func process(_ request: HTTPRequest, connectionID: UInt64, fd: Int32, startedAt: UInt64) {
+    func process(_ request: HTTPRequest, connectionID: UInt64, fd: Int32, startedAt: UInt64, replyTo mailbox: LoopMailbox) {
         let (bytes, keepAlive) = finish(handler(request), for: request, startedAt: startedAt)
-        post(Completion(connectionID: connectionID, fd: fd, bytes: bytes, close: !keepAlive))
+        mailbox.post(Completion(connectionID: connectionID, fd: fd, bytes: bytes, close: !keepAlive))
     }
 
     /// On the loop thread: the immediate handler's answer, finished, or nil (then a worker's).

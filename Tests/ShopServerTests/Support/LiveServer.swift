@@ -20,6 +20,8 @@ final class LiveServer: Sendable {
         var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.accessLog = nil
         configuration.workerThreads = 4
+        // SHOP_TEST_EVENT_LOOPS=1 or 3 runs every live-server test with that many event loops.
+        if let loops = ProcessInfo.processInfo.environment["SHOP_TEST_EVENT_LOOPS"].flatMap(Int.init) { configuration.eventLoops = loops }
         let errors = self.errors
         configuration.errorLog = { line in errors.append(line) }
         configure(&configuration)
