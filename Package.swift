@@ -24,7 +24,7 @@ let package = Package(
 
         .target(name: "ShopEngine", dependencies: ["CSQLite", "CLibPQ", "COpenSSL"]),
         .target(name: "ShopServer", dependencies: ["ShopEngine", "CPosix"]),
-        .target(name: "ShopTUI", dependencies: ["ShopEngine", "CNCurses"], exclude: ["Localization/README.md"]),
+        .target(name: "ShopTUI", dependencies: ["ShopEngine", "CNCurses"], exclude: ["Localization/README.md", "Counter/PERSIAN-RECEIPTS.md"]),
 
         .executableTarget(name: "shop", dependencies: ["ShopTUI", "ShopEngine"]),
         .executableTarget(name: "shop-server", dependencies: ["ShopServer", "ShopEngine"]),
